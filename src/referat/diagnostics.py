@@ -1,0 +1,102 @@
+"""Diagnostics: the located, Danish messages every user error ends in."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["fejl", "advarsel"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a user's file: a path and, where known, a 1-based line and column (or a cell/page)."""
+
+    path: Path
+    line: int | None = None
+    col: int | None = None
+    where: str | None = None  # e.g. "D17" in a workbook or "side 3" in a PDF
+
+    def format(self) -> str:
+        text = _display_path(self.path)
+        if self.where:
+            return f"{text}!{self.where}"
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.col is not None:
+                text += f":{self.col}"
+        return text
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One message for the user: where, how serious, what."""
+
+    severity: Severity
+    message: str
+    location: Location
+
+    def format(self) -> str:
+        return f"{self.location.format()}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Report:
+    """Collects every diagnostic of one run, so the user sees all problems at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: Location, message: str) -> None:
+        self.items.append(Diagnostic("fejl", message, location))
+
+    def warning(self, location: Location, message: str) -> None:
+        self.items.append(Diagnostic("advarsel", message, location))
+
+    def extend(self, other: Report) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "fejl"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "advarsel"]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "fejl" for d in self.items)
+
+    def lines(self) -> list[str]:
+        return [d.format() for d in self.items]
+
+
+class ReferatError(Exception):
+    """A user error that stops the run; carries the diagnostics that explain it."""
+
+    exit_code = 1
+
+    def __init__(self, report: Report | str, location: Location | None = None) -> None:
+        if isinstance(report, str):
+            rep = Report()
+            rep.error(location or Location(Path(".")), report)
+            report = rep
+        self.report = report
+        super().__init__("\n".join(report.lines()))
+
+
+class OutputError(ReferatError):
+    """Writing an output failed (read-only folder, full disk); earlier outputs are intact."""
+
+    exit_code = 3
+
+
+def _display_path(path: Path) -> str:
+    """The path as the user typed it where possible: relative to the working directory."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith(".." + os.sep + "..") else rel

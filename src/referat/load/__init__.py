@@ -1,0 +1,1 @@
+"""Readers: YAML files and meeting folders into the validated model."""

@@ -1,0 +1,103 @@
+"""Reading a meeting folder (møde.yaml, punkter/, bilag/) into a Meeting with its items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..diagnostics import Location, ReferatError, Report
+from ..model.item import Item
+from ..model.meeting import Meeting
+from .messages import report_validation_error
+from .profile import load_profile, template_dirs
+from .yamlfile import SourceMap, read_yaml
+
+MEETING_FILE = "møde.yaml"
+ITEMS_DIR = "punkter"
+BILAG_DIR = "bilag"
+
+
+def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Meeting | None, Report]:
+    """Read and schema-check every file of the meeting; return what loaded and every problem found."""
+    report = Report()
+    folder = Path(folder)
+    if not folder.is_dir():
+        what = "findes ikke" if not folder.exists() else "er ikke en mappe"
+        report.error(Location(folder), f"mødemappen {what}")
+        return None, report
+    path = folder / MEETING_FILE
+    if not path.is_file():
+        report.error(Location(folder), f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'")
+        return None, report
+    meeting = _parse(path, Meeting, report)
+    if meeting is None:
+        return None, report
+    meeting._folder = folder
+    meeting._profile = load_profile(
+        meeting.committee_id, template_dirs(folder, templates), meeting.source.at(("udvalg",)), report
+    )
+    if meeting._profile is None:
+        return None, report
+    meeting._items = _load_items(meeting, report)
+    return meeting, report
+
+
+def _load_items(meeting: Meeting, report: Report) -> list[Item]:
+    items_dir = meeting.folder / ITEMS_DIR
+    items: list[Item] = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(meeting.item_files):
+        where = meeting.source.at(("punkter", index))
+        if name in seen:
+            report.error(where, f"'{name}' står allerede som punkt {seen[name] + 1} i punktlisten")
+            continue
+        seen[name] = index
+        path = items_dir / name
+        if Path(name).name != name or not name.endswith((".yaml", ".yml")):
+            report.error(where, f"'{name}' skal være et filnavn i {ITEMS_DIR}/ der ender på .yaml")
+            continue
+        if not path.is_file():
+            report.error(where, f"punktfilen {ITEMS_DIR}/{name} findes ikke")
+            continue
+        item = _parse(path, Item, report)
+        if item is None:
+            continue
+        item._number = str(index + 1)
+        item._file = path
+        bilag_dir = meeting.folder / BILAG_DIR
+        for b in item.bilag:
+            b._path = bilag_dir / b.file
+        items.append(item)
+    listed = set(meeting.item_files)
+    if items_dir.is_dir():
+        for extra in sorted(items_dir.glob("*.y*ml")):
+            if extra.name not in listed:
+                report.warning(Location(extra), f"punktfilen står ikke i punktlisten i {MEETING_FILE} og kommer ikke med")
+    return items
+
+
+def _parse(path: Path, model: type[BaseModel], report: Report) -> Any:
+    try:
+        data, smap = read_yaml(path)
+    except ReferatError as exc:
+        report.extend(exc.report)
+        return None
+    if data is None:
+        report.error(Location(path, 1, 1), "filen er tom")
+        return None
+    if not isinstance(data, dict):
+        report.error(Location(path, 1, 1), "filen skal indeholde nøgler og værdier (nøgle: værdi), ikke en liste eller en tekst")
+        return None
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        report_validation_error(exc, smap, model, report)
+        return None
+    obj._source = smap
+    return obj
+
+
+def source_of(obj: Any) -> SourceMap:
+    return obj._source

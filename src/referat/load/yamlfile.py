@@ -1,0 +1,208 @@
+"""Reading one YAML file into plain data plus the position of every key and value."""
+
+from __future__ import annotations
+
+import codecs
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from ..diagnostics import Location, ReferatError, Report
+
+PathKey = tuple[str | int, ...]
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps dates as text, so the model reports impossible dates."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
+@dataclass
+class SourceMap:
+    """Where each key and value of one YAML file stands, addressed by its path in the data."""
+
+    path: Path
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    literal: set[PathKey] = field(default_factory=set)
+
+    def at(self, key: PathKey = (), *, on_key: bool = False) -> Location:
+        """The location of a value (or its key); falls back to the nearest enclosing node."""
+        table = self.keys if on_key else self.values
+        probe = tuple(key)
+        while probe:
+            if probe in table:
+                line, col = table[probe]
+                return Location(self.path, line, col)
+            if probe in self.keys:
+                line, col = self.keys[probe]
+                return Location(self.path, line, col)
+            probe = probe[:-1]
+        return Location(self.path, 1, 1)
+
+    def in_text(self, key: PathKey, offset: int, text: str) -> Location:
+        """The location of character `offset` inside a text value (exact for `|` block scalars)."""
+        base = self.at(key)
+        if key in self.literal and base.line is not None:
+            return Location(self.path, base.line + 1 + text.count("\n", 0, offset), None)
+        return base
+
+
+def read_yaml(path: Path) -> tuple[Any, SourceMap]:
+    """Parse `path`; raise ReferatError with a located Danish message if it cannot be read."""
+    text = _read_text(path)
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    try:
+        data = yaml.load(io.StringIO(text))
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = _duplicate_key_name(exc)
+        raise _error(path, mark, f"nøglen '{key}' står to gange; slet den ene") from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise _error(path, mark, _syntax_message(exc)) from None
+    except ReaderError as exc:
+        pos = min(exc.position, len(text))
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise ReferatError(
+            f"kontroltegn U+{exc.character:04X} er ikke tilladt i YAML; skriv det som \"\\x{exc.character:02x}\" "
+            "i dobbelte anførselstegn eller slet det",
+            Location(path, line, col),
+        ) from None
+    except YAMLError as exc:
+        raise ReferatError(f"filen kan ikke læses som YAML: {exc}", Location(path)) from None
+    except RecursionError:
+        raise ReferatError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
+    smap = SourceMap(path)
+    try:
+        plain = _plain(data, (), smap)
+    except RecursionError:
+        raise ReferatError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
+    return plain, smap
+
+
+def _read_text(path: Path) -> str:
+    if not path.exists():
+        raise ReferatError("filen findes ikke", Location(path))
+    if path.is_dir():
+        raise ReferatError("er en mappe, ikke en fil", Location(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReferatError(
+                f"filen er {size // (1024 * 1024)} MB; en YAML-fil må højst fylde {MAX_BYTES // (1024 * 1024)} MB",
+                Location(path),
+            )
+        raw = path.read_bytes()
+    except PermissionError:
+        raise ReferatError("ingen adgang til at læse filen", Location(path)) from None
+    except OSError as exc:
+        raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ReferatError("filen er gemt som UTF-16/UTF-32; gem den som UTF-8", Location(path, 1, 1))
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = " (den ser ud til at være gemt som Latin-1/Windows-1252)" if _looks_latin1(raw) else ""
+        raise ReferatError(
+            f"filen er ikke gyldig UTF-8{hint}; gem den som UTF-8", Location(path, line, col)
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ReferatError("filen indeholder NUL-tegn; er det en binær fil?", Location(path, line, None))
+    return text
+
+
+def _looks_latin1(raw: bytes) -> bool:
+    return any(b in raw for b in (b"\xe6", b"\xf8", b"\xe5", b"\xc6", b"\xd8", b"\xc5", b"\xe9"))
+
+
+def _plain(node: Any, key: PathKey, smap: SourceMap) -> Any:
+    """Turn ruamel's round-trip nodes into plain Python and record their positions (1-based)."""
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            name = str(k) if not isinstance(k, (dict, list)) else repr(k)
+            sub = key + (name,)
+            kl, kc = node.lc.key(k)
+            vl, vc = node.lc.value(k)
+            smap.keys[sub] = (kl + 1, kc + 1)
+            smap.values[sub] = (vl + 1, vc + 1)
+            out[name] = _plain(v, sub, smap)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, v in enumerate(node):
+            sub = key + (i,)
+            line, col = node.lc.item(i)
+            smap.values[sub] = (line + 1, col + 1)
+            items.append(_plain(v, sub, smap))
+        return items
+    if isinstance(node, LiteralScalarString):
+        smap.literal.add(key)
+        return str(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def _error(path: Path, mark: Any, message: str) -> ReferatError:
+    line = mark.line + 1 if mark is not None else None
+    col = mark.column + 1 if mark is not None else None
+    return ReferatError(message, Location(path, line, col))
+
+
+def _duplicate_key_name(exc: DuplicateKeyError) -> str:
+    problem = exc.problem or ""
+    if '"' in problem:
+        return problem.split('"')[1]
+    return problem
+
+
+_PROBLEMS = {
+    "found character '\\t' that cannot start any token": "tabulator brugt til indrykning; brug mellemrum",
+    "mapping values are not allowed here": "kolon uventet her; sæt teksten i anførselstegn, hvis den indeholder ': '",
+    "could not find expected ':'": "mangler ':' efter en nøgle",
+    "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
+    "did not find expected key": "forkert indrykning: en nøgle står ikke under den forrige",
+    "did not find expected '-' indicator": "forkert indrykning i en liste: hvert punkt skal starte med '- '",
+    "found undefined alias": "ukendt alias (*); sæt teksten i anførselstegn, hvis den starter med '*'",
+    "that cannot start any token": "tegnet her kan ikke starte en værdi; sæt teksten i anførselstegn",
+    "expected <block end>": "forkert indrykning: linjen står ikke på linje med nøglerne over den",
+    "expected ',' or ']'": "mangler ',' eller ']' i en liste i kantede parenteser",
+    "expected ',' or '}'": "mangler ',' eller '}' i en afbildning i krøllede parenteser",
+    "found unknown escape character": "ukendt escape-sekvens med '\\' i tekst i dobbelte anførselstegn",
+    "special characters are not allowed": "filen indeholder kontroltegn, som YAML ikke tillader",
+}
+
+
+def _syntax_message(exc: MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    for needle, danish in _PROBLEMS.items():
+        if needle in problem:
+            return f"YAML-syntaksfejl: {danish}"
+    return f"YAML-syntaksfejl: {problem or exc.context or 'ukendt fejl'}"

@@ -1,0 +1,111 @@
+"""An agenda item (punkt) and what it carries: recommendation points and attachments."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from .base import DanishBool, Model, TimeSlot
+
+SECTIONS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "bilag", "beslutning")
+"""The item sections by their YAML key, in canonical order."""
+
+
+class Access(str, Enum):
+    OPEN = "åben"
+    CLOSED = "lukket"
+
+
+class ItemType(str, Enum):
+    STANDARD = "standard"
+    DECISION = "beslutning"
+    DISCUSSION = "drøftelse"
+    INFORMATION = "orientering"
+
+
+class Recommendation(Model):
+    """One numbered point of the Indstilling, with optional sub-bullets."""
+
+    text: str = Field(alias="tekst", description="Punktet, fx \"Godkender dagsordenen\".")
+    subpoints: list[str] = Field(default_factory=list, alias="underpunkter", description="Underpunkter (punktopstilling).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"tekst": value} if isinstance(value, str) else value
+
+
+class Bilag(Model):
+    """An attachment listed under an item."""
+
+    title: str = Field(alias="titel", description="Bilagets titel, som den står i bilagslisten.")
+    file: str = Field(alias="fil", description="Filnavn i mødets bilag/-mappe (PDF, Word, Excel eller billede).")
+    public: DanishBool = Field(True, alias="offentlig", description="false: udelades af den offentlige udgave.")
+
+    _path: Path | None = PrivateAttr(None)
+
+    @property
+    def path(self) -> Path | None:
+        """The resolved file, set by the loader."""
+        return self._path
+
+
+class Item(Model):
+    """A punkt on the agenda: title, access, sections, attachments and (in minutes) the decision."""
+
+    title: str = Field(alias="titel", min_length=1, description="Punktets titel.")
+    access: Access = Field(Access.OPEN, alias="adgang", description="åben eller lukket (lukkede punkter vises kun med titel i den offentlige udgave).")
+    type: ItemType = Field(ItemType.DECISION, alias="type", description="standard, beslutning, drøftelse eller orientering.")
+    case_number: str | None = Field(None, alias="sagsnummer", description="Sagsnummer; som standard mødets (standardpunkter har intet).")
+    time_slot: TimeSlot | None = Field(None, alias="tidspunkt", description="Tidsrum, fx \"09.00-10.00\".")
+    presenters: list[str] = Field(default_factory=list, alias="fremlæggere", description="Hvem fremlægger punktet (skal deltage i mødet).")
+    summary: str | None = Field(None, alias="resumé", description="Resumé (Markdown).")
+    background: str | None = Field(None, alias="baggrund", description="Baggrund (Markdown).")
+    case: str | None = Field(None, alias="sagsfremstilling", description="Sagsfremstilling (Markdown).")
+    recommendation: list[Recommendation] | None = Field(None, alias="indstilling", description="Indstillingens punkter; indledningen kommer fra udvalgsprofilen.")
+    bilag: list[Bilag] = Field(default_factory=list, alias="bilag", description="Bilag: titel og fil.")
+    decision: str | None = Field(None, alias="beslutning", description="Beslutning (Markdown); kun i referatet.")
+
+    _number: str = PrivateAttr("")
+    _file: Path | None = PrivateAttr(None)
+    _source: Any = PrivateAttr(None)
+
+    @property
+    def number(self) -> str:
+        """The item number as printed ("3"), given by its place in the meeting's item order."""
+        return self._number
+
+    @property
+    def file(self) -> Path | None:
+        return self._file
+
+    @property
+    def source(self) -> Any:
+        """The SourceMap of the item's YAML file (positions for messages)."""
+        return self._source
+
+    @property
+    def closed(self) -> bool:
+        return self.access is Access.CLOSED
+
+    def section_text(self, key: str) -> str | None:
+        """The Markdown of a text section by its YAML key."""
+        return {"resumé": self.summary, "baggrund": self.background,
+                "sagsfremstilling": self.case, "beslutning": self.decision}.get(key)
+
+    def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every piece of free text with its path in the file, for content checks."""
+        out: list[tuple[tuple[str | int, ...], str]] = [(("titel",), self.title)]
+        for key in ("resumé", "baggrund", "sagsfremstilling", "beslutning"):
+            text = self.section_text(key)
+            if text:
+                out.append(((key,), text))
+        for i, point in enumerate(self.recommendation or []):
+            out.append((("indstilling", i, "tekst"), point.text))
+            out.extend((("indstilling", i, "underpunkter", j), sub) for j, sub in enumerate(point.subpoints))
+        out.extend((("bilag", i, "titel"), b.title) for i, b in enumerate(self.bilag))
+        return out
+

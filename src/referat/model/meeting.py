@@ -1,0 +1,98 @@
+"""A meeting (møde): when, where, who, and the items in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, PrivateAttr
+
+from .base import Clock, DanishBool, Model
+from .item import Item
+from .person import Guest, Member
+from .profile import Committee
+
+
+class Phase(str, Enum):
+    AGENDA = "dagsorden"
+    MINUTES = "referat"
+
+
+class Attendance(Model):
+    """Who was there: members present and absent, and everyone else."""
+
+    present: list[str] = Field(default_factory=list, alias="til_stede", description="Medlemmer til stede (navne fra medlemslisten).")
+    absent: list[str] = Field(default_factory=list, alias="fraværende", description="Fraværende medlemmer.")
+    others: list[Guest] = Field(default_factory=list, alias="øvrige", description="Øvrige deltagere.")
+
+
+class MeetingForm(str, Enum):
+    PHYSICAL = "fysisk"
+    VIRTUAL = "virtuel"
+
+
+class NextMeeting(Model):
+    """The next meeting, as announced under the last item."""
+
+    date: dt.date = Field(alias="dato", description="Dato, ÅÅÅÅ-MM-DD.")
+    start: Clock | None = Field(None, alias="start", description="Starttid, fx \"12.00\".")
+    end: Clock | None = Field(None, alias="slut", description="Sluttid, fx \"16.00\".")
+    form: MeetingForm = Field(MeetingForm.PHYSICAL, alias="form", description="fysisk eller virtuel.")
+    place: str | None = Field(None, alias="sted", description="Sted, hvis det kendes.")
+
+
+class Meeting(Model):
+    """One meeting of a committee: the contents of møde.yaml plus its items."""
+
+    committee_id: str = Field(alias="udvalg", min_length=1, description="Udvalgsprofil i templates/udvalg/, fx das-social.")
+    phase: Phase = Field(alias="fase", description="dagsorden (før mødet) eller referat.")
+    date: dt.date = Field(alias="dato", description="Mødedato, ÅÅÅÅ-MM-DD.")
+    start: Clock = Field(alias="start", description="Starttid, fx \"12.00\".")
+    end: Clock = Field(alias="slut", description="Sluttid, fx \"16.00\".")
+    place: str | None = Field(None, alias="sted", description="Lokale og adresse.")
+    online: DanishBool = Field(False, alias="online", description="true: mødet holdes online (Microsoft TEAMS-møde).")
+    case_number: str | None = Field(None, alias="sagsnummer", description="Mødets sagsnummer, fx 2026-005746.")
+    members: list[Member] | None = Field(None, alias="medlemmer", description="Medlemsliste; som standard udvalgsprofilens.")
+    attendance: Attendance = Field(default_factory=Attendance, alias="fremmøde", description="Til stede, fraværende og øvrige deltagere.")
+    other_information: str | None = Field(None, alias="øvrige_oplysninger", description="Øvrige oplysninger (Markdown).")
+    next_meeting: NextMeeting | None = Field(None, alias="næste_møde", description="Næste møde.")
+    item_files: list[str] = Field(alias="punkter", min_length=1, description="Punkternes filer i punkter/, i rækkefølge.")
+
+    _items: list[Item] = PrivateAttr(default_factory=list)
+    _profile: Committee | None = PrivateAttr(None)
+    _folder: Path | None = PrivateAttr(None)
+    _source: Any = PrivateAttr(None)
+
+    @property
+    def items(self) -> list[Item]:
+        return self._items
+
+    @property
+    def profile(self) -> Committee:
+        assert self._profile is not None, "loader sets the profile"
+        return self._profile
+
+    @property
+    def folder(self) -> Path:
+        assert self._folder is not None
+        return self._folder
+
+    @property
+    def source(self) -> Any:
+        return self._source
+
+    @property
+    def roster(self) -> list[Member]:
+        """The members: the meeting's own list, else the profile's."""
+        if self.members is not None:
+            return self.members
+        return list(self._profile.members) if self._profile else []
+
+    @property
+    def is_minutes(self) -> bool:
+        return self.phase is Phase.MINUTES
+
+    def item_by_number(self, number: str) -> Item | None:
+        return next((item for item in self._items if item.number == number), None)

@@ -1,0 +1,99 @@
+"""A committee profile: everything a committee owns about its documents' wording and look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, PrivateAttr, field_validator
+
+from .base import Model
+from .item import SECTIONS
+from .person import Member
+
+DEFAULT_HEADINGS = {
+    "resumé": "Resumé",
+    "baggrund": "Baggrund",
+    "sagsfremstilling": "Sagsfremstilling",
+    "indstilling": "Indstilling",
+    "bilag": "Bilag:",
+    "beslutning": "Beslutning:",
+}
+
+
+class Look(Model):
+    """Committee identity in the documents."""
+
+    colour: str = Field("#1F4E79", alias="farve", pattern=r"^#[0-9A-Fa-f]{6}$", description="Accentfarve, fx \"#1F4E79\".")
+    font: str = Field("Liberation Sans", alias="skrifttype", description="Skrifttype (skal være medleveret eller installeret).")
+    logo: str | None = Field(None, alias="logo", description="Logo (PNG/SVG) relativt til profilens mappe.")
+
+
+class StandardItem(Model):
+    """An item `referat new` puts on every new agenda."""
+
+    title: str = Field(alias="titel")
+    type: str = Field("standard", alias="type")
+    recommendation: list[str] = Field(default_factory=list, alias="indstilling")
+    position: str = Field("start", alias="placering", pattern="^(start|slut)$", description="start eller slut.")
+
+
+class Committee(Model):
+    """The profile of one committee (templates/udvalg/ID.yaml)."""
+
+    short_name: str = Field(alias="kortnavn", description="Kort navn, fx \"DAS Social\" (sidehoved).")
+    name: str = Field(alias="navn", description="Formelt navn, fx \"Den Administrative Styregruppe\".")
+    organisation: str | None = Field(None, alias="organisation", description="Fx \"Nordjysk Socialaftale\".")
+    secretariat: str | None = Field(None, alias="sekretariat", description="Sekretariatets navn (forfatter i dokumentegenskaber).")
+    lead_in: str = Field(alias="indstilling_indledning", description="Fast indledning til indstillingen.")
+    headings: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HEADINGS), alias="overskrifter",
+                                     description="Overskrift for hvert afsnit.")
+    order: list[str] = Field(default_factory=lambda: list(SECTIONS), alias="rækkefølge",
+                             description="Afsnittenes rækkefølge.")
+    case_pattern: str = Field(r"^\d{4}-\d{6}$", alias="sagsnummer_mønster", description="Regulært udtryk for sagsnumre.")
+    case_example: str = Field("2026-005746", alias="sagsnummer_eksempel", description="Eksempel på et gyldigt sagsnummer.")
+    item_label: str = Field("Punkt {nummer}.", alias="punkt_format", description="Hvordan et punktnummer skrives.")
+    running_header: str = Field("Mødet den {dato} {kortnavn}", alias="sidehoved", description="Sidehoved på hvert punkt.")
+    self_names: list[str] = Field(default_factory=list, alias="egne_navne",
+                                  description="Andre navne for udvalget selv i tekst, fx DAS.")
+    other_bodies: list[str] = Field(default_factory=list, alias="andre_organer",
+                                    description="Andre organer, som en indstilling ved en fejl kan være rettet til.")
+    members: list[Member] = Field(default_factory=list, alias="medlemmer", description="Medlemsliste.")
+    standard_items: list[StandardItem] = Field(default_factory=list, alias="standardpunkter",
+                                               description="Punkter på enhver ny dagsorden.")
+    look: Look = Field(default_factory=Look, alias="udseende", description="Farve, skrifttype og logo.")
+
+    _id: str = PrivateAttr("")
+    _folder: Path | None = PrivateAttr(None)
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def folder(self) -> Path | None:
+        return self._folder
+
+    @field_validator("headings")
+    @classmethod
+    def _complete_headings(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = set(value) - set(SECTIONS)
+        if unknown:
+            raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
+        return {**DEFAULT_HEADINGS, **value}
+
+    @field_validator("order")
+    @classmethod
+    def _all_sections(cls, value: list[str]) -> list[str]:
+        if sorted(value) != sorted(SECTIONS):
+            raise ValueError(f"skal indeholde hvert afsnit præcis én gang: {', '.join(SECTIONS)}")
+        return value
+
+    def names(self) -> list[str]:
+        """Every name the committee goes by in running text."""
+        return [self.name, self.short_name, *self.self_names]
+
+    def label(self, number: str) -> str:
+        return self.item_label.format(nummer=number)
+
+    def header(self, date_text: str) -> str:
+        return self.running_header.format(dato=date_text, kortnavn=self.short_name, navn=self.name)

@@ -1,0 +1,34 @@
+"""Can a PDF be opened? One answer in Danish, shared by validation and the packet."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+
+def pdf_problem(path: Path) -> str | None:
+    """Why `path` cannot be used as a PDF, or None when it opens (encrypted with an empty password is fine)."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+            if b"%PDF-" not in head:
+                return "er ikke en PDF-fil (mangler PDF-hovedet)"
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    return "er krypteret med adgangskode; gem en version uden adgangskode"
+            except (FileNotDecryptedError, NotImplementedError):
+                return "er krypteret med adgangskode; gem en version uden adgangskode"
+        if len(reader.pages) == 0:
+            return "har ingen sider"
+        reader.pages[0].mediabox  # noqa: B018 - touches the page tree
+    except (PdfReadError, FileNotDecryptedError) as exc:
+        return f"er beskadiget og kan ikke åbnes ({exc})"
+    except Exception as exc:  # pypdf raises many kinds on corrupt input
+        return f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
+    return None

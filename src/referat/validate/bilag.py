@@ -1,0 +1,56 @@
+"""Rules on attachment files: present, inside the meeting, of a known kind, and readable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import Report
+from ..model.meeting import Meeting
+from ..pdfcheck import pdf_problem
+
+KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xlsm": "Excel",
+         ".png": "billede", ".jpg": "billede", ".jpeg": "billede"}
+
+
+def bilag_files(meeting: Meeting, report: Report) -> None:
+    """Every bilag file exists in bilag/, is a file of a supported kind, and (for PDF) opens."""
+    folder = (meeting.folder / "bilag").resolve()
+    for item in meeting.items:
+        for i, b in enumerate(item.bilag):
+            where = item.source.at(("bilag", i, "fil"))
+            path = b.path
+            assert path is not None
+            if not path.resolve().is_relative_to(folder):
+                report.error(where, f"bilagsfilen '{b.file}' ligger uden for mødets bilag/-mappe")
+                continue
+            if not path.exists():
+                report.error(where, f"bilagsfilen bilag/{b.file} findes ikke")
+                continue
+            if path.is_dir():
+                report.error(where, f"bilag/{b.file} er en mappe, ikke en fil")
+                continue
+            suffix = Path(b.file).suffix.lower()
+            if suffix not in KINDS:
+                known = ", ".join(sorted(KINDS))
+                report.error(where, f"bilag/{b.file}: filtypen '{suffix or '(ingen)'}' understøttes ikke; brug {known}")
+                continue
+            if path.stat().st_size == 0:
+                report.error(where, f"bilag/{b.file} er tom (0 byte)")
+                continue
+            if suffix == ".pdf":
+                problem = pdf_problem(path)
+                if problem:
+                    report.error(where, f"bilag/{b.file}: {problem}")
+
+
+def duplicate_files(meeting: Meeting, report: Report) -> None:
+    """The same file attached twice under one item is almost always a copy-paste slip."""
+    for item in meeting.items:
+        seen: set[str] = set()
+        for i, b in enumerate(item.bilag):
+            if b.file in seen:
+                report.warning(item.source.at(("bilag", i, "fil")), f"bilag/{b.file} er vedhæftet to gange under punktet")
+            seen.add(b.file)
+
+
+RULES = [bilag_files, duplicate_files]

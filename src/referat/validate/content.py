@@ -1,0 +1,188 @@
+"""Content checks taken from real defects in published DAS Social documents (DOMAIN.md §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+
+from ..diagnostics import Report
+from ..load.messages import fold
+from ..model.meeting import Meeting
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+          "oktober", "november", "december")
+_WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+_NUM_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\b")
+_PAST = re.compile(
+    r"\b(behandlede|godkendte|besluttede|drøftede|tiltrådte|vedtog|anbefalede|orienterede|"
+    r"(?:blev|er|har|havde)\s+(?:\w+\s+)?(?:behandlet|godkendt|besluttet|drøftet|tiltrådt|vedtaget))\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?!\s*[a-zæøå0-9])|\n|$)", re.IGNORECASE)
+_PLACEHOLDERS = [
+    (re.compile(r"\[\s*(skriv|indsæt|tekst|udfyld|navn|dato)[^\]]*\]", re.IGNORECASE), "pladsholder"),
+    (re.compile(r"(?<![\w-])XX+(?![\w-])"), "pladsholder"),
+    (re.compile(r"\b(TODO|FIXME|TBD)\b"), "huskenote"),
+    (re.compile(r"\?\?\?+"), "pladsholder"),
+    (re.compile(r"\b(xx\.xx\.xxxx|dd\.mm\.(åååå|yyyy))\b", re.IGNORECASE), "pladsholder"),
+]
+_INTERNAL = re.compile(r"\((?:aftalt med|spørg|tjek|husk|obs|nb)\b[^)]*\)", re.IGNORECASE)
+_ATTACHED = re.compile(
+    r"\b(vedlagt som bilag|vedlægges som bilag|vedlagte bilag|fremgår af (?:vedlagte )?bilag|se bilag|jf\. bilag|"
+    r"vedlagt dagsordenen|er vedlagt)\b",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(r"\bdet indstilles,?\s+at\s+(?:den\s+)?([A-ZÆØÅa-zæøå][\w\- ]{1,60})", re.IGNORECASE)
+_BILAG_NO = re.compile(r"^\s*(\w{4,6})\s*(\d+)\s*[.:]", re.IGNORECASE)
+TEXT_KEYS = ("resumé", "baggrund", "sagsfremstilling", "indstilling")
+
+
+def _dates(text: str) -> list[tuple[int, dt.date | None, str]]:
+    """Full dates in running text: (offset, date or None if impossible, as written)."""
+    found: list[tuple[int, dt.date | None, str]] = []
+    for m in _WORD_DATE.finditer(text):
+        found.append((m.start(), _date(int(m[3]), MONTHS.index(m[2].lower()) + 1, int(m[1])), m[0]))
+    for m in _NUM_DATE.finditer(text):
+        year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        found.append((m.start(), _date(year, int(m[2]), int(m[1])), m[0]))
+    return found
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def back_references(meeting: Meeting, report: Report) -> None:
+    """'… godkendte den 17. november 2026 …' in a February 2026 item cannot be a past event (002 L646)."""
+    for item in meeting.items:
+        for path, text in item.texts():
+            if path[0] == "beslutning":
+                continue
+            for sentence in _SENTENCE.finditer(text):
+                if not _PAST.search(sentence[0]):
+                    continue
+                for offset, date, written in _dates(sentence[0]):
+                    if date is not None and date > meeting.date:
+                        report.warning(
+                            item.source.in_text(path, sentence.start() + offset, text),
+                            f"tilbagehenvisningen '{written}' ligger efter mødet den "
+                            f"{meeting.date:%d.%m.%Y}; er årstallet forkert?",
+                        )
+
+
+def impossible_dates(meeting: Meeting, report: Report) -> None:
+    """A date in the text that does not exist (31. april) is a typo."""
+    for item in meeting.items:
+        for path, text in item.texts():
+            for offset, date, written in _dates(text):
+                if date is None:
+                    report.warning(item.source.in_text(path, offset, text), f"datoen '{written}' findes ikke")
+
+
+def placeholders(meeting: Meeting, report: Report) -> None:
+    """Placeholders left in a published packet ('[Skriv]', 003 L267; 'XX')."""
+    for item in meeting.items:
+        for path, text in item.texts():
+            for pattern, what in _PLACEHOLDERS:
+                for m in pattern.finditer(text):
+                    report.warning(item.source.in_text(path, m.start(), text),
+                                   f"{what} '{m[0]}' står stadig i teksten")
+
+
+def internal_notes(meeting: Meeting, report: Report) -> None:
+    """An internal note such as '(Aftalt med Helene)' (003 L238) must not reach the members."""
+    for item in meeting.items:
+        for path, text in item.texts():
+            for m in _INTERNAL.finditer(text):
+                report.warning(item.source.in_text(path, m.start(), text), f"intern note '{m[0]}' står i teksten")
+
+
+def attached_without_bilag(meeting: Meeting, report: Report) -> None:
+    """Text that says something is attached when the item lists no bilag."""
+    for item in meeting.items:
+        if item.bilag:
+            continue
+        for path, text in item.texts():
+            if path[0] not in TEXT_KEYS:
+                continue
+            m = _ATTACHED.search(text)
+            if m:
+                report.warning(item.source.in_text(path, m.start(), text),
+                               f"teksten siger '{m[0]}', men punktet har ingen bilag")
+
+
+def recommendation_addressee(meeting: Meeting, report: Report) -> None:
+    """The recommendation is addressed to this committee (002 L1053 addressed 'forretningsudvalget')."""
+    own = [fold(n) for n in meeting.profile.names()]
+    others = {fold(n): n for n in meeting.profile.other_bodies}
+    for item in meeting.items:
+        for i, point in enumerate(item.recommendation or []):
+            head = fold(point.text.strip())
+            if head.startswith("det indstilles"):
+                report.warning(item.source.at(("indstilling", i, "tekst")),
+                               "skriv kun selve punktet; indledningen 'Det indstilles, at …' kommer fra udvalgsprofilen")
+            for key, name in others.items():
+                if head.startswith(key + " "):
+                    report.warning(item.source.at(("indstilling", i, "tekst")),
+                                   f"indstillingspunktet er rettet til '{name}', men punktet behandles i {meeting.profile.name}")
+        for path, text in item.texts():
+            for m in _LEAD_IN.finditer(text):
+                body = fold(m[1])
+                if any(body.startswith(o.removeprefix("den ")) for o in own):
+                    continue
+                named = next((n for k, n in others.items() if body.startswith(k)), m[1].split()[0])
+                report.warning(item.source.in_text(path, m.start(), text),
+                               f"'{m[0].strip()}' er rettet til '{named}', men punktet behandles i {meeting.profile.name}")
+
+
+def bilag_titles(meeting: Meeting, report: Report) -> None:
+    """Bilag titles are unique, numbered once each, and spelled right ('Bialg 2.', two 'Bilag 1.', 002 L77–79)."""
+    for item in meeting.items:
+        titles: dict[str, int] = {}
+        numbers: dict[str, int] = defaultdict(int)
+        for i, b in enumerate(item.bilag):
+            where = item.source.at(("bilag", i, "titel"))
+            key = " ".join(b.title.split()).lower()
+            if key in titles:
+                report.warning(where, f"to bilag har titlen '{b.title}'")
+            titles[key] = i
+            m = _BILAG_NO.match(b.title)
+            if not m:
+                continue
+            word, number = m[1], m[2]
+            if word.lower() != "bilag" and _near_bilag(word):
+                report.warning(where, f"'{word} {number}' er vist en stavefejl for 'Bilag {number}'")
+            if word.lower() == "bilag" or _near_bilag(word):
+                numbers[number] += 1
+                if numbers[number] == 2:
+                    report.warning(where, f"to bilag er nummereret 'Bilag {number}.' under punkt {item.number}")
+
+
+def _near_bilag(word: str) -> bool:
+    w = word.lower()
+    return w != "bilag" and len(w) == 5 and sorted(w) == sorted("bilag")
+
+
+def control_characters(meeting: Meeting, report: Report) -> None:
+    """Control characters cannot be printed; they are shown as visible symbols (␂) in the documents."""
+    for item in meeting.items:
+        for path, text in item.texts():
+            for offset, ch in enumerate(text):
+                if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
+                    report.warning(item.source.in_text(path, offset, text),
+                                   f"teksten indeholder kontroltegnet U+{ord(ch):04X}; det vises som '{_picture(ch)}'")
+                    break
+
+
+def _picture(ch: str) -> str:
+    code = ord(ch)
+    return chr(0x2400 + code) if code < 0x20 else ("␡" if code == 0x7F else "�")
+
+
+RULES = [back_references, impossible_dates, placeholders, internal_notes, attached_without_bilag,
+         recommendation_addressee, bilag_titles, control_characters]

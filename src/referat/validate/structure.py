@@ -1,0 +1,73 @@
+"""Rules on the meeting's frame: case numbers, times, phase, next meeting, empty sections."""
+
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Report
+from ..model.item import ItemType
+from ..model.meeting import Meeting
+
+
+def case_numbers(meeting: Meeting, report: Report) -> None:
+    """Case numbers follow the committee's pattern (DAS: YYYY-NNNNNN, 002 L40 "2026-005746")."""
+    pattern = re.compile(meeting.profile.case_pattern)
+    example = meeting.profile.case_example
+    if meeting.case_number is not None and not pattern.match(meeting.case_number):
+        report.error(meeting.source.at(("sagsnummer",)),
+                     f"sagsnummeret '{meeting.case_number}' har ikke den rigtige form, fx {example}")
+    for item in meeting.items:
+        if item.case_number is not None and not pattern.match(item.case_number):
+            report.error(item.source.at(("sagsnummer",)),
+                         f"sagsnummeret '{item.case_number}' har ikke den rigtige form, fx {example}")
+
+
+def meeting_times(meeting: Meeting, report: Report) -> None:
+    """The meeting ends after it starts; the next meeting is after this one."""
+    if meeting.end <= meeting.start:
+        report.error(meeting.source.at(("slut",)), f"mødet slutter kl. {meeting.end}, før det begynder kl. {meeting.start}")
+    nxt = meeting.next_meeting
+    if nxt is not None:
+        if nxt.date <= meeting.date:
+            report.error(meeting.source.at(("næste_møde", "dato")),
+                         f"næste møde ({nxt.date:%d.%m.%Y}) ligger ikke efter dette møde ({meeting.date:%d.%m.%Y})")
+        if nxt.start and nxt.end and nxt.end <= nxt.start:
+            report.error(meeting.source.at(("næste_møde", "slut")), "næste møde slutter, før det begynder")
+    if not meeting.place and not meeting.online:
+        report.warning(meeting.source.at(()), "mødet har hverken 'sted' eller 'online: true'")
+
+
+def decisions_match_phase(meeting: Meeting, report: Report) -> None:
+    """Minutes need a decision on every item; an agenda should not have any yet."""
+    for item in meeting.items:
+        has = bool(item.decision and item.decision.strip())
+        if meeting.is_minutes and not has:
+            report.error(item.source.at(("beslutning",) if item.decision is not None else ()),
+                         f"punkt {item.number} mangler en beslutning (mødet er i fasen 'referat')")
+        elif not meeting.is_minutes and item.decision is not None:
+            report.warning(item.source.at(("beslutning",), on_key=True),
+                           f"punkt {item.number} har en beslutning, men mødet er i fasen 'dagsorden'; den kommer ikke med på dagsordenen")
+
+
+def empty_sections(meeting: Meeting, report: Report) -> None:
+    """A section that is present but empty prints a bare heading."""
+    for item in meeting.items:
+        for key in ("resumé", "baggrund", "sagsfremstilling"):
+            text = item.section_text(key)
+            if text is not None and not text.strip():
+                report.warning(item.source.at((key,), on_key=True), f"afsnittet '{key}' er tomt; slet det eller skriv tekst")
+        if item.recommendation is not None and not item.recommendation:
+            report.warning(item.source.at(("indstilling",), on_key=True), "indstillingen har ingen punkter")
+        for i, point in enumerate(item.recommendation or []):
+            if not point.text.strip():
+                report.error(item.source.at(("indstilling", i)), "et indstillingspunkt er tomt")
+
+
+def item_types(meeting: Meeting, report: Report) -> None:
+    """Substantive items carry a case number; an information item's recommendation says so."""
+    for item in meeting.items:
+        if item.type is not ItemType.STANDARD and not (item.case_number or meeting.case_number):
+            report.warning(item.source.at(("titel",)), "punktet har intet sagsnummer, og mødet har heller intet")
+
+
+RULES = [case_numbers, meeting_times, decisions_match_phase, empty_sections, item_types]
