@@ -20,7 +20,7 @@ _PAST = re.compile(
     r"(?:blev|er|har|havde)\s+(?:\w+\s+)?(?:behandlet|godkendt|besluttet|drøftet|tiltrådt|vedtaget))\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?!\s*[a-zæøå0-9])|\n|$)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÆØÅ\"“])|\n")
 _PLACEHOLDERS = [
     (re.compile(r"\[\s*(skriv|indsæt|tekst|udfyld|navn|dato)[^\]]*\]", re.IGNORECASE), "pladsholder"),
     (re.compile(r"(?<![\w-])XX+(?![\w-])"), "pladsholder"),
@@ -37,6 +37,16 @@ _ATTACHED = re.compile(
 _LEAD_IN = re.compile(r"\bdet indstilles,?\s+at\s+(?:den\s+)?([A-ZÆØÅa-zæøå][\w\- ]{1,60})", re.IGNORECASE)
 _BILAG_NO = re.compile(r"^\s*(\w{4,6})\s*(\d+)\s*[.:]", re.IGNORECASE)
 TEXT_KEYS = ("resumé", "baggrund", "sagsfremstilling", "indstilling")
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """Sentences with their offsets; '17. november' does not end a sentence."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, text[start:m.end()]))
+        start = m.end()
+    out.append((start, text[start:]))
+    return out
 
 
 def _dates(text: str) -> list[tuple[int, dt.date | None, str]]:
@@ -63,13 +73,13 @@ def back_references(meeting: Meeting, report: Report) -> None:
         for path, text in item.texts():
             if path[0] == "beslutning":
                 continue
-            for sentence in _SENTENCE.finditer(text):
-                if not _PAST.search(sentence[0]):
+            for start, sentence in _sentences(text):
+                if not _PAST.search(sentence):
                     continue
-                for offset, date, written in _dates(sentence[0]):
+                for offset, date, written in _dates(sentence):
                     if date is not None and date > meeting.date:
                         report.warning(
-                            item.source.in_text(path, sentence.start() + offset, text),
+                            item.source.in_text(path, start + offset, text),
                             f"tilbagehenvisningen '{written}' ligger efter mødet den "
                             f"{meeting.date:%d.%m.%Y}; er årstallet forkert?",
                         )

@@ -1,0 +1,53 @@
+"""Create small stand-in PDFs for the example meetings' bilag (the real attachments are not in the seeds).
+
+Usage: python scripts/make_standin_bilag.py agendas/2026-02-23-das-social
+Each PDF says plainly that it is an example, names the real attachment's title and the seed it comes from.
+Existing files are left alone; output is byte-identical on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typst
+
+from referat.load.meeting import load_meeting
+from referat.render.fonts import FONT_DIR
+
+TEMPLATE = """
+#let d = json(bytes(sys.inputs.data))
+#set document(title: d.title, author: "referat (eksempel)")
+#set text(font: "Liberation Sans", lang: "da", size: 11pt)
+#set page(paper: "a4", margin: 2.5cm)
+#text(size: 9pt, fill: rgb("#9c0006"), weight: "bold")[EKSEMPEL – ikke det originale bilag]
+#v(1cm)
+#text(size: 16pt, weight: "bold", d.title)
+#v(0.6cm)
+#d.note
+"""
+
+
+def main(folder: Path) -> None:
+    meeting, report = load_meeting(folder)
+    if meeting is None:
+        sys.exit("\n".join(report.lines()))
+    for item in meeting.items:
+        for b in item.bilag:
+            assert b.path is not None
+            if b.path.exists():
+                continue
+            note = (f"Stand-in for bilaget til punkt {item.number} «{item.title}». Det rigtige bilag er ikke "
+                    f"offentliggjort sammen med kilden (shared/seeds). Filen findes, så eksemplet kan bygges og "
+                    f"pakkes.")
+            data = json.dumps({"title": b.title, "note": note}, ensure_ascii=False)
+            pdf = typst.compile(TEMPLATE.encode(), font_paths=[str(FONT_DIR)], ignore_system_fonts=True,
+                                sys_inputs={"data": data}, timestamp=0)
+            b.path.parent.mkdir(parents=True, exist_ok=True)
+            b.path.write_bytes(pdf)  # type: ignore[arg-type]
+            print(f"skrev {b.path}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

@@ -1,0 +1,1 @@
+"""Writers: the validated meeting as Word, PDF and text."""
