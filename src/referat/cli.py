@@ -81,6 +81,21 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .render.build import FORMATS, build
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ReferatError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
+    result = build(Path(args.mappe), args.dokument, formats, args.offentlig,
+                   Path(args.out) if args.out else None, args.pdf_motor, _templates(args))
+    _print_report(result.report)
+    for path in result.written:
+        print(f"skrev {path}")
+    return EXIT_OK
+
+
 def _templates(args: argparse.Namespace) -> list[Path]:
     return [Path(p) for p in getattr(args, "skabeloner", None) or []]
 
@@ -120,17 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sted", help="lokale og adresse (uden: online-møde)")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
 
-    _add_later_commands(sub, command)
+    p = command("build", cmd_build, "Byg dagsorden og referat som Word og PDF.")
+    p.add_argument("mappe", help="mødets mappe")
+    p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"],
+                   help="hvilke dokumenter (standard: alle, som mødets fase tillader)")
+    p.add_argument("--format", default="docx,pdf", help="kommasepareret: docx, pdf, txt (standard: docx,pdf)")
+    p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver (uden lukkede punkter)")
+    p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
+    p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst",
+                   help="typst (indbygget, standard) eller libreoffice (konverterer Word-filen)")
+    p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
     return parser
-
-
-def _add_later_commands(sub: argparse._SubParsersAction, command: Callable[..., argparse.ArgumentParser]) -> None:
-    """Commands of the writers (documents, packets, tariffs, archive) register here."""
-    try:
-        from .commands import register
-    except ImportError:
-        return
-    register(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -61,6 +61,8 @@ class Committee(Model):
     standard_items: list[StandardItem] = Field(default_factory=list, alias="standardpunkter",
                                                description="Punkter på enhver ny dagsorden.")
     look: Look = Field(default_factory=Look, alias="udseende", description="Farve, skrifttype og logo.")
+    word_template: str = Field("word/dokument.docx", alias="word_skabelon",
+                               description="Word-skabelon (docxtpl) relativt til templates/.")
 
     _id: str = PrivateAttr("")
     _folder: Path | None = PrivateAttr(None)
@@ -87,6 +89,11 @@ class Committee(Model):
         if sorted(value) != sorted(SECTIONS):
             raise ValueError(f"skal indeholde hvert afsnit præcis én gang: {', '.join(SECTIONS)}")
         return value
+
+    def word_template_path(self) -> Path:
+        """The Word template file, relative to the templates folder that holds this profile."""
+        base = self._folder.parent if self._folder is not None else Path("templates")
+        return base / self.word_template
 
     def names(self) -> list[str]:
         """Every name the committee goes by in running text."""

@@ -1,0 +1,23 @@
+"""The fixed Danish words of the documents that are not the committee's own (those live in its profile)."""
+
+KIND_TITLE = {"dagsorden": "Dagsorden", "referat": "Referat"}
+PUBLIC_SUFFIX = "offentlig udgave"
+TIME = "Tid"
+PLACE = "Sted"
+ONLINE_PLACE = "Microsoft TEAMS-møde"
+PRESENT = "Til stede"
+ABSENT = "Fraværende"
+OTHERS = "Øvrige deltagere"
+OTHER_INFO = "Øvrige oplysninger"
+TOC = "Indholdsfortegnelse"
+PAGE = "Side {x} af {y}"
+OPEN = "Åben"
+CLOSED = "Lukket"
+CLOSED_NOTICE = "Lukket punkt"
+WITHHELD_BILAG = "ikke offentligt bilag"
+MEETING_LINE = "Mødet den {dato}, {tid}"
+SUBSTITUTE = "(i stedet for {navn})"
+PARTIAL = "(pkt. {punkter})"
+NEXT_MEETING = "Næste møde finder sted d. {dato} i tidsrummet {start}-{slut}. Mødet er {form}."
+NEXT_FORM = {"fysisk": "med fysisk fremmøde", "virtuel": "virtuelt (Microsoft TEAMS-møde)"}
+NEXT_MEETING_TITLE = "næste møde"

@@ -1,0 +1,200 @@
+"""Markdown in text fields → a small tree of blocks and inlines that every writer can walk.
+
+Blocks:  {"type": "par", "inlines": [...]}, {"type": "heading", "inlines": [...]},
+         {"type": "list", "ordered": bool, "start": int, "items": [[block, ...], ...]},
+         {"type": "table", "header": [[inline...], ...], "rows": [[[inline...], ...], ...]}
+Inlines: {"t": "text", "v": str}, {"t": "strong"|"emph", "c": [...]}, {"t": "link", "url": str, "c": [...]},
+         {"t": "code", "v": str}, {"t": "br"}
+
+Raw HTML and entities are switched off, so '<b>' and '&amp;' stay text; control characters become their
+visible pictures (U+2400…), so nothing a user types can break an output format.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from typing import Any
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+Block = dict[str, Any]
+Inline = dict[str, Any]
+
+
+def printable(text: str) -> str:
+    """Control characters shown as their Unicode pictures; CR/LF normalised; tabs kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not any(unicodedata.category(c) in ("Cc", "Cs", "Co") or c in "\ufffe\uffff" for c in text if c not in "\n\t"):
+        return text
+    return "".join(_picture(c) if c not in "\n\t" else c for c in text)
+
+
+def _picture(c: str) -> str:
+    cat = unicodedata.category(c)
+    if cat == "Cc":
+        code = ord(c)
+        return chr(0x2400 + code) if code < 0x20 else ("\u2421" if code == 0x7F else "\ufffd")
+    if cat in ("Cs", "Co") or c in "\ufffe\uffff":
+        return "\ufffd"
+    return c
+
+
+class _Capture(Treeprocessor):
+    def run(self, root: ET.Element) -> ET.Element:
+        self.md.captured = root  # type: ignore[attr-defined]
+        return root
+
+
+@lru_cache(maxsize=1)
+def _parser() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["tables", "sane_lists"], tab_length=4)
+    md.preprocessors.deregister("html_block")
+    for name in ("html", "entity", "automail", "image_link", "image_reference", "short_image_ref"):
+        md.inlinePatterns.deregister(name)
+    md.treeprocessors.register(_Capture(md), "capture", -100)
+    return md
+
+
+def parse(text: str | None) -> list[Block]:
+    """The blocks of a Markdown field (empty list for None or blank)."""
+    if text is None or not text.strip():
+        return []
+    md = _parser()
+    md.reset()
+    md.convert(printable(text))
+    root: ET.Element = md.captured  # type: ignore[attr-defined]
+    return _blocks(root)
+
+
+def plain(text: str) -> list[Inline]:
+    """A plain (non-Markdown) field as inlines: printed exactly as typed."""
+    return [{"t": "text", "v": printable(text)}]
+
+
+def _blocks(parent: ET.Element) -> list[Block]:
+    out: list[Block] = []
+    if parent.text and parent.text.strip() and parent.tag in ("li", "div"):
+        out.append({"type": "par", "inlines": _text_inlines(parent.text)})
+    for el in parent:
+        tag = el.tag
+        if tag == "p":
+            out.append({"type": "par", "inlines": _inlines(el)})
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            out.append({"type": "heading", "inlines": _inlines(el)})
+        elif tag in ("ul", "ol"):
+            start = int(el.get("start", "1")) if tag == "ol" else 1
+            items = [_li(li) for li in el if li.tag == "li"]
+            out.append({"type": "list", "ordered": tag == "ol", "start": start, "items": items})
+        elif tag == "table":
+            out.append(_table(el))
+        elif tag == "blockquote":
+            out.extend(_blocks(el))
+        elif tag == "pre":
+            code = "".join(el.itertext())
+            out.append({"type": "par", "inlines": [{"t": "code", "v": code.rstrip("\n")}]})
+        elif tag == "hr":
+            continue
+        else:
+            out.append({"type": "par", "inlines": _inlines(el)})
+        if el.tail and el.tail.strip():
+            out.append({"type": "par", "inlines": _text_inlines(el.tail)})
+    return out
+
+
+def _li(li: ET.Element) -> list[Block]:
+    """A list item: loose items hold paragraphs; tight ones hold text followed by sub-lists."""
+    if any(child.tag == "p" for child in li):
+        return _blocks(li)
+    head = ET.Element("p")
+    head.text = li.text
+    rest: list[ET.Element] = []
+    for child in li:
+        if child.tag in ("ul", "ol", "table") or rest:
+            rest.append(child)
+        else:
+            head.append(child)
+    blocks = [{"type": "par", "inlines": _inlines(head)}] if (head.text or len(head)) else []
+    holder = ET.Element("div")
+    holder.extend(rest)
+    return blocks + _blocks(holder)
+
+
+def _table(el: ET.Element) -> Block:
+    header: list[list[Inline]] = []
+    rows: list[list[list[Inline]]] = []
+    for section in el:
+        for tr in section.iter("tr"):
+            cells = [_inlines(td) for td in tr if td.tag in ("td", "th")]
+            if section.tag == "thead":
+                header = cells
+            else:
+                rows.append(cells)
+    return {"type": "table", "header": header, "rows": rows}
+
+
+def _text_inlines(text: str) -> list[Inline]:
+    parts = text.split("\n")
+    out: list[Inline] = []
+    for i, part in enumerate(parts):
+        if part:
+            out.append({"t": "text", "v": part if i == 0 else part})
+        if i < len(parts) - 1:
+            out.append({"t": "text", "v": " "})
+    return _merge(out)
+
+
+def _inlines(el: ET.Element) -> list[Inline]:
+    out: list[Inline] = []
+    if el.text:
+        out.extend(_text_inlines(el.text))
+    for child in el:
+        tag = child.tag
+        if tag in ("strong", "b"):
+            out.append({"t": "strong", "c": _inlines(child)})
+        elif tag in ("em", "i"):
+            out.append({"t": "emph", "c": _inlines(child)})
+        elif tag == "a":
+            out.append({"t": "link", "url": child.get("href", ""), "c": _inlines(child)})
+        elif tag == "code":
+            out.append({"t": "code", "v": "".join(child.itertext())})
+        elif tag == "br":
+            out.append({"t": "br"})
+        else:
+            out.extend(_inlines(child))
+        if child.tail:
+            out.extend(_text_inlines(child.tail))
+    return _merge(_trim(out))
+
+
+def _merge(inlines: list[Inline]) -> list[Inline]:
+    out: list[Inline] = []
+    for node in inlines:
+        if node["t"] == "text" and out and out[-1]["t"] == "text":
+            out[-1] = {"t": "text", "v": out[-1]["v"] + node["v"]}
+        else:
+            out.append(node)
+    return out
+
+
+def _trim(inlines: list[Inline]) -> list[Inline]:
+    if inlines and inlines[0]["t"] == "text":
+        inlines[0] = {"t": "text", "v": inlines[0]["v"].lstrip(" ")}
+    if inlines and inlines[-1]["t"] == "text":
+        inlines[-1] = {"t": "text", "v": inlines[-1]["v"].rstrip(" ")}
+    return [n for n in inlines if not (n["t"] == "text" and n["v"] == "")]
+
+
+def inline_text(inlines: list[Inline]) -> str:
+    """The plain text of inlines (for bookmarks, metadata and the text writer)."""
+    parts: list[str] = []
+    for node in inlines:
+        if node["t"] in ("text", "code"):
+            parts.append(node["v"])
+        elif node["t"] == "br":
+            parts.append("\n")
+        else:
+            parts.append(inline_text(node["c"]))
+    return "".join(parts)

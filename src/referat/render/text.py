@@ -1,0 +1,74 @@
+"""The text writer: the document view as plain UTF-8 text (for e-mail, diffs and quick reading)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from .richtext import inline_text
+
+WIDTH = 100
+
+
+def write_text(view: dict[str, Any]) -> str:
+    out: list[str] = []
+    org = view["committee"]["organisation"]
+    if org:
+        out.append(org)
+    out += [view["committee"]["name"], view["kind_title"] + (" (offentlig udgave)" if view["public"] else ""), ""]
+    for row in view["front"]:
+        lines = list(row["lines"]) + [_block_lines(b, 0) for b in row.get("blocks", [])]
+        out.append(f"{row['label']}: " + ("\n" + " " * (len(row["label"]) + 2)).join(lines))
+    out += ["", view["labels"]["toc"]]
+    out += [f"  {item['bookmark']}" for item in view["items"]]
+    for item in view["items"]:
+        out += ["", "=" * WIDTH, view["header"], "", item["access"], item["label"], item["title"]]
+        if item["case_number"]:
+            out.append(item["case_number"])
+        if item["time_slot"]:
+            out.append(item["time_slot"])
+        if item["notice"]:
+            out += ["", item["notice"]]
+        for section in item["sections"]:
+            out.append("")
+            if section["heading"]:
+                out += [section["heading"], ""]
+            if section["key"] == "indstilling":
+                out.append(section["lead_in"])
+                for n, point in enumerate(section["points"], start=1):
+                    out.append(_wrap(point["text"], f"{n}. "))
+                    out += [_wrap(s, "   • ") for s in point["sub"]]
+            elif section["key"] == "bilag":
+                out += [_wrap(b["title"], "- ") for b in section["bilag"]]
+            else:
+                out += [_block_lines(b, 0) for b in section["blocks"]]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _wrap(text: str, prefix: str, indent: int = 0) -> str:
+    lead = " " * indent + prefix
+    return textwrap.fill(text, WIDTH, initial_indent=lead, subsequent_indent=" " * len(lead),
+                         break_long_words=False, break_on_hyphens=False) or lead.rstrip()
+
+
+def _block_lines(block: dict[str, Any], indent: int) -> str:
+    kind = block["type"]
+    if kind == "par":
+        return _wrap(inline_text(block["inlines"]), "", indent) + "\n"
+    if kind == "heading":
+        return " " * indent + inline_text(block["inlines"]).upper() + "\n"
+    if kind == "list":
+        lines = []
+        for n, item in enumerate(block["items"], start=block.get("start", 1)):
+            marker = f"{n}. " if block["ordered"] else "• "
+            for k, sub in enumerate(item):
+                if sub["type"] == "par":
+                    text = inline_text(sub["inlines"])
+                    lines.append(_wrap(text, marker if k == 0 else " " * len(marker), indent))
+                else:
+                    lines.append(_block_lines(sub, indent + len(marker)).rstrip("\n"))
+        return "\n".join(lines) + "\n"
+    if kind == "table":
+        rows = [block["header"], *block["rows"]] if block["header"] else block["rows"]
+        return "\n".join(" " * indent + " | ".join(inline_text(c) for c in row) for row in rows) + "\n"
+    return ""

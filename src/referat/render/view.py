@@ -1,0 +1,149 @@
+"""The document view: what a reader sees, decided once for every writer (Word, PDF, text).
+
+A writer gets a plain, JSON-ready dict and only lays it out; wording, order, numbering and what a public
+edition leaves out are all decided here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.item import Item, ItemType
+from ..model.meeting import Meeting
+from ..model.person import Member
+from . import labels as L
+from .danish import join_and, long_date, short_date, time_span
+from .richtext import parse, printable
+
+View = dict[str, Any]
+
+
+def document_view(meeting: Meeting, kind: str, public: bool = False) -> View:
+    """The agenda ('dagsorden') or minutes ('referat') of `meeting`, optionally the public edition."""
+    profile = meeting.profile
+    kind_title = L.KIND_TITLE[kind]
+    date_text = long_date(meeting.date)
+    title = f"{kind_title} – {profile.short_name} – {date_text}"
+    if public:
+        title += f" ({L.PUBLIC_SUFFIX})"
+    return {
+        "kind": kind,
+        "kind_title": kind_title,
+        "public": public,
+        "title": printable(title),
+        "subject": printable(meeting.case_number or ""),
+        "author": printable(profile.secretariat or profile.name),
+        "lang": "da-DK",
+        "date": meeting.date.isoformat(),
+        "committee": {"short": printable(profile.short_name), "name": printable(profile.name),
+                      "organisation": printable(profile.organisation or "")},
+        "look": {"colour": profile.look.colour, "font": profile.look.font},
+        "header": printable(profile.header(short_date(meeting.date))),
+        "front": _front(meeting, kind),
+        "labels": {"toc": L.TOC, "page": L.PAGE},
+        "items": [_item(meeting, item, kind, public) for item in meeting.items],
+    }
+
+
+def _front(meeting: Meeting, kind: str) -> list[View]:
+    rows: list[View] = [
+        {"label": L.TIME, "lines": [L.MEETING_LINE.format(dato=long_date(meeting.date),
+                                                          tid=time_span(meeting.start, meeting.end))]},
+        {"label": L.PLACE, "lines": [printable(meeting.place) if meeting.place and not meeting.online
+                                     else L.ONLINE_PLACE]},
+    ]
+    att = meeting.attendance
+    roster = {m.name: m for m in meeting.roster}
+    if att.absent:
+        rows.append({"label": L.ABSENT, "lines": [_person(roster.get(n) or Member(navn=n)) for n in att.absent]})
+    if att.present:
+        rows.append({"label": L.PRESENT, "lines": [_person(roster.get(n) or Member(navn=n)) for n in att.present]})
+    if att.others:
+        lines = []
+        for g in att.others:
+            text = _person(g)
+            if g.substitute_for:
+                text += " " + L.SUBSTITUTE.format(navn=printable(g.substitute_for))
+            if g.items:
+                text += " " + L.PARTIAL.format(punkter=join_and([str(n) for n in g.items]))
+            lines.append(text)
+        rows.append({"label": L.OTHERS, "lines": lines})
+    if meeting.other_information and meeting.other_information.strip():
+        rows.append({"label": L.OTHER_INFO, "lines": [], "blocks": parse(meeting.other_information)})
+    return rows
+
+
+def _person(person: Member) -> str:
+    """'Navn, titel, organisation', leaving out what the name already says."""
+    parts = [person.name]
+    for extra in (person.title, person.organisation):
+        if extra and extra.lower() not in ", ".join(parts).lower():
+            parts.append(extra)
+    return printable(", ".join(parts))
+
+
+def _item(meeting: Meeting, item: Item, kind: str, public: bool) -> View:
+    profile = meeting.profile
+    label = profile.label(item.number)
+    title = printable(item.title)
+    view: View = {
+        "number": item.number,
+        "label": label,
+        "title": title,
+        "bookmark": f"{label} {title}",
+        "access": L.CLOSED if item.closed else L.OPEN,
+        "withheld": public and item.closed,
+        "case_number": None,
+        "time_slot": None,
+        "sections": [],
+        "notice": None,
+    }
+    if view["withheld"]:
+        view["notice"] = L.CLOSED_NOTICE
+        return view
+    case = item.case_number or (meeting.case_number if item.type is not ItemType.STANDARD else None)
+    view["case_number"] = printable(case) if case else None
+    view["time_slot"] = item.time_slot
+    view["sections"] = _sections(meeting, item, kind, public)
+    return view
+
+
+def _sections(meeting: Meeting, item: Item, kind: str, public: bool) -> list[View]:
+    profile = meeting.profile
+    out: list[View] = []
+    intro = _next_meeting_text(meeting, item)
+    if intro:
+        out.append({"key": "intro", "heading": None, "blocks": [{"type": "par", "inlines": [{"t": "text", "v": intro}]}]})
+    for key in profile.order:
+        heading = printable(profile.headings[key])
+        if key == "indstilling":
+            if item.recommendation:
+                out.append({
+                    "key": key, "heading": heading, "lead_in": printable(profile.lead_in),
+                    "points": [{"text": printable(p.text), "sub": [printable(s) for s in p.subpoints]}
+                               for p in item.recommendation],
+                })
+        elif key == "bilag":
+            if item.bilag:
+                out.append({"key": key, "heading": heading, "bilag": [
+                    {"title": printable(b.title) + (f" ({L.WITHHELD_BILAG})" if public and not b.public else ""),
+                     "withheld": public and not b.public}
+                    for b in item.bilag]})
+        elif key == "beslutning":
+            if kind == "referat" and item.decision and item.decision.strip():
+                out.append({"key": key, "heading": heading, "blocks": parse(item.decision)})
+        else:
+            blocks = parse(item.section_text(key))
+            if blocks:
+                out.append({"key": key, "heading": heading, "blocks": blocks})
+    return out
+
+
+def _next_meeting_text(meeting: Meeting, item: Item) -> str | None:
+    """The 'Næste møde' item states the next meeting from møde.yaml (002 L1101) unless it has its own text."""
+    nxt = meeting.next_meeting
+    if (nxt is None or item.type is not ItemType.STANDARD or item.case
+            or item.title.strip().lower() != L.NEXT_MEETING_TITLE):
+        return None
+    return L.NEXT_MEETING.format(dato=long_date(nxt.date), start=nxt.start or "", slut=nxt.end or "",
+                                 form=L.NEXT_FORM[nxt.form.value])

@@ -1,0 +1,220 @@
+"""Build the .docx: docxtpl fills the template's tags, then the items are added with the template's styles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.shared import RGBColor, Twips
+from docxtpl import DocxTemplate, Listing
+
+from ...diagnostics import Location, ReferatError
+from ..richtext import inline_text
+from .numbering import Numbering, set_numbering
+from .oxml import add_field, add_hyperlink, repeat_header, set_language, update_fields_on_open
+
+TOC_MARKER = "[[INDHOLDSFORTEGNELSE]]"
+ITEMS_MARKER = "[[PUNKTER]]"
+_CLOSED = RGBColor(0x9C, 0x00, 0x06)
+
+
+def write_docx(view: dict[str, Any], template: Path, when: dt.date) -> bytes:
+    """The document view as Word bytes; the same view, template and date give the same bytes."""
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.render(_context(view), autoescape=True)
+    except Exception as exc:  # a broken template is the secretariat's file: name it
+        raise ReferatError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
+    buf = io.BytesIO()
+    tpl.save(buf)
+    buf.seek(0)
+    doc = Document(buf)
+    markers = {p.text.strip(): p for p in doc.paragraphs if p.text.strip() in (TOC_MARKER, ITEMS_MARKER)}
+    if ITEMS_MARKER not in markers:
+        raise ReferatError(f"Word-skabelonen mangler afsnittet {ITEMS_MARKER}", Location(template))
+    builder = _Builder(doc, markers[ITEMS_MARKER])
+    if TOC_MARKER in markers:
+        toc = markers[TOC_MARKER]
+        toc.text = ""
+        add_field(toc, 'TOC \\o "1-1" \\h \\z \\u', [it["bookmark"] for it in view["items"]])
+    for item in view["items"]:
+        builder.item(item)
+    builder.finish()
+    set_language(doc, "da-DK")
+    update_fields_on_open(doc)
+    props = doc.core_properties
+    props.title = view["title"]
+    props.subject = view["subject"]
+    props.author = view["author"]
+    props.last_modified_by = view["author"]
+    props.language = view["lang"]
+    props.keywords = f"{view['committee']['short']}, {view['kind_title']}"
+    stamp = dt.datetime(when.year, when.month, when.day, 12, 0)
+    props.created = props.modified = stamp
+    props.revision = 1
+    out = io.BytesIO()
+    doc.save(out)
+    return _normalise_zip(out.getvalue(), stamp)
+
+
+def _context(view: dict[str, Any]) -> dict[str, Any]:
+    rows = []
+    for row in view["front"]:
+        lines = list(row["lines"])
+        for block in row.get("blocks", []):
+            lines.append(_block_text(block))
+        rows.append({"label": row["label"], "tekst": Listing("\n".join(lines))})
+    kind = view["kind_title"] + (" (offentlig udgave)" if view["public"] else "")
+    return {
+        "organisation": view["committee"]["organisation"],
+        "udvalg": view["committee"]["name"],
+        "kortnavn": view["committee"]["short"],
+        "dokumenttype": kind,
+        "sidehoved": view["header"],
+        "forside": rows,
+        "titel": view["title"],
+    }
+
+
+def _block_text(block: dict[str, Any]) -> str:
+    if block["type"] in ("par", "heading"):
+        return inline_text(block["inlines"])
+    if block["type"] == "list":
+        return "\n".join("– " + " ".join(_block_text(b) for b in item) for item in block["items"])
+    return ""
+
+
+class _Builder:
+    """Inserts paragraphs and tables before the items marker, then removes the marker."""
+
+    def __init__(self, doc: Any, marker: Any) -> None:
+        self.doc = doc
+        self.marker = marker
+        self.numbering = Numbering(doc)
+        self.styles = {s.name for s in doc.styles}
+
+    def _style(self, name: str, fallback: str = "Normal") -> str:
+        return name if name in self.styles else fallback
+
+    def para(self, text: str = "", style: str = "Normal") -> Any:
+        return self.marker.insert_paragraph_before(text, style=self._style(style))
+
+    def finish(self) -> None:
+        self.marker._p.getparent().remove(self.marker._p)
+
+    def item(self, item: dict[str, Any]) -> None:
+        status = self.para(item["access"], "Punktstatus")
+        if "Punktstatus" not in self.styles:
+            status.paragraph_format.page_break_before = True
+        if item["access"] == "Lukket":
+            for run in status.runs:
+                run.font.color.rgb = _CLOSED
+        heading = self.para("", "Heading 1")
+        heading.add_run(item["label"]).add_break(WD_BREAK.LINE)
+        heading.add_run(item["title"])
+        if item["case_number"]:
+            self.para(item["case_number"], "Sagsnummer")
+        if item["time_slot"]:
+            self.para(item["time_slot"], "Sagsnummer")
+        if item["notice"]:
+            self.para("").add_run(item["notice"]).italic = True
+        for section in item["sections"]:
+            if section["heading"]:
+                self.para(section["heading"], "Heading 2")
+            if section["key"] == "indstilling":
+                self.para(section["lead_in"])
+                num = self.numbering.new_list(ordered=True)
+                for point in section["points"]:
+                    p = self.para(point["text"], "List Paragraph")
+                    set_numbering(p, num, 0)
+                    if point["sub"]:
+                        sub = self.numbering.new_list(ordered=False)
+                        for text in point["sub"]:
+                            set_numbering(self.para(text, "List Paragraph"), sub, 1)
+            elif section["key"] == "bilag":
+                num = self.numbering.new_list(ordered=False)
+                for b in section["bilag"]:
+                    p = self.para("", "List Paragraph")
+                    run = p.add_run(b["title"])
+                    run.italic = bool(b["withheld"])
+                    set_numbering(p, num, 0)
+            else:
+                self.blocks(section["blocks"], 0)
+
+    def blocks(self, blocks: list[dict[str, Any]], depth: int, list_ctx: tuple[int, int] | None = None) -> None:
+        for i, block in enumerate(blocks):
+            kind = block["type"]
+            if kind == "par":
+                p = self.para("", "List Paragraph" if list_ctx else "Normal")
+                if list_ctx and i == 0:
+                    set_numbering(p, list_ctx[0], list_ctx[1])
+                elif list_ctx:  # a further paragraph of the same list item: indented, not numbered
+                    p.paragraph_format.left_indent = Twips(360 * (list_ctx[1] + 1))
+                self.inlines(p, block["inlines"])
+            elif kind == "heading":
+                self.inlines(self.para("", "Heading 3"), block["inlines"])
+            elif kind == "list":
+                num = self.numbering.new_list(block["ordered"], block.get("start", 1))
+                level = depth if list_ctx is None else list_ctx[1] + 1
+                for item in block["items"]:
+                    self.blocks(item, level, (num, level))
+            elif kind == "table":
+                self.table(block)
+
+    def inlines(self, paragraph: Any, nodes: list[dict[str, Any]], bold: bool = False, italic: bool = False) -> None:
+        for node in nodes:
+            t = node["t"]
+            if t == "text":
+                run = paragraph.add_run(node["v"])
+                run.bold = bold or None
+                run.italic = italic or None
+            elif t == "code":
+                run = paragraph.add_run(node["v"])
+                run.font.name = "Courier New"
+            elif t == "br":
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+            elif t == "strong":
+                self.inlines(paragraph, node["c"], True, italic)
+            elif t == "emph":
+                self.inlines(paragraph, node["c"], bold, True)
+            elif t == "link":
+                text = inline_text(node["c"])
+                if node["url"]:
+                    add_hyperlink(paragraph, node["url"], text, bold, italic)
+                else:
+                    paragraph.add_run(text)
+
+    def table(self, block: dict[str, Any]) -> None:
+        header, rows = block["header"], block["rows"]
+        ncols = max([len(header), *(len(r) for r in rows), 1])
+        table = self.doc.add_table(rows=0, cols=ncols)
+        table.style = self._style("Table Grid", None)  # type: ignore[arg-type]
+        if header:
+            cells = table.add_row().cells
+            for c, content in enumerate(header):
+                self.inlines(cells[c].paragraphs[0], content, bold=True)
+            repeat_header(table.rows[0])
+        for row in rows:
+            cells = table.add_row().cells
+            for c, content in enumerate(row):
+                self.inlines(cells[c].paragraphs[0], content)
+        self.marker._p.addprevious(table._tbl)
+        self.para("")
+
+
+def _normalise_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """Same content → same bytes: fixed member order and timestamps."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=(stamp.year, stamp.month, stamp.day, 12, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, src.read(info.filename))
+    return out.getvalue()
