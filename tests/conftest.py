@@ -1,0 +1,96 @@
+"""Shared fixtures: the real example meeting, copies to break, and small meetings written on the fly."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from referat.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A private copy of the real example meeting that a test may break."""
+    dst = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, dst)
+    return dst
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+MEETING = """\
+udvalg: das-social
+fase: {fase}
+dato: 2026-02-23
+start: "12.00"
+slut: "16.00"
+sted: Mødelokale 1, Aalborg
+sagsnummer: 2026-005746
+medlemmer:
+  - {{navn: Anne Andersen, titel: Socialdirektør, organisation: Aalborg Kommune}}
+  - {{navn: Bo Bertelsen, titel: Socialdirektør, organisation: Rebild Kommune}}
+fremmøde:
+  til_stede: [Anne Andersen]
+  fraværende: [Bo Bertelsen]
+  øvrige:
+    - {{navn: Carl Clausen, titel: Konsulent, organisation: Rebild Kommune, i_stedet_for: Bo Bertelsen}}
+næste_møde: {{dato: 2026-05-22, start: "12.00", slut: "16.00", form: fysisk}}
+punkter: [{items}]
+"""
+
+
+@pytest.fixture
+def make_meeting(tmp_path: Path) -> Callable[..., Path]:
+    """Write a small valid meeting; `items` maps file name → item YAML, `meeting` overrides møde.yaml."""
+
+    def make(items: dict[str, str] | None = None, meeting: str | None = None, fase: str = "dagsorden",
+             bilag: dict[str, bytes] | None = None, name: str = "møde") -> Path:
+        folder = tmp_path / name
+        (folder / "punkter").mkdir(parents=True)
+        (folder / "bilag").mkdir()
+        items = items if items is not None else {"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n"}
+        for fname, text in items.items():
+            (folder / "punkter" / fname).write_text(dedent(text), encoding="utf-8")
+        for fname, data in (bilag or {}).items():
+            (folder / "bilag" / fname).write_bytes(data)
+        text = meeting if meeting is not None else MEETING.format(fase=fase, items=", ".join(items))
+        (folder / "møde.yaml").write_text(dedent(text), encoding="utf-8")
+        return folder
+
+    return make
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run the CLI in-process: (exit code, stdout, stderr)."""
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return invoke
+
+
+def tiny_pdf(text: str = "Bilag") -> bytes:
+    """A real one-page PDF (made with pypdf) for bilag fixtures."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
