@@ -10,7 +10,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -23,6 +23,12 @@ MAX_BYTES = 20 * 1024 * 1024
 
 class _Constructor(RoundTripConstructor):
     """Round-trip constructor that keeps dates as text, so the model reports impossible dates."""
+
+    def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except (ValueError, TypeError, OverflowError):  # e.g. "!!int abc": the text does not fit its tag
+            raise ConstructorError(None, None, f"værdien passer ikke til typen {node.tag}", node.start_mark) from None
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
@@ -48,13 +54,20 @@ class SourceMap:
             if probe in self.keys:
                 line, col = self.keys[probe]
                 return Location(self.path, line, col)
+            if probe in self.values:  # a list item has no key: point at the item itself
+                line, col = self.values[probe]
+                return Location(self.path, line, col)
             probe = probe[:-1]
         return Location(self.path, 1, 1)
 
     def in_text(self, key: PathKey, offset: int, text: str) -> Location:
         """The location of character `offset` inside a text value (exact for `|` block scalars)."""
         base = self.at(key)
-        if key in self.literal and base.line is not None:
+        # The text may come from an enclosing node (a point written as a plain string becomes its 'tekst').
+        probe = tuple(key)
+        while probe and probe not in self.values:
+            probe = probe[:-1]
+        if probe in self.literal and base.line is not None:
             return Location(self.path, base.line + 1 + text.count("\n", 0, offset), None)
         return base
 
@@ -142,18 +155,25 @@ def _plain(node: Any, key: PathKey, smap: SourceMap) -> Any:
         for k, v in node.items():
             name = str(k) if not isinstance(k, (dict, list)) else repr(k)
             sub = key + (name,)
-            kl, kc = node.lc.key(k)
-            vl, vc = node.lc.value(k)
-            smap.keys[sub] = (kl + 1, kc + 1)
-            smap.values[sub] = (vl + 1, vc + 1)
+            try:
+                (kl, kc), (vl, vc) = node.lc.key(k), node.lc.value(k)
+            except (KeyError, TypeError):  # merged in with '<<: *anker' or from !!omap: no position of its own
+                pass
+            else:
+                smap.keys[sub] = (kl + 1, kc + 1)
+                smap.values[sub] = (vl + 1, vc + 1)
             out[name] = _plain(v, sub, smap)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, v in enumerate(node):
             sub = key + (i,)
-            line, col = node.lc.item(i)
-            smap.values[sub] = (line + 1, col + 1)
+            try:
+                line, col = node.lc.item(i)
+            except (KeyError, TypeError):
+                pass
+            else:
+                smap.values[sub] = (line + 1, col + 1)
             items.append(_plain(v, sub, smap))
         return items
     if isinstance(node, LiteralScalarString):

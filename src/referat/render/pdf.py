@@ -10,7 +10,7 @@ from typing import Any
 import typst
 
 from ..diagnostics import Location, ReferatError
-from .fonts import FONT_DIR
+from .fonts import FONT_DIR, coverable
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 PDF_STANDARDS = ["a-2b"]
@@ -18,7 +18,7 @@ PDF_STANDARDS = ["a-2b"]
 
 def compile_typst(template: str, data: dict[str, Any], when: dt.date, root: Path = TEMPLATE_DIR) -> bytes:
     """Compile a template of ours with `data`; the same data and date give the same bytes."""
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    payload = json.dumps(coverable(data), ensure_ascii=False, sort_keys=True)
     stamp = dt.datetime(when.year, when.month, when.day, 12, 0, tzinfo=dt.timezone.utc)
     try:
         pdf = typst.compile(

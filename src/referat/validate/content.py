@@ -10,6 +10,7 @@ from collections import defaultdict
 from ..diagnostics import Report
 from ..load.messages import fold
 from ..model.meeting import Meeting
+from ..render.fonts import REPLACEMENT, uncovered
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
           "oktober", "november", "december")
@@ -189,10 +190,21 @@ def control_characters(meeting: Meeting, report: Report) -> None:
                     break
 
 
+def unprintable_in_pdf(meeting: Meeting, report: Report) -> None:
+    """A character no bundled font has (some scripts, new emoji) prints as '�' in the PDF: say so."""
+    for item in meeting.items:
+        for path, text in item.texts():
+            missing = uncovered(text)
+            if missing:
+                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+                report.warning(item.source.in_text(path, text.index(missing[0]), text),
+                               f"{shown} findes ikke i PDF-skrifttyperne og vises som '{REPLACEMENT}' i PDF'en")
+
+
 def _picture(ch: str) -> str:
     code = ord(ch)
     return chr(0x2400 + code) if code < 0x20 else ("␡" if code == 0x7F else "�")
 
 
 RULES = [back_references, impossible_dates, placeholders, internal_notes, attached_without_bilag,
-         recommendation_addressee, bilag_titles, control_characters]
+         recommendation_addressee, bilag_titles, control_characters, unprintable_in_pdf]

@@ -1,0 +1,180 @@
+"""`referat build`: the documents read back as a reader would see them (pypdf, python-docx)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from conftest import EXAMPLE
+from referat.load.meeting import load_meeting
+from referat.render.richtext import inline_text, parse
+
+ITEM_COUNT = 17
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from referat.cli import main
+
+    out = tmp_path_factory.mktemp("out")
+    assert main(["build", str(EXAMPLE), "--offentlig", "--format", "docx,pdf,txt", "--out", str(out)]) == 0
+    return out
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def body_text(path: Path) -> str:
+    """The text of all pages without the running header and the page footer."""
+    pages = [re.sub(r"Side \d+ af \d+|Mødet den \d\d\.\d\d\.\d{4} DAS Social", " ", p) for p in pdf_pages(path)]
+    return squash(" ".join(pages))
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_all_documents_are_written(built: Path) -> None:
+    names = {p.name for p in built.iterdir()}
+    for stem in ("dagsorden", "referat", "dagsorden-offentlig", "referat-offentlig"):
+        assert {f"{stem}.docx", f"{stem}.pdf", f"{stem}.txt"} <= names
+
+
+def test_pdf_has_every_item_title_sections_and_decision_in_order(built: Path) -> None:
+    meeting, _ = load_meeting(EXAMPLE)
+    assert meeting is not None
+    text = body_text(built / "referat.pdf")
+    position = 0
+    for item in meeting.items:
+        heading = squash(f"Punkt {item.number}. {item.title}")
+        found = text.find(heading, position)
+        assert found >= 0, f"punkt {item.number} mangler eller står forkert"
+        position = found + len(heading)
+        if item.summary:
+            assert text.find("Resumé", position) >= 0
+        first = parse(item.decision)[0]
+        decision_start = squash(inline_text(first["inlines"]))[:60]
+        found = text.find(decision_start, position)
+        assert found >= 0, f"beslutningen i punkt {item.number} mangler"
+    assert text.count("Beslutning:") == ITEM_COUNT
+
+
+def test_agenda_has_no_decisions(built: Path) -> None:
+    text = " ".join(pdf_pages(built / "dagsorden.pdf"))
+    assert "Beslutning:" not in text
+    assert "Dagsorden" in text
+    doc = docx.Document(str(built / "dagsorden.docx"))
+    assert all(p.text != "Beslutning:" for p in doc.paragraphs)
+
+
+def test_pdf_bookmarks_are_the_items(built: Path) -> None:
+    reader = PdfReader(built / "referat.pdf")
+    titles = [entry["/Title"] for entry in reader.outline]
+    assert len(titles) == ITEM_COUNT
+    assert titles[0] == "Punkt 1. Godkendelse af dagsorden"
+    assert titles[16] == "Punkt 17. Næste møde"
+
+
+def test_pdf_language_title_and_pdfa_identification(built: Path) -> None:
+    reader = PdfReader(built / "referat.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "da-DK"
+    assert bool(root["/MarkInfo"]["/Marked"])  # tagged PDF
+    assert "/StructTreeRoot" in root
+    assert reader.metadata.title == "Referat – DAS Social – 23. februar 2026"
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfaid:part[>=\"]+2", xmp), "PDF/A-2 identification missing"
+    assert re.search(r"pdfaid:conformance[>=\"]+B", xmp)
+
+
+def test_every_pdf_page_says_side_x_af_y(built: Path) -> None:
+    pages = pdf_pages(built / "referat.pdf")
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):
+        assert f"Side {number} af {total}" in text
+
+
+def test_running_header_and_item_layout(built: Path) -> None:
+    pages = pdf_pages(built / "referat.pdf")
+    item_pages = [p for p in pages if "Punkt 3." in p and "Resumé" in p]
+    assert item_pages, "punkt 3 mangler"
+    page = item_pages[0]
+    assert page.index("Mødet den 23.02.2026 DAS Social") < page.index("Åben") < page.index("Punkt 3.")
+    assert "2026-005746" in page
+    assert "Det indstilles, at Den Administrative Styregruppe" in page
+
+
+def test_front_page_and_table_of_contents(built: Path) -> None:
+    pages = pdf_pages(built / "referat.pdf")
+    front = squash(pages[0])
+    assert "Den Administrative Styregruppe" in front
+    assert "Mødet den 23. februar 2026, kl. 12.00 - 16.00" in front
+    assert "Martin Bjørn Jensen, Vicesocialdirektør, Region Nordjylland (pkt. 3)" in front
+    toc = squash(pages[1])
+    assert "Indholdsfortegnelse" in toc
+    # each entry carries the page number where the item starts
+    start = next(i for i, p in enumerate(pages, start=1) if i > 2 and "Punkt 17." in p and "Næste møde" in p)
+    assert re.search(rf"Punkt 17\. Næste møde[ .]*{start}\b", toc)
+
+
+def test_next_meeting_sentence_comes_from_meeting_file(built: Path) -> None:
+    """002 L1101: the 'Næste møde' item states date, time span and form."""
+    text = squash(" ".join(pdf_pages(built / "referat.pdf")))
+    assert "Næste møde finder sted d. 22. maj 2026 i tidsrummet 12.00-16.00. Mødet er med fysisk fremmøde." in text
+
+
+def test_word_has_real_list_numbering_headings_and_properties(built: Path) -> None:
+    doc = docx.Document(str(built / "referat.docx"))
+    heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert len(heads) == ITEM_COUNT
+    assert heads[2].replace("\n", " ") == (
+        "Punkt 3. Godkendelse af planer for kommunikation om samt afdækning af unge til Ungehjemmet Bifrost")
+    points = [p for p in doc.paragraphs if p.text.startswith("Drøfter udkast til takstskabelon for 2027")]
+    assert points and points[0]._p.pPr.numPr is not None, "indstillingspunkter skal være en rigtig Word-liste"
+    numpr = points[0]._p.pPr.numPr
+    num_id = numpr.numId.val
+    numbering = doc.part.numbering_part.element
+    nums = [n for n in numbering.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
+            if n.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}numId") == str(num_id)]
+    assert nums, "numId must exist in numbering.xml"
+    props = doc.core_properties
+    assert props.title == "Referat – DAS Social – 23. februar 2026"
+    assert props.subject == "2026-005746"
+    assert props.author == "Sekretariat for Nordjysk Socialaftale"
+    assert props.language == "da-DK"
+    lang = doc.styles.element.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}lang")
+    assert lang.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") == "da-DK"
+
+
+def test_word_front_page_and_header(built: Path) -> None:
+    doc = docx.Document(str(built / "referat.docx"))
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert "Tid" in cells and "Mødet den 23. februar 2026, kl. 12.00 - 16.00" in cells
+    assert doc.sections[0].header.paragraphs[0].text == "Mødet den 23.02.2026 DAS Social"
+    footer = doc.sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer
+
+
+def test_word_markdown_becomes_lists_and_tables(built: Path) -> None:
+    """002 L656–664: the table of basistakster becomes a real Word table."""
+    doc = docx.Document(str(built / "referat.docx"))
+    tables = [t for t in doc.tables if t.rows and "Kr./dag" in t.rows[0].cells[0].text]
+    assert tables
+    assert [c.text for c in tables[0].rows[1].cells] == ["Syrenhuset SEL § 104", "224", "362", "248"]
+    bullets = [p for p in doc.paragraphs if p.text == "Man bibeholder den gamle takstskabelon"]
+    assert bullets and bullets[0]._p.pPr.numPr is not None
+    assert not any("**" in p.text for p in doc.paragraphs)
+
+
+def test_builds_are_byte_identical(tmp_path: Path) -> None:
+    from referat.cli import main
+
+    for name in ("a", "b"):
+        assert main(["build", str(EXAMPLE), "--out", str(tmp_path / name)]) == 0
+    for doc in ("dagsorden.pdf", "referat.pdf", "dagsorden.docx", "referat.docx"):
+        assert (tmp_path / "a" / doc).read_bytes() == (tmp_path / "b" / doc).read_bytes(), doc
