@@ -57,7 +57,7 @@ def test_failed_build_leaves_earlier_documents_intact(example_copy: Path, run, t
     item.write_text(item.read_text(encoding="utf-8").replace("titel:", "titel: [", 1), encoding="utf-8")
     code, _, err = run("build", example_copy, "--out", out)
     assert code == 1
-    assert "03-planer-ungehjemmet-bifrost.yaml:3:" in err
+    assert "03-planer-ungehjemmet-bifrost.yaml:4:" in err  # the line after the unclosed "["
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
