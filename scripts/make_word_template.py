@@ -113,6 +113,7 @@ def build(path: Path) -> None:
     first.add_run(" af ")
     _field(first, "NUMPAGES")
 
+    doc.add_paragraph("{{ logo }}")
     doc.add_paragraph("{{ organisation }}")
     doc.add_paragraph("{{ udvalg }}", style="Title")
     doc.add_paragraph("{{ dokumenttype }}", style="Subtitle")

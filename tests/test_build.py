@@ -178,3 +178,38 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
         assert main(["build", str(EXAMPLE), "--out", str(tmp_path / name)]) == 0
     for doc in ("dagsorden.pdf", "referat.pdf", "dagsorden.docx", "referat.docx"):
         assert (tmp_path / "a" / doc).read_bytes() == (tmp_path / "b" / doc).read_bytes(), doc
+
+
+def _png(width: int = 8, height: int = 4) -> bytes:
+    """A real PNG made with zlib (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x1f\x4e\x79" * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def test_committee_logo_from_profile_reaches_both_formats(make_meeting, run, tmp_path: Path) -> None:
+    templates = tmp_path / "skabeloner"
+    (templates / "udvalg").mkdir(parents=True)
+    profile = (Path(__file__).resolve().parents[1] / "templates" / "udvalg" / "das-social.yaml").read_text("utf-8")
+    profile = profile.replace("udseende:\n", "udseende:\n  logo: logo.png\n")
+    (templates / "udvalg" / "med-logo.yaml").write_text(profile, encoding="utf-8")
+    (templates / "udvalg" / "logo.png").write_bytes(_png())
+    (templates / "word").mkdir()
+    (templates / "word" / "dokument.docx").write_bytes(
+        (Path(__file__).resolve().parents[1] / "templates" / "word" / "dokument.docx").read_bytes())
+    folder = make_meeting()
+    meeting_file = folder / "møde.yaml"
+    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: med-logo"), "utf-8")
+    out = tmp_path / "out"
+    code, _, err = run("build", folder, "--out", out, "--skabeloner", templates)
+    assert code == 0, err
+    front = PdfReader(out / "dagsorden.pdf").pages[0]
+    assert front.images, "logoet mangler på forsiden af PDF'en"
+    document = docx.Document(str(out / "dagsorden.docx"))
+    assert any(rel.reltype.endswith("/image") for rel in document.part.rels.values())

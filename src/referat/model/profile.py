@@ -95,6 +95,12 @@ class Committee(Model):
         base = self._folder.parent if self._folder is not None else Path("templates")
         return base / self.word_template
 
+    def logo_path(self) -> Path | None:
+        """The logo file, relative to the profile's folder, if the profile has one."""
+        if not self.look.logo or self._folder is None:
+            return None
+        return self._folder / self.look.logo
+
     def names(self) -> list[str]:
         """Every name the committee goes by in running text."""
         return [self.name, self.short_name, *self.self_names]

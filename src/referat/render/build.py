@@ -51,6 +51,9 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
     """File name → bytes for every requested document; nothing is written here."""
     files: dict[str, bytes] = {}
     template = meeting.profile.word_template_path()
+    logo = meeting.profile.logo_path()
+    if logo is not None and not logo.is_file():
+        raise ReferatError("logoet i udvalgsprofilen findes ikke", Location(logo))
     for kind in kinds:
         for public in public_editions:
             view = document_view(meeting, kind, public)
@@ -59,7 +62,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
             if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
                 if not template.is_file():
                     raise ReferatError("Word-skabelonen findes ikke", Location(template))
-                docx = write_docx(view, template, meeting.date)
+                docx = write_docx(view, template, meeting.date, logo)
                 if "docx" in formats:
                     files[f"{stem}.docx"] = docx
             if "pdf" in formats:
@@ -67,7 +70,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
                     assert docx is not None
                     files[f"{stem}.pdf"] = docx_to_pdf(docx, stem, meeting.folder)
                 else:
-                    files[f"{stem}.pdf"] = write_pdf(view, meeting.date)
+                    files[f"{stem}.pdf"] = write_pdf(view, meeting.date, logo)
             if "txt" in formats:
                 files[f"{stem}.txt"] = write_text(view).encode("utf-8")
     return files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,18 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 PDF_STANDARDS = ["a-2b"]
 
 
-def compile_typst(template: str, data: dict[str, Any], when: dt.date, root: Path = TEMPLATE_DIR) -> bytes:
-    """Compile a template of ours with `data`; the same data and date give the same bytes."""
+def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: list[Path] | None = None) -> bytes:
+    """Compile a template of ours with `data`; the same data and date give the same bytes.
+
+    `assets` (a logo) must be readable by Typst, which only reads below its root: the root becomes the
+    folder common to the templates and the assets, and the template gets their paths from there.
+    """
+    root = _root(assets or [])
     payload = json.dumps(coverable(data), ensure_ascii=False, sort_keys=True)
     stamp = dt.datetime(when.year, when.month, when.day, 12, 0, tzinfo=dt.timezone.utc)
     try:
         pdf = typst.compile(
-            str(root / template),
+            str(TEMPLATE_DIR / template),
             root=str(root),
             font_paths=[str(FONT_DIR)],
             ignore_system_fonts=True,
@@ -31,10 +37,17 @@ def compile_typst(template: str, data: dict[str, Any], when: dt.date, root: Path
             timestamp=stamp,
         )
     except typst.TypstError as exc:  # a bug of ours, not of the user's: say so plainly
-        raise ReferatError(f"PDF-motoren fejlede: {exc.message}", Location(root / template)) from None
+        raise ReferatError(f"PDF-motoren fejlede: {exc.message}", Location(TEMPLATE_DIR / template)) from None
     assert isinstance(pdf, bytes)
     return pdf
 
 
-def write_pdf(view: dict[str, Any], when: dt.date) -> bytes:
-    return compile_typst("document.typ", view, when)
+def _root(assets: list[Path]) -> Path:
+    return Path(os.path.commonpath([TEMPLATE_DIR, *(a.resolve().parent for a in assets)]))
+
+
+def write_pdf(view: dict[str, Any], when: dt.date, logo: Path | None = None) -> bytes:
+    if logo is None:
+        return compile_typst("document.typ", view, when)
+    view = {**view, "logo": "/" + logo.resolve().relative_to(_root([logo])).as_posix()}
+    return compile_typst("document.typ", view, when, [logo])

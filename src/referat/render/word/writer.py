@@ -10,8 +10,8 @@ from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_BREAK
-from docx.shared import RGBColor, Twips
-from docxtpl import DocxTemplate, Listing
+from docx.shared import Mm, RGBColor, Twips
+from docxtpl import DocxTemplate, InlineImage, Listing
 
 from ...diagnostics import Location, ReferatError
 from ..richtext import inline_text
@@ -23,11 +23,13 @@ ITEMS_MARKER = "[[PUNKTER]]"
 _CLOSED = RGBColor(0x9C, 0x00, 0x06)
 
 
-def write_docx(view: dict[str, Any], template: Path, when: dt.date) -> bytes:
+def write_docx(view: dict[str, Any], template: Path, when: dt.date, logo: Path | None = None) -> bytes:
     """The document view as Word bytes; the same view, template and date give the same bytes."""
     try:
         tpl = DocxTemplate(str(template))
-        tpl.render(_context(view), autoescape=True)
+        context = _context(view)
+        context["logo"] = InlineImage(tpl, str(logo), height=Mm(16)) if logo is not None else ""
+        tpl.render(context, autoescape=True)
     except Exception as exc:  # a broken template is the secretariat's file: name it
         raise ReferatError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
     buf = io.BytesIO()
