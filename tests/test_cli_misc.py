@@ -110,3 +110,16 @@ def test_usage_errors_exit_2_in_danish(run) -> None:
     with pytest.raises(SystemExit) as exc:
         run("build")
     assert exc.value.code == 2
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice er ikke installeret")
+def test_libreoffice_route_converts_the_word_file(run, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    code, _, err = run("build", EXAMPLE, "--pdf-motor", "libreoffice", "--dokument", "referat", "--format", "pdf",
+                       "--out", tmp_path)
+    assert code == 0, err
+    reader = PdfReader(tmp_path / "referat.pdf")
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Punkt 17." in text and "Godkendelse af planer for kommunikation" in text
+    assert reader.metadata.title == "Referat – DAS Social – 23. februar 2026"
