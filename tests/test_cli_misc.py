@@ -14,12 +14,12 @@ from referat.schema import SCHEMAS, schema_text
 
 def test_new_meeting_validates_at_once(run, tmp_path: Path) -> None:
     folder = tmp_path / "2026-05-22-das-social"
-    code, out, err = run("new", folder, "--dato", "2026-05-22", "--sted", "Mødelokale 2, Aalborg")
+    code, _out, err = run("new", folder, "--dato", "2026-05-22", "--sted", "Mødelokale 2, Aalborg")
     assert code == 0, err
     names = sorted(p.name for p in (folder / "punkter").iterdir())
     assert names == ["01-godkendelse-af-dagsorden.yaml", "02-godkendelse-af-referat-fra-seneste-moede.yaml",
                      "03-eventuelt.yaml", "04-naeste-moede.yaml"]
-    code, out, err = run("validate", folder)
+    code, _, err = run("validate", folder)
     assert code == 0, err
     assert err == ""  # not even a warning
     first = (folder / "møde.yaml").read_text(encoding="utf-8").splitlines()[0]
@@ -81,7 +81,7 @@ def test_write_atomic_keeps_old_file_when_the_write_fails(tmp_path: Path, monkey
     target = tmp_path / "referat.pdf"
     target.write_bytes(b"old")
 
-    def broken_replace(src, dst):  # noqa: ANN001
+    def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(fileio.os, "replace", broken_replace)

@@ -29,6 +29,6 @@ def pdf_problem(path: Path) -> str | None:
         reader.pages[0].mediabox  # noqa: B018 - touches the page tree
     except (PdfReadError, FileNotDecryptedError) as exc:
         return f"er beskadiget og kan ikke åbnes ({exc})"
-    except Exception as exc:  # pypdf raises many kinds on corrupt input
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on corrupt input
         return f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
     return None

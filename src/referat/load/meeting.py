@@ -95,7 +95,7 @@ def _parse(path: Path, model: type[BaseModel], report: Report) -> Any:
     except ValidationError as exc:
         report_validation_error(exc, smap, model, report)
         return None
-    obj._source = smap
+    obj._source = smap  # type: ignore[attr-defined]
     return obj
 
 

@@ -48,7 +48,7 @@ def report_validation_error(exc: ValidationError, smap: SourceMap, model: type[B
         elif kind == "missing":
             parent = smap.at(loc[:-1], on_key=bool(loc[:-1]))
             report.error(parent, f"mangler den påkrævede nøgle '{loc[-1]}'")
-        elif kind == "enum" or kind == "literal_error":
+        elif kind in ("enum", "literal_error"):
             expected = ctx.get("expected", "")
             report.error(smap.at(loc), f"'{_short(err.get('input'))}' er ikke en gyldig værdi; brug {_danish_or(expected)}")
         elif kind in _TYPES:
@@ -57,7 +57,7 @@ def report_validation_error(exc: ValidationError, smap: SourceMap, model: type[B
                 hint = "; sæt værdien i anførselstegn"
             text = _TYPES[kind].format(input=_short(err.get("input")), hint=hint, **_str_ctx(ctx))
             report.error(smap.at(loc), text)
-        elif kind == "value_error" or kind.startswith("klokkeslaet") or kind.startswith("tidsrum"):
+        elif kind == "value_error" or kind.startswith(("klokkeslaet", "tidsrum")):
             report.error(smap.at(loc), _strip_value_error(err["msg"]))
         else:
             report.error(smap.at(loc), f"ugyldig værdi: {err['msg']}")

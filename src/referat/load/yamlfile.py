@@ -15,7 +15,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, ReferatError
 
 PathKey = tuple[str | int, ...]
 MAX_BYTES = 20 * 1024 * 1024
@@ -28,7 +28,8 @@ class _Constructor(RoundTripConstructor):
         try:
             return super().construct_non_recursive_object(node, tag)
         except (ValueError, TypeError, OverflowError):  # e.g. "!!int abc": the text does not fit its tag
-            raise ConstructorError(None, None, f"værdien passer ikke til typen {node.tag}", node.start_mark) from None
+            name = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise ConstructorError(None, None, f"værdien passer ikke til typen {name}; slet '{name}'", node.start_mark) from None
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
@@ -127,8 +128,7 @@ def _read_text(path: Path) -> str:
         raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise ReferatError("filen er gemt som UTF-16/UTF-32; gem den som UTF-8", Location(path, 1, 1))
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
+    raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typst
 
@@ -14,7 +14,7 @@ from ..diagnostics import Location, ReferatError
 from .fonts import FONT_DIR, coverable
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
-PDF_STANDARDS = ["a-2b"]
+PDF_STANDARD: Literal["a-2b"] = "a-2b"
 
 
 def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: list[Path] | None = None) -> bytes:
@@ -25,7 +25,7 @@ def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: li
     """
     root = _root(assets or [])
     payload = json.dumps(coverable(data), ensure_ascii=False, sort_keys=True)
-    stamp = dt.datetime(when.year, when.month, when.day, 12, 0, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(when.year, when.month, when.day, 12, 0, tzinfo=dt.UTC)
     try:
         pdf = typst.compile(
             str(TEMPLATE_DIR / template),
@@ -33,7 +33,7 @@ def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: li
             font_paths=[str(FONT_DIR)],
             ignore_system_fonts=True,
             sys_inputs={"data": payload},
-            pdf_standards=PDF_STANDARDS,
+            pdf_standards=PDF_STANDARD,
             timestamp=stamp,
         )
     except typst.TypstError as exc:  # a bug of ours, not of the user's: say so plainly

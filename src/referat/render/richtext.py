@@ -140,7 +140,7 @@ def _text_inlines(text: str) -> list[Inline]:
     out: list[Inline] = []
     for i, part in enumerate(parts):
         if part:
-            out.append({"t": "text", "v": part if i == 0 else part})
+            out.append({"t": "text", "v": part})
         if i < len(parts) - 1:
             out.append({"t": "text", "v": " "})
     return _merge(out)

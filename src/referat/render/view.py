@@ -55,9 +55,9 @@ def _front(meeting: Meeting, kind: str) -> list[View]:
     att = meeting.attendance
     roster = {m.name: m for m in meeting.roster}
     if att.absent:
-        rows.append({"label": L.ABSENT, "lines": [_person(roster.get(n) or Member(navn=n)) for n in att.absent]})
+        rows.append({"label": L.ABSENT, "lines": [_person(roster.get(n) or Member(name=n)) for n in att.absent]})
     if att.present:
-        rows.append({"label": L.PRESENT, "lines": [_person(roster.get(n) or Member(navn=n)) for n in att.present]})
+        rows.append({"label": L.PRESENT, "lines": [_person(roster.get(n) or Member(name=n)) for n in att.present]})
     if att.others:
         lines = []
         for g in att.others:

@@ -54,11 +54,16 @@ def _dates(text: str) -> list[tuple[int, dt.date | None, str]]:
     """Full dates in running text: (offset, date or None if impossible, as written)."""
     found: list[tuple[int, dt.date | None, str]] = []
     for m in _WORD_DATE.finditer(text):
-        found.append((m.start(), _date(int(m[3]), MONTHS.index(m[2].lower()) + 1, int(m[1])), m[0]))
+        found.append((m.start(), _date(int(m[3]), _month(m[2]), int(m[1])), m[0]))
     for m in _NUM_DATE.finditer(text):
         year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
         found.append((m.start(), _date(year, int(m[2]), int(m[1])), m[0]))
     return found
+
+
+def _month(word: str) -> int:
+    """The month number of a name the pattern matched (case-insensitively, so also 'ſeptember' or 'MAJ')."""
+    return next(i for i, name in enumerate(MONTHS, start=1) if re.fullmatch(name, word, re.IGNORECASE))
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -9,7 +11,7 @@ from docx.oxml.ns import qn
 
 def add_field(paragraph, instruction: str, result_runs: list[str]) -> None:  # type: ignore[no-untyped-def]
     """A complex field (TOC, PAGE …) whose shown result is `result_runs`, one line each, until Word updates it."""
-    def fld(kind: str) -> OxmlElement:
+    def fld(kind: str) -> Any:
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
         return el

@@ -30,7 +30,7 @@ def write_docx(view: dict[str, Any], template: Path, when: dt.date, logo: Path |
         context = _context(view)
         context["logo"] = InlineImage(tpl, str(logo), height=Mm(16)) if logo is not None else ""
         tpl.render(context, autoescape=True)
-    except Exception as exc:  # a broken template is the secretariat's file: name it
+    except Exception as exc:  # noqa: BLE001 - a broken template is the secretariat's file: name it
         raise ReferatError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
     buf = io.BytesIO()
     tpl.save(buf)
