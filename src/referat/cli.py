@@ -96,6 +96,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_packet(args: argparse.Namespace) -> int:
+    from .fileio import write_atomic
+    from .packet.assemble import write_packets
+    from .render.build import kinds_for, load_valid, output_dir, render_documents
+
+    folder = Path(args.mappe)
+    meeting, report = load_valid(folder, _templates(args))
+    kinds = kinds_for(meeting, args.dokument)
+    editions = [False, True] if args.offentlig else [False]
+    files = render_documents(meeting, kinds, ["pdf"], editions)
+    files.update(write_packets(meeting, kinds, editions))
+    _print_report(report)
+    target = output_dir(folder, Path(args.out) if args.out else None)
+    for name, data in files.items():
+        write_atomic(target / name, data)
+        print(f"skrev {target / name}")
+    return EXIT_OK
+
+
 def _templates(args: argparse.Namespace) -> list[Path]:
     return [Path(p) for p in getattr(args, "skabeloner", None) or []]
 
@@ -144,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst",
                    help="typst (indbygget, standard) eller libreoffice (konverterer Word-filen)")
+    p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+
+    p = command("packet", cmd_packet, "Byg dagsordenspakken / referat med bilag: én PDF med alle bilag.")
+    p.add_argument("mappe", help="mødets mappe")
+    p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"],
+                   help="hvilke pakker (standard: alle, som mødets fase tillader)")
+    p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver")
+    p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
     return parser
 

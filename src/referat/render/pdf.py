@@ -17,37 +17,44 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
 
 
-def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: list[Path] | None = None) -> bytes:
-    """Compile a template of ours with `data`; the same data and date give the same bytes.
-
-    `assets` (a logo) must be readable by Typst, which only reads below its root: the root becomes the
-    folder common to the templates and the assets, and the template gets their paths from there.
-    """
-    root = _root(assets or [])
-    payload = json.dumps(coverable(data), ensure_ascii=False, sort_keys=True)
-    stamp = dt.datetime(when.year, when.month, when.day, 12, 0, tzinfo=dt.UTC)
-    try:
-        pdf = typst.compile(
-            str(TEMPLATE_DIR / template),
-            root=str(root),
-            font_paths=[str(FONT_DIR)],
-            ignore_system_fonts=True,
-            sys_inputs={"data": payload},
-            pdf_standards=PDF_STANDARD,
-            timestamp=stamp,
-        )
-    except typst.TypstError as exc:  # a bug of ours, not of the user's: say so plainly
-        raise ReferatError(f"PDF-motoren fejlede: {exc.message}", Location(TEMPLATE_DIR / template)) from None
-    assert isinstance(pdf, bytes)
-    return pdf
-
-
 def _root(assets: list[Path]) -> Path:
+    """Typst reads only below its root: the folder common to our templates and any assets (a logo)."""
     return Path(os.path.commonpath([TEMPLATE_DIR, *(a.resolve().parent for a in assets)]))
 
 
+def _stamp(when: dt.date) -> dt.datetime:
+    return dt.datetime(when.year, when.month, when.day, 12, 0, tzinfo=dt.UTC)
+
+
+def compiler(template: str, data: dict[str, Any], assets: list[Path] | None = None) -> typst.Compiler:
+    payload = json.dumps(coverable(data), ensure_ascii=False, sort_keys=True)
+    return typst.Compiler(str(TEMPLATE_DIR / template), root=str(_root(assets or [])), font_paths=[str(FONT_DIR)],
+                          ignore_system_fonts=True, sys_inputs={"data": payload})
+
+
+def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: list[Path] | None = None,
+                  query: str | None = None) -> tuple[bytes, list[Any]]:
+    """Compile a template of ours with `data`; the same data and date give the same bytes.
+
+    With `query` (a label such as "<bilaglink>"), also return the values of the metadata so labelled.
+    """
+    comp = compiler(template, data, assets)
+    try:
+        pdf = comp.compile(format="pdf", pdf_standards=PDF_STANDARD, timestamp=_stamp(when))
+        found = json.loads(comp.query(query, field="value", format="json")) if query else []
+    except typst.TypstError as exc:  # a bug of ours, not of the user's: say so plainly
+        raise ReferatError(f"PDF-motoren fejlede: {exc.message}", Location(TEMPLATE_DIR / template)) from None
+    assert isinstance(pdf, bytes)
+    return pdf, found
+
+
+def with_asset(data: dict[str, Any], key: str, path: Path | None) -> tuple[dict[str, Any], list[Path]]:
+    """`data` with `key` set to the path Typst reads `path` by (from its root), and the asset list."""
+    if path is None:
+        return data, []
+    return {**data, key: "/" + path.resolve().relative_to(_root([path])).as_posix()}, [path]
+
+
 def write_pdf(view: dict[str, Any], when: dt.date, logo: Path | None = None) -> bytes:
-    if logo is None:
-        return compile_typst("document.typ", view, when)
-    view = {**view, "logo": "/" + logo.resolve().relative_to(_root([logo])).as_posix()}
-    return compile_typst("document.typ", view, when, [logo])
+    data, assets = with_asset(view, "logo", logo)
+    return compile_typst("document.typ", data, when, assets)[0]

@@ -126,9 +126,10 @@ def _sections(meeting: Meeting, item: Item, kind: str, public: bool) -> list[Vie
         elif key == "bilag":
             if item.bilag:
                 out.append({"key": key, "heading": heading, "bilag": [
-                    {"title": printable(b.title) + (f" ({L.WITHHELD_BILAG})" if public and not b.public else ""),
+                    {"id": f"{item.number}.{n}",
+                     "title": printable(b.title) + (f" ({L.WITHHELD_BILAG})" if public and not b.public else ""),
                      "withheld": public and not b.public}
-                    for b in item.bilag]})
+                    for n, b in enumerate(item.bilag, start=1)]})
         elif key == "beslutning":
             if kind == "referat" and item.decision and item.decision.strip():
                 out.append({"key": key, "heading": heading, "blocks": parse(item.decision)})

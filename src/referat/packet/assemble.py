@@ -1,0 +1,214 @@
+"""Assembling the packet: the document, then each bilag behind its cover, with real page numbers.
+
+Two passes (more if numbers change the layout): render the document, count its pages, compute where every
+bilag starts, render again with those page numbers in the bilag lists; then merge, stamp, link, bookmark.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.annotations import Link
+
+from ..model.meeting import Meeting
+from ..render import labels as L
+from ..render.pdf import compile_typst, with_asset
+from ..render.view import document_view
+from .metadata import claims_pdfa, set_metadata
+from .sources import bilag_pdf, check_converters
+
+PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
+PACKET_TITLES = {"dagsorden": "Dagsordenspakke", "referat": "Referat med bilag"}
+
+
+@dataclass
+class Part:
+    """One bilag in the packet."""
+
+    id: str
+    item: str
+    title: str
+    reader: PdfReader
+    cover_page: int = 0  # 1-based page number in the packet
+
+    @property
+    def pages(self) -> int:
+        return len(self.reader.pages)
+
+
+@dataclass
+class Packet:
+    pdf: bytes
+    document_pdf: bytes
+    pages: int
+    parts: list[Part]
+
+
+def collect_parts(meeting: Meeting, public: bool) -> list[Part]:
+    """The bilag that go into this edition, in item order; closed and non-public ones stay out of public."""
+    chosen = [(item, n, b) for item in meeting.items if not (public and item.closed)
+              for n, b in enumerate(item.bilag, start=1) if not (public and not b.public)]
+    check_converters([b.path for _, _, b in chosen if b.path is not None], meeting.folder)
+    return [Part(f"{item.number}.{n}", item.number, b.title, bilag_pdf(b.path, b.title, meeting.date))  # type: ignore[arg-type]
+            for item, n, b in chosen]
+
+
+def _with_pages(view: dict[str, Any], pages: dict[str, int], total: int) -> dict[str, Any]:
+    out = copy.deepcopy(view)
+    out["packet_total"] = total
+    for item in out["items"]:
+        for section in item["sections"]:
+            for b in section.get("bilag", []):
+                if b["id"] in pages:
+                    b["page"] = pages[b["id"]]
+    return out
+
+
+def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
+    page = doc_pages + 1
+    starts = {}
+    for part in parts:
+        starts[part.id] = page
+        page += 1 + part.pages
+    return starts, page - 1
+
+
+def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
+    view = document_view(meeting, kind, public)
+    parts = collect_parts(meeting, public)
+    logo = meeting.profile.logo_path()
+    starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
+    total = 99999
+    for _ in range(4):
+        data, assets = with_asset(_with_pages(view, starts, total), "logo", logo)
+        doc_pdf, links = compile_typst("document.typ", data, meeting.date, assets, query="<bilaglink>")
+        doc = PdfReader(io.BytesIO(doc_pdf))
+        new_starts, new_total = _layout(parts, len(doc.pages))
+        if (new_starts, new_total) == (starts, total):
+            break
+        starts, total = new_starts, new_total
+    for part in parts:
+        part.cover_page = starts[part.id]
+    writer = PdfWriter()
+    writer.append(doc, import_outline=False)
+    covers = _covers(meeting, view, parts, total)
+    stamps = _stamps(meeting.date, parts, total)
+    stamp_index = 0
+    for i, part in enumerate(parts):
+        writer.add_page(covers.pages[i])
+        first = len(writer.pages)
+        writer.append(part.reader, import_outline=False)
+        for k in range(part.pages):
+            _stamp_page(writer.pages[first + k], stamps.pages[stamp_index])
+            stamp_index += 1
+    _bookmarks(writer, doc, view, parts, kind)
+    _links(writer, doc, links, starts)
+    _page_labels(writer, len(doc.pages), parts)
+    conforming = all(claims_pdfa(p.reader) for p in parts)
+    fingerprint = hashlib.sha256(doc_pdf + b"".join(_bytes(p.reader) for p in parts)).digest()
+    title = view["title"].replace(view["kind_title"], PACKET_TITLES[kind], 1)
+    set_metadata(writer, title, view["author"], view["subject"], view["lang"], meeting.date,
+                 doc if conforming else None, fingerprint)
+    out = io.BytesIO()
+    writer.write(out)
+    return Packet(out.getvalue(), doc_pdf, total, parts)
+
+
+def _bytes(reader: PdfReader) -> bytes:
+    stream = reader.stream
+    pos = stream.tell()
+    stream.seek(0)
+    data = stream.read()
+    stream.seek(pos)
+    return data
+
+
+def _covers(meeting: Meeting, view: dict[str, Any], parts: list[Part], total: int) -> PdfReader:
+    data = {
+        "title": view["title"], "font": view["look"]["font"], "colour": view["look"]["colour"],
+        "page_label": L.PAGE, "total": total,
+        "covers": [{"number": p.item, "title": p.title, "page": p.cover_page, "note": None} for p in parts],
+    }
+    return PdfReader(io.BytesIO(compile_typst("cover.typ", data, meeting.date)[0]))
+
+
+def _box(page: Any) -> tuple[float, float, float, float]:
+    box = page.cropbox
+    return float(box.left), float(box.bottom), float(box.width), float(box.height)
+
+
+def _stamps(when: dt.date, parts: list[Part], total: int) -> PdfReader:
+    pages = []
+    for part in parts:
+        for k, page in enumerate(part.reader.pages):
+            rotation = (page.get("/Rotate", 0) or 0) % 360
+            _, _, w, h = _box(page)
+            if rotation in (90, 270):
+                w, h = h, w
+            pages.append({"w": w, "h": h,
+                          "text": L.PAGE.format(x=part.cover_page + 1 + k, y=total)})
+    if not pages:
+        pages = [{"w": 10, "h": 10, "text": ""}]
+    return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0]))
+
+
+def _stamp_page(page: Any, stamp: Any) -> None:
+    """Stamp the visible page: rotation moved into the content first, so 'bottom right' is what a reader sees."""
+    if (page.get("/Rotate", 0) or 0) % 360:
+        page.transfer_rotation_to_content()
+    left, bottom, _, _ = _box(page)
+    page.merge_transformed_page(stamp, Transformation().translate(left, bottom))
+
+
+def _bookmarks(writer: PdfWriter, doc: PdfReader, view: dict[str, Any], parts: list[Part], kind: str) -> None:
+    top = writer.add_outline_item(title=view["kind_title"], page_number=0)
+    item_pages = {entry["/Title"]: doc.get_destination_page_number(entry)
+                  for entry in doc.outline if not isinstance(entry, list)}
+    for item in view["items"]:
+        node = writer.add_outline_item(title=item["bookmark"], page_number=item_pages.get(item["bookmark"], 0),
+                                       parent=top)
+        for part in parts:
+            if part.item == item["number"]:
+                writer.add_outline_item(title=f"Bilag {part.id} {part.title}", page_number=part.cover_page - 1,
+                                        parent=node)
+
+
+def _links(writer: PdfWriter, doc: PdfReader, links: list[dict[str, Any]], starts: dict[str, int]) -> None:
+    for link in links:
+        if link["id"] not in starts:
+            continue
+        index = int(link["page"]) - 1
+        _, _, width, height = _box(doc.pages[index])
+        x, y = float(link["x"]), float(link["y"])
+        rect = (x - 2, height - y - 13, width - 70, height - y + 2)
+        writer.add_annotation(page_number=index, annotation=Link(rect=rect, target_page_index=starts[link["id"]] - 1))
+
+
+def _page_labels(writer: PdfWriter, doc_pages: int, parts: list[Part]) -> None:
+    writer.set_page_label(0, doc_pages - 1, "/D", start=1)
+    for part in parts:
+        cover = part.cover_page - 1
+        writer.set_page_label(cover, cover, prefix=f"Bilag {part.id} forside")
+        if part.pages:
+            writer.set_page_label(cover + 1, cover + part.pages, "/D", prefix=f"Bilag {part.id}: ", start=1)
+
+
+def packet_name(kind: str, public: bool) -> str:
+    return PACKET_NAMES[kind] + ("-offentlig" if public else "") + ".pdf"
+
+
+def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool]) -> dict[str, bytes]:
+    """File name → bytes for every packet and the document PDF each one contains."""
+    files: dict[str, bytes] = {}
+    for kind in kinds:
+        for public in public_editions:
+            packet = build_packet(meeting, kind, public)
+            files[packet_name(kind, public)] = packet.pdf
+    return files
+
