@@ -15,6 +15,7 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.annotations import Link
+from pypdf.constants import PageLabelStyle
 
 from ..model.meeting import Meeting
 from ..render import labels as L
@@ -191,12 +192,12 @@ def _links(writer: PdfWriter, doc: PdfReader, links: list[dict[str, Any]], start
 
 
 def _page_labels(writer: PdfWriter, doc_pages: int, parts: list[Part]) -> None:
-    writer.set_page_label(0, doc_pages - 1, "/D", start=1)
+    writer.set_page_label(0, doc_pages - 1, PageLabelStyle.DECIMAL, start=1)
     for part in parts:
         cover = part.cover_page - 1
         writer.set_page_label(cover, cover, prefix=f"Bilag {part.id} forside")
         if part.pages:
-            writer.set_page_label(cover + 1, cover + part.pages, "/D", prefix=f"Bilag {part.id}: ", start=1)
+            writer.set_page_label(cover + 1, cover + part.pages, PageLabelStyle.DECIMAL, prefix=f"Bilag {part.id}: ", start=1)
 
 
 def packet_name(kind: str, public: bool) -> str:

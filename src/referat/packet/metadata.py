@@ -16,7 +16,7 @@ _PDFAID = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']|>)\s*(\d)")
 def claims_pdfa(reader: PdfReader) -> bool:
     """Whether a PDF says of itself that it is PDF/A (its XMP carries pdfaid:part)."""
     try:
-        meta = reader.trailer["/Root"].get("/Metadata")
+        meta = reader.root_object.get("/Metadata")
         data = meta.get_object().get_data() if meta is not None else b""
     except Exception:  # noqa: BLE001 - a damaged metadata stream is simply no claim
         return False
@@ -63,7 +63,7 @@ def set_metadata(writer: PdfWriter, title: str, author: str, subject: str, lang:
     stream[NameObject("/Subtype")] = NameObject("/XML")
     root[NameObject("/Metadata")] = writer._add_object(stream)
     if pdfa_from is not None:
-        intents = pdfa_from.trailer["/Root"].get("/OutputIntents")
+        intents = pdfa_from.root_object.get("/OutputIntents")
         if intents is not None:
             root[NameObject("/OutputIntents")] = writer._add_object(intents.get_object().clone(writer))
     digest = hashlib.sha256(fingerprint).digest()[:16]
