@@ -36,7 +36,7 @@ def main(folder: Path) -> None:
     for item in meeting.items:
         for b in item.bilag:
             assert b.path is not None
-            if b.path.exists():
+            if b.file is None or b.path.exists():
                 continue
             note = (f"Stand-in for bilaget til punkt {item.number} «{item.title}». Det rigtige bilag er ikke "
                     f"offentliggjort sammen med kilden (shared/seeds). Filen findes, så eksemplet kan bygges og "

@@ -218,3 +218,28 @@ def test_pdfa_is_claimed_when_every_part_is_pdfa(make_meeting, run, tmp_path: Pa
 
 def test_tiny_pdf_helper_is_a_pdf() -> None:
     assert PdfReader(io.BytesIO(tiny_pdf())).pages
+
+
+def test_previous_minutes_are_attached_by_reference(make_meeting, run, tmp_path: Path) -> None:
+    """002 L26–27: item 2 carries 'DAS Social referat (ekskl. bilag) den 17.11.25', built from that meeting."""
+    previous = make_meeting({"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n"
+                                                  "beslutning: Godkendt som TIDLIGERE-BESLUTNING\n"},
+                            fase="referat", name="2025-11-17-das-social")
+    item = ("titel: Godkendelse af referat fra seneste møde\ntype: standard\nbilag:\n"
+            "  - titel: DAS Social referat (ekskl. bilag) den 17.11.25\n    referat: ../2025-11-17-das-social\n")
+    current = make_meeting({"02-referat.yaml": item}, name="2026-02-23-das-social")
+    code, _, err = run("packet", current, "--out", tmp_path / "out")
+    assert code == 0, err
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "out" / "dagsordenspakke.pdf").pages)
+    assert "TIDLIGERE-BESLUTNING" in text
+    assert "DAS SOCIAL REFERAT (EKSKL. BILAG) DEN 17.11.25" in text
+
+
+def test_previous_minutes_must_exist_and_be_minutes(make_meeting, run) -> None:
+    make_meeting(fase="dagsorden", name="forrige")
+    item = "titel: Referat\nbilag:\n  - titel: Forrige referat\n    referat: ../forrige\n  - titel: Intet\n    referat: ../findes-ikke\n"
+    current = make_meeting({"02-referat.yaml": item}, name="nu")
+    code, _, err = run("validate", current)
+    assert code == 1
+    assert "02-referat.yaml:4:14: fejl: mødet i '../forrige' står stadig i fasen 'dagsorden'" in err
+    assert "02-referat.yaml:6:14: fejl: referatet i '../findes-ikke' kan ikke bygges" in err

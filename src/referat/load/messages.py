@@ -44,7 +44,7 @@ def report_validation_error(exc: ValidationError, smap: SourceMap, model: type[B
         if kind == "extra_forbidden":
             key = str(loc[-1])
             known = _known_keys(model, loc[:-1])
-            report.error(smap.at(loc, on_key=True), f"ukendt nøgle '{key}'{_suggest(key, known)}")
+            report.error(smap.at(loc, on_key=True), f"ukendt nøgle '{_short(key)}'{_suggest(key, known)}")
         elif kind == "missing":
             parent = smap.at(loc[:-1], on_key=bool(loc[:-1]))
             report.error(parent, f"mangler den påkrævede nøgle '{loc[-1]}'")
@@ -58,14 +58,24 @@ def report_validation_error(exc: ValidationError, smap: SourceMap, model: type[B
             text = _TYPES[kind].format(input=_short(err.get("input")), hint=hint, **_str_ctx(ctx))
             report.error(smap.at(loc), text)
         elif kind == "value_error" or kind.startswith(("klokkeslaet", "tidsrum")):
-            report.error(smap.at(loc), _strip_value_error(err["msg"]))
+            report.error(smap.at(loc), "".join(_visible(c) for c in _strip_value_error(err["msg"])))
         else:
-            report.error(smap.at(loc), f"ugyldig værdi: {err['msg']}")
+            report.error(smap.at(loc), "ugyldig værdi: " + "".join(_visible(c) for c in err["msg"]))
 
 
 def _short(value: Any) -> str:
-    text = str(value)
+    text = "".join(_visible(c) for c in str(value))
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(c: str) -> str:
+    """A line break or control character as an escape, so a message about a multi-line value stays one line."""
+    if c in _ESCAPES:
+        return _ESCAPES[c]
+    return f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
 
 
 def _str_ctx(ctx: dict[str, Any]) -> dict[str, str]:

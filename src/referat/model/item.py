@@ -42,15 +42,27 @@ class Bilag(Model):
     """An attachment listed under an item."""
 
     title: str = Field(alias="titel", description="Bilagets titel, som den står i bilagslisten.")
-    file: str = Field(alias="fil", description="Filnavn i mødets bilag/-mappe (PDF, Word, Excel eller billede).")
+    file: str | None = Field(None, alias="fil", description="Filnavn i mødets bilag/-mappe (PDF, Word, Excel eller billede).")
+    minutes_of: str | None = Field(None, alias="referat", description="Mappen med et tidligere møde, hvis referat (ekskl. bilag) vedlægges, fx ../2025-11-17-das-social.")
     public: DanishBool = Field(True, alias="offentlig", description="false: udelades af den offentlige udgave.")
 
     _path: Path | None = PrivateAttr(None)
 
+    @model_validator(mode="after")
+    def _one_source(self) -> Bilag:
+        if (self.file is None) == (self.minutes_of is None):
+            raise ValueError("et bilag skal have enten 'fil' eller 'referat' (et tidligere mødes mappe), ikke begge")
+        return self
+
     @property
     def path(self) -> Path | None:
-        """The resolved file, set by the loader."""
+        """The resolved file or, for `referat`, the previous meeting's folder; set by the loader."""
         return self._path
+
+    @property
+    def name(self) -> str:
+        """How the bilag is named in messages: its file, or the meeting whose minutes it is."""
+        return f"bilag/{self.file}" if self.file is not None else f"referatet i {self.minutes_of}"
 
 
 class Item(Model):

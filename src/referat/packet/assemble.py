@@ -22,7 +22,7 @@ from ..render import labels as L
 from ..render.pdf import compile_typst, with_asset
 from ..render.view import document_view
 from .metadata import claims_pdfa, set_metadata
-from .sources import bilag_pdf, check_converters
+from .sources import bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
 PACKET_TITLES = {"dagsorden": "Dagsordenspakke", "referat": "Referat med bilag"}
@@ -55,9 +55,14 @@ def collect_parts(meeting: Meeting, public: bool) -> list[Part]:
     """The bilag that go into this edition, in item order; closed and non-public ones stay out of public."""
     chosen = [(item, n, b) for item in meeting.items if not (public and item.closed)
               for n, b in enumerate(item.bilag, start=1) if not (public and not b.public)]
-    check_converters([b.path for _, _, b in chosen if b.path is not None], meeting.folder)
-    return [Part(f"{item.number}.{n}", item.number, b.title, bilag_pdf(b.path, b.title, meeting.date))  # type: ignore[arg-type]
-            for item, n, b in chosen]
+    check_converters([b.path for _, _, b in chosen if b.path is not None and b.file is not None], meeting.folder)
+    parts = []
+    for item, n, b in chosen:
+        assert b.path is not None
+        reader = (bilag_pdf(b.path, b.title, meeting.date) if b.file is not None
+                  else previous_minutes_pdf(b.path, public))
+        parts.append(Part(f"{item.number}.{n}", item.number, b.title, reader))
+    return parts
 
 
 def _with_pages(view: dict[str, Any], pages: dict[str, int], total: int) -> dict[str, Any]:

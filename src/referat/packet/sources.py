@@ -31,6 +31,17 @@ def check_converters(paths: list[Path], where: Path) -> None:
                            f"{INSTALL_HINT}", Location(where))
 
 
+def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
+    """The minutes (without their bilag) of an earlier meeting, built now from its folder."""
+    from ..render.build import load_valid
+    from ..render.pdf import write_pdf
+    from ..render.view import document_view
+
+    meeting, _ = load_valid(folder)
+    pdf = write_pdf(document_view(meeting, "referat", public), meeting.date, meeting.profile.logo_path())
+    return PdfReader(io.BytesIO(pdf))
+
+
 def bilag_pdf(path: Path, title: str, when: dt.date) -> PdfReader:
     """The bilag's pages, ready to append; a clear message naming the file when it cannot be used."""
     suffix = path.suffix.lower()

@@ -17,6 +17,8 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
     folder = (meeting.folder / "bilag").resolve()
     for item in meeting.items:
         for i, b in enumerate(item.bilag):
+            if b.file is None:
+                continue
             where = item.source.at(("bilag", i, "fil"))
             path = b.path
             assert path is not None
@@ -48,9 +50,31 @@ def duplicate_files(meeting: Meeting, report: Report) -> None:
     for item in meeting.items:
         seen: set[str] = set()
         for i, b in enumerate(item.bilag):
+            if b.file is None:
+                continue
             if b.file in seen:
                 report.warning(item.source.at(("bilag", i, "fil")), f"bilag/{b.file} er vedhæftet to gange under punktet")
             seen.add(b.file)
 
 
-RULES = [bilag_files, duplicate_files]
+def previous_minutes(meeting: Meeting, report: Report) -> None:
+    """A bilag `referat: ../mappe` names a meeting whose minutes can be built: valid and in fase 'referat'."""
+    from . import check_meeting  # the same checks, on the other meeting
+
+    for item in meeting.items:
+        for i, b in enumerate(item.bilag):
+            if b.minutes_of is None or b.path is None:
+                continue
+            where = item.source.at(("bilag", i, "referat"))
+            if b.path.resolve() == meeting.folder.resolve():
+                report.error(where, "et møde kan ikke vedlægge sit eget referat")
+                continue
+            other, sub_report = check_meeting(b.path)
+            if other is None or sub_report.has_errors:
+                first = sub_report.errors[0].format() if sub_report.errors else ""
+                report.error(where, f"referatet i '{b.minutes_of}' kan ikke bygges: {first}")
+            elif not other.is_minutes:
+                report.error(where, f"mødet i '{b.minutes_of}' står stadig i fasen 'dagsorden'; der er intet referat endnu")
+
+
+RULES = [bilag_files, duplicate_files, previous_minutes]

@@ -54,11 +54,16 @@ def _dates(text: str) -> list[tuple[int, dt.date | None, str]]:
     """Full dates in running text: (offset, date or None if impossible, as written)."""
     found: list[tuple[int, dt.date | None, str]] = []
     for m in _WORD_DATE.finditer(text):
-        found.append((m.start(), _date(int(m[3]), _month(m[2]), int(m[1])), m[0]))
+        found.append((m.start(), _date(int(m[3]), _month(m[2]), int(m[1])), _flat(m[0])))
     for m in _NUM_DATE.finditer(text):
         year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-        found.append((m.start(), _date(year, int(m[2]), int(m[1])), m[0]))
+        found.append((m.start(), _date(year, int(m[2]), int(m[1])), _flat(m[0])))
     return found
+
+
+def _flat(text: str) -> str:
+    """Matched text on one line: a message is one output line even when the match spans a line break."""
+    return " ".join(text.split())
 
 
 def _month(word: str) -> int:
@@ -107,7 +112,7 @@ def placeholders(meeting: Meeting, report: Report) -> None:
             for pattern, what in _PLACEHOLDERS:
                 for m in pattern.finditer(text):
                     report.warning(item.source.in_text(path, m.start(), text),
-                                   f"{what} '{m[0]}' står stadig i teksten")
+                                   f"{what} '{_flat(m[0])}' står stadig i teksten")
 
 
 def internal_notes(meeting: Meeting, report: Report) -> None:
@@ -115,7 +120,7 @@ def internal_notes(meeting: Meeting, report: Report) -> None:
     for item in meeting.items:
         for path, text in item.texts():
             for m in _INTERNAL.finditer(text):
-                report.warning(item.source.in_text(path, m.start(), text), f"intern note '{m[0]}' står i teksten")
+                report.warning(item.source.in_text(path, m.start(), text), f"intern note '{_flat(m[0])}' står i teksten")
 
 
 def attached_without_bilag(meeting: Meeting, report: Report) -> None:
@@ -129,7 +134,7 @@ def attached_without_bilag(meeting: Meeting, report: Report) -> None:
             m = _ATTACHED.search(text)
             if m:
                 report.warning(item.source.in_text(path, m.start(), text),
-                               f"teksten siger '{m[0]}', men punktet har ingen bilag")
+                               f"teksten siger '{_flat(m[0])}', men punktet har ingen bilag")
 
 
 def recommendation_addressee(meeting: Meeting, report: Report) -> None:
@@ -153,7 +158,7 @@ def recommendation_addressee(meeting: Meeting, report: Report) -> None:
                     continue
                 named = next((n for k, n in others.items() if body.startswith(k)), m[1].split()[0])
                 report.warning(item.source.in_text(path, m.start(), text),
-                               f"'{m[0].strip()}' er rettet til '{named}', men punktet behandles i {meeting.profile.name}")
+                               f"'{_flat(m[0])}' er rettet til '{named}', men punktet behandles i {meeting.profile.name}")
 
 
 def bilag_titles(meeting: Meeting, report: Report) -> None:
