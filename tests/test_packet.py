@@ -222,7 +222,7 @@ def test_tiny_pdf_helper_is_a_pdf() -> None:
 
 def test_previous_minutes_are_attached_by_reference(make_meeting, run, tmp_path: Path) -> None:
     """002 L26–27: item 2 carries 'DAS Social referat (ekskl. bilag) den 17.11.25', built from that meeting."""
-    previous = make_meeting({"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n"
+    make_meeting({"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n"
                                                   "beslutning: Godkendt som TIDLIGERE-BESLUTNING\n"},
                             fase="referat", name="2025-11-17-das-social")
     item = ("titel: Godkendelse af referat fra seneste møde\ntype: standard\nbilag:\n"
