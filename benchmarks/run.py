@@ -82,6 +82,8 @@ def main() -> None:
             "build 4 dokumenter (eksempel)": [*REFERAT, "build", str(EXAMPLE), "--out", str(work / "ud1")],
             "validate (fuld, 19 punkter, 25 bilag/300 s.)": [*REFERAT, "validate", str(big)],
             "build 4 dokumenter (fuld)": [*REFERAT, "build", str(big), "--out", str(work / "ud2")],
+            "packet: referat med bilag (fuld, 25 bilag, ~360 s.)": [*REFERAT, "packet", str(big), "--dokument",
+                                                                   "referat", "--out", str(work / "ud4")],
             "referat.pdf alene (fuld, typst)": [*REFERAT, "build", str(big), "--dokument", "referat", "--format",
                                                 "pdf", "--out", str(work / "ud3")],
         }

@@ -164,6 +164,7 @@ def test_excel_images_rotated_and_encrypted_bilag(make_meeting, run, tmp_path: P
     assert any(page.images for page in reader.pages), "billedet mangler"
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
     assert (420, 595) in sizes and (842, 595) in sizes  # mixed sizes kept
+    assert any(p.get("/Rotate") == 90 for p in reader.pages)  # rotation kept; the stamp follows it
 
 
 def test_public_packet_leaves_out_closed_and_non_public_bilag(make_meeting, run, tmp_path: Path) -> None:

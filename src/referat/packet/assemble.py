@@ -13,9 +13,10 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 
 from ..model.meeting import Meeting
 from ..render import labels as L
@@ -111,7 +112,7 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
         first = len(writer.pages)
         writer.append(part.reader, import_outline=False)
         for k in range(part.pages):
-            _stamp_page(writer.pages[first + k], stamps.pages[stamp_index])
+            _stamp_page(writer, writer.pages[first + k], stamps.pages[stamp_index])
             stamp_index += 1
     _bookmarks(writer, doc, view, parts, kind)
     _links(writer, doc, links, starts)
@@ -164,12 +165,41 @@ def _stamps(when: dt.date, parts: list[Part], total: int) -> PdfReader:
     return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0]))
 
 
-def _stamp_page(page: Any, stamp: Any) -> None:
-    """Stamp the visible page: rotation moved into the content first, so 'bottom right' is what a reader sees."""
-    if (page.get("/Rotate", 0) or 0) % 360:
-        page.transfer_rotation_to_content()
-    left, bottom, _, _ = _box(page)
-    page.merge_transformed_page(stamp, Transformation().translate(left, bottom))
+def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
+    """A stamp page as a Form XObject in the writer (drawn onto a page without parsing that page)."""
+    form = DecodedStreamObject()
+    form.set_data(stamp.get_contents().get_data())
+    box = stamp.mediabox
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(box.width), FloatObject(box.height)]),
+        NameObject("/Resources"): stamp["/Resources"].clone(writer),
+    })
+    return writer._add_object(form)
+
+
+def _stamp_page(writer: PdfWriter, page: Any, stamp: Any) -> None:
+    """Draw the stamp at the bottom right of the page as the reader sees it (rotation included).
+
+    The page's own content is wrapped in q/Q and left unparsed: fast, and the bilag stays as it was.
+    """
+    left, bottom, width, height = _box(page)
+    rotation = (page.get("/Rotate", 0) or 0) % 360
+    a, b, c, d, e, f = {0: (1, 0, 0, 1, 0, 0), 90: (0, 1, -1, 0, width, 0),
+                        180: (-1, 0, 0, -1, width, height), 270: (0, -1, 1, 0, 0, height)}[rotation]
+    resources = page["/Resources"].get_object() if "/Resources" in page else DictionaryObject()
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+    xobjects[NameObject("/ReferatSide")] = _stamp_form(writer, stamp)
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+    before, after = DecodedStreamObject(), DecodedStreamObject()
+    before.set_data(b"q\n")
+    after.set_data(f"\nQ q {a} {b} {c} {d} {e + left:.3f} {f + bottom:.3f} cm /ReferatSide Do Q\n".encode())
+    contents = page.get("/Contents")
+    parts = [] if contents is None else (list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject)
+                                         else [contents])
+    page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts, writer._add_object(after)])
 
 
 def _bookmarks(writer: PdfWriter, doc: PdfReader, view: dict[str, Any], parts: list[Part], kind: str) -> None:
