@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
@@ -172,7 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver")
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+
+    for module in _COMMAND_MODULES:  # features that bring their own commands (archive, tariffs)
+        if importlib.util.find_spec(__package__ + module.split(".commands")[0]) is not None:
+            importlib.import_module(module, __package__).register(command)
     return parser
+
+
+_COMMAND_MODULES = (".archive.commands", ".takster.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
