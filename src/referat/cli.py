@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
 
     p = command("schema", cmd_schema, "Udskriv JSON Schema for møde-, punkt- eller profilfiler.")
-    p.add_argument("type", nargs="?", choices=["møde", "punkt", "profil"], help="hvilket skema (standard: møde)")
+    p.add_argument("type", nargs="?", choices=["møde", "punkt", "profil", "takstbilag"], help="hvilket skema (standard: møde)")
     p.add_argument("--skriv", metavar="MAPPE", help="skriv skemaerne som filer i MAPPE")
 
     p = command("new", cmd_new, "Opret et nyt møde med udvalgets standardpunkter.")

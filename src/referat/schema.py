@@ -10,9 +10,11 @@ from pydantic import BaseModel
 from .model.item import Item
 from .model.meeting import Meeting
 from .model.profile import Committee
+from .takster.model import Takstbilag
 
-SCHEMAS: dict[str, type[BaseModel]] = {"møde": Meeting, "punkt": Item, "profil": Committee}
-TITLES = {"møde": "Møde (møde.yaml)", "punkt": "Dagsordenspunkt", "profil": "Udvalgsprofil"}
+SCHEMAS: dict[str, type[BaseModel]] = {"møde": Meeting, "punkt": Item, "profil": Committee, "takstbilag": Takstbilag}
+TITLES = {"møde": "Møde (møde.yaml)", "punkt": "Dagsordenspunkt", "profil": "Udvalgsprofil",
+          "takstbilag": "Takstbilag"}
 
 
 def json_schema(kind: str) -> dict[str, Any]:

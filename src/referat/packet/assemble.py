@@ -22,6 +22,7 @@ from ..model.meeting import Meeting
 from ..render import labels as L
 from ..render.pdf import compile_typst, with_asset
 from ..render.view import document_view
+from ..takster.annex import approval_line
 from .metadata import claims_pdfa, set_metadata
 from .sources import bilag_pdf, check_converters, previous_minutes_pdf
 
@@ -52,7 +53,7 @@ class Packet:
     parts: list[Part]
 
 
-def collect_parts(meeting: Meeting, public: bool) -> list[Part]:
+def collect_parts(meeting: Meeting, public: bool, kind: str = "dagsorden") -> list[Part]:
     """The bilag that go into this edition, in item order; closed and non-public ones stay out of public."""
     chosen = [(item, n, b) for item in meeting.items if not (public and item.closed)
               for n, b in enumerate(item.bilag, start=1) if not (public and not b.public)]
@@ -60,7 +61,8 @@ def collect_parts(meeting: Meeting, public: bool) -> list[Part]:
     parts = []
     for item, n, b in chosen:
         assert b.path is not None
-        reader = (bilag_pdf(b.path, b.title, meeting.date) if b.file is not None
+        approval = approval_line(item.decision, meeting.profile.name, meeting.date) if kind == "referat" else None
+        reader = (bilag_pdf(b.path, b.title, meeting.date, approval) if b.file is not None
                   else previous_minutes_pdf(b.path, public))
         parts.append(Part(f"{item.number}.{n}", item.number, b.title, reader))
     return parts
@@ -88,7 +90,7 @@ def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
 
 def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
     view = document_view(meeting, kind, public)
-    parts = collect_parts(meeting, public)
+    parts = collect_parts(meeting, public, kind)
     logo = meeting.profile.logo_path()
     starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
     total = 99999

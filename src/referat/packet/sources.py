@@ -42,9 +42,16 @@ def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
 
 
-def bilag_pdf(path: Path, title: str, when: dt.date) -> PdfReader:
-    """The bilag's pages, ready to append; a clear message naming the file when it cannot be used."""
+def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None) -> PdfReader:
+    """The bilag's pages, ready to append; a clear message naming the file when it cannot be used.
+
+    A takstbilag (.yaml) is rendered as the annex; `approval` is its approval line, if the decision gave one.
+    """
     suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        from ..takster.annex import render_annex
+
+        return PdfReader(io.BytesIO(render_annex(path, ["pdf"], approval, when)["pdf"]))
     if suffix == ".pdf":
         problem = pdf_problem(path)
         if problem:

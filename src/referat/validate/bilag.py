@@ -9,7 +9,7 @@ from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
 
 KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xlsm": "Excel",
-         ".png": "billede", ".jpg": "billede", ".jpeg": "billede"}
+         ".png": "billede", ".jpg": "billede", ".jpeg": "billede", ".yaml": "takstbilag", ".yml": "takstbilag"}
 
 
 def bilag_files(meeting: Meeting, report: Report) -> None:
@@ -43,6 +43,10 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                 problem = pdf_problem(path)
                 if problem:
                     report.error(where, f"bilag/{b.file}: {problem}")
+            elif suffix in (".yaml", ".yml"):
+                from ..takster.annex import check_file  # a takstbilag: its own rules, its own file and lines
+
+                report.extend(check_file(path)[2])
 
 
 def duplicate_files(meeting: Meeting, report: Report) -> None:

@@ -1,0 +1,49 @@
+"""Reading numbers as secretariats type them: 1.234.567 · 1,234,567 · 12,5 · 98 % · and saying when they can't."""
+
+from __future__ import annotations
+
+import re
+
+_EXCEL_ERRORS = ("#DIV/0!", "#DIVISION/0!", "#VALUE!", "#VÆRDI!", "#REF!", "#NAME?", "#NAVN?", "#N/A", "#I/T",
+                 "#NUM!", "#NULL!", "#SPILD!", "#SPILL!")
+_EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DA_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+_DECIMAL_POINT = re.compile(r"^-?\d+\.\d+$")
+_INTEGER = re.compile(r"^-?\d+$")
+EMPTY = ("", "-", "–", "—")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as the number it should hold; the message is Danish."""
+
+
+def is_excel_error(value: object) -> bool:
+    return isinstance(value, str) and value.strip().upper() in _EXCEL_ERRORS
+
+
+def parse_number(value: object) -> float | None:
+    """The number in a cell, None for an empty cell or a dash; CellError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CellError("en sandhedsværdi er ikke et tal")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip()
+    if is_excel_error(text):
+        raise CellError(f"Excel-fejl {text.upper()} i stedet for et tal; ret formlen i skemaet")
+    cleaned = re.sub(r"(?i)\s*(kr\.?|dkk|%)\s*$", "", text).replace("\u00a0", "").replace(" ", "")
+    if cleaned in EMPTY:
+        return None
+    if cleaned.lower() == "x":
+        raise CellError(f"'{text}' er ikke et tal; skriv tallet, eller lad feltet stå tomt")
+    if _EN_THOUSANDS.match(cleaned):
+        return float(cleaned.replace(",", ""))
+    if _DA_THOUSANDS.match(cleaned):
+        return float(cleaned.replace(".", "").replace(",", "."))
+    if _DECIMAL_COMMA.match(cleaned):
+        return float(cleaned.replace(",", "."))
+    if _DECIMAL_POINT.match(cleaned) or _INTEGER.match(cleaned):
+        return float(cleaned)
+    raise CellError(f"'{text}' er ikke et tal")

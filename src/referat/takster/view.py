@@ -1,0 +1,119 @@
+"""The annex as a table view: columns, one section per driftsherre, flagged cells and their legend.
+
+Decided once here; the PDF (Typst), Word, CSV and Excel writers only lay it out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..render.danish import number
+from ..render.richtext import parse, printable
+from .model import Row, Status, Takstbilag
+from .rules import Finding, effective_change
+
+READING_GUIDE = """\
+Takstbilaget viser de takster, driftsherrerne har indmeldt for året, én sektion pr. driftsherre.
+
+- **Tilbud** og **Ydelse**: tilbuddet og ydelsen eller takstniveauet (fx *Boniveau 4*).
+- **Lovgrundlag**: paragraffen ydelsen leveres efter, fx SEL § 107.
+- **Antal pladser**: en ændring i forhold til sidste år skal forklares.
+- **Takstenhed**: Døgn (24 timer), Dag, Time, Styk eller Måned.
+- **Budg. bel. pct.**: den budgetterede belægningsprocent, som taksten er beregnet ud fra. For dag- og
+  døgntilbud forventes 95–100 %; lavere skal begrundes og godkendes af Den Administrative Styregruppe.
+- **Budget**: tilbuddets samlede omkostninger i kr.
+- **Overhead**: den anvendte overheadprocent for taksten.
+- **Takst**: taksten i kr. pr. enhed.
+- **Ændring**: ændringen i procent i forhold til sidste års takst. En ændring på mere end 2 procentpoint
+  over årets P/L-indeks skal forklares.
+- **Forklaring**: driftsherrens forklaring på ændringer i pladser eller takst.
+
+**Gule felter** er markeret af valideringen; forklaringen står i noten under hver driftsherre.
+"""
+
+BASE_COLUMNS = [
+    ("tilbud", "Tilbud", "left"), ("ydelse", "Ydelse", "left"), ("lovgrundlag", "Lovgrundlag", "left"),
+    ("antal_pladser", "Antal pladser", "right"), ("takstenhed", "Takst­enhed", "left"),
+    ("belægning_pct", "Budg. bel. pct.", "right"), ("budget", "Budget", "right"),
+    ("overhead_pct", "Overhead pct.", "right"), ("takst", "Takst", "right"),
+    ("ændring_pct", "Ændring i pct. ift. forrige år", "right"),
+]
+EARLIER_COLUMNS = [("tidl_takst", "Tidl. indmeldt takst", "right"), ("tidl_ændring", "Tidl. ændring i pct.", "right"),
+                   ("procentpoint", "Ændring i procent­point", "right")]
+LAST_COLUMN = ("forklaring", "Forklaring", "left")
+
+
+def _num(value: float | None, decimals: int | None = None) -> str:
+    if value is None:
+        return ""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 2
+    return number(value, decimals)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{number(value, 2)} %"
+
+
+def _cells(tb: Takstbilag, offer_name: str, offer_basis: str | None, row: Row, revised: bool) -> dict[str, str]:
+    change = effective_change(row)
+    cells = {
+        "tilbud": offer_name, "ydelse": row.service, "lovgrundlag": row.legal_basis or offer_basis or "",
+        "antal_pladser": _num(row.places), "takstenhed": row.unit.value,
+        "belægning_pct": _pct(row.occupancy_pct), "budget": _num(row.budget, 0),
+        "overhead_pct": _pct(row.overhead_pct), "takst": _num(row.tariff),
+        "ændring_pct": "strukturændring" if row.structure_change else _pct(change),
+        "forklaring": row.explanation or "",
+    }
+    if row.status is Status.CLOSING:
+        cells["takst"] = cells["takst"] or "udgår"
+        cells["forklaring"] = ("Udgår. " + cells["forklaring"]).strip()
+    elif row.status is Status.DEFERRED:
+        cells["takst"] = cells["takst"] or "udskudt"
+    if revised:
+        earlier = row.earlier
+        cells["tidl_takst"] = _num(earlier.tariff) if earlier else ""
+        cells["tidl_ændring"] = _pct(earlier.change_pct) if earlier else ""
+        pp = (row.change_pct - earlier.change_pct) if (earlier and earlier.change_pct is not None
+                                                         and row.change_pct is not None) else None
+        cells["procentpoint"] = "" if pp is None else number(pp, 2)
+    return {k: printable(v) for k, v in cells.items()}
+
+
+def table_view(tb: Takstbilag, findings: list[Finding], approval: str | None = None) -> dict[str, Any]:
+    """JSON-ready view of the annex; `approval` is the approval line, given only when a decision approved it."""
+    revised = any(r.earlier is not None for _, _, r in tb.rows())
+    columns = BASE_COLUMNS + (EARLIER_COLUMNS if revised else []) + [LAST_COLUMN]
+    flagged: dict[tuple[int, str], list[Finding]] = {}
+    for f in findings:
+        if f.highlight:
+            flagged.setdefault((f.row_id, f.column), []).append(f)
+    sections = []
+    for owner in tb.owners:
+        rows: list[list[dict[str, Any]]] = []
+        legend: list[dict[str, Any]] = []
+        for offer in owner.offers:
+            for row in offer.rows:
+                cells = _cells(tb, offer.name, offer.legal_basis, row, revised)
+                out = []
+                for key, _, _ in columns:
+                    marks = []
+                    for f in flagged.get((id(row), key), []):
+                        legend.append({"n": len(legend) + 1, "text": printable(f"{offer.name}, {row.service}: {f.message}")})
+                        marks.append(len(legend))
+                    out.append({"text": cells[key], "flag": marks})
+                rows.append(out)
+        general = (f"Generel overheadprocent: {_pct(owner.overhead_pct)}" if owner.overhead_pct is not None
+                   else "Generel overheadprocent: ikke oplyst")
+        pl = tb.pl_index.get(owner.type)
+        sections.append({
+            "owner": printable(owner.name),
+            "info": printable(f"{general} · P/L-indeks ({owner.type.value}): {_pct(pl) if pl is not None else 'ikke angivet'}"),
+            "rows": rows, "legend": legend,
+        })
+    return {
+        "title": printable(tb.display_title), "year": tb.year, "approval": printable(approval) if approval else None,
+        "guide_title": "Læsevejledning", "guide": parse(tb.reading_guide or READING_GUIDE),
+        "columns": [{"key": k, "label": label, "align": align} for k, label, align in columns],
+        "sections": sections, "legend_title": "Gule felter", "lang": "da-DK",
+    }
