@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
 
     for module in _COMMAND_MODULES:  # features that bring their own commands (archive, tariffs)
-        if importlib.util.find_spec(__package__ + module.split(".commands")[0]) is not None:
+        if importlib.util.find_spec(__package__ + module) is not None:
             importlib.import_module(module, __package__).register(command)
     return parser
 

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import codecs
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..diagnostics import Location, ReferatError
+from .nodes import NodeError, build, compose as _compose
 
 PathKey = tuple[str | int, ...]
 MAX_BYTES = 20 * 1024 * 1024
-
-
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that keeps dates as text, so the model reports impossible dates."""
-
-    def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
-        try:
-            return super().construct_non_recursive_object(node, tag)
-        except (ValueError, TypeError, OverflowError):  # e.g. "!!int abc": the text does not fit its tag
-            name = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            raise ConstructorError(None, None, f"værdien passer ikke til typen {name}; slet '{name}'", node.start_mark) from None
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
 
 
 @dataclass
@@ -76,15 +58,8 @@ class SourceMap:
 def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     """Parse `path`; raise ReferatError with a located Danish message if it cannot be read."""
     text = _read_text(path)
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
     try:
-        data = yaml.load(io.StringIO(text))
-    except DuplicateKeyError as exc:
-        mark = exc.problem_mark
-        key = _duplicate_key_name(exc)
-        raise _error(path, mark, f"nøglen '{key}' står to gange; slet den ene") from None
+        node = _compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _error(path, mark, _syntax_message(exc)) from None
@@ -102,11 +77,14 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     except RecursionError:
         raise ReferatError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
     smap = SourceMap(path)
+    if node is None:
+        return None, smap
     try:
-        plain = _plain(data, (), smap)
+        return build(node, (), smap, set()), smap
+    except NodeError as exc:
+        raise _error(path, exc.mark, exc.message) from None
     except RecursionError:
         raise ReferatError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
-    return plain, smap
 
 
 def _read_text(path: Path) -> str:
@@ -148,64 +126,16 @@ def _looks_latin1(raw: bytes) -> bool:
     return any(b in raw for b in (b"\xe6", b"\xf8", b"\xe5", b"\xc6", b"\xd8", b"\xc5", b"\xe9"))
 
 
-def _plain(node: Any, key: PathKey, smap: SourceMap) -> Any:
-    """Turn ruamel's round-trip nodes into plain Python and record their positions (1-based)."""
-    if isinstance(node, CommentedMap):
-        out: dict[str, Any] = {}
-        for k, v in node.items():
-            name = str(k) if not isinstance(k, (dict, list)) else repr(k)
-            sub = key + (name,)
-            try:
-                (kl, kc), (vl, vc) = node.lc.key(k), node.lc.value(k)
-            except (KeyError, TypeError):  # merged in with '<<: *anker' or from !!omap: no position of its own
-                pass
-            else:
-                smap.keys[sub] = (kl + 1, kc + 1)
-                smap.values[sub] = (vl + 1, vc + 1)
-            out[name] = _plain(v, sub, smap)
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for i, v in enumerate(node):
-            sub = key + (i,)
-            try:
-                line, col = node.lc.item(i)
-            except (KeyError, TypeError):
-                pass
-            else:
-                smap.values[sub] = (line + 1, col + 1)
-            items.append(_plain(v, sub, smap))
-        return items
-    if isinstance(node, LiteralScalarString):
-        smap.literal.add(key)
-        return str(node)
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return node
-
-
 def _error(path: Path, mark: Any, message: str) -> ReferatError:
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
     return ReferatError(message, Location(path, line, col))
 
 
-def _duplicate_key_name(exc: DuplicateKeyError) -> str:
-    problem = exc.problem or ""
-    if '"' in problem:
-        return problem.split('"')[1]
-    return problem
-
-
 _PROBLEMS = {
     "found character '\\t' that cannot start any token": "tabulator brugt til indrykning; brug mellemrum",
-    "mapping values are not allowed here": "kolon uventet her; sæt teksten i anførselstegn, hvis den indeholder ': '",
+    "mapping values are not allowed": "kolon uventet her; sæt teksten i anførselstegn, hvis den indeholder ': '",
+    "found a tab character": "tabulator brugt til indrykning; brug mellemrum",
     "could not find expected ':'": "mangler ':' efter en nøgle",
     "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
     "did not find expected key": "forkert indrykning: en nøgle står ikke under den forrige",

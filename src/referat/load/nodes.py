@@ -1,0 +1,135 @@
+"""YAML 1.2 nodes (composed by ruamel.yaml's C parser where installed) → plain data with positions.
+
+Composing is ruamel's; constructing is ours, because we want exactly this: YAML 1.2 core types, dates kept
+as text (so the model can say "2026-02-30 er ikke en gyldig dato"), duplicate keys refused, the line and
+column of every key and value, and a Danish message instead of an exception for every odd tag.
+Composing with the C parser and building here is several times faster than ruamel's round-trip loader.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+if TYPE_CHECKING:
+    from .yamlfile import PathKey, SourceMap
+
+T = "tag:yaml.org,2002:"
+
+
+class NodeError(Exception):
+    """A node that cannot become data; carries a Danish message and the node's position."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+def compose(text: str) -> Node | None:
+    """The document's node tree; the C parser when ruamel.yaml.clib is installed, else the pure one."""
+    try:
+        yaml = YAML(typ="safe", pure=False)
+        return yaml.compose(text)
+    except ImportError:  # pragma: no cover - platforms without the C extension
+        return YAML(typ="safe", pure=True).compose(text)
+
+
+def build(node: Node, key: PathKey, smap: SourceMap, active: set[int]) -> Any:
+    """Plain Python for `node`, recording positions (1-based) in `smap`."""
+    if id(node) in active:
+        raise NodeError("et alias (*) henviser til sig selv", node.start_mark)
+    if isinstance(node, ScalarNode):
+        if node.style == "|":
+            smap.literal.add(key)
+        return _scalar(node)
+    active = active | {id(node)}
+    if isinstance(node, SequenceNode):
+        items = []
+        for i, child in enumerate(node.value):
+            sub = key + (i,)
+            smap.values[sub] = (child.start_mark.line + 1, child.start_mark.column + 1)
+            items.append(build(child, sub, smap, active))
+        return items
+    if isinstance(node, MappingNode):
+        return _mapping(node, key, smap, active)
+    raise NodeError(f"ukendt YAML-knude {type(node).__name__}", node.start_mark)
+
+
+def _mapping(node: MappingNode, key: PathKey, smap: SourceMap, active: set[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    merged: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == T + "merge":
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode):
+                    raise NodeError("'<<' skal henvise til en afbildning (nøgle: værdi)", source.start_mark)
+                for k, v in build(source, key + ("<<",), SourceMap_like(), active).items():
+                    merged.setdefault(k, v)
+            continue
+        if not isinstance(key_node, ScalarNode):
+            raise NodeError("en nøgle skal være tekst, ikke en liste eller afbildning", key_node.start_mark)
+        name = str(_scalar(key_node)) if key_node.tag != T + "null" else ""
+        if name in out:
+            raise NodeError(f"nøglen '{name}' står to gange; slet den ene", key_node.start_mark)
+        sub = key + (name,)
+        smap.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        smap.values[sub] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+        out[name] = build(value_node, sub, smap, active)
+    for k, v in merged.items():
+        out.setdefault(k, v)
+    return out
+
+
+class SourceMap_like:  # noqa: N801 - a throwaway sink for positions inside merged-in mappings
+    """Positions of merged-in values are not recorded: messages point at the '<<' line instead."""
+
+    def __init__(self) -> None:
+        self.keys: dict[Any, Any] = {}
+        self.values: dict[Any, Any] = {}
+        self.literal: set[Any] = set()
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(T):] if tag.startswith(T) else tag
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    try:
+        if tag == T + "str" or tag == T + "timestamp":
+            return value
+        if tag == T + "null":
+            return None
+        if tag == T + "bool":
+            lowered = value.lower()
+            if lowered not in ("true", "false"):
+                raise ValueError(value)
+            return lowered == "true"
+        if tag == T + "int":
+            text = value.replace("_", "")
+            sign = -1 if text.startswith("-") else 1
+            digits = text.lstrip("+-")
+            if digits.lower().startswith("0o"):
+                return sign * int(digits[2:], 8)
+            if digits.lower().startswith("0x"):
+                return sign * int(digits[2:], 16)
+            return sign * int(digits, 10)
+        if tag == T + "float":
+            lowered = value.lower()
+            if lowered in (".inf", "+.inf"):
+                return math.inf
+            if lowered == "-.inf":
+                return -math.inf
+            if lowered == ".nan":
+                return math.nan
+            return float(value.replace("_", ""))
+    except ValueError:
+        raise NodeError(f"værdien passer ikke til typen {_short(tag)}; slet '{_short(tag)}'", node.start_mark) from None
+    if tag.startswith(T) or tag.startswith("!"):
+        raise NodeError(f"værdien passer ikke til typen {_short(tag)}; slet '{_short(tag)}'", node.start_mark)
+    return value
