@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import importlib.util
-import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path

@@ -68,7 +68,9 @@ def _mapping(node: MappingNode, key: PathKey, smap: SourceMap, active: set[int])
             for source in sources:
                 if not isinstance(source, MappingNode):
                     raise NodeError("'<<' skal henvise til en afbildning (nøgle: værdi)", source.start_mark)
-                for k, v in build(source, key + ("<<",), SourceMap_like(), active).items():
+                from .yamlfile import SourceMap  # merged-in values keep no positions: messages point at '<<'
+
+                for k, v in build(source, key + ("<<",), SourceMap(smap.path), active).items():
                     merged.setdefault(k, v)
             continue
         if not isinstance(key_node, ScalarNode):
@@ -85,21 +87,12 @@ def _mapping(node: MappingNode, key: PathKey, smap: SourceMap, active: set[int])
     return out
 
 
-class SourceMap_like:  # noqa: N801 - a throwaway sink for positions inside merged-in mappings
-    """Positions of merged-in values are not recorded: messages point at the '<<' line instead."""
-
-    def __init__(self) -> None:
-        self.keys: dict[Any, Any] = {}
-        self.values: dict[Any, Any] = {}
-        self.literal: set[Any] = set()
-
-
 def _short(tag: str) -> str:
     return "!!" + tag[len(T):] if tag.startswith(T) else tag
 
 
 def _scalar(node: ScalarNode) -> Any:
-    tag, value = node.tag, node.value
+    tag, value = node.tag or "", node.value
     try:
         if tag == T + "str" or tag == T + "timestamp":
             return value
@@ -115,9 +108,9 @@ def _scalar(node: ScalarNode) -> Any:
             sign = -1 if text.startswith("-") else 1
             digits = text.lstrip("+-")
             if digits.lower().startswith("0o"):
-                return sign * int(digits[2:], 8)
+                return sign * int(digits, 8)
             if digits.lower().startswith("0x"):
-                return sign * int(digits[2:], 16)
+                return sign * int(digits, 16)
             return sign * int(digits, 10)
         if tag == T + "float":
             lowered = value.lower()
@@ -130,6 +123,6 @@ def _scalar(node: ScalarNode) -> Any:
             return float(value.replace("_", ""))
     except ValueError:
         raise NodeError(f"værdien passer ikke til typen {_short(tag)}; slet '{_short(tag)}'", node.start_mark) from None
-    if tag.startswith(T) or tag.startswith("!"):
+    if tag.startswith((T, "!")):
         raise NodeError(f"værdien passer ikke til typen {_short(tag)}; slet '{_short(tag)}'", node.start_mark)
     return value

@@ -11,7 +11,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from ..diagnostics import Location, ReferatError
-from .nodes import NodeError, build, compose as _compose
+from .nodes import NodeError, build
+from .nodes import compose as _compose
 
 PathKey = tuple[str | int, ...]
 MAX_BYTES = 20 * 1024 * 1024
