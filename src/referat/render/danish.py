@@ -33,8 +33,13 @@ def number(value: float, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
-def join_and(parts: list[str]) -> str:
+def join_and(parts: list[str], word: str = "og") -> str:
     """3, 4 og 6"""
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " og " + parts[-1]
+    return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
+
+
+def join_or(parts: list[str]) -> str:
+    """Døgn, Dag eller Time"""
+    return join_and(parts, "eller")

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Location, Report
+from ..render.danish import join_or
 from ..render.richtext import printable
 from .columns import HEADER_LOOKUP, KIND, META, fold
 from .model import Status, Unit
@@ -141,12 +142,14 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
             continue
         record: dict[str, Any] = {}
         ok = True
+        bad: set[str] = set()
         for key, cell in values.items():
             where = Location(path, where=f"{ws.title}!{cell.coordinate}")
             try:
                 value = _value(key, cell)
             except CellError as exc:
                 report.error(where, f"{_label(key)}: {exc}")
+                bad.add(key)
                 ok = ok and key not in REQUIRED and key != "takst"
                 continue
             if value is not None:
@@ -159,13 +162,12 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
             continue
         last_offer = offer
         for key in REQUIRED:
-            if key not in record and key in columns.values():
+            if key not in record and key not in bad and key in columns.values():
                 report.error(here, f"{_label(key)} mangler")
                 ok = False
-        if "takst" not in record and "status" not in record and ok:
+        if "takst" not in record and "status" not in record and ok and "takst" not in bad:
             takst_cell = next((c for c in row if columns.get(c.column) == "takst"), None)
-            if takst_cell is not None and not (isinstance(takst_cell.value, str) and takst_cell.value.strip().lower() == "x") \
-                    and not is_excel_error(takst_cell.value):
+            if takst_cell is not None:
                 report.error(Location(path, where=f"{ws.title}!{takst_cell.coordinate}"),
                              "Takst mangler (angiv den, eller Status: udskudt/udgår)")
         if not ok:
@@ -205,7 +207,7 @@ def _value(key: str, cell: Any) -> Any:
     text = str(raw).strip()
     if key == "takstenhed":
         if text.lower() not in _UNITS:
-            raise CellError(f"'{text}' er ikke en takstenhed; brug {', '.join(u.value for u in Unit)}")
+            raise CellError(f"'{text}' er ikke en takstenhed; brug {join_or([u.value for u in Unit])}")
         return _UNITS[text.lower()]
     if key == "status":
         if text in EMPTY:

@@ -1,0 +1,402 @@
+"""Takstbilag: every Styringsaftale rule on real rows (003 L2383–2905, 001 L5660–5830), the importer, the annex."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from conftest import ROOT
+from referat.takster.annex import approval_line, check_file
+from referat.takster.importer import import_workbooks
+from referat.takster.sample import sample_owners, write_workbook
+
+EXAMPLE_2023 = ROOT / "agendas" / "2023-03-31-das-social" / "bilag" / "07-takster-2023-revideret.yaml"
+
+# Real rows, as printed in 003 (revised tariffs 2023, Aalborg Kommune) — line numbers cite the seed.
+VIFTEN = {  # 003 L2434: change 13,30 % with an explanation
+    "ydelse": "Autismeområdet", "lovgrundlag": "SEL § 107", "antal_pladser": 22, "takstenhed": "Døgn",
+    "belægning_pct": 98, "budget": 25497719, "takst": 3240, "ændring_pct": 13.3, "overhead_pct": 5.0,
+    "forklaring": "Stigningen i gns. taksten skyldes, at der i 2022 var en skæv fordeling omkring aktivitet.",
+}
+STUDIEVEJ = {  # 003 L2474: a fall of 15,20 %
+    "ydelse": "Autismeområdet", "lovgrundlag": "SEL § 107", "antal_pladser": 16, "takstenhed": "Døgn",
+    "belægning_pct": 98, "budget": 17337720, "takst": 3029, "ændring_pct": -15.2, "overhead_pct": 5.0,
+    "forklaring": "Faldet i gns. taksten skyldes, at der i 2022 var en skæv fordeling.",
+}
+GENNEM_BAKKERNE = {  # 003 L2609: printed 6.866, budget/(pladser × 365 × 0,98) gives 6.867,20
+    "ydelse": "Gennem Bakkerne", "lovgrundlag": "ABL § 105", "antal_pladser": 12, "takstenhed": "Døgn",
+    "belægning_pct": 98, "budget": 29476775, "takst": 6866, "ændring_pct": -5.02, "overhead_pct": 5.0,
+}
+LEVEL = {"ydelse": "Boniveau 4", "lovgrundlag": "SEL § 107", "takstenhed": "Døgn", "belægning_pct": 98,  # 003 L2464
+         "takst": 2371, "ændring_pct": 2.08, "overhead_pct": 5.0}
+
+
+def write(tmp_path: Path, rows: list[dict[str, Any]], pl: float | None = 3.1, **extra: Any) -> Path:
+    """A takstbilag with one driftsherre and one offer per row; P/L 2026 by default (DOMAIN §4)."""
+    owner = {"navn": "Aalborg Kommune", "type": "kommune", "tilbud": [{"navn": f"Tilbud {i}", "rækker": [r]}
+                                                                      for i, r in enumerate(rows, start=1)]}
+    owner.update(extra.pop("owner", {}))
+    data = {"år": 2026, "pl_indeks": {"kommune": pl, "region": 2.46}, "driftsherrer": [owner], **extra}
+    path = tmp_path / "takster.yaml"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML 1.2
+    return path
+
+
+def messages(path: Path) -> list[str]:
+    return check_file(path)[2].lines()
+
+
+def only(lines: list[str], needle: str) -> str:
+    hits = [line for line in lines if needle in line]
+    assert len(hits) == 1, lines
+    return hits[0]
+
+
+def test_generated_sample_is_full_size() -> None:
+    owners = sample_owners()
+    assert len(owners) == 11
+    assert 550 <= sum(len(rows) for o in owners for rows in o["tilbud"].values()) <= 650
+
+
+# --- P/L + 2 procentpoint (DOMAIN §4; 001 L5672–5676) -------------------------------------------------
+
+def test_rise_over_pl_plus_two_points_without_explanation_is_flagged(tmp_path: Path) -> None:
+    row = {**VIFTEN}
+    del row["forklaring"]
+    line = only(messages(write(tmp_path, [row])), "ændringen 13,30 %")
+    assert "advarsel: Aalborg Kommune › Tilbud 1 › Autismeområdet" in line
+    assert "mere end 2 procentpoint over P/L (3,10 %); grænse 5,10 % og forklaringen mangler" in line
+
+
+def test_rise_with_explanation_is_highlighted_but_not_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, [VIFTEN])
+    _tb, findings, report = check_file(path)
+    assert not [line for line in report.lines() if "13,30" in line]
+    assert [f for f in findings if f.column == "ændring_pct" and f.highlight and f.severity is None]
+
+
+def test_region_uses_its_own_index(tmp_path: Path) -> None:
+    """2026: 2,46 % for the Region, so 4,6 % is over its limit of 4,46 % but under the kommune's 5,10 %."""
+    row = {**LEVEL, "ændring_pct": 4.6}
+    assert not messages(write(tmp_path, [row]))
+    region = messages(write(tmp_path, [row], owner={"type": "region"}))
+    assert only(region, "grænse 4,46 %")
+
+
+def test_direction_is_configurable_and_up_by_default(tmp_path: Path) -> None:
+    row = {**STUDIEVEJ}
+    del row["forklaring"]
+    assert not messages(write(tmp_path, [row]))  # a fall of 15,20 % is not flagged by default
+    lines = messages(write(tmp_path, [row], tærskler={"retning": "begge"}))
+    assert only(lines, "ændringen -15,20 % er mere end 2 procentpoint under P/L")
+
+
+def test_structure_change_is_exempt_but_must_be_explained(tmp_path: Path) -> None:
+    """A unit change Dag→Styk shows as 620 % in a real table (DOMAIN §4): not a price rise, but it needs a why."""
+    row = {**LEVEL, "ændring_pct": 620.0, "strukturændring": True}
+    lines = messages(write(tmp_path, [row]))
+    assert only(lines, "markeret som strukturændring, men forklaringen mangler")
+    assert not [line for line in lines if "over P/L" in line]
+    row["forklaring"] = "Takstenheden er ændret fra Dag til Styk."
+    assert not messages(write(tmp_path, [row]))
+
+
+def test_stated_change_is_compared_with_last_years_tariff(tmp_path: Path) -> None:
+    """003 L2434: 3.240 kr. at +13,30 % means last year's tariff was about 2.860 kr."""
+    assert not messages(write(tmp_path, [{**VIFTEN, "takst_sidste_år": 2860}]))
+    line = only(messages(write(tmp_path, [{**VIFTEN, "takst_sidste_år": 3197}])), "angivet ændring 13,30 %")
+    assert "3.197 kr. → 3.240 kr. giver 1,35 %" in line
+
+
+def test_change_computed_from_last_year_when_not_stated(tmp_path: Path) -> None:
+    row = {**LEVEL, "takst_sidste_år": 2000}
+    del row["ændring_pct"]
+    assert only(messages(write(tmp_path, [row])), "ændringen 18,55 %")
+
+
+def test_unknown_pl_index_is_said_once(tmp_path: Path) -> None:
+    lines = messages(write(tmp_path, [VIFTEN], pl=None))
+    assert only(lines, "P/L-indekset for kommune er ikke angivet")
+
+
+# --- Occupancy (001 L5730–5742) ------------------------------------------------------------------------
+
+def test_occupancy_below_95_without_reason_is_flagged(tmp_path: Path) -> None:
+    row = {**VIFTEN, "belægning_pct": 92, "budget": round(3240 * 22 * 0.92 * 365)}
+    del row["forklaring"]
+    row["ændring_pct"] = 3.0
+    assert only(messages(write(tmp_path, [row])), "belægningsprocenten 92,00 % er under 95,00 % uden begrundelse")
+
+
+def test_occupancy_below_95_with_reason_is_only_highlighted(tmp_path: Path) -> None:
+    row = {**VIFTEN, "belægning_pct": 92, "budget": round(3240 * 22 * 0.92 * 365), "ændring_pct": 3.0,
+           "forklaring": "Akut- og aflastningstilbud: 90–95 % er tilladt (001 L5737)."}
+    _tb, findings, report = check_file(write(tmp_path, [row]))
+    assert not report.items
+    assert [f.column for f in findings if f.highlight] == ["belægning_pct"]
+
+
+def test_occupancy_only_applies_to_day_and_24_hour_units(tmp_path: Path) -> None:
+    row = {**LEVEL, "takstenhed": "Time", "belægning_pct": 80}
+    assert not messages(write(tmp_path, [row]))
+
+
+def test_occupancy_above_100_is_an_error(tmp_path: Path) -> None:
+    line = only(messages(write(tmp_path, [{**LEVEL, "belægning_pct": 102}])), "over 100 %")
+    assert ": fejl: " in line
+
+
+# --- Overhead -------------------------------------------------------------------------------------------
+
+def test_overhead_missing_everywhere_is_one_message_per_driftsherre() -> None:
+    """The real 2023 table (003 L2413–2905) states no overhead at all."""
+    assert only(messages(EXAMPLE_2023), "overheadprocenten mangler: hverken en generel procent")
+
+
+def test_overhead_missing_on_one_row(tmp_path: Path) -> None:
+    row = {**LEVEL}
+    del row["overhead_pct"]
+    assert only(messages(write(tmp_path, [VIFTEN, row])), "overheadprocenten mangler (hverken på rækken")
+    assert not messages(write(tmp_path, [VIFTEN, row], owner={"overhead_pct": 6.2}))
+
+
+# --- Arithmetic (DOMAIN §4, 001 L5711: 365 days also in leap years) --------------------------------------
+
+def test_tariff_that_does_not_follow_from_budget_gets_the_computed_value(tmp_path: Path) -> None:
+    line = only(messages(write(tmp_path, [GENNEM_BAKKERNE])), "taksten 6.866 kr. passer ikke")
+    assert "= 6.867,2 kr." in line or "= 6.867,20 kr." in line
+    assert not messages(write(tmp_path, [GENNEM_BAKKERNE], tærskler={"tolerance_kr": 1.5}))
+
+
+def test_real_row_within_tolerance_passes(tmp_path: Path) -> None:
+    assert not messages(write(tmp_path, [VIFTEN]))  # 25.497.719 / (22 × 0,98 × 365) = 3.240,1
+
+
+def test_250_payment_days_regulation_and_basis_models(tmp_path: Path) -> None:
+    """002 L658: Syrenhuset 362 kr. on 250 days vs 248 kr. on 365; '… et underskud … svarende til 369 kr.'."""
+    on_250 = {**LEVEL, "antal_pladser": 10, "budget": round(362 * 10 * 0.98 * 250), "takst": 362,
+              "betalingsdage": 250, "ændring_pct": 3.0}
+    assert not messages(write(tmp_path, [on_250]))
+    regulated = {**on_250, "takst": 362 + 369, "regulering_kr": 369}
+    assert not messages(write(tmp_path, [regulated]))
+    assert only(messages(write(tmp_path, [{**regulated, "regulering_kr": None}])), "passer ikke")
+    basis = {**LEVEL, "budget": round(500 * 0.98 * 365), "takst": 1700, "basistakst": 1200, "ændring_pct": 3.0}
+    assert not messages(write(tmp_path, [basis]))
+
+
+# --- Places, units, legal basis, duplicates, missing tariffs ------------------------------------------
+
+def test_changed_places_need_an_explanation(tmp_path: Path) -> None:
+    row = {**GENNEM_BAKKERNE, "takst": 6867, "pladser_sidste_år": 10}
+    assert only(messages(write(tmp_path, [row])), "antal pladser er ændret fra 10 til 12 uden forklaring")
+    assert not messages(write(tmp_path, [{**row, "forklaring": "To nye pladser fra 1. marts."}]))
+
+
+def test_unit_outside_the_list_is_an_error(tmp_path: Path) -> None:
+    line = only(messages(write(tmp_path, [{**LEVEL, "takstenhed": "Uge"}])), "'Uge' er ikke en gyldig værdi")
+    assert ": fejl: " in line and "brug 'Døgn', 'Dag', 'Time', 'Styk' eller 'Måned'" in line
+
+
+@pytest.mark.parametrize("basis", ["SEL § 107", "ABL § 105", "BL § 43, stk. 1, nr. 6", "FSL § 20", "SEL § 85 / SEL § 107"])
+def test_well_formed_legal_basis(tmp_path: Path, basis: str) -> None:
+    assert not messages(write(tmp_path, [{**LEVEL, "lovgrundlag": basis}]))
+
+
+@pytest.mark.parametrize("basis", ["SEL 107", "§ 107", "Serviceloven paragraf 107"])
+def test_malformed_legal_basis(tmp_path: Path, basis: str) -> None:
+    assert only(messages(write(tmp_path, [{**LEVEL, "lovgrundlag": basis}])), "har ikke formen 'SEL § 107'")
+
+
+def test_duplicate_rows_but_not_two_houses_under_two_laws(tmp_path: Path) -> None:
+    """003 L2770 and L2788: Botilbud Sonjavej has 'Boniveau 4' twice — under ABL § 105 and SEL § 107."""
+    owner = {"navn": "Aalborg Kommune", "type": "kommune", "overhead_pct": 5,
+             "tilbud": [{"navn": "Botilbud Sonjavej", "rækker": [{**LEVEL, "lovgrundlag": "ABL § 105"}, LEVEL]}]}
+    path = tmp_path / "t.yaml"
+    path.write_text(json.dumps({"år": 2026, "pl_indeks": {"kommune": 3.1}, "driftsherrer": [owner]}), "utf-8")
+    assert not messages(path)
+    owner["tilbud"][0]["rækker"].append(LEVEL)
+    path.write_text(json.dumps({"år": 2026, "pl_indeks": {"kommune": 3.1}, "driftsherrer": [owner]}), "utf-8")
+    assert ": fejl: " in only(messages(path), "rækken står to gange (Døgn)")
+
+
+def test_missing_tariff_is_an_error_unless_deferred_or_closing(tmp_path: Path) -> None:
+    row = {**LEVEL}
+    del row["takst"]
+    assert ": fejl: " in only(messages(write(tmp_path, [row])), "taksten mangler")
+    assert not messages(write(tmp_path, [{**row, "status": "udskudt"}]))
+    assert not messages(write(tmp_path, [{**row, "status": "udgår"}]))
+
+
+def test_messages_name_file_and_line_of_the_row(tmp_path: Path) -> None:
+    path = write(tmp_path, [VIFTEN, {**LEVEL, "belægning_pct": 101}])
+    line = only(messages(path), "over 100 %")
+    text = path.read_text("utf-8").splitlines()
+    number = int(line.split(":")[1])
+    assert '"belægning_pct": 101' in text[number - 1]
+
+
+def test_real_2023_table_validates() -> None:
+    """The 128-row revised table (003 L2413–2905) has no errors; its one arithmetic slip is a warning."""
+    tb, _findings, report = check_file(EXAMPLE_2023)
+    assert tb is not None and len(tb.rows()) == 128
+    assert not report.errors
+    assert only(report.lines(), "Gennem Bakkerne: taksten 6.866 kr.")
+
+
+# --- Import ----------------------------------------------------------------------------------------------
+
+def test_messy_workbook_imports_to_the_same_yaml_as_the_clean_one(tmp_path: Path) -> None:
+    owners = sample_owners()
+    assert write_workbook(tmp_path / "ren" / "takstskema.xlsx", owners) == []
+    expected = write_workbook(tmp_path / "rodet" / "takstskema.xlsx", owners, messy=True)
+    assert len(expected) >= 10
+    clean = import_workbooks([tmp_path / "ren" / "takstskema.xlsx"])
+    messy = import_workbooks([tmp_path / "rodet" / "takstskema.xlsx"])
+    assert clean.report.items == []
+    assert messy.text == clean.text
+    got = sorted(f"{d.location.format().split('/')[-1]}: {d.message}" for d in messy.report.items)
+    assert got == sorted(expected)
+    assert clean.rows == messy.rows == sum(len(r) for o in owners for r in o["tilbud"].values())
+
+
+def test_number_formats_and_bad_cells(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["Driftsherre:", "Rebild Kommune"])
+    ws.append(["Takstår:", 2026])
+    ws.append([])
+    ws.append(["Tilbud", "Ydelse", "Takstenhed", "Antal pladser", "Budget", "Takst", "Budg. bel. pct."])
+    ws.append(["Skovly", "A", "Døgn", "12", "1,234,567", "1.234,5", "98 %"])
+    ws.append([None, "B", "døgn", 12, "1.234.567", "1234,5", 0.98])
+    ws["G6"].number_format = "0%"
+    ws.append([None, "C", "Døgn", "x", "-", "#DIV/0!", ""])
+    ws.append([None, "D", "Uge", 1, 1, 1, 1])
+    path = tmp_path / "skema.xlsx"
+    wb.save(path)
+    result = import_workbooks([path])
+    rows = result.data["driftsherrer"][0]["tilbud"][0]["rækker"]
+    assert [(r["ydelse"], r.get("budget"), r.get("takst"), r.get("belægning_pct")) for r in rows[:2]] == [
+        ("A", 1234567, 1234.5, 98), ("B", 1234567, 1234.5, 98)]
+    lines = [line.replace(str(tmp_path) + "/", "") for line in result.report.lines()]
+    assert "skema.xlsx!Ark1!D7: fejl: Antal pladser: 'x' er ikke et tal; skriv tallet, eller lad feltet stå tomt" in lines
+    assert "skema.xlsx!Ark1!F7: fejl: Takst: Excel-fejl #DIV/0! i cellen; ret formlen i skemaet" in lines
+    assert "skema.xlsx!Ark1!C8: fejl: Takstenhed: 'Uge' er ikke en takstenhed; brug Døgn, Dag, Time, Styk eller Måned" in lines
+    assert len(lines) == 3, lines  # one message per bad cell, nothing more
+    assert all(r.get("takst") != 0 for r in rows)  # never a silent zero
+
+
+def test_blank_template_round_trips(tmp_path: Path, run) -> None:
+    template = ROOT / "templates" / "takstskema.xlsx"
+    wb = load_workbook(template)
+    ws = wb["Takstskema"]
+    ws["B2"], ws["B4"], ws["B5"] = "Morsø Kommune", 2026, 5.5
+    headers = {c.value: c.column for c in ws[7] if c.value}
+    values = {"Tilbud": "Botilbud Kastanjen", "Ydelse": "Hovedydelse", "Lovgrundlag": "SEL § 107",
+              "Antal pladser": 10, "Takstenhed": "Døgn", "Budg. bel. pct.": 98, "Budget": 11_622_360,
+              "Anvendt overheadprocent": 5.5, "Takst": 3249, "Ændring i pct. ift. forrige år": 3.0}
+    for header, value in values.items():
+        ws.cell(row=8, column=headers[header], value=value)
+    filled = tmp_path / "udfyldt.xlsx"
+    wb.save(filled)
+    out = tmp_path / "takster.yaml"
+    code, _, err = run("takster", "import", filled, "--out", out)
+    assert code == 0, err
+    code, _, err = run("takster", "validate", out)
+    assert code == 0, err
+    text = out.read_text("utf-8")
+    assert '- navn: "Morsø Kommune"' in text and "overhead_pct: 5.5" in text and "takst: 3249" in text
+    assert "# udfyldt.xlsx!Takstskema!8" in text
+
+
+# --- Rendering --------------------------------------------------------------------------------------------
+
+def _yellow_fills(reader: PdfReader) -> int:
+    count = 0
+    for page in reader.pages:
+        for args, op in ContentStream(page.get_contents(), reader).operations:
+            if op in (b"rg", b"scn") and len(args) == 3 and [round(float(a), 3) for a in args] == [1.0, 0.949, 0.0]:
+                count += 1
+    return count
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    from referat.cli import main
+
+    tmp = tmp_path_factory.mktemp("annex")
+    write_workbook(tmp / "skema.xlsx", sample_owners())
+    assert main(["takster", "import", str(tmp / "skema.xlsx"), "--out", str(tmp / "t.yaml")]) == 0
+    text = (tmp / "t.yaml").read_text("utf-8").replace("kommune: null", "kommune: 3.1").replace("region: null", "region: 2.46")
+    (tmp / "t.yaml").write_text(text, "utf-8")
+    assert main(["takster", "render", str(tmp / "t.yaml"), "--format", "pdf,docx,csv,xlsx", "--out", str(tmp)]) == 0
+    flagged = sum(1 for f in check_file(tmp / "t.yaml")[1] if f.highlight)
+    assert flagged > 20
+    return tmp, flagged
+
+
+def test_annex_pdf_is_landscape_with_header_on_every_table_page(rendered: tuple[Path, int]) -> None:
+    out, _ = rendered
+    reader = PdfReader(out / "t.pdf")
+    assert len(reader.pages) > 10
+    for page in reader.pages:
+        assert float(page.mediabox.width) > float(page.mediabox.height)
+    table_pages = [p.extract_text() for p in reader.pages if "Boniveau" in p.extract_text()]
+    assert len(table_pages) > 10
+    for text in table_pages:
+        assert "Budg. bel." in text and "Tilbud" in text and "Forklaring" in text
+    first = reader.pages[0].extract_text()
+    assert "Læsevejledning" in first
+
+
+def test_yellow_cells_exactly_where_the_validator_flagged(rendered: tuple[Path, int]) -> None:
+    out, flagged = rendered
+    assert _yellow_fills(PdfReader(out / "t.pdf")) == flagged
+    document = docx.Document(str(out / "t.docx"))
+    shaded = sum(1 for t in document.tables for row in t.rows[1:] for c in row.cells
+                 if 'w:fill="FFF200"' in c._tc.xml)
+    assert shaded == flagged
+    ws = load_workbook(out / "t.xlsx").active
+    yellow = [c for row in ws.iter_rows(min_row=2) for c in row if c.fill.fgColor.rgb in ("00FFF200", "FFFFF200")]
+    assert len(yellow) == flagged and all(c.comment is not None for c in yellow)
+
+
+def test_word_annex_repeats_header_and_keeps_rows_whole(rendered: tuple[Path, int]) -> None:
+    out, _ = rendered
+    document = docx.Document(str(out / "t.docx"))
+    assert document.sections[0].page_width > document.sections[0].page_height
+    table = document.tables[0]
+    assert "w:tblHeader" in table.rows[0]._tr.xml
+    assert all("w:cantSplit" in row._tr.xml for row in table.rows[1:])
+
+
+def test_csv_has_danish_numbers_and_the_flags(rendered: tuple[Path, int]) -> None:
+    out, _flagged = rendered
+    rows = list(csv.reader(io.StringIO((out / "t.csv").read_text("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Driftsherre", "Tilbud", "Ydelse"]
+    assert len(rows) == 1 + 593
+    assert any(re.search(r"^\d{1,3}(\.\d{3})+$", cell) for row in rows[1:] for cell in row)
+    assert sum(1 for row in rows[1:] if row[-1]) > 0
+
+
+def test_approval_line_only_when_the_decision_approved() -> None:
+    assert approval_line("Godkendt", "Den Administrative Styregruppe", __import__("datetime").date(2025, 11, 17)) == \
+        "Godkendt af Den Administrative Styregruppe den 17. november 2025"
+    assert approval_line("Den Administrative Styregruppe godkendte takstbilaget.", "DAS", __import__("datetime").date(2025, 11, 17))
+    assert approval_line("Takstbilaget blev ikke godkendt.", "DAS", __import__("datetime").date(2025, 11, 17)) is None
+    assert approval_line("Drøftet.", "DAS", __import__("datetime").date(2025, 11, 17)) is None
+    assert approval_line(None, "DAS", __import__("datetime").date(2025, 11, 17)) is None
+
+
+import re
