@@ -37,7 +37,7 @@ def measure(cmd: list[str], repeat: int, env: dict[str, str] | None = None) -> d
         times.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss / 1024)  # kB on Linux
         code = os.waitstatus_to_exitcode(status)
-        if code != 0:
+        if code not in (0, 1) or (code == 1 and "import" not in cmd):  # the messy import reports its bad cells
             err = proc.stderr.read().decode() if proc.stderr else ""
             raise SystemExit(f"{' '.join(cmd)} fejlede ({code}):\n{err}")
     return {"median_s": round(statistics.median(times), 3), "peak_mb": round(max(peaks), 1), "runs": repeat}
@@ -68,6 +68,21 @@ def engine_only(folder: Path, repeat: int) -> dict[str, float]:
     return {"median_s": round(statistics.median(times), 3), "runs": repeat}
 
 
+def takstbilag(work: Path) -> Path:
+    """The full-size annex: 593 rows of 11 driftsherrer, imported from a clean workbook, with the 2026 P/L index."""
+    from referat.takster.importer import import_workbooks
+    from referat.takster.sample import sample_owners, write_workbook
+
+    owners = sample_owners()
+    write_workbook(work / "ren.xlsx", owners)
+    write_workbook(work / "rodet.xlsx", owners, messy=True)
+    text = import_workbooks([work / "ren.xlsx"]).text
+    assert text is not None
+    path = work / "takstbilag.yaml"
+    path.write_text(text.replace("kommune: null", "kommune: 3.1").replace("region: null", "region: 2.46"), "utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -76,6 +91,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="referat-bench-"))
     try:
         big = generate(work / "moede-fuld")
+        annex = takstbilag(work)
         results: dict[str, dict[str, float]] = {}
         steps = {
             "validate (eksempel, 17 punkter)": [*REFERAT, "validate", str(EXAMPLE)],
@@ -84,6 +100,10 @@ def main() -> None:
             "build 4 dokumenter (fuld)": [*REFERAT, "build", str(big), "--out", str(work / "ud2")],
             "packet: referat med bilag (fuld, 25 bilag, ~360 s.)": [*REFERAT, "packet", str(big), "--dokument",
                                                                    "referat", "--out", str(work / "ud4")],
+            "takstbilag: validate + PDF (593 rækker, 11 driftsherrer)": [*REFERAT, "takster", "render", str(annex),
+                                                                          "--format", "pdf", "--out", str(work / "ud5")],
+            "takstbilag: import af 11 rodede takstskemaer": [*REFERAT, "takster", "import", str(work / "rodet.xlsx"),
+                                                             "--out", str(work / "importeret.yaml")],
             "referat.pdf alene (fuld, typst)": [*REFERAT, "build", str(big), "--dokument", "referat", "--format",
                                                 "pdf", "--out", str(work / "ud3")],
         }
