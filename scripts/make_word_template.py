@@ -113,7 +113,9 @@ def build(path: Path) -> None:
     first.add_run(" af ")
     _field(first, "NUMPAGES")
 
+    doc.add_paragraph("{%p if logo %}")
     doc.add_paragraph("{{ logo }}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{{ organisation }}")
     doc.add_paragraph("{{ udvalg }}", style="Title")
     doc.add_paragraph("{{ dokumenttype }}", style="Subtitle")
