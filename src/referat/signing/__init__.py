@@ -1,0 +1,1 @@
+"""PAdES signatures on the minutes: signing (`referat sign`) and reading signatures back for the archive."""

@@ -1,0 +1,41 @@
+"""The look of a visible signature, set by Typst in the bundled fonts (so æ, ø, å print and PDF/A holds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from pyhanko.pdf_utils.content import ImportedPdfPage
+from pyhanko.pdf_utils.layout import BoxConstraints
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from ..render.pdf import compile_typst
+from ..render.richtext import printable
+
+COLOUR = "#1F4E79"
+
+
+class ImportedPdfBytes(ImportedPdfPage):
+    """The first page of an in-memory PDF as signature appearance content."""
+
+    def __init__(self, pdf: bytes) -> None:
+        super().__init__(file_name="", page_ix=0)
+        self.pdf = pdf
+
+    def render(self) -> bytes:
+        xobj = self._ensure_writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.pdf)), page_ix=0)
+        name = "/ImportSignatur"
+        self.resources.xobject[name] = xobj
+        x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+        self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+        return name.encode("ascii") + b" Do"
+
+
+def appearance(name: str, role: str | None, box: tuple[int, int, int, int]) -> ImportedPdfBytes:
+    """A box the size of `box`: 'Godkendt og underskrevet', the name, the role and the local time now."""
+    now = dt.datetime.now().astimezone()
+    lines = ([printable(role)] if role else []) + [f"{now:%d.%m.%Y kl. %H.%M} ({now:%Z})"]
+    data = {"title": "Underskrift", "heading": "Godkendt og underskrevet", "name": printable(name), "lines": lines,
+            "width": box[2] - box[0], "height": box[3] - box[1], "colour": COLOUR}
+    pdf, _ = compile_typst("signature.typ", data, now.date())
+    return ImportedPdfBytes(pdf)
