@@ -63,6 +63,9 @@ class Committee(Model):
     look: Look = Field(default_factory=Look, alias="udseende", description="Farve, skrifttype og logo.")
     word_template: str = Field("word/dokument.docx", alias="word_skabelon",
                                description="Word-skabelon (docxtpl) relativt til templates/.")
+    trust_roots: list[str] = Field(default_factory=list, alias="rodcertifikater",
+                                   description="Rodcertifikater (PEM), som underskrifter på referatet skal kunne føres "
+                                               "tilbage til ved arkivering; relativt til profilens mappe.")
 
     _id: str = PrivateAttr("")
     _folder: Path | None = PrivateAttr(None)
@@ -100,6 +103,11 @@ class Committee(Model):
         if not self.look.logo or self._folder is None:
             return None
         return self._folder / self.look.logo
+
+    def trust_root_paths(self) -> list[Path]:
+        """The trust-root files named in the profile, relative to its folder."""
+        base = self._folder if self._folder is not None else Path(".")
+        return [base / name for name in self.trust_roots]
 
     def names(self) -> list[str]:
         """Every name the committee goes by in running text."""

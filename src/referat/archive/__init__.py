@@ -1,0 +1,1 @@
+"""The archive of signed minutes: checked on the way in, stored write-once, indexed for search, verifiable."""

@@ -1,0 +1,129 @@
+"""What `archive add` checks before anything is stored: the right minutes, complete, signed and trusted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import x509
+
+from ..diagnostics import Location, ReferatError, Report
+from ..model.meeting import Meeting
+from ..pdfcheck import pdf_problem
+from ..render.build import load_valid, render_documents
+from ..signing.signatures import SELF_SIGNED, TRUSTED, Signature, load_roots, read_signatures
+from . import manifest as mf
+from .text import item_texts, pdf_text, text_difference
+
+IDENTICAL, TEXT_MATCH, NOT_COMPARED = "byte-identisk", "tekst punkt for punkt", "ikke sammenlignet (scannet uden tekst)"
+MIN_TEXT = 40  # fewer letters than this: an image-only (scanned) PDF
+
+
+@dataclass
+class Options:
+    roots: list[Path]
+    allow_self_signed: bool = False
+    scanned: bool = False
+    templates: list[Path] | None = None
+
+
+@dataclass
+class Examined:
+    """A signed PDF that passed every check, with what the manifest records."""
+
+    meeting: Meeting
+    pdf: bytes
+    manifest: mf.Manifest
+
+
+def trust_roots(files: list[Path], meeting: Meeting) -> list[x509.Certificate]:
+    """The trust anchors: --rodcertifikat files and the committee profile's 'rodcertifikater'."""
+    roots: list[x509.Certificate] = []
+    for path in [*files, *meeting.profile.trust_root_paths()]:
+        try:
+            roots.extend(load_roots(path.read_bytes()))
+        except FileNotFoundError:
+            raise ReferatError("rodcertifikatet findes ikke", Location(path)) from None
+        except (OSError, ValueError) as exc:
+            raise ReferatError(f"rodcertifikatet kan ikke læses som PEM eller DER ({exc})", Location(path)) from None
+    return roots
+
+
+def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
+    """Every check of the issue, all problems reported at once; a ReferatError when any fails."""
+    meeting, _ = load_valid(folder, options.templates)  # in fase 'referat' every item has a decision
+    report = Report()
+    where = Location(pdf_path)
+    if not meeting.is_minutes:
+        raise ReferatError("mødet står i fasen 'dagsorden'; kun et referat kan arkiveres",
+                           meeting.source.at(("fase",)))
+    problem = pdf_problem(pdf_path)
+    if problem:
+        report.error(where, f"filen {problem}")
+        raise ReferatError(report)
+    data = pdf_path.read_bytes()
+    rebuilt = render_documents(meeting, ["referat"], ["pdf"], [False])["referat.pdf"]
+    comparison = _compare(data, rebuilt, meeting, options.scanned, where, report)
+    roots = trust_roots(options.roots, meeting)
+    signatures = _signatures(data, roots, options, where, report)
+    if report.has_errors:
+        raise ReferatError(report)
+    manifest: mf.Manifest = {
+        "format": mf.FORMAT,
+        "udvalg": meeting.profile.id, "udvalg_navn": meeting.profile.short_name,
+        "udvalg_fulde_navn": meeting.profile.name,
+        "dato": meeting.date.isoformat(), "sagsnummer": meeting.case_number,
+        "sha256": mf.sha256(data), "bytes": len(data),
+        "arkiveret": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "status": mf.SCANNED if options.scanned else mf.VERIFIED,
+        "sammenligning": comparison, "referat_sha256": mf.sha256(rebuilt),
+        "underskrifter": [mf.signer_entry(s) for s in signatures] + ([mf.SCANNED_SIGNER] if options.scanned else []),
+        "punkter": [mf.item_entry(i) for i in item_texts(meeting)],
+    }
+    return Examined(meeting, data, manifest)
+
+
+def _compare(data: bytes, rebuilt: bytes, meeting: Meeting, scanned: bool, where: Location, report: Report) -> str:
+    """The signed file's first revision is our referat.pdf byte for byte, or its text matches item by item."""
+    if data.startswith(rebuilt):
+        return IDENTICAL
+    text = pdf_text(data)
+    if sum(c.isalnum() for c in text) < MIN_TEXT:
+        if scanned:
+            return NOT_COMPARED
+        report.error(where, "PDF'en har ingen tekst (en scannet kopi?); arkivér en scannet, håndunderskrevet kopi "
+                            "med --scannet, så registreres den som uverificeret")
+        return NOT_COMPARED
+    difference = text_difference(data, meeting)
+    if difference:
+        report.error(where, f"{difference}; den underskrevne fil er ikke referatet bygget fra {meeting.folder}")
+    return TEXT_MATCH
+
+
+def _signatures(data: bytes, roots: list[x509.Certificate], options: Options, where: Location,
+                report: Report) -> list[Signature]:
+    try:
+        signatures = read_signatures(data, roots)
+    except ValueError as exc:
+        report.error(where, str(exc))
+        return []
+    if not signatures and not options.scanned:
+        report.error(where, "filen har ingen digital underskrift; underskriv den med 'referat sign', eller arkivér "
+                            "en scannet, håndunderskrevet kopi med --scannet (registreres som uverificeret)")
+    for sig in signatures:
+        who = f"underskriften '{sig.field_name}' ({sig.name})"
+        for problem in sig.problems:
+            report.error(where, f"{who}: {problem}")
+        if sig.problems:
+            continue
+        if sig.trust == SELF_SIGNED and not options.allow_self_signed:
+            report.error(where, f"{who} er lavet med et selvsigneret certifikat ({sig.certificate.subject}); det "
+                                "accepteres kun med --tillad-selvsigneret og registreres da som selvsigneret")
+        elif sig.trust not in (TRUSTED, SELF_SIGNED):
+            hint = ("der er ingen rodcertifikater angivet" if not roots
+                    else f"det kan ikke føres tilbage til de {len(roots)} angivne rodcertifikater")
+            report.error(where, f"{who}: certifikatet ({sig.certificate.subject}, udstedt af "
+                                f"{sig.certificate.issuer}) er ikke betroet, {hint}; angiv udstederens rodcertifikat "
+                                "med --rodcertifikat FIL.pem eller under 'rodcertifikater' i udvalgsprofilen")
+    return signatures

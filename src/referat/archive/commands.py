@@ -1,0 +1,234 @@
+"""`referat sign`, `referat archive add|list|verify`, `referat search`, `referat decisions`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..diagnostics import Location, ReferatError, Report
+
+Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+
+
+def _print_report(report: Report) -> None:
+    for line in report.lines():
+        print(line, file=sys.stderr)
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.arkiv)
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from ..fileio import write_atomic
+    from ..signing.certificate import common_name, load_signer, password
+    from ..signing.sign import sign_pdf
+    from ..signing.timestamp import UrlTimeStamper
+
+    source = Path(args.pdf)
+    try:
+        pdf = source.read_bytes()
+    except FileNotFoundError:
+        raise ReferatError("filen findes ikke", Location(source)) from None
+    except OSError as exc:
+        raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(source)) from None
+    signer = load_signer(Path(args.cert), password())
+    name = args.navn or common_name(signer)
+    timestamper = UrlTimeStamper(args.tidsstempel) if args.tidsstempel else None
+    try:
+        signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper)
+    except ReferatError as exc:
+        for diagnostic in exc.report.items:  # messages from signing are about the input file
+            if diagnostic.location.path == Path("."):
+                raise ReferatError(diagnostic.message, Location(source)) from None
+        raise
+    write_atomic(Path(args.out), signed)
+    level = "PAdES B-T (med tidsstempel)" if timestamper else "PAdES B-B"
+    print(f"skrev {args.out}: underskrevet af {name}" + (f" ({args.rolle})" if args.rolle else "") + f", {level}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from . import index, store
+    from .checks import Options, examine
+
+    root = _root(args)
+    options = Options([Path(p) for p in args.rodcertifikat or []], args.tillad_selvsigneret, args.scannet,
+                      [Path(p) for p in args.skabeloner or []])
+    examined = examine(Path(args.mappe), Path(args.pdf), options)
+    meeting = examined.meeting
+    with store.locked(root):
+        store.clear_staging(root)
+        version = store.store(root, meeting.profile.id, meeting.date, examined.pdf, examined.manifest)
+        with index.opened(root) as conn:
+            index.catch_up(conn, root)
+    manifest = examined.manifest
+    print(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
+          f"{len(manifest['punkter'])} punkter)")
+    for signer in manifest["underskrifter"]:
+        role = f", {signer['rolle']}" if signer.get("rolle") else ""
+        print(f"  underskrift: {signer.get('navn') or '(ukendt)'}{role} – {signer['tillid']}")
+    if version.number > 1:
+        print(f"  udgave {version.number}; de tidligere udgaver er urørte")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from . import index
+
+    root = _root(args)
+    if not root.is_dir():
+        raise ReferatError("arkivet findes ikke (endnu)", Location(root))
+    with index.opened(root) as conn:
+        added = index.catch_up(conn, root)
+        rows = index.rows(conn)
+    for version in added:
+        print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
+              file=sys.stderr)
+    for row in rows:
+        date = "{2}.{1}.{0}".format(*row.date.split("-"))
+        print(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
+        if row.signers:
+            print(f"    {row.signers}")
+    if not rows:
+        print("arkivet er tomt")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    root = _root(args)
+    if not root.is_dir():
+        raise ReferatError("arkivet findes ikke", Location(root))
+    outcome = verify(root)
+    for version in outcome.reindexed:
+        print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
+              file=sys.stderr)
+    _print_report(outcome.report)
+    bad = {d.location.path for d in outcome.report.errors}
+    for version in outcome.checked:
+        if not any(p == version.folder or version.folder in p.parents for p in bad):
+            print(f"ok  {version.pdf}")
+    if outcome.report.has_errors:
+        print(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)
+        return 1
+    print(f"{len(outcome.checked)} udgaver kontrolleret: filer og underskrifter er uændrede")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from . import index
+
+    root = _root(args)
+    if not root.is_dir():
+        raise ReferatError("arkivet findes ikke", Location(root))
+    with index.opened(root) as conn:
+        index.catch_up(conn, root)
+        hits, total = index.search(conn, args.query, args.antal)
+    if not hits:
+        if not any(c.isalnum() for c in args.query):
+            raise ReferatError("søgningen indeholder ingen ord")
+        print(f"ingen træf for '{args.query}'")
+        return 0
+    for hit in hits:
+        date = "{2}.{1}.{0}".format(*hit.date.split("-"))
+        closed = " (lukket punkt)" if hit.closed else ""
+        print(f"{hit.committee_name} {date}, punkt {hit.number}: {hit.title}{closed}")
+        print(f"    {hit.snippet}")
+    more = f" (viser {len(hits)}; brug --antal for flere)" if total > len(hits) else ""
+    print(f"{total} træf{more}")
+    return 0
+
+
+HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil"]
+
+
+def cmd_decisions(args: argparse.Namespace) -> int:
+    from ..fileio import write_atomic
+    from . import index
+
+    root = _root(args)
+    if not root.is_dir():
+        raise ReferatError("arkivet findes ikke", Location(root))
+    with index.opened(root) as conn:
+        index.catch_up(conn, root)
+        found = index.decisions(conn)
+    if args.csv or args.out:
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+        writer.writerow(HEADER)
+        for d in found:
+            writer.writerow([d.committee_name, d.date, d.case_number or "", d.number, d.title, d.decision,
+                             "ja" if d.closed else "nej", d.status, str(root / d.path)])
+        if args.out:
+            write_atomic(Path(args.out), "\ufeff" + buf.getvalue())  # BOM: Danish Excel reads it as UTF-8
+            print(f"skrev {args.out} ({len(found)} beslutninger)")
+        else:
+            sys.stdout.write(buf.getvalue())
+        return 0
+    for d in found:
+        date = "{2}.{1}.{0}".format(*d.date.split("-"))
+        first = " ".join(d.decision.split())
+        print(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
+        print(f"    {first[:160] + '…' if len(first) > 160 else first}")
+    print(f"{len(found)} beslutninger")
+    return 0
+
+
+def _arkiv(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--arkiv", default="arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/)")
+
+
+def register(command: Command) -> None:
+    """Add the signing, archive and search commands to the `referat` parser."""
+    p = command("sign", cmd_sign, "Underskriv et referat (PAdES) med et certifikat; flere underskrifter "
+                                  "lægges efter hinanden.")
+    p.add_argument("pdf", metavar="PDF", help="referatet, fx output/<møde>/referat.pdf")
+    p.add_argument("--cert", required=True, metavar="FIL.p12", help="certifikat med nøgle (PKCS#12, .p12/.pfx); "
+                   "adgangskoden læses fra REFERAT_CERT_PASSWORD eller spørges om")
+    p.add_argument("--out", required=True, metavar="UNDERSKREVET.pdf", help="den underskrevne fil")
+    p.add_argument("--navn", help="underskriverens navn (standard: navnet i certifikatet)")
+    p.add_argument("--rolle", help="underskriverens rolle, fx formand eller sekretariat")
+    p.add_argument("--synlig", action="store_true", help="vis underskriften som en boks på sidste side")
+    p.add_argument("--tidsstempel", metavar="URL", help="tidsstempelserver (RFC 3161) → PAdES B-T")
+
+    archive = command("archive", lambda args: args.archive_func(args),
+                      "Arkivet af underskrevne referater: tilføj, vis og kontrollér.")
+    sub = archive.add_subparsers(dest="archive_command", metavar="HANDLING", parser_class=type(archive))
+    sub.required = True
+    p = sub.add_parser("add", help="kontrollér et underskrevet referat og gem det i arkivet",
+                       description="Kontrollér et underskrevet referat mod mødets mappe og gem det i arkivet.")
+    p.set_defaults(archive_func=cmd_add)
+    p.add_argument("mappe", metavar="MAPPE", help="mødets mappe (referatet bygges herfra til sammenligning)")
+    p.add_argument("pdf", metavar="UNDERSKREVET.pdf", help="det underskrevne referat")
+    p.add_argument("--rodcertifikat", action="append", metavar="FIL.pem",
+                   help="betroet rodcertifikat (kan gentages; ud over udvalgsprofilens 'rodcertifikater')")
+    p.add_argument("--tillad-selvsigneret", action="store_true",
+                   help="acceptér selvsignerede certifikater (registreres som selvsigneret)")
+    p.add_argument("--scannet", action="store_true",
+                   help="en scannet, håndunderskrevet kopi (registreres som uverificeret)")
+    p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+    _arkiv(p)
+    p = sub.add_parser("list", help="vis de arkiverede referater", description="Vis de arkiverede referater.")
+    p.set_defaults(archive_func=cmd_list)
+    _arkiv(p)
+    p = sub.add_parser("verify", help="kontrollér alle arkiverede filer og underskrifter",
+                       description="Genberegn sha256 for hver arkiveret fil og validér hver underskrift igen; "
+                                   "exit 1 ved enhver ændring.")
+    p.set_defaults(archive_func=cmd_verify)
+    _arkiv(p)
+
+    p = command("search", cmd_search, "Søg i arkiverede referaters punkter og beslutninger.")
+    p.add_argument("query", metavar="SØGNING", help="ord, der alle skal forekomme, fx \"Bifrost\" eller \"ungehjem\"")
+    p.add_argument("--antal", type=int, default=20, metavar="N", help="højst N træf (standard: 20)")
+    _arkiv(p)
+
+    p = command("decisions", cmd_decisions, "Beslutningsregister: alle arkiverede beslutninger på tværs af møder.")
+    p.add_argument("--csv", action="store_true", help="som CSV (semikolon) på standardoutput")
+    p.add_argument("--out", metavar="FIL.csv", help="skriv CSV-filen (med BOM til Excel)")
+    _arkiv(p)

@@ -1,0 +1,62 @@
+"""The manifest stored beside each signed file: what was archived, its hash, its signers and its decisions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Location, ReferatError
+from ..signing.signatures import Signature
+from .text import ItemText
+
+FORMAT = "referat-arkiv/1"
+VERIFIED, SCANNED = "verificeret", "scannet/uverificeret"
+Manifest = dict[str, Any]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def signer_entry(sig: Signature) -> dict[str, Any]:
+    """A signature as the manifest records it."""
+    cert = asdict(sig.certificate)
+    return {
+        "felt": sig.field_name, "navn": sig.name, "rolle": sig.role, "tidspunkt": sig.signed_at,
+        "tidsstempel": sig.timestamp, "tidsstempel_betroet": sig.timestamp_trusted,
+        "revision": sig.revision, "dækker": sig.coverage, "dækker_bytes": sig.covered_bytes, "tillid": sig.trust,
+        "certifikat": {"emne": cert["subject"], "udsteder": cert["issuer"], "serienummer": cert["serial"],
+                       "sha256": cert["sha256"], "gyldig_fra": cert["valid_from"], "gyldig_til": cert["valid_to"]},
+        "rodcertifikat": None if sig.anchor is None else {
+            "emne": sig.anchor.subject, "sha256": sig.anchor.sha256, "pem": sig.anchor_pem},
+    }
+
+
+SCANNED_SIGNER = {"navn": None, "tillid": SCANNED,
+                  "note": "håndskreven underskrift på en scannet kopi; kan ikke verificeres digitalt"}
+
+
+def item_entry(item: ItemText) -> dict[str, Any]:
+    return {"nummer": item.number, "titel": item.title, "lukket": item.closed, "sagsnummer": item.case_number,
+            "beslutning": item.decision}
+
+
+def dumps(manifest: Manifest) -> bytes:
+    """The manifest as stored: sorted keys, indented, UTF-8, so the same content gives the same bytes."""
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def load(path: Path) -> Manifest:
+    """A stored manifest, or a ReferatError saying why it cannot be read."""
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise ReferatError("manifestet mangler", Location(path)) from None
+    except (OSError, ValueError) as exc:
+        raise ReferatError(f"manifestet kan ikke læses ({exc})", Location(path)) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ReferatError(f"ukendt manifestformat (forventede '{FORMAT}')", Location(path))
+    return data

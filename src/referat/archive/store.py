@@ -1,0 +1,218 @@
+"""The archive on disk: write-once, append-only, one folder per stored version, added by one atomic rename.
+
+    arkiv/<udvalg>/<ÅÅÅÅ-MM-DD>/udgave-<N>/referat-signeret[-N].pdf + manifest.json
+    arkiv/index.sqlite
+
+A version is written complete into arkiv/.indgang/<tilfældig>/, fsynced, made read-only, and renamed into
+place in one step; a crash before the rename leaves only the staging folder, which the next add removes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Location, OutputError, ReferatError
+from . import manifest as mf
+
+DEFAULT_ROOT = Path("arkiv")
+STAGING = ".indgang"
+LOCK = ".laas"
+MANIFEST = "manifest.json"
+VERSION_DIR = re.compile(r"^udgave-(\d+)$")
+DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CRASH_HOOK = "REFERAT_TEST_CRASH_AFTER"
+"""Test hook: 'copy' (staged, not renamed) or 'rename' (in place, not indexed) makes `add` die there."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored version of one meeting's signed minutes."""
+
+    root: Path
+    committee: str
+    date: str
+    number: int
+
+    @property
+    def folder(self) -> Path:
+        return self.root / self.committee / self.date / f"udgave-{self.number}"
+
+    @property
+    def relative(self) -> str:
+        return f"{self.committee}/{self.date}/udgave-{self.number}"
+
+    @property
+    def pdf_name(self) -> str:
+        return "referat-signeret.pdf" if self.number == 1 else f"referat-signeret-{self.number}.pdf"
+
+    @property
+    def pdf(self) -> Path:
+        return self.folder / self.pdf_name
+
+    @property
+    def manifest(self) -> Path:
+        return self.folder / MANIFEST
+
+
+def versions(root: Path) -> list[Version]:
+    """Every stored version folder, by committee, date and number (complete or not)."""
+    out: list[Version] = []
+    if not root.is_dir():
+        return out
+    for committee in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for date in sorted(p for p in committee.iterdir() if p.is_dir() and DATE_DIR.match(p.name)):
+            for folder in date.iterdir():
+                match = VERSION_DIR.match(folder.name)
+                if match and folder.is_dir():
+                    out.append(Version(root, committee.name, date.name, int(match[1])))
+    return sorted(out, key=lambda v: (v.committee, v.date, v.number))
+
+
+def latest(root: Path, committee: str, date: str) -> Version | None:
+    found = [v for v in versions(root) if v.committee == committee and v.date == date]
+    return found[-1] if found else None
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """One writer at a time (an advisory lock on arkiv/.laas where the platform has one)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = open(root / LOCK, "a+b")  # noqa: SIM115 - held for the duration
+    except OSError as exc:
+        raise OutputError(f"arkivet kan ikke oprettes eller skrives i ({exc.strerror})", Location(root)) from None
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory lock; adds must not run concurrently there
+            yield
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+def _crash_point(step: str) -> None:
+    """Test hook: die here, as a power cut would, when REFERAT_TEST_CRASH_AFTER names this step."""
+    if os.environ.get(CRASH_HOOK) == step:
+        os._exit(1)
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o444)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def clear_staging(root: Path) -> None:
+    """Remove what crashed adds left in the staging folder (call with the lock held)."""
+    staging = root / STAGING
+    if staging.is_dir():
+        for leftover in staging.iterdir():
+            shutil.rmtree(leftover, onerror=_make_writable)
+
+
+def _make_writable(func, path, _exc):  # type: ignore[no-untyped-def]
+    os.chmod(path, 0o700)
+    os.chmod(os.path.dirname(path), 0o700)
+    func(path)
+
+
+def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Manifest) -> Version:
+    """Store a new version (the next number) of a meeting's signed minutes; call with the lock held."""
+    day = date.isoformat()
+    previous = latest(root, committee, day)
+    version = Version(root, committee, day, previous.number + 1 if previous else 1)
+    manifest = {**manifest, "udgave": version.number, "fil": version.pdf_name}
+    staging = root / STAGING / uuid.uuid4().hex
+    # The part of the path that does not exist yet is built in staging and renamed in as one folder.
+    parts = [committee, day, version.folder.name]
+    existing = 0
+    while existing < 2 and (root.joinpath(*parts[:existing + 1])).is_dir():
+        existing += 1
+    top = staging / parts[existing]
+    target = root.joinpath(*parts[:existing + 1])
+    inner = staging.joinpath(*parts[existing:])
+    try:
+        inner.mkdir(parents=True)
+        _write_new(inner / version.pdf_name, pdf)
+        _write_new(inner / MANIFEST, mf.dumps(manifest))
+        for folder in [inner, *inner.parents]:
+            _fsync_dir(folder)
+            if folder == staging:
+                break
+        _crash_point("copy")
+        os.rename(top, target)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        reason = "disken er fuld" if exc.errno == 28 else (exc.strerror or str(exc))
+        raise OutputError(f"referatet kunne ikke gemmes i arkivet ({reason}); arkivet er uændret",
+                          Location(target)) from None
+    shutil.rmtree(staging, ignore_errors=True)
+    _crash_point("rename")
+    return version
+
+
+def archived_pdf(root: Path, reference: str, where: Location) -> Version:
+    """The newest stored version named by 'udvalg/ÅÅÅÅ-MM-DD' (or '…/udgave-N' for a given one)."""
+    parts = reference.strip("/").split("/")
+    if len(parts) not in (2, 3) or not DATE_DIR.match(parts[1]) or (len(parts) == 3 and not VERSION_DIR.match(parts[2])):
+        raise ReferatError(f"'{reference}' er ikke en arkivhenvisning; skriv udvalg/ÅÅÅÅ-MM-DD, "
+                           "fx das-social/2025-11-17", where)
+    found = [v for v in versions(root) if v.committee == parts[0] and v.date == parts[1]
+             and (len(parts) == 2 or v.folder.name == parts[2]) and v.manifest.is_file()]
+    if not found:
+        raise ReferatError(f"arkivet {root} har intet underskrevet referat '{reference}'", where)
+    return found[-1]
+
+
+def find_root(start: Path) -> Path | None:
+    """The archive a meeting folder refers to: the first `arkiv/` folder in it or above it."""
+    for folder in [start.resolve(), *start.resolve().parents]:
+        if (folder / DEFAULT_ROOT.name).is_dir():
+            return folder / DEFAULT_ROOT.name
+    return None
+
+
+def find_archived(meeting_folder: Path, reference: str, where: Location) -> tuple[Version, mf.Manifest, bytes]:
+    """The stored version a bilag `arkiv: udvalg/dato` names, checked unchanged against its manifest."""
+    root = find_root(meeting_folder)
+    if root is None:
+        raise ReferatError(f"der er ingen {DEFAULT_ROOT.name}/-mappe i eller over mødets mappe, så "
+                           f"'{reference}' kan ikke findes", where)
+    version = archived_pdf(root, reference, where)
+    manifest = mf.load(version.manifest)
+    pdf = version.folder / str(manifest.get("fil", version.pdf_name))
+    try:
+        data = pdf.read_bytes()
+    except OSError:
+        raise ReferatError(f"den arkiverede fil {pdf} mangler", where) from None
+    if mf.sha256(data) != manifest.get("sha256"):
+        raise ReferatError(f"den arkiverede fil {pdf} er ændret siden arkiveringen; kør 'referat archive verify'",
+                           where)
+    return version, manifest, data
