@@ -68,7 +68,8 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
         item._file = path
         bilag_dir = meeting.folder / BILAG_DIR
         for b in item.bilag:
-            b._path = bilag_dir / b.file if b.file is not None else meeting.folder / str(b.minutes_of)
+            if b.file is not None or b.minutes_of is not None:
+                b._path = bilag_dir / b.file if b.file is not None else meeting.folder / str(b.minutes_of)
         items.append(item)
     listed = set(meeting.item_files)
     if items_dir.is_dir():

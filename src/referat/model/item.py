@@ -44,25 +44,36 @@ class Bilag(Model):
     title: str = Field(alias="titel", description="Bilagets titel, som den står i bilagslisten.")
     file: str | None = Field(None, alias="fil", description="Filnavn i mødets bilag/-mappe (PDF, Word, Excel eller billede).")
     minutes_of: str | None = Field(None, alias="referat", description="Mappen med et tidligere møde, hvis referat (ekskl. bilag) vedlægges, fx ../2025-11-17-das-social.")
+    archived: str | None = Field(None, alias="arkiv", description="Et underskrevet referat fra arkivet, udvalg/ÅÅÅÅ-MM-DD, fx das-social/2025-11-17; den nyeste arkiverede udgave vedlægges uændret.")
     public: DanishBool = Field(True, alias="offentlig", description="false: udelades af den offentlige udgave.")
 
     _path: Path | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _one_source(self) -> Bilag:
-        if (self.file is None) == (self.minutes_of is None):
-            raise ValueError("et bilag skal have enten 'fil' eller 'referat' (et tidligere mødes mappe), ikke begge")
+        given = [key for key, value in (("fil", self.file), ("referat", self.minutes_of), ("arkiv", self.archived))
+                 if value is not None]
+        if not given:
+            raise ValueError("et bilag skal have enten 'fil' eller 'referat' (et tidligere mødes mappe) eller "
+                             "'arkiv' (et arkiveret, underskrevet referat)")
+        if len(given) > 1:
+            raise ValueError(f"et bilag skal have enten 'fil' eller 'referat' eller 'arkiv'; dette har "
+                             f"{' og '.join(given)}, " + ("ikke begge" if len(given) == 2 else "brug kun én"))
         return self
 
     @property
     def path(self) -> Path | None:
-        """The resolved file or, for `referat`, the previous meeting's folder; set by the loader."""
+        """The resolved file or, for `referat`, the previous meeting's folder; set by the loader (None for `arkiv`)."""
         return self._path
 
     @property
     def name(self) -> str:
         """How the bilag is named in messages: its file, or the meeting whose minutes it is."""
-        return f"bilag/{self.file}" if self.file is not None else f"referatet i {self.minutes_of}"
+        if self.file is not None:
+            return f"bilag/{self.file}"
+        if self.archived is not None:
+            return f"det arkiverede referat {self.archived}"
+        return f"referatet i {self.minutes_of}"
 
 
 class Item(Model):

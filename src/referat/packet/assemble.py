@@ -24,7 +24,7 @@ from ..render.pdf import compile_typst, with_asset
 from ..render.view import document_view
 from ..takster.annex import approval_line
 from .metadata import claims_pdfa, set_metadata
-from .sources import bilag_pdf, check_converters, previous_minutes_pdf
+from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
 PACKET_TITLES = {"dagsorden": "Dagsordenspakke", "referat": "Referat med bilag"}
@@ -60,10 +60,14 @@ def collect_parts(meeting: Meeting, public: bool, kind: str = "dagsorden") -> li
     check_converters([b.path for _, _, b in chosen if b.path is not None and b.file is not None], meeting.folder)
     parts = []
     for item, n, b in chosen:
-        assert b.path is not None
         approval = approval_line(item.decision, meeting.profile.name, meeting.date) if kind == "referat" else None
-        reader = (bilag_pdf(b.path, b.title, meeting.date, approval) if b.file is not None
-                  else previous_minutes_pdf(b.path, public))
+        if b.archived is not None:
+            where = item.source.at(("bilag", n - 1, "arkiv"))
+            reader = archived_minutes_pdf(meeting.folder, b.archived, public, where)
+        else:
+            assert b.path is not None
+            reader = (bilag_pdf(b.path, b.title, meeting.date, approval) if b.file is not None
+                      else previous_minutes_pdf(b.path, public))
         parts.append(Part(f"{item.number}.{n}", item.number, b.title, reader))
     return parts
 

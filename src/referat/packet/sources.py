@@ -42,6 +42,17 @@ def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
 
 
+def archived_minutes_pdf(folder: Path, reference: str, public: bool, where: Location) -> PdfReader:
+    """The signed minutes of an earlier meeting exactly as archived (`arkiv: udvalg/dato`)."""
+    from ..archive.store import find_archived
+
+    _, manifest, data = find_archived(folder, reference, where)
+    if public and any(item.get("lukket") for item in manifest.get("punkter", [])):
+        raise ReferatError(f"det arkiverede referat {reference} har lukkede punkter og kan ikke indgå i den "
+                           "offentlige udgave; sæt 'offentlig: false' på bilaget", where)
+    return PdfReader(io.BytesIO(data))
+
+
 def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None) -> PdfReader:
     """The bilag's pages, ready to append; a clear message naming the file when it cannot be used.
 

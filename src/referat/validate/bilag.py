@@ -81,4 +81,24 @@ def previous_minutes(meeting: Meeting, report: Report) -> None:
                 report.error(where, f"mødet i '{b.minutes_of}' står stadig i fasen 'dagsorden'; der er intet referat endnu")
 
 
-RULES = [bilag_files, duplicate_files, previous_minutes]
+def archived_minutes(meeting: Meeting, report: Report) -> None:
+    """A bilag `arkiv: udvalg/dato` names signed minutes in the archive, unchanged since they were stored
+    (seed 002 L18-31: item 2 attaches the previous minutes, which by then are approved and signed)."""
+    from ..archive.store import find_archived
+    from ..diagnostics import ReferatError
+
+    for item in meeting.items:
+        for i, b in enumerate(item.bilag):
+            if b.archived is None:
+                continue
+            where = item.source.at(("bilag", i, "arkiv"))
+            try:
+                _, manifest, _ = find_archived(meeting.folder, b.archived, where)
+            except ReferatError as exc:
+                report.extend(exc.report)
+                continue
+            if manifest.get("udvalg") == meeting.committee_id and manifest.get("dato") == meeting.date.isoformat():
+                report.error(where, "et møde kan ikke vedlægge sit eget referat")
+
+
+RULES = [bilag_files, duplicate_files, previous_minutes, archived_minutes]
