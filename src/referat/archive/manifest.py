@@ -6,11 +6,13 @@ import hashlib
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Location, ReferatError
-from ..signing.signatures import Signature
-from .text import ItemText
+
+if TYPE_CHECKING:  # kept out of the import path of `search` and `list`, which need neither pyHanko nor pypdf
+    from ..signing.signatures import Signature
+    from .text import ItemText
 
 FORMAT = "referat-arkiv/1"
 VERIFIED, SCANNED = "verificeret", "scannet/uverificeret"
