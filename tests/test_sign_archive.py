@@ -447,6 +447,16 @@ def test_search_stems_danish_inflections(run: Run, filled: Path) -> None:
     assert code == 1 and "ingen ord" in err
 
 
+def test_an_unreadable_index_is_rebuilt_from_the_manifests(run: Run, signed: Path, pki: Pki,
+                                                            tmp_path: Path) -> None:
+    archive = tmp_path / "arkiv"
+    assert add(run, archive, signed, "--rodcertifikat", pki.root_pem)[0] == 0
+    (archive / "index.sqlite").write_bytes(b"dette er ikke en database" * 100)
+    code, out, err = run("search", "Bifrost", "--arkiv", archive)
+    assert code == 0 and "punkt 3:" in out and "nu indekseret" not in out
+    assert run("archive", "verify", "--arkiv", archive)[0] == 0
+
+
 def test_decisions_csv_has_one_row_per_item(run: Run, filled: Path) -> None:
     code, out, err = run("decisions", "--csv", "--arkiv", filled)
     assert code == 0, err
@@ -551,6 +561,9 @@ def test_next_meeting_takes_the_previous_minutes_from_the_archive(run: Run, sign
     assert len(packet.pages) >= len(PdfReader(out / "referat.pdf").pages) + 1 + signed_pages
 
     replace_in(folder / "punkter" / "02-godkendelse-af-referat.yaml", "das-social/2026-02-23",
+               "das-social/2026-02-23/udgave-1")
+    assert run("validate", folder)[0] == 0
+    replace_in(folder / "punkter" / "02-godkendelse-af-referat.yaml", "das-social/2026-02-23/udgave-1",
                "das-social/2025-11-17")
     code, _, err = run("validate", folder)
     assert code == 1
