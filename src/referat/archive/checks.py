@@ -58,6 +58,8 @@ def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
     if not meeting.is_minutes:
         raise ReferatError("mødet står i fasen 'dagsorden'; kun et referat kan arkiveres",
                            meeting.source.at(("fase",)))
+    if not pdf_path.is_file():
+        raise ReferatError("filen findes ikke", where)
     problem = pdf_problem(pdf_path)
     if problem:
         report.error(where, f"filen {problem}")

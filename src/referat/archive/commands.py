@@ -38,14 +38,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
         raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(source)) from None
     signer = load_signer(Path(args.cert), password())
     name = args.navn or common_name(signer)
-    timestamper = UrlTimeStamper(args.tidsstempel) if args.tidsstempel else None
-    try:
-        signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper)
-    except ReferatError as exc:
-        for diagnostic in exc.report.items:  # messages from signing are about the input file
-            if diagnostic.location.path == Path("."):
-                raise ReferatError(diagnostic.message, Location(source)) from None
-        raise
+    where = Location(source)
+    timestamper = UrlTimeStamper(args.tidsstempel, where=where) if args.tidsstempel else None
+    signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where)
     write_atomic(Path(args.out), signed)
     level = "PAdES B-T (med tidsstempel)" if timestamper else "PAdES B-B"
     print(f"skrev {args.out}: underskrevet af {name}" + (f" ({args.rolle})" if args.rolle else "") + f", {level}")

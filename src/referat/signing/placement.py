@@ -6,13 +6,13 @@ import io
 
 from pypdf import PdfReader, mult
 
-from ..diagnostics import ReferatError
+from ..diagnostics import Location, ReferatError
 
 WIDTH, HEIGHT, GAP = 215.0, 62.0, 12.0
 FOOTER_SHARE = 0.1  # text in the bottom tenth of the page is the footer ("Side X af Y")
 
 
-def stamp_box(pdf: bytes, slot: int) -> tuple[int, int, int, int]:
+def stamp_box(pdf: bytes, slot: int, where: Location | None = None) -> tuple[int, int, int, int]:
     """The rectangle (x1, y1, x2, y2) for the `slot`-th visible signature on the last page."""
     page = PdfReader(io.BytesIO(pdf), strict=False).pages[-1]
     box = page.mediabox
@@ -35,5 +35,5 @@ def stamp_box(pdf: bytes, slot: int) -> tuple[int, int, int, int]:
     y2 = content_bottom - 2 * GAP - row * (HEIGHT + GAP)
     if y2 - HEIGHT < footer:
         raise ReferatError("der er ikke plads til endnu en synlig underskrift på referatets sidste side; "
-                           "underskriv uden --synlig")
+                           "underskriv uden --synlig", where)
     return round(x1), round(y2 - HEIGHT), round(x1 + WIDTH), round(y2)

@@ -9,16 +9,17 @@ import urllib.request
 from asn1crypto import tsp
 from pyhanko.sign.timestamps.api import TimeStamper
 
-from ..diagnostics import ReferatError
+from ..diagnostics import Location, ReferatError
 
 
 class UrlTimeStamper(TimeStamper):
     """Asks the timestamp server at `url` (HTTP POST, application/timestamp-query)."""
 
-    def __init__(self, url: str, timeout: float = 10) -> None:
+    def __init__(self, url: str, timeout: float = 10, where: Location | None = None) -> None:
         super().__init__()
         self.url = url
         self.timeout = timeout
+        self.where = where  # the file being signed, for messages
 
     def _post(self, query: bytes) -> bytes:
         request = urllib.request.Request(self.url, data=query, method="POST",
@@ -28,7 +29,7 @@ class UrlTimeStamper(TimeStamper):
                 return bytes(response.read())
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise ReferatError(f"tidsstempelserveren {self.url} svarer ikke ({reason})") from None
+            raise ReferatError(f"tidsstempelserveren {self.url} svarer ikke ({reason})", self.where) from None
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         body = await asyncio.to_thread(self._post, req.dump())
@@ -38,5 +39,5 @@ class UrlTimeStamper(TimeStamper):
         except ValueError:
             granted = False
         if not granted:
-            raise ReferatError(f"tidsstempelserveren {self.url} gav intet gyldigt tidsstempel")
+            raise ReferatError(f"tidsstempelserveren {self.url} gav intet gyldigt tidsstempel", self.where)
         return answer
