@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MEETING, tiny_pdf
 
+from conftest import MEETING, tiny_pdf
 from referat.diagnostics import Diagnostic, Location, Report
 from referat.load.meeting import load_meeting
 
@@ -102,7 +102,7 @@ def test_utf16_file_with_bom(make_meeting):
 
 
 def test_utf8_bom_is_accepted(make_meeting):
-    meeting, report, _ = load_item(make_meeting, codecs.BOM_UTF8 + "titel: Godkendelse af dagsorden\n".encode())
+    meeting, report, _ = load_item(make_meeting, codecs.BOM_UTF8 + b"titel: Godkendelse af dagsorden\n")
     assert report.items == []
     assert meeting.items[0].title == "Godkendelse af dagsorden"
 
@@ -153,6 +153,14 @@ def test_two_yaml_documents(make_meeting):
 def test_tag_that_does_not_fit_its_value(make_meeting):
     """'!!int abc' used to raise a bare ValueError from ruamel (a traceback)."""
     d, path = item_error(make_meeting, "titel: T\nresumé: !!int abc\n", "værdien passer ikke til typen !!int")
+    located(d, path, 2, 9)
+
+
+@pytest.mark.parametrize(("value", "tag"), [("!!set abc", "!!set"), ("!!omap abc", "!!omap"), ("!!bool måske", "!!bool"),
+                                          ("!!float x", "!!float")])
+def test_other_tags_that_do_not_fit(make_meeting, value, tag):
+    """ruamel raised AttributeError/KeyError/ValueError for these (a traceback)."""
+    d, path = item_error(make_meeting, f"titel: T\nresumé: {value}\n", f"værdien passer ikke til typen {tag}; slet '{tag}'")
     located(d, path, 2, 9)
 
 
@@ -217,6 +225,19 @@ def test_bilag_cannot_have_both_a_file_and_previous_minutes(make_meeting):
     located(only(report, "ikke begge"), path, 3, 5)
 
 
+def test_missing_key_in_a_list_entry_points_at_that_entry(make_meeting):
+    """A point without 'tekst' is reported at its own '- ', not at the 'indstilling:' key two lines up."""
+    data = "titel: T\nindstilling:\n  - Godkender dagsordenen\n  - underpunkter: [a, b]\n"
+    d, path = item_error(make_meeting, data, "mangler den påkrævede nøgle 'tekst'")
+    located(d, path, 4, 5)
+
+
+def test_missing_name_of_a_participant_points_at_that_participant(make_meeting):
+    meeting = edited(base(), ("    - {navn: Carl Clausen, ", "    - {"))
+    d = _meeting_error(make_meeting, meeting, "mangler den påkrævede nøgle 'navn'")
+    assert (d.location.line, d.location.col) == (15, 7)
+
+
 def test_missing_title(make_meeting):
     d, path = item_error(make_meeting, "resumé: x\n", "mangler den påkrævede nøgle 'titel'")
     located(d, path, 1, 1)
@@ -235,6 +256,19 @@ def test_wrong_type_number_for_text_suggests_quotes(make_meeting):
 def test_wrong_enum_value(make_meeting):
     d, path = item_error(make_meeting, "titel: T\nadgang: lukke\n", "'lukke' er ikke en gyldig værdi; brug 'åben' eller 'lukket'")
     located(d, path, 2, 9)
+
+
+def test_multi_line_value_is_shown_on_one_line(make_meeting):
+    """A message is one output line, even when the offending value spans lines."""
+    d, path = item_error(make_meeting, 'titel: T\nadgang: |\n  åben\n  lukket\n', "er ikke en gyldig værdi")
+    assert d.message == "'åben\\nlukket\\n' er ikke en gyldig værdi; brug 'åben' eller 'lukket'"
+    located(d, path, 2, 9)
+
+
+def test_multi_line_time_slot_is_shown_on_one_line(make_meeting):
+    d, path = item_error(make_meeting, 'titel: T\ntidspunkt: "09.00\\n10.00"\n', "er ikke et tidsrum")
+    assert d.message.startswith("'09.00\\n10.00' er ikke et tidsrum")
+    located(d, path, 2, 12)
 
 
 def test_bad_time_slot(make_meeting):
@@ -409,7 +443,7 @@ def _expect(run, folder: Path, location: Location, message: str) -> None:  # typ
 
 def test_done_when_syntax_error_in_an_item(run, example_copy):
     path = example_copy / "punkter" / ITEM
-    line, text = _line_of(path, "titel: Godkendelse af planer")
+    line, _ = _line_of(path, "titel: Godkendelse af planer")
     _replace(path, "titel: Godkendelse af planer for kommunikation", "titel: Godkendelse af planer: kommunikation")
     col = len("titel: Godkendelse af planer") + 1
     _expect(run, example_copy, Location(path, line, col),

@@ -9,10 +9,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import EXAMPLE, MEETING
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLE, MEETING
 from referat.cli import main
 from referat.diagnostics import Location
 from referat.load.meeting import load_meeting

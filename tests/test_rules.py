@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, MEETING, SEEDS, tiny_pdf
 
+from conftest import EXAMPLE, MEETING, SEEDS, tiny_pdf
 from referat.diagnostics import Diagnostic, Location, Report
 from referat.load.meeting import load_meeting
 from referat.validate import RULES, attendance, bilag, content, structure
@@ -66,7 +66,7 @@ def base(fase: str = "dagsorden", items: str = "a.yaml") -> str:
 COVERED = {
     "case_numbers", "meeting_times", "decisions_match_phase", "empty_sections", "item_types",
     "members_known", "members_once", "substitutes", "partial_attendance", "presenters_attend",
-    "bilag_files", "duplicate_files", "previous_minutes",
+    "bilag_files", "duplicate_files", "previous_minutes", "archived_minutes",
     "back_references", "impossible_dates", "placeholders", "internal_notes", "attached_without_bilag",
     "recommendation_addressee", "bilag_titles", "control_characters", "unprintable_in_pdf",
 }
@@ -341,8 +341,8 @@ def test_member_listed_under_others(make_meeting):
 
 
 def test_two_substitutes_for_one_member_is_a_warning(make_meeting):
-    meeting = edited(base(), ("i_stedet_for: Bo Bertelsen}", "i_stedet_for: Bo Bertelsen}\n"
-                              "    - {navn: Dorte Dahl, i_stedet_for: Bo Bertelsen}"))
+    second = "\n    - {navn: Dorte Dahl, i_stedet_for: Bo Bertelsen}"
+    meeting = edited(base(), ("i_stedet_for: Bo Bertelsen}", "i_stedet_for: Bo Bertelsen}" + second))
     folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=meeting)
     d = only(apply(attendance.substitutes, folder), "2 deltagere står i stedet for 'Bo Bertelsen'")
     assert d.severity == "advarsel"
@@ -581,6 +581,20 @@ def test_impossible_numeric_date_in_title(make_meeting):
     located(d, folder / "punkter" / "a.yaml", 1, 8)
 
 
+def test_date_wrapped_over_two_lines_is_quoted_on_one_line(make_meeting):
+    """A hand-wrapped `|` block: the message quotes the date on one line, so the output stays one line per message."""
+    folder = make_meeting({"a.yaml": "titel: T\nsagsfremstilling: |\n  Fristen er den 31. april\n  2026.\n"})
+    d = only(apply(content.impossible_dates, folder), "datoen '31. april 2026' findes ikke")
+    located(d, folder / "punkter" / "a.yaml", 3)
+
+
+def test_month_name_matched_case_insensitively_does_not_crash(make_meeting):
+    """'ſ' (long s) matches 's' case-insensitively; looking the month up with .lower() used to raise ValueError."""
+    folder = make_meeting({"a.yaml": "titel: T\nresumé: \"DAS godkendte den 1. ſeptember 2026, og fristen er 31. JUNI 2026\"\n"})
+    located(only(apply(content.back_references, folder), "tilbagehenvisningen '1. ſeptember 2026'"), folder / "punkter" / "a.yaml", 2, 9)
+    assert [d.message for d in apply(content.impossible_dates, folder).items] == ["datoen '31. JUNI 2026' findes ikke"]
+
+
 def test_impossible_dates_pass(make_meeting):
     folder = make_meeting({"a.yaml": "titel: T\nsagsfremstilling: |\n  Den 30. april 2026, 29.02.2024 og 1. MAJ 2026.\n"})
     assert apply(content.impossible_dates, folder).items == []
@@ -616,6 +630,12 @@ def test_placeholder_in_a_multiline_recommendation_point_is_located_on_its_line(
     folder = make_meeting({"a.yaml": "titel: T\nindstilling:\n  - |\n    godkender planen\n    for [Skriv]\n"})
     d = only(apply(content.placeholders, folder), "pladsholder '[Skriv]'")
     located(d, folder / "punkter" / "a.yaml", 5)
+
+
+def test_placeholder_spanning_a_line_break_is_quoted_on_one_line(make_meeting):
+    folder = make_meeting({"a.yaml": "titel: T\nsagsfremstilling: |\n  Se [Skriv\n  her].\n"})
+    d = only(apply(content.placeholders, folder), "pladsholder '[Skriv her]' står stadig i teksten")
+    located(d, folder / "punkter" / "a.yaml", 3)
 
 
 def test_placeholders_pass(make_meeting):
@@ -691,6 +711,13 @@ def test_recommendation_point_addressed_to_fu(make_meeting):
     assert "'forretningsudvalget'" in d.message.lower()
     assert d.message.endswith("men punktet behandles i Den Administrative Styregruppe")
     located(d, folder / "punkter" / "a.yaml", 4, 5)
+
+
+def test_recommendation_lead_in_wrapped_over_two_lines(make_meeting):
+    folder = make_meeting({"a.yaml": "titel: T\nsagsfremstilling: |\n  Det indstilles,\n  at forretningsudvalget godkender.\n"})
+    d = only(apply(content.recommendation_addressee, folder), "'Det indstilles, at forretningsudvalget godkender' er rettet til")
+    assert "\n" not in d.message
+    located(d, folder / "punkter" / "a.yaml", 3)
 
 
 def test_recommendation_point_repeating_the_lead_in(make_meeting):
@@ -855,3 +882,37 @@ def test_previous_minutes_reference_to_valid_minutes_passes(make_meeting):
     item = "titel: T\nbilag:\n  - titel: Referat\n    referat: ../forrige\n"
     folder = make_meeting({"a.yaml": item}, name="nu")
     assert not apply(bilag.previous_minutes, folder).items
+
+
+_ARCHIVED = "titel: Godkendelse af referat fra seneste møde\nbilag:\n  - titel: Referat\n    arkiv: {ref}\n"
+
+
+def test_archived_minutes_without_an_archive(make_meeting):
+    """002 L18–31: item 2 attaches the previous (signed) minutes; here there is no arkiv/ folder to take them from."""
+    folder = make_meeting({"a.yaml": _ARCHIVED.format(ref="das-social/2025-11-17")})
+    d = only(apply(bilag.archived_minutes, folder),
+             "der er ingen arkiv/-mappe i eller over mødets mappe, så 'das-social/2025-11-17' kan ikke findes")
+    assert d.severity == "fejl"
+    located(d, folder / "punkter" / "a.yaml", 4, 12)
+
+
+def test_archived_minutes_not_in_the_archive(make_meeting, tmp_path):
+    (tmp_path / "arkiv").mkdir()
+    folder = make_meeting({"a.yaml": _ARCHIVED.format(ref="das-social/2025-11-17")})
+    d = only(apply(bilag.archived_minutes, folder), "har intet underskrevet referat 'das-social/2025-11-17'")
+    assert d.severity == "fejl"
+    located(d, folder / "punkter" / "a.yaml", 4, 12)
+
+
+def test_archived_minutes_reference_in_the_wrong_form(make_meeting, tmp_path):
+    (tmp_path / "arkiv").mkdir()
+    folder = make_meeting({"a.yaml": _ARCHIVED.format(ref="das-social/17-11-2025")})
+    d = only(apply(bilag.archived_minutes, folder), "'das-social/17-11-2025' er ikke en arkivhenvisning; skriv udvalg/ÅÅÅÅ-MM-DD")
+    assert d.severity == "fejl"
+    located(d, folder / "punkter" / "a.yaml", 4, 12)
+
+
+def test_archived_minutes_pass_without_archive_references(make_meeting):
+    """Bilag given as files need no archive (a stored, signed version is exercised in test_sign_archive.py)."""
+    folder = make_meeting({"a.yaml": "titel: T\nbilag: [{titel: Referat, fil: a.pdf}]\n"}, bilag={"a.pdf": tiny_pdf()})
+    assert apply(bilag.archived_minutes, folder).items == []
