@@ -123,3 +123,10 @@ def test_libreoffice_route_converts_the_word_file(run, tmp_path: Path) -> None:
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Punkt 17." in text and "Godkendelse af planer for kommunikation" in text
     assert reader.metadata.title == "Referat – DAS Social – 23. februar 2026"
+
+
+def test_a_message_is_always_one_line() -> None:
+    from referat.diagnostics import Diagnostic, Location
+
+    line = Diagnostic("fejl", "to\nlinjer\r\nog mere", Location(Path("a.yaml"), 3, 1)).format()
+    assert "\n" not in line and line.endswith("to\\nlinjer\\nog mere")

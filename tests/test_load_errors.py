@@ -492,3 +492,11 @@ def test_done_when_all_four_at_once(run, example_copy):
     ]):
         assert re.match(rf"^.*/{re.escape(name)}:\d+:\d+: fejl: {re.escape(message)}", line), line
     assert err.splitlines()[-1].startswith("4 fejl, ")
+
+
+def test_alias_bomb_is_refused_quickly(make_meeting):
+    """Aliases of aliases (a 'billion laughs' file) expand into millions of values: refused with a message."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    d, path = item_error(make_meeting, "\n".join(lines) + "\ntitel: T\n", "udfolder sig til over 500.000 værdier")
+    assert d.location.path == path

@@ -916,3 +916,21 @@ def test_archived_minutes_pass_without_archive_references(make_meeting):
     """Bilag given as files need no archive (a stored, signed version is exercised in test_sign_archive.py)."""
     folder = make_meeting({"a.yaml": "titel: T\nbilag: [{titel: Referat, fil: a.pdf}]\n"}, bilag={"a.pdf": tiny_pdf()})
     assert apply(bilag.archived_minutes, folder).items == []
+
+
+def test_previous_minutes_that_refer_to_each_other_are_a_ring(make_meeting):
+    """Two meetings attaching each other's minutes must end in a message, not a recursion."""
+    ref = "titel: T\nbeslutning: Godkendt\nbilag:\n  - titel: Referat\n    referat: ../{other}\n"
+    make_meeting({"a.yaml": ref.format(other="b")}, fase="referat", name="a")
+    folder = make_meeting({"a.yaml": ref.format(other="a")}, fase="referat", name="b")
+    report = apply(bilag.previous_minutes, folder)
+    assert report.errors and "henvisningerne går i ring" in report.errors[0].message
+
+
+def test_lead_in_addressing_nobody_in_particular_is_not_flagged(make_meeting):
+    """'Det indstilles, at det godkendes' names no body: no warning (only bodies the profile lists count)."""
+    item = "titel: T\nsagsfremstilling: Det indstilles, at det godkendes.\n"
+    assert not apply(content.recommendation_addressee, make_meeting({"a.yaml": item})).items
+    item = "titel: T\nsagsfremstilling: Det indstilles, at forretningsudvalget godkender.\n"
+    d = only(apply(content.recommendation_addressee, make_meeting({"a.yaml": item}, name="m2")), "er rettet til")
+    assert "'forretningsudvalget'" in d.message  # spelled as in the text

@@ -39,7 +39,9 @@ class Diagnostic:
     location: Location
 
     def format(self) -> str:
-        return f"{self.location.format()}: {self.severity}: {self.message}"
+        """One line, always: a message never breaks the `path:line: fejl: …` form."""
+        message = self.message.replace("\r\n", "\n").replace("\r", "\\r").replace("\n", "\\n")
+        return f"{self.location.format()}: {self.severity}: {message}"
 
 
 @dataclass

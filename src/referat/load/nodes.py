@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .yamlfile import PathKey, SourceMap
 
 T = "tag:yaml.org,2002:"
+MAX_NODES = 500_000
 
 
 class NodeError(Exception):
@@ -42,6 +43,10 @@ def build(node: Node, key: PathKey, smap: SourceMap, active: set[int]) -> Any:
     """Plain Python for `node`, recording positions (1-based) in `smap`."""
     if id(node) in active:
         raise NodeError("et alias (*) henviser til sig selv", node.start_mark)
+    smap.built += 1
+    if smap.built > MAX_NODES:  # aliases of aliases can expand a small file into billions of values
+        raise NodeError(f"filen udfolder sig til over {MAX_NODES:,} værdier (aliaser i aliaser?); skriv den enklere"
+                        .replace(",", "."), node.start_mark)
     if isinstance(node, ScalarNode):
         if node.style == "|":
             smap.literal.add(key)
@@ -70,8 +75,10 @@ def _mapping(node: MappingNode, key: PathKey, smap: SourceMap, active: set[int])
                     raise NodeError("'<<' skal henvise til en afbildning (nøgle: værdi)", source.start_mark)
                 from .yamlfile import SourceMap  # merged-in values keep no positions: messages point at '<<'
 
-                for k, v in build(source, key + ("<<",), SourceMap(smap.path), active).items():
+                scratch = SourceMap(smap.path, built=smap.built)
+                for k, v in build(source, key + ("<<",), scratch, active).items():
                     merged.setdefault(k, v)
+                smap.built = scratch.built
             continue
         if not isinstance(key_node, ScalarNode):
             raise NodeError("en nøgle skal være tekst, ikke en liste eller afbildning", key_node.start_mark)

@@ -26,6 +26,7 @@ class SourceMap:
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     literal: set[PathKey] = field(default_factory=set)
+    built: int = 0  # nodes built so far (aliases count each time they are expanded)
 
     def at(self, key: PathKey = (), *, on_key: bool = False) -> Location:
         """The location of a value (or its key); falls back to the nearest enclosing node."""

@@ -61,6 +61,9 @@ def duplicate_files(meeting: Meeting, report: Report) -> None:
             seen.add(b.file)
 
 
+_CHECKING: set[Path] = set()  # meetings whose previous-minutes references are being followed
+
+
 def previous_minutes(meeting: Meeting, report: Report) -> None:
     """A bilag `referat: ../mappe` names a meeting whose minutes can be built: valid and in fase 'referat'."""
     from . import check_meeting  # the same checks, on the other meeting
@@ -73,7 +76,15 @@ def previous_minutes(meeting: Meeting, report: Report) -> None:
             if b.path.resolve() == meeting.folder.resolve():
                 report.error(where, "et møde kan ikke vedlægge sit eget referat")
                 continue
-            other, sub_report = check_meeting(b.path)
+            if b.path.resolve() in _CHECKING:
+                report.error(where, f"'{b.minutes_of}' vedlægger selv (direkte eller via andre) referatet af dette "
+                                    "møde; henvisningerne går i ring")
+                continue
+            _CHECKING.add(meeting.folder.resolve())
+            try:
+                other, sub_report = check_meeting(b.path)
+            finally:
+                _CHECKING.discard(meeting.folder.resolve())
             if other is None or sub_report.has_errors:
                 first = sub_report.errors[0].format() if sub_report.errors else ""
                 report.error(where, f"referatet i '{b.minutes_of}' kan ikke bygges: {first}")

@@ -156,7 +156,11 @@ def recommendation_addressee(meeting: Meeting, report: Report) -> None:
                 body = fold(m[1])
                 if any(body.startswith(o.removeprefix("den ")) for o in own):
                     continue
-                named = next((n for k, n in others.items() if body.startswith(k)), m[1].split()[0])
+                # only a body the profile names: "Det indstilles, at det godkendes" addresses nobody
+                found = next((k for k in others if body == k or body.startswith(k + " ")), None)
+                if found is None:
+                    continue
+                named = m[1][: len(found)] if fold(m[1][: len(found)]) == found else others[found]
                 report.warning(item.source.in_text(path, m.start(), text),
                                f"'{_flat(m[0])}' er rettet til '{named}', men punktet behandles i {meeting.profile.name}")
 
