@@ -146,6 +146,20 @@ def test_visible_signature_is_a_box_on_the_last_page(signed: Path) -> None:
     assert "Punkt 17." in text  # the box is an annotation: the page's own text is untouched
 
 
+def test_a_later_visible_signature_goes_beside_the_first(run: Run, signed: Path, pki: Pki, tmp_path: Path) -> None:
+    third = sign(run, signed, pki.formand, tmp_path / "tre.pdf", "--navn", "Næstformand", "--synlig")
+    last = PdfReader(third).pages[-1]
+    boxes = [[float(v) for v in a.get_object()["/Rect"]] for a in last.get("/Annots", [])
+             if a.get_object().get("/FT") == "/Sig"]
+    (a, b) = [box for box in boxes if box[2] > box[0]]
+    assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], "the boxes must not overlap"
+    code, _, err = add(run, tmp_path / "arkiv", third, "--rodcertifikat", pki.root_pem)
+    assert code == 0, err
+    signers = json.loads(next((tmp_path / "arkiv").rglob("manifest.json")).read_text("utf-8"))["underskrifter"]
+    assert [s["navn"] for s in signers] == ["Henrik Aarup-Kristensen", "Sekretariat for Nordjysk Socialaftale",
+                                            "Næstformand"]
+
+
 def test_sign_refuses_a_wrong_password_and_takes_none_on_the_command_line(
         run: Run, minutes: Path, pki: Pki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFERAT_CERT_PASSWORD", "forkert")
@@ -295,6 +309,19 @@ def test_verify_catches_a_changed_manifest_and_a_broken_signature(run: Run, sign
     manifest.write_text(json.dumps(data), "utf-8")
     code, _, err = run("archive", "verify", "--arkiv", archive)
     assert code == 1 and "referat-signeret.pdf: fejl: underskriften 'Underskrift 2'" in err and "brudt" in err
+
+
+def test_a_change_appended_after_the_last_signature_is_refused(run: Run, signed: Path, pki: Pki,
+                                                               tmp_path: Path) -> None:
+    writer = PdfWriter(signed, incremental=True)
+    writer.add_metadata({"/Title": "Referat – rettet efter underskriften"})
+    changed = tmp_path / "rettet.pdf"
+    with changed.open("wb") as fh:
+        writer.write(fh)
+    assert changed.read_bytes().startswith(signed.read_bytes())  # the signed bytes themselves are intact
+    code, _, err = add(run, tmp_path / "arkiv", changed, "--rodcertifikat", pki.root_pem)
+    assert code == 1 and "rettet.pdf: fejl: underskriften 'Underskrift 2'" in err
+    assert "ændret efter den sidste underskrift" in err
 
 
 def test_minutes_of_another_meeting_are_refused(run: Run, pki: Pki, tmp_path: Path) -> None:
