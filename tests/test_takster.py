@@ -400,3 +400,20 @@ def test_approval_line_only_when_the_decision_approved() -> None:
 
 
 import re
+
+
+def test_real_2023_table_renders_and_goes_into_the_packet(run, tmp_path: Path) -> None:
+    """The 128-row example renders standalone and as item 7's bilag in the 2023 agenda packet (003 L2383–2905)."""
+    code, _, err = run("takster", "render", EXAMPLE_2023, "--format", "pdf,xlsx", "--out", tmp_path)
+    assert code == 0, err
+    reader = PdfReader(tmp_path / "07-takster-2023-revideret.pdf")
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Viften Vodskov" in text and "25.497.719" in text and "13,30 %" in text
+    assert "Tidl. indmeldt" in text  # the revised annex shows the earlier submission
+    assert load_workbook(tmp_path / "07-takster-2023-revideret.xlsx").active.max_row == 1 + 128
+    meeting = EXAMPLE_2023.parents[1]
+    code, _, err = run("packet", meeting, "--out", tmp_path / "pakke")
+    assert code == 0, err
+    packet = " ".join(p.extract_text() for p in PdfReader(tmp_path / "pakke" / "dagsordenspakke.pdf").pages)
+    assert "7 AALBORG KOMMUNE JV - SYNLIGGØRELSE AF ÆNDRINGER" in " ".join(packet.split())
+    assert "Botilbud Sonjavej" in packet
