@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import ReferatError, Report
+from .diagnostics import ReferatError, Report, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -89,7 +89,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ReferatError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
+        raise UsageError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
     result = build(Path(args.mappe), args.dokument, formats, args.offentlig,
                    Path(args.out) if args.out else None, args.pdf_motor, _templates(args))
     _print_report(result.report)
@@ -99,7 +99,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_packet(args: argparse.Namespace) -> int:
-    from .fileio import write_atomic
+    from .fileio import write_all
     from .packet.assemble import write_packets
     from .render.build import kinds_for, load_valid, output_dir, render_documents
 
@@ -111,8 +111,8 @@ def cmd_packet(args: argparse.Namespace) -> int:
     files.update(write_packets(meeting, kinds, editions))
     _print_report(report)
     target = output_dir(folder, Path(args.out) if args.out else None)
-    for name, data in files.items():
-        write_atomic(target / name, data)
+    write_all({target / name: data for name, data in files.items()})
+    for name in files:
         print(f"skrev {target / name}")
     return EXIT_OK
 
@@ -192,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReferatError as exc:
         _print_report(exc.report)
         return exc.exit_code
+    except UsageError as exc:
+        print(f"referat: fejl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("referat: afbrudt; tidligere filer er urørte", file=sys.stderr)
         return EXIT_INTERRUPTED

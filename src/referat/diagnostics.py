@@ -89,6 +89,12 @@ class ReferatError(Exception):
         super().__init__("\n".join(report.lines()))
 
 
+class UsageError(Exception):
+    """The command line asks for something that does not exist (an unknown format); exit code 2, like argparse."""
+
+    exit_code = 2
+
+
 class OutputError(ReferatError):
     """Writing an output failed (read-only folder, full disk); earlier outputs are intact."""
 

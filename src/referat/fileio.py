@@ -2,33 +2,101 @@
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from .diagnostics import Location, OutputError
 
+_REASONS = {
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "diskkvoten er opbrugt",
+    errno.EROFS: "drevet er skrivebeskyttet",
+    errno.EACCES: "ingen skriveadgang",
+    errno.EPERM: "ingen skriveadgang",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.EEXIST: "der ligger en fil med mappens navn",
+    errno.EISDIR: "der ligger en mappe med filens navn",
+    errno.ENAMETOOLONG: "navnet er for langt",
+}
+
+
+def _reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write `data` to `path` via a temporary file in the same folder and an atomic rename."""
+    write_all({path: data})
+
+
+def write_all(files: Mapping[Path, bytes | str]) -> None:
+    """Write every file or, when one cannot be written (full disk, no access), none of them.
+
+    Each file is first written in full to a temporary file beside its target; only when all are on disk are
+    they renamed into place, so a failure part-way leaves every earlier output as it was (and no temporary
+    files behind, also when the run is interrupted).
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_stage(path, data), path))
+        while staged:
+            tmp, path = staged[0]
+            existed = path.exists()
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise _write_error(path, exc, existed) from None
+            staged.pop(0)
+    finally:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _stage(path: Path, data: bytes | str) -> str:
+    """The temporary file holding `data`, written and synced, in `path`'s folder."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_dir():  # found before anything is renamed, so no output is replaced
+        raise OutputError(f"filen kunne ikke skrives ({_REASONS[errno.EISDIR]})", Location(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except PermissionError:
         raise OutputError("ingen skriveadgang til mappen", Location(path.parent)) from None
     except OSError as exc:
-        raise OutputError(f"mappen kan ikke oprettes eller skrives i ({exc.strerror})", Location(path.parent)) from None
+        raise OutputError(f"mappen kan ikke oprettes eller skrives i ({_reason(exc)})", Location(path.parent)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
+        os.chmod(tmp, _file_mode())  # mkstemp makes it private (0600); an output gets the usual permissions
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        reason = "disken er fuld" if exc.errno == 28 else (exc.strerror or str(exc))
-        raise OutputError(f"filen kunne ikke skrives ({reason}); den tidligere udgave er urørt", Location(path)) from None
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc, path.exists()) from None
+        raise
+    return tmp
+
+
+@functools.cache
+def _file_mode() -> int:
+    """The mode a new file gets from open(): 0666 less the process's umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_error(path: Path, exc: OSError, existed: bool) -> OutputError:
+    kept = "; den tidligere udgave er urørt" if existed else ""
+    return OutputError(f"filen kunne ikke skrives ({_reason(exc)}){kept}", Location(path))

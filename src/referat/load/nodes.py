@@ -9,9 +9,11 @@ Composing with the C parser and building here is several times faster than ruame
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 if TYPE_CHECKING:
@@ -34,9 +36,37 @@ def compose(text: str) -> Node | None:
     """The document's node tree; the C parser when ruamel.yaml.clib is installed, else the pure one."""
     try:
         yaml = YAML(typ="safe", pure=False)
+        if _may_nest_deeper_than_allowed(text):
+            _check_depth(yaml, text)
         return yaml.compose(text)
     except ImportError:  # pragma: no cover - platforms without the C extension
         return YAML(typ="safe", pure=True).compose(text)
+
+
+# Lists and mappings nested deeper than this are refused before composing: the C composer recurses on the C
+# stack and crashes the process (SIGSEGV) somewhere past 20.000 levels; our own build recurses too.
+MAX_DEPTH = 200
+_QUICK = MAX_DEPTH // 5
+_DEEP_BLOCK = re.compile(rf"^[ ?:-]{{{_QUICK},}}", re.MULTILINE)
+
+
+def _may_nest_deeper_than_allowed(text: str) -> bool:
+    """A cheap upper bound: a flow level needs a '[' or '{'; a block level needs indentation or a '- '/'? '/': '
+    indicator before it on its line (at most one more after a tag or anchor). Below the bound, no parse is needed."""
+    return text.count("[") + text.count("{") > _QUICK or _DEEP_BLOCK.search(text) is not None
+
+
+def _check_depth(yaml: YAML, text: str) -> None:
+    """Walk the parser's events (the C parser keeps its own stack on the heap) and stop at MAX_DEPTH."""
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NodeError(f"lister og afbildninger er indlejret mere end {MAX_DEPTH} niveauer dybt; "
+                                "skriv strukturen fladere", event.start_mark)
+        elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+            depth -= 1
 
 
 def build(node: Node, key: PathKey, smap: SourceMap, active: set[int]) -> Any:

@@ -62,9 +62,11 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     text = _read_text(path)
     try:
         node = _compose(text)
+    except NodeError as exc:  # nested too deeply to compose
+        raise _error(path, exc.mark, exc.message) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise _error(path, mark, _syntax_message(exc)) from None
+        raise _error(path, mark, _syntax_message(exc, text)) from None
     except ReaderError as exc:
         pos = min(exc.position, len(text))
         line = text.count("\n", 0, pos) + 1
@@ -108,6 +110,9 @@ def _read_text(path: Path) -> str:
         raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise ReferatError("filen er gemt som UTF-16/UTF-32; gem den som UTF-8", Location(path, 1, 1))
+    if _looks_utf16(raw):
+        raise ReferatError("filen ser ud til at være gemt som UTF-16 (uden BOM); gem den som UTF-8",
+                           Location(path, 1, 1))
     raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         text = raw.decode("utf-8")
@@ -122,6 +127,15 @@ def _read_text(path: Path) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ReferatError("filen indeholder NUL-tegn; er det en binær fil?", Location(path, line, None))
     return text
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte order mark: text whose every other byte is NUL (ASCII-heavy, as YAML keys are)."""
+    head = raw[:400]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return (odd >= len(head) // 6 and even == 0) or (even >= len(head) // 6 and odd == 0)
 
 
 def _looks_latin1(raw: bytes) -> bool:
@@ -149,12 +163,47 @@ _PROBLEMS = {
     "expected ',' or '}'": "mangler ',' eller '}' i en afbildning i krøllede parenteser",
     "found unknown escape character": "ukendt escape-sekvens med '\\' i tekst i dobbelte anførselstegn",
     "special characters are not allowed": "filen indeholder kontroltegn, som YAML ikke tillader",
+    "but found another document": "filen indeholder mere end ét YAML-dokument (en linje med '---' eller '...'); "
+                                  "skriv ét punkt pr. fil",
+    "did not find expected node content": "en værdi mangler her (er en liste i [ ] eller en afbildning i { } "
+                                          "ikke lukket?)",
+    "block sequence entries are not allowed": "en liste ('- ') kan ikke starte på samme linje som en nøgle; "
+                                              "skriv punkterne på linjerne under, indrykket",
+    "mapping keys are not allowed": "en nøgle kan ikke stå her; sæt teksten i anførselstegn",
+    "found unexpected ':'": "kolon uventet her; sæt teksten i anførselstegn",
+    "found duplicate anchor": "ankeret (&) står to gange; giv det et andet navn",
+    "found undefined tag handle": "ukendt type (!); sæt teksten i anførselstegn, hvis den starter med '!'",
+    "found unexpected document indicator": "'---' eller '...' står midt i en tekst; sæt teksten i anførselstegn",
+    "did not find expected comment or line break": "uventet tekst efter værdien; sæt hele teksten i anførselstegn",
+    "did not find expected hexdecimal number": "ugyldig \\x-, \\u- eller \\U-escape i tekst i dobbelte "
+                                               "anførselstegn",
+    "found invalid Unicode character escape code": "ugyldig \\u- eller \\U-escape i tekst i dobbelte anførselstegn",
+    "directive": "en linje, der starter med '%', skal stå i anførselstegn",
+    "did not find expected <document start>": "en linje, der starter med '%', skal stå i anførselstegn",
+    "did not find expected whitespace": "mangler et mellemrum efter '!', '&' eller '*'; sæt teksten i anførselstegn",
 }
 
 
-def _syntax_message(exc: MarkedYAMLError) -> str:
+def _syntax_message(exc: MarkedYAMLError, text: str) -> str:
     problem = (exc.problem or "").strip()
-    for needle, danish in _PROBLEMS.items():
-        if needle in problem:
-            return f"YAML-syntaksfejl: {danish}"
-    return f"YAML-syntaksfejl: {problem or exc.context or 'ukendt fejl'}"
+    if "cannot start any token" in problem:  # the C parser does not name the character; look it up
+        char = _char_at(text, exc.problem_mark)
+        if char == "\t":
+            return f"YAML-syntaksfejl: {_PROBLEMS['found a tab character']}"
+        if char and char.isprintable() and not char.isspace():
+            return f"YAML-syntaksfejl: tegnet '{char}' kan ikke starte en værdi; sæt teksten i anførselstegn"
+    for said in (problem, exc.context or ""):  # the C parser sometimes names the problem in the context
+        for needle, danish in _PROBLEMS.items():
+            if needle in said:
+                return f"YAML-syntaksfejl: {danish}"
+    detail = problem or exc.context or ""
+    return "YAML-syntaksfejl: filen kan ikke læses her" + (f" (parserens besked: {detail})" if detail else "")
+
+
+def _char_at(text: str, mark: Any) -> str | None:
+    if mark is None:
+        return None
+    lines = text.split("\n", mark.line + 1)
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return None
+    return lines[mark.line][mark.column]

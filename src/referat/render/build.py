@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Location, ReferatError, Report
-from ..fileio import write_atomic
+from ..fileio import write_all
 from ..model.meeting import Meeting
 from ..validate import check_meeting
 from .libreoffice import docx_to_pdf
@@ -83,8 +83,6 @@ def build(folder: Path, kind: str | None = None, formats: list[str] | None = Non
     editions = [False, True] if public else [False]
     files = render_documents(meeting, kinds, list(formats or ("docx", "pdf")), editions, engine)
     target = output_dir(folder, out)
-    written = []
-    for name, data in files.items():
-        write_atomic(target / name, data)
-        written.append(target / name)
+    written = [target / name for name in files]
+    write_all(dict(zip(written, files.values(), strict=True)))
     return BuildResult(written, report)

@@ -12,12 +12,14 @@ visible pictures (U+2400…), so nothing a user types can break an output format
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from typing import Any
 
 import markdown
+from markdown.blockprocessors import HashHeaderProcessor
 from markdown.treeprocessors import Treeprocessor
 
 Block = dict[str, Any]
@@ -27,9 +29,13 @@ Inline = dict[str, Any]
 def printable(text: str) -> str:
     """Control characters shown as their Unicode pictures; CR/LF normalised; tabs kept."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not any(unicodedata.category(c) in ("Cc", "Cs", "Co") or c in "\ufffe\uffff" for c in text if c not in "\n\t"):
-        return text
-    return "".join(_picture(c) if c not in "\n\t" else c for c in text)
+    return _UNPRINTABLE.sub(lambda m: _picture(m.group()), text)
+
+
+# Categories Cc (but newline and tab), Cs and Co, and the noncharacters U+FFFE/U+FFFF, as one character class:
+# a regex scan is linear and fast on a 10 MB field, where a per-character category lookup is not.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff"
+                          "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 
 def _picture(c: str) -> str:
@@ -55,18 +61,67 @@ def _parser() -> markdown.Markdown:
     for name in ("html", "entity", "automail", "image_link", "image_reference", "short_image_ref"):
         md.inlinePatterns.deregister(name)
     md.treeprocessors.register(_Capture(md), "capture", -100)
+    md.parser.blockprocessors.register(_HashHeading(md.parser), "hashheader", 70)
     return md
+
+
+class _HashHeading(HashHeaderProcessor):
+    """'# Overskrift' is a heading only with a space after the '#'s (as in CommonMark), so a line that starts
+    with '#hashtag' or '#set' prints as typed."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)")
+
+
+# Markdown nested deeper than this (lists in lists, emphasis in emphasis) prints as typed instead: the format
+# promises two list levels, and every writer walks the tree recursively.
+MAX_NESTING = 20
 
 
 def parse(text: str | None) -> list[Block]:
     """The blocks of a Markdown field (empty list for None or blank)."""
     if text is None or not text.strip():
         return []
-    md = _parser()
-    md.reset()
-    md.convert(printable(text))
-    root: ET.Element = md.captured  # type: ignore[attr-defined]
-    return _blocks(root)
+    try:
+        md = _parser()
+        md.reset()
+        md.convert(printable(text))
+        root: ET.Element = md.captured  # type: ignore[attr-defined]
+        blocks = _blocks(root)
+    except RecursionError:  # thousands of nesting levels: Python-Markdown (or our walk) ran out of stack
+        _parser.cache_clear()  # a parser stopped mid-document keeps its state; start afresh next time
+        return _literal(text)
+    return _literal(text) if _depth(blocks) > MAX_NESTING else blocks
+
+
+def _literal(text: str) -> list[Block]:
+    """The text as typed: paragraphs at blank lines, line breaks kept, no Markdown."""
+    out: list[Block] = []
+    for chunk in re.split(r"\n[ \t]*\n", printable(text).strip("\n")):
+        inlines: list[Inline] = []
+        for n, line in enumerate(chunk.split("\n")):
+            if n:
+                inlines.append({"t": "br"})
+            if line:
+                inlines.append({"t": "text", "v": line})
+        if inlines:
+            out.append({"type": "par", "inlines": inlines})
+    return out
+
+
+def _depth(blocks: list[Block]) -> int:
+    """How deeply blocks and inlines nest (walked with a stack, not recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(blocks, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, list):
+            stack.extend((child, level) for child in node)
+        elif isinstance(node, dict):
+            for key in ("items", "inlines", "c", "header", "rows"):
+                if key in node:
+                    stack.append((node[key], level + 1))
+    return deepest
 
 
 def plain(text: str) -> list[Inline]:
@@ -93,7 +148,7 @@ def _blocks(parent: ET.Element) -> list[Block]:
         elif tag == "blockquote":
             out.extend(_blocks(el))
         elif tag == "pre":
-            code = "".join(el.itertext())
+            code = _code_text(el)
             out.append({"type": "par", "inlines": [{"t": "code", "v": code.rstrip("\n")}]})
         elif tag == "hr":
             continue
@@ -159,7 +214,7 @@ def _inlines(el: ET.Element) -> list[Inline]:
         elif tag == "a":
             out.append({"t": "link", "url": child.get("href", ""), "c": _inlines(child)})
         elif tag == "code":
-            out.append({"t": "code", "v": "".join(child.itertext())})
+            out.append({"t": "code", "v": _code_text(child)})
         elif tag == "br":
             out.append({"t": "br"})
         else:
@@ -169,13 +224,25 @@ def _inlines(el: ET.Element) -> list[Inline]:
     return _merge(_trim(out))
 
 
+def _code_text(el: ET.Element) -> str:
+    """Code as typed: Python-Markdown stores code spans and blocks HTML-escaped (&lt; &gt; &amp;); undo that."""
+    return "".join(el.itertext()).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _merge(inlines: list[Inline]) -> list[Inline]:
+    """Adjacent text runs joined into one (collected and joined once: linear in the text's length)."""
     out: list[Inline] = []
+    run: list[str] = []
     for node in inlines:
-        if node["t"] == "text" and out and out[-1]["t"] == "text":
-            out[-1] = {"t": "text", "v": out[-1]["v"] + node["v"]}
-        else:
-            out.append(node)
+        if node["t"] == "text":
+            run.append(node["v"])
+            continue
+        if run:
+            out.append({"t": "text", "v": "".join(run)})
+            run = []
+        out.append(node)
+    if run:
+        out.append({"t": "text", "v": "".join(run)})
     return out
 
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import ReferatError
+from ..diagnostics import UsageError
 
 
 def _print(report) -> None:  # type: ignore[no-untyped-def]
@@ -28,19 +28,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from ..fileio import write_atomic
+    from ..fileio import write_all
     from .annex import FORMATS, render_annex
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ReferatError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
+        raise UsageError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
     path = Path(args.fil)
     files = render_annex(path, formats, args.godkendt)
     out = Path(args.out) if args.out else Path("output") / "takster"
-    for fmt, data in files.items():
-        target = out / f"{path.stem}.{fmt}"
-        write_atomic(target, data)
+    targets = {out / f"{path.stem}.{fmt}": data for fmt, data in files.items()}
+    write_all(targets)
+    for target in targets:
         print(f"skrev {target}")
     return 0
 

@@ -53,11 +53,12 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
     years: set[int] = set()
     count = 0
     for path in paths:
+        problem = _unreadable(path)
+        if problem:
+            report.error(Location(path), problem)
+            continue
         try:
             workbook = load_workbook(path, data_only=True)
-        except FileNotFoundError:
-            report.error(Location(path), "filen findes ikke")
-            continue
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged or foreign file
             report.error(Location(path), f"filen kan ikke læses som Excel (.xlsx) ({type(exc).__name__})")
             continue
@@ -74,6 +75,10 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
         if not found:
             report.error(Location(path), "ingen ark har en overskriftsrække med kolonner som Tilbud, Ydelse, "
                                          "Takstenhed og Takst")
+    if not owners:  # nothing read: the messages above say why; the year is beside the point
+        if not report.has_errors:
+            report.error(Location(paths[0] if paths else Path(".")), "skemaerne indeholder ingen takstrækker")
+        return ImportResult(None, count, report)
     if year is None:
         if len(years) > 1:
             report.error(Location(paths[0]), f"skemaerne angiver forskellige takstår: {', '.join(map(str, sorted(years)))}; "
@@ -82,10 +87,30 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
     if year is None:
         report.error(Location(paths[0] if paths else Path(".")), "takståret står ikke i skemaet; angiv --år")
         return ImportResult(None, count, report)
-    if not owners:
-        return ImportResult(None, 0, report)
     data = _data(owners, year)
     return ImportResult(to_yaml(data), count, report, data)
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of old .xls files and of encrypted .xlsx files
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why `path` is no workbook to open, said plainly, or None to let openpyxl try."""
+    if not path.exists():
+        return "filen findes ikke"
+    if path.is_dir():
+        return "er en mappe, ikke en fil"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        return f"filen kan ikke læses ({exc.strerror})"
+    if not head:
+        return "filen er tom (0 byte)"
+    if head == _OLE2:
+        return ("filen er krypteret med adgangskode eller gemt i det gamle .xls-format; gem den som "
+                "Excel-projektmappe (.xlsx) uden adgangskode")
+    return None
 
 
 def _header(ws: Worksheet) -> tuple[int | None, dict[int, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _EXCEL_ERRORS = ("#DIV/0!", "#DIVISION/0!", "#VALUE!", "#VÆRDI!", "#REF!", "#NAME?", "#NAVN?", "#N/A", "#I/T",
@@ -24,12 +25,22 @@ def is_excel_error(value: object) -> bool:
 
 def parse_number(value: object) -> float | None:
     """The number in a cell, None for an empty cell or a dash; CellError for anything else."""
+    number = _parse(value)
+    if number is not None and not math.isfinite(number):  # 400 nines in a text cell, or an overflowed value
+        raise CellError(f"'{str(value).strip()[:40]}' er ikke et endeligt tal")
+    return number
+
+
+def _parse(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
         raise CellError("en sandhedsværdi er ikke et tal")
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf
     text = str(value).strip()
     if is_excel_error(text):
         raise CellError(f"Excel-fejl {text.upper()} i stedet for et tal; ret formlen i skemaet")

@@ -19,6 +19,13 @@ from ..render.pdf import compile_typst
 from ..render.word.oxml import repeat_header, set_language
 
 YELLOW = "FFF200"
+# A spreadsheet reads a cell that starts with one of these as a formula (=HYPERLINK(…), =cmd|…, +1, @SUM(…)).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(text: str) -> str:
+    """Text for a CSV cell that Excel shows as typed instead of evaluating: a leading apostrophe (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def pdf(view: dict[str, Any], when: dt.date) -> bytes:
@@ -104,10 +111,12 @@ def csv_bytes(view: dict[str, Any]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Driftsherre", *(c["label"].replace("\u00ad", "") for c in view["columns"]), "Markeringer"])
+    text_columns = [c["align"] == "left" for c in view["columns"]]  # the numbers are ours, formatted Danish
     for s in view["sections"]:
         for row in s["rows"]:
             marks = "; ".join(s["legend"][n - 1]["text"] for cell in row for n in cell["flag"])
-            writer.writerow([s["owner"], *(cell["text"] for cell in row), marks])
+            cells = [_csv_text(cell["text"]) if is_text else cell["text"] for cell, is_text in zip(row, text_columns, strict=True)]
+            writer.writerow([_csv_text(s["owner"]), *cells, _csv_text(marks)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -124,6 +133,10 @@ def xlsx(view: dict[str, Any], when: dt.date) -> bytes:
     for s in view["sections"]:
         for row in s["rows"]:
             ws.append([s["owner"], *(c["text"] for c in row)])
+            for cell in ws[ws.max_row]:  # text, never a formula: openpyxl stores any "=…" string as one
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
             for k, value in enumerate(row, start=2):
                 if value["flag"]:
                     target = ws.cell(row=ws.max_row, column=k)
