@@ -322,11 +322,12 @@ def test_three_decimals_with_thousands_separators_round_trip(x: float) -> None:
     assert parse_number(english) == parse_number(english.translate(DANISH)) == float(f"{x:.3f}")
 
 
-@pytest.mark.parametrize(("typed", "value"), [("1.234", 1234), ("1,234", 1234), ("12.345.678", 12345678),
-                                              ("1,2345", 1.2345), ("12,5", 12.5), ("0,125", 125)])
-def test_a_single_separator_before_three_digits_is_thousands(typed: str, value: float) -> None:
-    """The documented rule for the one ambiguous form: '1.234' and '1,234' are both read as 1234 (and so is
-    '0,125', which a Danish reader means as 0.125: the rules then flag the absurd percentage)."""
+@pytest.mark.parametrize(("typed", "value"), [("1.234", 1234), ("1,234", 1.234), ("12.345.678", 12345678),
+                                              ("1,234,567", 1234567), ("1,234.5", 1234.5), ("1,2345", 1.2345),
+                                              ("12,5", 12.5), ("0,125", 0.125)])
+def test_a_single_separator_before_three_digits_is_read_the_danish_way(typed: str, value: float) -> None:
+    """The documented rule for the ambiguous forms, Danish first: '1.234' is 1234 (dot = thousands) and
+    '1,234' and '0,125' are decimal commas; commas are thousands only in '1,234,567' or '1,234.5'."""
     assert parse_number(typed) == value
 
 

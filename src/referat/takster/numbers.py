@@ -7,7 +7,9 @@ import re
 
 _EXCEL_ERRORS = ("#DIV/0!", "#DIVISION/0!", "#VALUE!", "#VÆRDI!", "#REF!", "#NAME?", "#NAVN?", "#N/A", "#I/T",
                  "#NUM!", "#NULL!", "#SPILD!", "#SPILL!")
-_EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+# Danish first: a single comma is a decimal comma ('0,125', '1,234'); commas are thousands separators only in
+# an unmistakably English number: two or more groups ('1,234,567') or a decimal point after them ('1,234.5').
+_EN_THOUSANDS = re.compile(r"^-?\d{1,3}((,\d{3}){2,}(\.\d+)?|(,\d{3})+\.\d+)$")
 _DA_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _DECIMAL_POINT = re.compile(r"^-?\d+\.\d+$")

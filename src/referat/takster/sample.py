@@ -72,7 +72,8 @@ _KEYS = [key for key, _, _, _ in COLUMNS]
 def _messy_number(value: float, rng: random.Random) -> Any:
     if float(value).is_integer():
         n = int(value)
-        return rng.choice([n, f"{n:,}".replace(",", "."), f"{n:,}", f"{n} kr." if n < 100000 else str(n)])
+        english = f"{n:,}" if n >= 1_000_000 else str(n)  # '2,406' would be a Danish decimal comma
+        return rng.choice([n, f"{n:,}".replace(",", "."), english, f"{n} kr." if n < 100000 else str(n)])
     return rng.choice([value, f"{value}".replace(".", ","), f"{value}"])
 
 
