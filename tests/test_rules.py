@@ -504,7 +504,7 @@ def test_bilag_pdf_encrypted_with_empty_user_password_is_accepted(make_meeting):
 
 
 def test_bilag_files_pass(make_meeting):
-    """Upper-case extensions and every supported kind are accepted (Word/Excel are not opened)."""
+    """Upper-case extensions and every supported kind are accepted (Word/Excel/images: only the first bytes are looked at)."""
     items = {"a.yaml": """\
         titel: T
         bilag:
@@ -514,7 +514,7 @@ def test_bilag_files_pass(make_meeting):
           - {titel: D, fil: kort.png}
         """}
     folder = make_meeting(items, bilag={"plan.PDF": tiny_pdf(), "notat.docx": b"PK\x03\x04",
-                                        "takster.xlsx": b"PK\x03\x04", "kort.png": b"\x89PNG\r\n"})
+                                        "takster.xlsx": b"PK\x03\x04", "kort.png": b"\x89PNG\r\n\x1a\n"})
     assert apply(bilag.bilag_files, folder).items == []
 
 
@@ -934,3 +934,17 @@ def test_lead_in_addressing_nobody_in_particular_is_not_flagged(make_meeting):
     item = "titel: T\nsagsfremstilling: Det indstilles, at forretningsudvalget godkender.\n"
     d = only(apply(content.recommendation_addressee, make_meeting({"a.yaml": item}, name="m2")), "er rettet til")
     assert "'forretningsudvalget'" in d.message  # spelled as in the text
+
+
+@pytest.mark.parametrize(("name", "data", "needle"), [
+    ("billede.png", b"GIF89a not a png", "er ikke en gyldig PNG-fil"),
+    ("foto.jpg", b"\x89PNG\r\n\x1a\n", "er ikke en gyldig JPG-fil"),
+    ("skema.xlsx", b"a;b;c\n1;2;3\n", "er ikke en gyldig XLSX-fil"),
+    ("skema.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "krypteret med adgangskode eller gemt i det gamle"),
+])
+def test_bilag_that_is_not_what_its_name_says(make_meeting, name, data, needle):
+    item = f"titel: T\nbilag:\n  - titel: B\n    fil: {name}\n"
+    folder = make_meeting({"a.yaml": item}, bilag={name: data})
+    d = only(apply(bilag.bilag_files, folder), needle)
+    assert d.severity == "fejl"
+    located(d, folder / "punkter" / "a.yaml", 4, 10)

@@ -47,6 +47,28 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                 from ..takster.annex import check_file  # a takstbilag: its own rules, its own file and lines
 
                 report.extend(check_file(path)[2])
+            else:
+                problem = _format_problem(path, suffix)
+                if problem:
+                    report.error(where, f"bilag/{b.file}: {problem}")
+
+
+_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+          ".xlsx": (b"PK\x03\x04",), ".xlsm": (b"PK\x03\x04",), ".docx": (b"PK\x03\x04",),
+          ".doc": (b"\xd0\xcf\x11\xe0",)}
+
+
+def _format_problem(path: Path, suffix: str) -> str | None:
+    """A cheap look at the first bytes: is the file what its name says? (The packet opens it fully.)"""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if suffix in (".xlsx", ".xlsm", ".docx") and head.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("er krypteret med adgangskode eller gemt i det gamle binære format; gem den som "
+                f"{'Excel-projektmappe (.xlsx)' if suffix != '.docx' else 'Word-dokument (.docx)'} uden adgangskode")
+    expected = _MAGIC.get(suffix)
+    if expected and not head.startswith(expected):
+        return f"er ikke en gyldig {suffix.lstrip('.').upper()}-fil (beskadiget, eller forkert filendelse)"
+    return None
 
 
 def duplicate_files(meeting: Meeting, report: Report) -> None:
