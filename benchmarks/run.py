@@ -1,5 +1,9 @@
 """Benchmark `referat` at real scale and write the figures (docs/performance.md reports them).
 
+Steps: validate, build (dagsorden + referat, Word + PDF), packet, takstbilag validate+render and import,
+archive search (100 meetings; `benchmarks/archive_search.py` has the in-process figure), and the Typst
+writer against LibreOffice's conversion of the same content where LibreOffice is installed.
+
 Usage: python benchmarks/run.py [--repeat 5] [--json FILE]
 
 Each step runs as the user runs it: the `referat` command in a fresh process, timed from start to exit,
@@ -110,6 +114,13 @@ def main() -> None:
         for name, cmd in steps.items():
             results[name] = measure(cmd, args.repeat)
             print(f"{name:48s} {results[name]['median_s']:7.3f} s {results[name]['peak_mb']:7.1f} MB", flush=True)
+        from archive_search import fill
+
+        fill(work / "arkiv", 100)
+        results["search i arkiv med 100 møder"] = measure(
+            [*REFERAT, "search", "Bifrost", "--arkiv", str(work / "arkiv")], args.repeat)
+        print(f"{'search i arkiv med 100 møder':48s} {results['search i arkiv med 100 møder']['median_s']:7.3f} s "
+              f"{results['search i arkiv med 100 møder']['peak_mb']:7.1f} MB", flush=True)
         results["PDF-motor alene (fuld, typst, kold)"] = engine_only(big, args.repeat)
         print(f"{'PDF-motor alene (fuld, typst, kold)':48s} "
               f"{results['PDF-motor alene (fuld, typst, kold)']['median_s']:7.3f} s", flush=True)

@@ -24,9 +24,11 @@ def pdf_problem(path: Path) -> str | None:
                     return "er krypteret med adgangskode; gem en version uden adgangskode"
             except (FileNotDecryptedError, NotImplementedError):
                 return "er krypteret med adgangskode; gem en version uden adgangskode"
-        if len(reader.pages) == 0:
+        # The page tree's own count and first kid: enough to know it opens, without loading every page.
+        pages = reader.root_object["/Pages"].get_object()
+        if int(pages.get("/Count", 0)) <= 0 or not pages.get("/Kids"):
             return "har ingen sider"
-        reader.pages[0].mediabox  # noqa: B018 - touches the page tree
+        pages["/Kids"][0].get_object()
     except (PdfReadError, FileNotDecryptedError) as exc:
         return f"er beskadiget og kan ikke åbnes ({exc})"
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on corrupt input

@@ -7,16 +7,7 @@ import datetime as dt
 import io
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from ..render.pdf import compile_typst
-from ..render.word.oxml import repeat_header, set_language
 
 YELLOW = "FFF200"
 # A spreadsheet reads a cell that starts with one of these as a formula (=HYPERLINK(…), =cmd|…, +1, @SUM(…)).
@@ -33,6 +24,9 @@ def pdf(view: dict[str, Any], when: dt.date) -> bytes:
 
 
 def _shade(cell: Any, colour: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -42,6 +36,14 @@ def _shade(cell: Any, colour: str) -> None:
 
 
 def docx(view: dict[str, Any], when: dt.date) -> bytes:
+    # Word and Excel libraries are imported by their writers only: a PDF-only render does not pay for them.
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm, Pt
+
+    from ..render.word.oxml import repeat_header, set_language
+
     doc = Document()
     set_language(doc, "da-DK")
     section = doc.sections[0]
@@ -121,6 +123,9 @@ def csv_bytes(view: dict[str, Any]) -> bytes:
 
 
 def xlsx(view: dict[str, Any], when: dt.date) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     wb = Workbook()
     ws = wb.active
     ws.title = str(view["year"])
