@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.generic import DictionaryObject
 
 
 def pdf_problem(path: Path) -> str | None:
@@ -26,7 +27,7 @@ def pdf_problem(path: Path) -> str | None:
                 return "er krypteret med adgangskode; gem en version uden adgangskode"
         # The page tree's own count and first kid: enough to know it opens, without loading every page.
         pages = reader.root_object["/Pages"].get_object()
-        if int(pages.get("/Count", 0)) <= 0 or not pages.get("/Kids"):
+        if not isinstance(pages, DictionaryObject) or int(pages.get("/Count", 0)) <= 0 or not pages.get("/Kids"):
             return "har ingen sider"
         pages["/Kids"][0].get_object()
     except (PdfReadError, FileNotDecryptedError) as exc:
