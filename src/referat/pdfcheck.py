@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
-from pypdf.generic import DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject
 
 
 def pdf_problem(path: Path) -> str | None:
@@ -29,7 +29,10 @@ def pdf_problem(path: Path) -> str | None:
         pages = reader.root_object["/Pages"].get_object()
         if not isinstance(pages, DictionaryObject) or int(pages.get("/Count", 0)) <= 0 or not pages.get("/Kids"):
             return "har ingen sider"
-        pages["/Kids"][0].get_object()
+        kids = pages["/Kids"].get_object()
+        if not isinstance(kids, ArrayObject) or not kids:
+            return "har ingen sider"
+        kids[0].get_object()
     except (PdfReadError, FileNotDecryptedError) as exc:
         return f"er beskadiget og kan ikke åbnes ({exc})"
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on corrupt input
