@@ -33,7 +33,8 @@ def main() -> None:
     parser.add_argument("--titel")
     parser.add_argument("--seed", default="003")
     args = parser.parse_args()
-    rows = list(csv.DictReader(Path(args.csv).open(encoding="utf-8")))
+    with Path(args.csv).open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     out = [
         "# yaml-language-server: $schema=../../../schemas/takstbilag.schema.json",
         f"# Transskriberet fra shared/seeds ({args.seed}) via {Path(args.csv).name}; kolonnerne 'Gammel' står under 'tidligere'.",

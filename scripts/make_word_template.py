@@ -100,18 +100,13 @@ def build(path: Path) -> None:
     section.top_margin, section.bottom_margin = Cm(2.8), Cm(2.4)
     section.different_first_page_header_footer = True
     section.header.paragraphs[0].text = "{{ sidehoved }}"
-    foot = section.footer.paragraphs[0]
-    foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    foot.add_run("Side ")
-    _field(foot, "PAGE")
-    foot.add_run(" af ")
-    _field(foot, "NUMPAGES")
-    first = section.first_page_footer.paragraphs[0]
-    first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    first.add_run("Side ")
-    _field(first, "PAGE")
-    first.add_run(" af ")
-    _field(first, "NUMPAGES")
+    for footer in (section.footer, section.first_page_footer):  # "Side X af Y" on every page, the front too
+        foot = footer.paragraphs[0]
+        foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        foot.add_run("Side ")
+        _field(foot, "PAGE")
+        foot.add_run(" af ")
+        _field(foot, "NUMPAGES")
 
     doc.add_paragraph("{%p if logo %}")
     doc.add_paragraph("{{ logo }}")

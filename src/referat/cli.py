@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import ReferatError, Report, UsageError
+from .diagnostics import ReferatError, UsageError, print_report
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -38,19 +38,11 @@ def _danish_argparse(message: str) -> str:
     return message
 
 
-def _print_report(report: Report) -> None:
-    for line in report.lines():
-        print(line, file=sys.stderr)
-    if report.items:
-        n_err, n_warn = len(report.errors), len(report.warnings)
-        print(f"{n_err} fejl, {n_warn} advarsler", file=sys.stderr)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import check_meeting
 
     _, report = check_meeting(Path(args.mappe), _templates(args))
-    _print_report(report)
+    print_report(report)
     if not report.has_errors:
         print(f"{args.mappe}: gyldig" + (" (med advarsler)" if report.items else ""))
     return EXIT_INVALID if report.has_errors else EXIT_OK
@@ -92,7 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
     result = build(Path(args.mappe), args.dokument, formats, args.offentlig,
                    Path(args.out) if args.out else None, args.pdf_motor, _templates(args))
-    _print_report(result.report)
+    print_report(result.report)
     for path in result.written:
         print(f"skrev {path}")
     return EXIT_OK
@@ -109,7 +101,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
     editions = [False, True] if args.offentlig else [False]
     files = render_documents(meeting, kinds, ["pdf"], editions)
     files.update(write_packets(meeting, kinds, editions))
-    _print_report(report)
+    print_report(report)
     target = output_dir(folder, Path(args.out) if args.out else None)
     write_all({target / name: data for name, data in files.items()})
     for name in files:
@@ -128,6 +120,10 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' er ikke en dato (ÅÅÅÅ-MM-DD)") from None
 
 
+def _templates_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="referat", description="Dagsordener, referater og takstbilag fra YAML.")
     parser.add_argument("--version", action="version", version=f"referat {__version__}")
@@ -141,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("validate", cmd_validate, "Kontrollér et møde: alle fejl og advarsler på én gang.")
     p.add_argument("mappe", help="mødets mappe")
-    p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+    _templates_option(p)
 
     p = command("schema", cmd_schema, "Udskriv JSON Schema for møde-, punkt- eller profilfiler.")
     p.add_argument("type", nargs="?", choices=["møde", "punkt", "profil", "takstbilag"], help="hvilket skema (standard: møde)")
@@ -154,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", default="12.00", help="starttid (standard: 12.00)")
     p.add_argument("--slut", default="16.00", help="sluttid (standard: 16.00)")
     p.add_argument("--sted", help="lokale og adresse (uden: online-møde)")
-    p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+    _templates_option(p)
 
     p = command("build", cmd_build, "Byg dagsorden og referat som Word og PDF.")
     p.add_argument("mappe", help="mødets mappe")
@@ -165,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst",
                    help="typst (indbygget, standard) eller libreoffice (konverterer Word-filen)")
-    p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+    _templates_option(p)
 
     p = command("packet", cmd_packet, "Byg dagsordenspakken / referat med bilag: én PDF med alle bilag.")
     p.add_argument("mappe", help="mødets mappe")
@@ -173,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hvilke pakker (standard: alle, som mødets fase tillader)")
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver")
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
-    p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+    _templates_option(p)
 
     for module in _COMMAND_MODULES:  # features that bring their own commands (archive, tariffs)
         if importlib.util.find_spec(__package__ + module) is not None:
@@ -190,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ReferatError as exc:
-        _print_report(exc.report)
+        print_report(exc.report)
         return exc.exit_code
     except UsageError as exc:
         print(f"referat: fejl: {exc}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -73,6 +74,14 @@ class Report:
 
     def lines(self) -> list[str]:
         return [d.format() for d in self.items]
+
+
+def print_report(report: Report, summary: bool = True) -> None:
+    """Every message on standard error, one per line, then (with `summary`) how many of each kind."""
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    if summary and report.items:
+        print(f"{len(report.errors)} fejl, {len(report.warnings)} advarsler", file=sys.stderr)
 
 
 class ReferatError(Exception):

@@ -9,14 +9,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, ReferatError, print_report
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
-
-
-def _print_report(report: Report) -> None:
-    for line in report.lines():
-        print(line, file=sys.stderr)
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -104,7 +99,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for version in outcome.reindexed:
         print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
               file=sys.stderr)
-    _print_report(outcome.report)
+    print_report(outcome.report, summary=False)
     bad = {d.location.path for d in outcome.report.errors}
     for version in outcome.checked:
         if not any(p == version.folder or version.folder in p.parents for p in bad):

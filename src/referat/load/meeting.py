@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
 from ..model.item import Item
 from ..model.meeting import Meeting
-from .messages import report_validation_error
+from .parse import parse_model
 from .profile import load_profile, template_dirs
-from .yamlfile import SourceMap, read_yaml
+from .yamlfile import SourceMap
 
 MEETING_FILE = "møde.yaml"
 ITEMS_DIR = "punkter"
@@ -31,7 +29,7 @@ def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Mee
     if not path.is_file():
         report.error(Location(folder), f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'")
         return None, report
-    meeting = _parse(path, Meeting, report)
+    meeting = parse_model(path, Meeting, report)
     if meeting is None:
         return None, report
     meeting._folder = folder
@@ -61,7 +59,7 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
         if not path.is_file():
             report.error(where, f"punktfilen {ITEMS_DIR}/{name} findes ikke")
             continue
-        item = _parse(path, Item, report)
+        item = parse_model(path, Item, report)
         if item is None:
             continue
         item._number = str(index + 1)
@@ -77,27 +75,6 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
             if extra.name not in listed:
                 report.warning(Location(extra), f"punktfilen står ikke i punktlisten i {MEETING_FILE} og kommer ikke med")
     return items
-
-
-def _parse(path: Path, model: type[BaseModel], report: Report) -> Any:
-    try:
-        data, smap = read_yaml(path)
-    except ReferatError as exc:
-        report.extend(exc.report)
-        return None
-    if data is None:
-        report.error(Location(path, 1, 1), "filen er tom")
-        return None
-    if not isinstance(data, dict):
-        report.error(Location(path, 1, 1), "filen skal indeholde nøgler og værdier (nøgle: værdi), ikke en liste eller en tekst")
-        return None
-    try:
-        obj = model.model_validate(data)
-    except ValidationError as exc:
-        report_validation_error(exc, smap, model, report)
-        return None
-    obj._source = smap  # type: ignore[attr-defined]
-    return obj
 
 
 def source_of(obj: Any) -> SourceMap:

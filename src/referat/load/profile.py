@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
 from ..model.profile import Committee
-from .messages import report_validation_error, suggest
-from .yamlfile import read_yaml
+from .messages import suggest
+from .parse import parse_model
 
 PROFILE_DIR = "udvalg"
 
@@ -53,18 +51,8 @@ def load_profile(committee_id: str, dirs: list[Path], where: Location, report: R
 
 
 def read_profile(path: Path, report: Report) -> Committee | None:
-    try:
-        data, smap = read_yaml(path)
-    except ReferatError as exc:
-        report.extend(exc.report)
-        return None
-    if not isinstance(data, dict):
-        report.error(Location(path, 1, 1), "en udvalgsprofil skal være en afbildning med nøgler")
-        return None
-    try:
-        profile = Committee.model_validate(data)
-    except ValidationError as exc:
-        report_validation_error(exc, smap, Committee, report)
+    profile = parse_model(path, Committee, report, "en udvalgsprofil skal være en afbildning med nøgler")
+    if profile is None:
         return None
     profile._id = path.stem
     profile._folder = path.parent

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import UsageError
-
-
-def _print(report) -> None:  # type: ignore[no-untyped-def]
-    for line in report.lines():
-        print(line, file=sys.stderr)
-    if report.items:
-        print(f"{len(report.errors)} fejl, {len(report.warnings)} advarsler", file=sys.stderr)
+from ..diagnostics import UsageError, print_report
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .annex import check_file
 
     _, _, report = check_file(Path(args.fil))
-    _print(report)
+    print_report(report)
     if not report.has_errors:
         print(f"{args.fil}: gyldig" + (" (med advarsler)" if report.items else ""))
     return 1 if report.has_errors else 0
@@ -50,7 +42,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importer import import_workbooks
 
     result = import_workbooks([Path(p) for p in args.xlsx], args.år)
-    _print(result.report)
+    print_report(result.report)
     if result.text is None:
         return 1
     write_atomic(Path(args.out), result.text)

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from ..diagnostics import Location, ReferatError, Report
-from ..load.messages import report_validation_error
-from ..load.yamlfile import read_yaml
+from ..diagnostics import Report
+from ..load.parse import parse_model
 from .model import Takstbilag
 
 
 def load_takstbilag(path: Path) -> tuple[Takstbilag | None, Report]:
     report = Report()
-    try:
-        data, smap = read_yaml(path)
-    except ReferatError as exc:
-        report.extend(exc.report)
+    tb = parse_model(path, Takstbilag, report,
+                     "et takstbilag skal være en afbildning med nøgler (år, pl_indeks, driftsherrer)")
+    if tb is None:
         return None, report
-    if not isinstance(data, dict):
-        report.error(Location(path, 1, 1), "et takstbilag skal være en afbildning med nøgler (år, pl_indeks, driftsherrer)")
-        return None, report
-    try:
-        tb = Takstbilag.model_validate(data)
-    except ValidationError as exc:
-        report_validation_error(exc, smap, Takstbilag, report)
-        return None, report
-    tb._source = smap
+    smap = tb._source
     for i, owner in enumerate(tb.owners):
         for j, offer in enumerate(owner.offers):
             for k, row in enumerate(offer.rows):
