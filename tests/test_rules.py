@@ -948,3 +948,14 @@ def test_bilag_that_is_not_what_its_name_says(make_meeting, name, data, needle):
     d = only(apply(bilag.bilag_files, folder), needle)
     assert d.severity == "fejl"
     located(d, folder / "punkter" / "a.yaml", 4, 10)
+
+
+def test_empty_case_number_means_none_and_is_not_flagged(make_meeting):
+    """003 L2249–2251: a substantive item printed without a case number is written `sagsnummer: ""`."""
+    folder = make_meeting({"a.yaml": 'titel: T\nsagsnummer: ""\n'})
+    assert not apply(structure.case_numbers, folder).items
+    assert not apply(structure.item_types, folder).items
+    from referat.render.view import document_view
+
+    meeting, _ = load_meeting(folder)
+    assert document_view(meeting, "dagsorden")["items"][0]["case_number"] is None

@@ -82,7 +82,7 @@ class Item(Model):
     title: str = Field(alias="titel", min_length=1, description="Punktets titel.")
     access: Access = Field(Access.OPEN, alias="adgang", description="åben eller lukket (lukkede punkter vises kun med titel i den offentlige udgave).")
     type: ItemType = Field(ItemType.DECISION, alias="type", description="standard, beslutning, drøftelse eller orientering.")
-    case_number: str | None = Field(None, alias="sagsnummer", description="Sagsnummer; som standard mødets (standardpunkter har intet).")
+    case_number: str | None = Field(None, alias="sagsnummer", description="Sagsnummer; som standard mødets (standardpunkter har intet). \"\" betyder intet sagsnummer.")
     time_slot: TimeSlot | None = Field(None, alias="tidspunkt", description="Tidsrum, fx \"09.00-10.00\".")
     presenters: list[str] = Field(default_factory=list, alias="fremlæggere", description="Hvem fremlægger punktet (skal deltage i mødet).")
     summary: str | None = Field(None, alias="resumé", description="Resumé (Markdown).")

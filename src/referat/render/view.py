@@ -101,7 +101,9 @@ def _item(meeting: Meeting, item: Item, kind: str, public: bool) -> View:
     if view["withheld"]:
         view["notice"] = L.CLOSED_NOTICE
         return view
-    case = item.case_number or (meeting.case_number if item.type is not ItemType.STANDARD else None)
+    # an explicit empty sagsnummer ("") means none, as on items the source prints without one (003 L2249)
+    case = item.case_number if item.case_number is not None else (
+        meeting.case_number if item.type is not ItemType.STANDARD else None)
     view["case_number"] = printable(case) if case else None
     view["time_slot"] = item.time_slot
     view["sections"] = _sections(meeting, item, kind, public)

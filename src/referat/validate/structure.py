@@ -17,7 +17,7 @@ def case_numbers(meeting: Meeting, report: Report) -> None:
         report.error(meeting.source.at(("sagsnummer",)),
                      f"sagsnummeret '{meeting.case_number}' har ikke den rigtige form, fx {example}")
     for item in meeting.items:
-        if item.case_number is not None and not pattern.match(item.case_number):
+        if item.case_number and not pattern.match(item.case_number):
             report.error(item.source.at(("sagsnummer",)),
                          f"sagsnummeret '{item.case_number}' har ikke den rigtige form, fx {example}")
 
@@ -66,7 +66,7 @@ def empty_sections(meeting: Meeting, report: Report) -> None:
 def item_types(meeting: Meeting, report: Report) -> None:
     """Substantive items carry a case number; an information item's recommendation says so."""
     for item in meeting.items:
-        if item.type is not ItemType.STANDARD and not (item.case_number or meeting.case_number):
+        if item.type is not ItemType.STANDARD and item.case_number is None and not meeting.case_number:
             report.warning(item.source.at(("titel",)), "punktet har intet sagsnummer, og mødet har heller intet")
 
 
