@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .diagnostics import Location, OutputError
+from .diagnostics import Location, OutputError, ReferatError
 
 _REASONS = {
     errno.ENOSPC: "disken er fuld",
@@ -26,6 +26,18 @@ _REASONS = {
 
 def _reason(exc: OSError) -> str:
     return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def read_input(path: Path, noun: str = "filen") -> bytes:
+    """The bytes of a file the user named, or a Danish ReferatError naming it ("certifikatfilen findes ikke")."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ReferatError(f"{noun} findes ikke", Location(path)) from None
+    except IsADirectoryError:
+        raise ReferatError(f"{noun} er en mappe, ikke en fil", Location(path)) from None
+    except OSError as exc:
+        raise ReferatError(f"{noun} kan ikke læses ({exc.strerror})", Location(path)) from None
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

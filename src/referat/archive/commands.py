@@ -19,18 +19,13 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    from ..fileio import write_atomic
+    from ..fileio import read_input, write_atomic
     from ..signing.certificate import common_name, load_signer, password
     from ..signing.sign import sign_pdf
     from ..signing.timestamp import UrlTimeStamper
 
     source = Path(args.pdf)
-    try:
-        pdf = source.read_bytes()
-    except FileNotFoundError:
-        raise ReferatError("filen findes ikke", Location(source)) from None
-    except OSError as exc:
-        raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(source)) from None
+    pdf = read_input(source)
     signer = load_signer(Path(args.cert), password())
     name = args.navn or common_name(signer)
     where = Location(source)

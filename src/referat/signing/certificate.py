@@ -11,6 +11,7 @@ from pathlib import Path
 from pyhanko.sign.signers import SimpleSigner
 
 from ..diagnostics import Location, ReferatError
+from ..fileio import read_input
 
 PASSWORD_ENV = "REFERAT_CERT_PASSWORD"
 
@@ -28,12 +29,7 @@ def password() -> bytes | None:
 
 def load_signer(path: Path, secret: bytes | None) -> SimpleSigner:
     """A pyHanko signer from a .p12/.pfx file, checked to be usable today."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReferatError("certifikatfilen findes ikke", Location(path)) from None
-    except OSError as exc:
-        raise ReferatError(f"certifikatfilen kan ikke læses ({exc.strerror})", Location(path)) from None
+    data = read_input(path, "certifikatfilen")
     try:
         signer = SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=secret)
     except (ValueError, TypeError):
