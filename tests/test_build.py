@@ -213,3 +213,26 @@ def test_committee_logo_from_profile_reaches_both_formats(make_meeting, run, tmp
     assert front.images, "logoet mangler på forsiden af PDF'en"
     document = docx.Document(str(out / "dagsorden.docx"))
     assert any(rel.reltype.endswith("/image") for rel in document.part.rels.values())
+
+
+def _xmp(path: Path) -> str:
+    return PdfReader(path).root_object["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def test_documents_claim_pdf_ua_when_typst_accepts_them(built: Path) -> None:
+    """Accessible publication (webtilgængelighedsloven, DOMAIN §5): tagged, PDF/UA-1 as well as PDF/A-2b."""
+    xmp = _xmp(built / "referat.pdf")
+    assert re.search(r"pdfuaid:part[>=\"]+1", xmp)
+    assert re.search(r"pdfaid:part[>=\"]+2", xmp)
+
+
+def test_pdf_ua_is_not_claimed_when_the_text_skips_a_heading_level(make_meeting, run, tmp_path: Path) -> None:
+    """A Markdown sub-heading on the front page sits under no heading: Typst's PDF/UA check refuses it, so the
+    PDF stays PDF/A-2b without claiming PDF/UA rather than failing or claiming what it is not."""
+    folder = make_meeting()
+    meeting = folder / "møde.yaml"
+    meeting.write_text(meeting.read_text("utf-8") + "øvrige_oplysninger: |\n  ### Overskrift\n  Tekst\n", "utf-8")
+    code, _, err = run("build", folder, "--format", "pdf", "--out", tmp_path)
+    assert code == 0, err
+    xmp = _xmp(tmp_path / "dagsorden.pdf")
+    assert "pdfuaid" not in xmp and re.search(r"pdfaid:part[>=\"]+2", xmp)

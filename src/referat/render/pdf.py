@@ -15,6 +15,9 @@ from .fonts import FONT_DIR, coverable
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
+Standard = Literal["1.4", "1.5", "1.6", "1.7", "2.0", "a-1a", "a-1b", "a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u",
+                   "a-4", "a-4e", "a-4f", "ua-1"]
+ACCESSIBLE: list[Standard] = ["a-2b", "ua-1"]
 
 
 def _root(assets: list[Path]) -> Path:
@@ -33,14 +36,24 @@ def compiler(template: str, data: dict[str, Any], assets: list[Path] | None = No
 
 
 def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: list[Path] | None = None,
-                  query: str | None = None) -> tuple[bytes, list[Any]]:
+                  query: str | None = None, accessible: bool = False) -> tuple[bytes, list[Any]]:
     """Compile a template of ours with `data`; the same data and date give the same bytes.
 
     With `query` (a label such as "<bilaglink>"), also return the values of the metadata so labelled.
+    With `accessible`, the PDF also claims PDF/UA-1 — only if Typst's own PDF/UA checks pass (a Markdown
+    sub-heading straight under an item title skips a heading level, for instance); otherwise PDF/A-2b alone.
     """
     comp = compiler(template, data, assets)
     try:
-        pdf = comp.compile(format="pdf", pdf_standards=PDF_STANDARD, timestamp=_stamp(when))
+        pdf = None
+        if accessible:
+            try:
+                pdf = comp.compile(format="pdf", pdf_standards=ACCESSIBLE, timestamp=_stamp(when))
+            except typst.TypstError as exc:
+                if "PDF/UA" not in exc.message:
+                    raise
+        if pdf is None:
+            pdf = comp.compile(format="pdf", pdf_standards=PDF_STANDARD, timestamp=_stamp(when))
         found = json.loads(comp.query(query, field="value", format="json")) if query else []
     except typst.TypstError as exc:  # a bug of ours, not of the user's: say so plainly
         raise ReferatError(f"PDF-motoren fejlede: {exc.message}", Location(TEMPLATE_DIR / template)) from None
@@ -57,4 +70,4 @@ def with_asset(data: dict[str, Any], key: str, path: Path | None) -> tuple[dict[
 
 def write_pdf(view: dict[str, Any], when: dt.date, logo: Path | None = None) -> bytes:
     data, assets = with_asset(view, "logo", logo)
-    return compile_typst("document.typ", data, when, assets)[0]
+    return compile_typst("document.typ", data, when, assets, accessible=True)[0]

@@ -20,7 +20,7 @@ def _csv_text(text: str) -> str:
 
 
 def pdf(view: dict[str, Any], when: dt.date) -> bytes:
-    return compile_typst("takstbilag.typ", view, when)[0]
+    return compile_typst("takstbilag.typ", view, when, accessible=True)[0]
 
 
 def _shade(cell: Any, colour: str) -> None:
