@@ -106,3 +106,15 @@ def text_pdf(text: str) -> bytes:
     pdf = typst.compile(source, font_paths=[str(FONT_DIR)], ignore_system_fonts=True, sys_inputs={"text": text})
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def only(report, needle: str):  # type: ignore[no-untyped-def]
+    """The single diagnostic of `report` whose message contains `needle`."""
+    hits = [d for d in report.items if needle in d.message]
+    assert len(hits) == 1, report.lines()
+    return hits[0]
+
+
+def located(diag, path: Path, line: int | None, col: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Assert where a diagnostic points."""
+    assert (diag.location.path, diag.location.line, diag.location.col) == (path, line, col), diag.format()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MEETING, tiny_pdf
-from referat.diagnostics import Diagnostic, Location, Report
+from conftest import MEETING, located, only, tiny_pdf
+from referat.diagnostics import Diagnostic, Location
 from referat.load.meeting import load_meeting
 
 
@@ -28,16 +28,6 @@ def write_item(folder: Path, name: str, data: str | bytes) -> Path:
     path = folder / "punkter" / name
     path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     return path
-
-
-def only(report: Report, needle: str) -> Diagnostic:
-    hits = [d for d in report.items if needle in d.message]
-    assert len(hits) == 1, report.lines()
-    return hits[0]
-
-
-def located(diag: Diagnostic, path: Path, line: int | None, col: int | None = None) -> None:
-    assert (diag.location.path, diag.location.line, diag.location.col) == (path, line, col), diag.format()
 
 
 def load_item(make_meeting, data: str | bytes):  # type: ignore[no-untyped-def]

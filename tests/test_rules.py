@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, MEETING, SEEDS, tiny_pdf
+from conftest import EXAMPLE, MEETING, SEEDS, located, only, tiny_pdf
 from referat.diagnostics import Diagnostic, Location, Report
 from referat.load.meeting import load_meeting
 from referat.validate import RULES, attendance, bilag, content, structure
@@ -36,17 +36,6 @@ def apply(rule, folder: Path) -> Report:  # type: ignore[no-untyped-def]
     report = Report()
     rule(meeting, report)
     return report
-
-
-def only(report: Report, needle: str) -> Diagnostic:
-    """The single diagnostic whose message contains `needle`."""
-    hits = [d for d in report.items if needle in d.message]
-    assert len(hits) == 1, report.lines()
-    return hits[0]
-
-
-def located(diag: Diagnostic, path: Path, line: int | None, col: int | None = None) -> None:
-    assert (diag.location.path, diag.location.line, diag.location.col) == (path, line, col), diag.format()
 
 
 def edited(text: str, *pairs: tuple[str, str]) -> str:
