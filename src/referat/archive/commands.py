@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import sys
 from collections.abc import Callable
@@ -16,6 +17,21 @@ Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.Arg
 
 def _root(args: argparse.Namespace) -> Path:
     return Path(args.arkiv)
+
+
+def _existing_root(args: argparse.Namespace, message: str = "arkivet findes ikke") -> Path:
+    """The archive folder of a command that reads the archive; a Danish error when there is none."""
+    root = _root(args)
+    if not root.is_dir():
+        raise ReferatError(message, Location(root))
+    return root
+
+
+def _date(iso: str) -> str:
+    """23.02.2026, as the documents print a meeting date."""
+    from ..render.danish import short_date
+
+    return short_date(dt.date.fromisoformat(iso))
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
@@ -65,9 +81,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from . import index
 
-    root = _root(args)
-    if not root.is_dir():
-        raise ReferatError("arkivet findes ikke (endnu)", Location(root))
+    root = _existing_root(args, "arkivet findes ikke (endnu)")
     with index.opened(root) as conn:
         added = index.catch_up(conn, root)
         rows = index.rows(conn)
@@ -75,7 +89,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
               file=sys.stderr)
     for row in rows:
-        date = "{2}.{1}.{0}".format(*row.date.split("-"))
+        date = _date(row.date)
         print(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
         if row.signers:
             print(f"    {row.signers}")
@@ -87,9 +101,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify
 
-    root = _root(args)
-    if not root.is_dir():
-        raise ReferatError("arkivet findes ikke", Location(root))
+    root = _existing_root(args)
     outcome = verify(root)
     for version in outcome.reindexed:
         print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
@@ -109,9 +121,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from . import index
 
-    root = _root(args)
-    if not root.is_dir():
-        raise ReferatError("arkivet findes ikke", Location(root))
+    root = _existing_root(args)
     with index.opened(root) as conn:
         index.catch_up(conn, root)
         hits, total = index.search(conn, args.query, args.antal)
@@ -121,7 +131,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"ingen træf for '{args.query}'")
         return 0
     for hit in hits:
-        date = "{2}.{1}.{0}".format(*hit.date.split("-"))
+        date = _date(hit.date)
         closed = " (lukket punkt)" if hit.closed else ""
         print(f"{hit.committee_name} {date}, punkt {hit.number}: {hit.title}{closed}")
         print(f"    {hit.snippet}")
@@ -137,9 +147,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
     from ..fileio import write_atomic
     from . import index
 
-    root = _root(args)
-    if not root.is_dir():
-        raise ReferatError("arkivet findes ikke", Location(root))
+    root = _existing_root(args)
     with index.opened(root) as conn:
         index.catch_up(conn, root)
         found = index.decisions(conn)
@@ -157,7 +165,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
             sys.stdout.write(buf.getvalue())
         return 0
     for d in found:
-        date = "{2}.{1}.{0}".format(*d.date.split("-"))
+        date = _date(d.date)
         first = " ".join(d.decision.split())
         print(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
         print(f"    {first[:160] + '…' if len(first) > 160 else first}")
