@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 LOCALE = "da_DK"
+# babel is imported where it is used: commands that only print short dates (search, list) skip its start-up.
 
 
 def long_date(date: dt.date) -> str:
     """17. november 2025"""
+    from babel.dates import format_date
+
     return format_date(date, "d. MMMM y", locale=LOCALE)
 
 
@@ -29,6 +29,8 @@ def time_span(start: str | None, end: str | None) -> str:
 
 def number(value: float, decimals: int = 0) -> str:
     """1.234.567 · 4,62"""
+    from babel.numbers import format_decimal
+
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=LOCALE)
 
