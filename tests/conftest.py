@@ -118,3 +118,8 @@ def only(report, needle: str):  # type: ignore[no-untyped-def]
 def located(diag, path: Path, line: int | None, col: int | None = None) -> None:  # type: ignore[no-untyped-def]
     """Assert where a diagnostic points."""
     assert (diag.location.path, diag.location.line, diag.location.col) == (path, line, col), diag.format()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from the current output (review the diff before committing)")
