@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import Any
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
+from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.treeprocessors import Treeprocessor
 
 Block = dict[str, Any]
@@ -62,6 +63,9 @@ def _parser() -> markdown.Markdown:
         md.inlinePatterns.deregister(name)
     md.treeprocessors.register(_Capture(md), "capture", -100)
     md.parser.blockprocessors.register(_HashHeading(md.parser), "hashheader", 70)
+    md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
+    md.parser.blockprocessors.register(_BulletList(md.parser), "ulist", 30)
+    md.parser.blockprocessors.register(_ListAfterParagraph(md.parser), "list_after_paragraph", 12)
     return md
 
 
@@ -70,6 +74,75 @@ class _HashHeading(HashHeaderProcessor):
     with '#hashtag' or '#set' prints as typed."""
 
     RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)")
+
+
+def _indent_re(tab: int) -> re.Pattern[str]:
+    """An indented (nested) item of either kind, '1)' included."""
+    return re.compile(rf"^[ ]{{{tab},{tab * 2 - 1}}}((\d+[.)])|[*+-])[ ]+.*")
+
+
+class _OrderedList(SaneOListProcessor):
+    """'1.' and '1)' both number a list (sane lists: a '-' line does not continue a numbered list)."""
+
+    def __init__(self, parser: Any) -> None:
+        super().__init__(parser)
+        most = self.tab_length - 1
+        self.RE = re.compile(rf"^[ ]{{0,{most}}}\d+[.)][ ]+(.*)")
+        self.CHILD_RE = re.compile(rf"^[ ]{{0,{most}}}((\d+[.)]))[ ]+(.*)")
+        self.INDENT_RE = _indent_re(self.tab_length)
+
+
+    OTHER = re.compile(r"\n(?P<indent>[ ]{0,3})[*+-][ ]+\S")
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
+        _split_at_other_list(blocks, self.OTHER)
+        super().run(parent, blocks)
+
+
+class _BulletList(SaneUListProcessor):
+    OTHER = re.compile(r"\n(?P<indent>[ ]{0,3})\d+[.)][ ]+\S")
+
+    def __init__(self, parser: Any) -> None:
+        super().__init__(parser)
+        self.INDENT_RE = _indent_re(self.tab_length)
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
+        _split_at_other_list(blocks, self.OTHER)
+        super().run(parent, blocks)
+
+
+def _split_at_other_list(blocks: list[str], other: re.Pattern[str]) -> None:
+    """A '1.' line under '- ' items (or a '- ' line under '1.' items), no deeper than the list's first marker,
+    starts a list of its own after this one (sane lists), instead of being glued onto the last item's text."""
+    block = blocks[0]
+    first = len(block) - len(block.lstrip(" "))
+    for m in other.finditer(block):
+        if len(m.group("indent")) <= first:
+            blocks[:1] = [block[: m.start()], block[m.start() + 1:]]
+            return
+
+
+# A line that starts a list under a paragraph line, as in CommonMark: a bullet ('- ', '* ', '+ '), or a number
+# list that starts at 1 ('1. ', '1) '), so that a sentence wrapped before "2026. …" or "15. marts" stays a sentence.
+_LIST_START = re.compile(r"\n(?=[ ]{0,3}(?:[*+-]|1[.)])[ ]+\S)")
+
+
+class _ListAfterParagraph(BlockProcessor):
+    """A list typed directly under a paragraph line (no blank line between) is a list, not more of the paragraph.
+
+    Python-Markdown starts a list only at the start of a block; this splits a paragraph block where a list
+    starts, so the paragraph and the list are parsed as two blocks. Only blocks that would otherwise become a
+    paragraph reach it (priority just above the paragraph processor)."""
+
+    def test(self, parent: ET.Element, block: str) -> bool:
+        return _LIST_START.search(block) is not None
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> bool:
+        block = blocks.pop(0)
+        m = _LIST_START.search(block)
+        assert m is not None
+        blocks[:0] = [block[: m.start()], block[m.end():]]
+        return True
 
 
 # Markdown nested deeper than this (lists in lists, emphasis in emphasis) prints as typed instead: the format
@@ -191,9 +264,15 @@ def _table(el: ET.Element) -> Block:
 
 
 def _text_inlines(text: str) -> list[Inline]:
+    """Text with soft line breaks: each break is one space; a continuation line's indent (as under a list
+    item) and the spaces before a break are layout, not text."""
     parts = text.split("\n")
     out: list[Inline] = []
     for i, part in enumerate(parts):
+        if i:
+            part = part.lstrip(" \t")
+        if i < len(parts) - 1:
+            part = part.rstrip(" \t")
         if part:
             out.append({"t": "text", "v": part})
         if i < len(parts) - 1:
