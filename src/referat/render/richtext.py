@@ -291,7 +291,13 @@ def _inlines(el: ET.Element) -> list[Inline]:
         elif tag in ("em", "i"):
             out.append({"t": "emph", "c": _inlines(child)})
         elif tag == "a":
-            out.append({"t": "link", "url": child.get("href", ""), "c": _inlines(child)})
+            url, content = child.get("href", ""), _inlines(child)
+            if safe_url(url):
+                out.append({"t": "link", "url": url, "c": content})
+            elif inline_text(content) == url:  # <file:///…> typed as an autolink
+                out.append({"t": "text", "v": f"<{url}>"})
+            else:  # [tekst](javascript:…): the text as typed, never a live link
+                out.extend([{"t": "text", "v": "["}, *content, {"t": "text", "v": f"]({url})"}])
         elif tag == "code":
             out.append({"t": "code", "v": _code_text(child)})
         elif tag == "br":
@@ -301,6 +307,17 @@ def _inlines(el: ET.Element) -> list[Inline]:
         if child.tail:
             out.extend(_text_inlines(child.tail))
     return _merge(_trim(out))
+
+
+# Only these become live links: web addresses with a host, and e-mail addresses. javascript:, vbscript:, data:,
+# file:, UNC paths (\\host\share, //host/share), relative paths and anything with a space, a control character
+# or a backslash in it print as text.
+_SAFE_URL = re.compile(r"(?i:https?)://[^\s/\\?#@]+(?:[/?#][^\s\\]*)?|(?i:mailto):[^\s\\/:]+@[^\s\\/]+")
+
+
+def safe_url(url: str) -> bool:
+    """May `url` be a live link in a published document? Only http(s) with a host, and mailto."""
+    return _SAFE_URL.fullmatch(url) is not None
 
 
 def _code_text(el: ET.Element) -> str:

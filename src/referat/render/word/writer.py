@@ -14,7 +14,7 @@ from docx.shared import Mm, RGBColor, Twips
 from docxtpl import DocxTemplate, InlineImage, Listing
 
 from ...diagnostics import Location, ReferatError
-from ..richtext import inline_text
+from ..richtext import inline_text, safe_url
 from .numbering import Numbering, set_numbering
 from .oxml import add_field, add_hyperlink, repeat_header, set_language, update_fields_on_open
 
@@ -186,7 +186,7 @@ class _Builder:
                 self.inlines(paragraph, node["c"], bold, True)
             elif t == "link":
                 text = inline_text(node["c"])
-                if node["url"]:
+                if safe_url(node["url"]):  # the view only holds safe links; checked again where one is made
                     add_hyperlink(paragraph, node["url"], text, bold, italic)
                 else:
                     paragraph.add_run(text)
