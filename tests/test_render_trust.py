@@ -110,3 +110,71 @@ def test_unsafe_addresses(url: str) -> None:
 @pytest.mark.parametrize("url", [*SAFE, "HTTPS://EKSEMPEL.DK", "mailto:a@b.dk?subject=Møde"])
 def test_safe_addresses(url: str) -> None:
     assert safe_url(url)
+
+
+# --- Word templates are rendered in Jinja's sandbox --------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _templates_with(tmp: Path, field: str) -> Path:
+    """A templates folder whose profile 'fjendtlig' uses a copy of the real Word template with `field` added
+    as the first paragraph (one run, as typed in Word)."""
+    templates = tmp / "skabeloner"
+    (templates / "udvalg").mkdir(parents=True)
+    (templates / "word").mkdir()
+    profile = (ROOT / "templates" / "udvalg" / "das-social.yaml").read_text("utf-8")
+    (templates / "udvalg" / "fjendtlig.yaml").write_text(profile, encoding="utf-8")
+    document = docx.Document(str(ROOT / "templates" / "word" / "dokument.docx"))
+    document.paragraphs[0].insert_paragraph_before(field)
+    document.save(str(templates / "word" / "dokument.docx"))
+    return templates
+
+
+@pytest.mark.parametrize("exploit", [
+    "{{ cycler.__init__.__globals__.os.system('touch ' ~ marker) }}",
+    "{{ self.__init__.__globals__.__builtins__.__import__('os').system('touch ' ~ marker) }}",
+    "{{ titel.__class__.__mro__[1].__subclasses__() }}",
+    "{{ lipsum.__globals__['os'].popen('touch ' ~ marker).read() }}",
+])
+def test_a_template_cannot_run_commands(make_meeting, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        exploit: str) -> None:
+    monkeypatch.chdir(tmp_path)  # the message names the template relative to the working directory
+    marker = tmp_path / "SKET"
+    templates = _templates_with(tmp_path, exploit.replace("marker", f"'{marker}'"))
+    folder = make_meeting()
+    meeting_file = folder / "møde.yaml"
+    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
+    code, out, err = run("build", folder, "--format", "docx,pdf", "--out", tmp_path / "ud", "--skabeloner", templates)
+    assert not marker.exists(), "skabelonen kørte en kommando"
+    assert code == 1, err
+    assert "skabeloner/word/dokument.docx: fejl: Word-skabelonen bruger «" in err, err
+    assert "som en skabelon ikke må bruge; en skabelon kan kun bruge felterne organisation, udvalg" in err
+    assert "Traceback" not in err + out
+    assert not (tmp_path / "ud").exists()  # nothing written
+
+
+def test_a_template_with_a_broken_field_is_named_with_its_paragraph(make_meeting, run, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    templates = _templates_with(tmp_path, "Mødets titel: {{ titel titel }}")
+    folder = make_meeting()
+    meeting_file = folder / "møde.yaml"
+    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
+    code, _, err = run("build", folder, "--format", "docx", "--out", tmp_path / "ud", "--skabeloner", templates)
+    assert code == 1, err
+    line = next(line for line in err.splitlines() if ": fejl: " in line)
+    assert line.startswith("skabeloner/word/dokument.docx: fejl: Word-skabelonen har et felt ({{ … }} eller {% … %}), "
+                           "der ikke kan læses i afsnittet «Mødets titel: {{ titel titel }}"), line
+
+
+def test_template_fields_still_fill_in(make_meeting, run, tmp_path: Path) -> None:
+    """The sandbox changes nothing for an honest template: its fields are filled, values stay text."""
+    templates = _templates_with(tmp_path, "Til {{ kortnavn }}: {{ titel }} {{ '<b>' }} {{ forside|length > 0 }}")
+    folder = make_meeting()
+    meeting_file = folder / "møde.yaml"
+    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
+    code, _, err = run("build", folder, "--format", "docx", "--out", tmp_path / "ud", "--skabeloner", templates)
+    assert code == 0, err
+    first = docx.Document(str(tmp_path / "ud" / "dagsorden.docx")).paragraphs[0].text
+    assert first.startswith("Til DAS Social: ") and first.endswith(" <b> True"), first
