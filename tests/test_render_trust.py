@@ -178,3 +178,57 @@ def test_template_fields_still_fill_in(make_meeting, run, tmp_path: Path) -> Non
     assert code == 0, err
     first = docx.Document(str(tmp_path / "ud" / "dagsorden.docx")).paragraphs[0].text
     assert first.startswith("Til DAS Social: ") and first.endswith(" <b> True"), first
+
+
+# --- very long words ---------------------------------------------------------------------------------------
+
+def _word(n: int) -> str:
+    """A 'word' of n letters with no break opportunity in it (a pasted hash or a key held down)."""
+    return ("Referatørbogstavrække" * (n // 21 + 1))[:n]
+
+
+def _pdf_text(path: Path) -> str:
+    """The text of every page, without the running header, the page footer and all white space."""
+    import re
+
+    kept = []
+    for page in PdfReader(path).pages:
+        for line in page.extract_text().splitlines():
+            if line.strip() == "Mødet den 23.02.2026 DAS Social" or re.fullmatch(r"\s*Side \d+ af \d+\s*", line):
+                continue
+            kept.append(line)
+    return re.sub(r"[\s\u200b]", "", "".join(kept))
+
+
+@pytest.mark.parametrize("size", [40_000, 100_000])
+def test_a_very_long_word_builds_a_pdf_with_all_its_text(make_meeting, run, tmp_path: Path, size: int) -> None:
+    """40.000 characters made Typst panic and 100.000 blamed our own template; now the word wraps across lines
+    (and pages) in the PDF, in an item title, a Markdown sub-heading and a paragraph, and the text edition
+    keeps it unbroken."""
+    word = _word(size)
+    small = size == 40_000  # the 100.000 case only in a paragraph: reading ~100 pages back with pypdf takes long
+    title = word if small else "Langt ord"
+    heading = f"### {word}\n\n" if small else ""
+    folder = make_meeting({ITEM: f"titel: {title}\nsagsfremstilling: |\n  Indledning.\n\n  {heading}  {word} slut.\n"})
+    code, _, err = run("build", folder, "--format", "pdf,txt", "--out", tmp_path / "ud")
+    assert code == 0, err
+    text = _pdf_text(tmp_path / "ud" / "dagsorden.pdf")
+    assert f"Punkt1.{title.replace(' ', '')}" in text  # the title: its heading and its continuation
+    assert f"Indledning.{word if small else ''}{word}slut." in text
+    edition = (tmp_path / "ud" / "dagsorden.txt").read_text("utf-8")
+    assert "\u200b" not in edition
+    # contents, title, paragraph; the text edition prints sub-headings in capitals
+    assert edition.count(word) == (3 if small else 1) and (word.upper() in edition) == small
+
+
+def test_break_opportunities_only_in_long_words_and_never_in_addresses() -> None:
+    from referat.render.pdf import BREAK_EVERY, LONG_WORD, breakable
+
+    normal = "Socialtilsynsbekendtgørelsen og Styringsaftalen " + "x" * LONG_WORD
+    assert breakable(normal) == normal
+    long = "y" * (LONG_WORD + 1)
+    assert breakable(f"a {long} b") == f"a {'y' * BREAK_EVERY}\u200b{'y' * BREAK_EVERY}\u200by b"
+    url = "https://eksempel.dk/" + "z" * 100
+    link = {"t": "link", "url": url, "c": [{"t": "text", "v": url}]}
+    assert breakable(link)["url"] == url and "\u200b" in breakable(link)["c"][0]["v"]
+    assert breakable({"logo": "/" + "p" * 100}) == {"logo": "/" + "p" * 100}
