@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.shared import Mm, RGBColor, Twips
 from docxtpl import DocxTemplate, InlineImage, Listing
@@ -129,12 +130,26 @@ class _Builder:
         self.marker = marker
         self.numbering = Numbering(doc)
         self.styles = {s.name for s in doc.styles}
+        self._style_ids: dict[str, str | None] = {}
 
     def _style(self, name: str, fallback: str = "Normal") -> str:
         return name if name in self.styles else fallback
 
+    def _style_id(self, name: str) -> str | None:
+        """The template's style id for a paragraph style name (None for the default style), looked up once:
+        python-docx searches every style of the template on each lookup."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return self._style_ids[name]
+
     def para(self, text: str = "", style: str = "Normal") -> Any:
-        return self.marker.insert_paragraph_before(text, style=self._style(style))
+        """A paragraph before the marker; what `insert_paragraph_before(text, style=…)` makes, with the style id
+        cached."""
+        paragraph = self.marker._insert_paragraph_before()
+        if text:
+            paragraph.add_run(text)
+        paragraph._p.style = self._style_id(self._style(style))
+        return paragraph
 
     def finish(self) -> None:
         self.marker._p.getparent().remove(self.marker._p)
