@@ -187,17 +187,20 @@ def _word(n: int) -> str:
     return ("Referatørbogstavrække" * (n // 21 + 1))[:n]
 
 
-def _pdf_text(path: Path) -> str:
-    """The text of every page, without the running header, the page footer and all white space."""
+def _page_texts(path: Path) -> list[str]:
+    """The text of each page, without the running header, the page footer and all white space."""
     import re
 
-    kept = []
+    pages = []
     for page in PdfReader(path).pages:
-        for line in page.extract_text().splitlines():
-            if line.strip() == "Mødet den 23.02.2026 DAS Social" or re.fullmatch(r"\s*Side \d+ af \d+\s*", line):
-                continue
-            kept.append(line)
-    return re.sub(r"[\s\u200b]", "", "".join(kept))
+        kept = [line for line in page.extract_text().splitlines()
+                if line.strip() != "Mødet den 23.02.2026 DAS Social" and not re.fullmatch(r"\s*Side \d+ af \d+\s*", line)]
+        pages.append(re.sub(r"[\s\u200b]", "", "".join(kept)))
+    return pages
+
+
+def _pdf_text(path: Path) -> str:
+    return "".join(_page_texts(path))
 
 
 @pytest.mark.parametrize("size", [40_000, 100_000])
@@ -232,3 +235,21 @@ def test_break_opportunities_only_in_long_words_and_never_in_addresses() -> None
     link = {"t": "link", "url": url, "c": [{"t": "text", "v": url}]}
     assert breakable(link)["url"] == url and "\u200b" in breakable(link)["c"][0]["v"]
     assert breakable({"logo": "/" + "p" * 100}) == {"logo": "/" + "p" * 100}
+
+
+def test_a_very_long_bilag_title_keeps_its_cover_to_one_page(make_meeting, run, tmp_path: Path) -> None:
+    """The packet's cover showed the whole title and ran onto a second page, which broke the packet's page
+    numbering (Typst failed); the cover now cuts a title over 300 characters with '…' (the full title stays in
+    the document's bilag list)."""
+    from conftest import tiny_pdf
+
+    word = _word(40_000)
+    folder = make_meeting({ITEM: f"titel: Punkt med bilag\nbilag:\n  - titel: {word}\n    fil: b.pdf\n"},
+                          bilag={"b.pdf": tiny_pdf()})
+    code, _, err = run("packet", folder, "--out", tmp_path / "ud")
+    assert code == 0, err
+    pages = _page_texts(tmp_path / "ud" / "dagsordenspakke.pdf")
+    covers = [n for n, text in enumerate(pages) if text.startswith("1" + word.upper()[:200])]
+    assert len(covers) == 1, covers
+    assert "…" in pages[covers[0]] and covers[0] == len(pages) - 2  # the cover, then the one-page bilag
+    assert word in "".join(pages[: covers[0]])  # the document's bilag list has it all
