@@ -115,6 +115,8 @@ def test_lists_under_a_paragraph_line_are_lists() -> None:
     ("5) a\n6) b", [(True, 5, ["a", "b"])], []),
     ("Der er\n2. behandling i maj", [], ["Der er 2. behandling i maj"]),
     ("Tekst:\n- a\n1. b", [(False, 1, ["a"]), (True, 1, ["b"])], ["Tekst:"]),
+    ("1) a\n- b\n1) c", [(True, 1, ["a"]), (False, 1, ["b"]), (True, 1, ["c"])], []),
+    ("- Budgettet for\n2026. Herefter", [(False, 1, ["Budgettet for 2026. Herefter"])], []),
     ("Tekst:\n-5 er negativt\n-- og dette", [], ["Tekst: -5 er negativt -- og dette"]),
 ])
 def test_what_starts_a_list_and_what_does_not(typed: str, lists: list[Any], pars: list[str]) -> None:
@@ -188,3 +190,10 @@ def test_pdf_shows_list_items_on_their_own_lines(built: Path) -> None:
     assert "1. tager orienteringen til efterretning" in lines and "2. drøfter sagen" in lines
     assert "Høringssvar sendes inden fristen:" in lines
     assert not any("fristen: -" in line or "1)" in line for line in lines)
+
+
+def test_a_block_that_changes_list_kind_on_every_line() -> None:
+    """Cut at every change at once: 2.000 one-item lists, alternately bullets and numbers."""
+    blocks = parse("- a\n1. b\n" * 1000)
+    assert [b["ordered"] for b in blocks] == [False, True] * 1000
+    assert all(b["type"] == "list" and len(b["items"]) == 1 for b in blocks)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 import markdown
@@ -92,34 +93,45 @@ class _OrderedList(SaneOListProcessor):
         self.INDENT_RE = _indent_re(self.tab_length)
 
 
-    OTHER = re.compile(r"\n(?P<indent>[ ]{0,3})[*+-][ ]+\S")
-
     def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
-        _split_at_other_list(blocks, self.OTHER)
+        _split_list_kinds(blocks)
         super().run(parent, blocks)
 
 
 class _BulletList(SaneUListProcessor):
-    OTHER = re.compile(r"\n(?P<indent>[ ]{0,3})\d+[.)][ ]+\S")
-
     def __init__(self, parser: Any) -> None:
         super().__init__(parser)
         self.INDENT_RE = _indent_re(self.tab_length)
 
     def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
-        _split_at_other_list(blocks, self.OTHER)
+        _split_list_kinds(blocks)
         super().run(parent, blocks)
 
 
-def _split_at_other_list(blocks: list[str], other: re.Pattern[str]) -> None:
+_MARKER_LINE = re.compile(r"^(?P<indent>[ ]{0,3})(?:(?P<bullet>[*+-])|(?P<number>\d+)[.)])[ ]+", re.MULTILINE)
+
+
+def _split_list_kinds(blocks: list[str]) -> None:
     """A '1.' line under '- ' items (or a '- ' line under '1.' items), no deeper than the list's first marker,
-    starts a list of its own after this one (sane lists), instead of being glued onto the last item's text."""
+    starts a list of its own after this one (sane lists), instead of being glued onto the last item's text. As
+    under a paragraph line, a numbered list starts there only at 1: '- a' over '2026. var' is one item.
+
+    The block is cut at every change of kind at once, so a block that changes kind on every line is still
+    parsed in linear time (cutting one list off at a time re-scanned the rest each time)."""
     block = blocks[0]
-    first = len(block) - len(block.lstrip(" "))
-    for m in other.finditer(block):
-        if len(m.group("indent")) <= first:
-            blocks[:1] = [block[: m.start()], block[m.start() + 1:]]
-            return
+    cuts: list[int] = []
+    first: int | None = None
+    bullet = False
+    for m in _MARKER_LINE.finditer(block):
+        kind = m.group("bullet") is not None
+        if first is None:
+            first, bullet = len(m.group("indent")), kind
+        elif kind != bullet and len(m.group("indent")) <= first and (kind or int(m.group("number")) == 1):
+            cuts.append(m.start())
+            bullet = kind
+    if cuts:
+        bounds = [0, *cuts, len(block) + 1]
+        blocks[:1] = [block[a:b - 1] for a, b in pairwise(bounds)]
 
 
 # A line that starts a list under a paragraph line, as in CommonMark: a bullet ('- ', '* ', '+ '), or a number
