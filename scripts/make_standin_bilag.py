@@ -39,8 +39,8 @@ def main(folder: Path) -> None:
             if b.file is None or b.path.exists():
                 continue
             note = (f"Stand-in for bilaget til punkt {item.number} «{item.title}». Det rigtige bilag er ikke "
-                    f"offentliggjort sammen med kilden (shared/seeds). Filen findes, så eksemplet kan bygges og "
-                    f"pakkes.")
+                    f"offentliggjort sammen med det dokument, eksemplet er skrevet af efter. Filen findes, så "
+                    f"eksemplet kan bygges og pakkes.")
             data = json.dumps({"title": b.title, "note": note}, ensure_ascii=False)
             pdf = typst.compile(TEMPLATE.encode(), font_paths=[str(FONT_DIR)], ignore_system_fonts=True,
                                 sys_inputs={"data": data}, timestamp=0)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from referat.cli import main
 
+# In CI (the CI variable set, as every CI service does) the property tests run the same examples on every run:
+# derandomized, no example database carried between runs, and a failing example printed as a reproducible blob.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # the seed lines tests quote (scripts/extract_seed_lines.py)
 
 
 @pytest.fixture

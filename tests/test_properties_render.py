@@ -18,7 +18,7 @@ from typing import Any
 
 import docx
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from pypdf import PdfReader
@@ -193,8 +193,9 @@ def _grouped(integer: int, sep: str) -> str:
 
 @st.composite
 def formatted_number(draw: st.DrawFn) -> Cell:
-    """A non-negative number typed as a secretariat would, and its value. Never one decimal point or comma
-    followed by exactly three digits alone ('1,234'): that is thousands by the documented rule."""
+    """A non-negative number typed as a secretariat would, and its value by the documented rule (Danish
+    first, docs/format.md): one comma group alone ('1,000', '12,345') is a decimal comma, so its value is 1.0 or
+    12.345; commas are thousands only with two or more groups ('1,000,000') or a decimal point after them."""
     integer = draw(st.integers(0, 10**9))
     decimals = draw(st.sampled_from(["", "5", "25", "1234", "05"]))
     style = draw(st.sampled_from(["da", "en", "da-plain", "en-plain", "da-space"]))
@@ -203,8 +204,11 @@ def formatted_number(draw: st.DrawFn) -> Cell:
     text = _grouped(integer, sep_thousands) if sep_thousands else str(integer)
     if decimals:
         text += sep_decimal + decimals
+    value = float(f"{integer}.{decimals}" if decimals else integer)
+    if re.fullmatch(r"\d{1,3},\d{3}", text):  # a single comma group: a decimal comma, not thousands
+        value = float(text.replace(",", "."))
     text = draw(st.sampled_from(["", " ", "  "])) + text + draw(st.sampled_from(["", " %", "%", " kr.", " kr", " "]))
-    return text, ("num", float(f"{integer}.{decimals}" if decimals else integer))
+    return text, ("num", value)
 
 
 def number_cell(column: str) -> st.SearchStrategy[Cell]:
@@ -306,13 +310,21 @@ DANISH = str.maketrans({",": ".", ".": ","})
 @FAST
 @given(x=st.floats(-1e12, 1e12, allow_nan=False), decimals=st.sampled_from([0, 1, 2, 4, 6]),
        suffix=st.sampled_from(["", " kr.", " %", "%", " DKK"]))
+@example(x=1000.0, decimals=0, suffix="")  # '1,000' is 1,0 (decimal comma); '1.000' is 1000
+@example(x=1234567.0, decimals=0, suffix=" kr.")  # '1,234,567' is English thousands
+@example(x=-1234.5, decimals=1, suffix="")  # '-1,234.5' likewise
 def test_numbers_round_trip_danish_and_english(x: float, decimals: int, suffix: str) -> None:
+    """Every form reads back as the number, except the one the documented rule reads otherwise: an English
+    number with a single comma group and no decimal point ('1,000', '-12,345') is a Danish decimal comma."""
     english = f"{x:,.{decimals}f}"
     danish = english.translate(DANISH)
     expected = float(f"{x:.{decimals}f}")
     for typed in (english, danish, english.replace(",", ""), danish.replace(".", ""),
                   danish.replace(".", "\u00a0"), danish.replace(".", " ")):
-        assert parse_number(typed + suffix) == expected, typed + suffix
+        value = expected
+        if re.fullmatch(r"-?\d{1,3},\d{3}", typed):  # '1,000' typed the English way: a decimal comma
+            value = float(typed.replace(",", "."))
+        assert parse_number(typed + suffix) == value, typed + suffix
 
 
 @FAST

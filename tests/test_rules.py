@@ -2,7 +2,7 @@
 
 Rules are called one at a time on a loaded meeting, so "no message" means no message from *that* rule.
 Where a rule was motivated by a real defect in the published DAS Social documents, the test uses the seed
-text itself (read from shared/seeds, so the quote is exact) and cites file and line.
+text itself (copied line by line into tests/fixtures/seeds/, so the quote is exact) and cites file and line.
 """
 
 from __future__ import annotations
@@ -24,9 +24,13 @@ SEED_003 = "003_e8a73d86b494ce0e.txt"
 
 
 def seed_line(name: str, number: int) -> str:
-    """Line `number` (1-based) of a seed file, without the PDF extraction's trailing space or list bullet."""
-    line = (SEEDS / name).read_text(encoding="utf-8").splitlines()[number - 1]
-    return line.strip().removeprefix("-").strip("\u00a0 ")
+    """Line `number` (1-based) of a seed file, without the PDF extraction's trailing space or list bullet.
+
+    The fixture holds only the quoted lines, each as its line number in the seed, a tab, and the text as extracted.
+    """
+    lines = dict(row.split("\t", 1) for row in (SEEDS / name).read_text(encoding="utf-8").splitlines()
+                 if not row.startswith("#"))
+    return lines[str(number)].strip().removeprefix("-").strip("\u00a0 ")
 
 
 def apply(rule, folder: Path) -> Report:  # type: ignore[no-untyped-def]

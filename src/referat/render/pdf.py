@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -12,6 +13,7 @@ import typst
 
 from ..diagnostics import Location, ReferatError
 from .fonts import FONT_DIR, coverable
+from .richtext import inline_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
@@ -29,8 +31,66 @@ def _stamp(when: dt.date) -> dt.datetime:
     return dt.datetime(when.year, when.month, when.day, 12, 0, tzinfo=dt.UTC)
 
 
+# A "word" longer than this (a pasted hash, a URL as text, a key held down) gets a break opportunity (U+200B
+# ZERO WIDTH SPACE) after every BREAK_EVERY characters in what Typst sees, so it wraps instead of running off
+# the page in one string (over 32.767 characters PDF/A refuses; far beyond, Typst fails). Real Danish words
+# are shorter; the text and Word editions are never touched.
+LONG_WORD = 40
+BREAK_EVERY = 20
+_LONG_RUN = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+_NOT_TEXT = frozenset({"url", "logo", "image", "colour", "font", "lang", "id", "key", "type", "t"})
+
+
+def breakable(data: Any) -> Any:
+    """`data` (JSON-like) with a break opportunity every BREAK_EVERY characters of each over-long word in its
+    text; addresses, asset paths and keys are left as they are."""
+    if isinstance(data, str):
+        if len(data) <= LONG_WORD or _LONG_RUN.search(data) is None:
+            return data
+        return _LONG_RUN.sub(lambda m: "\u200b".join(_chunks(m.group())), data)
+    if isinstance(data, list):
+        return [breakable(v) for v in data]
+    if isinstance(data, dict):
+        return {k: v if k in _NOT_TEXT else breakable(v) for k, v in data.items()}
+    return data
+
+
+def _chunks(word: str) -> list[str]:
+    return [word[i:i + BREAK_EVERY] for i in range(0, len(word), BREAK_EVERY)]
+
+
+# A heading's text also becomes a PDF string (its bookmark and structure tag), which PDF/A limits to 32.767
+# characters: an item title longer than HEADING_MAX characters is set as a heading of its first HEADING_MAX
+# characters, continued in the same type directly below; a Markdown sub-heading that long becomes bold text.
+HEADING_MAX = 2000
+
+
+def short_headings(view: dict[str, Any]) -> dict[str, Any]:
+    """The document view with over-long headings split as described at HEADING_MAX (for Typst only)."""
+    def blocks(bs: list[Any]) -> list[Any]:
+        out = []
+        for b in bs:
+            if b.get("type") == "heading" and len(inline_text(b["inlines"])) > HEADING_MAX:
+                b = {"type": "par", "inlines": [{"t": "strong", "c": b["inlines"]}]}
+            elif b.get("type") == "list":
+                b = {**b, "items": [blocks(item) for item in b["items"]]}
+            out.append(b)
+        return out
+
+    items = []
+    for item in view.get("items", []):
+        title = item["title"]
+        item = {**item, "title": title[:HEADING_MAX], "title_rest": title[HEADING_MAX:],
+                "sections": [{**s, "blocks": blocks(s["blocks"])} if "blocks" in s else s for s in item["sections"]]}
+        items.append(item)
+    front = [{**row, "blocks": blocks(row["blocks"])} if "blocks" in row else row for row in view.get("front", [])]
+    return {**view, "items": items, "front": front}
+
+
 def compiler(template: str, data: dict[str, Any], assets: list[Path] | None = None) -> typst.Compiler:
-    payload = json.dumps(coverable(data), ensure_ascii=False, sort_keys=True)
+    if template == "document.typ":
+        data = short_headings(data)
+    payload = json.dumps(breakable(coverable(data)), ensure_ascii=False, sort_keys=True)
     return typst.Compiler(str(TEMPLATE_DIR / template), root=str(_root(assets or [])), font_paths=[str(FONT_DIR)],
                           ignore_system_fonts=True, sys_inputs={"data": payload})
 

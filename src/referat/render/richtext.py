@@ -16,10 +16,12 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
+from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.treeprocessors import Treeprocessor
 
 Block = dict[str, Any]
@@ -62,6 +64,9 @@ def _parser() -> markdown.Markdown:
         md.inlinePatterns.deregister(name)
     md.treeprocessors.register(_Capture(md), "capture", -100)
     md.parser.blockprocessors.register(_HashHeading(md.parser), "hashheader", 70)
+    md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
+    md.parser.blockprocessors.register(_BulletList(md.parser), "ulist", 30)
+    md.parser.blockprocessors.register(_ListAfterParagraph(md.parser), "list_after_paragraph", 12)
     return md
 
 
@@ -70,6 +75,86 @@ class _HashHeading(HashHeaderProcessor):
     with '#hashtag' or '#set' prints as typed."""
 
     RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)")
+
+
+def _indent_re(tab: int) -> re.Pattern[str]:
+    """An indented (nested) item of either kind, '1)' included."""
+    return re.compile(rf"^[ ]{{{tab},{tab * 2 - 1}}}((\d+[.)])|[*+-])[ ]+.*")
+
+
+class _OrderedList(SaneOListProcessor):
+    """'1.' and '1)' both number a list (sane lists: a '-' line does not continue a numbered list)."""
+
+    def __init__(self, parser: Any) -> None:
+        super().__init__(parser)
+        most = self.tab_length - 1
+        self.RE = re.compile(rf"^[ ]{{0,{most}}}\d+[.)][ ]+(.*)")
+        self.CHILD_RE = re.compile(rf"^[ ]{{0,{most}}}((\d+[.)]))[ ]+(.*)")
+        self.INDENT_RE = _indent_re(self.tab_length)
+
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
+        _split_list_kinds(blocks)
+        super().run(parent, blocks)
+
+
+class _BulletList(SaneUListProcessor):
+    def __init__(self, parser: Any) -> None:
+        super().__init__(parser)
+        self.INDENT_RE = _indent_re(self.tab_length)
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
+        _split_list_kinds(blocks)
+        super().run(parent, blocks)
+
+
+_MARKER_LINE = re.compile(r"^(?P<indent>[ ]{0,3})(?:(?P<bullet>[*+-])|(?P<number>\d+)[.)])[ ]+", re.MULTILINE)
+
+
+def _split_list_kinds(blocks: list[str]) -> None:
+    """A '1.' line under '- ' items (or a '- ' line under '1.' items), no deeper than the list's first marker,
+    starts a list of its own after this one (sane lists), instead of being glued onto the last item's text. As
+    under a paragraph line, a numbered list starts there only at 1: '- a' over '2026. var' is one item.
+
+    The block is cut at every change of kind at once, so a block that changes kind on every line is still
+    parsed in linear time (cutting one list off at a time re-scanned the rest each time)."""
+    block = blocks[0]
+    cuts: list[int] = []
+    first: int | None = None
+    bullet = False
+    for m in _MARKER_LINE.finditer(block):
+        kind = m.group("bullet") is not None
+        if first is None:
+            first, bullet = len(m.group("indent")), kind
+        elif kind != bullet and len(m.group("indent")) <= first and (kind or int(m.group("number")) == 1):
+            cuts.append(m.start())
+            bullet = kind
+    if cuts:
+        bounds = [0, *cuts, len(block) + 1]
+        blocks[:1] = [block[a:b - 1] for a, b in pairwise(bounds)]
+
+
+# A line that starts a list under a paragraph line, as in CommonMark: a bullet ('- ', '* ', '+ '), or a number
+# list that starts at 1 ('1. ', '1) '), so that a sentence wrapped before "2026. …" or "15. marts" stays a sentence.
+_LIST_START = re.compile(r"\n(?=[ ]{0,3}(?:[*+-]|1[.)])[ ]+\S)")
+
+
+class _ListAfterParagraph(BlockProcessor):
+    """A list typed directly under a paragraph line (no blank line between) is a list, not more of the paragraph.
+
+    Python-Markdown starts a list only at the start of a block; this splits a paragraph block where a list
+    starts, so the paragraph and the list are parsed as two blocks. Only blocks that would otherwise become a
+    paragraph reach it (priority just above the paragraph processor)."""
+
+    def test(self, parent: ET.Element, block: str) -> bool:
+        return _LIST_START.search(block) is not None
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> bool:
+        block = blocks.pop(0)
+        m = _LIST_START.search(block)
+        assert m is not None
+        blocks[:0] = [block[: m.start()], block[m.end():]]
+        return True
 
 
 # Markdown nested deeper than this (lists in lists, emphasis in emphasis) prints as typed instead: the format
@@ -191,9 +276,15 @@ def _table(el: ET.Element) -> Block:
 
 
 def _text_inlines(text: str) -> list[Inline]:
+    """Text with soft line breaks: each break is one space; a continuation line's indent (as under a list
+    item) and the spaces before a break are layout, not text."""
     parts = text.split("\n")
     out: list[Inline] = []
     for i, part in enumerate(parts):
+        if i:
+            part = part.lstrip(" \t")
+        if i < len(parts) - 1:
+            part = part.rstrip(" \t")
         if part:
             out.append({"t": "text", "v": part})
         if i < len(parts) - 1:
@@ -212,7 +303,13 @@ def _inlines(el: ET.Element) -> list[Inline]:
         elif tag in ("em", "i"):
             out.append({"t": "emph", "c": _inlines(child)})
         elif tag == "a":
-            out.append({"t": "link", "url": child.get("href", ""), "c": _inlines(child)})
+            url, content = child.get("href", ""), _inlines(child)
+            if safe_url(url):
+                out.append({"t": "link", "url": url, "c": content})
+            elif inline_text(content) == url:  # <file:///…> typed as an autolink
+                out.append({"t": "text", "v": f"<{url}>"})
+            else:  # [tekst](javascript:…): the text as typed, never a live link
+                out.extend([{"t": "text", "v": "["}, *content, {"t": "text", "v": f"]({url})"}])
         elif tag == "code":
             out.append({"t": "code", "v": _code_text(child)})
         elif tag == "br":
@@ -222,6 +319,17 @@ def _inlines(el: ET.Element) -> list[Inline]:
         if child.tail:
             out.extend(_text_inlines(child.tail))
     return _merge(_trim(out))
+
+
+# Only these become live links: web addresses with a host, and e-mail addresses. javascript:, vbscript:, data:,
+# file:, UNC paths (\\host\share, //host/share), relative paths and anything with a space, a control character
+# or a backslash in it print as text.
+_SAFE_URL = re.compile(r"(?i:https?)://[^\s/\\?#@]+(?:[/?#][^\s\\]*)?|(?i:mailto):[^\s\\/:]+@[^\s\\/]+")
+
+
+def safe_url(url: str) -> bool:
+    """May `url` be a live link in a published document? Only http(s) with a host, and mailto."""
+    return _SAFE_URL.fullmatch(url) is not None
 
 
 def _code_text(el: ET.Element) -> str:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.shared import Mm, RGBColor, Twips
 from docxtpl import DocxTemplate, InlineImage, Listing
+from jinja2 import TemplateSyntaxError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ...diagnostics import Location, ReferatError
-from ..richtext import inline_text
+from ..richtext import inline_text, safe_url
 from .numbering import Numbering, set_numbering
 from .oxml import add_field, add_hyperlink, repeat_header, set_language, update_fields_on_open
 
@@ -29,7 +34,15 @@ def write_docx(view: dict[str, Any], template: Path, when: dt.date, logo: Path |
         tpl = DocxTemplate(str(template))
         context = _context(view)
         context["logo"] = InlineImage(tpl, str(logo), height=Mm(16)) if logo is not None else ""
-        tpl.render(context, autoescape=True)
+        tpl.render(context, jinja_env=_sandbox(), autoescape=True)
+    except SecurityError as exc:
+        found = re.search(r"attribute '([^']{1,60})'", str(exc))
+        what = f"«{found.group(1)}», som en skabelon ikke må bruge" if found else "noget, en skabelon ikke må"
+        raise ReferatError(f"Word-skabelonen bruger {what}; en skabelon kan kun bruge felterne {_FIELDS}",
+                           Location(template)) from None
+    except TemplateSyntaxError as exc:
+        raise ReferatError(f"Word-skabelonen har et felt ({{{{ … }}}} eller {{% … %}}), der ikke kan læses"
+                           f"{_near(exc)} (Jinja: {exc.message})", Location(template)) from None
     except Exception as exc:  # noqa: BLE001 - a broken template is the secretariat's file: name it
         raise ReferatError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
     buf = io.BytesIO()
@@ -62,6 +75,24 @@ def write_docx(view: dict[str, Any], template: Path, when: dt.date, logo: Path |
     out = io.BytesIO()
     doc.save(out)
     return _normalise_zip(out.getvalue(), stamp)
+
+
+_FIELDS = "organisation, udvalg, kortnavn, dokumenttype, sidehoved, titel, logo og forside (rækker med label og tekst)"
+
+
+def _sandbox() -> ImmutableSandboxedEnvironment:
+    """A template is a file anyone may send: Jinja's sandbox keeps it to the fields it is given (no attribute
+    walks to Python internals, no changing the context), and autoescape keeps every value text in the XML."""
+    return ImmutableSandboxedEnvironment(autoescape=True)
+
+
+def _near(exc: TemplateSyntaxError) -> str:
+    """The text of the template paragraph that holds the bad field: docxtpl keeps the paragraphs around the
+    error (one per line, from three before it) with the XML tags removed."""
+    lines = list(getattr(exc, "docx_context", None) or [])
+    index = (exc.lineno or 1) - 1 - max((exc.lineno or 1) - 4, 0)
+    text = " ".join(lines[index].split()) if 0 <= index < len(lines) else ""
+    return f" i afsnittet «{text[:120]}»" if text else ""
 
 
 def _context(view: dict[str, Any]) -> dict[str, Any]:
@@ -99,12 +130,26 @@ class _Builder:
         self.marker = marker
         self.numbering = Numbering(doc)
         self.styles = {s.name for s in doc.styles}
+        self._style_ids: dict[str, str | None] = {}
 
     def _style(self, name: str, fallback: str = "Normal") -> str:
         return name if name in self.styles else fallback
 
+    def _style_id(self, name: str) -> str | None:
+        """The template's style id for a paragraph style name (None for the default style), looked up once:
+        python-docx searches every style of the template on each lookup."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return self._style_ids[name]
+
     def para(self, text: str = "", style: str = "Normal") -> Any:
-        return self.marker.insert_paragraph_before(text, style=self._style(style))
+        """A paragraph before the marker; what `insert_paragraph_before(text, style=…)` makes, with the style id
+        cached."""
+        paragraph = self.marker._insert_paragraph_before()
+        if text:
+            paragraph.add_run(text)
+        paragraph._p.style = self._style_id(self._style(style))
+        return paragraph
 
     def finish(self) -> None:
         self.marker._p.getparent().remove(self.marker._p)
@@ -186,7 +231,7 @@ class _Builder:
                 self.inlines(paragraph, node["c"], bold, True)
             elif t == "link":
                 text = inline_text(node["c"])
-                if node["url"]:
+                if safe_url(node["url"]):  # the view only holds safe links; checked again where one is made
                     add_hyperlink(paragraph, node["url"], text, bold, italic)
                 else:
                     paragraph.add_run(text)
