@@ -65,8 +65,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .load.profile import COMMITTEE_ID
     from .scaffold import new_meeting
 
+    if not COMMITTEE_ID.match(args.udvalg):
+        raise UsageError(f"--udvalg '{args.udvalg}' er ikke et udvalgs-id; skriv profilens navn uden sti, fx das-social")
     date = args.dato or (dt.date.today() + dt.timedelta(days=14))
     written = new_meeting(Path(args.mappe), args.udvalg, date, args.start, args.slut, args.sted, _templates(args))
     for path in written:

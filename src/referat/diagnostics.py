@@ -81,7 +81,13 @@ def print_report(report: Report, summary: bool = True) -> None:
     for line in report.lines():
         print(line, file=sys.stderr)
     if summary and report.items:
-        print(f"{len(report.errors)} fejl, {len(report.warnings)} advarsler", file=sys.stderr)
+        print(summary_line(report), file=sys.stderr)
+
+
+def summary_line(report: Report) -> str:
+    """"2 fejl, 1 advarsel": how many of each kind, in Danish number agreement (fejl is both singular and plural)."""
+    warnings = len(report.warnings)
+    return f"{len(report.errors)} fejl, {warnings} {'advarsel' if warnings == 1 else 'advarsler'}"
 
 
 class ReferatError(Exception):

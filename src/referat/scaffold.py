@@ -52,8 +52,7 @@ def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: st
     if (folder / MEETING_FILE).exists():
         raise ReferatError(f"der er allerede et møde her ({MEETING_FILE}); vælg en ny mappe", Location(folder / MEETING_FILE))
     report = Report()
-    profile = load_profile(committee, template_dirs(folder if folder.exists() else folder.parent, templates),
-                           Location(Path(committee)), report)
+    profile = load_profile(committee, template_dirs(folder, templates), Location(Path(committee)), report)
     if profile is None:
         raise ReferatError(report)
     schemas = schema_dir_for(folder.parent if not folder.exists() else folder)

@@ -9,12 +9,15 @@ from ..diagnostics import Location, Report
 from ..model.item import Item
 from ..model.meeting import Meeting
 from .parse import parse_model
-from .profile import load_profile, template_dirs
+from .profile import ignored_templates, load_profile, template_dirs
 from .yamlfile import SourceMap
 
 MEETING_FILE = "møde.yaml"
 ITEMS_DIR = "punkter"
 BILAG_DIR = "bilag"
+IGNORED_TEMPLATES = ("mappen bruges ikke: udvalgsprofiler og Word-skabeloner følger med mødet og kan komme fra "
+                     "hvem som helst, så de hentes kun fra projektets templates/, fra --skabeloner og fra "
+                     "programmets egne; flyt mappen dertil eller brug --skabeloner, hvis du stoler på den")
 
 
 def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Meeting | None, Report]:
@@ -33,9 +36,10 @@ def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Mee
     if meeting is None:
         return None, report
     meeting._folder = folder
-    meeting._profile = load_profile(
-        meeting.committee_id, template_dirs(folder, templates), meeting.source.at(("udvalg",)), report
-    )
+    dirs = template_dirs(folder, templates)
+    for ignored in ignored_templates(folder, dirs):
+        report.warning(Location(ignored), IGNORED_TEMPLATES)
+    meeting._profile = load_profile(meeting.committee_id, dirs, meeting.source.at(("udvalg",)), report)
     if meeting._profile is None:
         return None, report
     meeting._items = _load_items(meeting, report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 
@@ -73,3 +73,18 @@ def _danish_bool(value: Any) -> Any:
 
 DanishBool = Annotated[bool, BeforeValidator(_danish_bool)]
 """true/false, also written ja/nej."""
+
+COMMITTEE_ID = r"^[a-z0-9][a-z0-9-]*$"
+_COMMITTEE_ID = re.compile(COMMITTEE_ID)
+
+
+def _committee_id(value: str) -> str:
+    if not _COMMITTEE_ID.match(value):
+        raise PydanticCustomError(
+            "udvalgs_id", "'{value}' er ikke et udvalgs-id; skriv profilens navn uden sti (små bogstaver, tal og "
+            "bindestreg), fx das-social", {"value": value})
+    return value
+
+
+CommitteeId = Annotated[str, AfterValidator(_committee_id), Field(json_schema_extra={"pattern": COMMITTEE_ID})]
+"""The id of a committee profile (its file name in templates/udvalg/ without .yaml): never a path."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr
 
-from .base import Clock, DanishBool, Model
+from .base import Clock, CommitteeId, DanishBool, Model
 from .item import Item
 from .person import Guest, Member
 from .profile import Committee
@@ -46,7 +46,7 @@ class NextMeeting(Model):
 class Meeting(Model):
     """One meeting of a committee: the contents of møde.yaml plus its items."""
 
-    committee_id: str = Field(alias="udvalg", min_length=1, description="Udvalgsprofil i templates/udvalg/, fx das-social.")
+    committee_id: CommitteeId = Field(alias="udvalg", description="Udvalgsprofil i templates/udvalg/, fx das-social.")
     phase: Phase = Field(alias="fase", description="dagsorden (før mødet) eller referat.")
     date: dt.date = Field(alias="dato", description="Mødedato, ÅÅÅÅ-MM-DD.")
     start: Clock = Field(alias="start", description="Starttid, fx \"12.00\".")
