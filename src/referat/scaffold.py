@@ -67,7 +67,7 @@ def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: st
     for n, std in enumerate([*starts, *ends], start=1):
         name = f"{n:02d}-{slug(std.title)}.yaml"
         path = folder / ITEMS_DIR / name
-        body: dict[str, Any] = {"titel": std.title, "adgang": "åben", "type": std.type}
+        body: dict[str, Any] = {"titel": std.title, "adgang": "åben", "type": std.type.value}
         if std.recommendation:
             body["indstilling"] = list(std.recommendation)
         write_atomic(path, modeline(path, schemas, "punkt") + dump(body))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -62,17 +64,82 @@ def _slot(value: str) -> str:
 
 TimeSlot = Annotated[str, AfterValidator(_slot)]
 
-_YES = {"ja": True, "nej": False, "sand": True, "falsk": False}
+_YES = {"ja": True, "nej": False, "sand": True, "falsk": False, "true": True, "false": False}
+
+
+def _ci_pattern(words: list[str]) -> str:
+    """An ECMA-262 pattern (JSON Schema has no case flag) matching any of `words` in any case, spaces around."""
+    def letter(c: str) -> str:
+        low, up = c.lower(), c.upper()
+        return f"[{re.escape(low)}{re.escape(up)}]" if low != up else re.escape(c)
+    return r"^\s*(" + "|".join("".join(letter(c) for c in w) for w in words) + r")\s*$"
 
 
 def _danish_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
     if isinstance(value, str) and value.strip().lower() in _YES:
         return _YES[value.strip().lower()]
-    return value
+    raise PydanticCustomError("sandhedsvaerdi", "'{value}' skal være true eller false (ja/nej)",
+                              {"value": value})
 
 
-DanishBool = Annotated[bool, BeforeValidator(_danish_bool)]
-"""true/false, also written ja/nej."""
+DanishBool = Annotated[bool, BeforeValidator(_danish_bool), Field(json_schema_extra={
+    "type": ["boolean", "string"], "pattern": _ci_pattern(list(_YES)),
+})]
+"""true/false, also written ja/nej (any case); nothing else (not 1, not "yes")."""
+
+
+class Choice(str, Enum):
+    """A fixed set of Danish words, accepted in any case and with spaces around ("Åben" is "åben")."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            folded = value.strip().casefold()
+            for member in cls:
+                if member.value.casefold() == folded:
+                    return member
+        return None
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema = dict(handler(core_schema))
+        values = [m.value for m in cls]
+        out: dict[str, Any] = {k: v for k, v in schema.items() if k not in ("enum", "type")}
+        out["anyOf"] = [{"type": "string", "enum": values}, {"type": "string", "pattern": _ci_pattern(values)}]
+        return out
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+           "november", "december")
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    match = _ISO_DATE.match(text) if text is not None else None
+    if match is None:
+        raise PydanticCustomError("dato", "'{value}' er ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD, fx 2026-02-23",
+                                  {"value": value})
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    if not 1 <= month <= 12:
+        raise PydanticCustomError("dato", "'{value}' er ikke en gyldig dato: måned {month} findes ikke; skriv ÅÅÅÅ-MM-DD",
+                                  {"value": value, "month": month})
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        leap = " (det er ikke et skudår)" if month == 2 and day == 29 else ""
+        raise PydanticCustomError("dato", "'{value}' er ikke en gyldig dato: {day}. {name} {year} findes ikke{leap}",
+                                  {"value": value, "day": day, "name": _MONTHS[month - 1], "year": year,
+                                   "leap": leap}) from None
+
+
+Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={
+    "type": "string", "format": "date", "pattern": r"^\s*\d{4}-\d{2}-\d{2}\s*$"})]
+"""A calendar date written ÅÅÅÅ-MM-DD; a date that does not exist says so ("30. februar 2027 findes ikke")."""
 
 COMMITTEE_ID = r"^[a-z0-9][a-z0-9-]*$"
 _COMMITTEE_ID = re.compile(COMMITTEE_ID)

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from .base import DanishBool, Model, TimeSlot
+from .base import Choice, DanishBool, Model, TimeSlot
 
 SECTIONS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "bilag", "beslutning")
 """The item sections by their YAML key, in canonical order."""
 
 
-class Access(str, Enum):
+class Access(Choice):
     OPEN = "åben"
     CLOSED = "lukket"
 
 
-class ItemType(str, Enum):
+class ItemType(Choice):
     STANDARD = "standard"
     DECISION = "beslutning"
     DISCUSSION = "drøftelse"
@@ -95,6 +94,7 @@ class Item(Model):
     _number: str = PrivateAttr("")
     _file: Path | None = PrivateAttr(None)
     _source: Any = PrivateAttr(None)
+    _broken: frozenset[str] = PrivateAttr(frozenset())
 
     @property
     def number(self) -> str:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from .base import Model
-from .item import SECTIONS
+from .base import Choice, Model
+from .item import SECTIONS, ItemType
 from .person import Member
 
 DEFAULT_HEADINGS = {
@@ -28,13 +28,18 @@ class Look(Model):
     logo: str | None = Field(None, alias="logo", description="Logo (PNG/SVG) relativt til profilens mappe.")
 
 
+class Placement(Choice):
+    START = "start"
+    END = "slut"
+
+
 class StandardItem(Model):
     """An item `referat new` puts on every new agenda."""
 
-    title: str = Field(alias="titel")
-    type: str = Field("standard", alias="type")
-    recommendation: list[str] = Field(default_factory=list, alias="indstilling")
-    position: str = Field("start", alias="placering", pattern="^(start|slut)$", description="start eller slut.")
+    title: str = Field(alias="titel", min_length=1, description="Punktets titel.")
+    type: ItemType = Field(ItemType.STANDARD, alias="type", description="standard, beslutning, drøftelse eller orientering.")
+    recommendation: list[str] = Field(default_factory=list, alias="indstilling", description="Indstillingens punkter.")
+    position: Placement = Field(Placement.START, alias="placering", description="start (før sagerne) eller slut.")
 
 
 class Committee(Model):
