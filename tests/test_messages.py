@@ -1,0 +1,168 @@
+"""Messages a user reads: Danish everywhere (argparse included), correct grammar, dates that do not exist,
+case-insensitive choices, and nothing printed raw that could rewrite the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MEETING, dedent
+from referat.diagnostics import Location, Report, escape, summary_line
+from referat.load.meeting import load_meeting
+from referat.model.item import Access, ItemType
+from referat.model.meeting import MeetingForm, Phase
+
+
+def meeting_with(**replace: str) -> str:
+    text = dedent(MEETING.format(fase="dagsorden", items="a.yaml"))
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("2027-02-30", "'2027-02-30' er ikke en gyldig dato: 30. februar 2027 findes ikke"),
+    ("2027-02-29", "'2027-02-29' er ikke en gyldig dato: 29. februar 2027 findes ikke (det er ikke et skudår)"),
+    ("2026-04-31", "'2026-04-31' er ikke en gyldig dato: 31. april 2026 findes ikke"),
+    ("2026-13-01", "'2026-13-01' er ikke en gyldig dato: måned 13 findes ikke"),
+    ("2026-00-10", "måned 0 findes ikke"),
+    ("2026-02-00", "0. februar 2026 findes ikke"),
+    ("23.02.2026", "'23.02.2026' er ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD, fx 2026-02-23"),
+    ("20260223", "'20260223' er ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD"),
+])
+def test_a_date_that_does_not_exist_says_so(make_meeting, typed: str, message: str) -> None:
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=meeting_with(**{"dato: 2026-02-23": f"dato: {typed}"}))
+    _, report = load_meeting(folder)
+    hits = [d for d in report.errors if message in d.message]
+    assert len(hits) == 1, report.lines()
+    assert (hits[0].location.path.name, hits[0].location.line, hits[0].location.col) == ("møde.yaml", 3, 7)
+
+
+def test_a_leap_day_is_a_date(make_meeting) -> None:
+    meeting = meeting_with(**{"dato: 2026-02-23": "dato: 2028-02-29", "dato: 2026-05-22": "dato: 2028-05-22"})
+    meeting_obj, report = load_meeting(make_meeting({"a.yaml": "titel: T\n"}, meeting=meeting))
+    assert not report.errors, report.lines()
+    assert meeting_obj is not None and meeting_obj.date == dt.date(2028, 2, 29)
+
+
+def test_the_summary_line_agrees_in_number() -> None:
+    report = Report()
+    assert summary_line(report) == "0 fejl, 0 advarsler"
+    report.warning(Location(Path("a")), "x")
+    assert summary_line(report) == "0 fejl, 1 advarsel"
+    report.warning(Location(Path("a")), "y")
+    report.error(Location(Path("a")), "z")
+    assert summary_line(report) == "1 fejl, 2 advarsler"
+
+
+def test_validate_prints_one_advarsel(make_meeting, run) -> None:
+    folder = make_meeting({"a.yaml": "titel: T\n", "b.yaml": "titel: U\n"}, meeting=meeting_with())
+    code, _, err = run("validate", folder)
+    assert code == 0
+    assert err.splitlines()[-1] == "0 fejl, 1 advarsel"  # b.yaml is not in the item list
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "referat", *args], capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+ENGLISH = ("usage:", "options", "show this help message and exit", "positional arguments", "error:",
+           "the following arguments are required", "invalid choice", "unrecognized arguments", "choose from",
+           "show program's version")
+
+
+def test_help_is_danish() -> None:
+    for args in ([], ["build"], ["validate"], ["takster"]):
+        result = _cli(*args, "--help")
+        assert result.returncode == 0, result.stderr
+        text = result.stdout
+        assert text.startswith("brug: referat") and "vis denne hjælp og afslut" in text and "tilvalg:" in text
+        assert not [word for word in ENGLISH if word in text], text
+
+
+@pytest.mark.parametrize("args, danish", [
+    (["build"], "referat: fejl: disse argumenter mangler: mappe"),
+    (["validate", "a", "b"], "referat: fejl: ukendte argumenter: b"),
+    (["bogus"], "referat: fejl: argument KOMMANDO: ugyldigt valg: 'bogus' (vælg mellem 'validate'"),
+    (["build", "x", "--dokument", "alt"], "ugyldigt valg: 'alt' (vælg mellem 'dagsorden', 'referat', 'alle')"),
+    (["build", "x", "--format"], "referat: fejl: argument --format: forventer én værdi"),
+    (["new", "x", "--dato", "2027-02-30"], "'2027-02-30' er ikke en dato"),
+])
+def test_usage_errors_are_danish(args: list[str], danish: str) -> None:
+    result = _cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("brug: referat")
+    assert danish in result.stderr, result.stderr
+    assert not [word for word in ENGLISH if word in result.stderr], result.stderr
+
+
+def test_the_meeting_file_names_its_folder(make_meeting, run, tmp_path: Path) -> None:
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=meeting_with())
+    code, out, err = run("validate", folder / "møde.yaml")
+    assert code == 0, err
+    assert out.strip() == f"{folder / 'møde.yaml'}: gyldig"
+    code, out, err = run("build", folder / "møde.yaml", "--format", "TXT", "--dokument", "Dagsorden",
+                         "--out", tmp_path / "out")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["dagsorden.txt"]
+    code, _, err = run("build", folder / "møde.yaml", "--format", "Docx, PDF,pdf", "--out", tmp_path / "out2")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == ["dagsorden.docx", "dagsorden.pdf"]
+
+
+def test_choices_in_yaml_are_case_insensitive(make_meeting) -> None:
+    meeting = meeting_with(**{"fase: dagsorden": "fase: Dagsorden", "form: fysisk": "form: Virtuel",
+                              "sted: Mødelokale 1, Aalborg": "sted: Mødelokale 1, Aalborg\nonline: Nej"})
+    folder = make_meeting({"a.yaml": """\
+        titel: T
+        adgang: Åben
+        type: ORIENTERING
+        bilag:
+          - {titel: B, fil: b.pdf, offentlig: NEJ}
+        """}, meeting=meeting, bilag={"b.pdf": b"%PDF-1.4\n%%EOF\n"})
+    meeting_obj, report = load_meeting(folder)
+    assert not report.errors, report.lines()
+    assert meeting_obj is not None
+    item = meeting_obj.items[0]
+    assert (item.access, item.type, item.bilag[0].public) == (Access.OPEN, ItemType.INFORMATION, False)
+    assert meeting_obj.phase is Phase.AGENDA and meeting_obj.online is False
+    assert meeting_obj.next_meeting is not None and meeting_obj.next_meeting.form is MeetingForm.VIRTUAL
+
+
+@pytest.mark.parametrize("value", ["måske", "1", "yes", "on"])
+def test_only_true_false_ja_nej_are_yes_or_no(make_meeting, value: str) -> None:
+    folder = make_meeting({"a.yaml": f"titel: T\nbilag:\n  - {{titel: B, fil: b.pdf, offentlig: {value}}}\n"},
+                          meeting=meeting_with())
+    _, report = load_meeting(folder)
+    assert [d.message for d in report.errors] == [f"'{value}' skal være true eller false (ja/nej)"]
+
+
+def test_escape_makes_terminal_control_visible() -> None:
+    assert escape("a\x1b[31mrød\x1b[0m") == "a\\u001b[31mrød\\u001b[0m"
+    assert escape("navn\u202efdp.exe") == "navn\\u202efdp.exe"
+    assert escape("skjult\u200btegn\u2028") == "skjult\\u200btegn\\u2028"
+    assert escape("ok æøå – “citat” 😀") == "ok æøå – “citat” 😀"
+    assert escape(Path("bad\udcffname")) == "bad\\xffname"
+
+
+def test_a_file_name_with_terminal_escapes_is_printed_escaped(make_meeting, run) -> None:
+    evil = "\x1b]0;pwned\x07\x1b[2J.pdf"
+    folder = make_meeting({"a.yaml": f'titel: T\nbilag:\n  - titel: B\n    fil: "{evil.encode("unicode_escape").decode()}"\n'},
+                          meeting=meeting_with())
+    code, _, err = run("validate", folder)
+    assert code == 1
+    assert "\x1b" not in err and "\x07" not in err
+    assert "\\u001b]0;pwned\\u0007\\u001b[2J.pdf" in err
+
+
+def test_a_meeting_folder_with_control_characters_in_its_name(make_meeting, run) -> None:
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=meeting_with(), name="møde\x1b[31m")
+    code, out, err = run("validate", folder)
+    assert code == 0, err
+    assert "\x1b" not in out + err and "møde\\u001b[31m" in out
