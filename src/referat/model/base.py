@@ -7,7 +7,7 @@ import re
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 
@@ -45,7 +45,13 @@ def _number_to_clock(value: Any) -> Any:
     return value
 
 
-Clock = Annotated[str, BeforeValidator(_number_to_clock), AfterValidator(_clock)]
+_CLOCK_TEXT = r"([01]?\d|2[0-3])[.:][0-5]\d"
+CLOCK_SCHEMA = {"anyOf": [
+    {"type": "string", "pattern": rf"^\s*{_CLOCK_TEXT}\s*$"},
+    {"type": "number", "minimum": 0, "exclusiveMaximum": 24},  # unquoted 12.30 is a YAML number
+]}
+
+Clock = Annotated[str, BeforeValidator(_number_to_clock), AfterValidator(_clock), WithJsonSchema(CLOCK_SCHEMA)]
 """A time of day, written "12.00" (or "12:00"); stored as "HH.MM"."""
 
 _SLOT = re.compile(r"^\s*(\d{1,2}[.:]\d{2})\s*[-–]\s*(\d{1,2}[.:]\d{2})\s*$")
@@ -62,7 +68,8 @@ def _slot(value: str) -> str:
     return f"{start}-{end}"
 
 
-TimeSlot = Annotated[str, AfterValidator(_slot)]
+TimeSlot = Annotated[str, AfterValidator(_slot), WithJsonSchema(
+    {"type": "string", "pattern": rf"^\s*{_CLOCK_TEXT}\s*[-–]\s*{_CLOCK_TEXT}\s*$"})]
 
 _YES = {"ja": True, "nej": False, "sand": True, "falsk": False, "true": True, "false": False}
 

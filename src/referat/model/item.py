@@ -36,6 +36,12 @@ class Recommendation(Model):
     def _from_text(cls, value: Any) -> Any:
         return {"tekst": value} if isinstance(value, str) else value
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # a point is usually written as plain text; {tekst, underpunkter} when it has sub-bullets
+        as_object = handler(core_schema)
+        return {"anyOf": [{"type": "string"}, as_object]}
+
 
 class Bilag(Model):
     """An attachment listed under an item."""

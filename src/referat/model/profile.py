@@ -51,9 +51,13 @@ class Committee(Model):
     secretariat: str | None = Field(None, alias="sekretariat", description="Sekretariatets navn (forfatter i dokumentegenskaber).")
     lead_in: str = Field(alias="indstilling_indledning", description="Fast indledning til indstillingen.")
     headings: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HEADINGS), alias="overskrifter",
-                                     description="Overskrift for hvert afsnit.")
+                                     description="Overskrift for hvert afsnit.",
+                                     json_schema_extra={"propertyNames": {"enum": list(SECTIONS)}})
     order: list[str] = Field(default_factory=lambda: list(SECTIONS), alias="rækkefølge",
-                             description="Afsnittenes rækkefølge.")
+                             description="Afsnittenes rækkefølge.",
+                             json_schema_extra={"items": {"type": "string", "enum": list(SECTIONS)},
+                                                "uniqueItems": True, "minItems": len(SECTIONS),
+                                                "maxItems": len(SECTIONS)})
     case_pattern: str = Field(r"^\d{4}-\d{6}$", alias="sagsnummer_mønster", description="Regulært udtryk for sagsnumre.")
     case_example: str = Field("2026-005746", alias="sagsnummer_eksempel", description="Eksempel på et gyldigt sagsnummer.")
     item_label: str = Field("Punkt {nummer}.", alias="punkt_format", description="Hvordan et punktnummer skrives.")
