@@ -7,7 +7,10 @@ import contextlib
 import datetime as dt
 import importlib
 import importlib.util
+import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,7 +20,37 @@ from .diagnostics import ReferatError, UsageError, escape, print_report
 
 MEETING_FILE = "møde.yaml"
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 3, 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised wherever the program is, so that every cleanup Ctrl+C runs (temporary files removed, earlier
+    outputs left as they were) runs for it too."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While the command runs, SIGTERM (a service manager stopping it, `kill`) ends it like Ctrl+C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = False
+
+    def handler(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        if not stopping:  # a second signal while the first one's cleanup runs is not allowed to cut it short
+            stopping = True
+            raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - no SIGTERM on this platform
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # argparse's own words, in Danish. argparse looks them up through gettext at the moment it uses them; the parser
@@ -144,8 +177,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     if not COMMITTEE_ID.match(args.udvalg):
         raise UsageError(f"--udvalg '{args.udvalg}' er ikke et udvalgs-id; skriv profilens navn uden sti, fx das-social")
+    start, end = _clock_option("--start", args.start), _clock_option("--slut", args.slut)
+    if end <= start:
+        raise UsageError(f"--slut {end} ligger ikke efter --start {start}")
+    if args.sted is not None and any(not c.isprintable() for c in args.sted):
+        raise UsageError("--sted må ikke indeholde linjeskift eller kontroltegn")
     date = args.dato or (dt.date.today() + dt.timedelta(days=14))
-    written = new_meeting(Path(args.mappe), args.udvalg, date, args.start, args.slut, args.sted, _templates(args))
+    written = new_meeting(Path(args.mappe), args.udvalg, date, start, end, args.sted, _templates(args))
     for path in written:
         print(f"oprettede {escape(path)}")
     print(f"Ret filerne, og kør derefter 'referat validate {escape(args.mappe)}'.")
@@ -196,6 +234,20 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+
+
+def _clock_option(option: str, text: str) -> str:
+    """A time given on the command line, checked as møde.yaml will check it ("25.00" is refused here, not later)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from .model.base import Clock
+
+    if re.fullmatch(r"\s*\d{1,2}\s*", text):  # "13" on the command line is 13.00, as `slut: 13` is in YAML
+        text = text.strip() + ".00"
+    try:
+        return str(TypeAdapter(Clock).validate_python(text))
+    except ValidationError as exc:
+        raise UsageError(f"{option}: {exc.errors()[0]['msg']}") from None
 
 
 def _lower(text: str) -> str:
@@ -264,9 +316,14 @@ _COMMAND_MODULES = (".archive.commands", ".takster.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with _terminate_as_interrupt():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         return int(args.func(args))
     except ReferatError as exc:
         print_report(exc.report)
@@ -274,6 +331,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"referat: fejl: {escape(exc)}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print("referat: stoppet (SIGTERM); ufærdige filer er fjernet, tidligere filer er urørte", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("referat: afbrudt; tidligere filer er urørte", file=sys.stderr)
         return EXIT_INTERRUPTED

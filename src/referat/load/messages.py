@@ -62,7 +62,7 @@ def report_errors(errors: Iterable[Any], smap: SourceMap, model: type[BaseModel]
                 hint = "; sæt værdien i anførselstegn"
             text = _TYPES[kind].format(input=_short(err.get("input")), hint=hint, **_str_ctx(ctx))
             report.error(smap.at(loc), text)
-        elif kind == "value_error" or kind.startswith(("klokkeslaet", "tidsrum", "udvalgs_id", "dato", "sandhedsvaerdi")):
+        elif kind == "value_error" or kind.startswith(("klokkeslaet", "tidsrum", "udvalgs_id", "dato", "sandhedsvaerdi", "filnavn")):
             report.error(smap.at(loc), "".join(_visible(c) for c in _strip_value_error(err["msg"])))
         else:
             report.error(smap.at(loc), "ugyldig værdi: " + "".join(_visible(c) for c in err["msg"]))

@@ -69,6 +69,7 @@ def _salvage(data: dict[str, Any], smap: SourceMap, model: type[M], report: Repo
     data = _copy(data)
     seen: set[tuple[Any, ...]] = set()
     pruned: set[PathKey] = set()
+    dropped_values: set[PathKey] = set()  # values in error (not unknown keys) that were set aside
     broken: set[str] = set()
     for _ in range(MAX_ROUNDS):
         errors = exc.errors(include_url=False)
@@ -77,6 +78,8 @@ def _salvage(data: dict[str, Any], smap: SourceMap, model: type[M], report: Repo
             loc = tuple(err["loc"])
             if err["type"] == "missing" and (loc in pruned or (len(loc) == 1 and loc[0] in broken)):
                 continue  # a consequence of what was set aside, already reported
+            if any(path[:len(loc)] == loc for path in dropped_values):
+                continue  # e.g. "a bilag needs 'fil'" once its bad 'fil' was set aside
             key = (loc, err["type"], err["msg"])
             if key not in seen:
                 seen.add(key)
@@ -99,6 +102,8 @@ def _salvage(data: dict[str, Any], smap: SourceMap, model: type[M], report: Repo
                 broken.add(target[0])
                 continue
             removals.add(target)
+            if err["type"] != "extra_forbidden":
+                dropped_values.add(target)
         if removals:
             _remove(data, smap, removals)
             pruned |= removals

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import Enum
 from typing import Annotated, Any
 
@@ -162,3 +163,21 @@ def _committee_id(value: str) -> str:
 
 CommitteeId = Annotated[str, AfterValidator(_committee_id), Field(json_schema_extra={"pattern": COMMITTEE_ID})]
 """The id of a committee profile (its file name in templates/udvalg/ without .yaml): never a path."""
+
+
+def _file_name(value: str) -> str:
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        raise PydanticCustomError(
+            "filnavn", "filnavnet indeholder det usynlige tegn U+{code}; skriv navnet uden (omdøb filen, hvis den "
+            "selv hedder sådan)", {"code": f"{ord(bad):04X}"})
+    return value
+
+
+# The schema names the invisible characters met in practice; the loader refuses every Unicode control and format
+# character (a list that grows with each Unicode version, so it is not spelled out here).
+_INVISIBLE = (r"\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029"
+              r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
+FileName = Annotated[str, AfterValidator(_file_name), Field(json_schema_extra={"pattern": f"^[^{_INVISIBLE}]*$"})]
+"""A file or folder name from YAML: no NUL or other control or invisible format character (a NUL cannot reach the
+file system, a U+202E makes "exe.pdf" of "fdp.exe")."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from .base import Choice, DanishBool, Model, TimeSlot
+from .base import Choice, DanishBool, FileName, Model, TimeSlot
 
 SECTIONS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "bilag", "beslutning")
 """The item sections by their YAML key, in canonical order."""
@@ -47,9 +47,9 @@ class Bilag(Model):
     """An attachment listed under an item."""
 
     title: str = Field(alias="titel", description="Bilagets titel, som den står i bilagslisten.")
-    file: str | None = Field(None, alias="fil", description="Filnavn i mødets bilag/-mappe (PDF, Word, Excel eller billede).")
-    minutes_of: str | None = Field(None, alias="referat", description="Mappen med et tidligere møde, hvis referat (ekskl. bilag) vedlægges, fx ../2025-11-17-das-social.")
-    archived: str | None = Field(None, alias="arkiv", description="Et underskrevet referat fra arkivet, udvalg/ÅÅÅÅ-MM-DD, fx das-social/2025-11-17; den nyeste arkiverede udgave vedlægges uændret.")
+    file: FileName | None = Field(None, alias="fil", description="Filnavn i mødets bilag/-mappe (PDF, Word, Excel eller billede).")
+    minutes_of: FileName | None = Field(None, alias="referat", description="Mappen med et tidligere møde, hvis referat (ekskl. bilag) vedlægges, fx ../2025-11-17-das-social.")
+    archived: FileName | None = Field(None, alias="arkiv", description="Et underskrevet referat fra arkivet, udvalg/ÅÅÅÅ-MM-DD, fx das-social/2025-11-17; den nyeste arkiverede udgave vedlægges uændret.")
     public: DanishBool = Field(True, alias="offentlig", description="false: udelades af den offentlige udgave.")
 
     _path: Path | None = PrivateAttr(None)

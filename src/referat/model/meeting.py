@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr
 
-from .base import Choice, Clock, CommitteeId, DanishBool, Date, Model
+from .base import Choice, Clock, CommitteeId, DanishBool, Date, FileName, Model
 from .item import Item
 from .person import Guest, Member
 from .profile import Committee
@@ -56,7 +56,7 @@ class Meeting(Model):
     attendance: Attendance = Field(default_factory=Attendance, alias="fremmøde", description="Til stede, fraværende og øvrige deltagere.")
     other_information: str | None = Field(None, alias="øvrige_oplysninger", description="Øvrige oplysninger (Markdown).")
     next_meeting: NextMeeting | None = Field(None, alias="næste_møde", description="Næste møde.")
-    item_files: list[str] = Field(alias="punkter", min_length=1, description="Punkternes filer i punkter/, i rækkefølge.")
+    item_files: list[FileName] = Field(alias="punkter", min_length=1, description="Punkternes filer i punkter/, i rækkefølge.")
 
     _items: list[Item] = PrivateAttr(default_factory=list)
     _profile: Committee | None = PrivateAttr(None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 from pathlib import Path
 
 from pydantic import Field, PrivateAttr, field_validator
@@ -18,6 +20,33 @@ DEFAULT_HEADINGS = {
     "bilag": "Bilag:",
     "beslutning": "Beslutning:",
 }
+
+
+def _template(value: str, allowed: tuple[str, ...]) -> str:
+    """A text with {felter}: only the named fields, with nothing after the name ({nummer}, not {nummer.x} or
+    {nummer:>9999}), so that formatting it can neither fail nor read anything else."""
+    names = ", ".join("{" + name + "}" for name in allowed)
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError:
+        raise ValueError(f"'{value}' har en '{{' eller '}}' uden sin mage; skriv '{{{{' eller '}}}}' for en "
+                         f"krøllet parentes, og brug kun {names}") from None
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in allowed or spec or conversion:
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"'{value}' bruger {shown}, som ikke kan bruges her; brug kun {names}")
+    return value
+
+
+def _regex_reason(exc: re.error) -> str:
+    reasons = {"missing ), unterminated subpattern": "en '(' mangler sin ')'",
+               "unbalanced parenthesis": "en ')' mangler sin '('",
+               "unterminated character set": "en '[' mangler sin ']'",
+               "nothing to repeat": "en gentagelse (*, + eller ?) står uden noget at gentage",
+               "multiple repeat": "to gentagelser står efter hinanden"}
+    return next((danish for english, danish in reasons.items() if exc.msg.startswith(english)), "fejl i udtrykket")
 
 
 class Look(Model):
@@ -94,6 +123,27 @@ class Committee(Model):
         if unknown:
             raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
         return {**DEFAULT_HEADINGS, **value}
+
+    @field_validator("item_label")
+    @classmethod
+    def _item_label_fields(cls, value: str) -> str:
+        return _template(value, ("nummer",))
+
+    @field_validator("running_header")
+    @classmethod
+    def _header_fields(cls, value: str) -> str:
+        return _template(value, ("dato", "kortnavn", "navn"))
+
+    @field_validator("case_pattern")
+    @classmethod
+    def _case_pattern_compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            where = f" ved tegn {exc.pos + 1}" if exc.pos is not None else ""
+            raise ValueError(f"'{value}' er ikke et gyldigt regulært udtryk ({_regex_reason(exc)}{where}); "
+                             "fx ^\\d{4}-\\d{6}$") from None
+        return value
 
     @field_validator("order")
     @classmethod
