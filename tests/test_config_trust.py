@@ -101,6 +101,7 @@ def test_a_mailed_zip_with_templates_beside_the_meeting_is_not_trusted(make_meet
     _assert_real_templates_used(out)
     warned = [line for line in err.splitlines() if "advarsel: mappen bruges ikke" in line]
     assert len(warned) == 1 and warned[0].split(":")[0].endswith("templates")
+    assert "fordi den ligger ved siden af mødemappen (som når en zip-fil pakkes ud)" in warned[0]
 
 
 def test_validate_names_the_ignored_templates_folder(make_meeting, run) -> None:
@@ -110,7 +111,7 @@ def test_validate_names_the_ignored_templates_folder(make_meeting, run) -> None:
     assert code == 0 and "gyldig (med advarsler)" in out, err
     line = next(line for line in err.splitlines() if "mappen bruges ikke" in line)
     assert line.startswith(shown(folder / "templates") + ": advarsel: ")
-    assert "--skabeloner" in line
+    assert "--skabeloner" in line and "fordi den ligger i mødemappen" in line
     assert "1 advarsel" in err
 
 
@@ -208,3 +209,20 @@ def test_new_refuses_a_committee_path(run, tmp_path: Path) -> None:
     code, _, err = run("new", tmp_path / "nyt", "--udvalg", "../../x")
     assert code == 2 and "er ikke et udvalgs-id" in err
     assert not (tmp_path / "nyt").exists()
+
+
+def test_new_warns_when_the_templates_beside_the_new_meeting_are_not_used(run, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meeting made directly beside templates/ (as in an unpacked zip) is not made with that profile."""
+    _ship_templates(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("new", "møde", "--dato", "2027-03-01", "--sted", "Lokale 1")
+    assert code == 0, err
+    assert err.startswith("templates: advarsel: mappen bruges ikke, fordi den ligger ved siden af mødemappen")
+    assert (tmp_path / "møde" / "møde.yaml").is_file() and "oprettede" in out
+    code, _, err = run("validate", "møde")
+    assert code == 0 and "mappen bruges ikke" in err
+    code, _, err = run("build", "møde", "--format", "txt", "--out", "ud")
+    assert code == 0, err
+    text = (tmp_path / "ud" / "dagsorden.txt").read_text("utf-8")
+    assert "Den Administrative Styregruppe" in text and EVIL not in text

@@ -183,6 +183,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.sted is not None and any(not c.isprintable() for c in args.sted):
         raise UsageError("--sted må ikke indeholde linjeskift eller kontroltegn")
     date = args.dato or (dt.date.today() + dt.timedelta(days=14))
+    from .diagnostics import Location, Report
+    from .load.profile import ignored_templates, template_dirs
+
+    report = Report()
+    for ignored, why in ignored_templates(Path(args.mappe), template_dirs(Path(args.mappe), _templates(args))):
+        report.warning(Location(ignored), why)
+    print_report(report, summary=False)
     written = new_meeting(Path(args.mappe), args.udvalg, date, start, end, args.sted, _templates(args))
     for path in written:
         print(f"oprettede {escape(path)}")

@@ -15,9 +15,6 @@ from .yamlfile import SourceMap
 MEETING_FILE = "møde.yaml"
 ITEMS_DIR = "punkter"
 BILAG_DIR = "bilag"
-IGNORED_TEMPLATES = ("mappen bruges ikke: udvalgsprofiler og Word-skabeloner følger med mødet og kan komme fra "
-                     "hvem som helst, så de hentes kun fra projektets templates/, fra --skabeloner og fra "
-                     "programmets egne; flyt mappen dertil eller brug --skabeloner, hvis du stoler på den")
 
 
 def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Meeting | None, Report]:
@@ -34,8 +31,8 @@ def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Mee
         return None, report
     meeting = parse_model(path, Meeting, report, placeholders=MEETING_PLACEHOLDERS)
     dirs = template_dirs(folder, templates)
-    for ignored in ignored_templates(folder, dirs):
-        report.warning(Location(ignored), IGNORED_TEMPLATES)
+    for ignored, why in ignored_templates(folder, dirs):
+        report.warning(Location(ignored), why)
     if meeting is None:
         return None, report
     meeting._folder = folder

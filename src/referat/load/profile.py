@@ -71,17 +71,24 @@ def template_dirs(meeting: Path | None = None, extra: list[Path] | None = None, 
     return dirs
 
 
-def ignored_templates(meeting: Path, dirs: list[Path]) -> list[Path]:
-    """templates/ folders shipped inside or beside the meeting folder that are not used (for a warning)."""
+def ignored_templates(meeting: Path, dirs: list[Path]) -> list[tuple[Path, str]]:
+    """templates/ folders shipped inside or beside the meeting folder that are not used, each with the warning."""
     used = {d.resolve() for d in dirs if d.exists()}
-    found: list[Path] = []
-    for candidate in (meeting / TEMPLATES_DIR, meeting.parent / TEMPLATES_DIR):
+    found: list[tuple[Path, str]] = []
+    for candidate, where in ((meeting / TEMPLATES_DIR, "i mødemappen"),
+                             (meeting.parent / TEMPLATES_DIR, "ved siden af mødemappen (som når en zip-fil pakkes ud)")):
         try:
             if candidate.is_dir() and candidate.resolve() not in used:
-                found.append(candidate)
+                found.append((candidate, IGNORED.format(where=where)))
         except OSError:
             continue
     return found
+
+
+IGNORED = ("mappen bruges ikke, fordi den ligger {where}: udvalgsprofiler og Word-skabeloner, der følger med et "
+           "møde, kan komme fra hvem som helst, så de hentes kun fra projektets templates/, fra --skabeloner og fra "
+           "programmets egne; læg møderne i en undermappe af projektet (fx agendas/), eller brug --skabeloner "
+           "MAPPE, hvis du stoler på mappen")
 
 
 def available_profiles(dirs: list[Path]) -> list[str]:
