@@ -73,12 +73,13 @@ def _salvage(data: dict[str, Any], smap: SourceMap, model: type[M], report: Repo
     broken: set[str] = set()
     for _ in range(MAX_ROUNDS):
         errors = exc.errors(include_url=False)
+        under_dropped = {path[:n] for path in dropped_values for n in range(len(path) + 1)}
         fresh = []
         for err in errors:
             loc = tuple(err["loc"])
             if err["type"] == "missing" and (loc in pruned or (len(loc) == 1 and loc[0] in broken)):
                 continue  # a consequence of what was set aside, already reported
-            if any(path[:len(loc)] == loc for path in dropped_values):
+            if loc in under_dropped:
                 continue  # e.g. "a bilag needs 'fil'" once its bad 'fil' was set aside
             key = (loc, err["type"], err["msg"])
             if key not in seen:
@@ -176,13 +177,15 @@ def _get(data: Any, path: PathKey) -> Any:
 
 def _shift(smap: SourceMap, lists: dict[PathKey, list[int]]) -> None:
     """Renumber the positions under lists whose entries were removed, so later messages point at the right line."""
+    gone = {path: set(indices) for path, indices in lists.items()}
+
     def moved(key: PathKey) -> PathKey | None:
         out: list[str | int] = []
         for i, part in enumerate(key):
             removed = lists.get(key[:i]) if isinstance(part, int) else None
             if removed is not None:
                 assert isinstance(part, int)
-                if part in removed:
+                if part in gone[key[:i]]:
                     return None
                 part -= bisect.bisect_left(removed, part)
             out.append(part)

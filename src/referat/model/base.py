@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from enum import Enum
@@ -40,7 +41,9 @@ def _number_to_clock(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
-        return f"{value:.2f}"
+        # 12.3 is 12.30; 12.999 is not a time (it would round to 13.00) and stays as typed, to be refused
+        exact = math.isfinite(value) and abs(value) < 100 and abs(value * 100 - round(value * 100)) < 1e-6
+        return f"{value:.2f}" if exact else repr(value)
     if isinstance(value, int):
         return f"{value}.00"
     return value
