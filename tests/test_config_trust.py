@@ -226,3 +226,25 @@ def test_new_warns_when_the_templates_beside_the_new_meeting_are_not_used(run, t
     assert code == 0, err
     text = (tmp_path / "ud" / "dagsorden.txt").read_text("utf-8")
     assert "Den Administrative Styregruppe" in text and EVIL not in text
+
+
+def test_meeting_files_symlinked_out_of_the_meeting_folder_are_not_read(make_meeting, run, tmp_path: Path) -> None:
+    """A zip may carry symbolic links: an item or møde.yaml that points elsewhere is refused, never read."""
+    secret = tmp_path / "hemmelig.yaml"
+    secret.write_text("titel: Fortroligt punkt fra et andet sted\n", "utf-8")
+    folder = make_meeting({"a.yaml": "titel: T\n"})
+    item = folder / "punkter" / "a.yaml"
+    item.unlink()
+    try:
+        item.symlink_to(secret)
+    except (OSError, NotImplementedError):
+        pytest.skip("symbolske links kan ikke oprettes på dette filsystem")
+    code, _, err = run("build", folder, "--format", "txt", "--out", tmp_path / "out")
+    assert code == 1 and "punktfilen punkter/a.yaml peger (via et symbolsk link) ud af mødemappen" in err, err
+    assert not (tmp_path / "out").exists()
+    meeting = folder / "møde.yaml"
+    (tmp_path / "møde-andetsteds.yaml").write_text(meeting.read_text("utf-8"), "utf-8")
+    meeting.unlink()
+    meeting.symlink_to(tmp_path / "møde-andetsteds.yaml")
+    code, _, err = run("validate", folder)
+    assert code == 1 and f"{shown(meeting)}: fejl: møde.yaml peger (via et symbolsk link) ud af mødemappen" in err

@@ -29,6 +29,10 @@ def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Mee
     if not path.is_file():
         report.error(Location(folder), f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'")
         return None, report
+    if not _inside(path, folder):
+        report.error(Location(path), f"{MEETING_FILE} peger (via et symbolsk link) ud af mødemappen; læg selve filen "
+                                     "i mappen")
+        return None, report
     meeting = parse_model(path, Meeting, report, placeholders=MEETING_PLACEHOLDERS)
     dirs = template_dirs(folder, templates)
     for ignored, why in ignored_templates(folder, dirs):
@@ -71,6 +75,10 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
         if not path.is_file():
             report.error(where, f"punktfilen {ITEMS_DIR}/{name} findes ikke")
             continue
+        if not _inside(path, meeting.folder):
+            report.error(where, f"punktfilen {ITEMS_DIR}/{name} peger (via et symbolsk link) ud af mødemappen; "
+                                "læg selve filen i punkter/")
+            continue
         item = parse_model(path, Item, report, placeholders=ITEM_PLACEHOLDERS)
         if item is None:
             continue
@@ -87,6 +95,15 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
             if extra.name not in listed:
                 report.warning(Location(extra), f"punktfilen står ikke i punktlisten i {MEETING_FILE} og kommer ikke med")
     return items
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """A file of the meeting really lies in the meeting folder (a symbolic link in a mailed zip may point anywhere)."""
+    try:
+        real, root = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return real == root or root in real.parents
 
 
 def source_of(obj: Any) -> SourceMap:
