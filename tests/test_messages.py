@@ -92,7 +92,9 @@ def test_help_is_danish() -> None:
     (["bogus"], "referat: fejl: argument KOMMANDO: ugyldigt valg: 'bogus' (vælg mellem 'validate'"),
     (["build", "x", "--dokument", "alt"], "ugyldigt valg: 'alt' (vælg mellem 'dagsorden', 'referat', 'alle')"),
     (["build", "x", "--format"], "referat: fejl: argument --format: forventer én værdi"),
-    (["new", "x", "--dato", "2027-02-30"], "'2027-02-30' er ikke en dato"),
+    (["new", "x", "--dato", "2027-02-30"], ("argument --dato: '2027-02-30' er ikke en gyldig dato: 30. februar 2027 "
+                                           "findes ikke")),
+    (["new", "x", "--dato", "1.3.2027"], "argument --dato: '1.3.2027' er ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD"),
 ])
 def test_usage_errors_are_danish(args: list[str], danish: str) -> None:
     result = _cli(*args)

@@ -237,10 +237,15 @@ def _templates(args: argparse.Namespace) -> list[Path]:
 
 
 def _date(text: str) -> dt.date:
+    """A date on the command line, read as møde.yaml reads one ("30. februar 2027 findes ikke")."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from .model.base import Date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+        return TypeAdapter(Date).validate_python(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(escape(exc.errors()[0]["msg"])) from None
 
 
 def _clock_option(option: str, text: str) -> str:
