@@ -245,6 +245,16 @@ def test_a_bidi_override_in_text_is_an_error(make_meeting, run) -> None:
     assert "\u202e" not in err and "\u2066" not in err
 
 
+def test_a_bidi_override_in_the_meeting_file_is_an_error(make_meeting, run) -> None:
+    meeting = meeting_with(**{"sted: Mødelokale 1, Aalborg": 'sted: "Mødelokale \\u202e1 ,grobla"',
+                              "til_stede: [Anne Andersen]": 'til_stede: [Anne Andersen]\n  # \u202e i en kommentar'})
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=meeting)
+    code, _, err = run("validate", folder)
+    assert code == 1
+    errors = [line for line in err.splitlines() if "retningstegnet" in line]
+    assert len(errors) == 1 and errors[0].startswith(f"{Location(folder / 'møde.yaml', 6, 7).format()}: fejl: "), err
+
+
 def test_an_invisible_character_in_text_is_a_warning(make_meeting, run) -> None:
     item = ("titel: T\nsagsfremstilling: |\n  Første linje\n  Anden\u200blinje\n"
             "resumé: \"Team \U0001F469\u200d\U0001F4BB og \U0001F44D\U0001F3FB\"\n")

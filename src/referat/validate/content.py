@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
+from typing import Any
 
 from ..diagnostics import Report
 from ..load.messages import fold
@@ -202,26 +203,52 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 def control_characters(meeting: Meeting, report: Report) -> None:
     """Control characters cannot be printed; they are shown as visible symbols (␂) in the documents. Characters
     that reorder text (U+202E) are errors; other invisible format characters (U+200B, U+2060, U+FEFF, a soft
-    hyphen) are warnings: they cannot be seen, but change search, copying and line breaks."""
+    hyphen) are warnings: they cannot be seen, but change search, copying and line breaks. Items and the texts of
+    møde.yaml that are printed (place, other information, names) alike."""
     for item in meeting.items:
         for path, text in item.texts():
-            control = invisible = bidi = False
-            for offset, ch in enumerate(text):
-                category = unicodedata.category(ch)
-                if category == "Cc" and ch not in "\n\t" and not control:
-                    control = True
-                    report.warning(item.source.in_text(path, offset, text),
-                                   f"teksten indeholder kontroltegnet U+{ord(ch):04X}; det vises som '{_picture(ch)}'")
-                elif ch in BIDI_CONTROLS and not bidi:
-                    bidi = True
-                    report.error(item.source.in_text(path, offset, text),
-                                 f"teksten indeholder retningstegnet U+{ord(ch):04X} ({_name(ch)}), som vender "
-                                 "den følgende tekst om, så der kan stå noget andet, end læseren ser; slet det")
-                elif category == "Cf" and ch not in BIDI_CONTROLS and not invisible and not _joins_emoji(text, offset):
-                    invisible = True
-                    report.warning(item.source.in_text(path, offset, text),
-                                   f"teksten indeholder det usynlige tegn U+{ord(ch):04X} ({_name(ch)}); det kan "
-                                   "ikke ses, men ændrer søgning, kopiering og linjeskift; slet det")
+            _scan(item.source, path, text, report)
+    for path, text in _meeting_texts(meeting):
+        _scan(meeting.source, path, text, report)
+
+
+def _meeting_texts(meeting: Meeting) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for key, value in (("sted",), meeting.place), (("øvrige_oplysninger",), meeting.other_information):
+        if value:
+            out.append((key, value))
+    if meeting.next_meeting is not None and meeting.next_meeting.place:
+        out.append((("næste_møde", "sted"), meeting.next_meeting.place))
+    for i, member in enumerate(meeting.members or []):
+        out += [(("medlemmer", i, key), value) for key, value in
+                (("navn", member.name), ("titel", member.title), ("organisation", member.organisation)) if value]
+    att = meeting.attendance
+    out += [(("fremmøde", "til_stede", i), name) for i, name in enumerate(att.present)]
+    out += [(("fremmøde", "fraværende", i), name) for i, name in enumerate(att.absent)]
+    for i, guest in enumerate(att.others):
+        out += [(("fremmøde", "øvrige", i, key), value) for key, value in
+                (("navn", guest.name), ("titel", guest.title), ("organisation", guest.organisation)) if value]
+    return out
+
+
+def _scan(source: Any, path: tuple[str | int, ...], text: str, report: Report) -> None:
+    control = invisible = bidi = False
+    for offset, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\n\t" and not control:
+            control = True
+            report.warning(source.in_text(path, offset, text),
+                           f"teksten indeholder kontroltegnet U+{ord(ch):04X}; det vises som '{_picture(ch)}'")
+        elif ch in BIDI_CONTROLS and not bidi:
+            bidi = True
+            report.error(source.in_text(path, offset, text),
+                         f"teksten indeholder retningstegnet U+{ord(ch):04X} ({_name(ch)}), som vender "
+                         "den følgende tekst om, så der kan stå noget andet, end læseren ser; slet det")
+        elif category == "Cf" and ch not in BIDI_CONTROLS and not invisible and not _joins_emoji(text, offset):
+            invisible = True
+            report.warning(source.in_text(path, offset, text),
+                           f"teksten indeholder det usynlige tegn U+{ord(ch):04X} ({_name(ch)}); det kan "
+                           "ikke ses, men ændrer søgning, kopiering og linjeskift; slet det")
 
 
 _NAMES = {
