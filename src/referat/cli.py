@@ -134,7 +134,27 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"referat: fejl: {escape(message)}\n")
+        self.exit(EXIT_USAGE, f"referat: fejl: {escape(_danish_fragments(message))}\n")
+
+
+# Other Python versions word some messages differently from the table above; these fragments still come out Danish.
+_FRAGMENTS = {
+    "the following arguments are required": "disse argumenter mangler",
+    "unrecognized arguments": "ukendte argumenter",
+    "invalid choice": "ugyldigt valg",
+    "choose from": "vælg mellem",
+    "maybe you meant": "mente du",
+    "expected one argument": "forventer én værdi",
+    "ambiguous option": "flertydigt tilvalg",
+    "could match": "kan være",
+    "not allowed with argument": "kan ikke bruges sammen med",
+}
+
+
+def _danish_fragments(message: str) -> str:
+    for english, danish in _FRAGMENTS.items():
+        message = message.replace(english, danish)
+    return message
 
 
 def _meeting_folder(text: str) -> Path:
