@@ -292,7 +292,7 @@ def _meeting_error(make_meeting, meeting: str, needle: str) -> Diagnostic:  # ty
 
 def test_impossible_date(make_meeting):
     d = _meeting_error(make_meeting, edited(base(), ("dato: 2026-02-23", "dato: 2026-02-30")),
-                       "'2026-02-30' er ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD, fx 2026-02-23")
+                       "'2026-02-30' er ikke en gyldig dato: 30. februar 2026 findes ikke")
     assert (d.location.line, d.location.col) == (3, 7)
 
 
@@ -402,8 +402,10 @@ def test_errors_in_several_files_are_all_reported(make_meeting):
     folder = make_meeting({"a.yaml": "titel: T\nresume: x\n", "b.yaml": "titel: [x]\n", "c.yaml": "titel: U\n"})
     meeting, report = load_meeting(folder)
     assert [d.location.path.name for d in report.errors] == ["a.yaml", "b.yaml"]
-    assert [item.title for item in meeting.items] == ["U"]
-    assert meeting.items[0].number == "3"
+    # every file is still read (a bad key set aside, a bad title a placeholder), so the rules check all three
+    assert [item.title for item in meeting.items] == ["T", "", "U"]
+    assert [sorted(item._broken) for item in meeting.items] == [[], ["titel"], []]
+    assert [item.number for item in meeting.items] == ["1", "2", "3"]
 
 
 # --------------------------------------------------------------------------------------------------

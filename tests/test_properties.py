@@ -26,7 +26,7 @@ CHARS = [":", "-", " ", "\t", '"', "'", "[", "{", "#", "\n", "\x00", "æ", "\x01
          "]", "}", ",", "|", ">", "*", "&", "!", "%", "?", "<", "@", "`", "\\", "\r", "\ufeff", "\x85", "\u2028", "\x7f"]
 
 DIAGNOSTIC = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<sev>fejl|advarsel): (?P<msg>.+)$")
-SUMMARY = re.compile(r"^\d+ fejl, \d+ advarsler$")
+SUMMARY = re.compile(r"^\d+ fejl, (1 advarsel|(?:0|[2-9]|\d{2,}) advarsler)$")
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -821,7 +821,7 @@ def test_cli_exit_1_when_any_error(run, make_meeting):
     expected = f"{Location(folder / 'punkter' / 'a.yaml', 5, 10).format()}: fejl: bilagsfilen bilag/mangler.pdf findes ikke"
     assert expected in lines
     assert f"{Location(folder / 'punkter' / 'a.yaml', 2, 19).format()}: advarsel: pladsholder '[Skriv]' står stadig i teksten" in lines
-    assert lines[-1] == "1 fejl, 1 advarsler"
+    assert lines[-1] == "1 fejl, 1 advarsel"
     assert all(LINE.match(line) for line in lines[:-1]), lines
     assert "gyldig" not in out
 
@@ -834,7 +834,7 @@ def test_cli_exit_0_with_only_warnings(run, make_meeting):
     m = LINE.match(lines[0])
     assert m and m["sev"] == "advarsel" and m["line"] == "4" and m["col"] is None
     assert m["path"] == Location(folder / "punkter" / "a.yaml").format()
-    assert lines[-1] == "0 fejl, 1 advarsler"
+    assert lines[-1] == "0 fejl, 1 advarsel"
     assert out.strip() == f"{folder}: gyldig (med advarsler)"
 
 

@@ -3,48 +3,175 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib
 import importlib.util
+import re
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from . import __version__
-from .diagnostics import ReferatError, UsageError, print_report
+from .diagnostics import ReferatError, UsageError, escape, print_report
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+MEETING_FILE = "møde.yaml"
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 3, 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised wherever the program is, so that every cleanup Ctrl+C runs (temporary files removed, earlier
+    outputs left as they were) runs for it too."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While the command runs, SIGTERM (a service manager stopping it, `kill`) ends it like Ctrl+C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = False
+
+    def handler(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        if not stopping:  # a second signal while the first one's cleanup runs is not allowed to cut it short
+            stopping = True
+            raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - no SIGTERM on this platform
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# argparse's own words, in Danish. argparse looks them up through gettext at the moment it uses them; the parser
+# below swaps in this table only while it runs, so nothing else in the process is affected.
+_DANISH = {
+    "usage: ": "brug: ",
+    "options": "tilvalg",
+    "positional arguments": "argumenter",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "show program's version number and exit": "vis programmets version og afslut",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "disse argumenter mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg: %(value)r (vælg mellem %(choices)s)",
+    "expected one argument": "forventer én værdi",
+    "expected at most one argument": "forventer højst én værdi",
+    "expected at least one argument": "forventer mindst én værdi",
+    "invalid %(type)s value: %(value)r": "ugyldig værdi: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "flertydigt tilvalg: %(option)s kan være %(matches)s",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+    "ignored explicit argument %r": "overflødig værdi %r",
+    "one of the arguments %s is required": "et af argumenterne %s skal angives",
+    "unexpected option string: %s": "uventet tilvalg: %s",
+    "can't open '%(filename)s': %(error)s": "kan ikke åbne '%(filename)s': %(error)s",
+}
+_DANISH_PLURAL = {
+    ("expected %s argument", "expected %s arguments"): ("forventer %s værdi", "forventer %s værdier"),
+}
+
+
+def _gettext(message: str) -> str:
+    return _DANISH.get(message, message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    one, many = _DANISH_PLURAL.get((singular, plural), (singular, plural))
+    return one if n == 1 else many
+
+
+@contextlib.contextmanager
+def _in_danish() -> Iterator[None]:
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _gettext, _ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with Danish error lines and exit code 2."""
+    """argparse with Danish help and error lines, and exit code 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _in_danish():
+            super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        with _in_danish():
+            return super().add_argument(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with _in_danish():
+            return super().add_subparsers(**kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _in_danish():
+            return super().parse_known_args(*args, **kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _in_danish():
+            return super().parse_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _in_danish():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _in_danish():
+            return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"referat: fejl: {_danish_argparse(message)}\n")
+        self.exit(EXIT_USAGE, f"referat: fejl: {escape(_danish_fragments(message))}\n")
 
 
-def _danish_argparse(message: str) -> str:
-    replacements = {
-        "the following arguments are required": "disse argumenter mangler",
-        "invalid choice": "ugyldigt valg",
-        "choose from": "vælg mellem",
-        "unrecognized arguments": "ukendte argumenter",
-        "expected one argument": "forventer én værdi",
-        "argument ": "argument ",
-    }
-    for en, da in replacements.items():
-        message = message.replace(en, da)
+# Other Python versions word some messages differently from the table above; these fragments still come out Danish.
+_FRAGMENTS = {
+    "the following arguments are required": "disse argumenter mangler",
+    "unrecognized arguments": "ukendte argumenter",
+    "invalid choice": "ugyldigt valg",
+    "choose from": "vælg mellem",
+    "maybe you meant": "mente du",
+    "expected one argument": "forventer én værdi",
+    "ambiguous option": "flertydigt tilvalg",
+    "could match": "kan være",
+    "not allowed with argument": "kan ikke bruges sammen med",
+}
+
+
+def _danish_fragments(message: str) -> str:
+    for english, danish in _FRAGMENTS.items():
+        message = message.replace(english, danish)
     return message
+
+
+def _meeting_folder(text: str) -> Path:
+    """The meeting folder named on the command line; its møde.yaml names it too."""
+    path = Path(text)
+    if path.name == MEETING_FILE and path.is_file():
+        return path.parent
+    return path
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import check_meeting
 
-    _, report = check_meeting(Path(args.mappe), _templates(args))
+    _, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
     print_report(report)
     if not report.has_errors:
-        print(f"{args.mappe}: gyldig" + (" (med advarsler)" if report.items else ""))
+        print(f"{escape(args.mappe)}: gyldig" + (" (med advarsler)" if report.items else ""))
     return EXIT_INVALID if report.has_errors else EXIT_OK
 
 
@@ -58,35 +185,51 @@ def cmd_schema(args: argparse.Namespace) -> int:
         for kind in kinds:
             target = Path(args.skriv) / schema_file_name(kind)
             write_atomic(target, schema_text(kind))
-            print(f"skrev {target}")
+            print(f"skrev {escape(target)}")
         return EXIT_OK
     sys.stdout.write(schema_text(args.type or "møde"))
     return EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .load.profile import COMMITTEE_ID
     from .scaffold import new_meeting
 
+    if not COMMITTEE_ID.match(args.udvalg):
+        raise UsageError(f"--udvalg '{args.udvalg}' er ikke et udvalgs-id; skriv profilens navn uden sti, fx das-social")
+    start, end = _clock_option("--start", args.start), _clock_option("--slut", args.slut)
+    if end <= start:
+        raise UsageError(f"--slut {end} ligger ikke efter --start {start}")
+    if args.sted is not None and any(not c.isprintable() for c in args.sted):
+        raise UsageError("--sted må ikke indeholde linjeskift eller kontroltegn")
     date = args.dato or (dt.date.today() + dt.timedelta(days=14))
-    written = new_meeting(Path(args.mappe), args.udvalg, date, args.start, args.slut, args.sted, _templates(args))
+    from .diagnostics import Location, Report
+    from .load.profile import ignored_templates, template_dirs
+
+    report = Report()
+    for ignored, why in ignored_templates(Path(args.mappe), template_dirs(Path(args.mappe), _templates(args))):
+        report.warning(Location(ignored), why)
+    print_report(report, summary=False)
+    written = new_meeting(Path(args.mappe), args.udvalg, date, start, end, args.sted, _templates(args))
     for path in written:
-        print(f"oprettede {path}")
-    print(f"Ret filerne, og kør derefter 'referat validate {args.mappe}'.")
+        print(f"oprettede {escape(path)}")
+    print(f"Ret filerne, og kør derefter 'referat validate {escape(args.mappe)}'.")
     return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .render.build import FORMATS, build
 
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise UsageError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
-    result = build(Path(args.mappe), args.dokument, formats, args.offentlig,
+        raise UsageError(f"ukendt format: {escape(', '.join(unknown)) or '(intet)'}; brug {', '.join(FORMATS)}")
+    formats = list(dict.fromkeys(formats))
+    result = build(_meeting_folder(args.mappe), args.dokument, formats, args.offentlig,
                    Path(args.out) if args.out else None, args.pdf_motor, _templates(args))
     print_report(result.report)
     for path in result.written:
-        print(f"skrev {path}")
+        print(f"skrev {escape(path)}")
     return EXIT_OK
 
 
@@ -95,7 +238,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
     from .packet.assemble import write_packets
     from .render.build import kinds_for, load_valid, output_dir, render_documents
 
-    folder = Path(args.mappe)
+    folder = _meeting_folder(args.mappe)
     meeting, report = load_valid(folder, _templates(args))
     kinds = kinds_for(meeting, args.dokument)
     editions = [False, True] if args.offentlig else [False]
@@ -105,7 +248,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
     target = output_dir(folder, Path(args.out) if args.out else None)
     write_all({target / name: data for name, data in files.items()})
     for name in files:
-        print(f"skrev {target / name}")
+        print(f"skrev {escape(target / name)}")
     return EXIT_OK
 
 
@@ -114,10 +257,33 @@ def _templates(args: argparse.Namespace) -> list[Path]:
 
 
 def _date(text: str) -> dt.date:
+    """A date on the command line, read as møde.yaml reads one ("30. februar 2027 findes ikke")."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from .model.base import Date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+        return TypeAdapter(Date).validate_python(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(escape(exc.errors()[0]["msg"])) from None
+
+
+def _clock_option(option: str, text: str) -> str:
+    """A time given on the command line, checked as møde.yaml will check it ("25.00" is refused here, not later)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from .model.base import Clock
+
+    if re.fullmatch(r"\s*\d{1,2}\s*", text):  # "13" on the command line is 13.00, as `slut: 13` is in YAML
+        text = text.strip() + ".00"
+    try:
+        return str(TypeAdapter(Clock).validate_python(text))
+    except ValidationError as exc:
+        raise UsageError(f"{option}: {exc.errors()[0]['msg']}") from None
+
+
+def _lower(text: str) -> str:
+    return text.strip().lower()
 
 
 def _templates_option(parser: argparse.ArgumentParser) -> None:
@@ -126,7 +292,8 @@ def _templates_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="referat", description="Dagsordener, referater og takstbilag fra YAML.")
-    parser.add_argument("--version", action="version", version=f"referat {__version__}")
+    parser.add_argument("--version", action="version", version=f"referat {__version__}",
+                        help="vis programmets version og afslut")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
     sub.required = True
 
@@ -154,18 +321,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("build", cmd_build, "Byg dagsorden og referat som Word og PDF.")
     p.add_argument("mappe", help="mødets mappe")
-    p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"],
+    p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"], type=_lower,
                    help="hvilke dokumenter (standard: alle, som mødets fase tillader)")
     p.add_argument("--format", default="docx,pdf", help="kommasepareret: docx, pdf, txt (standard: docx,pdf)")
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver (uden lukkede punkter)")
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
-    p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst",
+    p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst", type=_lower,
                    help="typst (indbygget, standard) eller libreoffice (konverterer Word-filen)")
     _templates_option(p)
 
     p = command("packet", cmd_packet, "Byg dagsordenspakken / referat med bilag: én PDF med alle bilag.")
     p.add_argument("mappe", help="mødets mappe")
-    p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"],
+    p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"], type=_lower,
                    help="hvilke pakker (standard: alle, som mødets fase tillader)")
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver")
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
@@ -181,16 +348,24 @@ _COMMAND_MODULES = (".archive.commands", ".takster.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with _terminate_as_interrupt():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         return int(args.func(args))
     except ReferatError as exc:
         print_report(exc.report)
         return exc.exit_code
     except UsageError as exc:
-        print(f"referat: fejl: {exc}", file=sys.stderr)
+        print(f"referat: fejl: {escape(exc)}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print("referat: stoppet (SIGTERM); ufærdige filer er fjernet, tidligere filer er urørte", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("referat: afbrudt; tidligere filer er urørte", file=sys.stderr)
         return EXIT_INTERRUPTED

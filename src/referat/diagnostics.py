@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,9 +22,9 @@ class Location:
     where: str | None = None  # e.g. "D17" in a workbook or "side 3" in a PDF
 
     def format(self) -> str:
-        text = _display_path(self.path)
+        text = escape(_display_path(self.path))
         if self.where:
-            return f"{text}!{self.where}"
+            return f"{text}!{escape(self.where)}"
         if self.line is not None:
             text += f":{self.line}"
             if self.col is not None:
@@ -41,7 +42,7 @@ class Diagnostic:
 
     def format(self) -> str:
         """One line, always: a message never breaks the `path:line: fejl: …` form."""
-        message = self.message.replace("\r\n", "\n").replace("\r", "\\r").replace("\n", "\\n")
+        message = escape(self.message.replace("\r\n", "\n"))
         return f"{self.location.format()}: {self.severity}: {message}"
 
 
@@ -81,7 +82,41 @@ def print_report(report: Report, summary: bool = True) -> None:
     for line in report.lines():
         print(line, file=sys.stderr)
     if summary and report.items:
-        print(f"{len(report.errors)} fejl, {len(report.warnings)} advarsler", file=sys.stderr)
+        print(summary_line(report), file=sys.stderr)
+
+
+def summary_line(report: Report) -> str:
+    """"2 fejl, 1 advarsel": how many of each kind, in Danish number agreement (fejl is both singular and plural)."""
+    warnings = len(report.warnings)
+    return f"{len(report.errors)} fejl, {warnings} {'advarsel' if warnings == 1 else 'advarsler'}"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: object) -> str:
+    """Text safe to print on one terminal line: control and invisible format characters as escapes.
+
+    A file name or a YAML value may hold terminal escape sequences (ESC [ …), a bidi override (U+202E) that
+    reverses what follows, zero-width characters or undecodable bytes; printed raw they would recolour or
+    rewrite the user's terminal, or make a message say something else than it does. Every path and message is
+    printed through this."""
+    value = os.fsdecode(text) if isinstance(text, (bytes, os.PathLike)) else str(text)
+    if value.isprintable():
+        return value
+    out = []
+    for c in value:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif c.isprintable() or c == " ":
+            out.append(c)
+        elif 0xDC80 <= ord(c) <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif unicodedata.category(c) in ("Zs",):
+            out.append(c)
+        else:
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+    return "".join(out)
 
 
 class ReferatError(Exception):

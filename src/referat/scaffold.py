@@ -52,8 +52,7 @@ def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: st
     if (folder / MEETING_FILE).exists():
         raise ReferatError(f"der er allerede et møde her ({MEETING_FILE}); vælg en ny mappe", Location(folder / MEETING_FILE))
     report = Report()
-    profile = load_profile(committee, template_dirs(folder if folder.exists() else folder.parent, templates),
-                           Location(Path(committee)), report)
+    profile = load_profile(committee, template_dirs(folder, templates), Location(Path(committee)), report)
     if profile is None:
         raise ReferatError(report)
     schemas = schema_dir_for(folder.parent if not folder.exists() else folder)
@@ -68,7 +67,7 @@ def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: st
     for n, std in enumerate([*starts, *ends], start=1):
         name = f"{n:02d}-{slug(std.title)}.yaml"
         path = folder / ITEMS_DIR / name
-        body: dict[str, Any] = {"titel": std.title, "adgang": "åben", "type": std.type}
+        body: dict[str, Any] = {"titel": std.title, "adgang": "åben", "type": std.type.value}
         if std.recommendation:
             body["indstilling"] = list(std.recommendation)
         write_atomic(path, modeline(path, schemas, "punkt") + dump(body))

@@ -8,8 +8,8 @@ from typing import Any
 from ..diagnostics import Location, Report
 from ..model.item import Item
 from ..model.meeting import Meeting
-from .parse import parse_model
-from .profile import load_profile, template_dirs
+from .parse import Placeholders, parse_model
+from .profile import ignored_templates, load_profile, template_dirs
 from .yamlfile import SourceMap
 
 MEETING_FILE = "møde.yaml"
@@ -29,17 +29,33 @@ def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Mee
     if not path.is_file():
         report.error(Location(folder), f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'")
         return None, report
-    meeting = parse_model(path, Meeting, report)
+    if not _inside(path, folder):
+        report.error(Location(path), f"{MEETING_FILE} peger (via et symbolsk link) ud af mødemappen; læg selve filen "
+                                     "i mappen")
+        return None, report
+    meeting = parse_model(path, Meeting, report, placeholders=MEETING_PLACEHOLDERS)
+    dirs = template_dirs(folder, templates)
+    for ignored, why in ignored_templates(folder, dirs):
+        report.warning(Location(ignored), why)
     if meeting is None:
         return None, report
     meeting._folder = folder
-    meeting._profile = load_profile(
-        meeting.committee_id, template_dirs(folder, templates), meeting.source.at(("udvalg",)), report
-    )
+    if "udvalg" not in meeting.broken:
+        meeting._profile = load_profile(meeting.committee_id, dirs, meeting.source.at(("udvalg",)), report)
     if meeting._profile is None:
-        return None, report
+        meeting._broken = meeting.broken | {"profil"}
     meeting._items = _load_items(meeting, report)
     return meeting, report
+
+
+# A møde.yaml or item file whose required keys are missing or in error is still read, so that everything else in
+# the meeting is checked; these values stand in for the broken keys (rules that need them are skipped, and a meeting
+# with errors is never rendered).
+MEETING_PLACEHOLDERS: Placeholders = {
+    "udvalg": ("x", ...), "fase": ("dagsorden", ...), "dato": ("2000-01-01", ...), "start": ("00.00", ...),
+    "slut": ("23.59", ...), "punkter": (["-"], []),
+}
+ITEM_PLACEHOLDERS: Placeholders = {"titel": ("-", "")}
 
 
 def _load_items(meeting: Meeting, report: Report) -> list[Item]:
@@ -59,7 +75,11 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
         if not path.is_file():
             report.error(where, f"punktfilen {ITEMS_DIR}/{name} findes ikke")
             continue
-        item = parse_model(path, Item, report)
+        if not _inside(path, meeting.folder):
+            report.error(where, f"punktfilen {ITEMS_DIR}/{name} peger (via et symbolsk link) ud af mødemappen; "
+                                "læg selve filen i punkter/")
+            continue
+        item = parse_model(path, Item, report, placeholders=ITEM_PLACEHOLDERS)
         if item is None:
             continue
         item._number = str(index + 1)
@@ -70,11 +90,20 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
                 b._path = bilag_dir / b.file if b.file is not None else meeting.folder / str(b.minutes_of)
         items.append(item)
     listed = set(meeting.item_files)
-    if items_dir.is_dir():
+    if items_dir.is_dir() and "punkter" not in meeting.broken:
         for extra in sorted(items_dir.glob("*.y*ml")):
             if extra.name not in listed:
                 report.warning(Location(extra), f"punktfilen står ikke i punktlisten i {MEETING_FILE} og kommer ikke med")
     return items
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """A file of the meeting really lies in the meeting folder (a symbolic link in a mailed zip may point anywhere)."""
+    try:
+        real, root = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return real == root or root in real.parents
 
 
 def source_of(obj: Any) -> SourceMap:

@@ -37,7 +37,12 @@ _TYPES = {
 
 def report_validation_error(exc: ValidationError, smap: SourceMap, model: type[BaseModel], report: Report) -> None:
     """Turn every error of a failed model validation into a located Danish message."""
-    for err in exc.errors(include_url=False):
+    report_errors(exc.errors(include_url=False), smap, model, report)
+
+
+def report_errors(errors: Iterable[Any], smap: SourceMap, model: type[BaseModel], report: Report) -> None:
+    """Located Danish messages for pydantic's error dicts."""
+    for err in errors:
         loc = tuple(err["loc"])
         kind = err["type"]
         ctx = err.get("ctx") or {}
@@ -57,16 +62,19 @@ def report_validation_error(exc: ValidationError, smap: SourceMap, model: type[B
                 hint = "; sæt værdien i anførselstegn"
             text = _TYPES[kind].format(input=_short(err.get("input")), hint=hint, **_str_ctx(ctx))
             report.error(smap.at(loc), text)
-        elif kind == "value_error" or kind.startswith(("klokkeslaet", "tidsrum")):
+        elif kind == "value_error" or kind.startswith(("klokkeslaet", "tidsrum", "udvalgs_id", "dato", "sandhedsvaerdi", "filnavn")):
             report.error(smap.at(loc), "".join(_visible(c) for c in _strip_value_error(err["msg"])))
         else:
             report.error(smap.at(loc), "ugyldig værdi: " + "".join(_visible(c) for c in err["msg"]))
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
+    """A value as it may appear in a one-line message: control characters escaped, long text cut."""
     text = "".join(_visible(c) for c in str(value))
     return text if len(text) <= 60 else text[:57] + "…"
 
+
+_short = short
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

@@ -1,8 +1,23 @@
-"""Finding and reading committee profiles (templates/udvalg/ID.yaml)."""
+"""Finding and reading committee profiles (templates/udvalg/ID.yaml) and the Word template they name.
+
+Profiles and Word templates are configuration, not meeting content: a meeting folder may come by e-mail from
+anyone, so nothing in it (or beside it, as a mailed zip unpacks) is ever used as a template. They are looked up,
+in this order, in
+
+1. the folders given with ``--skabeloner`` (each holds ``udvalg/`` and the Word templates),
+2. the project's ``templates/``: the working directory or its nearest ancestor that has ``templates/udvalg/``,
+   skipping any such folder that lies at or inside the meeting folder or directly beside it (in the folder
+   that holds the meeting, which is where a mailed zip puts its own ``templates/``),
+3. the copy bundled with the installed program.
+
+A committee is named by its id (``das-social``), never by a path.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..diagnostics import Location, Report
 from ..model.profile import Committee
@@ -10,35 +25,84 @@ from .messages import suggest
 from .parse import parse_model
 
 PROFILE_DIR = "udvalg"
+TEMPLATES_DIR = "templates"
+COMMITTEE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def template_dirs(start: Path | None = None, extra: list[Path] | None = None) -> list[Path]:
-    """Where templates are looked up: explicit folders, a `templates/` above `start`, the installed copy."""
-    dirs = list(extra or [])
-    if start is not None:
-        for parent in [start.resolve(), *start.resolve().parents]:
-            candidate = parent / "templates"
-            if (candidate / PROFILE_DIR).is_dir():
-                dirs.append(candidate)
-                break
+def bundled_templates() -> list[Path]:
+    """The templates that ship with the program (the wheel's copy, or the repository's in an editable install)."""
+    dirs: list[Path] = []
     bundled = Path(__file__).resolve().parent.parent / "_templates"
     if bundled.is_dir():
         dirs.append(bundled)
-    repo = Path(__file__).resolve().parents[3] / "templates"  # editable install: the repository's folder
-    if repo.is_dir() and repo not in dirs:
+    repo = Path(__file__).resolve().parents[3] / TEMPLATES_DIR  # editable install: the repository's folder
+    if (repo / PROFILE_DIR).is_dir() and repo not in dirs:
         dirs.append(repo)
     return dirs
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def project_templates(meeting: Path | None = None, cwd: Path | None = None) -> Path | None:
+    """The project's templates/ folder (see the module docstring), or None."""
+    start = (cwd or Path.cwd()).resolve()
+    home = meeting.resolve() if meeting is not None else None
+    for parent in [start, *start.parents]:
+        candidate = parent / TEMPLATES_DIR
+        if not (candidate / PROFILE_DIR).is_dir():
+            continue
+        if home is not None and (_inside(parent, home) or parent == home.parent):
+            continue  # shipped with (or beside) the meeting: content, not configuration
+        return candidate
+    return None
+
+
+def template_dirs(meeting: Path | None = None, extra: list[Path] | None = None, cwd: Path | None = None) -> list[Path]:
+    """Where profiles and Word templates are looked up, in order: --skabeloner, the project, the bundled copy."""
+    dirs = [Path(d) for d in extra or []]
+    project = project_templates(meeting, cwd)
+    if project is not None and project not in dirs:
+        dirs.append(project)
+    for bundled in bundled_templates():
+        if bundled not in dirs:
+            dirs.append(bundled)
+    return dirs
+
+
+def ignored_templates(meeting: Path, dirs: list[Path]) -> list[tuple[Path, str]]:
+    """templates/ folders shipped inside or beside the meeting folder that are not used, each with the warning."""
+    used = {d.resolve() for d in dirs if d.exists()}
+    found: list[tuple[Path, str]] = []
+    for candidate, where in ((meeting / TEMPLATES_DIR, "i mødemappen"),
+                             (meeting.parent / TEMPLATES_DIR, "ved siden af mødemappen (som når en zip-fil pakkes ud)")):
+        try:
+            if candidate.is_dir() and candidate.resolve() not in used:
+                found.append((candidate, IGNORED.format(where=where)))
+        except OSError:
+            continue
+    return found
+
+
+IGNORED = ("mappen bruges ikke, fordi den ligger {where}: udvalgsprofiler og Word-skabeloner, der følger med et "
+           "møde, kan komme fra hvem som helst, så de hentes kun fra projektets templates/, fra --skabeloner og fra "
+           "programmets egne; læg møderne i en undermappe af projektet (fx agendas/), eller brug --skabeloner "
+           "MAPPE, hvis du stoler på mappen")
 
 
 def available_profiles(dirs: list[Path]) -> list[str]:
     names: set[str] = set()
     for d in dirs:
-        names.update(p.stem for p in (d / PROFILE_DIR).glob("*.yaml"))
+        names.update(p.stem for p in (d / PROFILE_DIR).glob("*.yaml") if COMMITTEE_ID.match(p.stem))
     return sorted(names)
 
 
 def load_profile(committee_id: str, dirs: list[Path], where: Location, report: Report) -> Committee | None:
-    """Read the profile `committee_id`; report (at `where`) if it is missing or invalid."""
+    """Read the profile `committee_id`; report (at `where`) if the id is not an id, or is missing or invalid."""
+    if not COMMITTEE_ID.match(committee_id):
+        report.error(where, bad_committee_id(committee_id))
+        return None
     for d in dirs:
         path = d / PROFILE_DIR / f"{committee_id}.yaml"
         if path.is_file():
@@ -50,10 +114,46 @@ def load_profile(committee_id: str, dirs: list[Path], where: Location, report: R
     return None
 
 
+def bad_committee_id(value: str) -> str:
+    from .messages import short
+
+    return (f"'{short(value)}' er ikke et udvalgs-id; skriv profilens navn uden sti (små bogstaver, tal og "
+            "bindestreg), fx das-social")
+
+
 def read_profile(path: Path, report: Report) -> Committee | None:
     profile = parse_model(path, Committee, report, "en udvalgsprofil skal være en afbildning med nøgler")
     if profile is None:
         return None
     profile._id = path.stem
     profile._folder = path.parent
-    return profile
+    templates = path.parent.parent
+    ok = _check_inside(profile, ("word_skabelon",), profile.word_template, templates, report)
+    if profile.look.logo is not None:
+        ok &= _check_inside(profile, ("udseende", "logo"), profile.look.logo, templates, report, path.parent)
+    for i, name in enumerate(profile.trust_roots):
+        ok &= _check_inside(profile, ("rodcertifikater", i), name, templates, report, path.parent)
+    return profile if ok else None
+
+
+def _check_inside(profile: Committee, key: tuple[str | int, ...], name: str, templates: Path, report: Report,
+                  base: Path | None = None) -> bool:
+    """A file named in a profile stays inside the templates folder that holds the profile (no '..', no absolute
+    path, no symlink out): a profile can only point at what was installed beside it."""
+    smap = getattr(profile, "_source", None)
+    where = smap.at(key) if smap is not None else Location(Path(name))
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if (not name.strip() or PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute()
+            or PureWindowsPath(name).drive or ".." in parts or "\x00" in name):
+        report.error(where, f"'{name}' skal være et filnavn inde i skabelonmappen {templates.name}/ "
+                            "(ingen '..' og ingen absolut sti)")
+        return False
+    target = (base or templates) / name
+    try:
+        real, root = Path(os.path.realpath(target)), Path(os.path.realpath(templates))
+    except (OSError, ValueError):
+        return True
+    if not _inside(real, root):
+        report.error(where, f"'{name}' peger (via et symbolsk link) ud af skabelonmappen {templates.name}/")
+        return False
+    return True

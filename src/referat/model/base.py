@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
+import unicodedata
+from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 
@@ -37,13 +41,21 @@ def _number_to_clock(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
-        return f"{value:.2f}"
+        # 12.3 is 12.30; 12.999 is not a time (it would round to 13.00) and stays as typed, to be refused
+        exact = math.isfinite(value) and abs(value) < 100 and abs(value * 100 - round(value * 100)) < 1e-6
+        return f"{value:.2f}" if exact else repr(value)
     if isinstance(value, int):
         return f"{value}.00"
     return value
 
 
-Clock = Annotated[str, BeforeValidator(_number_to_clock), AfterValidator(_clock)]
+_CLOCK_TEXT = r"([01]?\d|2[0-3])[.:][0-5]\d"
+CLOCK_SCHEMA = {"anyOf": [
+    {"type": "string", "pattern": rf"^\s*{_CLOCK_TEXT}\s*$"},
+    {"type": "number", "minimum": 0, "exclusiveMaximum": 24},  # unquoted 12.30 is a YAML number
+]}
+
+Clock = Annotated[str, BeforeValidator(_number_to_clock), AfterValidator(_clock), WithJsonSchema(CLOCK_SCHEMA)]
 """A time of day, written "12.00" (or "12:00"); stored as "HH.MM"."""
 
 _SLOT = re.compile(r"^\s*(\d{1,2}[.:]\d{2})\s*[-–]\s*(\d{1,2}[.:]\d{2})\s*$")
@@ -60,16 +72,115 @@ def _slot(value: str) -> str:
     return f"{start}-{end}"
 
 
-TimeSlot = Annotated[str, AfterValidator(_slot)]
+TimeSlot = Annotated[str, AfterValidator(_slot), WithJsonSchema(
+    {"type": "string", "pattern": rf"^\s*{_CLOCK_TEXT}\s*[-–]\s*{_CLOCK_TEXT}\s*$"})]
 
-_YES = {"ja": True, "nej": False, "sand": True, "falsk": False}
+_YES = {"ja": True, "nej": False, "sand": True, "falsk": False, "true": True, "false": False}
+
+
+def _ci_pattern(words: list[str]) -> str:
+    """An ECMA-262 pattern (JSON Schema has no case flag) matching any of `words` in any case, spaces around."""
+    def letter(c: str) -> str:
+        low, up = c.lower(), c.upper()
+        return f"[{re.escape(low)}{re.escape(up)}]" if low != up else re.escape(c)
+    return r"^\s*(" + "|".join("".join(letter(c) for c in w) for w in words) + r")\s*$"
 
 
 def _danish_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
     if isinstance(value, str) and value.strip().lower() in _YES:
         return _YES[value.strip().lower()]
+    raise PydanticCustomError("sandhedsvaerdi", "'{value}' skal være true eller false (ja/nej)",
+                              {"value": value})
+
+
+DanishBool = Annotated[bool, BeforeValidator(_danish_bool), Field(json_schema_extra={
+    "type": ["boolean", "string"], "pattern": _ci_pattern(list(_YES)),
+})]
+"""true/false, also written ja/nej (any case); nothing else (not 1, not "yes")."""
+
+
+class Choice(str, Enum):
+    """A fixed set of Danish words, accepted in any case and with spaces around ("Åben" is "åben")."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            folded = value.strip().casefold()
+            for member in cls:
+                if member.value.casefold() == folded:
+                    return member
+        return None
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema = dict(handler(core_schema))
+        values = [m.value for m in cls]
+        out: dict[str, Any] = {k: v for k, v in schema.items() if k not in ("enum", "type")}
+        out["anyOf"] = [{"type": "string", "enum": values}, {"type": "string", "pattern": _ci_pattern(values)}]
+        return out
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+           "november", "december")
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    match = _ISO_DATE.match(text) if text is not None else None
+    if match is None:
+        raise PydanticCustomError("dato", "'{value}' er ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD, fx 2026-02-23",
+                                  {"value": value})
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    if not 1 <= month <= 12:
+        raise PydanticCustomError("dato", "'{value}' er ikke en gyldig dato: måned {month} findes ikke; skriv ÅÅÅÅ-MM-DD",
+                                  {"value": value, "month": month})
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        leap = " (det er ikke et skudår)" if month == 2 and day == 29 else ""
+        raise PydanticCustomError("dato", "'{value}' er ikke en gyldig dato: {day}. {name} {year} findes ikke{leap}",
+                                  {"value": value, "day": day, "name": _MONTHS[month - 1], "year": year,
+                                   "leap": leap}) from None
+
+
+Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={
+    "type": "string", "format": "date", "pattern": r"^\s*\d{4}-\d{2}-\d{2}\s*$"})]
+"""A calendar date written ÅÅÅÅ-MM-DD; a date that does not exist says so ("30. februar 2027 findes ikke")."""
+
+COMMITTEE_ID = r"^[a-z0-9][a-z0-9-]*$"
+_COMMITTEE_ID = re.compile(COMMITTEE_ID)
+
+
+def _committee_id(value: str) -> str:
+    if not _COMMITTEE_ID.match(value):
+        raise PydanticCustomError(
+            "udvalgs_id", "'{value}' er ikke et udvalgs-id; skriv profilens navn uden sti (små bogstaver, tal og "
+            "bindestreg), fx das-social", {"value": value})
     return value
 
 
-DanishBool = Annotated[bool, BeforeValidator(_danish_bool)]
-"""true/false, also written ja/nej."""
+CommitteeId = Annotated[str, AfterValidator(_committee_id), Field(json_schema_extra={"pattern": COMMITTEE_ID})]
+"""The id of a committee profile (its file name in templates/udvalg/ without .yaml): never a path."""
+
+
+def _file_name(value: str) -> str:
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        raise PydanticCustomError(
+            "filnavn", "filnavnet indeholder det usynlige tegn U+{code}; skriv navnet uden (omdøb filen, hvis den "
+            "selv hedder sådan)", {"code": f"{ord(bad):04X}"})
+    return value
+
+
+# The schema names the invisible characters met in practice; the loader refuses every Unicode control and format
+# character (a list that grows with each Unicode version, so it is not spelled out here).
+_INVISIBLE = (r"\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029"
+              r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
+FileName = Annotated[str, AfterValidator(_file_name), Field(json_schema_extra={"pattern": f"^[^{_INVISIBLE}]*$"})]
+"""A file or folder name from YAML: no NUL or other control or invisible format character (a NUL cannot reach the
+file system, a U+202E makes "exe.pdf" of "fdp.exe")."""

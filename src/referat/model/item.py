@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from .base import DanishBool, Model, TimeSlot
+from .base import Choice, DanishBool, FileName, Model, TimeSlot
 
 SECTIONS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "bilag", "beslutning")
 """The item sections by their YAML key, in canonical order."""
 
 
-class Access(str, Enum):
+class Access(Choice):
     OPEN = "åben"
     CLOSED = "lukket"
 
 
-class ItemType(str, Enum):
+class ItemType(Choice):
     STANDARD = "standard"
     DECISION = "beslutning"
     DISCUSSION = "drøftelse"
@@ -37,14 +36,20 @@ class Recommendation(Model):
     def _from_text(cls, value: Any) -> Any:
         return {"tekst": value} if isinstance(value, str) else value
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # a point is usually written as plain text; {tekst, underpunkter} when it has sub-bullets
+        as_object = handler(core_schema)
+        return {"anyOf": [{"type": "string"}, as_object]}
+
 
 class Bilag(Model):
     """An attachment listed under an item."""
 
     title: str = Field(alias="titel", description="Bilagets titel, som den står i bilagslisten.")
-    file: str | None = Field(None, alias="fil", description="Filnavn i mødets bilag/-mappe (PDF, Word, Excel eller billede).")
-    minutes_of: str | None = Field(None, alias="referat", description="Mappen med et tidligere møde, hvis referat (ekskl. bilag) vedlægges, fx ../2025-11-17-das-social.")
-    archived: str | None = Field(None, alias="arkiv", description="Et underskrevet referat fra arkivet, udvalg/ÅÅÅÅ-MM-DD, fx das-social/2025-11-17; den nyeste arkiverede udgave vedlægges uændret.")
+    file: FileName | None = Field(None, alias="fil", description="Filnavn i mødets bilag/-mappe (PDF, Word, Excel eller billede).")
+    minutes_of: FileName | None = Field(None, alias="referat", description="Mappen med et tidligere møde, hvis referat (ekskl. bilag) vedlægges, fx ../2025-11-17-das-social.")
+    archived: FileName | None = Field(None, alias="arkiv", description="Et underskrevet referat fra arkivet, udvalg/ÅÅÅÅ-MM-DD, fx das-social/2025-11-17; den nyeste arkiverede udgave vedlægges uændret.")
     public: DanishBool = Field(True, alias="offentlig", description="false: udelades af den offentlige udgave.")
 
     _path: Path | None = PrivateAttr(None)
@@ -95,6 +100,7 @@ class Item(Model):
     _number: str = PrivateAttr("")
     _file: Path | None = PrivateAttr(None)
     _source: Any = PrivateAttr(None)
+    _broken: frozenset[str] = PrivateAttr(frozenset())
 
     @property
     def number(self) -> str:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, PrivateAttr
 
-from .base import Clock, DanishBool, Model
+from .base import Choice, Clock, CommitteeId, DanishBool, Date, FileName, Model
 from .item import Item
 from .person import Guest, Member
 from .profile import Committee
 
 
-class Phase(str, Enum):
+class Phase(Choice):
     AGENDA = "dagsorden"
     MINUTES = "referat"
 
@@ -28,7 +26,7 @@ class Attendance(Model):
     others: list[Guest] = Field(default_factory=list, alias="øvrige", description="Øvrige deltagere.")
 
 
-class MeetingForm(str, Enum):
+class MeetingForm(Choice):
     PHYSICAL = "fysisk"
     VIRTUAL = "virtuel"
 
@@ -36,7 +34,7 @@ class MeetingForm(str, Enum):
 class NextMeeting(Model):
     """The next meeting, as announced under the last item."""
 
-    date: dt.date = Field(alias="dato", description="Dato, ÅÅÅÅ-MM-DD.")
+    date: Date = Field(alias="dato", description="Dato, ÅÅÅÅ-MM-DD.")
     start: Clock | None = Field(None, alias="start", description="Starttid, fx \"12.00\".")
     end: Clock | None = Field(None, alias="slut", description="Sluttid, fx \"16.00\".")
     form: MeetingForm = Field(MeetingForm.PHYSICAL, alias="form", description="fysisk eller virtuel.")
@@ -46,9 +44,9 @@ class NextMeeting(Model):
 class Meeting(Model):
     """One meeting of a committee: the contents of møde.yaml plus its items."""
 
-    committee_id: str = Field(alias="udvalg", min_length=1, description="Udvalgsprofil i templates/udvalg/, fx das-social.")
+    committee_id: CommitteeId = Field(alias="udvalg", description="Udvalgsprofil i templates/udvalg/, fx das-social.")
     phase: Phase = Field(alias="fase", description="dagsorden (før mødet) eller referat.")
-    date: dt.date = Field(alias="dato", description="Mødedato, ÅÅÅÅ-MM-DD.")
+    date: Date = Field(alias="dato", description="Mødedato, ÅÅÅÅ-MM-DD.")
     start: Clock = Field(alias="start", description="Starttid, fx \"12.00\".")
     end: Clock = Field(alias="slut", description="Sluttid, fx \"16.00\".")
     place: str | None = Field(None, alias="sted", description="Lokale og adresse.")
@@ -58,12 +56,18 @@ class Meeting(Model):
     attendance: Attendance = Field(default_factory=Attendance, alias="fremmøde", description="Til stede, fraværende og øvrige deltagere.")
     other_information: str | None = Field(None, alias="øvrige_oplysninger", description="Øvrige oplysninger (Markdown).")
     next_meeting: NextMeeting | None = Field(None, alias="næste_møde", description="Næste møde.")
-    item_files: list[str] = Field(alias="punkter", min_length=1, description="Punkternes filer i punkter/, i rækkefølge.")
+    item_files: list[FileName] = Field(alias="punkter", min_length=1, description="Punkternes filer i punkter/, i rækkefølge.")
 
     _items: list[Item] = PrivateAttr(default_factory=list)
     _profile: Committee | None = PrivateAttr(None)
     _folder: Path | None = PrivateAttr(None)
     _source: Any = PrivateAttr(None)
+    _broken: frozenset[str] = PrivateAttr(frozenset())
+
+    @property
+    def broken(self) -> frozenset[str]:
+        """What could not be read (keys of møde.yaml in error, "profil"): the rules that need it are skipped."""
+        return self._broken
 
     @property
     def items(self) -> list[Item]:
@@ -71,7 +75,7 @@ class Meeting(Model):
 
     @property
     def profile(self) -> Committee:
-        assert self._profile is not None, "loader sets the profile"
+        assert self._profile is not None, "the loader sets the profile (rules needing it are skipped without)"
         return self._profile
 
     @property

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import string
 from pathlib import Path
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from .base import Model
-from .item import SECTIONS
+from .base import Choice, Model
+from .item import SECTIONS, ItemType
 from .person import Member
 
 DEFAULT_HEADINGS = {
@@ -20,6 +22,33 @@ DEFAULT_HEADINGS = {
 }
 
 
+def _template(value: str, allowed: tuple[str, ...]) -> str:
+    """A text with {felter}: only the named fields, with nothing after the name ({nummer}, not {nummer.x} or
+    {nummer:>9999}), so that formatting it can neither fail nor read anything else."""
+    names = ", ".join("{" + name + "}" for name in allowed)
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError:
+        raise ValueError(f"'{value}' har en '{{' eller '}}' uden sin mage; skriv '{{{{' eller '}}}}' for en "
+                         f"krøllet parentes, og brug kun {names}") from None
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in allowed or spec or conversion:
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"'{value}' bruger {shown}, som ikke kan bruges her; brug kun {names}")
+    return value
+
+
+def _regex_reason(exc: re.error) -> str:
+    reasons = {"missing ), unterminated subpattern": "en '(' mangler sin ')'",
+               "unbalanced parenthesis": "en ')' mangler sin '('",
+               "unterminated character set": "en '[' mangler sin ']'",
+               "nothing to repeat": "en gentagelse (*, + eller ?) står uden noget at gentage",
+               "multiple repeat": "to gentagelser står efter hinanden"}
+    return next((danish for english, danish in reasons.items() if exc.msg.startswith(english)), "fejl i udtrykket")
+
+
 class Look(Model):
     """Committee identity in the documents."""
 
@@ -28,13 +57,18 @@ class Look(Model):
     logo: str | None = Field(None, alias="logo", description="Logo (PNG/SVG) relativt til profilens mappe.")
 
 
+class Placement(Choice):
+    START = "start"
+    END = "slut"
+
+
 class StandardItem(Model):
     """An item `referat new` puts on every new agenda."""
 
-    title: str = Field(alias="titel")
-    type: str = Field("standard", alias="type")
-    recommendation: list[str] = Field(default_factory=list, alias="indstilling")
-    position: str = Field("start", alias="placering", pattern="^(start|slut)$", description="start eller slut.")
+    title: str = Field(alias="titel", min_length=1, description="Punktets titel.")
+    type: ItemType = Field(ItemType.STANDARD, alias="type", description="standard, beslutning, drøftelse eller orientering.")
+    recommendation: list[str] = Field(default_factory=list, alias="indstilling", description="Indstillingens punkter.")
+    position: Placement = Field(Placement.START, alias="placering", description="start (før sagerne) eller slut.")
 
 
 class Committee(Model):
@@ -46,9 +80,13 @@ class Committee(Model):
     secretariat: str | None = Field(None, alias="sekretariat", description="Sekretariatets navn (forfatter i dokumentegenskaber).")
     lead_in: str = Field(alias="indstilling_indledning", description="Fast indledning til indstillingen.")
     headings: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HEADINGS), alias="overskrifter",
-                                     description="Overskrift for hvert afsnit.")
+                                     description="Overskrift for hvert afsnit.",
+                                     json_schema_extra={"propertyNames": {"enum": list(SECTIONS)}})
     order: list[str] = Field(default_factory=lambda: list(SECTIONS), alias="rækkefølge",
-                             description="Afsnittenes rækkefølge.")
+                             description="Afsnittenes rækkefølge.",
+                             json_schema_extra={"items": {"type": "string", "enum": list(SECTIONS)},
+                                                "uniqueItems": True, "minItems": len(SECTIONS),
+                                                "maxItems": len(SECTIONS)})
     case_pattern: str = Field(r"^\d{4}-\d{6}$", alias="sagsnummer_mønster", description="Regulært udtryk for sagsnumre.")
     case_example: str = Field("2026-005746", alias="sagsnummer_eksempel", description="Eksempel på et gyldigt sagsnummer.")
     item_label: str = Field("Punkt {nummer}.", alias="punkt_format", description="Hvordan et punktnummer skrives.")
@@ -85,6 +123,27 @@ class Committee(Model):
         if unknown:
             raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
         return {**DEFAULT_HEADINGS, **value}
+
+    @field_validator("item_label")
+    @classmethod
+    def _item_label_fields(cls, value: str) -> str:
+        return _template(value, ("nummer",))
+
+    @field_validator("running_header")
+    @classmethod
+    def _header_fields(cls, value: str) -> str:
+        return _template(value, ("dato", "kortnavn", "navn"))
+
+    @field_validator("case_pattern")
+    @classmethod
+    def _case_pattern_compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            where = f" ved tegn {exc.pos + 1}" if exc.pos is not None else ""
+            raise ValueError(f"'{value}' er ikke et gyldigt regulært udtryk ({_regex_reason(exc)}{where}); "
+                             "fx ^\\d{4}-\\d{6}$") from None
+        return value
 
     @field_validator("order")
     @classmethod

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
+from typing import Any
 
 from ..diagnostics import Report
 from ..load.messages import fold
@@ -193,15 +194,84 @@ def _near_bilag(word: str) -> bool:
     return w != "bilag" and len(w) == 5 and sorted(w) == sorted("bilag")
 
 
+# Characters that reorder the text that follows them (bidi embeddings, overrides and isolates): "U+202E fdp.exe"
+# displays as "exe.pdf". In a document they can make a decision read otherwise than it is written, so they are an
+# error in every text, public or closed (members read closed items too).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def control_characters(meeting: Meeting, report: Report) -> None:
-    """Control characters cannot be printed; they are shown as visible symbols (␂) in the documents."""
+    """Control characters cannot be printed; they are shown as visible symbols (␂) in the documents. Characters
+    that reorder text (U+202E) are errors; other invisible format characters (U+200B, U+2060, U+FEFF, a soft
+    hyphen) are warnings: they cannot be seen, but change search, copying and line breaks. Items and the texts of
+    møde.yaml that are printed (place, other information, names) alike."""
     for item in meeting.items:
         for path, text in item.texts():
-            for offset, ch in enumerate(text):
-                if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
-                    report.warning(item.source.in_text(path, offset, text),
-                                   f"teksten indeholder kontroltegnet U+{ord(ch):04X}; det vises som '{_picture(ch)}'")
-                    break
+            _scan(item.source, path, text, report)
+    for path, text in _meeting_texts(meeting):
+        _scan(meeting.source, path, text, report)
+
+
+def _meeting_texts(meeting: Meeting) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for key, value in (("sted",), meeting.place), (("øvrige_oplysninger",), meeting.other_information):
+        if value:
+            out.append((key, value))
+    if meeting.next_meeting is not None and meeting.next_meeting.place:
+        out.append((("næste_møde", "sted"), meeting.next_meeting.place))
+    for i, member in enumerate(meeting.members or []):
+        out += [(("medlemmer", i, key), value) for key, value in
+                (("navn", member.name), ("titel", member.title), ("organisation", member.organisation)) if value]
+    att = meeting.attendance
+    out += [(("fremmøde", "til_stede", i), name) for i, name in enumerate(att.present)]
+    out += [(("fremmøde", "fraværende", i), name) for i, name in enumerate(att.absent)]
+    for i, guest in enumerate(att.others):
+        out += [(("fremmøde", "øvrige", i, key), value) for key, value in
+                (("navn", guest.name), ("titel", guest.title), ("organisation", guest.organisation)) if value]
+    return out
+
+
+def _scan(source: Any, path: tuple[str | int, ...], text: str, report: Report) -> None:
+    control = invisible = bidi = False
+    for offset, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\n\t" and not control:
+            control = True
+            report.warning(source.in_text(path, offset, text),
+                           f"teksten indeholder kontroltegnet U+{ord(ch):04X}; det vises som '{_picture(ch)}'")
+        elif ch in BIDI_CONTROLS and not bidi:
+            bidi = True
+            report.error(source.in_text(path, offset, text),
+                         f"teksten indeholder retningstegnet U+{ord(ch):04X} ({_name(ch)}), som vender "
+                         "den følgende tekst om, så der kan stå noget andet, end læseren ser; slet det")
+        elif category == "Cf" and ch not in BIDI_CONTROLS and not invisible and not _joins_emoji(text, offset):
+            invisible = True
+            report.warning(source.in_text(path, offset, text),
+                           f"teksten indeholder det usynlige tegn U+{ord(ch):04X} ({_name(ch)}); det kan "
+                           "ikke ses, men ændrer søgning, kopiering og linjeskift; slet det")
+
+
+_NAMES = {
+    "\u00ad": "blød bindestreg", "\u200b": "mellemrum uden bredde", "\u200c": "adskiller uden bredde",
+    "\u200d": "sammenbinder uden bredde", "\u200e": "venstre-mod-højre-mærke", "\u200f": "højre-mod-venstre-mærke",
+    "\u2060": "ordsammenbinder", "\ufeff": "byte-rækkefølgemærke", "\u202a": "venstre-mod-højre-indlejring",
+    "\u202b": "højre-mod-venstre-indlejring", "\u202c": "afslut retning", "\u202d": "venstre-mod-højre-tvang",
+    "\u202e": "højre-mod-venstre-tvang", "\u2066": "venstre-mod-højre-isolering",
+    "\u2067": "højre-mod-venstre-isolering", "\u2068": "første stærke isolering", "\u2069": "afslut isolering",
+}
+
+
+def _name(ch: str) -> str:
+    return _NAMES.get(ch, "usynligt formattegn")
+
+
+def _joins_emoji(text: str, offset: int) -> bool:
+    """A zero-width joiner inside an emoji sequence (👩‍💻) is part of the emoji, not a hidden character."""
+    if text[offset] != "\u200d" or offset == 0 or offset + 1 >= len(text):
+        return False
+    before, after = text[offset - 1], text[offset + 1]
+    return unicodedata.category(after) == "So" and (unicodedata.category(before) in ("So", "Mn", "Sk")
+                                                     or before == "\ufe0f")
 
 
 def unprintable_in_pdf(meeting: Meeting, report: Report) -> None:
