@@ -327,7 +327,6 @@ def sign(src: Path, out: Path, work: Path) -> None:
     """A visible PAdES signature with a throwaway self-signed certificate (tests/pki.py)."""
     sys.path.insert(0, str(ROOT / "tests"))
     from pki import PASSWORD, make_pki
-
     from referat.signing.certificate import load_signer
     from referat.signing.sign import sign_pdf
 

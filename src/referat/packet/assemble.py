@@ -16,7 +16,7 @@ from typing import Any
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
 from ..model.meeting import Meeting
 from ..render import labels as L
@@ -24,6 +24,7 @@ from ..render.pdf import compile_typst, with_asset
 from ..render.view import document_view
 from ..takster.annex import approval_line
 from .metadata import claims_pdfa, set_metadata
+from .overlay import add_form, draw_after
 from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
@@ -187,25 +188,16 @@ def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
 def _stamp_page(writer: PdfWriter, page: Any, stamp: Any) -> None:
     """Draw the stamp at the bottom right of the page as the reader sees it (rotation included).
 
-    The page's own content is wrapped in q/Q and left unparsed: fast, and the bilag stays as it was.
+    The page's own content is wrapped in q/Q and left unparsed: fast, and the bilag stays as it was. The
+    stamp goes into the page's own copy of its resources (see `overlay`), so pages that share one resource
+    dictionary (every LibreOffice export) each show their own number.
     """
     left, bottom, width, height = _box(page)
     rotation = (page.get("/Rotate", 0) or 0) % 360
     a, b, c, d, e, f = {0: (1, 0, 0, 1, 0, 0), 90: (0, 1, -1, 0, width, 0),
                         180: (-1, 0, 0, -1, width, height), 270: (0, -1, 1, 0, 0, height)}[rotation]
-    resources = page["/Resources"].get_object() if "/Resources" in page else DictionaryObject()
-    xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
-    xobjects[NameObject("/ReferatSide")] = _stamp_form(writer, stamp)
-    resources[NameObject("/XObject")] = xobjects
-    page[NameObject("/Resources")] = resources
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
-    after.set_data(f"\nQ q {a} {b} {c} {d} {e + left:.3f} {f + bottom:.3f} cm /ReferatSide Do Q\n".encode())
-    contents = page.get("/Contents")
-    parts = [] if contents is None else (list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject)
-                                         else [contents])
-    page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts, writer._add_object(after)])
+    name = add_form(page, _stamp_form(writer, stamp), "ReferatSide")
+    draw_after(writer, page, f"q {a} {b} {c} {d} {e + left:.3f} {f + bottom:.3f} cm {name} Do Q".encode())
 
 
 def _bookmarks(writer: PdfWriter, doc: PdfReader, view: dict[str, Any], parts: list[Part], kind: str) -> None:

@@ -1,0 +1,217 @@
+"""The packet on bilag from real producers (tests/fixtures/bilag/, see its README): stamps, content, active content.
+
+The example meeting is copied with every bilag replaced by a corpus file (in turn, so some files appear twice),
+the packet is built through the CLI, and the result is read back with pypdf as a member's reader would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+from conftest import EXAMPLE
+from referat.load.meeting import load_meeting
+
+CORPUS_DIR = Path(__file__).resolve().parent / "fixtures" / "bilag"
+NEEDS_PASSWORD = "kraever-adgangskode.pdf"
+CORPUS = sorted(p.name for p in CORPUS_DIR.glob("*.pdf") if p.name != NEEDS_PASSWORD)
+STAMP = re.compile(r"Side (\d+) af (\d+)")
+
+
+def make_corpus_meeting(dst: Path) -> Path:
+    """A copy of the example meeting whose `fil:` bilag are the corpus files, in turn."""
+    shutil.copytree(EXAMPLE, dst)
+    for old in (dst / "bilag").iterdir():
+        old.unlink()
+    for name in CORPUS:
+        shutil.copy(CORPUS_DIR / name, dst / "bilag" / name)
+    turn = iter(CORPUS * 3)
+    for item in sorted((dst / "punkter").glob("*.yaml")):
+        text = item.read_text(encoding="utf-8")
+        item.write_text(re.sub(r"(?m)^(\s+fil: ).*$", lambda m: m.group(1) + next(turn), text), encoding="utf-8")
+    return dst
+
+
+@pytest.fixture(scope="module")
+def corpus_meeting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_corpus_meeting(tmp_path_factory.mktemp("korpus") / EXAMPLE.name)
+
+
+@pytest.fixture(scope="module")
+def corpus_packet(corpus_meeting: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    import contextlib
+    import io
+
+    from referat.cli import main
+
+    out = tmp_path_factory.mktemp("korpus-pakke")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["packet", str(corpus_meeting), "--dokument", "dagsorden", "--out", str(out)])
+    assert code == 0, err.getvalue()
+    return out, err.getvalue()
+
+
+def _bilag(meeting_folder: Path) -> list[tuple[str, Path]]:
+    meeting, _ = load_meeting(meeting_folder)
+    assert meeting is not None
+    return [(f"{item.number}.{n}", b.path) for item in meeting.items
+            for n, b in enumerate(item.bilag, start=1) if b.path is not None]
+
+
+def _open(path: Path) -> PdfReader:
+    reader = PdfReader(path)
+    if reader.is_encrypted:
+        assert reader.decrypt("")
+    return reader
+
+
+def _streams(page: DictionaryObject) -> list[bytes]:
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    contents = contents.get_object()
+    items = list(contents) if isinstance(contents, ArrayObject) else [contents]
+    return [hashlib.sha256(c.get_object().get_data()).digest() for c in items]
+
+
+def _bilag_pages(folder: Path, out: Path) -> Iterator[tuple[str, Path, int, int]]:
+    """(bilag id, file, page index in the bilag, page index in the packet) for every bilag page."""
+    page = len(PdfReader(out / "dagsorden.pdf").pages)
+    for ident, path in _bilag(folder):
+        page += 1  # the cover
+        for k in range(len(_open(path).pages)):
+            yield ident, path, k, page
+            page += 1
+
+
+def test_the_corpus_is_what_its_readme_says() -> None:
+    """LibreOffice exports share one /Resources between pages: the cause of the wrong stamps."""
+    assert len(CORPUS) == 10
+    for name in ("notat-libreoffice.pdf", "regneark-libreoffice.pdf", "plancher-16x9.pdf",
+                 "blandede-sidestoerrelser.pdf"):
+        pages = PdfReader(CORPUS_DIR / name).pages
+        refs = {p.raw_get("/Resources").idnum for p in pages}
+        assert len(pages) > 1 and len(refs) == 1, name
+    assert PdfReader(CORPUS_DIR / "skannet.pdf").pages[0].extract_text().strip() == ""
+    assert PdfReader(CORPUS_DIR / NEEDS_PASSWORD).decrypt("") == 0
+
+
+def test_every_page_carries_exactly_its_own_number(corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    pages = PdfReader(out / "dagsordenspakke.pdf").pages
+    total = len(pages)
+    assert total > 60
+    for number, page in enumerate(pages, start=1):
+        found = STAMP.findall(page.extract_text())
+        assert found == [(str(number), str(total))], (number, found)
+
+
+def test_page_count_is_the_sum_of_the_parts(corpus_meeting: Path, corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    bilag = _bilag(corpus_meeting)
+    doc = len(PdfReader(out / "dagsorden.pdf").pages)
+    packet = PdfReader(out / "dagsordenspakke.pdf")
+    assert len(packet.pages) == doc + len(bilag) + sum(len(_open(p).pages) for _, p in bilag)
+
+
+def test_bookmarks_point_at_the_covers_and_the_bilag_follow(corpus_meeting: Path,
+                                                           corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    packet = PdfReader(out / "dagsordenspakke.pdf")
+    marks = [e for entry in packet.outline[1] if isinstance(entry, list) for e in entry]
+    bilag = _bilag(corpus_meeting)
+    assert len(marks) == len(bilag)
+    starts = {ident: index for ident, _, k, index in _bilag_pages(corpus_meeting, out) if k == 0}
+    for mark, (ident, path) in zip(marks, bilag, strict=True):
+        assert mark["/Title"].startswith(f"Bilag {ident} ")
+        cover = packet.get_destination_page_number(mark)
+        assert cover == starts[ident] - 1
+        assert re.match(r"\d+ [A-ZÆØÅ0-9]", packet.pages[cover].extract_text().strip())
+        first = _open(path).pages[0].extract_text()
+        words = first.split()[:6]
+        shown = packet.pages[starts[ident]].extract_text()
+        assert all(w in shown for w in words), (ident, path.name, words)
+
+
+def test_the_bilag_content_streams_are_unchanged(corpus_meeting: Path, corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    packet = PdfReader(out / "dagsordenspakke.pdf")
+    readers: dict[Path, PdfReader] = {}
+    checked = 0
+    for _, path, k, index in _bilag_pages(corpus_meeting, out):
+        original = readers.setdefault(path, _open(path)).pages[k]
+        own, now = _streams(original), _streams(packet.pages[index])
+        assert own, path.name
+        starts = [i for i in range(len(now) - len(own) + 1) if now[i:i + len(own)] == own]
+        assert starts, (path.name, k)
+        # the bilag's own resources are all still there (the stamp only adds to the page's own copy)
+        for kind in ("/Font", "/XObject"):
+            before = original.get("/Resources", {}).get(kind, {})
+            after = packet.pages[index]["/Resources"].get(kind, {})
+            assert set(before) <= set(after), (path.name, k, kind)
+        checked += 1
+    assert checked > 50
+
+
+def test_sizes_and_rotation_survive(corpus_meeting: Path, corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    packet = PdfReader(out / "dagsordenspakke.pdf")
+    seen = set()
+    for _, path, k, index in _bilag_pages(corpus_meeting, out):
+        original, page = _open(path).pages[k], packet.pages[index]
+        assert [round(float(v)) for v in page.mediabox] == [round(float(v)) for v in original.mediabox]
+        assert page.get("/Rotate", 0) == original.get("/Rotate", 0)
+        seen.add((round(float(page.mediabox.width)), round(float(page.mediabox.height)), page.get("/Rotate", 0)))
+    assert {(1191, 842, 0), (612, 792, 0), (794, 446, 0), (595, 842, 90), (595, 842, 180)} <= seen
+
+
+def _walk(reader: PdfReader) -> Iterator[DictionaryObject]:
+    """Every dictionary in the file (also inside arrays and other dictionaries, and stream dictionaries)."""
+    seen: set[int] = set()
+    stack: list[object] = [reader.trailer]
+    for num in range(1, int(reader.trailer["/Size"])):
+        stack.append(IndirectObject(num, 0, reader))
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum in seen:
+                continue
+            seen.add(obj.idnum)
+            try:
+                obj = obj.get_object()
+            except Exception:  # noqa: BLE001, S112 - a free object number
+                continue
+        if isinstance(obj, DictionaryObject):
+            yield obj
+            stack.extend(obj.values())
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+        elif isinstance(obj, StreamObject):
+            yield obj
+
+
+def test_encrypted_bilag_with_an_empty_password_prints(corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    text = " ".join(p.extract_text() for p in PdfReader(out / "dagsordenspakke.pdf").pages)
+    assert text.count("NOTAT-START") >= 3  # the notat, rotated, encrypted and linearized copies
+
+
+def test_a_bilag_that_needs_a_password_is_named(corpus_meeting: Path, run, tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    shutil.copytree(corpus_meeting, folder)
+    shutil.copy(CORPUS_DIR / NEEDS_PASSWORD, folder / "bilag" / NEEDS_PASSWORD)
+    item = folder / "punkter" / "14-orientering-kl-styregruppe.yaml"
+    item.write_text(re.sub(r"(?m)^(\s+fil: ).*$", r"\g<1>" + NEEDS_PASSWORD, item.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    code, _, err = run("packet", folder, "--dokument", "dagsorden", "--out", tmp_path / "out")
+    assert code == 1
+    assert f"{NEEDS_PASSWORD}" in err and "krypteret med adgangskode" in err
+    assert not (tmp_path / "out" / "dagsordenspakke.pdf").exists()
