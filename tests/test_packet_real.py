@@ -177,18 +177,16 @@ def _walk(reader: PdfReader) -> Iterator[DictionaryObject]:
     """Every dictionary in the file (also inside arrays and other dictionaries, and stream dictionaries)."""
     seen: set[int] = set()
     stack: list[object] = [reader.trailer]
-    for num in range(1, int(reader.trailer["/Size"])):
-        stack.append(IndirectObject(num, 0, reader))
+    for generation, numbers in reader.xref.items():  # every object in the file, reachable or not
+        stack.extend(IndirectObject(num, generation, reader) for num in numbers)
+    stack.extend(IndirectObject(num, 0, reader) for num in reader.xref_objStm)
     while stack:
         obj = stack.pop()
         if isinstance(obj, IndirectObject):
             if obj.idnum in seen:
                 continue
             seen.add(obj.idnum)
-            try:
-                obj = obj.get_object()
-            except Exception:  # noqa: BLE001, S112 - a free object number
-                continue
+            obj = obj.get_object()
         if isinstance(obj, DictionaryObject):
             yield obj
             stack.extend(obj.values())
@@ -215,3 +213,74 @@ def test_a_bilag_that_needs_a_password_is_named(corpus_meeting: Path, run, tmp_p
     assert code == 1
     assert f"{NEEDS_PASSWORD}" in err and "krypteret med adgangskode" in err
     assert not (tmp_path / "out" / "dagsordenspakke.pdf").exists()
+
+
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ResetForm", "/ImportData", "/GoToR", "/GoToE",
+                  "/RichMediaExecute", "/Rendition", "/Movie", "/Sound"}
+GONE_ANNOTATIONS = {"/Widget", "/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"}
+
+
+def test_no_active_content_is_left_anywhere_in_the_packet(corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    path = out / "dagsordenspakke.pdf"
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    for key in ("/OpenAction", "/AA", "/AcroForm"):
+        assert key not in root, key
+    assert set(root.get("/Names", {})) <= {"/Dests"}
+    walked = 0
+    for obj in _walk(reader):
+        walked += 1
+        for key in ("/JS", "/AA", "/EmbeddedFiles", "/XFA", "/EF", "/RichMediaContent"):
+            assert key not in obj, (key, obj)
+        assert obj.get("/S") not in ACTIVE_ACTIONS, obj
+        assert obj.get("/Subtype") not in GONE_ANNOTATIONS, obj
+        assert obj.get("/Type") not in ("/EmbeddedFile", "/Filespec"), obj
+        if obj.get("/S") == "/URI":
+            assert str(obj["/URI"]).startswith(("http://", "https://", "mailto:")), obj
+    assert walked > 500
+    raw = path.read_bytes()
+    for needle in (b"app.alert", b"cmd.exe", b"calc.exe", b"AFNumber", b"xdp:xdp", b"evil.example"):
+        assert needle not in raw, needle
+
+
+def _page_with(reader: PdfReader, marker: str) -> DictionaryObject:
+    pages = [p for p in reader.pages if marker in p.extract_text()]
+    assert pages, marker
+    return pages[0]
+
+
+def test_safe_links_stay_live(corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    page = _page_with(PdfReader(out / "dagsordenspakke.pdf"), "FORMULAR-SIDE-1")
+    uris = {str(a.get_object()["/A"]["/URI"]) for a in page.get("/Annots", [])
+            if a.get_object().get("/Subtype") == "/Link" and "/A" in a.get_object()}
+    assert uris == {"https://www.rn.dk/", "mailto:sekretariat@example.dk", "https://www.example.dk/"}
+
+
+def test_form_and_signature_fields_print_as_they_looked(corpus_packet: tuple[Path, str]) -> None:
+    out, _ = corpus_packet
+    form, signed = PdfReader(CORPUS_DIR / "aktivt-indhold.pdf"), PdfReader(CORPUS_DIR / "underskrevet.pdf")
+    assert "FELTVAERDI" not in form.pages[0].extract_text()  # in the bilag, the value lives only in the field
+    assert "Selvsigneret" not in signed.pages[1].extract_text()
+    packet = PdfReader(out / "dagsordenspakke.pdf")
+    page = _page_with(packet, "FORMULAR-SIDE-1")
+    text = page.extract_text()
+    assert "FELTVAERDI Karen Jensen" in text and "Hjoerring Kommune" in text
+    drawn = [name for name in page["/Resources"]["/XObject"] if name.startswith("/ReferatFelt")]
+    assert len(drawn) == 3  # two text fields and the ticked check box
+    second = [p.extract_text() for p in packet.pages if "FORMULAR-SIDE-2" in p.extract_text()]
+    signed_pages = ["Godkendt og underskrevet" in t and "Søren Selvsigneret" in t for t in second]
+    assert any(signed_pages) and not all(signed_pages)  # the signed bilag's page 2, not the form bilag's
+
+
+def test_what_was_removed_is_said_once_per_bilag(corpus_packet: tuple[Path, str]) -> None:
+    _, err = corpus_packet
+    lines = [line for line in err.splitlines() if "fjernet i pakken" in line]
+    assert [line.split(": advarsel: ")[0].rsplit("/", 1)[-1] for line in lines] == \
+        ["aktivt-indhold.pdf", "underskrevet.pdf"]
+    assert lines[0].endswith("bilag/aktivt-indhold.pdf: advarsel: JavaScript, programstart (Launch), 4 links til "
+                             "andet end web og e-mail, 2 vedhæftede filer, XFA-formular og 3 formularfelter "
+                             "fjernet i pakken; felterne er trykt, som de så ud")
+    assert lines[1].endswith("bilag/underskrevet.pdf: advarsel: 1 underskriftsfelt fjernet i pakken; feltet er "
+                             "trykt, som det så ud (en underskrift kan kun kontrolleres i det originale bilag)")

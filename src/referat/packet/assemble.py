@@ -10,7 +10,9 @@ import copy
 import datetime as dt
 import hashlib
 import io
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
@@ -18,6 +20,7 @@ from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
+from ..diagnostics import Location, Report
 from ..model.meeting import Meeting
 from ..render import labels as L
 from ..render.pdf import compile_typst, with_asset
@@ -25,6 +28,7 @@ from ..render.view import document_view
 from ..takster.annex import approval_line
 from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
+from .sanitize import clean_packet, clean_part, describe
 from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
@@ -40,6 +44,8 @@ class Part:
     title: str
     reader: PdfReader
     cover_page: int = 0  # 1-based page number in the packet
+    source: Path | None = None  # the bilag's file, when it is one
+    removed: Counter[str] = field(default_factory=Counter)  # active content left out (see sanitize)
 
     @property
     def pages(self) -> int:
@@ -69,7 +75,8 @@ def collect_parts(meeting: Meeting, public: bool, kind: str = "dagsorden") -> li
             assert b.path is not None
             reader = (bilag_pdf(b.path, b.title, meeting.date, approval) if b.file is not None
                       else previous_minutes_pdf(b.path, public))
-        parts.append(Part(f"{item.number}.{n}", item.number, b.title, reader))
+        parts.append(Part(f"{item.number}.{n}", item.number, b.title, reader,
+                          source=b.path if b.file is not None else None))
     return parts
 
 
@@ -118,9 +125,12 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
         writer.add_page(covers.pages[i])
         first = len(writer.pages)
         writer.append(part.reader, import_outline=False)
-        for k in range(part.pages):
-            _stamp_page(writer, writer.pages[first + k], stamps.pages[stamp_index])
+        pages = [writer.pages[first + k] for k in range(part.pages)]
+        part.removed = clean_part(writer, pages, part.reader)
+        for page in pages:
+            _stamp_page(writer, page, stamps.pages[stamp_index])
             stamp_index += 1
+    clean_packet(writer)
     _bookmarks(writer, doc, view, parts, kind)
     _links(writer, doc, links, starts)
     _page_labels(writer, len(doc.pages), parts)
@@ -237,12 +247,21 @@ def packet_name(kind: str, public: bool) -> str:
     return PACKET_NAMES[kind] + ("-offentlig" if public else "") + ".pdf"
 
 
-def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool]) -> dict[str, bytes]:
-    """File name → bytes for every packet and the document PDF each one contains."""
+def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool],
+                  report: Report | None = None) -> dict[str, bytes]:
+    """File name → bytes for every packet and the document PDF each one contains.
+
+    With `report`, a warning per bilag file from which active content was removed (once per file)."""
     files: dict[str, bytes] = {}
+    told: set[Path] = set()
     for kind in kinds:
         for public in public_editions:
             packet = build_packet(meeting, kind, public)
             files[packet_name(kind, public)] = packet.pdf
+            for part in packet.parts:
+                text = describe(part.removed)
+                if report is not None and text and part.source is not None and part.source not in told:
+                    told.add(part.source)
+                    report.warning(Location(part.source), text)
     return files
 
