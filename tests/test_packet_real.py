@@ -6,17 +6,30 @@ the packet is built through the CLI, and the result is read back with pypdf as a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, text_pdf
 from referat.load.meeting import load_meeting
 
 CORPUS_DIR = Path(__file__).resolve().parent / "fixtures" / "bilag"
@@ -46,9 +59,6 @@ def corpus_meeting(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def corpus_packet(corpus_meeting: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    import contextlib
-    import io
-
     from referat.cli import main
 
     out = tmp_path_factory.mktemp("korpus-pakke")
@@ -284,3 +294,77 @@ def test_what_was_removed_is_said_once_per_bilag(corpus_packet: tuple[Path, str]
                              "fjernet i pakken; felterne er trykt, som de så ud")
     assert lines[1].endswith("bilag/underskrevet.pdf: advarsel: 1 underskriftsfelt fjernet i pakken; feltet er "
                              "trykt, som det så ud (en underskrift kan kun kontrolleres i det originale bilag)")
+
+
+def _hostile_pdf() -> bytes:
+    """A page with what a careless or hostile tool writes: a /Next cycle of scripts, junk in /Annots, a shown
+    field without appearance, a hidden field with one, and a field whose appearance is rotated by /Matrix."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf("FJENDTLIG-SIDE"))))
+    page = writer.pages[0]
+
+    def obj(**entries: object) -> DictionaryObject:
+        return DictionaryObject({NameObject("/" + k): v for k, v in entries.items()})  # type: ignore[misc]
+
+    def rect(*v: float) -> ArrayObject:
+        return ArrayObject([FloatObject(x) for x in v])
+
+    def appearance(text: str, matrix: list[float] | None = None) -> IndirectObject:
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /F 10 Tf 2 4 Td ({text}) Tj ET".encode())
+        stream.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                       NameObject("/BBox"): rect(0, 0, 150, 14)})
+        if matrix:
+            stream[NameObject("/Matrix")] = ArrayObject([FloatObject(x) for x in matrix])
+        stream[NameObject("/Resources")] = obj(Font=obj(F=obj(Type=NameObject("/Font"), Subtype=NameObject("/Type1"),
+                                                              BaseFont=NameObject("/Helvetica"))))
+        return writer._add_object(stream)
+
+    first = writer._add_object(obj(S=NameObject("/JavaScript"), JS=TextStringObject("app.alert(1)")))
+    second = writer._add_object(obj(S=NameObject("/URI"), URI=TextStringObject("https://ok.example/"), Next=first))
+    first.get_object()[NameObject("/Next")] = second  # a cycle
+    annots = ArrayObject([
+        NumberObject(7), NullObject(), writer._add_object(obj(Foo=NameObject("/Bar"))),
+        writer._add_object(obj(Type=NameObject("/Annot"), Subtype=NameObject("/Link"), Rect=rect(0, 0, 9, 9), A=second)),
+        writer._add_object(obj(Type=NameObject("/Annot"), Subtype=NameObject("/Widget"), FT=NameObject("/Tx"),
+                               T=TextStringObject("uden"), V=TextStringObject("UDEN-UDSEENDE"), Rect=rect(50, 50, 200, 64))),
+        writer._add_object(obj(Type=NameObject("/Annot"), Subtype=NameObject("/Widget"), FT=NameObject("/Tx"),
+                               T=TextStringObject("skjult"), F=NumberObject(2), Rect=rect(50, 80, 200, 94),
+                               AP=obj(N=appearance("SKJULT-FELT")))),
+        writer._add_object(obj(Type=NameObject("/Annot"), Subtype=NameObject("/Widget"), FT=NameObject("/Tx"),
+                               T=TextStringObject("drejet"), Rect=rect(300, 100, 314, 250),
+                               AP=obj(N=appearance("DREJET-FELT", [0, 1, -1, 0, 0, 0])))),
+    ])
+    page[NameObject("/Annots")] = annots
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def test_hostile_annotations_end_in_a_clean_packet_and_a_message(make_meeting, run, tmp_path: Path) -> None:
+    folder = make_meeting({"01-x.yaml": "titel: X\nbilag:\n  - {titel: Fjendtlig, fil: fjendtlig.pdf}\n"},
+                          bilag={"fjendtlig.pdf": _hostile_pdf()})
+    code, _, err = run("packet", folder, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert ("bilag/fjendtlig.pdf: advarsel: JavaScript, 2 beskadigede annotationer og 3 formularfelter fjernet i "
+            "pakken; felterne er trykt, som de så ud; 1 udfyldt felt uden udseende kunne ikke trykkes (værdien "
+            "står kun i det originale bilag)") in err
+    reader = PdfReader(tmp_path / "out" / "dagsordenspakke.pdf")
+    page = _page_with(reader, "FJENDTLIG-SIDE")
+    text = page.extract_text()
+    assert "DREJET-FELT" in text and "SKJULT-FELT" not in text
+    for obj in _walk(reader):
+        assert "/JS" not in obj and obj.get("/Subtype") != "/Widget"
+    assert not [a for a in page.get("/Annots", []) if a.get_object().get("/Subtype") == "/Link"
+                and a.get_object().get("/A", {}).get("/S") is not None]
+
+
+def test_the_removal_message_counts_in_danish() -> None:
+    from collections import Counter
+
+    from referat.packet.sanitize import describe
+
+    assert describe(Counter()) is None
+    assert describe(Counter(felt=1)) == "1 formularfelt fjernet i pakken; feltet er trykt, som det så ud"
+    assert describe(Counter(javascript=3, link=1, vedhæftet=1, medie=2)) == (
+        "JavaScript, 1 link til andet end web og e-mail, 1 vedhæftet fil og 2 medieobjekter (video, lyd eller 3D) "
+        "fjernet i pakken")

@@ -20,7 +20,7 @@ from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
-from ..diagnostics import Location, Report
+from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..render import labels as L
 from ..render.pdf import compile_typst, with_asset
@@ -28,7 +28,7 @@ from ..render.view import document_view
 from ..takster.annex import approval_line
 from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
-from .sanitize import clean_packet, clean_part, describe
+from .sanitize import clean_packet, clean_part, describe, prepare
 from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
@@ -124,9 +124,14 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
     for i, part in enumerate(parts):
         writer.add_page(covers.pages[i])
         first = len(writer.pages)
-        writer.append(part.reader, import_outline=False)
+        damaged = prepare(part.reader)
+        try:
+            writer.append(part.reader, import_outline=False)
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
+            raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
+                               "gem det som PDF igen", Location(part.source or meeting.folder)) from None
         pages = [writer.pages[first + k] for k in range(part.pages)]
-        part.removed = clean_part(writer, pages, part.reader)
+        part.removed = clean_part(writer, pages, part.reader) + damaged
         for page in pages:
             _stamp_page(writer, page, stamps.pages[stamp_index])
             stamp_index += 1

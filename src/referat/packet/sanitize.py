@@ -147,24 +147,28 @@ def _numbers(value: Any, count: int) -> list[float] | None:
         return None
 
 
-def _flatten(writer: PdfWriter, page: Any, widget: DictionaryObject, resources: DictionaryObject | None) -> bytes:
-    """Operators that draw the widget's normal appearance where the widget was (PDF 32000-1, 12.5.5)."""
+def _flatten(writer: PdfWriter, page: Any, widget: DictionaryObject,
+             resources: DictionaryObject | None) -> bytes | None:
+    """Operators that draw the widget's normal appearance where the widget was (PDF 32000-1, 12.5.5):
+    empty when the widget is not shown (hidden, no area), None when it is shown but has no usable appearance."""
     flags = widget.get("/F", 0)
-    if not isinstance(flags, int) or flags & HIDDEN:
+    rect = _numbers(widget.get("/Rect"), 4)
+    if not isinstance(flags, int) or flags & HIDDEN or rect is None:
+        return b""
+    rx0, rx1 = sorted((rect[0], rect[2]))
+    ry0, ry1 = sorted((rect[1], rect[3]))
+    if rx1 - rx0 <= 0 or ry1 - ry0 <= 0:
         return b""
     form = _appearance(widget)
-    rect = _numbers(widget.get("/Rect"), 4)
     bbox = _numbers(form.get("/BBox") if form is not None else None, 4)
-    if form is None or rect is None or bbox is None:
-        return b""
+    if form is None or bbox is None:
+        return None
     a, b, c, d, e, f = _numbers(form.get("/Matrix"), 6) or [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
     corners = [(x * a + y * c + e, x * b + y * d + f) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
     x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
     y0, y1 = min(p[1] for p in corners), max(p[1] for p in corners)
-    rx0, rx1 = sorted((rect[0], rect[2]))
-    ry0, ry1 = sorted((rect[1], rect[3]))
-    if x1 - x0 <= 0 or y1 - y0 <= 0 or rx1 - rx0 <= 0 or ry1 - ry0 <= 0:
-        return b""
+    if x1 - x0 <= 0 or y1 - y0 <= 0:
+        return None
     sx, sy = (rx1 - rx0) / (x1 - x0), (ry1 - ry0) / (y1 - y0)
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
@@ -173,6 +177,116 @@ def _flatten(writer: PdfWriter, page: Any, widget: DictionaryObject, resources: 
     ref = form.indirect_reference if form.indirect_reference is not None else writer._add_object(form)
     name = add_form(page, ref, "ReferatFelt")
     return f"q {sx:.6f} 0 0 {sy:.6f} {rx0 - x0 * sx:.4f} {ry0 - y0 * sy:.4f} cm {name} Do Q\n".encode()
+
+
+def _has_value(field: DictionaryObject) -> bool:
+    value = field.get("/V")
+    value = value.get_object() if value is not None else None
+    return value is not None and str(value) not in ("", "/Off")
+
+
+class _Page:
+    """One page's annotations, sorted into kept, flattened and removed."""
+
+    def __init__(self, writer: PdfWriter, resources: DictionaryObject | None, fields: set[int],
+                 removed: Counter[str]) -> None:
+        self.writer, self.resources, self.fields, self.removed = writer, resources, fields, removed
+
+    def widget(self, page: Any, annot: DictionaryObject) -> bytes:
+        field, kind = _field(annot)
+        if id(field) not in self.fields:
+            self.fields.add(id(field))
+            self.removed["signatur" if kind == "/Sig" else "felt"] += 1
+            if "/AA" in field:
+                self.removed.update(_trigger_kinds(field["/AA"]))
+        if "/AA" in annot and annot is not field:
+            self.removed.update(_trigger_kinds(annot["/AA"]))
+        drawing = _flatten(self.writer, page, annot, self.resources)
+        if drawing is None:
+            if _has_value(field):
+                self.removed["utrykt"] += 1
+            return b""
+        return drawing
+
+    def keep(self, annot: DictionaryObject) -> bool:
+        """Whether a non-widget annotation stays (cleaned of trigger and unsafe actions)."""
+        subtype = annot.get("/Subtype")
+        if subtype in MEDIA:
+            self.removed[MEDIA[subtype]] += 1
+            return False
+        if subtype == "/Link" and "/A" in annot and not _safe_link_action(annot["/A"]):
+            kind = _kind(annot["/A"])
+            self.removed["link" if kind == "handling" else kind] += 1
+            return False
+        if "/AA" in annot:
+            self.removed.update(_trigger_kinds(annot["/AA"]))
+            del annot["/AA"]
+        if "/A" in annot and not _safe_link_action(annot["/A"]):
+            self.removed[_kind(annot["/A"])] += 1
+            del annot["/A"]
+        return True
+
+    def clean(self, page: Any) -> None:
+        if "/AA" in page:
+            self.removed.update(_trigger_kinds(page["/AA"]))
+            del page["/AA"]
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else None
+        if annots is None:
+            return
+        keep = ArrayObject()
+        drawing = b""
+        for ref in annots if isinstance(annots, ArrayObject) else []:
+            try:
+                annot = ref.get_object()
+                if not isinstance(annot, DictionaryObject):
+                    continue
+                if annot.get("/Subtype") == "/Widget":
+                    drawing += self.widget(page, annot)
+                elif self.keep(annot):
+                    keep.append(ref)
+            except Exception:  # noqa: BLE001 - a damaged annotation is left out, and said so
+                self.removed["beskadiget"] += 1
+        if drawing:
+            draw_after(self.writer, page, drawing)
+        if keep:
+            page[NameObject("/Annots")] = keep
+        else:
+            del page["/Annots"]
+
+
+def prepare(reader: PdfReader) -> Counter[str]:
+    """Before the bilag is copied: drop from each page's /Annots what is not an annotation at all (numbers,
+    nulls, dangling references), which the copy itself would trip over."""
+    removed: Counter[str] = Counter()
+    for page in reader.pages:
+        try:
+            annots = page.get("/Annots")
+            annots = annots.get_object() if annots is not None else None
+        except Exception:  # noqa: BLE001 - an unreadable /Annots entry
+            annots = None
+            removed["beskadiget"] += 1
+        if annots is None:
+            if "/Annots" in page:
+                del page["/Annots"]
+            continue
+        if not isinstance(annots, ArrayObject):
+            del page["/Annots"]
+            removed["beskadiget"] += 1
+            continue
+        good = ArrayObject()
+        for ref in annots:
+            try:
+                ok = isinstance(ref.get_object(), DictionaryObject)
+            except Exception:  # noqa: BLE001 - a reference that cannot be read
+                ok = False
+            if ok:
+                good.append(ref)
+            else:
+                removed["beskadiget"] += 1
+        if len(good) != len(annots):
+            page[NameObject("/Annots")] = good
+    return removed
 
 
 def clean_part(writer: PdfWriter, pages: list[Any], reader: PdfReader) -> Counter[str]:
@@ -187,53 +301,9 @@ def clean_part(writer: PdfWriter, pages: list[Any], reader: PdfReader) -> Counte
             resources = dr.clone(writer)
     except Exception:  # noqa: BLE001 - without /DR, appearances that need it print without their font
         resources = None
-    fields: set[int] = set()
+    cleaner = _Page(writer, resources, set(), removed)
     for page in pages:
-        if "/AA" in page:
-            removed.update(_trigger_kinds(page["/AA"]))
-            del page["/AA"]
-        annots = page.get("/Annots")
-        annots = annots.get_object() if annots is not None else None
-        if not isinstance(annots, ArrayObject):
-            continue
-        keep = ArrayObject()
-        drawing = b""
-        for ref in annots:
-            annot = ref.get_object()
-            if not isinstance(annot, DictionaryObject):
-                continue
-            subtype = annot.get("/Subtype")
-            if subtype == "/Widget":
-                field, kind = _field(annot)
-                if id(field) not in fields:
-                    fields.add(id(field))
-                    removed["signatur" if kind == "/Sig" else "felt"] += 1
-                    if "/AA" in field:
-                        removed.update(_trigger_kinds(field["/AA"]))
-                if "/AA" in annot and annot is not field:
-                    removed.update(_trigger_kinds(annot["/AA"]))
-                drawing += _flatten(writer, page, annot, resources)
-                continue
-            if subtype in MEDIA:
-                removed[MEDIA[subtype]] += 1
-                continue
-            if subtype == "/Link" and "/A" in annot and not _safe_link_action(annot["/A"]):
-                kind = _kind(annot["/A"])
-                removed["link" if kind == "handling" else kind] += 1
-                continue
-            if "/AA" in annot:
-                removed.update(_trigger_kinds(annot["/AA"]))
-                del annot["/AA"]
-            if "/A" in annot and not _safe_link_action(annot["/A"]):
-                removed[_kind(annot["/A"])] += 1
-                del annot["/A"]
-            keep.append(ref)
-        if drawing:
-            draw_after(writer, page, drawing)
-        if keep:
-            page[NameObject("/Annots")] = keep
-        else:
-            del page["/Annots"]
+        cleaner.clean(page)
     return removed
 
 
@@ -291,9 +361,10 @@ NOUNS = {
     "vedhæftet": ("vedhæftet fil", "vedhæftede filer"),
     "medie": ("medieobjekt (video, lyd eller 3D)", "medieobjekter (video, lyd eller 3D)"),
     "handling": ("automatisk handling", "automatiske handlinger"),
+    "beskadiget": ("beskadiget annotation", "beskadigede annotationer"),
 }
 WORDS = {"javascript": "JavaScript", "launch": "programstart (Launch)", "xfa": "XFA-formular"}
-ORDER = ("javascript", "launch", "handling", "link", "vedhæftet", "medie", "xfa", "felt", "signatur")
+ORDER = ("javascript", "launch", "handling", "link", "vedhæftet", "medie", "xfa", "beskadiget", "felt", "signatur")
 
 
 def describe(removed: Counter[str]) -> str | None:
@@ -317,4 +388,8 @@ def describe(removed: Counter[str]) -> str | None:
         text += "; feltet er trykt, som det så ud" if fields == 1 else "; felterne er trykt, som de så ud"
     if removed.get("signatur"):
         text += " (en underskrift kan kun kontrolleres i det originale bilag)"
+    blind = removed.get("utrykt", 0)
+    if blind:
+        text += (f"; {blind} udfyldt{'e' if blind > 1 else ''} felt{'er' if blind > 1 else ''} uden udseende "
+                 "kunne ikke trykkes (værdien står kun i det originale bilag)")
     return text
