@@ -368,3 +368,11 @@ def test_the_removal_message_counts_in_danish() -> None:
     assert describe(Counter(javascript=3, link=1, vedhæftet=1, medie=2)) == (
         "JavaScript, 1 link til andet end web og e-mail, 1 vedhæftet fil og 2 medieobjekter (video, lyd eller 3D) "
         "fjernet i pakken")
+
+
+def test_the_corpus_packet_is_reproducible(corpus_meeting: Path, corpus_packet: tuple[Path, str], run,
+                                           tmp_path: Path) -> None:
+    out, _ = corpus_packet
+    code, _, err = run("packet", corpus_meeting, "--dokument", "dagsorden", "--out", tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "dagsordenspakke.pdf").read_bytes() == (out / "dagsordenspakke.pdf").read_bytes()
