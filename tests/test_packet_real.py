@@ -376,3 +376,33 @@ def test_the_corpus_packet_is_reproducible(corpus_meeting: Path, corpus_packet: 
     code, _, err = run("packet", corpus_meeting, "--dokument", "dagsorden", "--out", tmp_path)
     assert code == 0, err
     assert (tmp_path / "dagsordenspakke.pdf").read_bytes() == (out / "dagsordenspakke.pdf").read_bytes()
+
+
+def _inherited_resources_pdf() -> bytes:
+    """Three pages without /Resources of their own: they inherit one direct dictionary from /Pages."""
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.append(PdfReader(io.BytesIO(text_pdf("ARVET-SIDE"))))
+    shared = writer.pages[0]["/Resources"].get_object()
+    writer._root_object["/Pages"].get_object()[NameObject("/Resources")] = DictionaryObject(shared.items())
+    for page in writer.pages:
+        del page["/Resources"]
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def test_pages_inheriting_one_resource_dictionary_each_show_their_own_number(make_meeting, run,
+                                                                            tmp_path: Path) -> None:
+    data = _inherited_resources_pdf()
+    kids = PdfReader(io.BytesIO(data)).trailer["/Root"]["/Pages"]["/Kids"]
+    assert len(kids) == 3 and not any("/Resources" in k.get_object() for k in kids)
+    folder = make_meeting({"01-x.yaml": "titel: X\nbilag:\n  - {titel: Arvet, fil: arvet.pdf}\n"},
+                          bilag={"arvet.pdf": data})
+    code, _, err = run("packet", folder, "--out", tmp_path / "out")
+    assert code == 0, err
+    pages = PdfReader(tmp_path / "out" / "dagsordenspakke.pdf").pages
+    arvet = [n for n, p in enumerate(pages, start=1) if "ARVET-SIDE" in p.extract_text()]
+    assert len(arvet) == 3
+    for number in arvet:
+        assert STAMP.findall(pages[number - 1].extract_text()) == [(str(number), str(len(pages)))]

@@ -16,15 +16,24 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, In
 
 
 def own_xobjects(page: Any) -> DictionaryObject:
-    """The page's `/XObject` dictionary, after giving the page its own `/Resources` and `/XObject` copies."""
-    shared = page.get("/Resources")
-    shared = shared.get_object() if shared is not None else None
-    resources = DictionaryObject(shared.items()) if isinstance(shared, DictionaryObject) else DictionaryObject()
-    xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else None
+    """The page's `/XObject` dictionary, after giving the page its own `/Resources` and `/XObject` copies.
+
+    A dictionary held directly (not by reference) in a page of the writer belongs to that page alone (pypdf
+    clones direct objects per page), so it is used as is: a page with many fields is copied once, not per field.
+    """
+    raw = page.raw_get("/Resources") if "/Resources" in page else None
+    if isinstance(raw, DictionaryObject):
+        resources = raw
+    else:
+        shared = raw.get_object() if raw is not None else None
+        resources = DictionaryObject(shared.items()) if isinstance(shared, DictionaryObject) else DictionaryObject()
+        page[NameObject("/Resources")] = resources
+    raw_xobjects = resources.raw_get("/XObject") if "/XObject" in resources else None
+    if isinstance(raw_xobjects, DictionaryObject) and raw is resources:
+        return raw_xobjects
+    xobjects = raw_xobjects.get_object() if raw_xobjects is not None else None
     own = DictionaryObject(xobjects.items()) if isinstance(xobjects, DictionaryObject) else DictionaryObject()
     resources[NameObject("/XObject")] = own
-    page[NameObject("/Resources")] = resources
     return own
 
 
