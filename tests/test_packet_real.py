@@ -406,3 +406,49 @@ def test_pages_inheriting_one_resource_dictionary_each_show_their_own_number(mak
     assert len(arvet) == 3
     for number in arvet:
         assert STAMP.findall(pages[number - 1].extract_text()) == [(str(number), str(len(pages)))]
+
+
+def _layered_pdf() -> bytes:
+    """One page with a visible and a hidden-by-default optional-content group (layer)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+
+    def group(name: str) -> IndirectObject:
+        return writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/OCG"),
+                                                    NameObject("/Name"): TextStringObject(name)}))
+
+    shown, hidden = group("Synligt"), group("Kladde")
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({
+        NameObject("/Font"): DictionaryObject({NameObject("/F"): font}),
+        NameObject("/Properties"): DictionaryObject({NameObject("/Vis"): shown, NameObject("/Skj"): hidden})})
+    content = DecodedStreamObject()
+    content.set_data(b"/OC /Vis BDC BT /F 14 Tf 72 700 Td (SYNLIGT-LAG) Tj ET EMC "
+                     b"/OC /Skj BDC BT /F 14 Tf 72 650 Td (SKJULT-LAG) Tj ET EMC")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    writer._root_object[NameObject("/OCProperties")] = DictionaryObject({
+        NameObject("/OCGs"): ArrayObject([shown, hidden]),
+        NameObject("/D"): DictionaryObject({NameObject("/OFF"): ArrayObject([hidden])})})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def test_hidden_layers_stay_hidden_and_are_named(make_meeting, run, tmp_path: Path) -> None:
+    folder = make_meeting({"01-x.yaml": "titel: X\nbilag:\n  - {titel: Lag, fil: lag.pdf}\n"
+                                        "  - {titel: Notat, fil: notat.pdf}\n"},
+                          bilag={"lag.pdf": _layered_pdf(), "notat.pdf": (CORPUS_DIR / "notat-libreoffice.pdf")
+                                 .read_bytes()})
+    code, _, err = run("packet", folder, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert ("bilag/lag.pdf: advarsel: 1 skjult lag er også skjult i pakken, men dets indhold er med i filen; "
+            "gem bilaget uden skjulte lag, hvis det ikke må offentliggøres") in err
+    assert "notat.pdf" not in err
+    reader = PdfReader(tmp_path / "out" / "dagsordenspakke.pdf")
+    page = _page_with(reader, "SYNLIGT-LAG")
+    props = page["/Resources"]["/Properties"]
+    config = reader.trailer["/Root"]["/OCProperties"]
+    groups = [g.idnum for g in config["/OCGs"]]
+    assert sorted(groups) == sorted([props.raw_get("/Vis").idnum, props.raw_get("/Skj").idnum])
+    assert [g.idnum for g in config["/D"]["/OFF"]] == [props.raw_get("/Skj").idnum]

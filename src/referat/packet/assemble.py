@@ -28,7 +28,7 @@ from ..render.view import document_view
 from ..takster.annex import approval_line
 from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
-from .sanitize import clean_packet, clean_part, describe, prepare
+from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_layers
 from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
@@ -121,6 +121,8 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
     covers = _covers(meeting, view, parts, total)
     stamps = _stamps(meeting.date, parts, total)
     stamp_index = 0
+    all_groups: list[Any] = []
+    all_hidden: list[Any] = []
     for i, part in enumerate(parts):
         writer.add_page(covers.pages[i])
         first = len(writer.pages)
@@ -132,9 +134,14 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
                                "gem det som PDF igen", Location(part.source or meeting.folder)) from None
         pages = [writer.pages[first + k] for k in range(part.pages)]
         part.removed = clean_part(writer, pages, part.reader) + damaged
+        groups, hidden = layers(writer, part.reader)
+        part.removed["skjult-lag"] += len(hidden)
+        all_groups += groups
+        all_hidden += hidden
         for page in pages:
             _stamp_page(writer, page, stamps.pages[stamp_index])
             stamp_index += 1
+    set_layers(writer, all_groups, all_hidden)
     clean_packet(writer)
     _bookmarks(writer, doc, view, parts, kind)
     _links(writer, doc, links, starts)

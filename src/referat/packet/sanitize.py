@@ -307,6 +307,47 @@ def clean_part(writer: PdfWriter, pages: list[Any], reader: PdfReader) -> Counte
     return removed
 
 
+def _refs(value: Any) -> list[IndirectObject]:
+    value = value.get_object() if value is not None else None
+    return [v for v in value if isinstance(v, IndirectObject)] if isinstance(value, ArrayObject) else []
+
+
+def layers(writer: PdfWriter, reader: PdfReader) -> tuple[list[IndirectObject], list[IndirectObject]]:
+    """The bilag's optional-content groups (layers) that its copied pages use, as objects of `writer`, and
+    those of them hidden by default; without them in the packet's catalog every hidden layer would show."""
+    try:
+        props = reader.root_object.get("/OCProperties")
+        props = props.get_object() if props is not None else None
+        if not isinstance(props, DictionaryObject):
+            return [], []
+        config = props.get("/D")
+        config = config.get_object() if config is not None else DictionaryObject()
+        if not isinstance(config, DictionaryObject):
+            config = DictionaryObject()
+        groups = _refs(props.get("/OCGs"))
+        shown = {r.idnum for r in _refs(config.get("/ON"))}
+        hidden = {r.idnum for r in _refs(config.get("/OFF"))}
+        if config.get("/BaseState") == "/OFF":
+            hidden |= {r.idnum for r in groups if r.idnum not in shown}
+        copied = writer._id_translated.get(id(reader), {})
+        mapped = [(r.idnum, IndirectObject(copied[r.idnum], 0, writer)) for r in groups if r.idnum in copied]
+    except Exception:  # noqa: BLE001 - damaged layer settings: the layers show, as in most readers
+        return [], []
+    return [ref for _, ref in mapped], [ref for idnum, ref in mapped if idnum in hidden]
+
+
+def set_layers(writer: PdfWriter, groups: list[IndirectObject], hidden: list[IndirectObject]) -> None:
+    """One catalog /OCProperties for the packet: every bilag's layers, hidden ones still hidden."""
+    if not groups:
+        return
+    writer._root_object[NameObject("/OCProperties")] = DictionaryObject({
+        NameObject("/OCGs"): ArrayObject(groups),
+        NameObject("/D"): DictionaryObject({NameObject("/BaseState"): NameObject("/ON"),
+                                            NameObject("/OFF"): ArrayObject(hidden),
+                                            NameObject("/Order"): ArrayObject(groups)}),
+    })
+
+
 ACTION_KEYS = ("/A", "/OpenAction", "/Next")
 CATALOG_KEYS = ("/AcroForm", "/OpenAction", "/AA")
 
@@ -379,17 +420,22 @@ def describe(removed: Counter[str]) -> str | None:
         else:
             one, many = NOUNS[key]
             parts.append(f"{n} {one if n == 1 else many}")
-    if not parts:
-        return None
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
-    text = f"{text} fjernet i pakken"
+    sentences = []
+    if parts:
+        sentences.append((parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1])
+                         + " fjernet i pakken")
     fields = removed.get("felt", 0) + removed.get("signatur", 0)
     if fields:
-        text += "; feltet er trykt, som det så ud" if fields == 1 else "; felterne er trykt, som de så ud"
-    if removed.get("signatur"):
-        text += " (en underskrift kan kun kontrolleres i det originale bilag)"
+        sentences.append("feltet er trykt, som det så ud" if fields == 1 else "felterne er trykt, som de så ud")
+        if removed.get("signatur"):
+            sentences[-1] += " (en underskrift kan kun kontrolleres i det originale bilag)"
     blind = removed.get("utrykt", 0)
     if blind:
-        text += (f"; {blind} udfyldt{'e' if blind > 1 else ''} felt{'er' if blind > 1 else ''} uden udseende "
-                 "kunne ikke trykkes (værdien står kun i det originale bilag)")
-    return text
+        sentences.append(f"{blind} udfyldt{'e' if blind > 1 else ''} felt{'er' if blind > 1 else ''} uden "
+                         "udseende kunne ikke trykkes (værdien står kun i det originale bilag)")
+    hidden = removed.get("skjult-lag", 0)
+    if hidden:
+        sentences.append(f"{hidden} skjult{'e' if hidden > 1 else ''} lag er også skjult i pakken, men "
+                         f"{'deres' if hidden > 1 else 'dets'} indhold er med i filen; gem bilaget uden skjulte "
+                         "lag, hvis det ikke må offentliggøres")
+    return "; ".join(sentences) if sentences else None
