@@ -452,3 +452,31 @@ def test_hidden_layers_stay_hidden_and_are_named(make_meeting, run, tmp_path: Pa
     groups = [g.idnum for g in config["/OCGs"]]
     assert sorted(groups) == sorted([props.raw_get("/Vis").idnum, props.raw_get("/Skj").idnum])
     assert [g.idnum for g in config["/D"]["/OFF"]] == [props.raw_get("/Skj").idnum]
+
+
+def test_private_data_of_a_bilag_page_is_not_published(make_meeting, run, tmp_path: Path) -> None:
+    """/PieceInfo (an application's private, editable copy of the page), page XMP and thumbnails are never
+    shown, so they do not go into the packet."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf("SYNLIG-SIDE"))))
+    page = writer.pages[0]
+
+    def stream(data: bytes) -> IndirectObject:
+        obj = DecodedStreamObject()
+        obj.set_data(data)
+        return writer._add_object(obj)
+
+    page[NameObject("/PieceInfo")] = DictionaryObject({NameObject("/Illustrator"): DictionaryObject({
+        NameObject("/Private"): stream(b"HEMMELIG-KILDE redigerbar original")})})
+    page[NameObject("/Metadata")] = stream(b"<x:xmpmeta>HEMMELIG-XMP forfatter</x:xmpmeta>")
+    page[NameObject("/Thumb")] = stream(b"HEMMELIG-MINIATURE")
+    buf = io.BytesIO()
+    writer.write(buf)
+    folder = make_meeting({"01-x.yaml": "titel: X\nbilag:\n  - {titel: Side, fil: side.pdf}\n"},
+                          bilag={"side.pdf": buf.getvalue()})
+    code, _, err = run("packet", folder, "--out", tmp_path / "out")
+    assert code == 0, err
+    raw = (tmp_path / "out" / "dagsordenspakke.pdf").read_bytes()
+    assert b"HEMMELIG" not in raw
+    reader = PdfReader(tmp_path / "out" / "dagsordenspakke.pdf")
+    assert "SYNLIG-SIDE" in _page_with(reader, "SYNLIG-SIDE").extract_text()
+    assert "/Metadata" in reader.trailer["/Root"]  # the packet's own XMP is still there

@@ -349,6 +349,9 @@ def set_layers(writer: PdfWriter, groups: list[IndirectObject], hidden: list[Ind
 
 
 ACTION_KEYS = ("/A", "/OpenAction", "/Next")
+# Scripts, files and forms, and what is never shown: an application's private copy of the page (/PieceInfo,
+# e.g. Illustrator's editable original), per-object XMP (/Metadata: authors, history, tools) and thumbnails.
+PRIVATE_KEYS = ("/JS", "/EmbeddedFiles", "/XFA", "/PieceInfo", "/Metadata", "/Thumb")
 CATALOG_KEYS = ("/AcroForm", "/OpenAction", "/AA")
 
 
@@ -383,10 +386,9 @@ def clean_packet(writer: PdfWriter) -> None:
                 value = obj.get(key)
                 if isinstance(value, (DictionaryObject, ArrayObject)) and not _safe_link_action(obj[key]):
                     del obj[key]
-            if "/JS" in obj or "/EmbeddedFiles" in obj or "/XFA" in obj:
-                for key in ("/JS", "/EmbeddedFiles", "/XFA"):
-                    if key in obj:
-                        del obj[key]
+            for key in PRIVATE_KEYS:
+                if key in obj and obj is not root:
+                    del obj[key]
             todo.extend(obj.raw_get(k) for k in obj)
         elif isinstance(obj, ArrayObject):
             todo.extend(obj)
