@@ -14,25 +14,42 @@ from conftest import EXAMPLE, text_pdf, tiny_pdf
 from referat.load.meeting import load_meeting
 
 
+@pytest.fixture(scope="module", params=["eksempel", "korpus"])
+def packet_meeting(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example meeting with its stand-in bilag, and with the real-producer corpus as its bilag."""
+    if request.param == "eksempel":
+        return EXAMPLE
+    from test_packet_real import make_corpus_meeting
+
+    return make_corpus_meeting(tmp_path_factory.mktemp("korpus") / EXAMPLE.name)
+
+
 @pytest.fixture(scope="module")
-def example_packet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def example_packet(packet_meeting: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from referat.cli import main
 
     out = tmp_path_factory.mktemp("pakke")
-    assert main(["packet", str(EXAMPLE), "--dokument", "dagsorden", "--out", str(out)]) == 0
+    assert main(["packet", str(packet_meeting), "--dokument", "dagsorden", "--out", str(out)]) == 0
     return out
+
+
+def _open(path: Path) -> PdfReader:
+    reader = PdfReader(path)
+    if reader.is_encrypted:
+        assert reader.decrypt("")
+    return reader
 
 
 def _xmp(reader: PdfReader) -> str:
     return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
 
 
-def test_page_count_is_document_plus_covers_plus_bilag(example_packet: Path) -> None:
-    meeting, _ = load_meeting(EXAMPLE)
+def test_page_count_is_document_plus_covers_plus_bilag(example_packet: Path, packet_meeting: Path) -> None:
+    meeting, _ = load_meeting(packet_meeting)
     assert meeting is not None
     doc = len(PdfReader(example_packet / "dagsorden.pdf").pages)
     bilag = [b for item in meeting.items for b in item.bilag]
-    bilag_pages = sum(len(PdfReader(b.path).pages) for b in bilag)
+    bilag_pages = sum(len(_open(b.path).pages) for b in bilag)
     packet = PdfReader(example_packet / "dagsordenspakke.pdf")
     assert len(packet.pages) == doc + len(bilag) + bilag_pages
 
@@ -43,8 +60,8 @@ def test_every_page_is_stamped(example_packet: Path) -> None:
         assert f"Side {number} af {len(pages)}" in page.extract_text(), number
 
 
-def test_bookmarks_nest_items_and_bilag(example_packet: Path) -> None:
-    meeting, _ = load_meeting(EXAMPLE)
+def test_bookmarks_nest_items_and_bilag(example_packet: Path, packet_meeting: Path) -> None:
+    meeting, _ = load_meeting(packet_meeting)
     assert meeting is not None
     reader = PdfReader(example_packet / "dagsordenspakke.pdf")
     top, children = reader.outline[0], reader.outline[1]

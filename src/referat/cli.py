@@ -243,7 +243,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
     kinds = kinds_for(meeting, args.dokument)
     editions = [False, True] if args.offentlig else [False]
     files = render_documents(meeting, kinds, ["pdf"], editions)
-    files.update(write_packets(meeting, kinds, editions))
+    files.update(write_packets(meeting, kinds, editions, report))
     print_report(report)
     target = output_dir(folder, Path(args.out) if args.out else None)
     write_all({target / name: data for name, data in files.items()})

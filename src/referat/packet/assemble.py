@@ -10,20 +10,25 @@ import copy
 import datetime as dt
 import hashlib
 import io
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
+from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..render import labels as L
 from ..render.pdf import compile_typst, with_asset
 from ..render.view import document_view
 from ..takster.annex import approval_line
 from .metadata import claims_pdfa, set_metadata
+from .overlay import add_form, draw_after
+from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_layers
 from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
@@ -39,6 +44,8 @@ class Part:
     title: str
     reader: PdfReader
     cover_page: int = 0  # 1-based page number in the packet
+    source: Path | None = None  # the bilag's file, when it is one
+    removed: Counter[str] = field(default_factory=Counter)  # active content left out (see sanitize)
 
     @property
     def pages(self) -> int:
@@ -68,7 +75,8 @@ def collect_parts(meeting: Meeting, public: bool, kind: str = "dagsorden") -> li
             assert b.path is not None
             reader = (bilag_pdf(b.path, b.title, meeting.date, approval) if b.file is not None
                       else previous_minutes_pdf(b.path, public))
-        parts.append(Part(f"{item.number}.{n}", item.number, b.title, reader))
+        parts.append(Part(f"{item.number}.{n}", item.number, b.title, reader,
+                          source=b.path if b.file is not None else None))
     return parts
 
 
@@ -113,13 +121,28 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
     covers = _covers(meeting, view, parts, total)
     stamps = _stamps(meeting.date, parts, total)
     stamp_index = 0
+    all_groups: list[Any] = []
+    all_hidden: list[Any] = []
     for i, part in enumerate(parts):
         writer.add_page(covers.pages[i])
         first = len(writer.pages)
-        writer.append(part.reader, import_outline=False)
-        for k in range(part.pages):
-            _stamp_page(writer, writer.pages[first + k], stamps.pages[stamp_index])
+        damaged = prepare(part.reader)
+        try:
+            writer.append(part.reader, import_outline=False)
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
+            raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
+                               "gem det som PDF igen", Location(part.source or meeting.folder)) from None
+        pages = [writer.pages[first + k] for k in range(part.pages)]
+        part.removed = clean_part(writer, pages, part.reader) + damaged
+        groups, hidden = layers(writer, part.reader)
+        part.removed["skjult-lag"] += len(hidden)
+        all_groups += groups
+        all_hidden += hidden
+        for page in pages:
+            _stamp_page(writer, page, stamps.pages[stamp_index])
             stamp_index += 1
+    set_layers(writer, all_groups, all_hidden)
+    clean_packet(writer)
     _bookmarks(writer, doc, view, parts, kind)
     _links(writer, doc, links, starts)
     _page_labels(writer, len(doc.pages), parts)
@@ -187,25 +210,16 @@ def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
 def _stamp_page(writer: PdfWriter, page: Any, stamp: Any) -> None:
     """Draw the stamp at the bottom right of the page as the reader sees it (rotation included).
 
-    The page's own content is wrapped in q/Q and left unparsed: fast, and the bilag stays as it was.
+    The page's own content is wrapped in q/Q and left unparsed: fast, and the bilag stays as it was. The
+    stamp goes into the page's own copy of its resources (see `overlay`), so pages that share one resource
+    dictionary (every LibreOffice export) each show their own number.
     """
     left, bottom, width, height = _box(page)
     rotation = (page.get("/Rotate", 0) or 0) % 360
     a, b, c, d, e, f = {0: (1, 0, 0, 1, 0, 0), 90: (0, 1, -1, 0, width, 0),
                         180: (-1, 0, 0, -1, width, height), 270: (0, -1, 1, 0, 0, height)}[rotation]
-    resources = page["/Resources"].get_object() if "/Resources" in page else DictionaryObject()
-    xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
-    xobjects[NameObject("/ReferatSide")] = _stamp_form(writer, stamp)
-    resources[NameObject("/XObject")] = xobjects
-    page[NameObject("/Resources")] = resources
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
-    after.set_data(f"\nQ q {a} {b} {c} {d} {e + left:.3f} {f + bottom:.3f} cm /ReferatSide Do Q\n".encode())
-    contents = page.get("/Contents")
-    parts = [] if contents is None else (list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject)
-                                         else [contents])
-    page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts, writer._add_object(after)])
+    name = add_form(page, _stamp_form(writer, stamp), "ReferatSide")
+    draw_after(writer, page, f"q {a} {b} {c} {d} {e + left:.3f} {f + bottom:.3f} cm {name} Do Q".encode())
 
 
 def _bookmarks(writer: PdfWriter, doc: PdfReader, view: dict[str, Any], parts: list[Part], kind: str) -> None:
@@ -245,12 +259,21 @@ def packet_name(kind: str, public: bool) -> str:
     return PACKET_NAMES[kind] + ("-offentlig" if public else "") + ".pdf"
 
 
-def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool]) -> dict[str, bytes]:
-    """File name → bytes for every packet and the document PDF each one contains."""
+def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool],
+                  report: Report | None = None) -> dict[str, bytes]:
+    """File name → bytes for every packet and the document PDF each one contains.
+
+    With `report`, a warning per bilag file from which active content was removed (once per file)."""
     files: dict[str, bytes] = {}
+    told: set[Path] = set()
     for kind in kinds:
         for public in public_editions:
             packet = build_packet(meeting, kind, public)
             files[packet_name(kind, public)] = packet.pdf
+            for part in packet.parts:
+                text = describe(part.removed)
+                if report is not None and text and part.source is not None and part.source not in told:
+                    told.add(part.source)
+                    report.warning(Location(part.source), text)
     return files
 
