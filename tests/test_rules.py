@@ -492,8 +492,15 @@ def test_bilag_pdf_encrypted_with_empty_user_password_is_accepted(make_meeting):
     assert apply(bilag.bilag_files, folder).items == []
 
 
-def test_bilag_files_pass(make_meeting):
-    """Upper-case extensions and every supported kind are accepted (Word/Excel/images: only the first bytes are looked at)."""
+def test_bilag_files_pass(make_meeting, monkeypatch):
+    """Upper-case extensions and every supported kind are accepted (Word/images: only the first bytes are looked
+    at; Excel: the zip directory and sheet bounds). LibreOffice counts as installed (its absence is a warning)."""
+    from openpyxl import Workbook
+
+    workbook, buf = Workbook(), io.BytesIO()
+    workbook.active.append(["Tilbud", "Takst"])
+    workbook.save(buf)
+    monkeypatch.setattr(bilag, "find_soffice", lambda: "/usr/bin/soffice")
     items = {"a.yaml": """\
         titel: T
         bilag:
@@ -503,7 +510,7 @@ def test_bilag_files_pass(make_meeting):
           - {titel: D, fil: kort.png}
         """}
     folder = make_meeting(items, bilag={"plan.PDF": tiny_pdf(), "notat.docx": b"PK\x03\x04",
-                                        "takster.xlsx": b"PK\x03\x04", "kort.png": b"\x89PNG\r\n\x1a\n"})
+                                        "takster.xlsx": buf.getvalue(), "kort.png": b"\x89PNG\r\n\x1a\n"})
     assert apply(bilag.bilag_files, folder).items == []
 
 

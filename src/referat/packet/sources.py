@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from pypdf import PdfReader
 
 from ..diagnostics import Location, ReferatError
 from ..pdfcheck import pdf_problem
 from ..render.danish import number
-from ..render.libreoffice import INSTALL_HINT, docx_to_pdf, find_soffice
+from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, find_soffice
 from ..render.pdf import compile_typst, with_asset
 from ..render.richtext import printable
+from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, SheetFacts, check_workbook
 
 WORD = (".docx", ".doc")
 EXCEL = (".xlsx", ".xlsm")
 IMAGES = (".png", ".jpg", ".jpeg")
-MAX_SHEET_CELLS = 200_000
 
 
 def check_converters(paths: list[Path], where: Path) -> None:
@@ -27,8 +30,8 @@ def check_converters(paths: list[Path], where: Path) -> None:
     word = [p for p in paths if p.suffix.lower() in WORD]
     if word and find_soffice() is None:
         names = ", ".join(f"bilag/{p.name}" for p in word)
-        raise ReferatError(f"disse Word-bilag skal konverteres med LibreOffice, som ikke er installeret: {names}; "
-                           f"{INSTALL_HINT}", Location(where))
+        raise ReferatError(f"disse Word-bilag skal konverteres til PDF med LibreOffice, som ikke er installeret: {names}; "
+                           f"{CONVERT_HINT}", Location(where))
 
 
 def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
@@ -74,7 +77,7 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
     if suffix in EXCEL:
         return PdfReader(io.BytesIO(_sheet_pdf(path, title, when)))
     if suffix in WORD:
-        return PdfReader(io.BytesIO(docx_to_pdf(path.read_bytes(), path.stem, path)))
+        return PdfReader(io.BytesIO(bilag_to_pdf(path, path.read_bytes())))
     if suffix in IMAGES:
         data, assets = with_asset({"title": printable(title)}, "image", path)
         try:
@@ -84,43 +87,190 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
     raise ReferatError(f"filtypen '{suffix}' understøttes ikke som bilag", Location(path))
 
 
+_PORTRAIT_PT, _LANDSCAPE_PT = 595.3 - 2 * 42.5, 841.9 - 2 * 42.5  # A4 less the 1.5 cm margins of sheet.typ
+_MAX_FONT, _MIN_FONT, _EXCEL_FONT = 9.0, 6.0, 11.0
+
+
 def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:
+    """The visible sheets as tables; hidden sheets, rows and columns are left out (never published)."""
+    facts = {f.name: f for f in check_workbook(path, BILAG_CELLS, SHEET_ADVICE, UNREADABLE)}
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path, data_only=True)  # full mode: widths, hidden rows, merges, print titles
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise ReferatError(f"Excel-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
-    sheets = []
-    cells = 0
     try:
-        for ws in workbook.worksheets:
-            rows = []
-            for row in ws.iter_rows(values_only=True):
-                values = [_cell(v) for v in row]
-                while values and values[-1] == "":
-                    values.pop()
-                if values:
-                    rows.append(values)
-                    cells += len(values)
-                if cells > MAX_SHEET_CELLS:
-                    raise ReferatError(f"Excel-filen har over {MAX_SHEET_CELLS} udfyldte celler; gem det relevante "
-                                       "udsnit som PDF", Location(path, where=ws.title))
-            sheets.append({"name": printable(ws.title), "rows": rows})
+        sheets = [sheet_view(ws, facts.get(ws.title)) for ws in workbook.worksheets if ws.sheet_state == "visible"]
     finally:
         workbook.close()
+    if not sheets:
+        raise ReferatError("Excel-filen har ingen synlige ark", Location(path))
     return compile_typst("sheet.typ", {"title": printable(title), "sheets": sheets}, when)[0]
 
 
-def _cell(value: object) -> str:
+def sheet_view(ws: Any, facts: SheetFacts | None) -> dict[str, Any]:
+    """One visible sheet as sheet.typ draws it: visible rows and columns only, widths from the sheet.
+
+    Columns keep their widths relative to each other; the font shrinks (to 6 pt) so the sheet fits the
+    page width, landscape when it does not fit portrait. A long text spills into empty cells to its right
+    as in Excel (colspan) instead of wrapping one word per line; merged cells stay merged. The header rows
+    (the sheet's print titles, else the first row) repeat on every page.
+    """
+    used_rows = facts.rows if facts is not None else ws.max_row
+    used_cols = facts.cols if facts is not None else ws.max_column
+    hidden_cols, widths = _columns(ws, used_cols)
+    cols = [c for c in range(1, used_cols + 1) if c not in hidden_cols]
+    rows = [r for r in range(1, used_rows + 1) if not _row_hidden(ws, r)]
+    grid: dict[tuple[int, int], Any] = {}
+    for row in ws.iter_rows(min_row=1, max_row=used_rows, max_col=used_cols) if cols and rows else []:
+        for cell in row:
+            if cell.value is not None:
+                grid[(cell.row, cell.column)] = cell
+    spans, covered = _merges(ws, rows, cols)
+    texts = {key: _cell(cell.value, cell.number_format) for key, cell in grid.items()}
+    pt = [_width_pt(widths[c] if c in widths else _autofit(texts, grid, covered, spans, rows, cols, i))
+          for i, c in enumerate(cols)]
+    natural = sum(pt)
+    orientation = getattr(ws.page_setup, "orientation", None)
+    landscape = orientation == "landscape" or natural * _MAX_FONT / _EXCEL_FONT > _PORTRAIT_PT
+    usable = _LANDSCAPE_PT if landscape else _PORTRAIT_PT
+    font = max(_MIN_FONT, min(_MAX_FONT, _EXCEL_FONT * usable / natural)) if natural else _MAX_FONT
+    fits = natural * font / _EXCEL_FONT <= usable
+    out_rows = []
+    for r in rows:
+        line: list[Any] = []
+        skip_until = -1
+        for i, c in enumerate(cols):
+            if (r, c) in covered or i <= skip_until:
+                continue
+            cell = grid.get((r, c))
+            text = texts.get((r, c), "")
+            entry: dict[str, Any] = {"t": text}
+            if (r, c) in spans:
+                entry["cs"], entry["rs"] = spans[(r, c)]
+            elif cell is not None and text and not getattr(cell.alignment, "wrap_text", False):
+                needed = len(max(text.split(), key=len, default="")) * 0.55 * _EXCEL_FONT + 6
+                needed = max(needed, min(len(text) * 0.5 * _EXCEL_FONT, 3 * pt[i]))
+                span, width = 1, pt[i]
+                while width < needed and i + span < len(cols):
+                    nxt = (r, cols[i + span])
+                    if nxt in grid or nxt in covered or nxt in spans:
+                        break
+                    width += pt[i + span]
+                    span += 1
+                if span > 1:
+                    entry["cs"] = span
+                    skip_until = i + span - 1
+            if cell is not None and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                entry["n"] = True
+            line.append(entry if len(entry) > 1 else text)
+        out_rows.append(line)
+    head_rows = _title_rows(ws) or ({rows[0]} if rows else set())
+    head_at = [i for i, r in enumerate(rows) if r in head_rows]
+    first, last = (head_at[0], head_at[-1] + 1) if head_at else (0, 0)
+    if head_at and last - first != len(head_at):  # not consecutive: repeat only the first row
+        last = first + 1
+    return {
+        "name": printable(ws.title), "landscape": landscape, "size": round(font, 2),
+        "widths": [round(w * font / _EXCEL_FONT, 2) for w in pt], "fit": fits,
+        "pre": out_rows[:first], "head": out_rows[first:last], "body": out_rows[last:],
+    }
+
+
+def _autofit(texts: dict[tuple[int, int], str], grid: dict[tuple[int, int], Any], covered: set[tuple[int, int]],
+             spans: dict[tuple[int, int], tuple[int, int]], rows: list[int], cols: list[int], i: int) -> float:
+    """A column without a width of its own: wide enough for its texts (as Excel's autofit), 8.43 to 45 characters.
+
+    A text whose right neighbour is empty is left out: it spills over the neighbours instead, as in Excel.
+    """
+    c = cols[i]
+    right = cols[i + 1] if i + 1 < len(cols) else None
+    longest = 0
+    for r in rows:
+        text = texts.get((r, c))
+        if not text or (r, c) in covered or (r, c) in spans:
+            continue
+        if right is not None and (r, right) not in grid and (r, right) not in covered:
+            continue
+        longest = max(longest, max(len(line) for line in text.splitlines() or [""]))
+    return max(8.43, min(longest * 1.05 + 1, 45.0))
+
+
+def _width_pt(width: float | None) -> float:
+    """An Excel column width (characters of the default font) in points at 100 %, as Excel prints it."""
+    chars = 8.43 if width is None else max(float(width), 0.0)
+    return max(int(chars * 7 + 5), 24) * 0.75  # pixels at 96 dpi, never narrower than about 3 characters
+
+
+def _columns(ws: Any, used_cols: int) -> tuple[set[int], dict[int, float]]:
+    hidden: set[int] = set()
+    widths: dict[int, float] = {}
+    default = ws.sheet_format.defaultColWidth if ws.sheet_format is not None else None
+    for dim in ws.column_dimensions.values():
+        low = dim.min or column_index_from_string(dim.index)
+        high = min(dim.max or low, used_cols)
+        for c in range(low, high + 1):
+            if dim.hidden or (dim.customWidth and dim.width is not None and dim.width <= 0):
+                hidden.add(c)
+            elif dim.customWidth or dim.width != 13:  # 13 is openpyxl's stand-in for "no width given"
+                widths[c] = dim.width
+    if default:
+        for c in range(1, used_cols + 1):
+            widths.setdefault(c, float(default))
+    return hidden, widths
+
+
+def _row_hidden(ws: Any, r: int) -> bool:
+    dim = ws.row_dimensions.get(r) if hasattr(ws.row_dimensions, "get") else None
+    return dim is not None and (bool(dim.hidden) or (dim.customHeight and dim.height is not None and dim.height <= 0))
+
+
+def _merges(ws: Any, rows: list[int], cols: list[int]) -> tuple[dict[tuple[int, int], tuple[int, int]],
+                                                                  set[tuple[int, int]]]:
+    """Merged ranges as (colspan, rowspan) on their first visible cell, counted in visible rows and columns."""
+    row_set, col_set = set(rows), set(cols)
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for merged in ws.merged_cells.ranges:
+        vis_rows = [r for r in range(merged.min_row, merged.max_row + 1) if r in row_set]
+        vis_cols = [c for c in range(merged.min_col, merged.max_col + 1) if c in col_set]
+        if not vis_rows or not vis_cols:
+            continue
+        spans[(vis_rows[0], vis_cols[0])] = (len(vis_cols), len(vis_rows))
+        covered.update((r, c) for r in vis_rows for c in vis_cols if (r, c) != (vis_rows[0], vis_cols[0]))
+    return spans, covered
+
+
+def _title_rows(ws: Any) -> set[int]:
+    """The sheet's print titles (rows repeated at the top of each printed page), if set."""
+    titles = getattr(ws, "print_title_rows", None)
+    if not titles:
+        return set()
+    numbers = [int(n) for n in re.findall(r"\d+", str(titles))]
+    if len(numbers) < 2 or numbers[1] < numbers[0] or numbers[1] - numbers[0] > 20:
+        return set()
+    return set(range(numbers[0], numbers[1] + 1))
+
+
+def _cell(value: object, number_format: str | None = None) -> str:
     if value is None:
         return ""
+    fmt = number_format or ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in fmt:
+        return f"{number(value * 100, _decimals(fmt))} %"
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
     if isinstance(value, int):
         return number(value)
     if isinstance(value, float):
-        return number(value, 0 if value.is_integer() else 2)
+        return number(value, _decimals(fmt) if "0" in fmt else (0 if value.is_integer() else 2))
     if isinstance(value, dt.datetime):
         return f"{value:%d.%m.%Y}" if value.time() == dt.time() else f"{value:%d.%m.%Y %H.%M}"
     if isinstance(value, dt.date):
         return f"{value:%d.%m.%Y}"
     return printable(str(value))
+
+
+def _decimals(number_format: str) -> int:
+    """The decimals an Excel number format shows ("0.0%" → 1, "#,##0.00" → 2, "0" → 0)."""
+    match = re.search(r"\.([0#]+)", number_format)
+    return min(len(match.group(1)), 6) if match else 0

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..diagnostics import Report
+from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
+from ..render.libreoffice import CONVERT_HINT, find_soffice
+from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
 
 KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xlsm": "Excel",
          ".png": "billede", ".jpg": "billede", ".jpeg": "billede", ".yaml": "takstbilag", ".yml": "takstbilag"}
@@ -51,6 +53,26 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                 problem = _format_problem(path, suffix)
                 if problem:
                     report.error(where, f"bilag/{b.file}: {problem}")
+                elif suffix in (".xlsx", ".xlsm"):
+                    _workbook(path, b.file, where, report)
+                elif suffix in (".docx", ".doc") and find_soffice() is None:
+                    report.warning(where, f"bilag/{b.file} skal konverteres til PDF med LibreOffice, som ikke er "
+                                          f"installeret; {CONVERT_HINT}")
+
+
+def _workbook(path: Path, name: str, where: Location, report: Report) -> None:
+    """An Excel bilag within the bounds the packet can print, and what of it is hidden (left out)."""
+    try:
+        sheets = check_workbook(path, BILAG_CELLS, SHEET_ADVICE, UNREADABLE)
+    except ReferatError as exc:
+        for diag in exc.report.errors:
+            report.error(where, f"bilag/{name}: {diag.message}")
+        return
+    if sheets and all(sheet.hidden for sheet in sheets):
+        report.error(where, f"bilag/{name}: alle ark er skjulte; der er intet at vise")
+        return
+    for note in hidden_notes(sheets):
+        report.warning(where, f"bilag/{name}: {note}")
 
 
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
