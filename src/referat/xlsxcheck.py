@@ -46,9 +46,11 @@ _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
 _DIMENSION = re.compile(rb"""<(?:[\w.\-]+:)?dimension\s[^>]*?ref\s*=\s*["']([^"']*)["']""")
 _CELL = re.compile(rb"<(?:[\w.\-]+:)?c[\s/>]")
 _CELL_WITH_REF = re.compile(rb"""<(?:[\w.\-]+:)?c\s[^>]*?\br\s*=\s*["'][A-Za-z]""")
-# a cell that is not self-closing (may hold a value): its column letters and row digits
-_VALUED = re.compile(rb"""<(?:[\w.\-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})(\d+)["'][^>]*(?<!/)>""")
-_VALUED_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+# a cell that may hold a value (neither <c …/> nor <c …></c>): its column letters and row digits
+_VALUED = re.compile(rb"""<(?:[\w.\-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})(\d+)["'][^>]*(?<!/)>"""
+                     rb"(?!\s*</(?:[\w.\-]+:)?c>)")
+_VALUED_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>(?!</c>)')
+_EMPTY_END = re.compile(rb"\s*</(?:[\w.\-]+:)?c>")
 _HIDDEN_ROW = re.compile(rb"""<(?:[\w.\-]+:)?row\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["']""")
 _HIDDEN_COL = re.compile(rb"""<(?:[\w.\-]+:)?col\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["']""")
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -318,7 +320,8 @@ def _scan_slow(archive: zipfile.ZipFile, sheet: SheetFacts, max_cells: int) -> N
                         row = int(ref.group(2))
                 else:
                     col += 1
-                if not attrs.rstrip().endswith(b"/"):  # <c …/> holds formatting only, no value
+                empty = attrs.rstrip().endswith(b"/") or _EMPTY_END.match(body, match.end()) is not None
+                if not empty:  # <c …/> and <c …></c> hold formatting only, no value
                     sheet.rows = max(sheet.rows, row)
                     sheet.cols = max(sheet.cols, col)
             elif kind == b"row":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,14 @@ from openpyxl.utils import column_index_from_string
 from pypdf import PdfReader
 
 from ..diagnostics import Location, ReferatError
+from ..fileio import read_input
 from ..pdfcheck import pdf_problem
 from ..render.danish import number
 from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, find_soffice
 from ..render.pdf import compile_typst, with_asset
 from ..render.richtext import printable
 from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, SheetFacts, check_workbook
+from .imagemeta import PNG_SIGNATURE, strip_metadata
 
 WORD = (".docx", ".doc")
 EXCEL = (".xlsx", ".xlsm")
@@ -61,6 +64,9 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
 
     A takstbilag (.yaml) is rendered as the annex; `approval` is its approval line, if the decision gave one.
     """
+    from ..validate.bilag import bilag_path
+
+    path = bilag_path(path)  # the name in the YAML may be composed (NFC), the one on disk decomposed (NFD)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         from ..takster.annex import render_annex
@@ -79,16 +85,28 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
     if suffix in WORD:
         return PdfReader(io.BytesIO(bilag_to_pdf(path, path.read_bytes())))
     if suffix in IMAGES:
-        data, assets = with_asset({"title": printable(title)}, "image", path)
-        try:
-            return PdfReader(io.BytesIO(compile_typst("image.typ", data, when, assets)[0]))
-        except ReferatError:
-            raise ReferatError("billedet kan ikke læses (beskadiget eller ukendt format)", Location(path)) from None
+        return PdfReader(io.BytesIO(_image_pdf(path, title, when)))
     raise ReferatError(f"filtypen '{suffix}' understøttes ikke som bilag", Location(path))
 
 
 _PORTRAIT_PT, _LANDSCAPE_PT = 595.3 - 2 * 42.5, 841.9 - 2 * 42.5  # A4 less the 1.5 cm margins of sheet.typ
 _MAX_FONT, _MIN_FONT, _EXCEL_FONT = 9.0, 6.0, 11.0
+
+
+def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
+    """The image on its own page, embedded without its metadata (EXIF, XMP, IPTC, comments: see imagemeta)."""
+    broken = ReferatError("billedet kan ikke læses (beskadiget eller ukendt format)", Location(path))
+    clean = strip_metadata(read_input(path, "billedet"))
+    if clean is None:
+        raise broken
+    with tempfile.TemporaryDirectory(prefix="referat-billede-") as tmp:
+        copy = Path(tmp) / ("billede.png" if clean.startswith(PNG_SIGNATURE) else "billede.jpg")
+        copy.write_bytes(clean)
+        data, assets = with_asset({"title": printable(title)}, "image", copy)
+        try:
+            return compile_typst("image.typ", data, when, assets)[0]
+        except ReferatError:
+            raise broken from None
 
 
 def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from ..diagnostics import Location, ReferatError, Report
@@ -14,17 +15,36 @@ KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xls
          ".png": "billede", ".jpg": "billede", ".jpeg": "billede", ".yaml": "takstbilag", ".yml": "takstbilag"}
 
 
+def bilag_path(path: Path) -> Path:
+    """`path`, or the file in its folder whose name is the same after Unicode NFC normalisation.
+
+    macOS and many zip tools write 'ø' or 'å' decomposed (NFD: 'o' + a combining stroke); the YAML typed in an
+    editor has them composed (NFC). Both name the same file to the user, so they do here.
+    """
+    if path.exists() or path.is_symlink():
+        return path
+    wanted = unicodedata.normalize("NFC", path.name)
+    try:
+        for entry in path.parent.iterdir():
+            if unicodedata.normalize("NFC", entry.name) == wanted:
+                return entry
+    except OSError:
+        pass
+    return path
+
+
 def bilag_files(meeting: Meeting, report: Report) -> None:
     """Every bilag file exists in bilag/, is a file of a supported kind, and (for PDF) opens."""
     folder = (meeting.folder / "bilag").resolve()
+    inside = folder.is_relative_to(meeting.folder.resolve())  # bilag/ itself may be a link out of the meeting
     for item in meeting.items:
         for i, b in enumerate(item.bilag):
             if b.file is None:
                 continue
             where = item.source.at(("bilag", i, "fil"))
-            path = b.path
-            assert path is not None
-            if not path.resolve().is_relative_to(folder):
+            assert b.path is not None
+            path = bilag_path(b.path)
+            if not inside or Path(b.file).is_absolute() or not path.resolve().is_relative_to(folder):
                 report.error(where, f"bilagsfilen '{b.file}' ligger uden for mødets bilag/-mappe")
                 continue
             if not path.exists():
@@ -100,9 +120,10 @@ def duplicate_files(meeting: Meeting, report: Report) -> None:
         for i, b in enumerate(item.bilag):
             if b.file is None:
                 continue
-            if b.file in seen:
+            name = unicodedata.normalize("NFC", b.file)
+            if name in seen:
                 report.warning(item.source.at(("bilag", i, "fil")), f"bilag/{b.file} er vedhæftet to gange under punktet")
-            seen.add(b.file)
+            seen.add(name)
 
 
 _CHECKING: set[Path] = set()  # meetings whose previous-minutes references are being followed
