@@ -486,3 +486,47 @@ def test_bilag_can_never_point_outside_the_meeting(make_meeting, run, tmp_path: 
     assert "01-punkt.yaml:4:10: fejl:" in line
     code, _, err = run("packet", folder, "--out", tmp_path / "out")
     assert code == INVALID and not (tmp_path / "out").exists()
+
+
+def test_merged_cells_stay_merged_and_a_merge_across_the_header_is_cut(make_meeting, run, tmp_path: Path) -> None:
+    from referat.packet.sources import sheet_view
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Tilbud", "Takster 2026", None])
+    ws.append(["Vestervang", 3240, 3300])
+    ws.append(["Skovly", 2900, 2950])
+    ws.merge_cells("B1:C1")  # a header over two columns
+    ws.merge_cells("A2:A3")  # a body cell over two rows
+    ws.append(["Gruppe", "Fælles note", None])
+    ws.merge_cells("A4:A5")
+    ws.append([None, "x", "y"])
+    view = sheet_view(ws, None)
+    assert view["head"] == [["Tilbud", {"t": "Takster 2026", "cs": 2, "rs": 1}]]
+    assert view["body"][0][0] == {"t": "Vestervang", "cs": 1, "rs": 2}
+    assert view["body"][1] == [{"t": "2.900", "n": True}, {"t": "2.950", "n": True}]  # A3 is covered
+    wb.save(tmp_path / "flettet.xlsx")
+    folder = make_meeting(one_item("flettet.xlsx"), bilag={"flettet.xlsx": (tmp_path / "flettet.xlsx").read_bytes()})
+    code, _, err = run("packet", folder, "--out", tmp_path / "out")
+    assert code == OK, err
+    text = "\n".join(page_texts(tmp_path / "out" / "dagsordenspakke.pdf"))
+    assert "Takster 2026" in text and "Vestervang" in text and "2.950" in text
+
+    ws.merge_cells("A1:A2")  # a range that crosses the header border: cut, the lower part blank
+    view = sheet_view(ws, None)
+    assert view["head"][0][0] == {"t": "Tilbud", "cs": 1, "rs": 1}
+    assert view["body"][0][0] == {"t": "", "cs": 1, "rs": 1}
+
+
+def test_a_long_word_is_broken_inside_its_cell_invisibly() -> None:
+    from referat.packet.sources import sheet_view
+
+    wb = Workbook()
+    ws = wb.active
+    ws.column_dimensions["A"].width = 8
+    ws.append(["Sagsnummer", "Note"])
+    ws.append(["27.69.48-Ø54-1-26-ABCDEFGHIJKLMNOPQRSTUV", "næste"])
+    view = sheet_view(ws, None)
+    word = view["body"][0][0]
+    assert "\u200b" in word and word.replace("\u200b", "") == "27.69.48-Ø54-1-26-ABCDEFGHIJKLMNOPQRSTUV"
+    assert all(len(piece) <= 20 for piece in word.split("\u200b"))

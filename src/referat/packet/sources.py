@@ -91,6 +91,7 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
 
 _PORTRAIT_PT, _LANDSCAPE_PT = 595.3 - 2 * 42.5, 841.9 - 2 * 42.5  # A4 less the 1.5 cm margins of sheet.typ
 _MAX_FONT, _MIN_FONT, _EXCEL_FONT = 9.0, 6.0, 11.0
+MAX_SHEET_CHARS = 2_000_000  # about 600 pages of small print: beyond that, a PDF of the relevant part
 
 
 def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
@@ -117,7 +118,7 @@ def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise ReferatError(f"Excel-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
     try:
-        sheets = [sheet_view(ws, facts.get(ws.title)) for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        sheets = [sheet_view(ws, facts.get(ws.title), path) for ws in workbook.worksheets if ws.sheet_state == "visible"]
     finally:
         workbook.close()
     if not sheets:
@@ -125,7 +126,7 @@ def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:
     return compile_typst("sheet.typ", {"title": printable(title), "sheets": sheets}, when)[0]
 
 
-def sheet_view(ws: Any, facts: SheetFacts | None) -> dict[str, Any]:
+def sheet_view(ws: Any, facts: SheetFacts | None, path: Path | None = None) -> dict[str, Any]:
     """One visible sheet as sheet.typ draws it: visible rows and columns only, widths from the sheet.
 
     Columns keep their widths relative to each other; the font shrinks (to 6 pt) so the sheet fits the
@@ -143,8 +144,17 @@ def sheet_view(ws: Any, facts: SheetFacts | None) -> dict[str, Any]:
         for cell in row:
             if cell.value is not None:
                 grid[(cell.row, cell.column)] = cell
-    spans, covered = _merges(ws, rows, cols)
+    head_rows = _title_rows(ws) or ({rows[0]} if rows else set())
+    head_at = [i for i, r in enumerate(rows) if r in head_rows]
+    first, last = (head_at[0], head_at[-1] + 1) if head_at else (0, 0)
+    if head_at and last - first != len(head_at):  # not consecutive: repeat only the first row
+        last = first + 1
+    segment = {r: (0 if i < first else 1 if i < last else 2) for i, r in enumerate(rows)}
+    spans, covered = _merges(ws, rows, cols, segment)
     texts = {key: _cell(cell.value, cell.number_format) for key, cell in grid.items()}
+    if sum(len(t) for t in texts.values()) > MAX_SHEET_CHARS:
+        raise ReferatError(f"arket '{ws.title}' har over {number(MAX_SHEET_CHARS)} tegn tekst (flere hundrede sider); "
+                           f"{SHEET_ADVICE}", Location(path or Path("."), where=ws.title))
     pt = [_width_pt(widths[c] if c in widths else _autofit(texts, grid, covered, spans, rows, cols, i))
           for i, c in enumerate(cols)]
     natural = sum(pt)
@@ -153,6 +163,7 @@ def sheet_view(ws: Any, facts: SheetFacts | None) -> dict[str, Any]:
     usable = _LANDSCAPE_PT if landscape else _PORTRAIT_PT
     font = max(_MIN_FONT, min(_MAX_FONT, _EXCEL_FONT * usable / natural)) if natural else _MAX_FONT
     fits = natural * font / _EXCEL_FONT <= usable
+    printed = [w * font / _EXCEL_FONT if fits else usable * w / natural for w in pt]  # the widths on paper
     out_rows = []
     for r in rows:
         line: list[Any] = []
@@ -163,12 +174,16 @@ def sheet_view(ws: Any, facts: SheetFacts | None) -> dict[str, Any]:
             cell = grid.get((r, c))
             text = texts.get((r, c), "")
             entry: dict[str, Any] = {"t": text}
+            span = 1
             if (r, c) in spans:
-                entry["cs"], entry["rs"] = spans[(r, c)]
+                span, entry["rs"], own = spans[(r, c)]
+                entry["cs"] = span
+                if not own:  # the part of a merged range below a header boundary: blank, as Excel shows it
+                    entry["t"] = text = ""
             elif cell is not None and text and not getattr(cell.alignment, "wrap_text", False):
                 needed = len(max(text.split(), key=len, default="")) * 0.55 * _EXCEL_FONT + 6
                 needed = max(needed, min(len(text) * 0.5 * _EXCEL_FONT, 3 * pt[i]))
-                span, width = 1, pt[i]
+                width = pt[i]
                 while width < needed and i + span < len(cols):
                     nxt = (r, cols[i + span])
                     if nxt in grid or nxt in covered or nxt in spans:
@@ -178,15 +193,12 @@ def sheet_view(ws: Any, facts: SheetFacts | None) -> dict[str, Any]:
                 if span > 1:
                     entry["cs"] = span
                     skip_until = i + span - 1
+            if text:
+                entry["t"] = _breakable(text, sum(printed[i:i + span]), font)
             if cell is not None and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                 entry["n"] = True
-            line.append(entry if len(entry) > 1 else text)
+            line.append(entry if len(entry) > 1 else entry["t"])
         out_rows.append(line)
-    head_rows = _title_rows(ws) or ({rows[0]} if rows else set())
-    head_at = [i for i, r in enumerate(rows) if r in head_rows]
-    first, last = (head_at[0], head_at[-1] + 1) if head_at else (0, 0)
-    if head_at and last - first != len(head_at):  # not consecutive: repeat only the first row
-        last = first + 1
     return {
         "name": printable(ws.title), "landscape": landscape, "size": round(font, 2),
         "widths": [round(w * font / _EXCEL_FONT, 2) for w in pt], "fit": fits,
@@ -194,8 +206,23 @@ def sheet_view(ws: Any, facts: SheetFacts | None) -> dict[str, Any]:
     }
 
 
+def _breakable(text: str, width: float, font: float) -> str:
+    """`text` with a zero-width space every few characters inside words too long for a cell `width` pt wide.
+
+    Typst breaks lines at spaces, hyphens and slashes only: a longer word would run over the next cell. The
+    zero-width space is invisible and is not in the text a reader copies out of the PDF. Characters are
+    taken as 0.55 em wide (Liberation Sans averages 0.5); only words a quarter longer than the cell are cut.
+    """
+    step = max(int((width - 5) / (font * 0.55)), 4)
+    if not any(len(word) > step * 1.25 for word in text.split()):
+        return text
+    long_word = re.compile(r"\S{" + str(int(step * 1.25) + 1) + ",}")
+    return long_word.sub(lambda m: "\u200b".join(m.group(0)[k:k + step] for k in range(0, len(m.group(0)), step)),
+                         text)
+
+
 def _autofit(texts: dict[tuple[int, int], str], grid: dict[tuple[int, int], Any], covered: set[tuple[int, int]],
-             spans: dict[tuple[int, int], tuple[int, int]], rows: list[int], cols: list[int], i: int) -> float:
+             spans: dict[tuple[int, int], tuple[int, int, bool]], rows: list[int], cols: list[int], i: int) -> float:
     """A column without a width of its own: wide enough for its texts (as Excel's autofit), 8.43 to 45 characters.
 
     A text whose right neighbour is empty is left out: it spills over the neighbours instead, as in Excel.
@@ -205,7 +232,7 @@ def _autofit(texts: dict[tuple[int, int], str], grid: dict[tuple[int, int], Any]
     longest = 0
     for r in rows:
         text = texts.get((r, c))
-        if not text or (r, c) in covered or (r, c) in spans:
+        if not text or (r, c) in covered or ((r, c) in spans and spans[(r, c)][0] > 1):
             continue
         if right is not None and (r, right) not in grid and (r, right) not in covered:
             continue
@@ -242,19 +269,28 @@ def _row_hidden(ws: Any, r: int) -> bool:
     return dim is not None and (bool(dim.hidden) or (dim.customHeight and dim.height is not None and dim.height <= 0))
 
 
-def _merges(ws: Any, rows: list[int], cols: list[int]) -> tuple[dict[tuple[int, int], tuple[int, int]],
-                                                                  set[tuple[int, int]]]:
-    """Merged ranges as (colspan, rowspan) on their first visible cell, counted in visible rows and columns."""
+def _merges(ws: Any, rows: list[int], cols: list[int], segment: dict[int, int]
+            ) -> tuple[dict[tuple[int, int], tuple[int, int, bool]], set[tuple[int, int]]]:
+    """Merged ranges as (colspan, rowspan, holds the value) on their first visible cell, counted in visible
+    rows and columns. A range crossing the border of the repeated header is cut there (a table's header
+    cannot share a cell with its body); the part below is a blank cell of the same width."""
     row_set, col_set = set(rows), set(cols)
-    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    spans: dict[tuple[int, int], tuple[int, int, bool]] = {}
     covered: set[tuple[int, int]] = set()
     for merged in ws.merged_cells.ranges:
         vis_rows = [r for r in range(merged.min_row, merged.max_row + 1) if r in row_set]
         vis_cols = [c for c in range(merged.min_col, merged.max_col + 1) if c in col_set]
         if not vis_rows or not vis_cols:
             continue
-        spans[(vis_rows[0], vis_cols[0])] = (len(vis_cols), len(vis_rows))
-        covered.update((r, c) for r in vis_rows for c in vis_cols if (r, c) != (vis_rows[0], vis_cols[0]))
+        parts: list[list[int]] = []
+        for r in vis_rows:
+            if parts and segment[parts[-1][0]] == segment[r]:
+                parts[-1].append(r)
+            else:
+                parts.append([r])
+        for n, part in enumerate(parts):
+            spans[(part[0], vis_cols[0])] = (len(vis_cols), len(part), n == 0)
+            covered.update((r, c) for r in part for c in vis_cols if (r, c) != (part[0], vis_cols[0]))
     return spans, covered
 
 
