@@ -530,3 +530,24 @@ def test_a_long_word_is_broken_inside_its_cell_invisibly() -> None:
     word = view["body"][0][0]
     assert "\u200b" in word and word.replace("\u200b", "") == "27.69.48-Ø54-1-26-ABCDEFGHIJKLMNOPQRSTUV"
     assert all(len(piece) <= 20 for piece in word.split("\u200b"))
+
+
+def test_a_flood_of_shared_strings_is_refused_before_openpyxl_builds_them(make_meeting, run) -> None:
+    table = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             + "".join(f"<si><t>{n}</t></si>" for n in range(2 * BILAG_CELLS + 1)) + "</sst>")
+    data = raw_xlsx([("Ark1", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>')],
+                    extra={"xl/sharedStrings.xml": table.encode()})
+    folder = make_meeting(one_item("tekster.xlsx"), bilag={"tekster.xlsx": data})
+    code, _, err = run("validate", folder)
+    assert code == INVALID
+    (line,) = lines_with(err, "forskellige tekster")
+    assert "bilag/tekster.xlsx: filen har over 200.000 forskellige tekster" in line
+
+
+@pytest.mark.parametrize(("value", "fmt", "shown"), [(0.062, "0.0%", "6,2 %"), (0.5, "0%", "50 %"),
+                                                     (3029.5, "General", "3.029,50"), (3029.456, "#,##0.0", "3.029,5"),
+                                                     (12, "0", "12"), (True, "General", "Ja")])
+def test_cell_values_print_in_danish_with_the_cells_format(value, fmt, shown) -> None:
+    from referat.packet.sources import _cell
+
+    assert _cell(value, fmt) == shown

@@ -8,12 +8,13 @@ forged, and formatting alone widens it. Everything here is cheap: the zip direct
 `MAX_MEMBER_BYTES` of XML per sheet, scanned with one regular expression.
 
 Limits (said in the messages, documented in docs/robustness.md):
-- any zip member unpacks to at most 64 MB, the whole workbook to at most 256 MB, at most 10,000 members;
+- any zip member unpacks to at most 64 MB (an XML part, which openpyxl parses whole, to 48 MB), the whole
+  workbook to at most 256 MB, at most 10,000 members;
 - a member over 1 MB unpacked may not be compressed more than 200:1 (real sheets compress 5-30:1);
 - the values of a sheet span at most `limit` cells (rows x columns of the used box): 100,000 for a bilag
   (`BILAG_CELLS`), 300,000 for a takstskema (`IMPORT_CELLS`);
 - a worksheet holds at most twice that many cell elements (with or without a value: formatting alone makes
-  cells, and openpyxl builds an object for each).
+  cells, and openpyxl builds an object for each); the shared-string table at most as many entries.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .diagnostics import Location, ReferatError
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_XML_BYTES = 48 * 1024 * 1024  # a sheet or the shared strings: openpyxl parses all of it
 MAX_RATIO = 200
 RATIO_FROM_BYTES = 1024 * 1024
 MAX_WORKBOOK_XML = 8 * 1024 * 1024  # workbook.xml and its relationships: names of sheets, never large
@@ -51,6 +53,7 @@ _VALUED = re.compile(rb"""<(?:[\w.\-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})(
                      rb"(?!\s*</(?:[\w.\-]+:)?c>)")
 _VALUED_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>(?!</c>)')
 _EMPTY_END = re.compile(rb"\s*</(?:[\w.\-]+:)?c>")
+_PREFIXED_SI = re.compile(rb"<[\w.\-]+:si[\s>]")
 _HIDDEN_ROW = re.compile(rb"""<(?:[\w.\-]+:)?row\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["']""")
 _HIDDEN_COL = re.compile(rb"""<(?:[\w.\-]+:)?col\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["']""")
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -144,14 +147,20 @@ def check_workbook(path: Path, limit: int, advice: str,
             if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
                 raise ReferatError(f"delen '{name}' er pakket {ratio:.0f}:1 og fylder {_mb(info.file_size)} udpakket; "
                                    f"grænsen er {MAX_RATIO}:1 (filen ligner en zip-bombe); {advice}", Location(path))
-            if info.file_size > MAX_MEMBER_BYTES:
+            cap = MAX_XML_BYTES if info.filename.lower().endswith((".xml", ".rels")) else MAX_MEMBER_BYTES
+            if info.file_size > cap:
                 raise ReferatError(f"delen '{name}' fylder {_mb(info.file_size)} udpakket; grænsen er "
-                                   f"{_mb(MAX_MEMBER_BYTES)} pr. del; {advice}", Location(path))
+                                   f"{_mb(cap)} for {'XML-dele' if cap == MAX_XML_BYTES else 'en del'}; {advice}",
+                                   Location(path))
         if total > MAX_TOTAL_BYTES:
             raise ReferatError(f"filen pakker sig ud til {_mb(total)}; grænsen er {_mb(MAX_TOTAL_BYTES)}; {advice}",
                                Location(path))
         sheets = _sheets(archive, path)
         names = set(archive.namelist())
+        strings = _count_strings(archive, 2 * limit)
+        if strings > 2 * limit:
+            raise ReferatError(f"filen har over {_count(2 * limit)} forskellige tekster (sharedStrings); grænsen er "
+                               f"{_count(2 * limit)}; {advice}", Location(path))
         for sheet in sheets:
             if sheet.part is None or sheet.part not in names:
                 continue
@@ -232,6 +241,21 @@ def _sheets(archive: zipfile.ZipFile, path: Path) -> list[SheetFacts]:
         sheets.append(SheetFacts(name=element.get("name", "?"), state=element.get("state", "visible"),
                                  part=targets.get(rid)))
     return sheets
+
+
+def _count_strings(archive: zipfile.ZipFile, stop: int) -> int:
+    """How many shared strings the workbook holds (openpyxl builds them all before the first cell), up to `stop`."""
+    names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
+    count = 0
+    try:
+        for name in names:
+            for body in _chunks(archive, name):
+                count += body.count(b"<si>") + body.count(b"<si ") + len(_PREFIXED_SI.findall(body))
+                if count > stop:
+                    return count
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
+        pass  # openpyxl names the damage next
+    return count
 
 
 def _scan(archive: zipfile.ZipFile, sheet: SheetFacts, max_cells: int) -> None:
