@@ -312,7 +312,7 @@ def test_images_the_filter_cannot_follow_are_refused_not_embedded(make_meeting, 
 # --- 3. Word and Excel bilag --------------------------------------------------------------------------------
 
 def test_word_bilag_without_libreoffice_is_warned_by_validate_with_the_fix(make_meeting, run, tmp_path, monkeypatch):
-    folder = make_meeting(one_item("notat.docx"), bilag={"notat.docx": b"PK\x03\x04 not really"})
+    folder = make_meeting(one_item("notat.docx"), bilag={"notat.docx": _docx("Notat")})
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice or libreoffice here
     code, _, err = run("validate", folder)
     assert code == OK
@@ -327,7 +327,7 @@ def test_word_bilag_validates_quietly_when_libreoffice_is_there(make_meeting, ru
     from referat.validate import bilag
 
     monkeypatch.setattr(bilag, "find_soffice", lambda: "/usr/bin/soffice")
-    folder = make_meeting(one_item("notat.docx"), bilag={"notat.docx": b"PK\x03\x04 not really"})
+    folder = make_meeting(one_item("notat.docx"), bilag={"notat.docx": _docx("Notat")})
     code, _, err = run("validate", folder)
     assert code == OK and "advarsel" not in err
 
@@ -551,3 +551,83 @@ def test_cell_values_print_in_danish_with_the_cells_format(value, fmt, shown) ->
     from referat.packet.sources import _cell
 
     assert _cell(value, fmt) == shown
+
+
+def tracked_docx() -> bytes:
+    """A Word file with a tracked deletion, a tracked insertion, a deleted table row, a comment anchor, hidden
+    text and an author in its properties (python-docx, then the revision markup Word writes)."""
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.author = "HEMMELIG-FORFATTER"
+    doc.add_paragraph("Synlig tekst om takster.")
+    doc.add_paragraph("PLADSHOLDER")
+    table = doc.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "Række der bliver"
+    table.cell(1, 0).text = "SLETTET-RÆKKE-4455"
+    buf = io.BytesIO()
+    doc.save(buf)
+    source = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    stamp = 'w:author="A" w:date="2026-01-01T00:00:00Z"'
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                text = data.decode("utf-8")
+                text = text.replace("<w:r><w:t>PLADSHOLDER</w:t></w:r>", (
+                    '<w:r><w:t xml:space="preserve">Beholdt </w:t></w:r>'
+                    f'<w:del w:id="1" {stamp}><w:r><w:delText>SLETTET-HEMMELIGT-1234</w:delText></w:r></w:del>'
+                    f'<w:ins w:id="2" {stamp}><w:r><w:t>INDSAT-NY-5678</w:t></w:r></w:ins>'
+                    '<w:commentRangeStart w:id="0"/><w:r><w:t xml:space="preserve"> med note</w:t></w:r>'
+                    '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>'))
+                last_row = text.rindex("<w:tr>") if "<w:tr>" in text else text.rindex("<w:tr ")
+                row_end = text.index(">", last_row) + 1
+                text = text[:row_end] + f'<w:trPr><w:del w:id="3" {stamp}/></w:trPr>' + text[row_end:]
+                assert "SLETTET-HEMMELIGT" in text
+                data = text.encode("utf-8")
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_word_tracked_changes_are_warned_and_accepted_before_conversion(make_meeting, run, tmp_path) -> None:
+    from referat.render import libreoffice
+
+    data = tracked_docx()
+    folder = make_meeting(one_item("notat.docx"), bilag={"notat.docx": data})
+    code, _, err = run("validate", folder)
+    assert code == OK, err
+    assert lines_with(err, "bilag/notat.docx har 3 sporede ændringer; pakken viser dokumentet med ændringerne "
+                           "accepteret (slettet tekst kommer ikke med)")
+    assert lines_with(err, "bilag/notat.docx har 1 kommentar, som ikke kommer med i pakken")
+    accepted = libreoffice.accept_revisions(folder / "bilag" / "notat.docx", data)
+    body = zipfile.ZipFile(io.BytesIO(accepted)).read("word/document.xml").decode("utf-8")
+    assert "SLETTET-HEMMELIGT" not in body and "SLETTET-RÆKKE" not in body and "commentReference" not in body
+    assert "INDSAT-NY-5678" in body and "Række der bliver" in body and "<w:ins" not in body
+    assert libreoffice.word_notes(folder / "bilag" / "notat.docx", accepted) == []
+
+
+def test_word_bilag_prints_without_deleted_text_or_its_author(make_meeting, run, tmp_path, monkeypatch) -> None:
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) er ikke installeret: Word-bilag kan ikke konverteres i denne test")
+    monkeypatch.setenv("REFERAT_CACHE", str(tmp_path / "cache"))
+    folder = make_meeting(one_item("notat.docx"), bilag={"notat.docx": tracked_docx()})
+    code, _, err = run("packet", folder, "--out", tmp_path / "out", "--offentlig")
+    assert code == OK, err
+    pdf = tmp_path / "out" / "dagsordenspakke-offentlig.pdf"
+    text = "\n".join(page_texts(pdf))
+    assert "Beholdt" in text and "INDSAT-NY-5678" in text and "Række der bliver" in text
+    assert "SLETTET" not in text
+    assert b"HEMMELIG-FORFATTER" not in every_stream(pdf)
+
+
+def test_a_word_zip_bomb_is_refused_by_validate(make_meeting, run) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/media/image1.bin", b"\0" * (20 * 1024 * 1024))
+    folder = make_meeting(one_item("bombe.docx"), bilag={"bombe.docx": buf.getvalue()})
+    code, _, err = run("validate", folder)
+    assert code == INVALID
+    (line,) = lines_with(err, "zip-bombe")
+    assert "bilag/bombe.docx: delen 'word/media/image1.bin' er pakket" in line

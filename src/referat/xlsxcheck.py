@@ -122,6 +122,33 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB"
 
 
+def check_zip(archive: zipfile.ZipFile, path: Path, advice: str) -> None:
+    """The zip directory within bounds: member count, unpacked sizes, compression ratios (a zip bomb).
+
+    Used for workbooks here and for Word bilag before LibreOffice opens them.
+    """
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ReferatError(f"filen har {_count(len(infos))} dele; grænsen er {_count(MAX_MEMBERS)} (ikke en "
+                           f"almindelig Office-fil); {advice}", Location(path))
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        name = _printable_name(info.filename)
+        if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
+            raise ReferatError(f"delen '{name}' er pakket {ratio:.0f}:1 og fylder {_mb(info.file_size)} udpakket; "
+                               f"grænsen er {MAX_RATIO}:1 (filen ligner en zip-bombe); {advice}", Location(path))
+        cap = MAX_XML_BYTES if info.filename.lower().endswith((".xml", ".rels")) else MAX_MEMBER_BYTES
+        if info.file_size > cap:
+            raise ReferatError(f"delen '{name}' fylder {_mb(info.file_size)} udpakket; grænsen er "
+                               f"{_mb(cap)} for {'XML-dele' if cap == MAX_XML_BYTES else 'en del'}; {advice}",
+                               Location(path))
+    if total > MAX_TOTAL_BYTES:
+        raise ReferatError(f"filen pakker sig ud til {_mb(total)}; grænsen er {_mb(MAX_TOTAL_BYTES)}; {advice}",
+                           Location(path))
+
+
 def check_workbook(path: Path, limit: int, advice: str,
                    unreadable: str = "filen kan ikke læses som Excel (.xlsx)") -> list[SheetFacts]:
     """The workbook's sheets, or a ReferatError naming file (and sheet) and the limit that was passed.
@@ -135,26 +162,7 @@ def check_workbook(path: Path, limit: int, advice: str,
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ReferatError(f"{unreadable} ({type(exc).__name__})", Location(path)) from None
     with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise ReferatError(f"filen har {len(infos)} dele; grænsen er {MAX_MEMBERS:,}".replace(",", ".")
-                               + f" (ikke en almindelig Excel-fil); {advice}", Location(path))
-        total = 0
-        for info in infos:
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            name = _printable_name(info.filename)
-            if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
-                raise ReferatError(f"delen '{name}' er pakket {ratio:.0f}:1 og fylder {_mb(info.file_size)} udpakket; "
-                                   f"grænsen er {MAX_RATIO}:1 (filen ligner en zip-bombe); {advice}", Location(path))
-            cap = MAX_XML_BYTES if info.filename.lower().endswith((".xml", ".rels")) else MAX_MEMBER_BYTES
-            if info.file_size > cap:
-                raise ReferatError(f"delen '{name}' fylder {_mb(info.file_size)} udpakket; grænsen er "
-                                   f"{_mb(cap)} for {'XML-dele' if cap == MAX_XML_BYTES else 'en del'}; {advice}",
-                                   Location(path))
-        if total > MAX_TOTAL_BYTES:
-            raise ReferatError(f"filen pakker sig ud til {_mb(total)}; grænsen er {_mb(MAX_TOTAL_BYTES)}; {advice}",
-                               Location(path))
+        check_zip(archive, path, advice)
         sheets = _sheets(archive, path)
         names = set(archive.namelist())
         strings = _count_strings(archive, 2 * limit)

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Location, ReferatError
 
@@ -29,7 +33,7 @@ INSTALL_HINT = ("installér LibreOffice (Debian/Ubuntu: 'apt-get install libreof
 
 CONVERT_HINT = ("gem filen som PDF, eller installér LibreOffice (Debian/Ubuntu: 'apt-get install libreoffice-writer'; "
                 "Windows/macOS: libreoffice.org)")
-PIPELINE = "referat-lo-1"  # bump when the conversion's options change: old cache entries are then not used
+PIPELINE = "referat-lo-2"  # bump when the conversion's options change: old cache entries are then not used
 
 
 def find_soffice() -> str | None:
@@ -66,8 +70,99 @@ def converter_version(soffice: str) -> str:
     return f"{program}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_REMOVED = {f"{_W}{n}" for n in ("del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
+                                   "trPrChange", "tcPrChange", "tblGridChange", "numberingChange", "cellDel",
+                                   "commentRangeStart", "commentRangeEnd", "commentReference")}
+_UNWRAPPED = {f"{_W}ins", f"{_W}moveTo", f"{_W}cellIns"}
+WORD_ADVICE = "gem filen som PDF og vedlæg den i stedet"
+
+
+def _xml(data: bytes) -> Any:
+    from lxml import etree  # python-docx's dependency
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
+def _word_zip(path: Path, data: bytes) -> zipfile.ZipFile:
+    from ..xlsxcheck import check_zip
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReferatError(f"Word-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
+    check_zip(archive, path, WORD_ADVICE)
+    return archive
+
+
+def word_notes(path: Path, data: bytes) -> list[str]:
+    """What the packet leaves out of a .docx: tracked changes (accepted) and comments; a ReferatError when the
+    file is no zip or over the bounds of a zip (a zip bomb)."""
+    changes = comments = 0
+    with _word_zip(path, data) as archive:
+        for name in archive.namelist():
+            if not _WORD_PARTS.fullmatch(name):
+                continue
+            try:
+                root = _xml(archive.read(name))
+            except Exception:  # noqa: BLE001, S112 - a damaged part: LibreOffice names it when converting
+                continue
+            changes += sum(1 for _ in root.iter(f"{_W}del", f"{_W}ins", f"{_W}moveFrom", f"{_W}moveTo"))
+            comments += sum(1 for _ in root.iter(f"{_W}commentReference"))
+    notes = []
+    if changes:
+        notes.append(f"har {changes} sporede ændring{'er' if changes > 1 else ''}; pakken viser dokumentet med "
+                     "ændringerne accepteret (slettet tekst kommer ikke med)")
+    if comments:
+        notes.append(f"har {comments} kommentar{'er' if comments > 1 else ''}, som ikke kommer med i pakken")
+    return notes
+
+
+def accept_revisions(path: Path, data: bytes) -> bytes:
+    """The .docx with every tracked change accepted and comments unanchored, so no deleted text, earlier
+    formatting or comment is published; other parts are copied unchanged."""
+    out = io.BytesIO()
+    with _word_zip(path, data) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in archive.infolist():
+            part = archive.read(info.filename)
+            if _WORD_PARTS.fullmatch(info.filename):
+                part = _accepted(part)
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def _accepted(part: bytes) -> bytes:
+    from lxml import etree
+
+    try:
+        root = _xml(part)
+    except Exception:  # noqa: BLE001 - left as it is: LibreOffice reports a damaged part itself
+        return part
+    for row in list(root.iter(f"{_W}tr")):  # a row deleted as a whole
+        props = row.find(f"{_W}trPr")
+        if props is not None and props.find(f"{_W}del") is not None and row.getparent() is not None:
+            row.getparent().remove(row)
+    for element in [e for e in root.iter() if e.tag in _REMOVED]:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    for element in [e for e in root.iter() if e.tag in _UNWRAPPED]:
+        parent = element.getparent()
+        if parent is None:
+            continue
+        index = parent.index(element)
+        for offset, child in enumerate(list(element)):
+            parent.insert(index + offset, child)
+        parent.remove(element)
+    result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return result
+
+
 def bilag_to_pdf(path: Path, data: bytes) -> bytes:
-    """A Word bilag as PDF: from the cache when this file was converted by this LibreOffice before."""
+    """A Word bilag as PDF, its tracked changes accepted and comments left out: from the cache when this file
+    was converted by this LibreOffice before."""
     from ..pdfcheck import pdf_problem
 
     soffice = find_soffice()
@@ -81,7 +176,8 @@ def bilag_to_pdf(path: Path, data: bytes) -> bytes:
             return entry.read_bytes()
         except OSError:
             pass
-    pdf = docx_to_pdf(data, "bilag", path, suffix=path.suffix.lower() or ".docx", hint=CONVERT_HINT)
+    source = accept_revisions(path, data) if path.suffix.lower() == ".docx" else data
+    pdf = docx_to_pdf(source, "bilag", path, suffix=path.suffix.lower() or ".docx", hint=CONVERT_HINT)
     _store(entry, pdf)
     return pdf
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
-from ..render.libreoffice import CONVERT_HINT, find_soffice
+from ..render.libreoffice import CONVERT_HINT, find_soffice, word_notes
 from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
 
 KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xlsm": "Excel",
@@ -75,9 +75,27 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                     report.error(where, f"bilag/{b.file}: {problem}")
                 elif suffix in (".xlsx", ".xlsm"):
                     _workbook(path, b.file, where, report)
-                elif suffix in (".docx", ".doc") and find_soffice() is None:
-                    report.warning(where, f"bilag/{b.file} skal konverteres til PDF med LibreOffice, som ikke er "
-                                          f"installeret; {CONVERT_HINT}")
+                elif suffix in (".docx", ".doc"):
+                    if suffix == ".docx":
+                        _word(path, b.file, where, report)
+                    if find_soffice() is None:
+                        report.warning(where, f"bilag/{b.file} skal konverteres til PDF med LibreOffice, som ikke er "
+                                              f"installeret; {CONVERT_HINT}")
+
+
+def _word(path: Path, name: str, where: Location, report: Report) -> None:
+    """A Word bilag within the bounds of a zip, and what of it the packet leaves out."""
+    try:
+        notes = word_notes(path, path.read_bytes())
+    except ReferatError as exc:
+        for diag in exc.report.errors:
+            report.error(where, f"bilag/{name}: {diag.message}")
+        return
+    except OSError as exc:
+        report.error(where, f"bilag/{name} kan ikke læses ({exc.strerror})")
+        return
+    for note in notes:
+        report.warning(where, f"bilag/{name} {note}")
 
 
 def _workbook(path: Path, name: str, where: Location, report: Report) -> None:
