@@ -631,3 +631,24 @@ def test_a_word_zip_bomb_is_refused_by_validate(make_meeting, run) -> None:
     assert code == INVALID
     (line,) = lines_with(err, "zip-bombe")
     assert "bilag/bombe.docx: delen 'word/media/image1.bin' er pakket" in line
+
+
+def test_png_exif_keeps_only_a_turned_orientation() -> None:
+    data = (FIXTURES / "tegning-med-metadata.png").read_bytes()
+    assert b"eXIf" in data and b"eXIf" not in (imagemeta.strip_metadata(data) or b"eXIf")  # upright: all dropped
+    start = data.index(b"eXIf") - 4
+    (length,) = struct.unpack(">I", data[start:start + 4])
+    body = bytearray(data[start + 8:start + 8 + length])
+    at = body.index(struct.pack(">HHI", 0x0112, 3, 1))
+    body[at + 8:at + 10] = struct.pack(">H", 6)  # turned 90°
+    turned = data[:start] + imagemeta._png_chunk(b"eXIf", bytes(body)) + data[start + 12 + length:]
+    clean = imagemeta.strip_metadata(turned)
+    assert clean is not None and b"eXIf" in clean
+    for secret in SECRETS:
+        assert secret not in clean
+
+
+def test_a_cell_formatted_to_show_nothing_prints_nothing() -> None:
+    from referat.packet.sources import _cell
+
+    assert _cell(4711, ";;;") == "" and _cell("HEMMELIG", ";;;") == "" and _cell(4711, "0;-0;;@") == "4.711"

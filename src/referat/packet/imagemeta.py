@@ -12,8 +12,8 @@ here; only whole segments (JPEG) or chunks (PNG) are left out:
   the image looks: when it is not "upright" (1), a minimal EXIF segment with only that tag is written back,
   so Typst turns the picture as before (and as every viewer did).
 - PNG: kept are the chunks that define the picture (IHDR, PLTE, IDAT, IEND, tRNS, gAMA, cHRM, sRGB, iCCP,
-  sBIT, pHYs, bKGD) and the animation chunks; dropped are tEXt, zTXt, iTXt, eXIf, tIME and every other
-  ancillary chunk.
+  sBIT, pHYs, bKGD) and the animation chunks; dropped are tEXt, zTXt, iTXt, eXIf (but for its orientation,
+  written back alone as for a JPEG), tIME and every other ancillary chunk.
 
 A file the filter cannot follow is returned as None; the caller then refuses it rather than embed it raw.
 """
@@ -21,6 +21,7 @@ A file the filter cannot follow is returned as None; the caller then refuses it 
 from __future__ import annotations
 
 import struct
+import zlib
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs",
@@ -48,6 +49,10 @@ def strip_png(data: bytes) -> bytes | None:
             return None
         if kind in PNG_KEEP:
             out.append(data[pos:end])
+        elif kind == b"eXIf":  # only the orientation survives, as for a JPEG
+            orientation = _orientation(data[pos + 8:end - 4])
+            if orientation not in (None, 1):
+                out.append(_png_chunk(b"eXIf", _orientation_tiff(orientation)))
         if kind == b"IEND":
             return b"".join(out)
         pos = end
@@ -140,12 +145,21 @@ def _orientation(tiff: bytes) -> int | None:
     return None
 
 
+def _orientation_tiff(orientation: int) -> bytes:
+    """A TIFF block with one IFD holding one tag: Orientation."""
+    return (b"MM\x00\x2a\x00\x00\x00\x08" + struct.pack(">HHHIHH", 1, 0x0112, 3, 1, orientation, 0)
+            + b"\x00\x00\x00\x00")
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+
 def _with_orientation(jpeg: bytes, orientation: int) -> bytes:
     """`jpeg` with a minimal EXIF segment (the orientation only) after its APP0, when not upright."""
     if orientation == 1:
         return jpeg
-    tiff = b"MM\x00\x2a\x00\x00\x00\x08" + struct.pack(">HHHIHH", 1, 0x0112, 3, 1, orientation, 0) + b"\x00\x00\x00\x00"
-    body = b"Exif\x00\x00" + tiff
+    body = b"Exif\x00\x00" + _orientation_tiff(orientation)
     segment = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
     at = 2
     if jpeg[2:4] == b"\xff\xe0":  # after JFIF, where readers look for it
