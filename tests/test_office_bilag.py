@@ -652,3 +652,26 @@ def test_a_cell_formatted_to_show_nothing_prints_nothing() -> None:
     from referat.packet.sources import _cell
 
     assert _cell(4711, ";;;") == "" and _cell("HEMMELIG", ";;;") == "" and _cell(4711, "0;-0;;@") == "4.711"
+
+
+@pytest.mark.parametrize("kind", ["png", "jpg"])
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(make_meeting, run, tmp_path, kind) -> None:
+    """A few hundred bytes that declare 60,000 x 60,000 pixels (3.6 gigapixel: 10 GB once decoded)."""
+    if kind == "png":
+        data = (FIXTURES / "tegning-med-metadata.png").read_bytes()
+        ihdr = data[12:16] + struct.pack(">II", 60_000, 60_000) + data[24:29]
+        data = data[:12] + ihdr + struct.pack(">I", __import__("zlib").crc32(ihdr)) + data[33:]
+    else:
+        data = bytearray((FIXTURES / "foto-med-metadata.jpg").read_bytes())
+        sof = data.index(b"\xff\xc0")
+        data[sof + 5:sof + 9] = struct.pack(">HH", 60_000, 60_000)
+        data = bytes(data)
+    assert imagemeta.dimensions(data) == (60_000, 60_000)
+    assert imagemeta.dimensions((FIXTURES / f"{'tegning-med-metadata' if kind == 'png' else 'foto-med-metadata'}."
+                                 f"{kind}").read_bytes()) == (60, 30)
+    name = f"stort.{kind}"
+    folder = make_meeting(one_item(name), bilag={name: data})
+    code, _, err = run("validate", folder)
+    assert code == INVALID
+    (line,) = lines_with(err, "megapixel")
+    assert f"bilag/{name}: billedet er 60.000 × 60.000 punkter; grænsen er 100 megapixel" in line

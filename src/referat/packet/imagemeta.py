@@ -27,6 +27,43 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs",
             b"bKGD", b"acTL", b"fcTL", b"fdAT"}
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RST0-7: markers without a length
+_SOF = {*range(0xC0, 0xD0)} - {0xC4, 0xC8, 0xCC}  # start-of-frame markers (not DHT, JPG, DAC)
+MAX_PIXELS = 100_000_000  # 100 megapixels: a 12,000 x 8,000 scan; Typst decodes a PNG into memory whole
+HEAD_BYTES = 4 * 1024 * 1024  # where a JPEG's frame header is found, after its APP segments
+
+
+def dimensions(head: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG's IHDR or a JPEG's frame header in the file's first bytes, or None."""
+    if head.startswith(PNG_SIGNATURE) and head[12:16] == b"IHDR" and len(head) >= 24:
+        width, height = struct.unpack(">II", head[16:24])
+        return width, height
+    if not head.startswith(b"\xff\xd8"):
+        return None
+    pos = 2
+    while pos + 4 <= len(head):
+        if head[pos] != 0xFF:
+            return None
+        marker = head[pos + 1]
+        if marker in _STANDALONE or marker == 0xFF:
+            pos += 1 if marker == 0xFF else 2
+            continue
+        (length,) = struct.unpack(">H", head[pos + 2:pos + 4])
+        if marker in _SOF and pos + 9 <= len(head):
+            height, width = struct.unpack(">HH", head[pos + 5:pos + 9])
+            return width, height
+        if marker == 0xDA or length < 2:
+            return None
+        pos += 2 + length
+    return None
+
+
+def too_large(head: bytes) -> str | None:
+    """Why an image is too large to put on a page (pixels), said in Danish, or None."""
+    size = dimensions(head)
+    if size is None or size[0] * size[1] <= MAX_PIXELS:
+        return None
+    return (f"billedet er {size[0]:,} × {size[1]:,} punkter; grænsen er {MAX_PIXELS // 1_000_000} megapixel; "
+            "gem det i en mindre opløsning").replace(",", ".")
 
 
 def strip_metadata(data: bytes) -> bytes | None:

@@ -23,7 +23,7 @@ from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, find_soffice
 from ..render.pdf import compile_typst, with_asset
 from ..render.richtext import printable
 from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, SheetFacts, check_workbook
-from .imagemeta import PNG_SIGNATURE, strip_metadata
+from .imagemeta import HEAD_BYTES, PNG_SIGNATURE, strip_metadata, too_large
 
 WORD = (".docx", ".doc")
 EXCEL = (".xlsx", ".xlsm")
@@ -99,7 +99,11 @@ MAX_SHEET_CHARS = 2_000_000  # about 600 pages of small print: beyond that, a PD
 def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
     """The image on its own page, embedded without its metadata (EXIF, XMP, IPTC, comments: see imagemeta)."""
     broken = ReferatError("billedet kan ikke læses (beskadiget eller ukendt format)", Location(path))
-    clean = strip_metadata(read_input(path, "billedet"))
+    original = read_input(path, "billedet")
+    problem = too_large(original[:HEAD_BYTES])
+    if problem:
+        raise ReferatError(problem, Location(path))
+    clean = strip_metadata(original)
     if clean is None:
         raise broken
     with tempfile.TemporaryDirectory(prefix="referat-billede-") as tmp:

@@ -128,6 +128,11 @@ def _format_problem(path: Path, suffix: str) -> str | None:
     expected = _MAGIC.get(suffix)
     if expected and not head.startswith(expected):
         return f"er ikke en gyldig {suffix.lstrip('.').upper()}-fil (beskadiget, eller forkert filendelse)"
+    if suffix in (".png", ".jpg", ".jpeg"):
+        from ..packet.imagemeta import HEAD_BYTES, too_large
+
+        with path.open("rb") as fh:
+            return too_large(fh.read(HEAD_BYTES))
     return None
 
 
