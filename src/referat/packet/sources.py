@@ -144,7 +144,7 @@ def sheet_view(ws: Any, facts: SheetFacts | None, path: Path | None = None) -> d
     used_cols = facts.cols if facts is not None else ws.max_column
     hidden_cols, widths = _columns(ws, used_cols)
     cols = [c for c in range(1, used_cols + 1) if c not in hidden_cols]
-    rows = [r for r in range(1, used_rows + 1) if not _row_hidden(ws, r)]
+    rows = [r for r in range(1, used_rows + 1) if not _row_hidden(ws, r)] if cols else []
     grid: dict[tuple[int, int], Any] = {}
     for row in ws.iter_rows(min_row=1, max_row=used_rows, max_col=used_cols) if cols and rows else []:
         for cell in row:
