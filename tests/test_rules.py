@@ -496,8 +496,20 @@ def test_bilag_pdf_encrypted_with_empty_user_password_is_accepted(make_meeting):
     assert apply(bilag.bilag_files, folder).items == []
 
 
-def test_bilag_files_pass(make_meeting):
-    """Upper-case extensions and every supported kind are accepted (Word/Excel/images: only the first bytes are looked at)."""
+def test_bilag_files_pass(make_meeting, monkeypatch):
+    """Upper-case extensions and every supported kind are accepted (images: only the first bytes are looked at;
+    Word and Excel: the zip directory and more). LibreOffice counts as installed (its absence is a warning)."""
+    from openpyxl import Workbook
+
+    workbook, buf = Workbook(), io.BytesIO()
+    workbook.active.append(["Tilbud", "Takst"])
+    workbook.save(buf)
+    monkeypatch.setattr(bilag, "find_soffice", lambda: "/usr/bin/soffice")
+    from docx import Document
+
+    document, word = Document(), io.BytesIO()
+    document.add_paragraph("Notat")
+    document.save(word)
     items = {"a.yaml": """\
         titel: T
         bilag:
@@ -506,8 +518,8 @@ def test_bilag_files_pass(make_meeting):
           - {titel: C, fil: takster.xlsx}
           - {titel: D, fil: kort.png}
         """}
-    folder = make_meeting(items, bilag={"plan.PDF": tiny_pdf(), "notat.docx": b"PK\x03\x04",
-                                        "takster.xlsx": b"PK\x03\x04", "kort.png": b"\x89PNG\r\n\x1a\n"})
+    folder = make_meeting(items, bilag={"plan.PDF": tiny_pdf(), "notat.docx": word.getvalue(),
+                                        "takster.xlsx": buf.getvalue(), "kort.png": b"\x89PNG\r\n\x1a\n"})
     assert apply(bilag.bilag_files, folder).items == []
 
 

@@ -1,11 +1,28 @@
-"""Optional PDF route: convert the Word file with an installed LibreOffice (own profile per run, timeout)."""
+"""LibreOffice, when installed: the optional PDF route of `build` and the converter of Word bilag.
+
+Each run gets its own user profile and a timeout. A converted bilag is cached by content: the key is the
+sha256 of the file's bytes and of the converter (LibreOffice's version file, or the program's size and date,
+plus `PIPELINE`), so a Word bilag is converted once, not for every packet. The cache is the folder
+`$REFERAT_CACHE`, else the user cache folder (`$XDG_CACHE_HOME/referat/konverteret`, `~/.cache/…` on Linux,
+`~/Library/Caches/referat/konverteret` on macOS, `%LOCALAPPDATA%\\referat\\Cache\\konverteret` on Windows).
+Entries are written atomically (temporary file and rename) and used only if they open as a PDF; a cache
+that cannot be written is simply not used.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import io
+import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Location, ReferatError
 
@@ -14,18 +31,184 @@ INSTALL_HINT = ("installér LibreOffice (Debian/Ubuntu: 'apt-get install libreof
                 "libreoffice.org), eller brug standardmotoren uden --pdf-motor")
 
 
+CONVERT_HINT = ("gem filen som PDF, eller installér LibreOffice (Debian/Ubuntu: 'apt-get install libreoffice-writer'; "
+                "Windows/macOS: libreoffice.org)")
+PIPELINE = "referat-lo-2"  # bump when the conversion's options change: old cache entries are then not used
+
+
 def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def docx_to_pdf(docx: bytes, name: str, where: Path) -> bytes:
+def cache_dir() -> Path:
+    """Where converted bilag are kept (see the module's docstring)."""
+    if os.environ.get("REFERAT_CACHE"):
+        return Path(os.environ["REFERAT_CACHE"])
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "referat" / "Cache"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches" / "referat"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "referat"
+    return base / "konverteret"
+
+
+@functools.lru_cache(maxsize=4)
+def converter_version(soffice: str) -> str:
+    """What identifies the installed LibreOffice, cheaply (no start of LibreOffice)."""
+    program = Path(os.path.realpath(soffice))
+    for name in ("versionrc", "version.ini", "../Resources/versionrc"):
+        candidate = program.parent / name
+        try:
+            return hashlib.sha256(candidate.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    try:
+        stat = program.stat()
+    except OSError:
+        return str(program)
+    return f"{program}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_REMOVED = {f"{_W}{n}" for n in ("del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
+                                   "trPrChange", "tcPrChange", "tblGridChange", "numberingChange", "cellDel",
+                                   "commentRangeStart", "commentRangeEnd", "commentReference")}
+_UNWRAPPED = {f"{_W}ins", f"{_W}moveTo", f"{_W}cellIns"}
+WORD_ADVICE = "gem filen som PDF og vedlæg den i stedet"
+
+
+def _xml(data: bytes) -> Any:
+    from lxml import etree  # python-docx's dependency
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
+def _word_zip(path: Path, data: bytes) -> zipfile.ZipFile:
+    from ..xlsxcheck import check_zip
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReferatError(f"Word-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
+    check_zip(archive, path, WORD_ADVICE)
+    return archive
+
+
+def word_notes(path: Path, data: bytes) -> list[str]:
+    """What the packet leaves out of a .docx: tracked changes (accepted) and comments; a ReferatError when the
+    file is no zip or over the bounds of a zip (a zip bomb)."""
+    changes = comments = 0
+    with _word_zip(path, data) as archive:
+        for name in archive.namelist():
+            if not _WORD_PARTS.fullmatch(name):
+                continue
+            try:
+                root = _xml(archive.read(name))
+            except Exception:  # noqa: BLE001, S112 - a damaged part: LibreOffice names it when converting
+                continue
+            changes += sum(1 for _ in root.iter(f"{_W}del", f"{_W}ins", f"{_W}moveFrom", f"{_W}moveTo"))
+            comments += sum(1 for _ in root.iter(f"{_W}commentReference"))
+    notes = []
+    if changes:
+        notes.append(f"har {changes} sporede ændring{'er' if changes > 1 else ''}; pakken viser dokumentet med "
+                     "ændringerne accepteret (slettet tekst kommer ikke med)")
+    if comments:
+        notes.append(f"har {comments} kommentar{'er' if comments > 1 else ''}, som ikke kommer med i pakken")
+    return notes
+
+
+def accept_revisions(path: Path, data: bytes) -> bytes:
+    """The .docx with every tracked change accepted and comments unanchored, so no deleted text, earlier
+    formatting or comment is published; other parts are copied unchanged."""
+    out = io.BytesIO()
+    with _word_zip(path, data) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in archive.infolist():
+            part = archive.read(info.filename)
+            if _WORD_PARTS.fullmatch(info.filename):
+                part = _accepted(part)
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def _accepted(part: bytes) -> bytes:
+    from lxml import etree
+
+    try:
+        root = _xml(part)
+    except Exception:  # noqa: BLE001 - left as it is: LibreOffice reports a damaged part itself
+        return part
+    for row in list(root.iter(f"{_W}tr")):  # a row deleted as a whole
+        props = row.find(f"{_W}trPr")
+        if props is not None and props.find(f"{_W}del") is not None and row.getparent() is not None:
+            row.getparent().remove(row)
+    for element in [e for e in root.iter() if e.tag in _REMOVED]:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    for element in [e for e in root.iter() if e.tag in _UNWRAPPED]:
+        parent = element.getparent()
+        if parent is None:
+            continue
+        index = parent.index(element)
+        for offset, child in enumerate(list(element)):
+            parent.insert(index + offset, child)
+        parent.remove(element)
+    result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return result
+
+
+def bilag_to_pdf(path: Path, data: bytes) -> bytes:
+    """A Word bilag as PDF, its tracked changes accepted and comments left out: from the cache when this file
+    was converted by this LibreOffice before."""
+    from ..pdfcheck import pdf_problem
+
+    soffice = find_soffice()
+    if soffice is None:
+        raise ReferatError(f"filen skal konverteres til PDF med LibreOffice, som ikke er installeret; {CONVERT_HINT}",
+                           Location(path))
+    key = hashlib.sha256(data + b"\0" + f"{PIPELINE}:{converter_version(soffice)}".encode()).hexdigest()
+    entry = cache_dir() / f"{key}.pdf"
+    if entry.is_file() and pdf_problem(entry) is None:
+        try:
+            return entry.read_bytes()
+        except OSError:
+            pass
+    source = accept_revisions(path, data) if path.suffix.lower() == ".docx" else data
+    pdf = docx_to_pdf(source, "bilag", path, suffix=path.suffix.lower() or ".docx", hint=CONVERT_HINT)
+    _store(entry, pdf)
+    return pdf
+
+
+def _store(entry: Path, pdf: bytes) -> None:
+    """Write a cache entry atomically; a cache that cannot be written is not an error (only slower)."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=entry.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pdf)
+            os.replace(tmp, entry)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError:
+        pass
+
+
+def docx_to_pdf(docx: bytes, name: str, where: Path, suffix: str = ".docx", hint: str = INSTALL_HINT) -> bytes:
     """Convert `docx` with LibreOffice headless; a clear message when it is missing, hangs or fails."""
     soffice = find_soffice()
     if soffice is None:
-        raise ReferatError(f"LibreOffice blev ikke fundet; {INSTALL_HINT}", Location(where))
+        raise ReferatError(f"LibreOffice blev ikke fundet; {hint}", Location(where))
     with tempfile.TemporaryDirectory(prefix="referat-lo-") as tmp:
         work = Path(tmp)
-        src = work / f"{name}.docx"
+        src = work / f"{name}{suffix}"
         src.write_bytes(docx)
         profile = (work / "profil").as_uri()  # one user profile per process, or parallel runs fail silently
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
@@ -37,5 +220,6 @@ def docx_to_pdf(docx: bytes, name: str, where: Path) -> bytes:
         out = work / f"{name}.pdf"
         if result.returncode != 0 or not out.is_file():
             detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-            raise ReferatError(f"LibreOffice kunne ikke konvertere {name}.docx ({detail[0]})", Location(where))
+            label = where.name if where.is_file() else src.name
+            raise ReferatError(f"LibreOffice kunne ikke konvertere {label} ({detail[0]})", Location(where))
         return out.read_bytes()

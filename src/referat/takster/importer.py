@@ -15,9 +15,10 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..diagnostics import Location, Report
+from ..diagnostics import Location, ReferatError, Report
 from ..render.danish import join_or
 from ..render.richtext import printable
+from ..xlsxcheck import IMPORT_CELLS, check_workbook
 from .columns import HEADER_LOOKUP, KIND, META, fold
 from .model import Status, Unit
 from .numbers import EMPTY, CellError, is_excel_error, parse_number
@@ -57,6 +58,11 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
         if problem:
             report.error(Location(path), problem)
             continue
+        try:  # bounds before openpyxl reads anything (one value in XFD1048576, a zip bomb)
+            check_workbook(path, IMPORT_CELLS, "slet indhold uden for skemaet, eller brug den tomme skabelon")
+        except ReferatError as exc:
+            report.extend(exc.report)
+            continue
         try:
             workbook = load_workbook(path, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged or foreign file
@@ -64,6 +70,9 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
             continue
         found = False
         for ws in workbook.worksheets:
+            if ws.sheet_state != "visible":  # a hidden draft is no driftsherre: never imported
+                report.warning(Location(path, where=ws.title), f"arket '{ws.title}' er skjult og importeres ikke")
+                continue
             header_row, columns = _header(ws)
             if header_row is None:
                 continue

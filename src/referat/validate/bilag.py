@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
-from ..diagnostics import Report
+from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
+from ..render.libreoffice import CONVERT_HINT, find_soffice, word_notes
+from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
 
 KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xlsm": "Excel",
          ".png": "billede", ".jpg": "billede", ".jpeg": "billede", ".yaml": "takstbilag", ".yml": "takstbilag"}
 
 
+def bilag_path(path: Path) -> Path:
+    """`path`, or the file in its folder whose name is the same after Unicode NFC normalisation.
+
+    macOS and many zip tools write 'ø' or 'å' decomposed (NFD: 'o' + a combining stroke); the YAML typed in an
+    editor has them composed (NFC). Both name the same file to the user, so they do here.
+    """
+    if path.exists() or path.is_symlink():
+        return path
+    wanted = unicodedata.normalize("NFC", path.name)
+    try:
+        for entry in path.parent.iterdir():
+            if unicodedata.normalize("NFC", entry.name) == wanted:
+                return entry
+    except OSError:
+        pass
+    return path
+
+
 def bilag_files(meeting: Meeting, report: Report) -> None:
     """Every bilag file exists in bilag/, is a file of a supported kind, and (for PDF) opens."""
     folder = (meeting.folder / "bilag").resolve()
+    inside = folder.is_relative_to(meeting.folder.resolve())  # bilag/ itself may be a link out of the meeting
     for item in meeting.items:
         for i, b in enumerate(item.bilag):
             if b.file is None:
                 continue
             where = item.source.at(("bilag", i, "fil"))
-            path = b.path
-            assert path is not None
-            if not path.resolve().is_relative_to(folder):
+            assert b.path is not None
+            path = bilag_path(b.path)
+            if not inside or Path(b.file).is_absolute() or not path.resolve().is_relative_to(folder):
                 report.error(where, f"bilagsfilen '{b.file}' ligger uden for mødets bilag/-mappe")
                 continue
             if not path.exists():
@@ -51,6 +73,44 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                 problem = _format_problem(path, suffix)
                 if problem:
                     report.error(where, f"bilag/{b.file}: {problem}")
+                elif suffix in (".xlsx", ".xlsm"):
+                    _workbook(path, b.file, where, report)
+                elif suffix in (".docx", ".doc"):
+                    if suffix == ".docx":
+                        _word(path, b.file, where, report)
+                    if find_soffice() is None:
+                        report.warning(where, f"bilag/{b.file} skal konverteres til PDF med LibreOffice, som ikke er "
+                                              f"installeret; {CONVERT_HINT}")
+
+
+def _word(path: Path, name: str, where: Location, report: Report) -> None:
+    """A Word bilag within the bounds of a zip, and what of it the packet leaves out."""
+    try:
+        notes = word_notes(path, path.read_bytes())
+    except ReferatError as exc:
+        for diag in exc.report.errors:
+            report.error(where, f"bilag/{name}: {diag.message}")
+        return
+    except OSError as exc:
+        report.error(where, f"bilag/{name} kan ikke læses ({exc.strerror})")
+        return
+    for note in notes:
+        report.warning(where, f"bilag/{name} {note}")
+
+
+def _workbook(path: Path, name: str, where: Location, report: Report) -> None:
+    """An Excel bilag within the bounds the packet can print, and what of it is hidden (left out)."""
+    try:
+        sheets = check_workbook(path, BILAG_CELLS, SHEET_ADVICE, UNREADABLE)
+    except ReferatError as exc:
+        for diag in exc.report.errors:
+            report.error(where, f"bilag/{name}: {diag.message}")
+        return
+    if sheets and all(sheet.hidden for sheet in sheets):
+        report.error(where, f"bilag/{name}: alle ark er skjulte; der er intet at vise")
+        return
+    for note in hidden_notes(sheets):
+        report.warning(where, f"bilag/{name}: {note}")
 
 
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
@@ -68,6 +128,11 @@ def _format_problem(path: Path, suffix: str) -> str | None:
     expected = _MAGIC.get(suffix)
     if expected and not head.startswith(expected):
         return f"er ikke en gyldig {suffix.lstrip('.').upper()}-fil (beskadiget, eller forkert filendelse)"
+    if suffix in (".png", ".jpg", ".jpeg"):
+        from ..packet.imagemeta import HEAD_BYTES, too_large
+
+        with path.open("rb") as fh:
+            return too_large(fh.read(HEAD_BYTES))
     return None
 
 
@@ -78,9 +143,10 @@ def duplicate_files(meeting: Meeting, report: Report) -> None:
         for i, b in enumerate(item.bilag):
             if b.file is None:
                 continue
-            if b.file in seen:
+            name = unicodedata.normalize("NFC", b.file)
+            if name in seen:
                 report.warning(item.source.at(("bilag", i, "fil")), f"bilag/{b.file} er vedhæftet to gange under punktet")
-            seen.add(b.file)
+            seen.add(name)
 
 
 _CHECKING: set[Path] = set()  # meetings whose previous-minutes references are being followed
