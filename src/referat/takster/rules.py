@@ -336,12 +336,14 @@ def structure(tb: Takstbilag) -> Iterator[Finding]:
                         "rækken er en underrække, men der står intet blokhoved eller sumrække over den", False, "rolle")
 
 
+_SECTION = r"§{1,2}\s*\d+\s*[a-z]?(\s*[-–]\s*\d+\s*[a-z]?)?(,\s*stk\.\s*\d+)?(,\s*nr\.\s*\d+)?"
 _LAW = re.compile(
-    r"^(SEL|ABL|BL|FSL|LSF|SUL|SL|LAB|LBK|Barnets lov|Serviceloven|Sundhedsloven|Almenboligloven)\s*§\s*\d+\s*[a-z]?"
-    r"(,\s*stk\.\s*\d+)?(,\s*nr\.\s*\d+)?$", re.IGNORECASE)
+    r"^(SEL|ABL|BL|FSL|LSF|SUL|SL|LAB|LBK|Barnets lov|Serviceloven|Sundhedsloven|Almenboligloven)\s*" + _SECTION + "$",
+    re.IGNORECASE)
 
 
-_SECTION_ONLY = re.compile(r"^(§\s*)?\d+\s*[a-z]?(,\s*stk\.\s*\d+)?(,\s*nr\.\s*\d+)?$", re.IGNORECASE)
+_SECTION_ONLY = re.compile(r"^(§{1,2}\s*)?\d+\s*[a-z]?(\s*[-–]\s*\d+\s*[a-z]?)?(,\s*stk\.\s*\d+)?(,\s*nr\.\s*\d+)?$",
+                           re.IGNORECASE)
 
 
 def legal_basis(tb: Takstbilag) -> Iterator[Finding]:
@@ -402,20 +404,19 @@ def note_references(tb: Takstbilag) -> Iterator[Finding]:
         text = row.explanation or ""
         if "se " not in text.lower() and "#" not in text:
             continue
-        for match in _NOTE_REF.finditer(text):
-            if match[3]:  # 'bilag A'
-                wanted = f"bilag {match[3].lower()}"
-                if not any(t.startswith(wanted) for t in annex_titles) and not any(
-                        (n.title or "").strip().lower().startswith(wanted) for n in owner.notes):
-                    yield _find(tb, owner, offer, row, "forklaring", "advarsel",
-                                f"forklaringen henviser til {match[0].strip()}, men takstbilaget har ingen note med "
-                                f"titlen '{match[3].upper() if len(match[3]) == 1 else match[3]}' (noter:)", False,
-                                "forklaring")
-            elif not owner.notes and not tb.notes:
+        matches = list(_NOTE_REF.finditer(text))
+        named = [m for m in matches if m[3]]
+        for match in named:  # 'se bilag A': that note must exist
+            ref = f"Bilag {match[3]}"
+            titles = annex_titles + [(n.title or "").strip().lower() for n in owner.notes]
+            if not any(re.match(re.escape(ref.lower()) + r"\b", t) for t in titles):
                 yield _find(tb, owner, offer, row, "forklaring", "advarsel",
-                            f"forklaringen henviser til '{match[0].strip()}', men hverken driftsherren eller "
-                            "takstbilaget har en note (noter:)", False, "forklaring")
-            break
+                            f"forklaringen henviser til {ref}, men takstbilaget har ingen note, hvis titel begynder "
+                            f"med '{ref}' (noter:)", False, "forklaring")
+        if matches and not named and not owner.notes and not tb.notes:
+            yield _find(tb, owner, offer, row, "forklaring", "advarsel",
+                        f"forklaringen henviser til '{matches[0][0].strip()}', men hverken driftsherren eller "
+                        "takstbilaget har en note (noter:)", False, "forklaring")
 
 
 RULES: list[Callable[[Takstbilag], Iterator[Finding]]] = [
