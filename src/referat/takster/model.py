@@ -46,8 +46,8 @@ def _finite(value: Any) -> Any:
             raise PydanticCustomError("tal", "'{value}' er ikke et endeligt tal; skriv et tal, eller lad feltet stå tomt",
                                       {"value": str(value)})
         if abs(number) > LIMIT:
-            raise PydanticCustomError("tal", "{value:g} er urimeligt stort (over 1.000.000.000.000); ret tallet",
-                                      {"value": number})
+            raise PydanticCustomError("tal", "{value} er urimeligt stort (over 1.000.000.000.000); ret tallet",
+                                      {"value": f"{number:g}"})
     return value
 
 

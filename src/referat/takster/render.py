@@ -221,10 +221,13 @@ def xlsx(view: dict[str, Any], when: dt.date) -> bytes:
     if notes:
         _sheet_rows(wb.create_sheet("Noter"), [["Driftsherre", "Titel", "Note"], *notes], bold)
     wb.properties.title = view["title"]
-    wb.properties.created = wb.properties.modified = dt.datetime(when.year, when.month, when.day, 12, 0)
+    stamp = dt.datetime(when.year, when.month, when.day, 12, 0)
+    wb.properties.created = wb.properties.modified = stamp
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    from .template import stable_xlsx
+
+    return stable_xlsx(out.getvalue(), stamp)  # same annex → same bytes
 
 
 def _sheet_rows(ws: Any, rows: list[list[str]], bold: Any) -> None:

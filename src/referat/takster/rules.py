@@ -148,7 +148,7 @@ def occupancy(tb: Takstbilag) -> Iterator[Finding]:
         if occ > 100:
             yield _find(tb, owner, offer, row, "belægning_pct", "fejl",
                         f"belægningsprocenten {pct(occ)} er over 100 %", True, "belægning_pct")
-        elif occ <= 1 and "belægning_pct" not in row._ambiguous and occ > 0:
+        elif 0 < occ < 1:
             yield _find(tb, owner, offer, row, "belægning_pct", "advarsel",
                         f"belægningsprocenten {pct(occ)} ligner en brøk: læst som {pct(occ)}, men mente du "
                         f"{pct(occ * 100)}? Skriv procenten, fx 98", True, "belægning_pct")
