@@ -250,19 +250,21 @@ def _percent(cell: Any, value: float, where: Location, label: str, report: Repor
     """A percent cell: a percent-formatted 0.98 is 98; a General-format 0 < x < 1 is read as x × 100, with a
     warning naming the cell and both readings (6,2 % typed as 0.062)."""
     if _is_percent_cell(cell):
-        return value * 100
+        return round(value * 100, 6)
     if isinstance(cell.value, (int, float)) and 0 < value < 1:
         report.warning(where, f"{label}: {number_text(value)} er læst som {number_text(value * 100)} % "
                               f"(ikke {number_text(value)} %); skriv procenten, fx {number_text(value * 100)}, "
                               "eller formatér cellen som procent")
-        return value * 100
+        return round(value * 100, 6)
     return value
 
 
 def number_text(value: float) -> str:
     from ..render.danish import number
 
-    return number(value, 0 if float(value).is_integer() else (2 if round(value, 2) == value else 4))
+    target = round(value, 6)
+    decimals = next(d for d in range(7) if round(value, d) == target)
+    return number(target, decimals)
 
 
 def _value(key: str, cell: Any, where: Location | None = None, report: Report | None = None) -> Any:
