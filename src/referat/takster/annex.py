@@ -25,7 +25,8 @@ _DENIES = re.compile(
 # Anywhere in the decision: a negated approval, or a limit on it, takes the approval line away.
 _DENIES_ANYWHERE = re.compile(
     r"\b(ikke|ej)\s+(\w+\s+){0,3}(godkend|tiltræd|vedt)\w*|\b(godkend|tiltræd|vedt)\w*\s+(\w+\s+){0,3}(ikke|ej)\b|"
-    r"\b(undtag\w*|bortset|forbehold\w*|afvis\w*|forkast\w*|tilbagesend\w*|dog ikke)\b", re.IGNORECASE)
+    r"\b(undtag\w*|bortset|forbehold\w*|afvis\w*|forkast\w*|tilbagesend\w*|dog ikke|udsat|udsæt\w*|udskyd\w*|udskudt)\b",
+    re.IGNORECASE)
 
 
 def check_file(path: Path, tolerance_pct: float | None = None) -> tuple[Takstbilag | None, list[Finding], Report]:
