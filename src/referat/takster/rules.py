@@ -173,8 +173,8 @@ def _unit(row: Row) -> Unit | None:
 
 
 def _explained_block(row: Row) -> bool:
-    """A header explains for itself; any sub-row's forklaring counts for the header too."""
-    return bool(explanation(row) or any(m.explanation for m in row._members))
+    """The row's own forklaring (a sub-row's explains a rise of its takst, not its header's occupancy)."""
+    return bool(explanation(row))
 
 
 def overhead(tb: Takstbilag) -> Iterator[Finding]:
