@@ -312,3 +312,15 @@ def test_old_files_stay_valid_and_a_wrong_role_is_named(tmp_path: Path) -> None:
     path = annex(tmp_path, {"Botilbud": [{**SONJAVEJ, "rolle": "hoved"}]})
     line = one(lines(path), "'hoved' er ikke en gyldig værdi")
     assert "overskrift" in line and "blokhoved" in line and "underrække" in line
+
+
+def test_a_header_with_its_own_average_takst_also_heads_its_levels(tmp_path: Path) -> None:
+    """003 L2764–2766: 'Sonjavej A-C Huse' with pladser, budget and an average takst, then Boniveau rows with only a
+    takst: the levels inherit the header's overhead and law; the header's own takst is checked like any row."""
+    levels = [{"ydelse": "Boniveau 2", "budget": "-", "takst": 1436, "ændring_pct": -0.52}]
+    header = {**SONJAVEJ, "overhead_pct": 5.5}
+    path = annex(tmp_path, {"Botilbud Sonjavej": [header, *levels]}, owner={"overhead_pct": None})
+    assert lines(path) == []
+    assert roles(path) == [("Sonjavej A-C Huse", Role.BLOCK), ("Boniveau 2", Role.SUB)]
+    found = lines(annex(tmp_path, {"Botilbud Sonjavej": [{**header, "takst": 2400}, *levels]}))
+    assert one(found, "taksten 2.400 kr. passer ikke")

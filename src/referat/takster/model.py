@@ -231,9 +231,10 @@ def resolve_roles(rows: list[Row]) -> None:
             i += 1
             continue
         named_sum = explicit is None and bool(_SUM_NAME.match(row.name)) and row.tariff is None and row.has_numbers()
-        candidate = explicit in (Role.BLOCK, Role.SUM) or named_sum or (
-            explicit is None and row.tariff is None and row.status is None and not row.closed
-            and (row.places is not None or row.budget is not None))
+        carries = row.places is not None or row.budget is not None
+        averaged = explicit is None and row.tariff is not None and carries  # a header with its own (average) takst
+        candidate = explicit in (Role.BLOCK, Role.SUM) or named_sum or averaged or (
+            explicit is None and row.tariff is None and row.status is None and not row.closed and carries)
         if not candidate:
             i += 1
             continue
@@ -244,6 +245,9 @@ def resolve_roles(rows: list[Row]) -> None:
         own = any(m.places is not None or m.budget is not None for m in under)
         if explicit is Role.BLOCK or (explicit is None and under and not own):
             kind = Role.BLOCK
+        elif averaged:  # an ordinary row after all
+            i += 1
+            continue
         elif explicit is Role.SUM or named_sum or (explicit is None and own and _adds_up(row, under)):
             kind = Role.SUM
         else:  # an ordinary row that lacks its takst: the rules say so

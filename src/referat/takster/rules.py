@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..diagnostics import Location, Report, Severity
 from ..render.danish import number
-from .model import Direction, Offer, Owner, Role, Row, Status, Takstbilag, Unit
+from .model import Direction, Offer, Owner, Role, Row, Takstbilag, Unit
 
 DEFAULT_TOLERANCE_PCT = 2.0
 # The categories the secretariat's summary counts (explained / unexplained).
@@ -54,10 +54,16 @@ def kr(value: float) -> str:
     return f"{number(value, 0 if float(value).is_integer() else 2)} kr."
 
 
+def is_tariff(row: Row) -> bool:
+    """A row that states a takst of its own: an ordinary row, a sub-row, or a block header with its average."""
+    return (row.kind in (Role.TARIFF, Role.SUB) or (row.kind is Role.BLOCK and row.tariff is not None)) \
+        and not row.closed
+
+
 def _tariff_rows(tb: Takstbilag) -> Iterator[tuple[Owner, Offer, Row]]:
-    """Rows that carry a takst of their own (ordinary rows and sub-rows), closed offers left out."""
+    """Rows that carry a takst of their own (ordinary rows, sub-rows), closed offers left out."""
     for owner, offer, row in tb.rows():
-        if row.kind in (Role.TARIFF, Role.SUB) and not row.closed:
+        if is_tariff(row):
             yield owner, offer, row
 
 
@@ -186,7 +192,7 @@ def overhead(tb: Takstbilag) -> Iterator[Finding]:
         if owner.overhead_pct is not None:
             continue
         rows = [(offer, row) for offer in owner.offers for row in offer.rows
-                if row.kind in (Role.TARIFF, Role.SUB) and not row.closed and row.status is not Status.CLOSING]
+                if is_tariff(row)]
         if rows and all(row.inherited("overhead_pct") is None for _, row in rows):
             where = tb._source.at(("driftsherrer", i, "navn")) if tb._source is not None else Location(Path(owner.name))
             yield Finding(owner.name, "(alle tilbud)", "(alle ydelser)", "overhead_pct", "advarsel",
@@ -337,9 +343,8 @@ def structure(tb: Takstbilag) -> Iterator[Finding]:
 
 
 _SECTION = r"§{1,2}\s*\d+\s*[a-z]?(\s*[-–]\s*\d+\s*[a-z]?)?(,\s*stk\.\s*\d+)?(,\s*nr\.\s*\d+)?"
-_LAW = re.compile(
-    r"^(SEL|ABL|BL|FSL|LSF|SUL|SL|LAB|LBK|Barnets lov|Serviceloven|Sundhedsloven|Almenboligloven)\s*" + _SECTION + "$",
-    re.IGNORECASE)
+# A law's name or abbreviation ('SEL', 'ABL', 'Barnets lov', 'Servicelovens', 'LAB-loven') and a section.
+_LAW = re.compile(r"^[A-ZÆØÅ][\wÆØÅæøå.\-]*(\s+[\wÆØÅæøå.\-]+){0,3}?\s*" + _SECTION + "$", re.IGNORECASE)
 
 
 _SECTION_ONLY = re.compile(r"^(§{1,2}\s*)?\d+\s*[a-z]?(\s*[-–]\s*\d+\s*[a-z]?)?(,\s*stk\.\s*\d+)?(,\s*nr\.\s*\d+)?$",
@@ -379,7 +384,7 @@ def _row_key(owner: Owner, offer: Offer, row: Row) -> tuple[object, ...]:
 def duplicates(tb: Takstbilag) -> Iterator[Finding]:
     """The same row twice: same service, unit, legal basis and numbers. Two rows of one service with different
     numbers (a second Dag rate) are variants; so are one offer's two houses under two laws (003 L2764–2790)."""
-    rows = [(o, t, r) for o, t, r in tb.rows() if r.kind in (Role.TARIFF, Role.SUB) and r.tariff is not None]
+    rows = [(o, t, r) for o, t, r in tb.rows() if is_tariff(r) and r.tariff is not None]
     keys = Counter(_row_key(o, t, r) for o, t, r in rows)
     seen: set[tuple[object, ...]] = set()
     for owner, offer, row in rows:

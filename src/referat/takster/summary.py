@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..render.danish import number
-from .model import Role, Takstbilag
-from .rules import CATEGORIES, Finding, effective_change
+from .model import Takstbilag
+from .rules import CATEGORIES, Finding, effective_change, is_tariff
 
 LARGEST = 3
 
@@ -28,7 +28,7 @@ def summarise(tb: Takstbilag, findings: list[Finding]) -> list[OwnerSummary]:
         changes = []
         for offer in owner.offers:
             for row in offer.rows:
-                if row.kind in (Role.TARIFF, Role.SUB) and row.tariff is not None and not row.closed:
+                if is_tariff(row) and row.tariff is not None:
                     s.tariffs += 1
                     change = effective_change(row)
                     if change is not None and not row.structure_change:

@@ -67,7 +67,7 @@ def _pct(value: float | None) -> str:
 
 def _cells(tb: Takstbilag, offer_name: str, offer_basis: str | None, row: Row, revised: bool) -> dict[str, str]:
     """The row as submitted: a sub-row's inherited values stay in its header; a '-' prints as '-'."""
-    change = effective_change(row) if row.kind in (Role.TARIFF, Role.SUB) else row.change_pct
+    change = effective_change(row) if row.tariff is not None else row.change_pct
     basis = row.legal_basis or ("" if row.kind in (Role.SUB, Role.HEADING) else offer_basis or "")
     cells = {
         "tilbud": offer_name, "ydelse": row.service or "", "lovgrundlag": basis,
