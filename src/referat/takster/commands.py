@@ -37,7 +37,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     print(printable(f"{f.location.format()}: forklaret: {f.text()}").replace("\n", " "))
         print("Oversigt pr. driftsherre (forklaret/uforklaret):")
         for line in text_lines(summarise(tb, findings)):
-            print(line)
+            print(printable(line).replace("\n", " "))
         if not args.alle and any(f.explained and f.highlight for f in findings):
             print("(de forklarede afvigelser vises med --alle)")
     if not report.has_errors:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..render.danish import number
+from ..render.richtext import printable
 from .model import Takstbilag
 from .rules import CATEGORIES, Finding, effective_change, is_tariff
 
@@ -70,7 +71,7 @@ def table(summary: list[OwnerSummary]) -> list[list[str]]:
 
 def _md(text: str) -> str:
     """Text prints literally in Markdown: every character Markdown could read as markup is escaped."""
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())
     return "".join("\\" + c if c in "\\`*_[]<>#|~!{}" else c for c in text)
 
 
