@@ -324,3 +324,17 @@ def test_a_header_with_its_own_average_takst_also_heads_its_levels(tmp_path: Pat
     assert roles(path) == [("Sonjavej A-C Huse", Role.BLOCK), ("Boniveau 2", Role.SUB)]
     found = lines(annex(tmp_path, {"Botilbud Sonjavej": [{**header, "takst": 2400}, *levels]}))
     assert one(found, "taksten 2.400 kr. passer ikke")
+
+
+def test_a_wrong_sum_over_takstgrupper_is_a_finding_without_rolle(tmp_path: Path) -> None:
+    """Without `rolle`, a total whose groups do not add up is still read as a sum (the groups' names say so):
+    the wrong sum is a warning, not a missing takst."""
+    found = lines(annex(tmp_path, {"Botilbud Studievej": [{**TOTAL, "ydelse": "Botilbud", "antal_pladser": 30},
+                                                          GROUP_1, GROUP_2]}))
+    assert one(found, "summen passer ikke") and not any("taksten mangler" in f for f in found)
+
+
+def test_a_negotiated_takst_is_not_missing(tmp_path: Path) -> None:
+    row = {k: v for k, v in SONJAVEJ.items() if k not in ("takst", "antal_pladser", "budget")}
+    assert lines(annex(tmp_path, {"Botilbud": [{**row, "forklaring": "Taksten fastsættes individuelt."}]})) == []
+    assert one(lines(annex(tmp_path, {"Botilbud": [row]})), "taksten mangler")

@@ -192,6 +192,8 @@ class Row(Model):
 
 
 _CLOSED = re.compile(r"\b(lukke[dt]|lukker|nedlagt|nedlægges|ophørt|ophører)\b", re.IGNORECASE)
+# Rows that read as the groups of a total even when their sum is wrong (then a finding, not a missing takst).
+_GROUP_NAME = re.compile(r"gruppe|niveau|indsats|pakke|modul|^takst\s*\d", re.IGNORECASE)
 _SUM_NAME = re.compile(r"^\s*(i alt|total|samlet|sum)\b", re.IGNORECASE)
 
 
@@ -248,7 +250,8 @@ def resolve_roles(rows: list[Row]) -> None:
         elif averaged:  # an ordinary row after all
             i += 1
             continue
-        elif explicit is Role.SUM or named_sum or (explicit is None and own and _adds_up(row, under)):
+        elif explicit is Role.SUM or named_sum or (explicit is None and own and (
+                _adds_up(row, under) or all(_GROUP_NAME.search(m.name) for m in under))):
             kind = Role.SUM
         else:  # an ordinary row that lacks its takst: the rules say so
             i += 1

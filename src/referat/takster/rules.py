@@ -366,11 +366,15 @@ def legal_basis(tb: Takstbilag) -> Iterator[Finding]:
                         "lovgrundlag")
 
 
+# A forklaring saying the takst is set case by case (a negotiated or individual tariff, 001 L5911–5921).
+_INDIVIDUAL = re.compile(r"individuel|forhandl|efter aftale|fastsættes (konkret|individuelt|ved)|aftales", re.IGNORECASE)
+
+
 def missing_tariff(tb: Takstbilag) -> Iterator[Finding]:
     """Every row has a tariff, unless the offer closes (udgår) or the tariff is deferred (udskudt)."""
     for owner, offer, row in tb.rows():
         if row.kind in (Role.TARIFF, Role.SUB) and row.tariff is None and row.status is None and not row.closed \
-                and "takst" not in row._dashes:
+                and "takst" not in row._dashes and not _INDIVIDUAL.search(row.explanation or ""):
             yield _find(tb, owner, offer, row, "takst", "fejl", "taksten mangler (angiv den, eller status: udskudt/udgår)",
                         True, "takst")
 
