@@ -338,3 +338,11 @@ def test_a_negotiated_takst_is_not_missing(tmp_path: Path) -> None:
     row = {k: v for k, v in SONJAVEJ.items() if k not in ("takst", "antal_pladser", "budget")}
     assert lines(annex(tmp_path, {"Botilbud": [{**row, "forklaring": "Taksten fastsættes individuelt."}]})) == []
     assert one(lines(annex(tmp_path, {"Botilbud": [row]})), "taksten mangler")
+
+
+@pytest.mark.parametrize("profile, code", [("nope", 2), ("../../templates/udvalg/das-social", 2), ("kkr-nordjylland", 0)])
+def test_the_profile_is_named_by_id(run, profile: str, code: int) -> None:
+    got, _out, err = run("takster", "validate", FIXTURE, "--udvalg", profile)
+    assert got == code, err
+    if code:
+        assert "Traceback" not in err and ("findes ikke" in err or "er ikke et profil-id" in err)

@@ -11,13 +11,19 @@ from ..diagnostics import ReferatError, Report, UsageError, print_report
 
 def _tolerance(args: argparse.Namespace) -> float:
     """The formula tolerance of the committee profile named by --udvalg (the project's own profiles only)."""
+    import re
+
     from ..diagnostics import Location
     from ..load.profile import load_profile, template_dirs
 
+    if not re.fullmatch(r"[a-z0-9æøå][a-z0-9æøå_-]{0,63}", args.udvalg):  # an id, never a path
+        raise UsageError(f"--udvalg '{args.udvalg[:40]}' er ikke et profil-id; brug fx das-social")
     report = Report()
     profile = load_profile(args.udvalg, template_dirs(), Location(Path(f"--udvalg {args.udvalg}")), report)
     if profile is None:
-        raise ReferatError(report)
+        if any("findes ikke" in d.message for d in report.items):  # a wrong id on the command line: usage
+            raise UsageError(report.items[0].message)
+        raise ReferatError(report)  # the profile exists but does not read: its messages name its lines
     return profile.tariff_tolerance_pct
 
 
