@@ -17,7 +17,9 @@ def _tolerance(args: argparse.Namespace) -> float:
     from ..load.profile import load_profile, template_dirs
 
     if not re.fullmatch(r"[a-z0-9æøå][a-z0-9æøå_-]{0,63}", args.udvalg):  # an id, never a path
-        raise UsageError(f"--udvalg '{args.udvalg[:40]}' er ikke et profil-id; brug fx das-social")
+        from ..render.richtext import printable
+
+        raise UsageError(f"--udvalg '{printable(args.udvalg[:40])}' er ikke et profil-id; brug fx das-social")
     report = Report()
     profile = load_profile(args.udvalg, template_dirs(), Location(Path(f"--udvalg {args.udvalg}")), report)
     if profile is None:
