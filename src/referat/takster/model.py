@@ -215,6 +215,16 @@ def _under(row: Row) -> bool:
     return row.role is None and not _is_heading(row) and (row.tariff is not None or row.status is not None)
 
 
+def _fits(header: Row, row: Row) -> bool:
+    """A row read as under a header shares its unit and law, or leaves them to the header (a 'Tillægsydelse pr.
+    time' or another law's 'Beskyttet beskæftigelse' after a Dag row stands on its own)."""
+    if row.role is Role.SUB:
+        return True
+    return (row.unit is None or header.unit is None or row.unit == header.unit) and (
+        row.legal_basis is None or header.legal_basis is None
+        or row.legal_basis.replace(" ", "").lower() == header.legal_basis.replace(" ", "").lower())
+
+
 def resolve_roles(rows: list[Row]) -> None:
     """Give each row of an offer its role and its header: as written (`rolle`), else read from the layout.
 
@@ -241,7 +251,7 @@ def resolve_roles(rows: list[Row]) -> None:
             i += 1
             continue
         j = i + 1
-        while j < len(rows) and _under(rows[j]):
+        while j < len(rows) and _under(rows[j]) and (explicit is not None or _fits(row, rows[j])):
             j += 1
         under = rows[i + 1:j]
         own = any(m.places is not None or m.budget is not None for m in under)
