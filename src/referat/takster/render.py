@@ -102,7 +102,7 @@ def docx(view: dict[str, Any], when: dt.date) -> bytes:
             trpr.append(OxmlElement("w:cantSplit"))
             for x, (cell, value, col) in enumerate(zip(cells.cells, row["cells"], view["columns"], strict=True)):
                 paragraph = cell.paragraphs[0]
-                paragraph.add_run(value["text"]).bold = row["kind"] in BOLD_KINDS or None
+                paragraph.add_run(value["text"]).bold = (row["kind"] in BOLD_KINDS and col["key"] != "forklaring") or None
                 if row["kind"] == "underrække" and x == ydelse:
                     paragraph.paragraph_format.left_indent = Cm(0.3)
                 if value["flag"]:
@@ -189,6 +189,7 @@ def xlsx(view: dict[str, Any], when: dt.date) -> bytes:
     ws.print_title_rows = "1:1"
     bold = Font(bold=True)
     ydelse = 2 + next(i for i, c in enumerate(view["columns"]) if c["key"] == "ydelse")
+    explanation = 2 + next(i for i, c in enumerate(view["columns"]) if c["key"] == "forklaring")
     for s in view["sections"]:
         for row in s["rows"]:
             ws.append([s["owner"], *(c["text"] for c in row["cells"])])
@@ -196,7 +197,7 @@ def xlsx(view: dict[str, Any], when: dt.date) -> bytes:
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
                     cell.data_type = "s"
                     cell.quotePrefix = True
-                if row["kind"] in BOLD_KINDS:
+                if row["kind"] in BOLD_KINDS and cell.column != explanation:
                     cell.font = bold
             if row["kind"] == "underrække":
                 ws.cell(row=ws.max_row, column=ydelse).alignment = Alignment(indent=1)
