@@ -136,3 +136,18 @@ def test_text_from_yaml_prints_literally_in_every_format(tmp_path: Path) -> None
     assert "'=cmd|' /C calc'!A0" in (tmp_path / "t.csv").read_text("utf-8-sig")
     wb = load_workbook(tmp_path / "t.xlsx")
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_same_annex_same_bytes_in_every_format(out: Path, tmp_path: Path) -> None:
+    import time
+
+    time.sleep(1.1)  # a writer that stamped the clock (openpyxl's 'modified', zip times) would differ now
+    assert main(["takster", "render", str(out / "alle.yaml"), "--format", "pdf,docx,csv,xlsx", "--out", str(tmp_path)]) == 0
+    for fmt in ("pdf", "docx", "csv", "xlsx"):
+        assert (tmp_path / f"alle.{fmt}").read_bytes() == (out / f"alle.{fmt}").read_bytes(), fmt
+
+
+def test_the_blank_template_is_the_same_bytes_every_time(tmp_path: Path) -> None:
+    from referat.takster.template import blank_workbook
+
+    assert blank_workbook() == (ROOT / "templates" / "takstskema.xlsx").read_bytes()
