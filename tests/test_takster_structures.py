@@ -346,3 +346,12 @@ def test_the_profile_is_named_by_id(run, profile: str, code: int) -> None:
     assert got == code, err
     if code:
         assert "Traceback" not in err and ("findes ikke" in err or "er ikke et profil-id" in err)
+
+
+def test_a_stated_change_allows_for_rounded_tariffs(tmp_path: Path) -> None:
+    """A tillægsydelse of 316 kr. (DOMAIN §4) last year 307 kr.: 2,93 % from the rounded tariffs; the driftsherre
+    computed 3,1 % before rounding. A 0,5 pp gap is still a finding."""
+    row = {"ydelse": "Tillægsydelse pr. time", "lovgrundlag": "SEL § 85", "takstenhed": "Time", "takst": 316,
+           "takst_sidste_år": 307, "ændring_pct": 3.1}
+    assert lines(annex(tmp_path, {"Bostøtte": [row]})) == []
+    assert one(lines(annex(tmp_path, {"Bostøtte": [{**row, "ændring_pct": 3.6}]})), "angivet ændring 3,60 %")

@@ -132,12 +132,13 @@ def pl_change(tb: Takstbilag) -> Iterator[Finding]:
 
 
 def stated_change(tb: Takstbilag) -> Iterator[Finding]:
-    """The stated change agrees with last year's tariff where both are given."""
-    tol = tb.thresholds.change_tolerance
+    """The stated change agrees with last year's tariff where both are given, allowing for tariffs printed
+    rounded to whole kroner (a change computed before rounding: ±0,5 kr. on each, 0,3 pp on a 316 kr. takst)."""
     for owner, offer, row in _rows(tb):
-        if row.change_pct is None or not row.tariff_last_year or row.tariff is None:
+        if row.change_pct is None or not row.tariff_last_year or not row.tariff:
             continue
         computed = (row.tariff / row.tariff_last_year - 1) * 100
+        tol = tb.thresholds.change_tolerance + 50 / row.tariff_last_year + 50 / row.tariff
         if abs(computed - row.change_pct) > tol:
             yield _find(tb, owner, offer, row, "ændring_pct", "advarsel",
                         f"angivet ændring {pct(row.change_pct)}, men {kr(row.tariff_last_year)} → {kr(row.tariff)} "
