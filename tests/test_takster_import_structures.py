@@ -187,3 +187,21 @@ def test_a_percent_formatted_cell_is_read_without_a_warning(tmp_path: Path) -> N
     result = import_workbooks([tmp_path / "s.xlsx"])
     assert result.report.items == []
     assert result.data is not None and result.data["driftsherrer"][0]["tilbud"][0]["rækker"][0]["overhead_pct"] == 6.2
+
+
+def test_a_change_column_of_fractions_is_read_as_percent_with_one_warning(tmp_path: Path) -> None:
+    rows: list[dict[str, Any] | str] = [
+        {"tilbud": "Botilbud Sonjavej", "ydelse": f"Boniveau {n}", "lovgrundlag": "ABL § 105", "takstenhed": "Døgn",
+         "takst": 1400 + n, "ændring_pct": change} for n, change in ((2, 0.031), (3, 0.079), (4, -0.0052))]
+    result = import_workbooks([_sheet(tmp_path / "skema.xlsx", rows)])
+    col = chr(ord("A") + KEYS.index("ændring_pct"))
+    assert [line.split("/")[-1] for line in result.report.lines()] == [
+        (f"skema.xlsx!Takstskema!{col}7: advarsel: Ændring i pct. ift. forrige år: alle 3 tal i kolonnen er under 1 "
+        "og står i celleformatet Standard; de er læst som brøker, fx 0,031 som 3,1 %. Skriv procenten, eller "
+        "formatér cellerne som procent")]
+    assert result.data is not None
+    assert [r["ændring_pct"] for r in result.data["driftsherrer"][0]["tilbud"][0]["rækker"]] == [3.1, 7.9, -0.52]
+    # with a change of 3,2 among them, the small ones are real percentages: nothing is converted
+    rows.append({"ydelse": "Boniveau 5", "takstenhed": "Døgn", "takst": 1500, "ændring_pct": 3.2})
+    result = import_workbooks([_sheet(tmp_path / "skema2.xlsx", rows)])
+    assert result.report.items == []

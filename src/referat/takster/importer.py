@@ -180,6 +180,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
                owners: dict[str, _Owner], report: Report, annex_notes: list[dict[str, str]]) -> int:
     count = 0
     last_offer: str | None = None
+    plain_changes: list[dict[str, Any]] = []  # records whose change was a General-format number
     owner_column = next((c for c, k in columns.items() if k == "driftsherre"), None)
     for row in ws.iter_rows(min_row=header_row + 1):
         values = {columns[c.column]: c for c in row if c.column in columns}
@@ -209,6 +210,8 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
                 continue
             if value is not None:
                 record[key] = value
+                if key == "ændring_pct" and isinstance(cell.value, (int, float)) and not _is_percent_cell(cell):
+                    plain_changes.append(record)
         offer = record.pop("tilbud", None)
         if offer is not None and set(record) <= {"lovgrundlag"} and ok:  # the offer's name on a line of its own
             last_offer = offer
@@ -229,7 +232,26 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         record["_kilde"] = f"{path.name}!{ws.title}!{first}"
         owner.offers.setdefault(offer, []).append(record)
         count += 1
+    _fractions_of_change(ws, path, columns, header_row, plain_changes, report)
     return count
+
+
+def _fractions_of_change(ws: Worksheet, path: Path, columns: dict[int, str], header_row: int,
+                         records: list[dict[str, Any]], report: Report) -> None:
+    """A change column typed as fractions in General format (0.031 for 3,1 %): when every one of at least three
+    numbers is below 1 and not all are 0, they are read as percent, with one warning naming the column."""
+    values = [r["ændring_pct"] for r in records if isinstance(r.get("ændring_pct"), (int, float))]
+    if len(values) < 3 or any(abs(v) >= 1 for v in values) or not any(values):
+        return
+    for r in records:
+        if isinstance(r.get("ændring_pct"), (int, float)):
+            value = round(r["ændring_pct"] * 100, 6)
+            r["ændring_pct"] = int(value) if float(value).is_integer() else value
+    column = next(c for c, k in columns.items() if k == "ændring_pct")
+    where = Location(path, where=f"{ws.title}!{ws.cell(row=header_row, column=column).coordinate}")
+    report.warning(where, f"{_label('ændring_pct')}: alle {len(values)} tal i kolonnen er under 1 og står i "
+                          f"celleformatet Standard; de er læst som brøker, fx {number_text(values[0])} som "
+                          f"{number_text(values[0] * 100)} %. Skriv procenten, eller formatér cellerne som procent")
 
 
 def _owner(owners: dict[str, _Owner], name: str, meta: dict[str, Any]) -> _Owner:
