@@ -205,3 +205,19 @@ def test_a_change_column_of_fractions_is_read_as_percent_with_one_warning(tmp_pa
     rows.append({"ydelse": "Boniveau 5", "takstenhed": "Døgn", "takst": 1500, "ændring_pct": 3.2})
     result = import_workbooks([_sheet(tmp_path / "skema2.xlsx", rows)])
     assert result.report.items == []
+
+
+def test_an_ambiguous_comma_in_a_cell_is_named_at_import_and_kept_as_written(tmp_path: Path) -> None:
+    skema = _sheet(tmp_path / "skema.xlsx", [
+        {"tilbud": "Botilbud Sonjavej", "ydelse": "Sonjavej A-C Huse", "lovgrundlag": "ABL § 105",
+         "antal_pladser": 22, "takstenhed": "Døgn", "belægning_pct": 98, "budget": 17698460, "takst": "2,249"}])
+    result = import_workbooks([skema])
+    col = chr(ord("A") + KEYS.index("takst"))
+    assert [line.split("/")[-1] for line in result.report.lines()] == [
+        (f"skema.xlsx!Takstskema!{col}8: advarsel: Takst: '2,249' kan læses som 2,249 (dansk decimalkomma) eller "
+        "2.249 (komma som tusindtalsseparator); det står i takstbilaget som skrevet, og valideringen sammenholder "
+        "det med budgettet. Skriv tallet entydigt")]
+    assert result.text is not None and 'takst: "2,249"' in result.text
+    (tmp_path / "t.yaml").write_text(result.text.replace("kommune: null", "kommune: 3.1"), "utf-8")
+    assert any("budgettet giver 2.249,02 kr., som passer med den engelske læsning" in line
+               for line in check_file(tmp_path / "t.yaml")[2].lines())

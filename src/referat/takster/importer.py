@@ -306,6 +306,12 @@ def _value(key: str, cell: Any, where: Location | None = None, report: Report | 
         if value is not None and key in ("antal_pladser", "pladser_sidste_år", "betalingsdage", "budget") and value < 0:
             raise CellError(f"{value:g} kan ikke være negativ")
         if value is not None and isinstance(raw, str) and AMBIGUOUS.match(raw):
+            if where is not None and report is not None and kind == "number":
+                english = float(re.sub(r"(?i)\s*(kr\.?|%)\s*$", "", raw.strip()).replace(",", ""))
+                report.warning(where, f"{_label(key)}: '{printable(raw.strip())}' kan læses som "
+                                      f"{number_text(value)} (dansk decimalkomma) eller {number_text(english)} "
+                                      "(komma som tusindtalsseparator); det står i takstbilaget som skrevet, og "
+                                      "valideringen sammenholder det med budgettet. Skriv tallet entydigt")
             return printable(raw.strip())  # '2,406': the takstbilag's check names both readings
         return None if value is None else (int(value) if float(value).is_integer() else round(value, 6))
     if raw is None:
