@@ -355,3 +355,13 @@ def test_a_stated_change_allows_for_rounded_tariffs(tmp_path: Path) -> None:
            "takst_sidste_år": 307, "ændring_pct": 3.1}
     assert lines(annex(tmp_path, {"Bostøtte": [row]})) == []
     assert one(lines(annex(tmp_path, {"Bostøtte": [{**row, "ændring_pct": 3.6}]})), "angivet ændring 3,60 %")
+
+
+def test_explicit_roles_win_and_a_sub_row_without_header_is_named(tmp_path: Path) -> None:
+    sub = {**SUBS[0], "rolle": "underrække", "lovgrundlag": "ABL § 105", "takstenhed": "Døgn"}
+    found = lines(annex(tmp_path, {"Botilbud Attruphøj": [sub]}))
+    assert ": advarsel: " in one(found, "rækken er en underrække, men der står intet blokhoved eller sumrække over den")
+    # 'rolle: blokhoved' on a row with a takst of its own makes the rows under it its sub-rows
+    path = annex(tmp_path, {"Botilbud Sonjavej": [{**SONJAVEJ, "rolle": "blokhoved"},
+                                                  {"ydelse": "Boniveau 2", "takst": 1436, "rolle": "underrække"}]})
+    assert lines(path) == [] and [k for _, k in roles(path)] == [Role.BLOCK, Role.SUB]
