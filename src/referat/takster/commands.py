@@ -68,7 +68,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(f"skrev {args.out}")
     else:
         print(text, end="")
-    return 0
+    return 1 if report.has_errors else 0  # the overview is written; the errors above still need fixing
 
 
 def cmd_render(args: argparse.Namespace) -> int:
