@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     ModelWrapValidatorHandler,
@@ -56,6 +57,18 @@ _NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "nu
 Num = Annotated[float | None, BeforeValidator(_finite), WithJsonSchema(_NUMBER_SCHEMA)]
 """A number in the table: finite, bounded, Danish or English thousands; '-' (kept as written) or empty."""
 Finite = Annotated[float, BeforeValidator(_finite)]
+
+
+def _not_negative(value: float | None) -> float | None:
+    if value is not None and value < 0:
+        raise PydanticCustomError("tal", "{value} kan ikke være negativ", {"value": f"{value:g}".replace(".", ",")})
+    return value
+
+
+_COUNT_SCHEMA = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}, {"type": "null"}],
+                 "description": "Et tal, ikke negativt; \"-\" hvis driftsherren skrev en streg."}
+NonNeg = Annotated[float | None, BeforeValidator(_finite), AfterValidator(_not_negative), WithJsonSchema(_COUNT_SCHEMA)]
+"""A number that cannot be negative (pladser, belægning, overhead, takst), said in Danish."""
 
 
 class Unit(str, Enum):
@@ -112,14 +125,14 @@ class Row(Model):
                                                                 "som standard udledt af rækkens indhold.")
     service: str | None = Field(None, alias="ydelse", description="Ydelse eller takstniveau, fx \"Boniveau 4\".")
     legal_basis: str | None = Field(None, alias="lovgrundlag", description="Fx \"SEL § 107\"; som standard tilbuddets.")
-    places: Num = Field(None, alias="antal_pladser", ge=0, description="Antal pladser.")
-    places_last_year: Num = Field(None, alias="pladser_sidste_år", ge=0, description="Sidste års antal pladser.")
+    places: NonNeg = Field(None, alias="antal_pladser", description="Antal pladser.")
+    places_last_year: NonNeg = Field(None, alias="pladser_sidste_år", description="Sidste års antal pladser.")
     unit: Unit | None = Field(None, alias="takstenhed", description="Døgn, Dag, Time, Styk eller Måned.")
-    occupancy_pct: Num = Field(None, alias="belægning_pct", ge=0, description="Budgetteret belægningsprocent.")
+    occupancy_pct: NonNeg = Field(None, alias="belægning_pct", description="Budgetteret belægningsprocent.")
     budget: Num = Field(None, alias="budget", description="Budget (samlet omkostning), kr.")
-    overhead_pct: Num = Field(None, alias="overhead_pct", ge=0, description="Anvendt overheadprocent for taksten.")
-    tariff: Num = Field(None, alias="takst", ge=0, description="Taksten, kr. pr. enhed.")
-    tariff_last_year: Num = Field(None, alias="takst_sidste_år", ge=0, description="Sidste års takst, kr.")
+    overhead_pct: NonNeg = Field(None, alias="overhead_pct", description="Anvendt overheadprocent for taksten.")
+    tariff: NonNeg = Field(None, alias="takst", description="Taksten, kr. pr. enhed.")
+    tariff_last_year: NonNeg = Field(None, alias="takst_sidste_år", description="Sidste års takst, kr.")
     change_pct: Num = Field(None, alias="ændring_pct", description="Ændring i pct. i forhold til forrige år.")
     explanation: str | None = Field(None, alias="forklaring", description="Forklaring på ændringer i pladser eller takst.")
     payment_days: int = Field(365, alias="betalingsdage", description="365 (standard) eller 250 (5 dage × 50 uger).")
@@ -303,7 +316,7 @@ class Owner(Model):
 
     name: str = Field(alias="navn", min_length=1, description="Fx \"Aalborg Kommune\".")
     type: OwnerType = Field(OwnerType.KOMMUNE, alias="type", description="kommune eller region (bestemmer P/L-indekset).")
-    overhead_pct: Num = Field(None, alias="overhead_pct", ge=0, description="Generel overheadprocent.")
+    overhead_pct: NonNeg = Field(None, alias="overhead_pct", description="Generel overheadprocent.")
     offers: list[Offer] = Field(alias="tilbud", min_length=1, description="Driftsherrens tilbud.")
     notes: list[Note] = Field(default_factory=list, alias="noter",
                               description="Driftsherrens noter, trykt efter dens tabel (fx \"#Note til …\").")
@@ -316,7 +329,7 @@ class Thresholds(Model):
     direction: Direction = Field(Direction.UP, alias="retning", description="op (standard), ned eller begge.")
     occupancy_min: Finite = Field(95.0, alias="belægning_min", description="Laveste belægningsprocent for dag- og døgntilbud uden begrundelse.")
     tariff_tolerance: Num = Field(None, alias="tolerance_kr", description="Skærpet grænse: tilladt afvigelse mellem takst og budget/(pladser × belægning × dage), kr.")
-    tariff_tolerance_pct: Num = Field(None, alias="tolerance_pct", ge=0, description="Tilladt afvigelse mellem takst og budget/(pladser × belægning × dage), pct.; som standard udvalgsprofilens (2 %).")
+    tariff_tolerance_pct: NonNeg = Field(None, alias="tolerance_pct", description="Tilladt afvigelse mellem takst og budget/(pladser × belægning × dage), pct.; som standard udvalgsprofilens (2 %).")
     change_tolerance: Finite = Field(0.1, alias="tolerance_procentpoint", description="Tilladt afvigelse mellem angivet og beregnet ændring, procentpoint.")
 
 
