@@ -82,3 +82,12 @@ def test_non_finite_thresholds_are_refused(run, tmp_path: Path, where: str) -> N
                     "          - {ydelse: C, lovgrundlag: SEL § 107, takstenhed: Døgn, takst: 100}\n", "utf-8")
     code, _, err = run("takster", "validate", path)
     assert code == 1 and f"{path}:2:" in err and "er ikke et endeligt tal" in err
+
+
+def test_a_negative_count_is_refused_in_danish(run, tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("år: 2026\npl_indeks: {kommune: 3.1}\ndriftsherrer:\n  - navn: A\n    overhead_pct: 5\n"
+                    "    tilbud:\n      - navn: B\n        rækker:\n          - {ydelse: C, lovgrundlag: SEL § 107, "
+                    "takstenhed: Døgn, takst: 100, antal_pladser: -2}\n", "utf-8")
+    code, _, err = run("takster", "validate", path)
+    assert code == 1 and f"{path}:9:" in err and "-2 kan ikke være negativ" in err and "Input should" not in err
