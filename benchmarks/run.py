@@ -73,7 +73,7 @@ def engine_only(folder: Path, repeat: int) -> dict[str, float]:
 
 
 def takstbilag(work: Path) -> Path:
-    """The full-size annex: 593 rows of 11 driftsherrer, imported from a clean workbook, with the 2026 P/L index."""
+    """The full-size annex: 584 rows of 11 driftsherrer, every structure of issue 12, imported from a clean workbook, with the 2026 P/L index."""
     from referat.takster.importer import import_workbooks
     from referat.takster.sample import sample_owners, write_workbook
 
@@ -104,7 +104,7 @@ def main() -> None:
             "build 4 dokumenter (fuld)": [*REFERAT, "build", str(big), "--out", str(work / "ud2")],
             "packet: referat med bilag (fuld, 25 bilag, ~360 s.)": [*REFERAT, "packet", str(big), "--dokument",
                                                                    "referat", "--out", str(work / "ud4")],
-            "takstbilag: validate + PDF (593 rækker, 11 driftsherrer)": [*REFERAT, "takster", "render", str(annex),
+            "takstbilag: validate + PDF (584 rækker, 11 driftsherrer)": [*REFERAT, "takster", "render", str(annex),
                                                                           "--format", "pdf", "--out", str(work / "ud5")],
             "takstbilag: import af 11 rodede takstskemaer": [*REFERAT, "takster", "import", str(work / "rodet.xlsx"),
                                                              "--out", str(work / "importeret.yaml")],

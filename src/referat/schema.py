@@ -51,6 +51,9 @@ DANISH: dict[str, tuple[str, str]] = {
     "Status": ("Status", "udgår (tilbuddet lukker) eller udskudt (taksten kommer senere)."),
     "Direction": ("Retning", "Hvilke ændringer P/L-reglen ser på: op, ned eller begge."),
     "Earlier": ("Tidligere indmeldt", "Det, der blev indmeldt før en revision (kolonnerne 'Gammel')."),
+    "Role": ("Rækketype", ("Hvordan rækken står i tabellen: overskrift (kun et navn), blokhoved (pladser, budget, "
+                          "belægning og overhead for underrækkerne), underrække, sum eller takst.")),
+    "Note": ("Note eller notat", "En note fra driftsherren (\"#Note til …\") eller et notat til hele takstbilaget (\"Bilag A\")."),
     "Row": ("Takstrække", "Én takst: en ydelse i et tilbud med pladser, belægning, budget og takst."),
     "Offer": ("Tilbud", "Et tilbud og dets takstrækker."),
     "Owner": ("Driftsherre", "En kommune eller regionen med sin generelle overhead og sine tilbud."),

@@ -101,6 +101,9 @@ class Committee(Model):
     look: Look = Field(default_factory=Look, alias="udseende", description="Farve, skrifttype og logo.")
     word_template: str = Field("word/dokument.docx", alias="word_skabelon",
                                description="Word-skabelon (docxtpl) relativt til templates/.")
+    tariff_tolerance_pct: float = Field(2.0, alias="takst_tolerance_pct", ge=0, le=100, allow_inf_nan=False,
+                                        description="Tilladt afvigelse i pct. mellem en takst og budget/(pladser × "
+                                                    "belægning × dage) i takstbilaget (standard 2).")
     trust_roots: list[str] = Field(default_factory=list, alias="rodcertifikater",
                                    description="Rodcertifikater (PEM), som underskrifter på referatet skal kunne føres "
                                                "tilbage til ved arkivering; relativt til profilens mappe.")

@@ -15,30 +15,52 @@ from .rules import Finding, check_takstbilag, findings_report
 from .view import table_view
 
 FORMATS = ("pdf", "docx", "csv", "xlsx")
-_APPROVED = re.compile(r"\bgodkend(t|te|es|er)\b", re.IGNORECASE)
-_NOT_APPROVED = re.compile(r"\b(ikke|ej)\s+(\w+\s+)?godkend", re.IGNORECASE)
+_APPROVES = re.compile(r"\b(godkend(t|te|tes|es|er)?|tiltr(æder|ådt|ådte|ædes)|vedt(ager|aget|oges|og))\b", re.IGNORECASE)
+# Anything in the decision that takes the approval back or makes it partial or conditional.
+_DENIES = re.compile(
+    r"\b(ikke|ej|ingen|intet|aldrig|hverken|afvis\w*|forkast\w*|udsæt\w*|udsat|udskyd\w*|udskudt|"
+    r"tilbagesend\w*|undtag\w*|bortset|forbehold\w*|betinge\w*|forudsat|såfremt|hvis|når|dog)\b", re.IGNORECASE)
 
 
-def check_file(path: Path) -> tuple[Takstbilag | None, list[Finding], Report]:
+# Anywhere in the decision: a negated approval, or a limit on it, takes the approval line away.
+_DENIES_ANYWHERE = re.compile(
+    r"\b(ikke|ej)\s+(\w+\s+){0,3}(godkend|tiltræd|vedt)\w*|\b(godkend|tiltræd|vedt)\w*\s+(\w+\s+){0,3}(ikke|ej)\b|"
+    r"\b(undtag\w*|bortset|forbehold\w*|afvis\w*|forkast\w*|tilbagesend\w*|dog ikke|udsat|udsæt\w*|udskyd\w*|udskudt)\b",
+    re.IGNORECASE)
+
+
+def check_file(path: Path, tolerance_pct: float | None = None) -> tuple[Takstbilag | None, list[Finding], Report]:
+    """Load and check a takstbilag; `tolerance_pct` is the committee profile's formula tolerance (default 2 %)."""
     tb, report = load_takstbilag(path)
     if tb is None:
         return None, [], report
-    findings = check_takstbilag(tb)
+    findings = check_takstbilag(tb, tolerance_pct)
     findings_report(tb, findings, report)
     return tb, findings, report
 
 
+def approves(decision: str | None) -> bool:
+    """Whether a decision approves, outright: some sentence says 'godkendt/godkendes/tiltrådt …' and no sentence
+    negates, limits or conditions it ('godkendes ikke', 'ikke godkendt', 'med undtagelse af', 'forudsat', …)."""
+    if not decision or not decision.strip():
+        return False
+    sentences = [s for s in re.split(r"(?<=[.!?;:])\s+|\n+", decision) if s.strip()]
+    approving = [s for s in sentences if _APPROVES.search(s)]
+    return (bool(approving) and not any(_DENIES.search(s) for s in approving)
+            and not _DENIES_ANYWHERE.search(decision))
+
+
 def approval_line(decision: str | None, committee: str, date: dt.date) -> str | None:
-    """'Godkendt af … den …' only when the meeting's decision says the item was approved."""
-    if not decision or not _APPROVED.search(decision) or _NOT_APPROVED.search(decision):
+    """'Godkendt af … den …' only when the meeting's decision approved the item outright."""
+    if not approves(decision):
         return None
     return f"Godkendt af {committee} den {long_date(date)}"
 
 
 def render_annex(path: Path, formats: list[str], approval: str | None = None,
-                 when: dt.date | None = None) -> dict[str, bytes]:
+                 when: dt.date | None = None, tolerance_pct: float | None = None) -> dict[str, bytes]:
     """File suffix → bytes; refuses a takstbilag with errors (the warnings are shaded in the table)."""
-    tb, findings, report = check_file(path)
+    tb, findings, report = check_file(path, tolerance_pct)
     if tb is None or report.has_errors:
         raise ReferatError(report)
     when = when or dt.date(tb.year, 1, 1)

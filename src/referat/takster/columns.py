@@ -28,7 +28,11 @@ COLUMNS: list[tuple[str, str, tuple[str, ...], str]] = [
     ("basistakst", "Basistakst", ("basistakst", "grundtakst"), "number"),
     ("regulering_kr", "Regulering kr.", ("regulering kr.", "regulering", "indregnet over-/underskud"), "number"),
     ("forklaring", "Forklaring", ("forklaring", "bemærkning", "bemærkninger", "forklaringer"), "text"),
+    ("rolle", "Rækketype", ("rækketype", "rolle", "type af række"), "role"),
 ]
+# What a secretariat may write in the Rækketype column (folded) → the YAML value.
+ROLES = {"overskrift": "overskrift", "blokhoved": "blokhoved", "hoved": "blokhoved", "underrække": "underrække",
+         "under": "underrække", "sum": "sum", "sumrække": "sum", "i alt": "sum", "total": "sum", "takst": "takst"}
 
 META = {
     "driftsherre": ("driftsherre", "driftsherre:"),

@@ -6,17 +6,69 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import UsageError, print_report
+from ..diagnostics import ReferatError, Report, UsageError, print_report
+
+
+def _tolerance(args: argparse.Namespace) -> float:
+    """The formula tolerance of the committee profile named by --udvalg (the project's own profiles only)."""
+    import re
+
+    from ..diagnostics import Location
+    from ..load.profile import load_profile, template_dirs
+
+    if not re.fullmatch(r"[a-z0-9æøå][a-z0-9æøå_-]{0,63}", args.udvalg):  # an id, never a path
+        from ..render.richtext import printable
+
+        raise UsageError(f"--udvalg '{printable(args.udvalg[:40])}' er ikke et profil-id; brug fx das-social")
+    report = Report()
+    profile = load_profile(args.udvalg, template_dirs(), Location(Path(f"--udvalg {args.udvalg}")), report)
+    if profile is None:
+        if any("findes ikke" in d.message for d in report.items):  # a wrong id on the command line: usage
+            raise UsageError(report.items[0].message)
+        raise ReferatError(report)  # the profile exists but does not read: its messages name its lines
+    return profile.tariff_tolerance_pct
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..render.richtext import printable
     from .annex import check_file
+    from .summary import summarise, text_lines
 
-    _, _, report = check_file(Path(args.fil))
+    tb, findings, report = check_file(Path(args.fil), _tolerance(args))
     print_report(report)
+    if tb is not None:
+        if args.alle:
+            explained = [f for f in findings if f.explained and f.highlight]
+            if explained:
+                print("Forklarede afvigelser (skal godkendes):")
+                for f in explained:
+                    print(printable(f"{f.location.format()}: forklaret: {f.text()}").replace("\n", " "))
+        print("Oversigt pr. driftsherre (forklaret/uforklaret):")
+        for line in text_lines(summarise(tb, findings)):
+            print(printable(line).replace("\n", " "))
+        if not args.alle and any(f.explained and f.highlight for f in findings):
+            print("(de forklarede afvigelser vises med --alle)")
     if not report.has_errors:
         print(f"{args.fil}: gyldig" + (" (med advarsler)" if report.items else ""))
     return 1 if report.has_errors else 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from ..fileio import write_atomic
+    from .annex import check_file
+    from .summary import markdown
+
+    tb, findings, report = check_file(Path(args.fil), _tolerance(args))
+    if tb is None:
+        raise ReferatError(report)
+    print_report(report)
+    text = markdown(tb, findings)
+    if args.out:
+        write_atomic(Path(args.out), text)
+        print(f"skrev {args.out}")
+    else:
+        print(text, end="")
+    return 1 if report.has_errors else 0  # the overview is written; the errors above still need fixing
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -28,7 +80,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if unknown or not formats:
         raise UsageError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
     path = Path(args.fil)
-    files = render_annex(path, formats, args.godkendt)
+    files = render_annex(path, formats, args.godkendt, tolerance_pct=_tolerance(args))
     out = Path(args.out) if args.out else Path("output") / "takster"
     targets = {out / f"{path.stem}.{fmt}": data for fmt, data in files.items()}
     write_all(targets)
@@ -66,13 +118,25 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
 
     v = sub.add_parser("validate", help="Kontrollér et takstbilag mod Styringsaftalens regler.")
     v.add_argument("fil", help="takstbilag (YAML)")
+    v.add_argument("--alle", action="store_true", help="vis også de forklarede afvigelser (de skal godkendes)")
+    v.add_argument("--udvalg", default="das-social", metavar="ID",
+                   help="udvalgsprofilen, hvis tolerance for takstberegningen gælder (standard: das-social)")
     v.set_defaults(takst_func=cmd_validate)
+
+    o = sub.add_parser("opsummering", help="Skriv oversigten pr. driftsherre som Markdown til takstpunktet.")
+    o.add_argument("fil", help="takstbilag (YAML)")
+    o.add_argument("--out", metavar="FIL.md", help="skriv oversigten til en fil (standard: skærmen)")
+    o.add_argument("--udvalg", default="das-social", metavar="ID",
+                   help="udvalgsprofilen, hvis tolerance for takstberegningen gælder (standard: das-social)")
+    o.set_defaults(takst_func=cmd_summary)
 
     r = sub.add_parser("render", help="Gengiv takstbilaget som PDF, Word, CSV og/eller Excel.")
     r.add_argument("fil", help="takstbilag (YAML)")
     r.add_argument("--format", default="pdf", help="kommasepareret: pdf, docx, csv, xlsx (standard: pdf)")
     r.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/takster/)")
     r.add_argument("--godkendt", metavar="TEKST", help="godkendelseslinje, fx \"Godkendt af DAS den 17. november 2025\"")
+    r.add_argument("--udvalg", default="das-social", metavar="ID",
+                   help="udvalgsprofilen, hvis tolerance for takstberegningen gælder (standard: das-social)")
     r.set_defaults(takst_func=cmd_render)
 
     i = sub.add_parser("import", help="Importér takstskemaer (Excel) til et takstbilag (YAML).")

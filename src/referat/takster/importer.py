@@ -8,6 +8,7 @@ header ("Driftsherre:" and its neighbour), from a Driftsherre column, or else fr
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,16 @@ from ..diagnostics import Location, ReferatError, Report
 from ..render.danish import join_or
 from ..render.richtext import printable
 from ..xlsxcheck import IMPORT_CELLS, check_workbook
-from .columns import HEADER_LOOKUP, KIND, META, fold
-from .model import Status, Unit
+from .columns import HEADER_LOOKUP, KIND, META, ROLES, fold
+from .model import AMBIGUOUS, DASHES, Status, Unit
 from .numbers import EMPTY, CellError, is_excel_error, parse_number
 
 HEADER_SCAN_ROWS = 30
-REQUIRED = ("ydelse", "takstenhed")
+REQUIRED = ("ydelse", "takstenhed")  # missing: a warning on the row, never a refusal
+FRACTION_PERCENT = ("belægning_pct", "overhead_pct")  # 0.98 typed for 98 % in a General-format cell
+# A note below a driftsherre's table ("#Note til …", "Bemærkning: …"), or a notat-bilag of the annex ("Bilag A: …").
+_NOTE = re.compile(r"^\s*(#|note\b|notat\b|bemærkning(er)?\b)", re.IGNORECASE)
+_ANNEX_NOTE = re.compile(r"^\s*#?\s*bilag\s+[A-ZÆØÅ0-9]{1,3}\s*[:.–-]", re.IGNORECASE)
 _UNITS = {u.value.lower(): u.value for u in Unit} | {"døgn (24 timer)": "Døgn", "doegn": "Døgn", "md.": "Måned",
                                                       "måned": "Måned", "stk.": "Styk", "timer": "Time"}
 _STATUS = {s.value: s.value for s in Status} | {"udgaar": "udgår", "lukker": "udgår", "udsat": "udskudt"}
@@ -46,11 +51,13 @@ class _Owner:
     type: str = "kommune"
     overhead: float | None = None
     offers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    notes: list[dict[str, str]] = field(default_factory=list)
 
 
 def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult:
     report = Report()
     owners: dict[str, _Owner] = {}
+    annex_notes: list[dict[str, str]] = []
     years: set[int] = set()
     count = 0
     for path in paths:
@@ -80,7 +87,7 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
             meta = _meta(ws, header_row, path, report)
             if meta.get("år"):
                 years.add(int(meta["år"]))
-            count += _read_rows(ws, path, header_row, columns, meta, owners, report)
+            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes)
         if not found:
             report.error(Location(path), "ingen ark har en overskriftsrække med kolonner som Tilbud, Ydelse, "
                                          "Takstenhed og Takst")
@@ -96,7 +103,7 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
     if year is None:
         report.error(Location(paths[0] if paths else Path(".")), "takståret står ikke i skemaet; angiv --år")
         return ImportResult(None, count, report)
-    data = _data(owners, year)
+    data = _data(owners, year, annex_notes)
     return ImportResult(to_yaml(data), count, report, data)
 
 
@@ -150,8 +157,9 @@ def _meta(ws: Worksheet, header_row: int, path: Path, report: Report) -> dict[st
                         except CellError as exc:
                             report.error(where, str(exc))
                             continue
-                        if number is not None and key == "overhead" and _is_percent_cell(ws.cell(row=cell.row, column=cell.column + 1)):
-                            number *= 100
+                        target = ws.cell(row=cell.row, column=cell.column + 1)
+                        if number is not None and key == "overhead":
+                            number = _percent(target, number, where, "Generel overheadprocent", report)
                         meta[key] = number
                     elif value not in (None, ""):
                         meta[key] = str(value).strip()
@@ -165,57 +173,102 @@ def _is_percent_cell(cell: Any) -> bool:
     return isinstance(cell.value, (int, float)) and "%" in (cell.number_format or "")
 
 
+def _note(row: tuple[Any, ...]) -> dict[str, str] | None:
+    """A row holding one text only, that reads as a note: {titel, tekst} (the title before the first ':')."""
+    texts = [c.value for c in row if c.value is not None and not (isinstance(c.value, str) and not c.value.strip())]
+    if len(texts) != 1 or not isinstance(texts[0], str) or not (_NOTE.match(texts[0]) or _ANNEX_NOTE.match(texts[0])):
+        return None
+    text = printable(texts[0].strip().lstrip("#").strip())
+    title, sep, body = text.partition(":")
+    if sep and body.strip() and len(title) <= 120 and "\n" not in title:
+        return {"titel": title.strip(), "tekst": body.strip()}
+    return {"tekst": text}
+
+
 def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, str], meta: dict[str, Any],
-               owners: dict[str, _Owner], report: Report) -> int:
+               owners: dict[str, _Owner], report: Report, annex_notes: list[dict[str, str]]) -> int:
     count = 0
     last_offer: str | None = None
+    plain_changes: list[dict[str, Any]] = []  # records whose change was a General-format number
     owner_column = next((c for c, k in columns.items() if k == "driftsherre"), None)
     for row in ws.iter_rows(min_row=header_row + 1):
         values = {columns[c.column]: c for c in row if c.column in columns}
-        if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in values.values()):
+        if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in values.values()) \
+                and all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in row):
+            continue
+        first = row[0].row
+        here = Location(path, where=f"{ws.title}!A{first}")
+        owner_name = (str(ws.cell(row=first, column=owner_column).value or "").strip() if owner_column else None) \
+            or meta.get("driftsherre") or ws.title
+        note = _note(row)
+        if note is not None:
+            if _ANNEX_NOTE.match(next(str(c.value) for c in row if c.value is not None)):
+                annex_notes.append(note)
+            else:
+                _owner(owners, owner_name, meta).notes.append(note)
             continue
         record: dict[str, Any] = {}
         ok = True
-        bad: set[str] = set()
         for key, cell in values.items():
             where = Location(path, where=f"{ws.title}!{cell.coordinate}")
             try:
-                value = _value(key, cell)
+                value = _value(key, cell, where, report)
             except CellError as exc:
                 report.error(where, f"{_label(key)}: {exc}")
-                bad.add(key)
                 ok = ok and key not in REQUIRED and key != "takst"
                 continue
             if value is not None:
                 record[key] = value
-        first = row[0].row
-        here = Location(path, where=f"{ws.title}!A{first}")
-        offer = record.pop("tilbud", None) or last_offer
+                if key == "ændring_pct" and isinstance(cell.value, (int, float)) and not _is_percent_cell(cell):
+                    plain_changes.append(record)
+        offer = record.pop("tilbud", None)
+        if offer is not None and set(record) <= {"lovgrundlag"} and ok:  # the offer's name on a line of its own
+            last_offer = offer
+            continue
+        offer = offer or last_offer
         if offer is None:
             report.error(here, "rækken har intet tilbud, og der står intet tilbud over den")
             continue
         last_offer = offer
-        for key in REQUIRED:
-            if key not in record and key not in bad and key in columns.values():
-                report.error(here, f"{_label(key)} mangler")
-                ok = False
-        if "takst" not in record and "status" not in record and ok and "takst" not in bad:
-            takst_cell = next((c for c in row if columns.get(c.column) == "takst"), None)
-            if takst_cell is not None:
-                report.error(Location(path, where=f"{ws.title}!{takst_cell.coordinate}"),
-                             "Takst mangler (angiv den, eller Status: udskudt/udgår)")
         if not ok:
             continue
-        owner_name = (str(ws.cell(row=first, column=owner_column).value).strip() if owner_column else None) \
-            or meta.get("driftsherre") or ws.title
-        owner = owners.setdefault(owner_name, _Owner(owner_name))
-        owner.type = meta.get("type", owner.type).lower()
-        if meta.get("overhead") is not None:
-            owner.overhead = meta["overhead"]
+        has_numbers = any(k in record for k in ("antal_pladser", "budget", "belægning_pct", "takst", "takst_sidste_år",
+                                                "ændring_pct", "overhead_pct", "pladser_sidste_år"))
+        for key in REQUIRED:  # a heading ('Hovedydelse') has no unit; the rules say what a row lacks
+            if key not in record and key in columns.values() and has_numbers and key == "ydelse":
+                report.warning(here, f"{_label(key)} mangler; rækken er taget med uden")
+        owner = _owner(owners, owner_name, meta)
         record["_kilde"] = f"{path.name}!{ws.title}!{first}"
         owner.offers.setdefault(offer, []).append(record)
         count += 1
+    _fractions_of_change(ws, path, columns, header_row, plain_changes, report)
     return count
+
+
+def _fractions_of_change(ws: Worksheet, path: Path, columns: dict[int, str], header_row: int,
+                         records: list[dict[str, Any]], report: Report) -> None:
+    """A change column typed as fractions in General format (0.031 for 3,1 %): when every one of at least three
+    numbers is below 1 and not all are 0, they are read as percent, with one warning naming the column."""
+    values = [r["ændring_pct"] for r in records if isinstance(r.get("ændring_pct"), (int, float))]
+    if len(values) < 3 or any(abs(v) >= 1 for v in values) or not any(values):
+        return
+    for r in records:
+        if isinstance(r.get("ændring_pct"), (int, float)):
+            value = round(r["ændring_pct"] * 100, 6)
+            r["ændring_pct"] = int(value) if float(value).is_integer() else value
+    column = next(c for c, k in columns.items() if k == "ændring_pct")
+    where = Location(path, where=f"{ws.title}!{ws.cell(row=header_row, column=column).coordinate}")
+    report.warning(where, f"{_label('ændring_pct')}: alle {len(values)} tal i kolonnen er under 1 og står i "
+                          f"celleformatet Standard; de er læst som brøker, fx {number_text(values[0])} som "
+                          f"{number_text(values[0] * 100)} %. Skriv procenten, eller formatér cellerne som procent")
+
+
+def _owner(owners: dict[str, _Owner], name: str, meta: dict[str, Any]) -> _Owner:
+    owner = owners.setdefault(name, _Owner(name))
+    owner.type = meta.get("type", owner.type).lower()
+    if meta.get("overhead") is not None:
+        owner.overhead = meta["overhead"]
+    return owner
 
 
 def _label(key: str) -> str:
@@ -224,25 +277,67 @@ def _label(key: str) -> str:
     return next(header for k, header, _, _ in COLUMNS if k == key)
 
 
-def _value(key: str, cell: Any) -> Any:
+def _percent(cell: Any, value: float, where: Location, label: str, report: Report) -> float:
+    """A percent cell: a percent-formatted 0.98 is 98; a General-format 0 < x < 1 is read as x × 100, with a
+    warning naming the cell and both readings (6,2 % typed as 0.062)."""
+    if _is_percent_cell(cell):
+        return round(value * 100, 6)
+    if isinstance(cell.value, (int, float)) and 0 < value < 1:
+        report.warning(where, f"{label}: {number_text(value)} er læst som {number_text(value * 100)} % "
+                              f"(ikke {number_text(value)} %); skriv procenten, fx {number_text(value * 100)}, "
+                              "eller formatér cellen som procent")
+        return round(value * 100, 6)
+    return value
+
+
+def number_text(value: float) -> str:
+    from ..render.danish import number
+
+    target = round(value, 6)
+    decimals = next(d for d in range(7) if round(value, d) == target)
+    return number(target, decimals)
+
+
+def _value(key: str, cell: Any, where: Location | None = None, report: Report | None = None) -> Any:
     raw = cell.value
     kind = KIND.get(key, "text")
     if cell.data_type == "e" or is_excel_error(raw):
         raise CellError(f"Excel-fejl {str(raw).upper()} i cellen; ret formlen i skemaet")
     if kind in ("number", "percent"):
+        if isinstance(raw, str) and raw.strip() in DASHES and key != "betalingsdage":
+            return "-"  # kept as written: the annex prints '-' where the driftsherre wrote '-'
         value = parse_number(raw)
-        if value is not None and kind == "percent" and _is_percent_cell(cell):
+        if value is not None and kind == "percent" and where is not None and report is not None \
+                and key in FRACTION_PERCENT:
+            value = _percent(cell, value, where, _label(key), report)
+        elif value is not None and kind == "percent" and _is_percent_cell(cell):
             value *= 100
         if value is not None and key in ("antal_pladser", "pladser_sidste_år", "betalingsdage", "budget") and value < 0:
             raise CellError(f"{value:g} kan ikke være negativ")
+        if value is not None and isinstance(raw, str) and AMBIGUOUS.match(raw):
+            if where is not None and report is not None and kind == "number":
+                english = float(re.sub(r"(?i)\s*(kr\.?|%)\s*$", "", raw.strip()).replace(",", ""))
+                report.warning(where, f"{_label(key)}: '{printable(raw.strip())}' kan læses som "
+                                      f"{number_text(value)} (dansk decimalkomma) eller {number_text(english)} "
+                                      "(komma som tusindtalsseparator); det står i takstbilaget som skrevet, og "
+                                      "valideringen sammenholder det med budgettet. Skriv tallet entydigt")
+            return printable(raw.strip())  # '2,406': the takstbilag's check names both readings
         return None if value is None else (int(value) if float(value).is_integer() else round(value, 6))
     if raw is None:
         return None
     text = str(raw).strip()
     if key == "takstenhed":
+        if text in EMPTY:
+            return None
         if text.lower() not in _UNITS:
             raise CellError(f"'{text}' er ikke en takstenhed; brug {join_or([u.value for u in Unit])}")
         return _UNITS[text.lower()]
+    if key == "rolle":
+        if text in EMPTY:
+            return None
+        if fold(text) not in ROLES:
+            raise CellError(f"'{text}' er ikke en rækketype; brug overskrift, blokhoved, underrække, sum eller takst")
+        return ROLES[fold(text)]
     if key == "status":
         if text in EMPTY:
             return None
@@ -258,19 +353,23 @@ def _value(key: str, cell: Any) -> Any:
     return printable(text) if text else None
 
 
-def _data(owners: dict[str, _Owner], year: int) -> dict[str, Any]:
-    return {
+def _data(owners: dict[str, _Owner], year: int, notes: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "år": year,
         "pl_indeks": {"kommune": None, "region": None},
         "driftsherrer": [
             {"navn": o.name, "type": o.type, "overhead_pct": o.overhead,
-             "tilbud": [{"navn": name, "rækker": rows} for name, rows in o.offers.items()]}
+             "tilbud": [{"navn": name, "rækker": rows} for name, rows in o.offers.items() if rows],
+             **({"noter": o.notes} if o.notes else {})}
             for o in owners.values()
         ],
     }
+    if notes:
+        data["noter"] = notes
+    return data
 
 
-_ORDER = ["ydelse", "lovgrundlag", "antal_pladser", "pladser_sidste_år", "takstenhed", "belægning_pct", "budget",
+_ORDER = ["rolle", "ydelse", "lovgrundlag", "antal_pladser", "pladser_sidste_år", "takstenhed", "belægning_pct", "budget",
           "overhead_pct", "takst", "takst_sidste_år", "ændring_pct", "betalingsdage", "strukturændring", "status",
           "basistakst", "regulering_kr", "forklaring"]
 
@@ -299,6 +398,7 @@ def to_yaml(data: dict[str, Any]) -> str:
         lines += [f"  - navn: {_scalar(owner['navn'])}", f"    type: {owner['type']}"]
         if owner["overhead_pct"] is not None:
             lines.append(f"    overhead_pct: {_scalar(owner['overhead_pct'])}")
+        lines += _notes_yaml(owner.get("noter", []), "    ")
         lines.append("    tilbud:")
         for offer in owner["tilbud"]:
             lines += [f"      - navn: {_scalar(offer['navn'])}", "        rækker:"]
@@ -308,4 +408,16 @@ def to_yaml(data: dict[str, Any]) -> str:
                     lead = "          - " if n == 0 else "            "
                     comment = f"  # {row['_kilde']}" if n == 0 and "_kilde" in row else ""
                     lines.append(f"{lead}{key}: {_scalar(row[key])}{comment}")
+    lines += _notes_yaml(data.get("noter", []), "")
     return "\n".join(lines) + "\n"
+
+
+def _notes_yaml(notes: list[dict[str, str]], indent: str) -> list[str]:
+    if not notes:
+        return []
+    lines = [f"{indent}noter:"]
+    for note in notes:
+        keys = [k for k in ("titel", "tekst") if k in note]
+        for n, key in enumerate(keys):
+            lines.append(f"{indent}  {'- ' if n == 0 else '  '}{key}: {_scalar(note[key])}")
+    return lines

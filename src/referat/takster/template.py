@@ -21,6 +21,12 @@ GUIDE = [
     "Takstenhed: Døgn, Dag, Time, Styk eller Måned. Betalingsdage: 365 (standard) eller 250.",
     "En ændring over P/L + 2 procentpoint, en belægning under 95 % og ændrede pladser skal forklares.",
     "Strukturændring (ny takstmodel, ny enhed): skriv ja, og forklar ændringen.",
+    "Blokhoved og underrækker: skriv pladser, budget, belægning og overhead på tilbuddets første række (uden takst)",
+    "  og kun ydelse og takst på rækkerne under den; underrækkerne arver resten. Rækketype kan stå tom.",
+    "Sumrække: en række 'I alt' med de samlede pladser og det samlede budget over (eller under) takstgrupperne.",
+    "Overskrift: en række med kun et navn (fx Hovedydelse). Lukket tilbud: 0 pladser og fx 'Lukket 1/11-2024' i forklaringen.",
+    "Noter: skriv en note på en linje for sig under tabellen, fx '#Note til Krisecentret: …';",
+    "  et notat til hele takstbilaget skrives 'Bilag A: notat om …'. En forklaring kan henvise til det ('se bilag A').",
 ]
 
 
@@ -49,7 +55,9 @@ def blank_workbook(year: int | None = None) -> bytes:
     status.add(f"{letters['status']}{HEADER_ROW + 1}:{letters['status']}{last}")
     yes_no = DataValidation(type="list", formula1='"ja,nej"', allow_blank=True)
     yes_no.add(f"{letters['strukturændring']}{HEADER_ROW + 1}:{letters['strukturændring']}{last}")
-    for validation in (units, status, yes_no):
+    roles = DataValidation(type="list", formula1='"overskrift,blokhoved,underrække,sum,takst"', allow_blank=True)
+    roles.add(f"{letters['rolle']}{HEADER_ROW + 1}:{letters['rolle']}{last}")
+    for validation in (units, status, yes_no, roles):
         ws.add_data_validation(validation)
     guide = wb.create_sheet("Vejledning")
     guide["A1"] = "Sådan udfyldes takstskemaet"
@@ -62,4 +70,23 @@ def blank_workbook(year: int | None = None) -> bytes:
     wb.properties.creator = "referat"
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return stable_xlsx(out.getvalue(), stamp)
+
+
+def stable_xlsx(data: bytes, stamp: dt.datetime) -> bytes:
+    """Same workbook → same bytes: openpyxl stamps 'modified' with the clock and the zip with the time of day."""
+    import re
+    import zipfile
+
+    from ..render.word.writer import _normalise_zip
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                 rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", content)
+            dst.writestr(info.filename, content)
+    return _normalise_zip(out.getvalue(), stamp)

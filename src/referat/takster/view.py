@@ -9,8 +9,11 @@ from typing import Any
 
 from ..render.danish import number
 from ..render.richtext import parse, printable
-from .model import Row, Status, Takstbilag
+from .model import Role, Row, Status, Takstbilag
 from .rules import Finding, effective_change
+from .summary import HEADER as SUMMARY_HEADER
+from .summary import summarise
+from .summary import table as summary_table
 
 READING_GUIDE = """\
 Takstbilaget viser de takster, driftsherrerne har indmeldt for året, én sektion pr. driftsherre.
@@ -28,8 +31,15 @@ Takstbilaget viser de takster, driftsherrerne har indmeldt for året, én sektio
   over årets P/L-indeks skal forklares.
 - **Forklaring**: driftsherrens forklaring på ændringer i pladser eller takst.
 
-**Gule felter** er markeret af valideringen; forklaringen står i noten under hver driftsherre.
+**Gule felter** er afvigelser, som driftsherren har forklaret; de skal godkendes. **Orange felter med !** er
+afvigelser uden forklaring. Hvad hvert felt er markeret for, står i noten under hver driftsherre.
+
+Rækkerne står, som driftsherren har indsendt dem: **fede rækker** er overskrifter, blokhoveder og sumrækker;
+indrykkede rækker hører under blokhovedet eller sumrækken over dem og arver dets pladser, belægning og overhead.
 """
+YELLOW, ORANGE = "FFF200", "FFA040"
+LEGEND = [{"colour": YELLOW, "mark": "", "text": "Forklaret afvigelse, skal godkendes"},
+          {"colour": ORANGE, "mark": "!", "text": "Uforklaret afvigelse: forklaringen mangler"}]
 
 BASE_COLUMNS = [
     ("tilbud", "Tilbud", "left"), ("ydelse", "Ydelse", "left"), ("lovgrundlag", "Lovgrundlag", "left"),
@@ -56,15 +66,20 @@ def _pct(value: float | None) -> str:
 
 
 def _cells(tb: Takstbilag, offer_name: str, offer_basis: str | None, row: Row, revised: bool) -> dict[str, str]:
-    change = effective_change(row)
+    """The row as submitted: a sub-row's inherited values stay in its header; a '-' prints as '-'."""
+    change = effective_change(row) if row.tariff is not None else row.change_pct
+    basis = row.legal_basis or ("" if row.kind in (Role.SUB, Role.HEADING) else offer_basis or "")
     cells = {
-        "tilbud": offer_name, "ydelse": row.service, "lovgrundlag": row.legal_basis or offer_basis or "",
-        "antal_pladser": _num(row.places), "takstenhed": row.unit.value,
+        "tilbud": offer_name, "ydelse": row.service or "", "lovgrundlag": basis,
+        "antal_pladser": _num(row.places), "takstenhed": row.unit.value if row.unit else "",
         "belægning_pct": _pct(row.occupancy_pct), "budget": _num(row.budget, 0),
         "overhead_pct": _pct(row.overhead_pct), "takst": _num(row.tariff),
         "ændring_pct": "strukturændring" if row.structure_change else _pct(change),
         "forklaring": row.explanation or "",
     }
+    for key in row._dashes:
+        if key in cells and not cells[key]:
+            cells[key] = "-"
     if row.status is Status.CLOSING:
         cells["takst"] = cells["takst"] or "udgår"
         cells["forklaring"] = ("Udgår. " + cells["forklaring"]).strip()
@@ -90,7 +105,7 @@ def table_view(tb: Takstbilag, findings: list[Finding], approval: str | None = N
             flagged.setdefault((f.row_id, f.column), []).append(f)
     sections = []
     for owner in tb.owners:
-        rows: list[list[dict[str, Any]]] = []
+        rows: list[dict[str, Any]] = []
         legend: list[dict[str, Any]] = []
         for offer in owner.offers:
             for row in offer.rows:
@@ -98,22 +113,37 @@ def table_view(tb: Takstbilag, findings: list[Finding], approval: str | None = N
                 out = []
                 for key, _, _ in columns:
                     marks = []
+                    explained = True
                     for f in flagged.get((id(row), key), []):
-                        legend.append({"n": len(legend) + 1, "text": printable(f"{offer.name}, {row.service}: {f.message}")})
+                        legend.append({"n": len(legend) + 1, "explained": f.explained,
+                                       "text": printable(f"{offer.name}, {row.name}: {f.message}")})
                         marks.append(len(legend))
-                    out.append({"text": cells[key], "flag": marks})
-                rows.append(out)
+                        explained = explained and f.explained
+                    colour = (YELLOW if explained else ORANGE) if marks else None
+                    label = ("" if explained else "!") + ",".join(map(str, marks)) if marks else ""
+                    out.append({"text": cells[key], "flag": marks, "colour": colour, "label": label})
+                rows.append({"kind": row.kind.value, "cells": out})
         general = (f"Generel overheadprocent: {_pct(owner.overhead_pct)}" if owner.overhead_pct is not None
                    else "Generel overheadprocent: ikke oplyst")
         pl = tb.pl_index.get(owner.type)
         sections.append({
             "owner": printable(owner.name),
             "info": printable(f"{general} · P/L-indeks ({owner.type.value}): {_pct(pl) if pl is not None else 'ikke angivet'}"),
-            "rows": rows, "legend": legend,
+            "rows": rows, "legend": legend, "notes": _notes(owner.notes),
         })
+    summary = summary_table(summarise(tb, findings))
     return {
         "title": printable(tb.display_title), "year": tb.year, "approval": printable(approval) if approval else None,
         "guide_title": "Læsevejledning", "guide": parse(tb.reading_guide or READING_GUIDE),
+        "summary_title": "Oversigt pr. driftsherre", "summary_header": SUMMARY_HEADER,
+        "summary": [[printable(c) for c in row] for row in summary],
+        "colours": LEGEND,
         "columns": [{"key": k, "label": label, "align": align} for k, label, align in columns],
-        "sections": sections, "legend_title": "Gule felter", "lang": "da-DK",
+        "aligns": ["right" if align == "right" else "left" for _, _, align in columns],
+        "sections": sections, "legend_title": "Markerede felter", "notes_title": "Noter",
+        "notes": _notes(tb.notes), "annex_notes_title": "Notater til takstbilaget", "lang": "da-DK",
     }
+
+
+def _notes(notes: list[Any]) -> list[dict[str, str | None]]:
+    return [{"title": printable(n.title) if n.title else None, "text": printable(n.text)} for n in notes]

@@ -68,7 +68,7 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
             elif suffix in (".yaml", ".yml"):
                 from ..takster.annex import check_file  # a takstbilag: its own rules, its own file and lines
 
-                report.extend(check_file(path)[2])
+                report.extend(check_file(path, meeting.profile.tariff_tolerance_pct)[2])
             else:
                 problem = _format_problem(path, suffix)
                 if problem:

@@ -1,0 +1,95 @@
+"""The secretariat's overview of a takstbilag: per driftsherre the number of takster, the flags (explained /
+unexplained) and the largest changes. Printed by `takster validate`, written by `takster opsummering` as
+Markdown for the takst item's sagsfremstilling, and set in the annex's front matter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..render.danish import number
+from ..render.richtext import printable
+from .model import Takstbilag
+from .rules import CATEGORIES, Finding, effective_change, is_tariff
+
+LARGEST = 3
+
+
+@dataclass
+class OwnerSummary:
+    name: str
+    tariffs: int = 0
+    counts: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0] for k in CATEGORIES})  # [forklaret, uforklaret]
+    largest: list[str] = field(default_factory=list)
+
+
+def summarise(tb: Takstbilag, findings: list[Finding]) -> list[OwnerSummary]:
+    out = []
+    for owner in tb.owners:
+        s = OwnerSummary(owner.name)
+        changes = []
+        for offer in owner.offers:
+            for row in offer.rows:
+                if is_tariff(row) and row.tariff is not None:
+                    s.tariffs += 1
+                    change = effective_change(row)
+                    if change is not None and not row.structure_change:
+                        changes.append((change, f"{offer.name}, {row.name}"))
+        changes.sort(key=lambda c: (-c[0], c[1]))
+        s.largest = [f"{name}: {'+' if change > 0 else ''}{number(change, 2)} %" for change, name in changes[:LARGEST]]
+        out.append(s)
+    by_name = {s.name: s for s in out}
+    for f in findings:
+        if f.category in CATEGORIES and f.owner in by_name:
+            by_name[f.owner].counts[f.category][0 if f.explained else 1] += 1
+    return out
+
+
+HEADER = ["Driftsherre", "Takster", *CATEGORIES.values(), "Største ændringer"]
+
+
+def cell(pair: list[int]) -> str:
+    """'2 forklaret, 1 uforklaret', or '–' for none."""
+    explained, unexplained = pair
+    if not explained and not unexplained:
+        return "–"
+    parts = []
+    if explained:
+        parts.append(f"{explained} forklaret")
+    if unexplained:
+        parts.append(f"{unexplained} uforklaret")
+    return ", ".join(parts)
+
+
+def table(summary: list[OwnerSummary]) -> list[list[str]]:
+    rows = [[s.name, str(s.tariffs), *(cell(s.counts[k]) for k in CATEGORIES), "; ".join(s.largest) or "–"]
+            for s in summary]
+    total = [sum(s.counts[k][i] for s in summary) for k in CATEGORIES for i in (0, 1)]
+    rows.append(["I alt", str(sum(s.tariffs for s in summary)),
+                 *(cell(total[2 * n:2 * n + 2]) for n in range(len(CATEGORIES))), ""])
+    return rows
+
+
+def _md(text: str) -> str:
+    """Text prints literally in Markdown: every character Markdown could read as markup is escaped."""
+    text = " ".join(printable(text).split())
+    return "".join("\\" + c if c in "\\`*_[]<>#|~!{}" else c for c in text)
+
+
+def markdown(tb: Takstbilag, findings: list[Finding]) -> str:
+    """The overview as a Markdown table to paste into the takst item."""
+    rows = table(summarise(tb, findings))
+    lines = [f"Oversigt over {tb.display_title}:", "", "| " + " | ".join(HEADER) + " |",
+             "|" + "|".join(["---"] + ["---:"] + ["---"] * (len(HEADER) - 2)) + "|"]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+    lines += ["", ("Forklaret: driftsherren har forklaret afvigelsen; den skal godkendes. "
+                  "Uforklaret: forklaringen mangler.")]
+    return "\n".join(lines) + "\n"
+
+
+def text_lines(summary: list[OwnerSummary]) -> list[str]:
+    """The overview for the terminal, one line per driftsherre."""
+    out = []
+    for s in summary:
+        flags = "; ".join(f"{label}: {cell(s.counts[k])}" for k, label in CATEGORIES.items() if any(s.counts[k]))
+        out.append(f"  {s.name}: {s.tariffs} takster" + (f"; {flags}" if flags else "; ingen markeringer"))
+    return out
