@@ -14,7 +14,7 @@ from ..pdfcheck import pdf_problem
 from ..render.build import load_valid, render_documents
 from ..signing.signatures import SELF_SIGNED, TRUSTED, Signature, load_roots, read_signatures
 from . import manifest as mf
-from .text import item_texts, pdf_text, text_difference
+from .text import Layout, item_texts, pdf_text, text_difference
 
 IDENTICAL, TEXT_MATCH, NOT_COMPARED = "byte-identisk", "tekst punkt for punkt", "ikke sammenlignet (scannet uden tekst)"
 MIN_TEXT = 40  # fewer letters than this: an image-only (scanned) PDF
@@ -82,6 +82,7 @@ def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
         "sammenligning": comparison, "referat_sha256": mf.sha256(rebuilt),
         "underskrifter": [mf.signer_entry(s) for s in signatures] + ([mf.SCANNED_SIGNER] if options.scanned else []),
         "punkter": [mf.item_entry(i) for i in item_texts(meeting)],
+        "tekstopdeling": Layout.of(meeting).to_json(),
     }
     return Examined(meeting, data, manifest)
 
