@@ -6,9 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
