@@ -14,10 +14,8 @@ from ..pdfcheck import pdf_problem
 from ..render.build import load_valid, render_documents
 from ..signing.signatures import SELF_SIGNED, TRUSTED, Signature, load_roots, read_signatures
 from . import manifest as mf
+from .recheck import IDENTICAL, MIN_TEXT, NOT_COMPARED, TEXT_MATCH
 from .text import Layout, item_texts, pdf_text, text_difference
-
-IDENTICAL, TEXT_MATCH, NOT_COMPARED = "byte-identisk", "tekst punkt for punkt", "ikke sammenlignet (scannet uden tekst)"
-MIN_TEXT = 40  # fewer letters than this: an image-only (scanned) PDF
 
 
 @dataclass

@@ -207,7 +207,7 @@ def find_archived(meeting_folder: Path, reference: str, where: Location) -> tupl
                            f"'{reference}' kan ikke findes", where)
     version = archived_pdf(root, reference, where)
     manifest = mf.load(version.manifest)
-    pdf = version.folder / str(manifest.get("fil", version.pdf_name))
+    pdf = version.pdf  # never a name from the manifest: it could point out of the archive
     try:
         data = pdf.read_bytes()
     except OSError:
