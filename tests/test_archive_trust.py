@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -163,3 +166,235 @@ def test_the_honest_minutes_pass_both_routes(run: Run, signed: Path, pki: Pki, t
     assert manifest["sammenligning"] == "tekst punkt for punkt"
     assert manifest["punkter"][0]["beslutning"] == "Godkendt"
     assert run("archive", "verify", "--arkiv", archive)[0] == 0
+
+
+# --- 2. derived data is re-derived and re-checked -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def archived(signed: Path, pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive holding the signed example minutes (copy it before changing anything)."""
+    archive = tmp_path_factory.mktemp("arkiveret") / "arkiv"
+    assert main(["archive", "add", str(EXAMPLE), str(signed), "--arkiv", str(archive),
+                 "--rodcertifikat", str(pki.root_pem)]) == 0
+    return archive
+
+
+def copy_archive(archived: Path, tmp_path: Path) -> Path:
+    archive = tmp_path / "arkiv"
+    shutil.copytree(archived, archive)
+    return archive
+
+
+def version_folder(archive: Path) -> Path:
+    return archive / "das-social" / "2026-02-23" / "udgave-1"
+
+
+def edit_manifest(archive: Path, change: Callable[[dict], None]) -> Path:
+    path = version_folder(archive) / "manifest.json"
+    path.chmod(0o644)
+    data = json.loads(path.read_text("utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
+    return path
+
+
+def sql(archive: Path, statement: str) -> None:
+    with sqlite3.connect(archive / "index.sqlite") as conn:
+        conn.execute(statement)
+
+
+def test_an_updated_index_row_is_reported_by_verify(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    assert run("archive", "verify", "--arkiv", archive)[0] == 0
+    sql(archive, "UPDATE punkter SET beslutning = 'Ikke godkendt' WHERE nummer = '1'")
+    code, out, _ = run("decisions", "--arkiv", archive)
+    assert code == 0 and "Ikke godkendt" in out  # what a changed index shows …
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1  # … is no longer reported as all well
+    assert (f"{archive / 'index.sqlite'}: fejl: udgaven das-social/2026-02-23/udgave-1, punkt 1: kolonnen "
+            "'beslutning' er »Ikke godkendt« i indekset, men »Godkendt« i manifestet") in err
+    assert "slet index.sqlite" in err
+
+
+def test_a_changed_search_row_and_a_removed_item_row_are_reported(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    sql(archive, "UPDATE soeg SET beslutning = 'hemmelig' WHERE rowid = (SELECT id FROM punkter WHERE nummer = '2')")
+    sql(archive, "DELETE FROM punkter WHERE nummer = '17'")
+    sql(archive, "UPDATE udgaver SET status = 'verificeret!'")
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert "punkt 2: kolonnen 'soeg.beslutning' er »hemmelig« i indekset, men »godkendt« i manifestet" in err
+    assert "udgaven das-social/2026-02-23/udgave-1 har 16 punkter i indekset, men 17 i manifestet" in err
+    assert "kolonnen 'status' er »verificeret!« i indekset, men »verificeret« i manifestet" in err
+
+
+def test_an_extra_index_row_is_reported(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    sql(archive, "INSERT INTO udgaver (sti, udvalg, udvalg_navn, dato, udgave, fil, sha256, manifest_sha256, "
+                 "status, arkiveret, underskrivere) SELECT 'das-social/2026-03-01/udgave-1', udvalg, udvalg_navn, "
+                 "'2026-03-01', 1, fil, sha256, manifest_sha256, status, arkiveret, underskrivere FROM udgaver")
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert "das-social/2026-03-01/udgave-1: fejl: udgaven står i søgeindekset, men mappen findes ikke" in err
+
+
+def test_an_edited_manifest_is_not_reindexed_as_genuine(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    (archive / "index.sqlite").unlink()
+
+    def deny(m: dict) -> None:
+        m["punkter"][0]["beslutning"] = "Ikke godkendt"
+
+    manifest = edit_manifest(archive, deny)
+    code, out, err = run("decisions", "--arkiv", archive)
+    assert code == 0
+    assert "Ikke godkendt" not in out and "0 beslutninger" in out
+    assert (f"{version_folder(archive)}: advarsel: udgaven er ikke indekseret, fordi dens manifest ikke stemmer "
+            "med den underskrevne fil") in err
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert (f"{manifest}: fejl: manifestets punkter stemmer ikke med den underskrevne PDF: punkt 1 'Godkendelse af "
+            "dagsorden': beslutningen afviger fra begyndelsen: PDF'en har »Godkendt«, manifestet har »Ikke godkendt«"
+            ) in err
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("udgave", 2, "feltet 'udgave' er 2, men udgaven ligger som 1 i arkivet"),
+    ("bytes", 1, "feltet 'bytes' er 1, men filen har"),
+    ("fil", "../../../etc/passwd", "feltet 'fil' er '../../../etc/passwd', men udgaven ligger som 'referat-signeret.pdf'"),
+    ("status", "scannet/uverificeret", "feltet 'status' er 'scannet/uverificeret', men filen er digitalt underskrevet"),
+    ("udvalg_navn", "KKR Nordjylland", ("manifestets møde stemmer ikke med PDF'en: sidehovedet i PDF'en (Mødet den "
+                                       "23.02.2026 DAS Social) nævner ikke KKR Nordjylland")),
+    ("udvalg_fulde_navn", "Kommunekontaktrådet", ("manifestets møde stemmer ikke med PDF'en: mødet er "
+                                                 "Kommunekontaktrådet den 23. februar 2026, men PDF'ens forside")),
+])
+def test_every_recomputable_manifest_field_is_checked(run: Run, archived: Path, tmp_path: Path, key: str,
+                                                      value: object, message: str) -> None:
+    archive = copy_archive(archived, tmp_path)
+    manifest = edit_manifest(archive, lambda m: m.__setitem__(key, value))
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert f"{manifest}: fejl: {message}" in err
+    assert "manifestet er ændret siden arkiveringen" in err
+
+
+def test_a_changed_signer_name_in_the_manifest_is_reported(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    manifest = edit_manifest(archive, lambda m: m["underskrifter"][0].__setitem__("navn", "En Anden"))
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert (f"{manifest}: fejl: underskriften 'Underskrift 1' (Henrik Aarup-Kristensen): feltet 'navn' er "
+            "'En Anden' i manifestet, men 'Henrik Aarup-Kristensen' i filen") in err
+
+
+@pytest.fixture(scope="module")
+def closed_archive(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """An archive (in a folder that also holds meetings) whose stored minutes have item 5 closed."""
+    base = tmp_path_factory.mktemp("lukket")
+    folder = base / "møder" / "2026-02-23-das-social"
+    shutil.copytree(EXAMPLE, folder)
+    replace_in(folder / "punkter" / "05-sundhedstjek-paa-botilbud.yaml", "adgang: åben", "adgang: lukket")
+    pdf = sign(build_minutes(folder, base / "ud"), pki, base / "underskrevet.pdf")
+    archive = base / "arkiv"
+    assert main(["archive", "add", str(folder), str(pdf), "--arkiv", str(archive),
+                 "--rodcertifikat", str(pki.root_pem)]) == 0
+    return base, archive
+
+
+def test_a_closed_item_flipped_open_in_the_manifest_stays_out_of_a_public_packet(
+        run: Run, closed_archive: tuple[Path, Path], tmp_path: Path) -> None:
+    base = tmp_path / "kopi"
+    shutil.copytree(closed_archive[0], base)
+    archive = base / "arkiv"
+    manifest = edit_manifest(archive, lambda m: [p.__setitem__("lukket", False) for p in m["punkter"]])
+    folder = base / "møder" / "2026-05-22-das-social"
+    shutil.copytree(EXAMPLE, folder)
+    replace_in(folder / "møde.yaml", "dato: 2026-02-23", "dato: 2026-05-22")
+    replace_in(folder / "møde.yaml", "  dato: 2026-05-22", "  dato: 2026-09-01")
+    replace_in(folder / "punkter" / "02-godkendelse-af-referat.yaml", "fil: 02-das-social-referat-2025-11-17.pdf",
+               "arkiv: das-social/2026-02-23")
+    code, _, err = run("packet", folder, "--dokument", "referat", "--offentlig", "--out", tmp_path / "ud")
+    assert code == 1
+    assert ("det arkiverede referat das-social/2026-02-23 har 1 lukkede punkter (ifølge den underskrevne PDF) og "
+            "kan ikke indgå i den offentlige udgave") in err
+    assert not (tmp_path / "ud" / "referat-med-bilag-offentlig.pdf").exists()
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert (f"{manifest}: fejl: manifestets punkter stemmer ikke med den underskrevne PDF: punkt 5 'Status på "
+            "sundhedstjek på botilbud' står som 'Lukket' i den underskrevne PDF, men som 'Åben'") in err
+
+
+def test_the_honest_closed_archive_verifies(run: Run, closed_archive: tuple[Path, Path]) -> None:
+    code, out, err = run("archive", "verify", "--arkiv", closed_archive[1])
+    assert code == 0, err
+    assert "1 udgaver kontrolleret" in out
+
+
+# --- read-only commands never write -----------------------------------------------------------------------
+
+
+def state(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))
+            if p.is_file()} | {str(p.relative_to(folder)) + "/": (b"", 0) for p in folder.rglob("*") if p.is_dir()}
+
+
+def test_read_only_commands_write_nothing(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    before = state(archive)
+    for command in (("archive", "list"), ("archive", "verify"), ("search", "Bifrost"), ("decisions",),
+                    ("decisions", "--csv")):
+        code, _, err = run(*command, "--arkiv", archive)
+        assert code == 0, (command, err)
+        assert state(archive) == before, command  # no byte, no mtime, no journal or lock file
+
+
+def _read_only_bind_works(tmp_path: Path) -> bool:
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    script = f"mount --bind -o ro '{probe}' '{probe}' && ! touch '{probe}/x' 2>/dev/null"
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, check=False)
+    return done.returncode == 0 and not (probe / "x").exists()
+
+
+def on_read_only_media(archive: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run referat with `archive` bind-mounted read-only (a user namespace: needs no privileges)."""
+    command = " ".join(f"'{a}'" for a in (sys.executable, "-m", "referat", *args))
+    return subprocess.run(["unshare", "-rm", "sh", "-c", f"mount --bind -o ro '{archive}' '{archive}' && {command}"],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+
+
+def test_an_archive_on_read_only_media_is_listed_searched_and_verified(archived: Path, tmp_path: Path) -> None:
+    if shutil.which("unshare") is None or not _read_only_bind_works(tmp_path):
+        pytest.skip("a read-only bind mount needs 'unshare -rm' (user namespaces), which this machine lacks")
+    archive = copy_archive(archived, tmp_path)
+    done = on_read_only_media(archive, "archive", "verify", "--arkiv", str(archive))
+    assert done.returncode == 0, done.stderr
+    assert "1 udgaver kontrolleret" in done.stdout
+    done = on_read_only_media(archive, "search", "Bifrost", "--arkiv", str(archive))
+    assert done.returncode == 0 and "punkt 3:" in done.stdout, done.stderr
+    # a missing index on read-only media is rebuilt in memory, not written
+    (archive / "index.sqlite").unlink()
+    before = state(archive)
+    done = on_read_only_media(archive, "archive", "list", "--arkiv", str(archive))
+    assert done.returncode == 0, done.stderr
+    assert "udgave 1" in done.stdout
+    assert "arkivet er skrivebeskyttet; søgeindekset er bygget i hukommelsen til denne kørsel og ikke gemt" in done.stderr
+    done = on_read_only_media(archive, "decisions", "--arkiv", str(archive))
+    assert done.returncode == 0 and "17 beslutninger" in done.stdout, done.stderr
+    assert state(archive) == before and not (archive / "index.sqlite").exists()
+
+
+def test_a_stale_index_on_read_only_media_is_completed_in_memory(archived: Path, tmp_path: Path) -> None:
+    if shutil.which("unshare") is None or not _read_only_bind_works(tmp_path):
+        pytest.skip("a read-only bind mount needs 'unshare -rm' (user namespaces), which this machine lacks")
+    archive = copy_archive(archived, tmp_path)
+    sql(archive, "DELETE FROM soeg")
+    sql(archive, "DELETE FROM punkter")
+    sql(archive, "DELETE FROM udgaver")  # as after an add that died between its rename and its index update
+    before = state(archive)
+    done = on_read_only_media(archive, "search", "Bifrost", "--arkiv", str(archive))
+    assert done.returncode == 0, done.stderr
+    assert "punkt 3:" in done.stdout and "nu indekseret" in done.stderr and "i hukommelsen" in done.stderr
+    assert state(archive) == before

@@ -12,7 +12,15 @@ from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
 from ..render.build import load_valid, render_documents
-from ..signing.signatures import SELF_SIGNED, TRUSTED, Signature, load_roots, read_signatures
+from ..signing.signatures import (
+    EXPIRED,
+    NOT_YET_VALID,
+    SELF_SIGNED,
+    TRUSTED,
+    Signature,
+    load_roots,
+    read_signatures,
+)
 from . import manifest as mf
 from .recheck import IDENTICAL, MIN_TEXT, NOT_COMPARED, TEXT_MATCH
 from .text import Layout, item_texts, pdf_text, text_difference
@@ -121,6 +129,12 @@ def _signatures(data: bytes, roots: list[x509.Certificate], options: Options, wh
         if sig.trust == SELF_SIGNED and not options.allow_self_signed:
             report.error(where, f"{who} er lavet med et selvsigneret certifikat ({sig.certificate.subject}); det "
                                 "accepteres kun med --tillad-selvsigneret og registreres da som selvsigneret")
+        elif sig.trust in (EXPIRED, NOT_YET_VALID):
+            cert = sig.certificate
+            when = (f"gyldig til {_day(cert.valid_to)}" if sig.trust == EXPIRED
+                    else f"gyldig fra {_day(cert.valid_from)}")
+            report.error(where, f"{who}: certifikatet ({cert.subject}) er {sig.trust} ({when}); "
+                                "underskriv igen med et gyldigt certifikat")
         elif sig.trust not in (TRUSTED, SELF_SIGNED):
             hint = ("der er ingen rodcertifikater angivet" if not roots
                     else f"det kan ikke føres tilbage til de {len(roots)} angivne rodcertifikater")
@@ -128,3 +142,11 @@ def _signatures(data: bytes, roots: list[x509.Certificate], options: Options, wh
                                 f"{sig.certificate.issuer}) er ikke betroet, {hint}; angiv udstederens rodcertifikat "
                                 "med --rodcertifikat FIL.pem eller under 'rodcertifikater' i udvalgsprofilen")
     return signatures
+
+
+def _day(iso: str) -> str:
+    """A certificate's validity limit as the documents print dates (23.02.2026)."""
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y")
+    except ValueError:
+        return iso

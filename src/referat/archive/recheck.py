@@ -93,7 +93,7 @@ def load(version: Version) -> Checked:
 
 def recheck_text(checked: Checked) -> None:
     """The items, the meeting and the comparison route the manifest records, re-derived from the PDF's text."""
-    from .text import Expected, Layout, compare_items, front_difference, pdf_lines
+    from .text import Expected, Keyed, Layout, compare_items, front_difference, pdf_lines, running_header
 
     manifest, data = checked.manifest, checked.pdf
     if manifest is None or data is None:
@@ -124,11 +124,16 @@ def recheck_text(checked: Checked) -> None:
                             "punkterne kan ikke kontrolleres mod PDF'en")
         return
     day = field_date(manifest, "dato", where, Report())
-    name = manifest.get("udvalg_navn")
-    if day is not None and isinstance(name, str):
+    name, short = manifest.get("udvalg_fulde_navn"), manifest.get("udvalg_navn")
+    if day is not None and isinstance(name, str) and isinstance(short, str):
         problem = front_difference(lines, name, day)
+        header = running_header(data)
+        if not problem and (header is None or Keyed(short).key not in Keyed(header).key):
+            problem = f"sidehovedet i PDF'en ({header or 'intet'}) nævner ikke {short}"
         if problem:
             report.error(where, f"manifestets møde stemmer ikke med PDF'en: {problem}")
+    else:
+        report.error(where, "felterne 'udvalg_fulde_navn', 'udvalg_navn' og 'dato' skal være tekst")
     items = manifest.get("punkter")
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         report.error(where, "feltet 'punkter' er ikke en liste af punkter")

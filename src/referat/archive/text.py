@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -110,11 +111,17 @@ class Expected:
     closed: bool
 
 
-def _page_lines(pdf: bytes) -> list[list[str]]:
+def _first_lines(pdf: bytes) -> list[str]:
+    return [p[0] for p in _page_lines(pdf) if p]
+
+
+@functools.lru_cache(maxsize=4)
+def _page_lines(pdf: bytes) -> tuple[tuple[str, ...], ...]:
+    """Every page's non-empty text lines (remembered: a check reads the same file's text several times)."""
     pages = []
     for page in PdfReader(io.BytesIO(pdf), strict=False).pages:
-        pages.append([line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()])
-    return pages
+        pages.append(tuple(line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()))
+    return tuple(pages)
 
 
 def pdf_lines(pdf: bytes, header: str | None = None) -> list[str]:
@@ -290,14 +297,22 @@ def _decision_problem(body: list[str], want: Expected, layout: Layout) -> str | 
             f"mødet har »{ours}«")
 
 
-def front_difference(lines: list[str], short_name: str, date: dt.date) -> str | None:
-    """None when the front matter names this meeting ('Mødet den 23. februar 2026' and the committee)."""
+def front_difference(lines: list[str], name: str, date: dt.date) -> str | None:
+    """None when the front page names this meeting: 'Mødet den 23. februar 2026' and the committee's name."""
     front, _ = split_front(lines)
     found = Keyed("\n".join(front)).key
     date_text = long_date(date)
     line = L.MEETING_LINE.split("{dato}")[0] + date_text
-    if Keyed(line).key not in found or Keyed(short_name).key not in Keyed("\n".join(lines)).key:
-        return f"mødet er {short_name} den {date_text}, men PDF'en nævner ikke det møde"
+    if Keyed(line).key not in found or Keyed(name).key not in found:
+        return f"mødet er {name} den {date_text}, men PDF'ens forside nævner ikke det møde"
+    return None
+
+
+def running_header(pdf: bytes) -> str | None:
+    """The running header as found in the PDF itself (see `pdf_lines`)."""
+    pages = _page_lines(pdf)
+    if len(pages) >= 2 and pages[-1] and sum(1 for p in pages if p and p[0] == pages[-1][0]) >= 2:
+        return pages[-1][0]
     return None
 
 
@@ -316,7 +331,8 @@ def text_difference(pdf: bytes, meeting: Meeting) -> str | None:
     else a Danish sentence naming the first difference."""
     view = document_view(meeting, "referat")
     lines = pdf_lines(pdf, view["header"])
-    if front_difference(lines, meeting.profile.short_name, meeting.date):
+    if front_difference(lines, meeting.profile.name, meeting.date) or \
+            not any(line == view["header"] for line in _first_lines(pdf)):
         title = PdfReader(io.BytesIO(pdf), strict=False).metadata
         shown = f" (PDF'ens titel: '{title.title}')" if title and title.title else ""
         return (f"det underskrevne referat er ikke fra dette møde: mødet er {meeting.profile.short_name} "
