@@ -3,6 +3,8 @@ what its manifests and index say from the signed PDFs, and answers read-only com
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -398,3 +400,120 @@ def test_a_stale_index_on_read_only_media_is_completed_in_memory(archived: Path,
     assert done.returncode == 0, done.stderr
     assert "punkt 3:" in done.stdout and "nu indekseret" in done.stderr and "i hukommelsen" in done.stderr
     assert state(archive) == before
+
+
+# --- 3. archive messages -----------------------------------------------------------------------------------
+
+
+def test_a_manifest_date_that_is_not_a_date_is_a_located_message(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    (archive / "index.sqlite").unlink()
+    manifest = edit_manifest(archive, lambda m: (m.__setitem__("dato", "23-02-2026"),
+                                                 m.__setitem__("arkiveret", "i går")))
+    code, out, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1 and "Traceback" not in err
+    assert f"{manifest}: fejl: feltet 'dato' er ikke en dato (ÅÅÅÅ-MM-DD): '23-02-2026'" in err
+    assert f"{manifest}: fejl: feltet 'arkiveret' er ikke et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm:ss+00:00): 'i går'" in err
+    code, out, err = run("archive", "list", "--arkiv", archive)
+    assert code == 0 and "Traceback" not in err and "arkivet er tomt" in out
+    assert "ikke indekseret" in err and "feltet 'dato' er ikke en dato" in err
+
+
+def test_an_index_row_with_a_malformed_date_is_a_located_message(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    sql(archive, "UPDATE udgaver SET dato = '2026-13-45'")
+    for command in (("archive", "list"), ("search", "Bifrost"), ("decisions",)):
+        code, _, err = run(*command, "--arkiv", archive)
+        assert code == 1, command
+        assert (f"{archive / 'index.sqlite'}: fejl: søgeindekset har en ugyldig dato '2026-13-45' i kolonnen 'dato' "
+                "for udgaven das-social/2026-02-23/udgave-1") in err
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1 and "kolonnen 'dato' er »2026-13-45« i indekset, men »2026-02-23« i manifestet" in err
+
+
+@pytest.mark.parametrize("count", ["0", "-3"])
+def test_search_count_below_one_is_a_usage_error(run: Run, archived: Path, count: str) -> None:
+    code, out, err = run("search", "Bifrost", "--antal", count, "--arkiv", archived)
+    assert code == 2
+    assert f"referat: fejl: --antal skal være mindst 1, ikke {count}" in err
+    assert "ingen træf" not in out
+
+
+def test_the_decision_register_csv_guards_formula_cells(run: Run, pki: Pki, tmp_path: Path) -> None:
+    def formulas(folder: Path) -> None:
+        replace_in(folder / "punkter" / "01-godkendelse-af-dagsorden.yaml", "  Godkendt\n",
+                   "  =HYPERLINK(\"http://example.invalid\";\"Godkendt\")\n")
+        replace_in(folder / "punkter" / "16-eventuelt.yaml", "titel: Eventuelt", "titel: \"@SUM(1+1)\"")
+
+    folder = meeting_copy(tmp_path, formulas)
+    pdf = sign(build_minutes(folder, tmp_path / "ud"), pki, tmp_path / "underskrevet.pdf")
+    archive = tmp_path / "arkiv"
+    code, _, err = add(run, archive, pdf, pki, folder=folder)
+    assert code == 0, err
+    out_file = tmp_path / "beslutninger.csv"
+    code, _, err = run("decisions", "--out", out_file, "--arkiv", archive)
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out_file.read_text("utf-8-sig")), delimiter=";"))
+    by_item = {r[3]: r for r in rows[1:]}
+    assert by_item["1"][5] == "'=HYPERLINK(\"http://example.invalid\";\"Godkendt\")"
+    assert by_item["16"][4] == "'@SUM(1+1)"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def _expired_signer(folder: Path) -> tuple[Path, Path]:
+    """A root and a signer certificate it issued that expired yesterday: (root.pem, signer.p12)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+
+    def cert(cn: str, key, issuer: str, issuer_key, ca: bool, start: dt.datetime, end: dt.datetime):  # type: ignore[no-untyped-def]
+        return (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+                .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(start).not_valid_after(end)
+                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                .add_extension(x509.KeyUsage(digital_signature=not ca, content_commitment=not ca,
+                                             key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                             key_cert_sign=ca, crl_sign=ca, encipher_only=False,
+                                             decipher_only=False), critical=True)
+                .sign(issuer_key, hashes.SHA256()))
+
+    root_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    root = cert("Udløbs-rod", root_key, "Udløbs-rod", root_key, True, now - dt.timedelta(days=800),
+                now + dt.timedelta(days=800))
+    expired = cert("Udløbet Formand", key, "Udløbs-rod", root_key, False, now - dt.timedelta(days=400),
+                   now - dt.timedelta(days=1))
+    root_pem = folder / "udloebs-rod.pem"
+    root_pem.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    p12 = folder / "udloebet.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(b"x", key, expired, [root],
+                                                          serialization.BestAvailableEncryption(b"hemmelig")))
+    return root_pem, p12
+
+
+def test_an_expired_signing_certificate_is_reported_as_expired(run: Run, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from pyhanko.sign.signers import SimpleSigner
+
+    from referat.signing.sign import sign_pdf
+
+    root_pem, p12 = _expired_signer(tmp_path)
+    signer = SimpleSigner.load_pkcs12_data(p12.read_bytes(), other_certs=[], passphrase=b"hemmelig")
+    assert signer is not None
+    # `referat sign` refuses an expired certificate; another program may not
+    minutes = build_minutes(EXAMPLE, tmp_path / "ud").read_bytes()
+    pdf = tmp_path / "udloebet-underskrevet.pdf"
+    pdf.write_bytes(sign_pdf(minutes, signer, "Udløbet Formand", "formand"))
+    code, _, err = run("archive", "add", EXAMPLE, pdf, "--arkiv", tmp_path / "arkiv", "--rodcertifikat", root_pem)
+    assert code == 1
+    expiry = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).strftime("%d.%m.%Y")
+    assert (f"udloebet-underskrevet.pdf: fejl: underskriften 'Underskrift 1' (Udløbet Formand): certifikatet "
+            f"(Common Name: Udløbet Formand) er udløbet (gyldig til {expiry})") in err
+    assert "ikke betroet" not in err

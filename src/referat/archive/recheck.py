@@ -67,13 +67,15 @@ def load(version: Version) -> Checked:
         out.manifest = None
         return out
     manifest, where = out.manifest, Location(version.manifest)
-    expected = {"udvalg": version.committee, "dato": version.date, "udgave": version.number, "fil": version.pdf_name}
+    day = field_date(manifest, "dato", where, out.report)
+    field_date(manifest, "arkiveret", where, out.report, dt.datetime)
+    expected = {"udvalg": version.committee, "udgave": version.number, "fil": version.pdf_name}
+    if day is not None:
+        expected["dato"] = version.date
     for key, value in expected.items():
         if manifest.get(key) != value:
             report_value = manifest.get(key)
             out.report.error(where, f"feltet '{key}' er {report_value!r}, men udgaven ligger som {value!r} i arkivet")
-    field_date(manifest, "dato", where, out.report)
-    field_date(manifest, "arkiveret", where, out.report, dt.datetime)
     pdf_path = version.pdf  # never a name from the manifest: a path out of the folder must not be followed
     try:
         out.pdf = pdf_path.read_bytes()
