@@ -517,3 +517,26 @@ def test_an_expired_signing_certificate_is_reported_as_expired(run: Run, tmp_pat
     assert (f"udloebet-underskrevet.pdf: fejl: underskriften 'Underskrift 1' (Udløbet Formand): certifikatet "
             f"(Common Name: Udløbet Formand) er udløbet (gyldig til {expiry})") in err
     assert "ikke betroet" not in err
+
+
+# --- 4. the same file is archived once; list shows what to journalise --------------------------------------
+
+
+def test_the_same_signed_file_is_not_archived_twice(run: Run, archived: Path, signed: Path, pki: Pki,
+                                                    tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    before = state(archive)
+    code, out, err = add(run, archive, signed, pki)
+    assert code == 1 and "arkiverede" not in out
+    assert (f"{signed}: fejl: filen er allerede arkiveret som udgave 1 "
+            f"({version_folder(archive) / 'referat-signeret.pdf'})") in err
+    assert {k: v for k, v in state(archive).items() if k != ".laas"} == {k: v for k, v in before.items()
+                                                                           if k != ".laas"}
+
+
+def test_archive_list_prints_each_files_sha256(run: Run, archived: Path, signed: Path) -> None:
+    import hashlib
+
+    code, out, _ = run("archive", "list", "--arkiv", archived)
+    assert code == 0
+    assert f"    sha256 {hashlib.sha256(signed.read_bytes()).hexdigest()}\n" in out

@@ -89,6 +89,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     meeting = examined.meeting
     with store.locked(root):
         store.clear_staging(root)
+        same = store.same_file(root, meeting.profile.id, meeting.date, examined.pdf)
+        if same is not None:
+            raise ReferatError(f"filen er allerede arkiveret som udgave {same.number} ({same.pdf}); den samme "
+                               "fil arkiveres ikke to gange", Location(Path(args.pdf)))
         version = store.store(root, meeting.profile.id, meeting.date, examined.pdf, examined.manifest)
         with index.opened(root) as conn:
             index.add(conn, version, mf.load(version.manifest), version.manifest.read_bytes())  # checked above
@@ -114,6 +118,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for row in rows:
         date = _date(row.date, root, row.path)
         print(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
+        print(f"    sha256 {row.sha256}")
         if row.signers:
             print(f"    {row.signers}")
     if not rows:
