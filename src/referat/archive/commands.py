@@ -138,9 +138,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er kontrolleret i hukommelsen og ikke "
               "gemt", file=sys.stderr)
     print_report(outcome.report, summary=False)
-    bad = {d.location.path for d in outcome.report.errors}
     for version in outcome.checked:
-        if not any(p == version.folder or version.folder in p.parents for p in bad):
+        if version not in outcome.bad:
             print(f"ok  {version.pdf}")
     if outcome.report.has_errors:
         print(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)

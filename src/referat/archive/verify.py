@@ -27,6 +27,7 @@ class Outcome:
     report: Report = field(default_factory=Report)
     reindexed: list[Version] = field(default_factory=list)
     in_memory: bool = False
+    bad: set[Version] = field(default_factory=set)  # versions with any problem, in their files or their index rows
 
 
 def verify(root: Path) -> Outcome:
@@ -40,6 +41,7 @@ def verify(root: Path) -> Outcome:
     where = Location(root / index.INDEX)
     for version in stored:
         out.checked.append(version)
+        errors_before = len(out.report.errors)
         checked = already.get(version) or recheck(version)
         out.report.extend(checked.report)
         if version in already:
@@ -47,6 +49,8 @@ def verify(root: Path) -> Outcome:
                                                        "med den underskrevne fil (se ovenfor)")
         elif checked.manifest is not None and checked.hash_ok:
             _compare_index(checked, indexed.get(version.relative), where, out.report)
+        if len(out.report.errors) > errors_before:
+            out.bad.add(version)
     for path in sorted(set(indexed) - {v.relative for v in stored}):
         out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")
     return out
