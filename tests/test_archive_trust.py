@@ -281,6 +281,33 @@ def test_every_recomputable_manifest_field_is_checked(run: Run, archived: Path, 
     assert "manifestet er ændret siden arkiveringen" in err
 
 
+def test_a_changed_case_number_certificate_field_and_archiving_time_are_reported(run: Run, archived: Path,
+                                                                                  tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+
+    def change(m: dict) -> None:
+        m["punkter"][2]["sagsnummer"] = "2026-999999"
+        m["underskrifter"][0]["certifikat"]["gyldig_til"] = "2099-01-01T00:00:00+00:00"
+        m["arkiveret"] = "2020-01-01T00:00:00+00:00"
+
+    manifest = edit_manifest(archive, change)
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert ("punkt 3 'Godkendelse af planer for kommunikation om samt afdækning af unge til Ungehjemmet Bifrost': "
+            "sagsnummeret er »2026-005746« i den underskrevne PDF, men »2026-999999«") in err
+    assert f"{manifest}: fejl: underskriften 'Underskrift 1' (Henrik Aarup-Kristensen): feltet 'certifikat.gyldig_til' er '2099-01-01T00:00:00+00:00' i manifestet" in err
+    assert "men 'arkiveret' er 2020-01-01T00:00:00+00:00; en fil kan ikke være arkiveret, før den blev underskrevet" in err
+
+
+def test_a_case_number_added_to_an_item_without_one_is_reported(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    manifest = edit_manifest(archive, lambda m: m["punkter"][0].__setitem__("sagsnummer", "2026-000001"))
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert (f"{manifest}: fejl: manifestets punkter stemmer ikke med den underskrevne PDF: punkt 1 'Godkendelse af "
+            "dagsorden': sagsnummeret er »Indstilling« i den underskrevne PDF, men »2026-000001«") in err
+
+
 def test_a_changed_signer_name_in_the_manifest_is_reported(run: Run, archived: Path, tmp_path: Path) -> None:
     archive = copy_archive(archived, tmp_path)
     manifest = edit_manifest(archive, lambda m: m["underskrifter"][0].__setitem__("navn", "En Anden"))

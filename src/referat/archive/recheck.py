@@ -142,7 +142,8 @@ def recheck_text(checked: Checked) -> None:
         return
     try:
         expected = [Expected(str(i["nummer"]), layout.label.format(nummer=i["nummer"]), str(i["titel"]),
-                             str(i.get("beslutning") or ""), i.get("lukket") is True) for i in items]
+                             str(i.get("beslutning") or ""), i.get("lukket") is True,
+                             str(i["sagsnummer"]) if i.get("sagsnummer") else None) for i in items]
     except (KeyError, ValueError, IndexError):
         report.error(where, "et punkt i feltet 'punkter' mangler 'nummer' eller 'titel'")
         return
@@ -228,10 +229,26 @@ def recheck_signatures(checked: Checked) -> None:
             continue
         if not sig.problems and sig.trust != entry.get("tillid"):
             report.error(pdf_where, f"{who}: tillid '{sig.trust}', men registreret som '{entry.get('tillid')}'")
-        for key, value in (("felt", sig.field_name), ("navn", sig.name), ("rolle", sig.role),
-                           ("tidspunkt", sig.signed_at), ("revision", sig.revision), ("dækker", sig.coverage)):
-            if entry.get(key) != value:
-                report.error(where, f"{who}: feltet '{key}' er {entry.get(key)!r} i manifestet, men {value!r} i filen")
+        cert, recorded_cert = sig.certificate, entry["certifikat"]
+        anchor = entry.get("rodcertifikat") if isinstance(entry.get("rodcertifikat"), dict) else {}
+        for key, value, found_value in (
+                ("felt", entry.get("felt"), sig.field_name), ("navn", entry.get("navn"), sig.name),
+                ("rolle", entry.get("rolle"), sig.role), ("tidspunkt", entry.get("tidspunkt"), sig.signed_at),
+                ("tidsstempel", entry.get("tidsstempel"), sig.timestamp),
+                ("revision", entry.get("revision"), sig.revision), ("dækker", entry.get("dækker"), sig.coverage),
+                ("dækker_bytes", entry.get("dækker_bytes"), sig.covered_bytes),
+                ("certifikat.emne", recorded_cert.get("emne"), cert.subject),
+                ("certifikat.udsteder", recorded_cert.get("udsteder"), cert.issuer),
+                ("certifikat.serienummer", recorded_cert.get("serienummer"), cert.serial),
+                ("certifikat.gyldig_fra", recorded_cert.get("gyldig_fra"), cert.valid_from),
+                ("certifikat.gyldig_til", recorded_cert.get("gyldig_til"), cert.valid_to),
+                ("rodcertifikat.sha256", (anchor or {}).get("sha256"), sig.anchor.sha256 if sig.anchor else None)):
+            if value != found_value and not (key == "rodcertifikat.sha256" and sig.problems):
+                report.error(where, f"{who}: feltet '{key}' er {value!r} i manifestet, men {found_value!r} i filen")
+        for moment in (sig.signed_at, sig.timestamp):
+            if moment and _after(moment, archived):
+                report.error(where, f"{who}: underskrevet {moment}, men 'arkiveret' er {manifest.get('arkiveret')}; "
+                                    "en fil kan ikke være arkiveret, før den blev underskrevet")
 
 
 def recheck(version: Version, signatures: bool = True) -> Checked:
@@ -264,3 +281,13 @@ def closed_items(manifest: mf.Manifest, data: bytes) -> str | None:
     if not isinstance(items, list) or any(not isinstance(i, dict) or i.get("lukket") is not False for i in items):
         return "har lukkede punkter ifølge manifestet, eller manifestet kan ikke afgøre det"
     return None
+
+
+def _after(moment: str, archived: dt.datetime) -> bool:
+    try:
+        when = dt.datetime.fromisoformat(moment)
+    except ValueError:
+        return False
+    if when.tzinfo is None or archived.tzinfo is None:
+        return False
+    return when > archived + dt.timedelta(minutes=5)  # a signer's clock may run a little fast

@@ -109,6 +109,7 @@ class Expected:
     title: str
     decision: str
     closed: bool
+    case_number: str | None = None
 
 
 def _first_lines(pdf: bytes) -> list[str]:
@@ -264,7 +265,7 @@ def compare_items(lines: list[str], expected: list[Expected], layout: Layout) ->
         access = L.CLOSED if want.closed else L.OPEN
         if got.access != access:
             return f"punkt {want.number} '{want.title}' står som '{got.access}' i den underskrevne PDF, men som '{access}'"
-        problem = _decision_problem(got.lines[end:], want, layout)
+        problem = _case_problem(got.lines[end:], want) or _decision_problem(got.lines[end:], want, layout)
         if problem:
             return problem
     if len(found) != len(expected):
@@ -272,6 +273,19 @@ def compare_items(lines: list[str], expected: list[Expected], layout: Layout) ->
                 + (f"; PDF'ens punkt nr. {len(expected) + 1} er »{_shown(found[len(expected)])}«"
                    if len(found) > len(expected) else
                    f"; punkt {expected[len(found)].number} '{expected[len(found)].title}' mangler i PDF'en"))
+    return None
+
+
+def _case_problem(body: list[str], want: Expected) -> str | None:
+    """The case number is printed on the line under the title; an item without one has no such line (a lone
+    token with a digit there would be one)."""
+    first = body[0] if body else ""
+    if want.case_number:
+        if Keyed(first).key != Keyed(want.case_number).key:
+            return (f"punkt {want.number} '{want.title}': sagsnummeret er »{first or '(intet)'}« i den underskrevne "
+                    f"PDF, men »{want.case_number}«")
+    elif len(first.split()) == 1 and any(c.isdigit() for c in first):
+        return f"punkt {want.number} '{want.title}': den underskrevne PDF har sagsnummeret »{first}«, men intet"
     return None
 
 
@@ -322,7 +336,7 @@ def split_front(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 def expected_items(meeting: Meeting) -> list[Expected]:
-    return [Expected(i.number, i.label, i.title, i.decision, i.closed) for i in item_texts(meeting)]
+    return [Expected(i.number, i.label, i.title, i.decision, i.closed, i.case_number) for i in item_texts(meeting)]
 
 
 def text_difference(pdf: bytes, meeting: Meeting) -> str | None:
