@@ -41,6 +41,15 @@ def _date(iso: object, root: Path, path: str) -> str:
                            "manifesterne", Location(root / "index.sqlite")) from None
 
 
+def _consistent(root: Path, conn: object) -> None:
+    """Refuse to show an index that disagrees with the manifests (edited index rows or manifests)."""
+    from .verify import index_consistency
+
+    report = index_consistency(root, conn)
+    if report.has_errors:
+        raise ReferatError(report)
+
+
 def _notes(root: Path, caught: object) -> None:
     """What the look at the index did: versions indexed now, versions refused, an index kept in memory."""
     from .index import CaughtUp
@@ -113,8 +122,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     root = _existing_root(args, "arkivet findes ikke (endnu)")
     with index.reading(root) as (conn, caught):
+        _notes(root, caught)
+        _consistent(root, conn)
         rows = index.rows(conn)
-    _notes(root, caught)
     for row in rows:
         date = _date(row.date, root, row.path)
         print(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
@@ -155,8 +165,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError(f"--antal skal være mindst 1, ikke {args.antal}")
     root = _existing_root(args)
     with index.reading(root) as (conn, caught):
+        _notes(root, caught)
+        _consistent(root, conn)
         hits, total = index.search(conn, args.query, args.antal)
-    _notes(root, caught)
     if not hits:
         if not any(c.isalnum() for c in args.query):
             raise ReferatError("søgningen indeholder ingen ord")
@@ -182,8 +193,9 @@ def cmd_decisions(args: argparse.Namespace) -> int:
 
     root = _existing_root(args)
     with index.reading(root) as (conn, caught):
+        _notes(root, caught)
+        _consistent(root, conn)
         found = index.decisions(conn)
-    _notes(root, caught)
     if args.csv or args.out:
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")

@@ -9,16 +9,19 @@ rows must be exactly what that checked manifest gives. Nothing is trusted becaus
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, Report
+from ..diagnostics import Location, ReferatError, Report
 from . import index
+from . import manifest as mf
 from .recheck import Checked, recheck
 from .store import Version, versions
 
 REBUILD = "slet index.sqlite, så bygges det igen fra de kontrollerede manifester"
+VERSION_PATH = re.compile(r"([^/]+)/(\d{4}-\d{2}-\d{2})/udgave-(\d+)")
 
 
 @dataclass
@@ -56,6 +59,29 @@ def verify(root: Path) -> Outcome:
     return out
 
 
+def index_consistency(root: Path, conn: Any) -> Report:
+    """The cheap half of `verify`, for `list`, `search` and `decisions`: every indexed version's rows must be
+    what its manifest gives, and the manifest the one indexed (by its sha256). The manifests are read, not the
+    PDFs (that is `verify`'s work), so an edited index or manifest is refused here in milliseconds."""
+    report = Report()
+    where = Location(root / index.INDEX)
+    for path, stored in index.stored_rows(conn).items():
+        match = VERSION_PATH.fullmatch(path)
+        if match is None:
+            report.error(where, f"søgeindekset har en udgave med en ugyldig sti {path!r}; {REBUILD}")
+            continue
+        version = Version(root, match[1], match[2], int(match[3]))
+        try:
+            manifest_bytes = version.manifest.read_bytes()
+            manifest = mf.load(version.manifest)
+        except (OSError, ReferatError):
+            report.error(Location(version.folder), "udgaven står i søgeindekset, men dens manifest mangler eller "
+                                                   "kan ikke læses; kør 'referat archive verify'")
+            continue
+        _compare_index(Checked(version, manifest, manifest_bytes, hash_ok=True), stored, where, report)
+    return report
+
+
 def _compare_index(checked: Checked, stored: tuple[Any, list[Any]] | None, where: Location, report: Report) -> None:
     """The index rows of one version against those its checked manifest gives; every difference named."""
     assert checked.manifest is not None
@@ -71,7 +97,8 @@ def _compare_index(checked: Checked, stored: tuple[Any, list[Any]] | None, where
     found_row, found_items = stored
     if found_row[index.VERSION_COLUMNS.index("manifest_sha256")] != row[index.VERSION_COLUMNS.index("manifest_sha256")]:
         report.error(Location(checked.version.manifest),
-                     "manifestet er ændret siden arkiveringen (sha256 stemmer ikke med søgeindekset)")
+                     "manifestet er ændret siden arkiveringen (sha256 stemmer ikke med søgeindekset); kør "
+                     "'referat archive verify'")
     for column, want, got in zip(index.VERSION_COLUMNS, row, found_row, strict=True):
         if column != "manifest_sha256" and want != got:
             report.error(where, f"udgaven {name}: kolonnen '{column}' er {_short(got)} i indekset, men "
