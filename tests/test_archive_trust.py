@@ -311,6 +311,40 @@ def test_a_case_number_added_to_an_item_without_one_is_reported(run: Run, archiv
             "dagsorden': sagsnummeret er »Indstilling« i den underskrevne PDF, men »2026-000001«") in err
 
 
+def test_hostile_manifest_shapes_are_located_messages(run: Run, archived: Path, tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+
+    def hostile(m: dict) -> None:
+        m["udgave"] = True  # equal to 1 in Python, but not a version number
+        m["tekstopdeling"]["punkt_format"] = "{nummer.__class__.__mro__}"  # a format string is not evaluated
+        m["punkter"] = "ikke en liste"
+        m["underskrifter"] = 5
+
+    manifest = edit_manifest(archive, hostile)
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1 and "Traceback" not in err and "__mro__" not in err.replace("'{nummer.__class__.__mro__}'", "")
+    assert f"{manifest}: fejl: feltet 'udgave' er True, men udgaven ligger som 1 i arkivet" in err
+    (archive / "index.sqlite").unlink()
+    manifest.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1 and "Traceback" not in err
+    assert f"{manifest}: fejl: manifestet kan ikke læses" in err
+
+
+def test_a_stored_file_replaced_by_a_symbolic_link_is_not_followed(run: Run, archived: Path, signed: Path,
+                                                                    tmp_path: Path) -> None:
+    archive = copy_archive(archived, tmp_path)
+    stored = version_folder(archive) / "referat-signeret.pdf"
+    outside = tmp_path / "udenfor.pdf"
+    shutil.copy(signed, outside)
+    stored.chmod(0o644)
+    stored.unlink()
+    stored.symlink_to(outside)
+    code, _, err = run("archive", "verify", "--arkiv", archive)
+    assert code == 1
+    assert f"{stored}: fejl: er en symbolsk henvisning; arkivet består kun af almindelige filer" in err
+
+
 def test_a_changed_signer_name_in_the_manifest_is_reported(run: Run, archived: Path, tmp_path: Path) -> None:
     archive = copy_archive(archived, tmp_path)
     manifest = edit_manifest(archive, lambda m: m["underskrifter"][0].__setitem__("navn", "En Anden"))

@@ -53,6 +53,11 @@ def field_date(manifest: mf.Manifest, key: str, where: Location, report: Report,
 def load(version: Version) -> Checked:
     """The version's manifest and file, read; the cheap checks done (hash, size, place, date)."""
     out = Checked(version)
+    for path in (version.folder, version.manifest, version.pdf):
+        if path.is_symlink():
+            out.report.error(Location(path), "er en symbolsk henvisning; arkivet består kun af almindelige filer og "
+                                             "mapper, og en henvisning følges ikke")
+            return out
     if not version.manifest.is_file():
         out.report.error(Location(version.folder), "ufuldstændig udgave: manifest.json mangler")
         return out
@@ -73,7 +78,7 @@ def load(version: Version) -> Checked:
     if day is not None:
         expected["dato"] = version.date
     for key, value in expected.items():
-        if manifest.get(key) != value:
+        if manifest.get(key) != value or type(manifest.get(key)) is not type(value):
             report_value = manifest.get(key)
             out.report.error(where, f"feltet '{key}' er {report_value!r}, men udgaven ligger som {value!r} i arkivet")
     pdf_path = version.pdf  # never a name from the manifest: a path out of the folder must not be followed

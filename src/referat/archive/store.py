@@ -222,6 +222,9 @@ def find_archived(meeting_folder: Path, reference: str, where: Location) -> tupl
     version = archived_pdf(root, reference, where)
     manifest = mf.load(version.manifest)
     pdf = version.pdf  # never a name from the manifest: it could point out of the archive
+    if any(p.is_symlink() for p in (version.folder, version.manifest, pdf)):
+        raise ReferatError(f"den arkiverede udgave {version.folder} indeholder en symbolsk henvisning; den følges "
+                           "ikke", where)
     try:
         data = pdf.read_bytes()
     except OSError:

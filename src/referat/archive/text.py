@@ -89,7 +89,8 @@ class Layout:
         if not isinstance(data, dict):
             return None
         label, decision, after = data.get("punkt_format"), data.get("beslutning"), data.get("efter_beslutning")
-        if not (isinstance(label, str) and "{nummer}" in label and isinstance(decision, str) and decision.strip()
+        if not (isinstance(label, str) and label.count("{") == label.count("}") == 1 and "{nummer}" in label
+                and isinstance(decision, str) and decision.strip()
                 and isinstance(after, list) and all(isinstance(a, str) for a in after)):
             return None
         return cls(label, decision.strip(), [a.strip() for a in after])
