@@ -151,6 +151,21 @@ def test_a_closed_item_signed_as_open_is_refused(run: Run, pki: Pki, tmp_path: P
     assert code == 1 and "punkt 1 'Godkendelse af dagsorden' står som 'Lukket' i den underskrevne PDF, men som 'Åben'" in err
 
 
+@pytest.mark.parametrize(("pdf_text", "meeting_text", "same"), [
+    ("Godkendt", "Ikke godkendt", False),
+    ("Taksten nedsættes med −5 %", "Taksten nedsættes med 5 %", False),  # Typst prints '-5' with a minus sign
+    ("Taksten stiger 5 %", "Taksten stiger 5", False),
+    ("jf. § 107", "jf. 107", False),
+    ("afdæk-\nningen og\nsags-\nnummer 2026-\n005746", "afdækningen og sagsnummer 2026-005746", True),
+    ("ﬁnansieringen  er\n\nGODKENDT", "finansieringen er godkendt", True),  # ligature, spacing, case
+])
+def test_whole_text_comparison_normalises_layout_but_not_meaning(pdf_text: str, meeting_text: str,
+                                                                 same: bool) -> None:
+    from referat.archive.text import first_difference
+
+    assert (first_difference(pdf_text, meeting_text) is None) == same
+
+
 def test_the_honest_minutes_pass_both_routes(run: Run, signed: Path, pki: Pki, tmp_path: Path) -> None:
     archive = tmp_path / "arkiv"
     code, _, err = add(run, archive, signed, pki)

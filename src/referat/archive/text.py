@@ -156,8 +156,22 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+SIGNS = frozenset("%§+=<>€$£")  # symbols that change what a text says, kept in the comparison
+DASHES = frozenset("-\u2212\u2010\u2011\u2012\u2013")  # a minus (Typst prints '-5' as '−5') or a hyphen
+
+
+def _digit_follows(text: str, i: int) -> bool:
+    """Whether the next character after position `i`, spaces and line breaks skipped, is a digit: a dash
+    there is a minus or part of a number ('2026-005746'), not a hyphenation point."""
+    for c in text[i + 1:i + 4]:
+        if not c.isspace():
+            return c.isdigit()
+    return False
+
+
 class Keyed:
-    """Text reduced to its letters and digits, case-folded, with the way back to the original text.
+    """Text reduced to its letters and digits (and the signs that change meaning: %, §, +, =, <, >, currency,
+    a minus before a digit), case-folded, with the way back to the original text.
 
     Line breaks, hyphenation at line ends, ligatures and spacing differ between a PDF's text and the YAML;
     the letters do not. Both sides are reduced the same way, and then compared as whole texts.
@@ -171,6 +185,9 @@ class Keyed:
                 for folded in c.casefold():
                     chars.append(folded)
                     where.append(i)
+            elif c in SIGNS or (c in DASHES and _digit_follows(self.text, i)):
+                chars.append("-" if c in DASHES else c)  # "5 %" is not "5", "−5" is not "5"
+                where.append(i)
         self.key = "".join(chars)
         self.where = where
 
