@@ -41,11 +41,12 @@ def _date(iso: object, root: Path, path: str) -> str:
                            "manifesterne", Location(root / "index.sqlite")) from None
 
 
-def _consistent(root: Path, conn: object) -> None:
-    """Refuse to show an index that disagrees with the manifests (edited index rows or manifests)."""
+def _consistent(root: Path, conn: object, scope: str, only: set[str] | None = None) -> None:
+    """Refuse to show an index that disagrees with the manifests (edited index rows or manifests), as far as
+    the command shows it (`scope`: list, decisions or search)."""
     from .verify import index_consistency
 
-    report = index_consistency(root, conn)
+    report = index_consistency(root, conn, scope, only)
     if report.has_errors:
         raise ReferatError(report)
 
@@ -123,7 +124,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     root = _existing_root(args, "arkivet findes ikke (endnu)")
     with index.reading(root) as (conn, caught):
         _notes(root, caught)
-        _consistent(root, conn)
+        _consistent(root, conn, "list")
         rows = index.rows(conn)
     for row in rows:
         date = _date(row.date, root, row.path)
@@ -166,8 +167,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     root = _existing_root(args)
     with index.reading(root) as (conn, caught):
         _notes(root, caught)
-        _consistent(root, conn)
         hits, total = index.search(conn, args.query, args.antal)
+        _consistent(root, conn, "search", {hit.path for hit in hits})  # what is shown, not all the archive
     if not hits:
         if not any(c.isalnum() for c in args.query):
             raise ReferatError("søgningen indeholder ingen ord")
@@ -194,7 +195,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
     root = _existing_root(args)
     with index.reading(root) as (conn, caught):
         _notes(root, caught)
-        _consistent(root, conn)
+        _consistent(root, conn, "decisions")
         found = index.decisions(conn)
     if args.csv or args.out:
         buf = io.StringIO()

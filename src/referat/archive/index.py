@@ -201,8 +201,10 @@ VERSION_COLUMNS = ("sti", "udvalg", "udvalg_navn", "dato", "udgave", "fil", "sha
 ITEM_COLUMNS = ("orden", "nummer", "titel", "beslutning", "lukket", "sagsnummer", "soeg.titel", "soeg.beslutning")
 
 
-def expected_rows(version: Version, manifest: mf.Manifest, manifest_bytes: bytes) -> tuple[VersionRow, list[ItemRow]]:
-    """What the index must hold for a stored version, derived from its (checked) manifest."""
+def expected_rows(version: Version, manifest: mf.Manifest, manifest_bytes: bytes,
+                  folded: bool = True) -> tuple[VersionRow, list[ItemRow]]:
+    """What the index must hold for a stored version, derived from its (checked) manifest (without the search
+    table's folded text when not `folded`)."""
     signers = "; ".join(", ".join(str(p) for p in (s.get("navn"), s.get("rolle"), s.get("tillid")) if p)
                         for s in manifest.get("underskrifter", []) if isinstance(s, dict))
     row = (version.relative, version.committee, manifest.get("udvalg_navn", version.committee), version.date,
@@ -211,8 +213,8 @@ def expected_rows(version: Version, manifest: mf.Manifest, manifest_bytes: bytes
     items = []
     for order, item in enumerate(manifest.get("punkter", [])):
         decision = item.get("beslutning") or ""
-        items.append((order, item["nummer"], item["titel"], decision, int(bool(item.get("lukket"))),
-                      item.get("sagsnummer"), fold(item["titel"]), fold(decision)))
+        item_row = (order, item["nummer"], item["titel"], decision, int(bool(item.get("lukket"))), item.get("sagsnummer"))
+        items.append((*item_row, fold(item["titel"]), fold(decision)) if folded else item_row)
     return row, items
 
 
@@ -229,14 +231,16 @@ def _insert(conn: sqlite3.Connection, version: Version, manifest: mf.Manifest, m
 
 
 def stored_rows(conn: sqlite3.Connection) -> dict[str, tuple[VersionRow, list[ItemRow]]]:
-    """What the index holds, per version, in the shape of `expected_rows`."""
+    """What the index holds, per version, in the shape of `expected_rows` (three scans, joined here)."""
+    search = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT rowid, titel, beslutning FROM soeg")}
+    items: dict[int, list[ItemRow]] = {}
+    for item_id, version_id, *row in conn.execute(
+            "SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer FROM punkter"
+            " ORDER BY udgave_id, orden, id"):
+        items.setdefault(version_id, []).append((*row, *search.get(item_id, (None, None))))
     out: dict[str, tuple[VersionRow, list[ItemRow]]] = {}
     for version_id, *row in conn.execute(f"SELECT id, {', '.join(VERSION_COLUMNS)} FROM udgaver ORDER BY sti"):
-        items = [tuple(r) for r in conn.execute(
-            "SELECT p.orden, p.nummer, p.titel, p.beslutning, p.lukket, p.sagsnummer, s.titel, s.beslutning"
-            " FROM punkter p LEFT JOIN soeg s ON s.rowid = p.id WHERE p.udgave_id = ? ORDER BY p.orden",
-            (version_id,))]
-        out[str(row[0])] = (tuple(row), items)
+        out[str(row[0])] = (tuple(row), items.get(version_id, []))
     return out
 
 

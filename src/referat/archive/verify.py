@@ -59,13 +59,17 @@ def verify(root: Path) -> Outcome:
     return out
 
 
-def index_consistency(root: Path, conn: Any) -> Report:
+def index_consistency(root: Path, conn: Any, scope: str = "search", only: set[str] | None = None) -> Report:
     """The cheap half of `verify`, for `list`, `search` and `decisions`: every indexed version's rows must be
     what its manifest gives, and the manifest the one indexed (by its sha256). The manifests are read, not the
-    PDFs (that is `verify`'s work), so an edited index or manifest is refused here in milliseconds."""
+    PDFs (that is `verify`'s work), so an edited index or manifest is refused here in milliseconds. `scope` is
+    what the command shows: "list" (the versions), "decisions" (and their items), "search" (and the search
+    table); `only` limits the check to the versions shown (a search's hits)."""
     report = Report()
     where = Location(root / index.INDEX)
     for path, stored in index.stored_rows(conn).items():
+        if only is not None and path not in only:
+            continue
         match = VERSION_PATH.fullmatch(path)
         if match is None:
             report.error(where, f"søgeindekset har en udgave med en ugyldig sti {path!r}; {REBUILD}")
@@ -78,11 +82,14 @@ def index_consistency(root: Path, conn: Any) -> Report:
             report.error(Location(version.folder), "udgaven står i søgeindekset, men dens manifest mangler eller "
                                                    "kan ikke læses; kør 'referat archive verify'")
             continue
-        _compare_index(Checked(version, manifest, manifest_bytes, hash_ok=True), stored, where, report)
+        if scope == "list":
+            stored = (stored[0], [])
+        _compare_index(Checked(version, manifest, manifest_bytes, hash_ok=True), stored, where, report, scope)
     return report
 
 
-def _compare_index(checked: Checked, stored: tuple[Any, list[Any]] | None, where: Location, report: Report) -> None:
+def _compare_index(checked: Checked, stored: tuple[Any, list[Any]] | None, where: Location, report: Report,
+                   scope: str = "search") -> None:
     """The index rows of one version against those its checked manifest gives; every difference named."""
     assert checked.manifest is not None
     name = checked.version.relative
@@ -90,7 +97,10 @@ def _compare_index(checked: Checked, stored: tuple[Any, list[Any]] | None, where
         report.error(where, f"udgaven {name} mangler i søgeindekset; {REBUILD}")
         return
     try:
-        row, items = index.expected_rows(checked.version, checked.manifest, checked.manifest_bytes)
+        row, items = index.expected_rows(checked.version, checked.manifest, checked.manifest_bytes,
+                                         folded=scope == "search")
+        if scope == "list":
+            items = []
     except (KeyError, TypeError, AttributeError) as exc:
         report.error(Location(checked.version.manifest), f"manifestet mangler feltet {exc}")
         return
@@ -107,7 +117,8 @@ def _compare_index(checked: Checked, stored: tuple[Any, list[Any]] | None, where
         report.error(where, f"udgaven {name} har {len(found_items)} punkter i indekset, men {len(items)} i "
                             f"manifestet; {REBUILD}")
     for want_item, got_item in zip(items, found_items, strict=False):
-        for column, want, got in zip(index.ITEM_COLUMNS, want_item, got_item, strict=True):
+        for column, want, got in zip(index.ITEM_COLUMNS[:len(want_item)], want_item, got_item[:len(want_item)],
+                                     strict=True):
             if want != got:
                 report.error(where, f"udgaven {name}, punkt {want_item[1]}: kolonnen '{column}' er {_short(got)} i "
                                     f"indekset, men {_short(want)} i manifestet; {REBUILD}")
