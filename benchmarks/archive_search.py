@@ -4,7 +4,7 @@ Usage: python benchmarks/archive_search.py [--meetings 100] [--repeat 30] [--jso
 
 The archive is filled from generated manifests, not from 100 signed PDFs: every meeting gets the 17 real
 items and decisions of the example meeting (agendas/2026-02-23-das-social), reordered and with a
-meeting-specific sentence, under its own date; `catch_up` indexes them exactly as after `archive add`.
+meeting-specific sentence, under its own date; `index.add` indexes them exactly as after `archive add`.
 Two figures: the search itself (open the index, query, snippets) in-process, and the whole command in a
 fresh process (Python start-up and imports included).
 """
@@ -38,6 +38,7 @@ def fill(root: Path, meetings: int, seed: int = 7) -> None:
     items = [mf.item_entry(i) for i in item_texts(meeting)]
     rng = random.Random(seed)
     day = dt.date(2026, 2, 23)
+    made = []
     for n in range(meetings):
         date = day - dt.timedelta(weeks=6 * n)
         chosen = rng.sample(items, len(items))
@@ -50,11 +51,14 @@ def fill(root: Path, meetings: int, seed: int = 7) -> None:
                     "fil": "referat-signeret.pdf", "sha256": "0" * 64, "bytes": 0,
                     "arkiveret": dt.datetime.now(dt.UTC).isoformat(), "status": mf.VERIFIED,
                     "underskrifter": [], "punkter": chosen}
-        folder = store.Version(root, "das-social", date.isoformat(), 1).folder
-        folder.mkdir(parents=True)
-        (folder / store.MANIFEST).write_bytes(mf.dumps(manifest))
+        version = store.Version(root, "das-social", date.isoformat(), 1)
+        version.folder.mkdir(parents=True)
+        (version.folder / store.MANIFEST).write_bytes(mf.dumps(manifest))
+        made.append((version, manifest))
+    # indexed directly: `catch_up` would (rightly) refuse these manifests, which have no signed PDF behind them
     with index.opened(root) as conn:
-        index.catch_up(conn, root)
+        for version, manifest in made:
+            index.add(conn, version, manifest, mf.dumps(manifest))
 
 
 def in_process(root: Path, repeat: int) -> dict[str, float]:

@@ -69,6 +69,12 @@ def signed(minutes: Path, pki: Pki) -> Path:
     return both
 
 
+def signed_anew(minutes: Path, pki: Pki, out: Path) -> Path:
+    """The example minutes signed by the chair once more: a different file (the same one is not archived twice)."""
+    assert main(["sign", str(minutes), "--cert", str(pki.formand), "--out", str(out), "--rolle", "formand"]) == 0
+    return out
+
+
 def sign(run: Run, pdf: Path, cert: Path, out: Path, *extra: str) -> Path:
     code, _, err = run("sign", pdf, "--cert", cert, "--out", out, *extra)
     assert code == 0, err
@@ -270,10 +276,12 @@ def test_archive_add_stores_the_exact_file_with_its_manifest(run: Run, signed: P
     assert "arkiverede" in out and "betroet" in out
 
 
-def test_verify_names_a_file_with_one_byte_changed(run: Run, signed: Path, pki: Pki, tmp_path: Path) -> None:
+def test_verify_names_a_file_with_one_byte_changed(run: Run, signed: Path, minutes: Path, pki: Pki,
+                                                   tmp_path: Path) -> None:
     archive = tmp_path / "arkiv"
     assert add(run, archive, signed, "--rodcertifikat", pki.root_pem)[0] == 0
-    assert add(run, archive, signed, "--rodcertifikat", pki.root_pem)[0] == 0
+    again = signed_anew(minutes, pki, tmp_path / "igen.pdf")
+    assert add(run, archive, again, "--rodcertifikat", pki.root_pem)[0] == 0
     code, out, _ = run("archive", "verify", "--arkiv", archive)
     assert code == 0 and "2 udgaver kontrolleret" in out
     target = archive / "das-social" / "2026-02-23" / "udgave-1" / "referat-signeret.pdf"
@@ -520,10 +528,11 @@ def _cli(*args: object, crash: str | None = None) -> subprocess.CompletedProcess
                           text=True, timeout=120, check=False)
 
 
-def test_a_killed_add_leaves_the_archive_as_before(signed: Path, pki: Pki, tmp_path: Path) -> None:
+def test_a_killed_add_leaves_the_archive_as_before(signed: Path, minutes: Path, pki: Pki, tmp_path: Path) -> None:
     archive = tmp_path / "arkiv"
-    args = ("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--rodcertifikat", pki.root_pem)
-    assert _cli(*args).returncode == 0
+    assert _cli("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--rodcertifikat", pki.root_pem).returncode == 0
+    again = signed_anew(minutes, pki, tmp_path / "igen.pdf")
+    args = ("archive", "add", EXAMPLE, again, "--arkiv", archive, "--rodcertifikat", pki.root_pem)
     before = snapshot(archive)
     died = _cli(*args, crash="copy")  # everything written and fsynced, not yet renamed into place
     assert died.returncode == 1 and "arkiverede" not in died.stdout
@@ -536,11 +545,12 @@ def test_a_killed_add_leaves_the_archive_as_before(signed: Path, pki: Pki, tmp_p
     assert (archive / "das-social" / "2026-02-23" / "udgave-2" / "manifest.json").is_file()
 
 
-def test_an_add_killed_after_the_rename_is_indexed_by_the_next_command(signed: Path, pki: Pki,
+def test_an_add_killed_after_the_rename_is_indexed_by_the_next_command(signed: Path, minutes: Path, pki: Pki,
                                                                         tmp_path: Path) -> None:
     archive = tmp_path / "arkiv"
-    args = ("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--rodcertifikat", pki.root_pem)
-    assert _cli(*args).returncode == 0
+    assert _cli("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--rodcertifikat", pki.root_pem).returncode == 0
+    again = signed_anew(minutes, pki, tmp_path / "igen.pdf")
+    args = ("archive", "add", EXAMPLE, again, "--arkiv", archive, "--rodcertifikat", pki.root_pem)
     assert _cli(*args, crash="rename").returncode == 1  # in place, index not yet updated
     with sqlite3.connect(archive / "index.sqlite") as conn:
         assert conn.execute("SELECT count(*) FROM udgaver").fetchone() == (1,)
@@ -549,18 +559,23 @@ def test_an_add_killed_after_the_rename_is_indexed_by_the_next_command(signed: P
     assert _cli("archive", "verify", "--arkiv", archive).returncode == 0
 
 
-def test_a_process_killed_at_any_moment_leaves_a_consistent_archive(signed: Path, pki: Pki, tmp_path: Path) -> None:
+def test_a_process_killed_at_any_moment_leaves_a_consistent_archive(signed: Path, minutes: Path, pki: Pki,
+                                                                    tmp_path: Path) -> None:
     """SIGKILL at several moments of a real add: the archive is always either as before or one version on."""
     import signal
     import time
 
     archive = tmp_path / "arkiv"
-    args = [sys.executable, "-m", "referat", "archive", "add", str(EXAMPLE), str(signed), "--arkiv", str(archive),
-            "--rodcertifikat", str(pki.root_pem)]
-    assert _cli(*args[3:]).returncode == 0
-    for delay in (0.3, 0.9, 1.5, 2.5):
+
+    def args(pdf: Path) -> list[str]:
+        return [sys.executable, "-m", "referat", "archive", "add", str(EXAMPLE), str(pdf), "--arkiv", str(archive),
+                "--rodcertifikat", str(pki.root_pem)]
+
+    assert _cli(*args(signed)[3:]).returncode == 0
+    for n, delay in enumerate((0.3, 0.9, 1.5, 2.5)):
+        again = signed_anew(minutes, pki, tmp_path / f"igen-{n}.pdf")  # a new file each time: no duplicate refusal
         before = snapshot(archive)
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(args(again), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()

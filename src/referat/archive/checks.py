@@ -12,12 +12,18 @@ from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
 from ..render.build import load_valid, render_documents
-from ..signing.signatures import SELF_SIGNED, TRUSTED, Signature, load_roots, read_signatures
+from ..signing.signatures import (
+    EXPIRED,
+    NOT_YET_VALID,
+    SELF_SIGNED,
+    TRUSTED,
+    Signature,
+    load_roots,
+    read_signatures,
+)
 from . import manifest as mf
-from .text import item_texts, pdf_text, text_difference
-
-IDENTICAL, TEXT_MATCH, NOT_COMPARED = "byte-identisk", "tekst punkt for punkt", "ikke sammenlignet (scannet uden tekst)"
-MIN_TEXT = 40  # fewer letters than this: an image-only (scanned) PDF
+from .recheck import IDENTICAL, MIN_TEXT, NOT_COMPARED, TEXT_MATCH
+from .text import Layout, item_texts, pdf_text, text_difference
 
 
 @dataclass
@@ -82,6 +88,7 @@ def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
         "sammenligning": comparison, "referat_sha256": mf.sha256(rebuilt),
         "underskrifter": [mf.signer_entry(s) for s in signatures] + ([mf.SCANNED_SIGNER] if options.scanned else []),
         "punkter": [mf.item_entry(i) for i in item_texts(meeting)],
+        "tekstopdeling": Layout.of(meeting).to_json(),
     }
     return Examined(meeting, data, manifest)
 
@@ -122,6 +129,12 @@ def _signatures(data: bytes, roots: list[x509.Certificate], options: Options, wh
         if sig.trust == SELF_SIGNED and not options.allow_self_signed:
             report.error(where, f"{who} er lavet med et selvsigneret certifikat ({sig.certificate.subject}); det "
                                 "accepteres kun med --tillad-selvsigneret og registreres da som selvsigneret")
+        elif sig.trust in (EXPIRED, NOT_YET_VALID):
+            cert = sig.certificate
+            when = (f"gyldig til {_day(cert.valid_to)}" if sig.trust == EXPIRED
+                    else f"gyldig fra {_day(cert.valid_from)}")
+            report.error(where, f"{who}: certifikatet ({cert.subject}) er {sig.trust} ({when}); "
+                                "underskriv igen med et gyldigt certifikat")
         elif sig.trust not in (TRUSTED, SELF_SIGNED):
             hint = ("der er ingen rodcertifikater angivet" if not roots
                     else f"det kan ikke føres tilbage til de {len(roots)} angivne rodcertifikater")
@@ -129,3 +142,11 @@ def _signatures(data: bytes, roots: list[x509.Certificate], options: Options, wh
                                 f"{sig.certificate.issuer}) er ikke betroet, {hint}; angiv udstederens rodcertifikat "
                                 "med --rodcertifikat FIL.pem eller under 'rodcertifikater' i udvalgsprofilen")
     return signatures
+
+
+def _day(iso: str) -> str:
+    """A certificate's validity limit as the documents print dates (23.02.2026)."""
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y")
+    except ValueError:
+        return iso

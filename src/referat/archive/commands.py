@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import Location, ReferatError, print_report
+from ..diagnostics import Location, ReferatError, UsageError, print_report
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
@@ -27,11 +27,45 @@ def _existing_root(args: argparse.Namespace, message: str = "arkivet findes ikke
     return root
 
 
-def _date(iso: str) -> str:
-    """23.02.2026, as the documents print a meeting date."""
+def _date(iso: object, root: Path, path: str) -> str:
+    """23.02.2026, as the documents print a meeting date; a located message for a malformed index row."""
     from ..render.danish import short_date
 
-    return short_date(dt.date.fromisoformat(iso))
+    try:
+        if not isinstance(iso, str):
+            raise TypeError
+        return short_date(dt.date.fromisoformat(iso))
+    except (TypeError, ValueError):
+        raise ReferatError(f"søgeindekset har en ugyldig dato {iso!r} i kolonnen 'dato' for udgaven {path}; "
+                           "kør 'referat archive verify', eller slet index.sqlite, så bygges det igen fra "
+                           "manifesterne", Location(root / "index.sqlite")) from None
+
+
+def _consistent(root: Path, conn: object, scope: str, only: set[str] | None = None) -> None:
+    """Refuse to show an index that disagrees with the manifests (edited index rows or manifests), as far as
+    the command shows it (`scope`: list, decisions or search)."""
+    from .verify import index_consistency
+
+    report = index_consistency(root, conn, scope, only)
+    if report.has_errors:
+        raise ReferatError(report)
+
+
+def _notes(root: Path, caught: object) -> None:
+    """What the look at the index did: versions indexed now, versions refused, an index kept in memory."""
+    from .index import CaughtUp
+
+    assert isinstance(caught, CaughtUp)
+    for version in caught.added:
+        print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
+              file=sys.stderr)
+    for checked in caught.refused:
+        first = checked.report.errors[0].format() if checked.report.errors else ""
+        print(f"{checked.version.folder}: advarsel: udgaven er ikke indekseret, fordi dens manifest ikke stemmer "
+              f"med den underskrevne fil ({first}); kør 'referat archive verify'", file=sys.stderr)
+    if caught.in_memory:
+        print(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er bygget i hukommelsen til denne "
+              "kørsel og ikke gemt", file=sys.stderr)
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
@@ -55,6 +89,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from . import index, store
+    from . import manifest as mf
     from .checks import Options, examine
 
     root = _root(args)
@@ -64,8 +99,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     meeting = examined.meeting
     with store.locked(root):
         store.clear_staging(root)
+        same = store.same_file(root, meeting.profile.id, meeting.date, examined.pdf)
+        if same is not None:
+            raise ReferatError(f"filen er allerede arkiveret som udgave {same.number} ({same.pdf}); den samme "
+                               "fil arkiveres ikke to gange", Location(Path(args.pdf)))
         version = store.store(root, meeting.profile.id, meeting.date, examined.pdf, examined.manifest)
         with index.opened(root) as conn:
+            index.add(conn, version, mf.load(version.manifest), version.manifest.read_bytes())  # checked above
             index.catch_up(conn, root)
     manifest = examined.manifest
     print(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
@@ -82,15 +122,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     from . import index
 
     root = _existing_root(args, "arkivet findes ikke (endnu)")
-    with index.opened(root) as conn:
-        added = index.catch_up(conn, root)
+    with index.reading(root) as (conn, caught):
+        _notes(root, caught)
+        _consistent(root, conn, "list")
         rows = index.rows(conn)
-    for version in added:
-        print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
-              file=sys.stderr)
     for row in rows:
-        date = _date(row.date)
+        date = _date(row.date, root, row.path)
         print(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
+        print(f"    sha256 {row.sha256}")
         if row.signers:
             print(f"    {row.signers}")
     if not rows:
@@ -106,10 +145,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for version in outcome.reindexed:
         print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
               file=sys.stderr)
+    if outcome.in_memory:
+        print(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er kontrolleret i hukommelsen og ikke "
+              "gemt", file=sys.stderr)
     print_report(outcome.report, summary=False)
-    bad = {d.location.path for d in outcome.report.errors}
     for version in outcome.checked:
-        if not any(p == version.folder or version.folder in p.parents for p in bad):
+        if version not in outcome.bad:
             print(f"ok  {version.pdf}")
     if outcome.report.has_errors:
         print(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)
@@ -121,17 +162,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from . import index
 
+    if args.antal < 1:
+        raise UsageError(f"--antal skal være mindst 1, ikke {args.antal}")
     root = _existing_root(args)
-    with index.opened(root) as conn:
-        index.catch_up(conn, root)
+    with index.reading(root) as (conn, caught):
+        _notes(root, caught)
         hits, total = index.search(conn, args.query, args.antal)
+        _consistent(root, conn, "search", {hit.path for hit in hits})  # what is shown, not all the archive
     if not hits:
         if not any(c.isalnum() for c in args.query):
             raise ReferatError("søgningen indeholder ingen ord")
         print(f"ingen træf for '{args.query}'")
         return 0
     for hit in hits:
-        date = _date(hit.date)
+        date = _date(hit.date, root, hit.path)
         closed = " (lukket punkt)" if hit.closed else ""
         print(f"{hit.committee_name} {date}, punkt {hit.number}: {hit.title}{closed}")
         print(f"    {hit.snippet}")
@@ -144,20 +188,23 @@ HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukke
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
+    from ..csvcell import csv_text
     from ..fileio import write_atomic
     from . import index
 
     root = _existing_root(args)
-    with index.opened(root) as conn:
-        index.catch_up(conn, root)
+    with index.reading(root) as (conn, caught):
+        _notes(root, caught)
+        _consistent(root, conn, "decisions")
         found = index.decisions(conn)
     if args.csv or args.out:
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
         writer.writerow(HEADER)
         for d in found:
-            writer.writerow([d.committee_name, d.date, d.case_number or "", d.number, d.title, d.decision,
-                             "ja" if d.closed else "nej", d.status, str(root / d.path)])
+            writer.writerow([csv_text(str(cell)) for cell in (
+                d.committee_name, d.date, d.case_number or "", d.number, d.title, d.decision,
+                "ja" if d.closed else "nej", d.status, str(root / d.path))])
         if args.out:
             write_atomic(Path(args.out), "\ufeff" + buf.getvalue())  # BOM: Danish Excel reads it as UTF-8
             print(f"skrev {args.out} ({len(found)} beslutninger)")
@@ -165,7 +212,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
             sys.stdout.write(buf.getvalue())
         return 0
     for d in found:
-        date = _date(d.date)
+        date = _date(d.date, root, d.path)
         first = " ".join(d.decision.split())
         print(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
         print(f"    {first[:160] + '…' if len(first) > 160 else first}")

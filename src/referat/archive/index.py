@@ -6,16 +6,21 @@ has no rows (an add interrupted after its rename) or the file is missing or unre
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Location, OutputError, ReferatError
 from . import manifest as mf
 from .matching import fold, fts_query, query_terms, snippet
 from .store import Version, versions
+
+if TYPE_CHECKING:
+    from .recheck import Checked
 
 INDEX = "index.sqlite"
 SCHEMA_VERSION = "1"
@@ -77,9 +82,19 @@ class Decision:
     path: str
 
 
+@dataclass
+class CaughtUp:
+    """What a command's look at the index found: versions it indexed now, versions it refused to index (their
+    manifest disagrees with their signed PDF), and whether the index lives only in memory for this run."""
+
+    added: list[Version] = field(default_factory=list)
+    refused: list[Checked] = field(default_factory=list)
+    in_memory: bool = False
+
+
 @contextmanager
 def opened(root: Path) -> Iterator[sqlite3.Connection]:
-    """The index, created if missing and rebuilt from the manifests if unreadable."""
+    """The index for writing (`archive add`), created if missing and rebuilt from the manifests if unreadable."""
     path = root / INDEX
     try:
         conn = _connect(path)
@@ -90,6 +105,69 @@ def opened(root: Path) -> Iterator[sqlite3.Connection]:
         conn = _connect(path)
     with closing(conn):
         yield conn
+
+
+@contextmanager
+def reading(root: Path) -> Iterator[tuple[sqlite3.Connection, CaughtUp]]:
+    """The index for the read-only commands (`list`, `search`, `decisions`, `verify`).
+
+    It is opened read-only (`mode=ro`), so a command that only reads never writes. Only when versions are
+    missing from it (an add interrupted after its rename), or it is missing or not a database, is it repaired:
+    on disk when the archive can be written, else — an archive on read-only media — in memory for this run.
+    Versions are indexed only from manifests that agree with their signed PDFs.
+    """
+    path = root / INDEX
+    ro = _open_read_only(path)
+    known = {r[0] for r in ro.execute("SELECT sti FROM udgaver")} if ro is not None else set()
+    lacking = [v for v in versions(root) if v.relative not in known and v.manifest.is_file()]
+    if ro is not None and not lacking:
+        with closing(ro):
+            yield ro, CaughtUp()
+        return
+    conn: sqlite3.Connection | None = None
+    if os.access(root, os.W_OK) and (not path.exists() or os.access(path, os.W_OK)):
+        try:
+            if ro is not None:
+                ro.close()
+                ro = None
+            with opened(root) as disk:
+                caught = catch_up(disk, root)
+                conn = sqlite3.connect(":memory:")
+                disk.backup(conn)  # what was just written, without keeping the file open for writing
+        except (sqlite3.Error, OSError, ReferatError):
+            conn = None
+    if conn is None:  # read-only media: the same index, rebuilt in memory, nothing written
+        if ro is None:
+            ro = _open_read_only(path)
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        if ro is not None:
+            ro.backup(conn)
+            ro.close()
+        conn.executescript(SCHEMA)
+        caught = catch_up(conn, root)
+        caught.in_memory = True
+    elif ro is not None:
+        ro.close()
+    conn.isolation_level = None
+    with closing(conn):
+        yield conn, caught
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection | None:
+    """The index file opened read-only, or None when it is missing or not a usable index."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30)
+    except sqlite3.Error:
+        return None
+    try:
+        for table in ("udgaver", "punkter", "soeg"):
+            conn.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return conn
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -116,24 +194,54 @@ def add(conn: sqlite3.Connection, version: Version, manifest: mf.Manifest, manif
         raise
 
 
-def _insert(conn: sqlite3.Connection, version: Version, manifest: mf.Manifest, manifest_bytes: bytes) -> None:
-    signers = "; ".join(", ".join(p for p in (s.get("navn"), s.get("rolle"), s.get("tillid")) if p)
-                        for s in manifest.get("underskrifter", []))
-    cur = conn.execute(
-        "INSERT INTO udgaver (sti, udvalg, udvalg_navn, dato, udgave, fil, sha256, manifest_sha256, sagsnummer,"
-        " status, arkiveret, underskrivere) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (version.relative, version.committee, manifest.get("udvalg_navn", version.committee), version.date,
-         version.number, manifest["fil"], manifest["sha256"], mf.sha256(manifest_bytes), manifest.get("sagsnummer"),
-         manifest["status"], manifest["arkiveret"], signers))
-    version_id = cur.lastrowid
+VersionRow = tuple[Any, ...]
+ItemRow = tuple[Any, ...]
+VERSION_COLUMNS = ("sti", "udvalg", "udvalg_navn", "dato", "udgave", "fil", "sha256", "manifest_sha256",
+                   "sagsnummer", "status", "arkiveret", "underskrivere")
+ITEM_COLUMNS = ("orden", "nummer", "titel", "beslutning", "lukket", "sagsnummer", "soeg.titel", "soeg.beslutning")
+
+
+def expected_rows(version: Version, manifest: mf.Manifest, manifest_bytes: bytes,
+                  folded: bool = True) -> tuple[VersionRow, list[ItemRow]]:
+    """What the index must hold for a stored version, derived from its (checked) manifest (without the search
+    table's folded text when not `folded`)."""
+    signers = "; ".join(", ".join(str(p) for p in (s.get("navn"), s.get("rolle"), s.get("tillid")) if p)
+                        for s in manifest.get("underskrifter", []) if isinstance(s, dict))
+    row = (version.relative, version.committee, manifest.get("udvalg_navn", version.committee), version.date,
+           version.number, manifest["fil"], manifest["sha256"], mf.sha256(manifest_bytes), manifest.get("sagsnummer"),
+           manifest["status"], manifest["arkiveret"], signers)
+    items = []
     for order, item in enumerate(manifest.get("punkter", [])):
+        decision = item.get("beslutning") or ""
+        item_row = (order, item["nummer"], item["titel"], decision, int(bool(item.get("lukket"))), item.get("sagsnummer"))
+        items.append((*item_row, fold(item["titel"]), fold(decision)) if folded else item_row)
+    return row, items
+
+
+def _insert(conn: sqlite3.Connection, version: Version, manifest: mf.Manifest, manifest_bytes: bytes) -> None:
+    row, items = expected_rows(version, manifest, manifest_bytes)
+    cur = conn.execute(f"INSERT INTO udgaver ({', '.join(VERSION_COLUMNS)}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", row)
+    version_id = cur.lastrowid
+    for order, number, title, decision, closed, case, folded_title, folded_decision in items:
         cur = conn.execute(
             "INSERT INTO punkter (udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer)"
-            " VALUES (?,?,?,?,?,?,?)",
-            (version_id, order, item["nummer"], item["titel"], item.get("beslutning") or "",
-             int(bool(item.get("lukket"))), item.get("sagsnummer")))
+            " VALUES (?,?,?,?,?,?,?)", (version_id, order, number, title, decision, closed, case))
         conn.execute("INSERT INTO soeg (rowid, titel, beslutning) VALUES (?,?,?)",
-                     (cur.lastrowid, fold(item["titel"]), fold(item.get("beslutning") or "")))
+                     (cur.lastrowid, folded_title, folded_decision))
+
+
+def stored_rows(conn: sqlite3.Connection) -> dict[str, tuple[VersionRow, list[ItemRow]]]:
+    """What the index holds, per version, in the shape of `expected_rows` (three scans, joined here)."""
+    search = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT rowid, titel, beslutning FROM soeg")}
+    items: dict[int, list[ItemRow]] = {}
+    for item_id, version_id, *row in conn.execute(
+            "SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer FROM punkter"
+            " ORDER BY udgave_id, orden, id"):
+        items.setdefault(version_id, []).append((*row, *search.get(item_id, (None, None))))
+    out: dict[str, tuple[VersionRow, list[ItemRow]]] = {}
+    for version_id, *row in conn.execute(f"SELECT id, {', '.join(VERSION_COLUMNS)} FROM udgaver ORDER BY sti"):
+        out[str(row[0])] = (tuple(row), items.get(version_id, []))
+    return out
 
 
 def missing(conn: sqlite3.Connection, root: Path) -> list[Version]:
@@ -142,22 +250,20 @@ def missing(conn: sqlite3.Connection, root: Path) -> list[Version]:
     return [v for v in versions(root) if v.relative not in known and v.manifest.is_file()]
 
 
-def catch_up(conn: sqlite3.Connection, root: Path) -> list[Version]:
-    """Index every stored version the index lacks (from its manifest); returns those added."""
-    added = []
+def catch_up(conn: sqlite3.Connection, root: Path) -> CaughtUp:
+    """Index every stored version the index lacks — each only after its manifest has been checked against its
+    signed PDF (a manifest that disagrees is refused and returned, for the command to name)."""
+    from .recheck import recheck
+
+    caught = CaughtUp()
     for version in missing(conn, root):
-        readable = _read_manifest(version)
-        if readable is not None:  # an unreadable manifest is for `archive verify` to report
-            add(conn, version, *readable)
-            added.append(version)
-    return added
-
-
-def _read_manifest(version: Version) -> tuple[mf.Manifest, bytes] | None:
-    try:
-        return mf.load(version.manifest), version.manifest.read_bytes()
-    except (ReferatError, OSError):
-        return None
+        checked = recheck(version)
+        if checked.sound and checked.manifest is not None:
+            add(conn, version, checked.manifest, checked.manifest_bytes)
+            caught.added.append(version)
+        else:
+            caught.refused.append(checked)
+    return caught
 
 
 def rows(conn: sqlite3.Connection) -> list[Row]:

@@ -57,8 +57,9 @@ def load(path: Path) -> Manifest:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
         raise ReferatError("manifestet mangler", Location(path)) from None
-    except (OSError, ValueError) as exc:
-        raise ReferatError(f"manifestet kan ikke læses ({exc})", Location(path)) from None
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = "for dybt indlejret" if isinstance(exc, RecursionError) else str(exc)
+        raise ReferatError(f"manifestet kan ikke læses ({reason})", Location(path)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ReferatError(f"ukendt manifestformat (forventede '{FORMAT}')", Location(path))
     return data

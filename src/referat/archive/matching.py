@@ -24,8 +24,12 @@ MIN_STEM = 3
 
 
 def fold(text: str) -> str:
-    """Lower case with æ, ø, å spelled out; what is indexed and what is searched for."""
-    return unicodedata.normalize("NFC", text).translate(_FOLD).casefold()
+    """Lower case with æ, ø, å spelled out; what is indexed and what is searched for.
+
+    (Case-folded first, then three replacements: the same result as translating Æ/æ, Ø/ø, Å/å first, and
+    many times faster than `str.translate` on long texts.)"""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    return folded.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
 
 
 def stem(word: str) -> str:

@@ -81,6 +81,20 @@ def latest(root: Path, committee: str, date: str) -> Version | None:
     return found[-1] if found else None
 
 
+def same_file(root: Path, committee: str, date: dt.date, pdf: bytes) -> Version | None:
+    """The stored version of this meeting whose file is byte for byte `pdf` (hashed from the stored file
+    itself, not taken from its manifest), if any."""
+    digest = mf.sha256(pdf)
+    for version in versions(root):
+        if version.committee == committee and version.date == date.isoformat():
+            try:
+                if mf.sha256(version.pdf.read_bytes()) == digest:
+                    return version
+            except OSError:
+                continue
+    return None
+
+
 @contextlib.contextmanager
 def locked(root: Path) -> Iterator[None]:
     """One writer at a time (an advisory lock on arkiv/.laas where the platform has one)."""
@@ -207,7 +221,10 @@ def find_archived(meeting_folder: Path, reference: str, where: Location) -> tupl
                            f"'{reference}' kan ikke findes", where)
     version = archived_pdf(root, reference, where)
     manifest = mf.load(version.manifest)
-    pdf = version.folder / str(manifest.get("fil", version.pdf_name))
+    pdf = version.pdf  # never a name from the manifest: it could point out of the archive
+    if any(p.is_symlink() for p in (version.folder, version.manifest, pdf)):
+        raise ReferatError(f"den arkiverede udgave {version.folder} indeholder en symbolsk henvisning; den følges "
+                           "ikke", where)
     try:
         data = pdf.read_bytes()
     except OSError:

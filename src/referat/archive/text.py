@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +15,7 @@ from pypdf import PdfReader
 from ..model.meeting import Meeting
 from ..render import labels as L
 from ..render.danish import long_date
-from ..render.richtext import inline_text
+from ..render.richtext import inline_text, printable
 from ..render.view import document_view
 
 
@@ -57,100 +60,313 @@ def blocks_text(blocks: list[dict[str, Any]]) -> str:
     return "\n\n".join(p for p in parts if p.strip())
 
 
-def pdf_text(pdf: bytes, header: str | None = None) -> str:
-    """The text of every page, without the running header and the 'Side X af Y' footer."""
-    page_line = re.compile("^" + re.escape(L.PAGE).replace(r"\{x\}", r"\d+").replace(r"\{y\}", r"\d+") + "$")
-    lines = []
+PAGE_LINE = re.compile("^" + re.escape(L.PAGE).replace(r"\{x\}", r"\d+").replace(r"\{y\}", r"\d+") + "$")
+ACCESS = (L.OPEN, L.CLOSED)  # the line printed above every item's heading in the minutes
+
+
+@dataclass
+class Layout:
+    """How the minutes print an item, as far as the text comparison needs it: recorded in the manifest so
+    `archive verify` can cut a stored PDF's text into items without the meeting folder."""
+
+    label: str  # the profile's punkt_format, e.g. "Punkt {nummer}."
+    decision: str  # the decision's heading line, e.g. "Beslutning:"
+    after: list[str]  # the headings of sections printed after the decision
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> Layout:
+        profile = meeting.profile
+        order = list(profile.order)
+        following = order[order.index("beslutning") + 1:] if "beslutning" in order else []
+        return cls(profile.item_label, printable(profile.headings["beslutning"]).strip(),
+                   [printable(profile.headings[k]).strip() for k in following])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"punkt_format": self.label, "beslutning": self.decision, "efter_beslutning": self.after}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Layout | None:
+        if not isinstance(data, dict):
+            return None
+        label, decision, after = data.get("punkt_format"), data.get("beslutning"), data.get("efter_beslutning")
+        if not (isinstance(label, str) and label.count("{") == label.count("}") == 1 and "{nummer}" in label
+                and isinstance(decision, str) and decision.strip()
+                and isinstance(after, list) and all(isinstance(a, str) for a in after)):
+            return None
+        return cls(label, decision.strip(), [a.strip() for a in after])
+
+    def label_pattern(self) -> re.Pattern[str]:
+        before, _, rest = self.label.partition("{nummer}")
+        return re.compile("^" + re.escape(before.strip()) + (r"\s*" if before.strip() else "") + r"(\S+?)"
+                          + re.escape(rest.strip()) + r"(\s|$)")
+
+
+@dataclass
+class Expected:
+    """An item as the minutes must print it: from the meeting (add) or from the manifest (verify)."""
+
+    number: str
+    label: str
+    title: str
+    decision: str
+    closed: bool
+    case_number: str | None = None
+
+
+def _first_lines(pdf: bytes) -> list[str]:
+    return [p[0] for p in _page_lines(pdf) if p]
+
+
+@functools.lru_cache(maxsize=4)
+def _page_lines(pdf: bytes) -> tuple[tuple[str, ...], ...]:
+    """Every page's non-empty text lines (remembered: a check reads the same file's text several times)."""
+    pages = []
     for page in PdfReader(io.BytesIO(pdf), strict=False).pages:
-        for line in (page.extract_text() or "").splitlines():
-            stripped = line.strip()
-            if stripped == header or page_line.match(stripped):
+        pages.append(tuple(line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()))
+    return tuple(pages)
+
+
+def pdf_lines(pdf: bytes, header: str | None = None) -> list[str]:
+    """The text lines of every page, without the running header and the 'Side X af Y' footer.
+
+    The running header is the given one, or else the line that begins the last page and at least one other:
+    it is found from the PDF itself, so a stored manifest cannot make a line of the minutes disappear.
+    Only a page's first line is taken as its header.
+    """
+    pages = _page_lines(pdf)
+    if header is None and len(pages) >= 2 and pages[-1]:
+        candidate = pages[-1][0]
+        if sum(1 for p in pages if p and p[0] == candidate) >= 2:
+            header = candidate
+    lines: list[str] = []
+    for page in pages:
+        for n, line in enumerate(page):
+            if (n == 0 and line == header) or PAGE_LINE.match(line):
                 continue
             lines.append(line)
-    return "\n".join(lines)
+    return lines
+
+
+def pdf_text(pdf: bytes, header: str | None = None) -> str:
+    """The text of every page, without the running header and the 'Side X af Y' footer."""
+    return "\n".join(pdf_lines(pdf, header))
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+SIGNS = frozenset("%§+=<>€$£")  # symbols that change what a text says, kept in the comparison
+DASHES = frozenset("-\u2212\u2010\u2011\u2012\u2013")  # a minus (Typst prints '-5' as '−5') or a hyphen
+
+
+def _digit_follows(text: str, i: int) -> bool:
+    """Whether the next character after position `i`, spaces and line breaks skipped, is a digit: a dash
+    there is a minus or part of a number ('2026-005746'), not a hyphenation point."""
+    for c in text[i + 1:i + 4]:
+        if not c.isspace():
+            return c.isdigit()
+    return False
 
 
 class Keyed:
-    """Text reduced to its letters and digits, case-folded, with the way back to the original text.
+    """Text reduced to its letters and digits (and the signs that change meaning: %, §, +, =, <, >, currency,
+    a minus before a digit), case-folded, with the way back to the original text.
 
-    Line breaks, hyphenation and spacing differ between a PDF's text and the YAML; the letters do not.
+    Line breaks, hyphenation at line ends, ligatures and spacing differ between a PDF's text and the YAML;
+    the letters do not. Both sides are reduced the same way, and then compared as whole texts.
     """
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        self.text = _norm(text)
         chars, where = [], []
-        for i, c in enumerate(text):
+        for i, c in enumerate(self.text):
             if c.isalnum():
                 for folded in c.casefold():
                     chars.append(folded)
                     where.append(i)
+            elif c in SIGNS or (c in DASHES and _digit_follows(self.text, i)):
+                chars.append("-" if c in DASHES else c)  # "5 %" is not "5", "−5" is not "5"
+                where.append(i)
         self.key = "".join(chars)
         self.where = where
 
-    def around(self, start: int, end: int, width: int = 40) -> tuple[str, str]:
-        """The original text just before key position `start`, and from `start` on (about `width` chars)."""
-        if not self.where:
-            return "", ""
-        at = self.where[start] if start < len(self.where) else len(self.text)
-        before = " ".join(self.text[max(0, at - width):at].split())
-        after = " ".join(self.text[at:at + width].split())
-        return before, after
+    def words_from(self, start: int, count: int = 6) -> str:
+        """About `count` words of the original text from the word holding key position `start`."""
+        if start >= len(self.where):
+            return ""
+        at = self.where[start]
+        while at > 0 and not self.text[at - 1].isspace():
+            at -= 1
+        words = self.text[at:].split()
+        return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+    def words_before(self, start: int, count: int = 5) -> str:
+        """About `count` words of the original text before the word holding key position `start`."""
+        if not self.where or start == 0:
+            return ""
+        at = len(self.text)
+        if start < len(self.where):
+            at = self.where[start]
+            while at > 0 and not self.text[at - 1].isspace():
+                at -= 1
+        words = self.text[:at].split()
+        return ("…" if len(words) > count else "") + " ".join(words[-count:])
 
 
-def text_difference(pdf: bytes, meeting: Meeting) -> str | None:
-    """None when the PDF's text holds the meeting's date and every item's title and decision, in order;
-    else a Danish sentence naming the first difference."""
-    view = document_view(meeting, "referat")
-    found = Keyed(pdf_text(pdf, view["header"]))
-    date = long_date(meeting.date)
-    front = L.MEETING_LINE.split("{dato}")[0] + date  # "Mødet den 23. februar 2026" on the front page
-    if Keyed(front).key not in found.key or Keyed(meeting.profile.short_name).key not in found.key:
-        title = PdfReader(io.BytesIO(pdf), strict=False).metadata
-        shown = f" (PDF'ens titel: '{title.title}')" if title and title.title else ""
-        return (f"det underskrevne referat er ikke fra dette møde: mødet er {meeting.profile.short_name} "
-                f"den {date}, men PDF'en nævner ikke det møde{shown}")
-    pos = 0
-    items = item_texts(meeting)
-    for i, item in enumerate(items):
-        heading = Keyed(f"{item.label} {item.title}").key
-        following = Keyed(f"{items[i + 1].label} {items[i + 1].title}").key if i + 1 < len(items) else None
-        at = found.key.find(heading, pos)
-        if at < 0:
-            return f"punkt {item.number} '{item.title}' findes ikke i den underskrevne PDF (ændret titel eller rækkefølge?)"
-        difference: str | None = None
-        while at >= 0:  # the first occurrences may be the table of contents
-            start = at + len(heading)
-            end = found.key.find(following, start) if following else len(found.key)
-            end = end if end >= 0 else len(found.key)
-            difference = _decision_difference(found, start, end, item)
-            if difference is None:
-                pos = end
-                break
-            at = found.key.find(heading, start)
-        if difference:
-            return difference
-    extra = Keyed(meeting.profile.label(str(len(items) + 1))).key
-    if extra in found.key[pos:]:
-        return f"den underskrevne PDF har flere punkter end mødets {len(items)}"
+def first_difference(found: str, expected: str) -> tuple[str, str, str] | None:
+    """None when both texts are the same after normalisation; else (the words before the first difference,
+    the PDF's words from there, the expected words from there)."""
+    a, b = Keyed(found), Keyed(expected)
+    if a.key == b.key:
+        return None
+    n = 0
+    limit = min(len(a.key), len(b.key))
+    while n < limit and a.key[n] == b.key[n]:
+        n += 1
+    # back to the start of the word, on both sides, so the message shows whole words
+    return b.words_before(n), a.words_from(n) or "(intet)", b.words_from(n) or "(intet)"
+
+
+@dataclass
+class PdfItem:
+    """An item as found in a PDF's text: the access line above its heading, and its lines from the label on."""
+
+    number: str
+    access: str
+    lines: list[str]
+
+
+def split_items(lines: list[str], layout: Layout) -> tuple[list[str], list[PdfItem]]:
+    """The text before the first item (front page, contents) and every item: an item begins where an
+    'Åben'/'Lukket' line is followed by a line beginning with the item label ('Punkt 3.'); the contents
+    list has no such lines."""
+    pattern = layout.label_pattern()
+    starts = [i for i in range(len(lines) - 1) if lines[i] in ACCESS and pattern.match(lines[i + 1])]
+    items = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        match = pattern.match(lines[start + 1])
+        assert match is not None
+        items.append(PdfItem(match[1], lines[start], lines[start + 1:end]))
+    return lines[:starts[0]] if starts else lines, items
+
+
+def _heading_end(item: PdfItem, heading: str) -> int | None:
+    """The number of lines that hold exactly the item's label and title, or None."""
+    want = Keyed(heading).key
+    key = ""
+    for n, line in enumerate(item.lines):
+        key += Keyed(line).key
+        if key == want:
+            return n + 1
+        if not want.startswith(key):
+            return None
     return None
 
 
-def _decision_difference(found: Keyed, start: int, end: int, item: ItemText) -> str | None:
-    expected = Keyed(item.decision)
-    region = found.key[start:end]
-    if expected.key in region:
+def _shown(item: PdfItem, lines: int = 3) -> str:
+    return " ".join(" ".join(item.lines[:lines]).split())
+
+
+def compare_items(lines: list[str], expected: list[Expected], layout: Layout) -> str | None:
+    """None when the PDF's items are the expected ones, in order, each with the same title, the same
+    access (Åben/Lukket) and the same decision as a whole text; else a Danish sentence naming the first
+    difference (item, expected and found words)."""
+    _, found = split_items(lines, layout)
+    for n, (want, got) in enumerate(zip(expected, found, strict=False), start=1):
+        heading = f"{want.label} {want.title}"
+        end = _heading_end(got, heading)
+        if got.number != want.number or end is None:
+            return (f"punkt nr. {n} i den underskrevne PDF er »{_shown(got)}«, men mødets punkt nr. {n} er "
+                    f"»{heading}« (ændret titel eller rækkefølge?)")
+        access = L.CLOSED if want.closed else L.OPEN
+        if got.access != access:
+            return f"punkt {want.number} '{want.title}' står som '{got.access}' i den underskrevne PDF, men som '{access}'"
+        problem = _case_problem(got.lines[end:], want) or _decision_problem(got.lines[end:], want, layout)
+        if problem:
+            return problem
+    if len(found) != len(expected):
+        return (f"den underskrevne PDF har {len(found)} punkter, mødet har {len(expected)}"
+                + (f"; PDF'ens punkt nr. {len(expected) + 1} er »{_shown(found[len(expected)])}«"
+                   if len(found) > len(expected) else
+                   f"; punkt {expected[len(found)].number} '{expected[len(found)].title}' mangler i PDF'en"))
+    return None
+
+
+def _case_problem(body: list[str], want: Expected) -> str | None:
+    """The case number is printed on the line under the title; an item without one has no such line (a lone
+    token with a digit there would be one)."""
+    first = body[0] if body else ""
+    if want.case_number:
+        if Keyed(first).key != Keyed(want.case_number).key:
+            return (f"punkt {want.number} '{want.title}': sagsnummeret er »{first or '(intet)'}« i den underskrevne "
+                    f"PDF, men »{want.case_number}«")
+    elif len(first.split()) == 1 and any(c.isdigit() for c in first):
+        return f"punkt {want.number} '{want.title}': den underskrevne PDF har sagsnummeret »{first}«, men intet"
+    return None
+
+
+def _decision_problem(body: list[str], want: Expected, layout: Layout) -> str | None:
+    """The decision is the text after a line holding only the decision heading, up to a following section's
+    heading or the end of the item — compared as a whole with the expected decision."""
+    candidates = [i for i, line in enumerate(body) if line == layout.decision]
+    if not candidates:
+        if not want.decision.strip():
+            return None
+        return f"punkt {want.number} '{want.title}': beslutningen findes ikke i den underskrevne PDF"
+    regions = []
+    for c in candidates:
+        end = next((i for i in range(c + 1, len(body)) if body[i] in layout.after), len(body))
+        regions.append("\n".join(body[c + 1:end]))
+    if any(first_difference(r, want.decision) is None for r in regions):
         return None
-    lo, hi = 0, len(expected.key)  # longest prefix of the decision present in the region
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if expected.key[:mid] in region:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo == 0:
-        return f"punkt {item.number} '{item.title}': beslutningen findes ikke i den underskrevne PDF"
-    before, ours = expected.around(lo, lo)
-    pdf_at = start + region.find(expected.key[:lo]) + lo
-    _, theirs = found.around(pdf_at, pdf_at)
-    return (f"punkt {item.number} '{item.title}': beslutningen afviger efter »…{before}«: "
-            f"PDF'en har »{theirs}…«, mødet har »{ours}…«")
+    diff = first_difference(regions[-1], want.decision)
+    assert diff is not None
+    before, theirs, ours = diff
+    where = f"efter »{before}«" if before else "fra begyndelsen"
+    return (f"punkt {want.number} '{want.title}': beslutningen afviger {where}: PDF'en har »{theirs}«, "
+            f"mødet har »{ours}«")
+
+
+def front_difference(lines: list[str], name: str, date: dt.date) -> str | None:
+    """None when the front page names this meeting: 'Mødet den 23. februar 2026' and the committee's name."""
+    front, _ = split_front(lines)
+    found = Keyed("\n".join(front)).key
+    date_text = long_date(date)
+    line = L.MEETING_LINE.split("{dato}")[0] + date_text
+    if Keyed(line).key not in found or Keyed(name).key not in found:
+        return f"mødet er {name} den {date_text}, men PDF'ens forside nævner ikke det møde"
+    return None
+
+
+def running_header(pdf: bytes) -> str | None:
+    """The running header as found in the PDF itself (see `pdf_lines`)."""
+    pages = _page_lines(pdf)
+    if len(pages) >= 2 and pages[-1] and sum(1 for p in pages if p and p[0] == pages[-1][0]) >= 2:
+        return pages[-1][0]
+    return None
+
+
+def split_front(lines: list[str]) -> tuple[list[str], list[str]]:
+    starts = [i for i in range(len(lines) - 1) if lines[i] in ACCESS]
+    return (lines[:starts[0]], lines[starts[0]:]) if starts else (lines, [])
+
+
+def expected_items(meeting: Meeting) -> list[Expected]:
+    return [Expected(i.number, i.label, i.title, i.decision, i.closed, i.case_number) for i in item_texts(meeting)]
+
+
+def text_difference(pdf: bytes, meeting: Meeting) -> str | None:
+    """None when the PDF's text is these minutes: the meeting's date and committee on the front page, then
+    every item — label, title, Åben/Lukket and decision as whole texts — in order, and no other item;
+    else a Danish sentence naming the first difference."""
+    view = document_view(meeting, "referat")
+    lines = pdf_lines(pdf, view["header"])
+    if front_difference(lines, meeting.profile.name, meeting.date) or \
+            not any(line == view["header"] for line in _first_lines(pdf)):
+        title = PdfReader(io.BytesIO(pdf), strict=False).metadata
+        shown = f" (PDF'ens titel: '{title.title}')" if title and title.title else ""
+        return (f"det underskrevne referat er ikke fra dette møde: mødet er {meeting.profile.short_name} "
+                f"den {long_date(meeting.date)}, men PDF'en nævner ikke det møde{shown}")
+    return compare_items(lines, expected_items(meeting), Layout.of(meeting))

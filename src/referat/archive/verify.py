@@ -1,16 +1,27 @@
-"""`archive verify`: re-hash every stored file and re-validate every signature against what was recorded."""
+"""`archive verify`: re-derive what every manifest and the index should say from the signed PDFs, and report
+every difference.
+
+For each stored version: the file's hash and size, its place, the meeting it is from, every item's title,
+Åben/Lukket and decision (from the PDF's text), the comparison route and the signatures (re-validated against
+the roots the manifest stored, at the moment of archiving) must be what the manifest says; and the index's
+rows must be exactly what that checked manifest gives. Nothing is trusted because it is written down.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Location, ReferatError, Report
-from ..signing.signatures import TRUSTED, load_roots, read_signatures
 from . import index
 from . import manifest as mf
+from .recheck import Checked, recheck
 from .store import Version, versions
+
+REBUILD = "slet index.sqlite, så bygges det igen fra de kontrollerede manifester"
+VERSION_PATH = re.compile(r"([^/]+)/(\d{4}-\d{2}-\d{2})/udgave-(\d+)")
 
 
 @dataclass
@@ -18,63 +29,103 @@ class Outcome:
     checked: list[Version] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     reindexed: list[Version] = field(default_factory=list)
+    in_memory: bool = False
+    bad: set[Version] = field(default_factory=set)  # versions with any problem, in their files or their index rows
 
 
 def verify(root: Path) -> Outcome:
-    """Every version: file hash = manifest, manifest hash = index, signatures intact and as recorded."""
+    """Every version re-checked against its signed PDF, and the index against the checked manifests."""
     out = Outcome()
-    with index.opened(root) as conn:
-        out.reindexed = index.catch_up(conn, root)
-        indexed = {r.path: r for r in index.rows(conn)}
+    with index.reading(root) as (conn, caught):
+        out.reindexed, out.in_memory = caught.added, caught.in_memory
+        indexed = index.stored_rows(conn)
+    already = {c.version: c for c in caught.refused}
     stored = versions(root)
+    where = Location(root / index.INDEX)
     for version in stored:
         out.checked.append(version)
-        _verify_version(version, indexed.get(version.relative), out.report)
+        errors_before = len(out.report.errors)
+        checked = already.get(version) or recheck(version)
+        out.report.extend(checked.report)
+        if version in already:
+            out.report.error(Location(version.folder), "udgaven er ikke i søgeindekset: dens manifest stemmer ikke "
+                                                       "med den underskrevne fil (se ovenfor)")
+        elif checked.manifest is not None and checked.hash_ok:
+            _compare_index(checked, indexed.get(version.relative), where, out.report)
+        if len(out.report.errors) > errors_before:
+            out.bad.add(version)
     for path in sorted(set(indexed) - {v.relative for v in stored}):
         out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")
     return out
 
 
-def _verify_version(version: Version, row: index.Row | None, report: Report) -> None:
-    if not version.manifest.is_file():
-        report.error(Location(version.folder), "ufuldstændig udgave: manifest.json mangler")
+def index_consistency(root: Path, conn: Any, scope: str = "search", only: set[str] | None = None) -> Report:
+    """The cheap half of `verify`, for `list`, `search` and `decisions`: every indexed version's rows must be
+    what its manifest gives, and the manifest the one indexed (by its sha256). The manifests are read, not the
+    PDFs (that is `verify`'s work), so an edited index or manifest is refused here in milliseconds. `scope` is
+    what the command shows: "list" (the versions), "decisions" (and their items), "search" (and the search
+    table); `only` limits the check to the versions shown (a search's hits)."""
+    report = Report()
+    where = Location(root / index.INDEX)
+    for path, stored in index.stored_rows(conn).items():
+        if only is not None and path not in only:
+            continue
+        match = VERSION_PATH.fullmatch(path)
+        if match is None:
+            report.error(where, f"søgeindekset har en udgave med en ugyldig sti {path!r}; {REBUILD}")
+            continue
+        version = Version(root, match[1], match[2], int(match[3]))
+        try:
+            manifest_bytes = version.manifest.read_bytes()
+            manifest = mf.load(version.manifest)
+        except (OSError, ReferatError):
+            report.error(Location(version.folder), "udgaven står i søgeindekset, men dens manifest mangler eller "
+                                                   "kan ikke læses; kør 'referat archive verify'")
+            continue
+        if scope == "list":
+            stored = (stored[0], [])
+        _compare_index(Checked(version, manifest, manifest_bytes, hash_ok=True), stored, where, report, scope)
+    return report
+
+
+def _compare_index(checked: Checked, stored: tuple[Any, list[Any]] | None, where: Location, report: Report,
+                   scope: str = "search") -> None:
+    """The index rows of one version against those its checked manifest gives; every difference named."""
+    assert checked.manifest is not None
+    name = checked.version.relative
+    if stored is None:
+        report.error(where, f"udgaven {name} mangler i søgeindekset; {REBUILD}")
         return
     try:
-        manifest = mf.load(version.manifest)
-        manifest_bytes = version.manifest.read_bytes()
-    except ReferatError as exc:  # reported; the other versions are still checked
-        report.extend(exc.report)
+        row, items = index.expected_rows(checked.version, checked.manifest, checked.manifest_bytes,
+                                         folded=scope == "search")
+        if scope == "list":
+            items = []
+    except (KeyError, TypeError, AttributeError) as exc:
+        report.error(Location(checked.version.manifest), f"manifestet mangler feltet {exc}")
         return
-    if row is not None and row.manifest_sha256 != mf.sha256(manifest_bytes):
-        report.error(Location(version.manifest), "manifestet er ændret siden arkiveringen (sha256 stemmer ikke "
-                                                 "med søgeindekset)")
-    pdf_path = version.folder / str(manifest.get("fil", version.pdf_name))
-    try:
-        data = pdf_path.read_bytes()
-    except OSError:
-        report.error(Location(pdf_path), "den arkiverede fil mangler")
-        return
-    if mf.sha256(data) != manifest.get("sha256"):
-        report.error(Location(pdf_path), f"filen er ændret siden arkiveringen: sha256 {mf.sha256(data)[:16]}… "
-                                         f"men manifestet har {str(manifest.get('sha256'))[:16]}…")
-        return
-    recorded = [s for s in manifest.get("underskrifter", []) if s.get("certifikat")]
-    roots = [c for s in recorded if s.get("tillid") == TRUSTED and s.get("rodcertifikat")
-             for c in load_roots(s["rodcertifikat"]["pem"].encode())]
-    archived = dt.datetime.fromisoformat(manifest["arkiveret"])
-    try:
-        found = read_signatures(data, roots, moment=archived)
-    except ValueError as exc:
-        report.error(Location(pdf_path), str(exc))
-        return
-    if len(found) != len(recorded):
-        report.error(Location(pdf_path), f"filen har {len(found)} underskrifter, manifestet {len(recorded)}")
-        return
-    for sig, entry in zip(found, recorded, strict=True):
-        who = f"underskriften '{sig.field_name}' ({sig.name})"
-        for problem in sig.problems:
-            report.error(Location(pdf_path), f"{who}: {problem}")
-        if sig.certificate.sha256 != entry["certifikat"]["sha256"]:
-            report.error(Location(pdf_path), f"{who}: certifikatet er et andet end det registrerede")
-        elif not sig.problems and sig.trust != entry.get("tillid"):
-            report.error(Location(pdf_path), f"{who}: tillid '{sig.trust}', men registreret som '{entry.get('tillid')}'")
+    found_row, found_items = stored
+    if found_row[index.VERSION_COLUMNS.index("manifest_sha256")] != row[index.VERSION_COLUMNS.index("manifest_sha256")]:
+        report.error(Location(checked.version.manifest),
+                     "manifestet er ændret siden arkiveringen (sha256 stemmer ikke med søgeindekset); kør "
+                     "'referat archive verify'")
+    for column, want, got in zip(index.VERSION_COLUMNS, row, found_row, strict=True):
+        if column != "manifest_sha256" and want != got:
+            report.error(where, f"udgaven {name}: kolonnen '{column}' er {_short(got)} i indekset, men "
+                                f"{_short(want)} i manifestet; {REBUILD}")
+    if len(found_items) != len(items):
+        report.error(where, f"udgaven {name} har {len(found_items)} punkter i indekset, men {len(items)} i "
+                            f"manifestet; {REBUILD}")
+    for want_item, got_item in zip(items, found_items, strict=False):
+        for column, want, got in zip(index.ITEM_COLUMNS[:len(want_item)], want_item, got_item[:len(want_item)],
+                                     strict=True):
+            if want != got:
+                report.error(where, f"udgaven {name}, punkt {want_item[1]}: kolonnen '{column}' er {_short(got)} i "
+                                    f"indekset, men {_short(want)} i manifestet; {REBUILD}")
+
+
+def _short(value: object, width: int = 60) -> str:
+    if isinstance(value, str):
+        flat = " ".join(value.split())
+        return f"»{flat[:width]}{'…' if len(flat) > width else ''}«"
+    return repr(value)

@@ -52,11 +52,13 @@ def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
 
 def archived_minutes_pdf(folder: Path, reference: str, public: bool, where: Location) -> PdfReader:
     """The signed minutes of an earlier meeting exactly as archived (`arkiv: udvalg/dato`)."""
+    from ..archive.recheck import closed_items
     from ..archive.store import find_archived
 
     _, manifest, data = find_archived(folder, reference, where)
-    if public and any(item.get("lukket") for item in manifest.get("punkter", [])):
-        raise ReferatError(f"det arkiverede referat {reference} har lukkede punkter og kan ikke indgå i den "
+    why = closed_items(manifest, data) if public else None  # read from the signed PDF, not trusted from the manifest
+    if why:
+        raise ReferatError(f"det arkiverede referat {reference} {why} og kan ikke indgå i den "
                            "offentlige udgave; sæt 'offentlig: false' på bilaget", where)
     return PdfReader(io.BytesIO(data))
 

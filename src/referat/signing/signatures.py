@@ -17,6 +17,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 TRUSTED, SELF_SIGNED, UNTRUSTED = "betroet", "selvsigneret", "ikke betroet"
+EXPIRED, NOT_YET_VALID = "udløbet", "endnu ikke gyldigt"  # chains to a root, but not at the moment of checking
 WHOLE_FILE, OWN_REVISION = "hele filen", "sin revision"
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
@@ -102,6 +103,8 @@ def _check(sig: EmbeddedPdfSignature, roots: list[x509.Certificate], moment: dt.
         own = validate_pdf_signature(sig, _context([cert], moment), key_usage_settings=KEY_USAGE)
         if own.trusted:
             status, trust, anchor = own, SELF_SIGNED, cert
+    if trust == UNTRUSTED:
+        trust = _out_of_time(sig, cert, roots, moment)
     name = sig.sig_object.get("/Name")
     ts = status.timestamp_validity
     result = Signature(
@@ -118,6 +121,25 @@ def _check(sig: EmbeddedPdfSignature, roots: list[x509.Certificate], moment: dt.
     )
     result.problems.extend(_problems(status))
     return result
+
+
+def _out_of_time(sig: EmbeddedPdfSignature, cert: x509.Certificate, roots: list[x509.Certificate],
+                 moment: dt.datetime | None) -> str:
+    """EXPIRED or NOT_YET_VALID when the certificate would be trusted inside its validity period — so the
+    only problem is the time — else UNTRUSTED. A distinct answer, not "ikke betroet"."""
+    validity = cert["tbs_certificate"]["validity"]
+    start, end = validity["not_before"].native, validity["not_after"].native
+    at = moment or dt.datetime.now(dt.UTC)
+    if at > end:
+        trust, inside = EXPIRED, end - dt.timedelta(seconds=1)
+    elif at < start:
+        trust, inside = NOT_YET_VALID, start + dt.timedelta(seconds=1)
+    else:
+        return UNTRUSTED
+    then = validate_pdf_signature(sig, _context(roots, inside), key_usage_settings=KEY_USAGE)
+    if not then.trusted and cert.self_signed != "no":
+        then = validate_pdf_signature(sig, _context([cert], inside), key_usage_settings=KEY_USAGE)
+    return trust if then.trusted else UNTRUSTED
 
 
 def _covered(sig: EmbeddedPdfSignature) -> int:

@@ -7,18 +7,13 @@ import datetime as dt
 import io
 from typing import Any
 
+from ..csvcell import FORMULA_START
+from ..csvcell import csv_text as _csv_text
 from ..render.pdf import compile_typst
 from .view import ORANGE, YELLOW
 
 BOLD_KINDS = ("overskrift", "blokhoved", "sum")
 INDENT = "    "  # a sub-row's ydelse in CSV and Excel, where a cell has no indentation of its own
-# A spreadsheet reads a cell that starts with one of these as a formula (=HYPERLINK(…), =cmd|…, +1, @SUM(…)).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_text(text: str) -> str:
-    """Text for a CSV cell that Excel shows as typed instead of evaluating: a leading apostrophe (OWASP)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def pdf(view: dict[str, Any], when: dt.date) -> bytes:

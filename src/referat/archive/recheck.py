@@ -1,0 +1,298 @@
+"""A stored version re-derived from its signed PDF: every manifest field that can be recomputed from the file
+(its hash and size, its place in the archive, the items' titles, Åben/Lukket and decisions, the meeting it is
+from, its signatures) is recomputed and compared. The manifest is derived data, like the index: it is trusted
+only as far as the signed bytes confirm it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Location, ReferatError, Report
+from . import manifest as mf
+from .store import Version
+
+IDENTICAL, TEXT_MATCH, NOT_COMPARED = "byte-identisk", "tekst punkt for punkt", "ikke sammenlignet (scannet uden tekst)"
+MIN_TEXT = 40  # fewer letters than this: an image-only (scanned) PDF
+EOF_MARK = re.compile(rb"%%EOF[ \t]*(\r\n|\r|\n)?")
+
+
+@dataclass
+class Checked:
+    """A stored version, its manifest and file as read, and every way the manifest disagrees with the file."""
+
+    version: Version
+    manifest: mf.Manifest | None = None
+    manifest_bytes: bytes = b""
+    pdf: bytes | None = None
+    hash_ok: bool = False
+    report: Report = field(default_factory=Report)
+
+    @property
+    def sound(self) -> bool:
+        return self.manifest is not None and self.pdf is not None and not self.report.has_errors
+
+
+def field_date(manifest: mf.Manifest, key: str, where: Location, report: Report,
+               kind: type[dt.date | dt.datetime] = dt.date) -> Any:
+    """A date field of a manifest, or None with a located Danish message."""
+    value = manifest.get(key)
+    try:
+        if not isinstance(value, str):
+            raise TypeError
+        return (dt.datetime if kind is dt.datetime else dt.date).fromisoformat(value)
+    except (TypeError, ValueError):
+        shape = "en dato (ÅÅÅÅ-MM-DD)" if kind is dt.date else "et tidspunkt (ÅÅÅÅ-MM-DDTtt:mm:ss+00:00)"
+        report.error(where, f"feltet '{key}' er ikke {shape}: {value!r}")
+        return None
+
+
+def load(version: Version) -> Checked:
+    """The version's manifest and file, read; the cheap checks done (hash, size, place, date)."""
+    out = Checked(version)
+    for path in (version.folder, version.manifest, version.pdf):
+        if path.is_symlink():
+            out.report.error(Location(path), "er en symbolsk henvisning; arkivet består kun af almindelige filer og "
+                                             "mapper, og en henvisning følges ikke")
+            return out
+    if not version.manifest.is_file():
+        out.report.error(Location(version.folder), "ufuldstændig udgave: manifest.json mangler")
+        return out
+    try:
+        out.manifest = mf.load(version.manifest)
+        out.manifest_bytes = version.manifest.read_bytes()
+    except (ReferatError, OSError) as exc:
+        if isinstance(exc, ReferatError):
+            out.report.extend(exc.report)
+        else:
+            out.report.error(Location(version.manifest), f"manifestet kan ikke læses ({exc.strerror})")
+        out.manifest = None
+        return out
+    manifest, where = out.manifest, Location(version.manifest)
+    day = field_date(manifest, "dato", where, out.report)
+    field_date(manifest, "arkiveret", where, out.report, dt.datetime)
+    expected = {"udvalg": version.committee, "udgave": version.number, "fil": version.pdf_name}
+    if day is not None:
+        expected["dato"] = version.date
+    for key, value in expected.items():
+        if manifest.get(key) != value or type(manifest.get(key)) is not type(value):
+            report_value = manifest.get(key)
+            out.report.error(where, f"feltet '{key}' er {report_value!r}, men udgaven ligger som {value!r} i arkivet")
+    pdf_path = version.pdf  # never a name from the manifest: a path out of the folder must not be followed
+    try:
+        out.pdf = pdf_path.read_bytes()
+    except OSError:
+        out.report.error(Location(pdf_path), "den arkiverede fil mangler")
+        return out
+    digest = mf.sha256(out.pdf)
+    if digest != manifest.get("sha256"):
+        out.report.error(Location(pdf_path), f"filen er ændret siden arkiveringen: sha256 {digest[:16]}… "
+                                             f"men manifestet har {str(manifest.get('sha256'))[:16]}…")
+        return out
+    out.hash_ok = True
+    if manifest.get("bytes") != len(out.pdf):
+        out.report.error(where, f"feltet 'bytes' er {manifest.get('bytes')!r}, men filen har {len(out.pdf)} bytes")
+    return out
+
+
+def recheck_text(checked: Checked) -> None:
+    """The items, the meeting and the comparison route the manifest records, re-derived from the PDF's text."""
+    from .text import Expected, Keyed, Layout, compare_items, front_difference, pdf_lines, running_header
+
+    manifest, data = checked.manifest, checked.pdf
+    if manifest is None or data is None:
+        return
+    where = Location(checked.version.manifest)
+    report = checked.report
+    lines = pdf_lines(data)
+    letters = sum(c.isalnum() for line in lines for c in line)
+    route = manifest.get("sammenligning")
+    if route == NOT_COMPARED:
+        if letters >= MIN_TEXT:
+            report.error(where, f"manifestet siger '{NOT_COMPARED}', men PDF'en har tekst; punkterne skulle være "
+                                "sammenlignet")
+        elif manifest.get("status") != mf.SCANNED:
+            report.error(where, f"en PDF uden tekst er registreret som '{manifest.get('status')}', ikke '{mf.SCANNED}'")
+        return
+    if route not in (IDENTICAL, TEXT_MATCH):
+        report.error(where, f"feltet 'sammenligning' har en ukendt værdi: {route!r}")
+        return
+    if route == IDENTICAL and not _has_revision(data, manifest.get("referat_sha256")):
+        report.error(where, "manifestet siger 'byte-identisk', men ingen revision af filen har den sha256, "
+                            "manifestet angiver som 'referat_sha256'")
+    layout = Layout.from_json(manifest.get("tekstopdeling"))
+    if layout is None:
+        layout = _profile_layout(manifest)
+    if layout is None:
+        report.error(where, "feltet 'tekstopdeling' mangler eller er ugyldigt, og udvalgsprofilen findes ikke; "
+                            "punkterne kan ikke kontrolleres mod PDF'en")
+        return
+    day = field_date(manifest, "dato", where, Report())
+    name, short = manifest.get("udvalg_fulde_navn"), manifest.get("udvalg_navn")
+    if day is not None and isinstance(name, str) and isinstance(short, str):
+        problem = front_difference(lines, name, day)
+        header = running_header(data)
+        if not problem and (header is None or Keyed(short).key not in Keyed(header).key):
+            problem = f"sidehovedet i PDF'en ({header or 'intet'}) nævner ikke {short}"
+        if problem:
+            report.error(where, f"manifestets møde stemmer ikke med PDF'en: {problem}")
+    else:
+        report.error(where, "felterne 'udvalg_fulde_navn', 'udvalg_navn' og 'dato' skal være tekst")
+    items = manifest.get("punkter")
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        report.error(where, "feltet 'punkter' er ikke en liste af punkter")
+        return
+    try:
+        expected = [Expected(str(i["nummer"]), layout.label.format(nummer=i["nummer"]), str(i["titel"]),
+                             str(i.get("beslutning") or ""), i.get("lukket") is True,
+                             str(i["sagsnummer"]) if i.get("sagsnummer") else None) for i in items]
+    except (KeyError, ValueError, IndexError):
+        report.error(where, "et punkt i feltet 'punkter' mangler 'nummer' eller 'titel'")
+        return
+    difference = compare_items(lines, expected, layout)
+    if difference:
+        report.error(where, f"manifestets punkter stemmer ikke med den underskrevne PDF: "
+                            f"{difference.replace('mødet', 'manifestet')}")
+
+
+def _has_revision(data: bytes, digest: object) -> bool:
+    """Whether some revision of `data` (its bytes up to an end-of-file marker) hashes to `digest`."""
+    if not isinstance(digest, str):
+        return False
+    for match in EOF_MARK.finditer(data):
+        for end in {match.start() + 5, match.end()}:
+            if mf.sha256(data[:end]) == digest:
+                return True
+    return False
+
+
+def _profile_layout(manifest: mf.Manifest) -> Any:
+    """For manifests written before 'tekstopdeling' was recorded: the committee profile's layout."""
+    from ..load.profile import load_profile, template_dirs
+    from .text import Layout
+
+    committee = manifest.get("udvalg")
+    if not isinstance(committee, str) or not re.fullmatch(r"[\w-]+", committee):
+        return None
+    profile = load_profile(committee, template_dirs(Path.cwd()), Location(Path(committee)), Report())
+    if profile is None:
+        return None
+    order = list(profile.order)
+    following = order[order.index("beslutning") + 1:] if "beslutning" in order else []
+    return Layout(profile.item_label, profile.headings["beslutning"].strip(),
+                  [profile.headings[k].strip() for k in following])
+
+
+def recheck_signatures(checked: Checked) -> None:
+    """The signatures re-validated — intact, covering, the same certificates, signers, roles and trust —
+    against the roots stored in the manifest, at the moment of archiving; and the status they give."""
+    from ..signing.signatures import TRUSTED, load_roots, read_signatures
+
+    manifest, data = checked.manifest, checked.pdf
+    if manifest is None or data is None:
+        return
+    report, pdf_where, where = checked.report, Location(checked.version.pdf), Location(checked.version.manifest)
+    entries = manifest.get("underskrifter")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        report.error(where, "feltet 'underskrifter' er ikke en liste")
+        return
+    recorded = [s for s in entries if isinstance(s.get("certifikat"), dict)]
+    scanned = any(s.get("tillid") == mf.SCANNED for s in entries)
+    try:
+        roots = [c for s in recorded if s.get("tillid") == TRUSTED and isinstance(s.get("rodcertifikat"), dict)
+                 for c in load_roots(str(s["rodcertifikat"].get("pem", "")).encode())]
+    except (ValueError, TypeError):
+        report.error(where, "et rodcertifikat i manifestet kan ikke læses")
+        return
+    archived = field_date(manifest, "arkiveret", where, Report(), dt.datetime)
+    if archived is None:
+        return  # reported by load()
+    try:
+        found = read_signatures(data, roots, moment=archived)
+    except ValueError as exc:
+        report.error(pdf_where, str(exc))
+        return
+    status = manifest.get("status")
+    if found and not scanned and status != mf.VERIFIED:
+        report.error(where, f"feltet 'status' er {status!r}, men filen er digitalt underskrevet ('{mf.VERIFIED}')")
+    elif scanned and status != mf.SCANNED:
+        report.error(where, f"feltet 'status' er {status!r}, men udgaven er en scannet kopi ('{mf.SCANNED}')")
+    elif not found and not scanned:
+        report.error(where, "manifestet registrerer ingen scannet kopi, men filen har ingen digital underskrift")
+    if len(found) != len(recorded):
+        report.error(pdf_where, f"filen har {len(found)} underskrifter, manifestet {len(recorded)}")
+        return
+    for sig, entry in zip(found, recorded, strict=True):
+        who = f"underskriften '{sig.field_name}' ({sig.name})"
+        for problem in sig.problems:
+            report.error(pdf_where, f"{who}: {problem}")
+        if sig.certificate.sha256 != entry["certifikat"].get("sha256"):
+            report.error(pdf_where, f"{who}: certifikatet er et andet end det registrerede")
+            continue
+        if not sig.problems and sig.trust != entry.get("tillid"):
+            report.error(pdf_where, f"{who}: tillid '{sig.trust}', men registreret som '{entry.get('tillid')}'")
+        cert, recorded_cert = sig.certificate, entry["certifikat"]
+        anchor = entry.get("rodcertifikat") if isinstance(entry.get("rodcertifikat"), dict) else {}
+        for key, value, found_value in (
+                ("felt", entry.get("felt"), sig.field_name), ("navn", entry.get("navn"), sig.name),
+                ("rolle", entry.get("rolle"), sig.role), ("tidspunkt", entry.get("tidspunkt"), sig.signed_at),
+                ("tidsstempel", entry.get("tidsstempel"), sig.timestamp),
+                ("revision", entry.get("revision"), sig.revision), ("dækker", entry.get("dækker"), sig.coverage),
+                ("dækker_bytes", entry.get("dækker_bytes"), sig.covered_bytes),
+                ("certifikat.emne", recorded_cert.get("emne"), cert.subject),
+                ("certifikat.udsteder", recorded_cert.get("udsteder"), cert.issuer),
+                ("certifikat.serienummer", recorded_cert.get("serienummer"), cert.serial),
+                ("certifikat.gyldig_fra", recorded_cert.get("gyldig_fra"), cert.valid_from),
+                ("certifikat.gyldig_til", recorded_cert.get("gyldig_til"), cert.valid_to),
+                ("rodcertifikat.sha256", (anchor or {}).get("sha256"), sig.anchor.sha256 if sig.anchor else None)):
+            if value != found_value and not (key == "rodcertifikat.sha256" and sig.problems):
+                report.error(where, f"{who}: feltet '{key}' er {value!r} i manifestet, men {found_value!r} i filen")
+        for moment in (sig.signed_at, sig.timestamp):
+            if moment and _after(moment, archived):
+                report.error(where, f"{who}: underskrevet {moment}, men 'arkiveret' er {manifest.get('arkiveret')}; "
+                                    "en fil kan ikke være arkiveret, før den blev underskrevet")
+
+
+def recheck(version: Version, signatures: bool = True) -> Checked:
+    """Every recomputable field of the version's manifest, compared with its signed PDF."""
+    checked = load(version)
+    if checked.hash_ok:
+        recheck_text(checked)
+        if signatures:
+            recheck_signatures(checked)
+    return checked
+
+
+def closed_items(manifest: mf.Manifest, data: bytes) -> str | None:
+    """Why signed minutes from the archive may not go into a public output, or None.
+
+    Whether an item is closed is read from the signed PDF itself — every item's heading carries an 'Åben' or
+    'Lukket' line — never from the manifest alone (which can be edited): either saying 'closed' is enough, and
+    a PDF without text, which cannot say, is refused too.
+    """
+    from ..render import labels as L
+    from .text import pdf_lines
+
+    lines = pdf_lines(data)
+    if sum(c.isalnum() for line in lines for c in line) < MIN_TEXT:
+        return "er en scannet kopi uden tekst, så det kan ikke afgøres, om det har lukkede punkter"
+    closed_in_pdf = sum(1 for line in lines if line == L.CLOSED)
+    if closed_in_pdf:
+        return f"har {closed_in_pdf} lukkede punkter (ifølge den underskrevne PDF)"
+    items = manifest.get("punkter")
+    if not isinstance(items, list) or any(not isinstance(i, dict) or i.get("lukket") is not False for i in items):
+        return "har lukkede punkter ifølge manifestet, eller manifestet kan ikke afgøre det"
+    return None
+
+
+def _after(moment: str, archived: dt.datetime) -> bool:
+    try:
+        when = dt.datetime.fromisoformat(moment)
+    except ValueError:
+        return False
+    if when.tzinfo is None or archived.tzinfo is None:
+        return False
+    return when > archived + dt.timedelta(minutes=5)  # a signer's clock may run a little fast
