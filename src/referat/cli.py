@@ -371,6 +371,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a path the checks did not foresee (a name the file system refuses, a vanished disk)
+        where = escape(exc.filename) if exc.filename is not None else "referat"
+        print(f"{where}: fejl: filen kan ikke bruges ({escape(exc.strerror or exc)})", file=sys.stderr)
+        return EXIT_INVALID
 
 
 def entry() -> None:

@@ -168,12 +168,21 @@ CommitteeId = Annotated[str, AfterValidator(_committee_id), Field(json_schema_ex
 """The id of a committee profile (its file name in templates/udvalg/ without .yaml): never a path."""
 
 
+MAX_NAME_BYTES = 255  # one name on ext4, APFS, NTFS (in UTF-16 units there; bytes here is the stricter bound)
+MAX_PATH_CHARS = 1024
+
+
 def _file_name(value: str) -> str:
     bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
     if bad is not None:
         raise PydanticCustomError(
             "filnavn", "filnavnet indeholder det usynlige tegn U+{code}; skriv navnet uden (omdøb filen, hvis den "
             "selv hedder sådan)", {"code": f"{ord(bad):04X}"})
+    longest = max((len(part.encode("utf-8", "surrogatepass")) for part in re.split(r"[/\\]", value)), default=0)
+    if longest > MAX_NAME_BYTES or len(value) > MAX_PATH_CHARS:
+        raise PydanticCustomError(
+            "filnavn", "filnavnet er for langt ({length} byte); et filsystem tillader højst {limit} byte i et navn",
+            {"length": longest, "limit": MAX_NAME_BYTES})
     return value
 
 
@@ -181,6 +190,7 @@ def _file_name(value: str) -> str:
 # character (a list that grows with each Unicode version, so it is not spelled out here).
 _INVISIBLE = (r"\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029"
               r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
-FileName = Annotated[str, AfterValidator(_file_name), Field(json_schema_extra={"pattern": f"^[^{_INVISIBLE}]*$"})]
+FileName = Annotated[str, AfterValidator(_file_name), Field(json_schema_extra={
+    "pattern": f"^[^{_INVISIBLE}]*$", "maxLength": MAX_PATH_CHARS})]
 """A file or folder name from YAML: no NUL or other control or invisible format character (a NUL cannot reach the
 file system, a U+202E makes "exe.pdf" of "fdp.exe")."""
