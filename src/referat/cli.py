@@ -195,7 +195,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .load.profile import COMMITTEE_ID
     from .scaffold import new_meeting
 
-    if not COMMITTEE_ID.match(args.udvalg):
+    if not COMMITTEE_ID.fullmatch(args.udvalg):
         raise UsageError(f"--udvalg '{args.udvalg}' er ikke et udvalgs-id; skriv profilens navn uden sti, fx das-social")
     start, end = _clock_option("--start", args.start), _clock_option("--slut", args.slut)
     if end <= start:

@@ -152,15 +152,15 @@ Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={
     "type": "string", "format": "date", "pattern": r"^\s*\d{4}-\d{2}-\d{2}\s*$"})]
 """A calendar date written ÅÅÅÅ-MM-DD; a date that does not exist says so ("30. februar 2027 findes ikke")."""
 
-COMMITTEE_ID = r"^[a-z0-9][a-z0-9-]*$"
+COMMITTEE_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 _COMMITTEE_ID = re.compile(COMMITTEE_ID)
 
 
 def _committee_id(value: str) -> str:
-    if not _COMMITTEE_ID.match(value):
+    if not _COMMITTEE_ID.fullmatch(value):
         raise PydanticCustomError(
-            "udvalgs_id", "'{value}' er ikke et udvalgs-id; skriv profilens navn uden sti (små bogstaver, tal og "
-            "bindestreg), fx das-social", {"value": value})
+            "udvalgs_id", "'{value}' er ikke et udvalgs-id; skriv profilens navn uden sti (højst 64 små bogstaver, "
+            "tal og bindestreger), fx das-social", {"value": value if len(value) <= 80 else value[:77] + "…"})
     return value
 
 
