@@ -316,7 +316,7 @@ def test_word_bilag_without_libreoffice_is_warned_by_validate_with_the_fix(make_
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice or libreoffice here
     code, _, err = run("validate", folder)
     assert code == OK
-    (line,) = lines_with(err, "advarsel")
+    (line,) = lines_with(err, ": advarsel: ")
     assert "01-punkt.yaml:4:10: advarsel: bilag/notat.docx skal konverteres til PDF med LibreOffice" in line
     assert "gem filen som PDF, eller installér LibreOffice" in line
     code, _, err = run("packet", folder, "--out", tmp_path / "out")
