@@ -675,3 +675,45 @@ def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(make_meetin
     assert code == INVALID
     (line,) = lines_with(err, "megapixel")
     assert f"bilag/{name}: billedet er 60.000 × 60.000 punkter; grænsen er 100 megapixel" in line
+
+
+def _encrypt_flag(data: bytes, member: str) -> bytes:
+    """The zip with `member` marked as encrypted (general-purpose flag bit 0), as a password-zipped file is."""
+    out = bytearray(data)
+    name = member.encode()
+    # local file header: flags at 6, name length at 26, name at 30; central directory: 8, 28, 46
+    for signature, flag_at, length_at, name_at in ((b"PK\x03\x04", 6, 26, 30), (b"PK\x01\x02", 8, 28, 46)):
+        start = 0
+        while (start := out.find(signature, start)) >= 0:
+            (length,) = struct.unpack("<H", out[start + length_at:start + length_at + 2])
+            if out[start + name_at:start + name_at + length] == name:
+                out[start + flag_at] |= 1
+            start += 4
+    return bytes(out)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_member_encrypted_with_a_password_is_a_message_not_a_traceback(make_meeting, run, tmp_path, kind) -> None:
+    if kind == "xlsx":
+        data = _encrypt_flag(raw_xlsx([("Ark1", '<row r="1"><c r="A1"><v>1</v></c></row>')]), "xl/worksheets/sheet1.xml")
+        needle = "arket 'Ark1' er krypteret med adgangskode"
+    else:
+        data = _encrypt_flag(_docx("Notat"), "word/styles.xml")
+        needle = "Word-filen kan ikke læses (RuntimeError"
+    with pytest.raises(RuntimeError):
+        zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml" if kind == "xlsx" else "word/styles.xml")
+    name = f"laast.{kind}"
+    folder = make_meeting(one_item(name), bilag={name: data})
+    if kind == "xlsx":
+        code, _, err = run("validate", folder)
+        assert code == INVALID and lines_with(err, needle) and "Traceback" not in err
+        skema = tmp_path / "skema.xlsx"
+        skema.write_bytes(data)
+        code, _, err = run("takster", "import", skema, "--out", tmp_path / "t.yaml")
+        assert code == INVALID and lines_with(err, "skema.xlsx!Ark1: fejl: arket 'Ark1' er krypteret")
+    else:
+        from referat.render import libreoffice
+
+        with pytest.raises(Exception) as caught:
+            libreoffice.accept_revisions(folder / "bilag" / name, data)
+        assert needle in str(caught.value)

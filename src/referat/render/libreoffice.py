@@ -123,10 +123,17 @@ def word_notes(path: Path, data: bytes) -> list[str]:
 def accept_revisions(path: Path, data: bytes) -> bytes:
     """The .docx with every tracked change accepted and comments unanchored, so no deleted text, earlier
     formatting or comment is published; other parts are copied unchanged."""
+    from ..xlsxcheck import ZIP_ERRORS
+
     out = io.BytesIO()
     with _word_zip(path, data) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in archive.infolist():
-            part = archive.read(info.filename)
+            try:
+                part = archive.read(info.filename)
+            except ZIP_ERRORS as exc:
+                raise ReferatError(f"Word-filen kan ikke læses ({type(exc).__name__}: delen "
+                                   f"'{info.filename[:120]}'); gem den igen i Word, eller gem den som PDF",
+                                   Location(path)) from None
             if _WORD_PARTS.fullmatch(info.filename):
                 part = _accepted(part)
             target.writestr(info, part)
