@@ -717,3 +717,37 @@ def test_a_member_encrypted_with_a_password_is_a_message_not_a_traceback(make_me
         with pytest.raises(Exception) as caught:
             libreoffice.accept_revisions(folder / "bilag" / name, data)
         assert needle in str(caught.value)
+
+
+def test_word_links_to_other_files_are_cut_before_libreoffice_opens_it(tmp_path: Path) -> None:
+    """An INCLUDETEXT field naming /etc/passwd, a picture linked from a server, a hyperlink (kept)."""
+    from referat.render import libreoffice
+
+    source = zipfile.ZipFile(io.BytesIO(_docx("PLADSHOLDER")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = data.replace(b"<w:r><w:t>PLADSHOLDER</w:t></w:r>", (
+                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                    b'<w:r><w:instrText xml:space="preserve"> INCLUDETEXT "/etc/passwd" </w:instrText></w:r>'
+                    b'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>vist resultat</w:t></w:r>'
+                    b'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                    b'<w:fldSimple w:instr=" INCLUDEPICTURE &quot;\\\\\\\\server\\\\del\\\\x.png&quot; "/>'
+                    b'<w:fldSimple w:instr=" PAGE "/>'))
+                assert b"INCLUDETEXT" in data
+            if name == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/image" Target="http://spor.example/pixel.png" TargetMode="External"/>'
+                    b'<Relationship Id="rIdY" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/hyperlink" Target="https://www.example.dk/" TargetMode="External"/>'
+                    b"</Relationships>"))
+            target.writestr(name, data)
+    cleaned = zipfile.ZipFile(io.BytesIO(libreoffice.accept_revisions(tmp_path / "n.docx", out.getvalue())))
+    body = cleaned.read("word/document.xml").decode("utf-8")
+    assert "INCLUDETEXT" not in body and "INCLUDEPICTURE" not in body and "/etc/passwd" not in body
+    assert "vist resultat" in body and 'w:instr=" PAGE "' in body
+    rels = cleaned.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert "spor.example" not in rels and "https://www.example.dk/" in rels
