@@ -751,3 +751,25 @@ def test_word_links_to_other_files_are_cut_before_libreoffice_opens_it(tmp_path:
     assert "vist resultat" in body and 'w:instr=" PAGE "' in body
     rels = cleaned.read("word/_rels/document.xml.rels").decode("utf-8")
     assert "spor.example" not in rels and "https://www.example.dk/" in rels
+
+
+def test_a_very_wide_sheet_shares_the_page_width_in_the_sheets_proportions(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl.utils import get_column_letter
+
+    from referat.packet.sources import compile_typst, sheet_view
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([f"Kolonne {c}" for c in range(1, 41)])
+    ws.append([f"v{c}" for c in range(1, 41)])
+    for c in range(1, 41):
+        ws.column_dimensions[get_column_letter(c)].width = 30 if c == 1 else 15
+    view = sheet_view(ws, None)
+    assert view["landscape"] and view["size"] == 6 and view["fit"] is False
+    assert view["widths"][0] / view["widths"][1] == pytest.approx((30 * 7 + 5) / (15 * 7 + 5), rel=0.01)
+    pdf = compile_typst("sheet.typ", {"title": "Bred", "sheets": [view]}, dt.date(2026, 2, 23))[0]
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)
+    assert "v1" in page.extract_text() and "v40" in page.extract_text()

@@ -207,7 +207,10 @@ def bilag_to_pdf(path: Path, data: bytes) -> bytes:
         raise ReferatError(f"filen skal konverteres til PDF med LibreOffice, som ikke er installeret; {CONVERT_HINT}",
                            Location(path))
     key = hashlib.sha256(data + b"\0" + f"{PIPELINE}:{converter_version(soffice)}".encode()).hexdigest()
-    entry = cache_dir() / f"{key}.pdf"
+    try:
+        entry = cache_dir() / f"{key}.pdf"
+    except (RuntimeError, OSError, KeyError):  # no home folder to find: convert without a cache
+        entry = Path(tempfile.gettempdir()) / "referat-ingen-cache" / f"{key}.pdf"
     if entry.is_file() and pdf_problem(entry) is None:
         try:
             return entry.read_bytes()
