@@ -773,3 +773,14 @@ def test_a_very_wide_sheet_shares_the_page_width_in_the_sheets_proportions(tmp_p
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert float(page.mediabox.width) > float(page.mediabox.height)
     assert "v1" in page.extract_text() and "v40" in page.extract_text()
+
+
+def test_an_old_doc_file_is_warned_about(make_meeting, run, monkeypatch) -> None:
+    from referat.validate import bilag
+
+    monkeypatch.setattr(bilag, "find_soffice", lambda: "/usr/bin/soffice")
+    folder = make_meeting(one_item("gammel.doc"), bilag={"gammel.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504})
+    code, _, err = run("validate", folder)
+    assert code == OK
+    (line,) = lines_with(err, "advarsel")
+    assert "bilag/gammel.doc er i Words gamle format (.doc)" in line and "gem filen som .docx eller PDF" in line

@@ -78,6 +78,10 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                 elif suffix in (".docx", ".doc"):
                     if suffix == ".docx":
                         _word(path, b.file, where, report)
+                    else:
+                        report.warning(where, f"bilag/{b.file} er i Words gamle format (.doc): sporede ændringer og "
+                                              "kommentarer kan ikke fjernes før konverteringen; gem filen som .docx "
+                                              "eller PDF")
                     if find_soffice() is None:
                         report.warning(where, f"bilag/{b.file} skal konverteres til PDF med LibreOffice, som ikke er "
                                               f"installeret; {CONVERT_HINT}")
