@@ -784,3 +784,23 @@ def test_an_old_doc_file_is_warned_about(make_meeting, run, monkeypatch) -> None
     assert code == OK
     (line,) = lines_with(err, "advarsel")
     assert "bilag/gammel.doc er i Words gamle format (.doc)" in line and "gem filen som .docx eller PDF" in line
+
+
+def test_rows_and_columns_shrunk_to_nothing_count_as_hidden(make_meeting, run, tmp_path: Path) -> None:
+    """Height 0 and width 0 hide a row and a column in Excel as surely as 'hidden' (openpyxl cannot write them)."""
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    rows = (f'<row r="1">{cell("A1", "Tilbud")}{cell("B1", "Takst")}{cell("C1", "NUL-BRED-KOLONNE-1")}</row>'
+            f'<row r="2">{cell("A2", "Vestervang")}<c r="B2"><v>3240</v></c>{cell("C2", "NUL-BRED-KOLONNE-2")}</row>'
+            f'<row r="3" ht="0" customHeight="1">{cell("A3", "NUL-HØJ-RÆKKE")}</row>')
+    sheet = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             '<cols><col min="3" max="3" width="0" customWidth="1"/></cols>'
+             f"<sheetData>{rows}</sheetData></worksheet>")
+    folder = make_meeting(one_item("nul.xlsx"), bilag={"nul.xlsx": raw_xlsx([("Ark", sheet)])})
+    code, _, err = run("validate", folder)
+    assert code == OK and lines_with(err, "arket 'Ark' har 1 skjult række og 1 skjult kolonne, som ikke kommer med")
+    code, _, err = run("packet", folder, "--out", tmp_path / "out")
+    assert code == OK, err
+    text = "\n".join(page_texts(tmp_path / "out" / "dagsordenspakke.pdf"))
+    assert "Vestervang" in text and "NUL-" not in text

@@ -58,8 +58,9 @@ _VALUED = re.compile(rb"""<(?:[\w.\-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})(
 _VALUED_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>(?!</c>)')
 _EMPTY_END = re.compile(rb"\s*</(?:[\w.\-]+:)?c>")
 _PREFIXED_SI = re.compile(rb"<[\w.\-]+:si[\s>]")
-_HIDDEN_ROW = re.compile(rb"""<(?:[\w.\-]+:)?row\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["']""")
-_HIDDEN_COL = re.compile(rb"""<(?:[\w.\-]+:)?col\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["']""")
+# a row or column hidden, or shrunk to nothing (height or width 0), which hides it as well
+_HIDDEN_ROW = re.compile(rb"""<(?:[\w.\-]+:)?row\s[^>]*?\b(?:hidden\s*=\s*["'](?:1|true)["']|ht\s*=\s*["']0*\.?0*["'])""")
+_HIDDEN_COL = re.compile(rb"""<(?:[\w.\-]+:)?col\s[^>]*?\b(?:hidden\s*=\s*["'](?:1|true)["']|width\s*=\s*["']0*\.?0*["'])""")
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
@@ -312,7 +313,7 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
 
 
 def _count_hidden(sheet: SheetFacts, body: bytes) -> None:
-    if b"hidden" in body:
+    if b"hidden" in body or b'ht="0' in body or b'width="0' in body:
         sheet.hidden_rows += len(_HIDDEN_ROW.findall(body))
         sheet.hidden_cols += len(_HIDDEN_COL.findall(body))
 

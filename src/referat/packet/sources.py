@@ -260,7 +260,7 @@ def _columns(ws: Any, used_cols: int) -> tuple[set[int], dict[int, float]]:
         low = dim.min or column_index_from_string(dim.index)
         high = min(dim.max or low, used_cols)
         for c in range(low, high + 1):
-            if dim.hidden or (dim.customWidth and dim.width is not None and dim.width <= 0):
+            if dim.hidden or (dim.width is not None and dim.width <= 0):
                 hidden.add(c)
             elif dim.customWidth or dim.width != 13:  # 13 is openpyxl's stand-in for "no width given"
                 widths[c] = dim.width
@@ -272,7 +272,7 @@ def _columns(ws: Any, used_cols: int) -> tuple[set[int], dict[int, float]]:
 
 def _row_hidden(ws: Any, r: int) -> bool:
     dim = ws.row_dimensions.get(r) if hasattr(ws.row_dimensions, "get") else None
-    return dim is not None and (bool(dim.hidden) or (dim.customHeight and dim.height is not None and dim.height <= 0))
+    return dim is not None and (bool(dim.hidden) or (dim.height is not None and dim.height <= 0))
 
 
 def _merges(ws: Any, rows: list[int], cols: list[int], segment: dict[int, int]
