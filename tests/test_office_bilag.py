@@ -804,3 +804,16 @@ def test_rows_and_columns_shrunk_to_nothing_count_as_hidden(make_meeting, run, t
     assert code == OK, err
     text = "\n".join(page_texts(tmp_path / "out" / "dagsordenspakke.pdf"))
     assert "Vestervang" in text and "NUL-" not in text
+
+
+def test_packet_with_excel_and_image_bilag_is_reproducible(make_meeting, run, tmp_path: Path) -> None:
+    names = ["bredt-ark.xlsx", "foto-drejet-med-metadata.jpg"]
+    items = {"01-punkt.yaml": "titel: Punkt\nbilag:\n" + "".join(f"  - titel: Bilag {i}\n    fil: {n}\n"
+                                                                 for i, n in enumerate(names, 1))}
+    folder = make_meeting(items, bilag={n: (FIXTURES / n).read_bytes() for n in names})
+    outputs = []
+    for n in range(2):
+        code, _, err = run("packet", folder, "--out", tmp_path / f"out{n}")
+        assert code == OK, err
+        outputs.append((tmp_path / f"out{n}" / "dagsordenspakke.pdf").read_bytes())
+    assert outputs[0] == outputs[1]
