@@ -817,3 +817,13 @@ def test_packet_with_excel_and_image_bilag_is_reproducible(make_meeting, run, tm
         assert code == OK, err
         outputs.append((tmp_path / f"out{n}" / "dagsordenspakke.pdf").read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_an_image_file_over_the_size_limit_is_refused_without_reading_it(make_meeting, run, tmp_path) -> None:
+    folder = make_meeting(one_item("enorm.jpg"), bilag={"enorm.jpg": (FIXTURES / "foto-med-metadata.jpg").read_bytes()})
+    with (folder / "bilag" / "enorm.jpg").open("r+b") as fh:  # a sparse file: 101 MB on paper, nothing on disk
+        fh.truncate(imagemeta.MAX_IMAGE_BYTES + 1024 * 1024)
+    code, _, err = run("validate", folder)
+    assert code == INVALID
+    (line,) = lines_with(err, "billedfilen fylder")
+    assert "bilag/enorm.jpg: billedfilen fylder 101 MB; grænsen er 100 MB" in line

@@ -99,6 +99,13 @@ MAX_SHEET_CHARS = 2_000_000  # about 600 pages of small print: beyond that, a PD
 def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
     """The image on its own page, embedded without its metadata (EXIF, XMP, IPTC, comments: see imagemeta)."""
     broken = ReferatError("billedet kan ikke læses (beskadiget eller ukendt format)", Location(path))
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_input names the problem
+    problem = too_large(b"", size)
+    if problem:
+        raise ReferatError(problem, Location(path))
     original = read_input(path, "billedet")
     problem = too_large(original[:HEAD_BYTES])
     if problem:

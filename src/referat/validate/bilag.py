@@ -136,7 +136,7 @@ def _format_problem(path: Path, suffix: str) -> str | None:
         from ..packet.imagemeta import HEAD_BYTES, too_large
 
         with path.open("rb") as fh:
-            return too_large(fh.read(HEAD_BYTES))
+            return too_large(fh.read(HEAD_BYTES), path.stat().st_size)
     return None
 
 
