@@ -827,3 +827,12 @@ def test_an_image_file_over_the_size_limit_is_refused_without_reading_it(make_me
     assert code == INVALID
     (line,) = lines_with(err, "billedfilen fylder")
     assert "bilag/enorm.jpg: billedfilen fylder 101 MB; grænsen er 100 MB" in line
+
+
+def test_a_worksheet_the_workbook_does_not_list_is_bounded_too(tmp_path: Path) -> None:
+    path = tmp_path / "skjult-del.xlsx"
+    path.write_bytes(raw_xlsx([("Ark1", '<row r="1"><c r="A1"><v>1</v></c></row>')],
+                              extra={"xl/worksheets/sheet9.xml": worksheet(FAR_CELL).encode()}))
+    with pytest.raises(Exception) as caught:
+        check_workbook(path, BILAG_CELLS, "gem som PDF")
+    assert "arket 'sheet9.xml' har værdier helt ud til celle XFD1048576" in str(caught.value)

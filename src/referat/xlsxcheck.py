@@ -61,6 +61,7 @@ _PREFIXED_SI = re.compile(rb"<[\w.\-]+:si[\s>]")
 # a row or column hidden, or shrunk to nothing (height or width 0), which hides it as well
 _HIDDEN_ROW = re.compile(rb"""<(?:[\w.\-]+:)?row\s[^>]*?\b(?:hidden\s*=\s*["'](?:1|true)["']|ht\s*=\s*["']0*\.?0*["'])""")
 _HIDDEN_COL = re.compile(rb"""<(?:[\w.\-]+:)?col\s[^>]*?\b(?:hidden\s*=\s*["'](?:1|true)["']|width\s*=\s*["']0*\.?0*["'])""")
+_WORKSHEET_PART = re.compile(r"(?i)(^|/)(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.xml$")
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
@@ -174,7 +175,11 @@ def check_workbook(path: Path, limit: int, advice: str,
         if strings > 2 * limit:
             raise ReferatError(f"filen har over {_count(2 * limit)} forskellige tekster (sharedStrings); grænsen er "
                                f"{_count(2 * limit)}; {advice}", Location(path))
-        for sheet in sheets:
+        known = {sheet.part for sheet in sheets}
+        # a worksheet part the workbook does not list the usual way is still bounded: openpyxl may find it
+        stray = [SheetFacts(name=name.rsplit("/", 1)[-1], state="visible", part=name) for name in sorted(names)
+                 if _WORKSHEET_PART.search(name) and name not in known]
+        for sheet in [*sheets, *stray]:
             if sheet.part is None or sheet.part not in names:
                 continue
             _scan(archive, sheet, 2 * limit, path)
