@@ -836,3 +836,17 @@ def test_a_worksheet_the_workbook_does_not_list_is_bounded_too(tmp_path: Path) -
     with pytest.raises(Exception) as caught:
         check_workbook(path, BILAG_CELLS, "gem som PDF")
     assert "arket 'sheet9.xml' har værdier helt ud til celle XFD1048576" in str(caught.value)
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("a\\0b.pdf", "a\\u0000b.pdf"), ("\\e[31mrød.pdf", "\\u001b[31mrød.pdf"),
+                                             ("bilag\\u202efdp.exe", "bilag\\u202efdp.exe")])
+def test_a_bilag_name_with_control_characters_is_refused_and_shown_escaped(make_meeting, run, tmp_path,
+                                                                            typed, shown) -> None:
+    folder = make_meeting({"01-punkt.yaml": f'titel: Punkt\nbilag:\n  - titel: B\n    fil: "{typed}"\n'})
+    for command in (["validate", folder], ["packet", folder, "--out", tmp_path / "out"]):
+        code, out, err = run(*command)
+        assert "\x1b" not in out
+        assert code == INVALID and "Traceback" not in err
+        (line,) = lines_with(err, "kontroltegn")
+        assert f"01-punkt.yaml:4:10: fejl: bilagsfilens navn '{shown}'" in line
+        assert "\x1b" not in err and "\0" not in err and "\u202e" not in err
