@@ -850,3 +850,15 @@ def test_a_bilag_name_with_control_characters_is_refused_and_shown_escaped(make_
         (line,) = lines_with(err, "kontroltegn")
         assert f"01-punkt.yaml:4:10: fejl: bilagsfilens navn '{shown}'" in line
         assert "\x1b" not in err and "\0" not in err and "\u202e" not in err
+
+
+def test_a_word_file_over_the_size_limit_is_refused_without_reading_it(make_meeting, run) -> None:
+    from referat.xlsxcheck import MAX_TOTAL_BYTES
+
+    folder = make_meeting(one_item("stor.docx"), bilag={"stor.docx": _docx("Notat")})
+    with (folder / "bilag" / "stor.docx").open("r+b") as fh:  # sparse: large on paper, nothing on disk
+        fh.truncate(MAX_TOTAL_BYTES + 1024 * 1024)
+    code, _, err = run("validate", folder)
+    assert code == INVALID
+    (line,) = lines_with(err, "Word-filen fylder")
+    assert "bilag/stor.docx: Word-filen fylder 257 MB; grænsen er 256 MB" in line

@@ -19,7 +19,7 @@ from ..diagnostics import Location, ReferatError
 from ..fileio import read_input
 from ..pdfcheck import pdf_problem
 from ..render.danish import number
-from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, find_soffice
+from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, check_word_size, find_soffice
 from ..render.pdf import compile_typst, with_asset
 from ..render.richtext import printable
 from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, SheetFacts, check_workbook
@@ -85,7 +85,8 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
     if suffix in EXCEL:
         return PdfReader(io.BytesIO(_sheet_pdf(path, title, when)))
     if suffix in WORD:
-        return PdfReader(io.BytesIO(bilag_to_pdf(path, path.read_bytes())))
+        check_word_size(path)
+        return PdfReader(io.BytesIO(bilag_to_pdf(path, read_input(path, "Word-filen"))))
     if suffix in IMAGES:
         return PdfReader(io.BytesIO(_image_pdf(path, title, when)))
     raise ReferatError(f"filtypen '{suffix}' understøttes ikke som bilag", Location(path))

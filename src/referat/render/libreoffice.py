@@ -101,6 +101,16 @@ def _word_zip(path: Path, data: bytes) -> zipfile.ZipFile:
     return archive
 
 
+def check_word_size(path: Path) -> None:
+    """A Word file no larger than a workbook may unpack to, before it is read into memory."""
+    from ..xlsxcheck import MAX_TOTAL_BYTES
+
+    size = path.stat().st_size
+    if size > MAX_TOTAL_BYTES:
+        raise ReferatError(f"Word-filen fylder {size // (1024 * 1024)} MB; grænsen er {MAX_TOTAL_BYTES // (1024 * 1024)} "
+                           f"MB; {WORD_ADVICE}", Location(path))
+
+
 def word_notes(path: Path, data: bytes) -> list[str]:
     """What the packet leaves out of a .docx: tracked changes (accepted) and comments; a ReferatError when the
     file is no zip or over the bounds of a zip (a zip bomb)."""

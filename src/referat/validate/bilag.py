@@ -8,7 +8,7 @@ from pathlib import Path
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
-from ..render.libreoffice import CONVERT_HINT, find_soffice, word_notes
+from ..render.libreoffice import CONVERT_HINT, check_word_size, find_soffice, word_notes
 from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
 
 KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xlsm": "Excel",
@@ -99,6 +99,7 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
 def _word(path: Path, name: str, where: Location, report: Report) -> None:
     """A Word bilag within the bounds of a zip, and what of it the packet leaves out."""
     try:
+        check_word_size(path)
         notes = word_notes(path, path.read_bytes())
     except ReferatError as exc:
         for diag in exc.report.errors:
