@@ -3,8 +3,8 @@
 Blocks:  {"type": "par", "inlines": [...]}, {"type": "heading", "inlines": [...]},
          {"type": "list", "ordered": bool, "start": int, "items": [[block, ...], ...]},
          {"type": "table", "header": [[inline...], ...], "rows": [[[inline...], ...], ...]}
-Inlines: {"t": "text", "v": str}, {"t": "strong"|"emph", "c": [...]}, {"t": "link", "url": str, "c": [...]},
-         {"t": "code", "v": str}, {"t": "br"}
+Inlines: {"type": "text", "v": str}, {"type": "strong"|"emph", "c": [...]}, {"type": "link", "url": str, "c": [...]},
+         {"type": "code", "v": str}, {"type": "br"}
 
 Raw HTML and entities are switched off, so '<b>' and '&amp;' stay text; control characters become their
 visible pictures (U+2400…), so nothing a user types can break an output format.
@@ -24,8 +24,10 @@ from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.treeprocessors import Treeprocessor
 
-Block = dict[str, Any]
-Inline = dict[str, Any]
+from .viewtypes import Block, Inline, TableBlock, TextNode
+
+__all__ = ["Block", "Inline", "TextNode", "inline_text", "parse", "plain", "plain_text", "printable", "row_texts",
+           "safe_url"]
 
 
 def printable(text: str) -> str:
@@ -185,9 +187,9 @@ def _literal(text: str) -> list[Block]:
         inlines: list[Inline] = []
         for n, line in enumerate(chunk.split("\n")):
             if n:
-                inlines.append({"t": "br"})
+                inlines.append({"type": "br"})
             if line:
-                inlines.append({"t": "text", "v": line})
+                inlines.append({"type": "text", "v": line})
         if inlines:
             out.append({"type": "par", "inlines": inlines})
     return out
@@ -211,7 +213,7 @@ def _depth(blocks: list[Block]) -> int:
 
 def plain(text: str) -> list[Inline]:
     """A plain (non-Markdown) field as inlines: printed exactly as typed."""
-    return [{"t": "text", "v": printable(text)}]
+    return [{"type": "text", "v": printable(text)}]
 
 
 def _blocks(parent: ET.Element) -> list[Block]:
@@ -234,7 +236,7 @@ def _blocks(parent: ET.Element) -> list[Block]:
             out.extend(_blocks(el))
         elif tag == "pre":
             code = _code_text(el)
-            out.append({"type": "par", "inlines": [{"t": "code", "v": code.rstrip("\n")}]})
+            out.append({"type": "par", "inlines": [{"type": "code", "v": code.rstrip("\n")}]})
         elif tag == "hr":
             continue
         else:
@@ -256,7 +258,7 @@ def _li(li: ET.Element) -> list[Block]:
             rest.append(child)
         else:
             head.append(child)
-    blocks = [{"type": "par", "inlines": _inlines(head)}] if (head.text or len(head)) else []
+    blocks: list[Block] = [{"type": "par", "inlines": _inlines(head)}] if (head.text or len(head)) else []
     holder = ET.Element("div")
     holder.extend(rest)
     return blocks + _blocks(holder)
@@ -286,9 +288,9 @@ def _text_inlines(text: str) -> list[Inline]:
         if i < len(parts) - 1:
             part = part.rstrip(" \t")
         if part:
-            out.append({"t": "text", "v": part})
+            out.append({"type": "text", "v": part})
         if i < len(parts) - 1:
-            out.append({"t": "text", "v": " "})
+            out.append({"type": "text", "v": " "})
     return _merge(out)
 
 
@@ -299,21 +301,21 @@ def _inlines(el: ET.Element) -> list[Inline]:
     for child in el:
         tag = child.tag
         if tag in ("strong", "b"):
-            out.append({"t": "strong", "c": _inlines(child)})
+            out.append({"type": "strong", "c": _inlines(child)})
         elif tag in ("em", "i"):
-            out.append({"t": "emph", "c": _inlines(child)})
+            out.append({"type": "emph", "c": _inlines(child)})
         elif tag == "a":
             url, content = child.get("href", ""), _inlines(child)
             if safe_url(url):
-                out.append({"t": "link", "url": url, "c": content})
+                out.append({"type": "link", "url": url, "c": content})
             elif inline_text(content) == url:  # <file:///…> typed as an autolink
-                out.append({"t": "text", "v": f"<{url}>"})
+                out.append({"type": "text", "v": f"<{url}>"})
             else:  # [tekst](javascript:…): the text as typed, never a live link
-                out.extend([{"t": "text", "v": "["}, *content, {"t": "text", "v": f"]({url})"}])
+                out.extend([{"type": "text", "v": "["}, *content, {"type": "text", "v": f"]({url})"}])
         elif tag == "code":
-            out.append({"t": "code", "v": _code_text(child)})
+            out.append({"type": "code", "v": _code_text(child)})
         elif tag == "br":
-            out.append({"t": "br"})
+            out.append({"type": "br"})
         else:
             out.extend(_inlines(child))
         if child.tail:
@@ -342,34 +344,60 @@ def _merge(inlines: list[Inline]) -> list[Inline]:
     out: list[Inline] = []
     run: list[str] = []
     for node in inlines:
-        if node["t"] == "text":
+        if node["type"] == "text":
             run.append(node["v"])
             continue
         if run:
-            out.append({"t": "text", "v": "".join(run)})
+            out.append({"type": "text", "v": "".join(run)})
             run = []
         out.append(node)
     if run:
-        out.append({"t": "text", "v": "".join(run)})
+        out.append({"type": "text", "v": "".join(run)})
     return out
 
 
 def _trim(inlines: list[Inline]) -> list[Inline]:
-    if inlines and inlines[0]["t"] == "text":
-        inlines[0] = {"t": "text", "v": inlines[0]["v"].lstrip(" ")}
-    if inlines and inlines[-1]["t"] == "text":
-        inlines[-1] = {"t": "text", "v": inlines[-1]["v"].rstrip(" ")}
-    return [n for n in inlines if not (n["t"] == "text" and n["v"] == "")]
+    if inlines and inlines[0]["type"] == "text":
+        inlines[0] = {"type": "text", "v": inlines[0]["v"].lstrip(" ")}
+    if inlines and inlines[-1]["type"] == "text":
+        inlines[-1] = {"type": "text", "v": inlines[-1]["v"].rstrip(" ")}
+    return [n for n in inlines if not (n["type"] == "text" and n["v"] == "")]
 
 
 def inline_text(inlines: list[Inline]) -> str:
-    """The plain text of inlines (for bookmarks, metadata and the text writer)."""
+    """The plain text of inlines (for bookmarks, metadata and every writer that flattens)."""
     parts: list[str] = []
     for node in inlines:
-        if node["t"] in ("text", "code"):
+        if node["type"] == "text" or node["type"] == "code":
             parts.append(node["v"])
-        elif node["t"] == "br":
+        elif node["type"] == "br":
             parts.append("\n")
         else:
             parts.append(inline_text(node["c"]))
     return "".join(parts)
+
+
+def row_texts(table: TableBlock) -> list[str]:
+    """A table as plain text: one line per row (the header first), cells apart by ' | '."""
+    rows = [table["header"], *table["rows"]] if table["header"] else table["rows"]
+    return [" | ".join(inline_text(cell) for cell in row) for row in rows]
+
+
+def plain_text(blocks: list[Block], *, bullet: str = "-", numbers: bool = True, sep: str = "\n\n") -> str:
+    """The one flattening of rich text to plain text (the archive's decision text, the Word front page, the
+    takst annex's reading guide): paragraphs and headings as their text, each list item as `bullet` (or its
+    number, with `numbers`) and the text of its blocks joined by a space, tables as rows of ' | '; the parts
+    apart by `sep`, blank parts left out. (The text edition lays blocks out itself, wrapped and indented, with
+    the same `inline_text` and `row_texts`.)"""
+    parts: list[str] = []
+    for block in blocks:
+        if block["type"] == "par" or block["type"] == "heading":
+            parts.append(inline_text(block["inlines"]))
+        elif block["type"] == "list":
+            for n, item in enumerate(block["items"], start=block["start"]):
+                mark = f"{n}." if block["ordered"] and numbers else bullet
+                parts.append(f"{mark} " + " ".join(plain_text([b], bullet=bullet, numbers=numbers, sep=sep)
+                                                   for b in item))
+        else:
+            parts.extend(row_texts(block))
+    return sep.join(p for p in parts if p.strip())
