@@ -13,7 +13,6 @@ visible pictures (U+2400…), so nothing a user types can break an output format
 from __future__ import annotations
 
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from itertools import pairwise
@@ -24,32 +23,11 @@ from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .chars import picture, printable
 from .viewtypes import Block, Inline, TableBlock, TextNode
 
-__all__ = ["Block", "Inline", "TextNode", "inline_text", "parse", "plain", "plain_text", "printable", "row_texts",
-           "safe_url"]
-
-
-def printable(text: str) -> str:
-    """Control characters shown as their Unicode pictures; CR/LF normalised; tabs kept."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNPRINTABLE.sub(lambda m: _picture(m.group()), text)
-
-
-# Categories Cc (but newline and tab), Cs and Co, and the noncharacters U+FFFE/U+FFFF, as one character class:
-# a regex scan is linear and fast on a 10 MB field, where a per-character category lookup is not.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff"
-                          "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
-
-
-def _picture(c: str) -> str:
-    cat = unicodedata.category(c)
-    if cat == "Cc":
-        code = ord(c)
-        return chr(0x2400 + code) if code < 0x20 else ("\u2421" if code == 0x7F else "\ufffd")
-    if cat in ("Cs", "Co") or c in "\ufffe\uffff":
-        return "\ufffd"
-    return c
+__all__ = ["Block", "Inline", "TextNode", "inline_text", "parse", "picture", "plain", "plain_text", "printable",
+           "row_texts", "safe_url"]
 
 
 class _Capture(Treeprocessor):
