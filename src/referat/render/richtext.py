@@ -30,9 +30,9 @@ __all__ = ["Block", "Inline", "TextNode", "inline_text", "parse", "picture", "pl
            "row_texts", "safe_url"]
 
 
-class _Capture(Treeprocessor):
+class _Capture(Treeprocessor):  # type: ignore[misc]  # Markdown ships no types
     def run(self, root: ET.Element) -> ET.Element:
-        self.md.captured = root  # type: ignore[attr-defined]
+        self.md.captured = root
         return root
 
 
@@ -50,7 +50,7 @@ def _parser() -> markdown.Markdown:
     return md
 
 
-class _HashHeading(HashHeaderProcessor):
+class _HashHeading(HashHeaderProcessor):  # type: ignore[misc]  # Markdown ships no types
     """'# Overskrift' is a heading only with a space after the '#'s (as in CommonMark), so a line that starts
     with '#hashtag' or '#set' prints as typed."""
 
@@ -62,7 +62,7 @@ def _indent_re(tab: int) -> re.Pattern[str]:
     return re.compile(rf"^[ ]{{{tab},{tab * 2 - 1}}}((\d+[.)])|[*+-])[ ]+.*")
 
 
-class _OrderedList(SaneOListProcessor):
+class _OrderedList(SaneOListProcessor):  # type: ignore[misc]  # Markdown ships no types
     """'1.' and '1)' both number a list (sane lists: a '-' line does not continue a numbered list)."""
 
     def __init__(self, parser: Any) -> None:
@@ -73,17 +73,17 @@ class _OrderedList(SaneOListProcessor):
         self.INDENT_RE = _indent_re(self.tab_length)
 
 
-    def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
         _split_list_kinds(blocks)
         super().run(parent, blocks)
 
 
-class _BulletList(SaneUListProcessor):
+class _BulletList(SaneUListProcessor):  # type: ignore[misc]  # Markdown ships no types
     def __init__(self, parser: Any) -> None:
         super().__init__(parser)
         self.INDENT_RE = _indent_re(self.tab_length)
 
-    def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
         _split_list_kinds(blocks)
         super().run(parent, blocks)
 
@@ -119,7 +119,7 @@ def _split_list_kinds(blocks: list[str]) -> None:
 _LIST_START = re.compile(r"\n(?=[ ]{0,3}(?:[*+-]|1[.)])[ ]+\S)")
 
 
-class _ListAfterParagraph(BlockProcessor):
+class _ListAfterParagraph(BlockProcessor):  # type: ignore[misc]  # Markdown ships no types
     """A list typed directly under a paragraph line (no blank line between) is a list, not more of the paragraph.
 
     Python-Markdown starts a list only at the start of a block; this splits a paragraph block where a list
@@ -150,7 +150,7 @@ def parse(text: str | None) -> list[Block]:
         md = _parser()
         md.reset()
         md.convert(printable(text))
-        root: ET.Element = md.captured  # type: ignore[attr-defined]
+        root: ET.Element = md.captured
         blocks = _blocks(root)
     except RecursionError:  # thousands of nesting levels: Python-Markdown (or our walk) ran out of stack
         _parser.cache_clear()  # a parser stopped mid-document keeps its state; start afresh next time
