@@ -33,7 +33,6 @@ from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_l
 from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
-PACKET_TITLES = {"dagsorden": "Dagsordenspakke", "referat": "Referat med bilag"}
 
 
 @dataclass
@@ -158,7 +157,7 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
     _page_labels(writer, len(doc.pages), parts)
     conforming = all(claims_pdfa(p.reader) for p in parts)
     fingerprint = hashlib.sha256(doc_pdf + b"".join(_bytes(p.reader) for p in parts)).digest()
-    title = view["title"].replace(view["kind_title"], PACKET_TITLES[kind], 1)
+    title = view["title"].replace(view["kind_title"], L.PACKET_TITLE[kind], 1)
     set_metadata(writer, title, view["author"], view["subject"], view["lang"], meeting.date,
                  doc if conforming else None, fingerprint)
     out = io.BytesIO()
@@ -241,7 +240,7 @@ def _bookmarks(writer: PdfWriter, doc: PdfReader, view: DocumentView, parts: lis
                                        parent=top)
         for part in parts:
             if part.item == item["number"]:
-                writer.add_outline_item(title=f"Bilag {part.id} {part.title}", page_number=part.cover_page - 1,
+                writer.add_outline_item(title=L.BILAG_BOOKMARK.format(id=part.id, titel=part.title), page_number=part.cover_page - 1,
                                         parent=node)
 
 
@@ -260,9 +259,10 @@ def _page_labels(writer: PdfWriter, doc_pages: int, parts: list[Part]) -> None:
     writer.set_page_label(0, doc_pages - 1, PageLabelStyle.DECIMAL, start=1)
     for part in parts:
         cover = part.cover_page - 1
-        writer.set_page_label(cover, cover, prefix=f"Bilag {part.id} forside")
+        writer.set_page_label(cover, cover, prefix=L.BILAG_COVER_LABEL.format(id=part.id))
         if part.pages:
-            writer.set_page_label(cover + 1, cover + part.pages, PageLabelStyle.DECIMAL, prefix=f"Bilag {part.id}: ", start=1)
+            writer.set_page_label(cover + 1, cover + part.pages, PageLabelStyle.DECIMAL,
+                                  prefix=L.BILAG_PAGE_LABEL.format(id=part.id), start=1)
 
 
 def packet_name(kind: str, public: bool) -> str:
