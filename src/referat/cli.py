@@ -166,7 +166,7 @@ def _meeting_folder(text: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import check_meeting
+    from .app.build import check_meeting
 
     _, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
     print_report(report)
@@ -218,7 +218,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .render.build import FORMATS, build
+    from .app.build import FORMATS, build
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -234,21 +234,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_packet(args: argparse.Namespace) -> int:
-    from .fileio import write_all
-    from .packet.assemble import write_packets
-    from .render.build import kinds_for, load_valid, output_dir, render_documents
+    from .app.build import packet
 
-    folder = _meeting_folder(args.mappe)
-    meeting, report = load_valid(folder, _templates(args))
-    kinds = kinds_for(meeting, args.dokument)
-    editions = [False, True] if args.offentlig else [False]
-    files = render_documents(meeting, kinds, ["pdf"], editions)
-    files.update(write_packets(meeting, kinds, editions, report))
-    print_report(report)
-    target = output_dir(folder, Path(args.out) if args.out else None)
-    write_all({target / name: data for name, data in files.items()})
-    for name in files:
-        print(f"skrev {escape(target / name)}")
+    result = packet(_meeting_folder(args.mappe), args.dokument, args.offentlig, Path(args.out) if args.out else None,
+                    _templates(args), before_writing=print_report)
+    for path in result.written:
+        print(f"skrev {escape(path)}")
     return EXIT_OK
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from asn1crypto import x509
 
 from ..diagnostics import Location, ReferatError, Report
+from ..meetings import load_valid, render_documents
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
-from ..render.build import load_valid, render_documents
 from ..signing.signatures import (
     EXPIRED,
     NOT_YET_VALID,

@@ -8,9 +8,9 @@ from typing import Any
 from ..diagnostics import Location, Report
 from ..model.item import Item
 from ..model.meeting import Meeting
+from ..model.source import SourceMap
 from .parse import Placeholders, parse_model
 from .profile import ignored_templates, load_profile, template_dirs
-from .yamlfile import SourceMap
 
 MEETING_FILE = "møde.yaml"
 ITEMS_DIR = "punkter"

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Report
-from .yamlfile import SourceMap
+from ..model.source import SourceMap
 
 _TYPES = {
     "string_type": "skal være tekst{hint}",

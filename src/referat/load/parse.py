@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Location, ReferatError, Report
+from ..model.source import PathKey, SourceMap
 from .messages import report_errors
-from .yamlfile import PathKey, SourceMap, read_yaml
+from .yamlfile import read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 NOT_A_MAPPING = "filen skal indeholde nøgler og værdier (nøgle: værdi), ikke en liste eller en tekst"

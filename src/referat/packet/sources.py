@@ -41,7 +41,7 @@ def check_converters(paths: list[Path], where: Path) -> None:
 
 def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
     """The minutes (without their bilag) of an earlier meeting, built now from its folder."""
-    from ..render.build import load_valid
+    from ..meetings import load_valid
     from ..render.pdf import write_pdf
     from ..render.view import document_view
 
