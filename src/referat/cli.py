@@ -16,11 +16,24 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .diagnostics import ReferatError, UsageError, escape, print_report
+from .diagnostics import escape, print_report
+from .errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    ReferatError,
+    UsageError,
+    internal_error,
+)
 
 MEETING_FILE = "møde.yaml"
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 3, 130, 143
+__all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "EXIT_OUTPUT", "EXIT_TERMINATED",
+           "EXIT_USAGE", "build_parser", "entry", "main"]  # the exit codes are referat.errors', documented in README
 
 
 class Terminated(KeyboardInterrupt):
@@ -348,12 +361,12 @@ def _run(argv: Sequence[str] | None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         return int(args.func(args))
-    except ReferatError as exc:
+    except UsageError as exc:  # the command, not a file: no location
+        print(f"referat: fejl: {escape(exc.message)}", file=sys.stderr)
+        return exc.exit_code
+    except ReferatError as exc:  # every kind the user can cause, each with its exit code
         print_report(exc.report)
         return exc.exit_code
-    except UsageError as exc:
-        print(f"referat: fejl: {escape(exc)}", file=sys.stderr)
-        return EXIT_USAGE
     except Terminated:
         print("referat: stoppet (SIGTERM); ufærdige filer er fjernet, tidligere filer er urørte", file=sys.stderr)
         return EXIT_TERMINATED
@@ -362,6 +375,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never as if the input were wrong
+        for line in internal_error(exc):
+            print(escape(line), file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def entry() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import Location, ReferatError, Report
+from .errors import TemplateError
 from .model.meeting import Meeting
 from .render.libreoffice import docx_to_pdf
 from .render.pdf import write_pdf
@@ -71,7 +72,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
     template = meeting.profile.word_template_path()
     logo = meeting.profile.logo_path()
     if logo is not None and not logo.is_file():
-        raise ReferatError("logoet i udvalgsprofilen findes ikke", Location(logo))
+        raise TemplateError("logoet i udvalgsprofilen findes ikke", Location(logo))
     for kind in kinds:
         for public in public_editions:
             view = document_view(meeting, kind, public)
@@ -79,7 +80,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
             docx: bytes | None = None
             if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
                 if not template.is_file():
-                    raise ReferatError("Word-skabelonen findes ikke", Location(template))
+                    raise TemplateError("Word-skabelonen findes ikke", Location(template))
                 docx = write_docx(view, template, meeting.date, logo)
                 if "docx" in formats:
                     files[f"{stem}.docx"] = docx

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..diagnostics import ReferatError, Report, UsageError, print_report
+from ..errors import EXIT_INVALID, EXIT_OK
 
 
 def _tolerance(args: argparse.Namespace) -> float:
@@ -50,7 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print("(de forklarede afvigelser vises med --alle)")
     if not report.has_errors:
         print(f"{args.fil}: gyldig" + (" (med advarsler)" if report.items else ""))
-    return 1 if report.has_errors else 0
+    return EXIT_INVALID if report.has_errors else EXIT_OK
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -68,7 +69,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(f"skrev {args.out}")
     else:
         print(text, end="")
-    return 1 if report.has_errors else 0  # the overview is written; the errors above still need fixing
+    return EXIT_INVALID if report.has_errors else EXIT_OK  # the overview is written; the errors above still need fixing
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -86,7 +87,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     write_all(targets)
     for target in targets:
         print(f"skrev {target}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -96,10 +97,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = import_workbooks([Path(p) for p in args.xlsx], args.år)
     print_report(result.report)
     if result.text is None:
-        return 1
+        return EXIT_INVALID
     write_atomic(Path(args.out), result.text)
     print(f"skrev {args.out} ({result.rows} rækker)")
-    return 1 if result.report.has_errors else 0
+    return EXIT_INVALID if result.report.has_errors else EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -108,7 +109,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     write_atomic(Path(args.out), blank_workbook())
     print(f"skrev {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
