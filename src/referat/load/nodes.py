@@ -37,9 +37,10 @@ def compose(text: str) -> Node | None:
         yaml = YAML(typ="safe", pure=False)
         if _may_nest_deeper_than_allowed(text):
             _check_depth(yaml, text)
-        return yaml.compose(text)
+        node: Node | None = yaml.compose(text)
     except ImportError:  # pragma: no cover - platforms without the C extension
-        return YAML(typ="safe", pure=True).compose(text)
+        node = YAML(typ="safe", pure=True).compose(text)
+    return node
 
 
 # Lists and mappings nested deeper than this are refused before composing: the C composer recurses on the C

@@ -125,8 +125,7 @@ def read_profile(path: Path, report: Report) -> Committee | None:
     profile = parse_model(path, Committee, report, "en udvalgsprofil skal være en afbildning med nøgler")
     if profile is None:
         return None
-    profile._id = path.stem
-    profile._folder = path.parent
+    profile.locate(path.stem, path.parent)
     templates = path.parent.parent
     ok = _check_inside(profile, ("word_skabelon",), profile.word_template, templates, report)
     if profile.look.logo is not None:

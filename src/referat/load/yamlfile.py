@@ -163,7 +163,8 @@ def _syntax_message(exc: MarkedYAMLError, text: str) -> str:
 def _char_at(text: str, mark: Any) -> str | None:
     if mark is None:
         return None
-    lines = text.split("\n", mark.line + 1)
-    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+    line, column = int(mark.line), int(mark.column)
+    lines = text.split("\n", line + 1)
+    if line >= len(lines) or column >= len(lines[line]):
         return None
-    return lines[mark.line][mark.column]
+    return lines[line][column]
