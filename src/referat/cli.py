@@ -301,8 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
     sub.required = True
 
-    def command(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
+    def command(name: str, func: Callable[[argparse.Namespace], int], help: str,
+                aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
+        """A command: an English name (docs/development.md, "Command names"), earlier names kept as aliases."""
+        p = sub.add_parser(name, help=help, description=help, aliases=list(aliases))
         p.set_defaults(func=func)
         return p
 

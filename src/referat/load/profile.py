@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..diagnostics import Location, Report
 from ..model.profile import Committee
-from .messages import suggest
+from .messages import did_you_mean
 from .parse import parse_model
 
 PROFILE_DIR = "udvalg"
@@ -108,8 +108,7 @@ def load_profile(committee_id: str, dirs: list[Path], where: Location, report: R
         if path.is_file():
             return read_profile(path, report)
     known = available_profiles(dirs)
-    guess = suggest(committee_id, known)
-    hint = f"; mente du '{guess}'?" if guess else (f"; kendte profiler: {', '.join(known)}" if known else "")
+    hint = did_you_mean(committee_id, known) or (f"; kendte profiler: {', '.join(known)}" if known else "")
     report.error(where, f"udvalgsprofilen '{committee_id}' findes ikke i templates/udvalg/{hint}")
     return None
 

@@ -1,4 +1,5 @@
-"""`referat takster import|validate|render`."""
+"""`referat tariffs validate|summary|render|import|template` (also by the earlier names `takster`,
+`opsummering`, `skabelon`)."""
 
 from __future__ import annotations
 
@@ -113,7 +114,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
-    p = command("takster", lambda a: a.takst_func(a), "Takstbilag: importér, kontrollér og gengiv.")
+    p = command("tariffs", lambda a: a.takst_func(a), "Takstbilag: importér, kontrollér og gengiv.",
+                aliases=["takster"])
     sub = p.add_subparsers(dest="takst_command", metavar="HANDLING", parser_class=type(p))
     sub.required = True
 
@@ -124,7 +126,7 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
                    help="udvalgsprofilen, hvis tolerance for takstberegningen gælder (standard: das-social)")
     v.set_defaults(takst_func=cmd_validate)
 
-    o = sub.add_parser("opsummering", help="Skriv oversigten pr. driftsherre som Markdown til takstpunktet.")
+    o = sub.add_parser("summary", aliases=["opsummering"], help="Skriv oversigten pr. driftsherre som Markdown til takstpunktet.")
     o.add_argument("fil", help="takstbilag (YAML)")
     o.add_argument("--out", metavar="FIL.md", help="skriv oversigten til en fil (standard: skærmen)")
     o.add_argument("--udvalg", default="das-social", metavar="ID",
@@ -146,6 +148,6 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     i.add_argument("--år", type=int, help="takståret (standard: fra skemaet)")
     i.set_defaults(takst_func=cmd_import)
 
-    t = sub.add_parser("skabelon", help="Skriv et tomt takstskema (Excel) til driftsherrerne.")
+    t = sub.add_parser("template", aliases=["skabelon"], help="Skriv et tomt takstskema (Excel) til driftsherrerne.")
     t.add_argument("--out", default="templates/takstskema.xlsx", metavar="FIL.xlsx")
     t.set_defaults(takst_func=cmd_template)

@@ -62,8 +62,9 @@ def bilag_path(path: Path) -> Path:
     return path
 
 
-def bilag_files(meeting: Meeting, report: Report, context: Context) -> None:
+def bilag_files(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """Every bilag file exists in bilag/, is a file of a supported kind, and (for PDF) opens."""
+    context = context or Context()
     folder = (meeting.folder / "bilag").resolve()
     inside = folder.is_relative_to(meeting.folder.resolve())  # bilag/ itself may be a link out of the meeting
     for item in meeting.items:
@@ -176,8 +177,9 @@ def duplicate_files(meeting: Meeting, report: Report) -> None:
             seen.add(name)
 
 
-def previous_minutes(meeting: Meeting, report: Report, context: Context) -> None:
+def previous_minutes(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """A bilag `referat: ../mappe` names a meeting whose minutes can be built: valid and in fase 'referat'."""
+    context = context or Context()
     from . import check_meeting  # the same checks, on the other meeting (a module of this package)
 
     for item in meeting.items:
@@ -201,9 +203,10 @@ def previous_minutes(meeting: Meeting, report: Report, context: Context) -> None
                 report.error(where, f"mødet i '{b.minutes_of}' står stadig i fasen 'dagsorden'; der er intet referat endnu")
 
 
-def archived_minutes(meeting: Meeting, report: Report, context: Context) -> None:
+def archived_minutes(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """A bilag `arkiv: udvalg/dato` names signed minutes in the archive, unchanged since they were stored
     (seed 002 L18-31: item 2 attaches the previous minutes, which by then are approved and signed)."""
+    context = context or Context()
     find_archived = context.checks.archived
     if find_archived is None:
         return
