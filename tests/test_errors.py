@@ -172,3 +172,36 @@ def test_takster_subcommands_return_the_named_codes(run: Run, tmp_path: Path) ->
     bad.write_text("år: 2023\nukendt: 1\n", encoding="utf-8")
     code, _, err = run("takster", "validate", bad)
     assert code == errors.EXIT_INVALID and "takster.yaml" in err
+
+
+@pytest.mark.parametrize(("current", "earlier"), [
+    (("tariffs", "validate"), ("takster", "validate")),
+    (("tariffs", "summary"), ("takster", "opsummering")),
+])
+def test_command_names_are_english_and_the_danish_ones_still_work(run: Run, current: tuple[str, ...],
+                                                                  earlier: tuple[str, ...]) -> None:
+    annex = ROOT / "agendas" / "2023-03-31-das-social" / "bilag" / "07-takster-2023-revideret.yaml"
+    new = run(*current, annex)
+    old = run(*earlier, annex)
+    assert new == old and new[0] == errors.EXIT_OK and new[1]
+
+
+def test_the_template_command_under_both_names(run: Run, tmp_path: Path) -> None:
+    assert run("tariffs", "template", "--out", tmp_path / "a.xlsx")[0] == 0
+    assert run("takster", "skabelon", "--out", tmp_path / "b.xlsx")[0] == 0
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_help_shows_the_current_name_with_the_alias(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "tariffs (takster)" in capsys.readouterr().out
+
+
+def test_a_near_miss_is_suggested_once_for_every_kind_of_name() -> None:
+    from referat.load.messages import did_you_mean
+
+    assert did_you_mean("resume", ["resumé", "baggrund"]) == "; mente du 'resumé'?"
+    assert did_you_mean("Ålborg", ["Aalborg"]) == "; mente du 'Aalborg'?"
+    assert did_you_mean("A\u030alborg", ["Aalborg"]) == "; mente du 'Aalborg'?"  # å typed decomposed (NFD)
+    assert did_you_mean("xyz", ["resumé"]) == ""

@@ -127,3 +127,33 @@ def test_the_check_catches_an_upward_import(source: str, module: str) -> None:
 def test_a_new_top_level_module_must_be_placed() -> None:
     assert layer_of("referat.newthing") is None
     assert layer_of("referat.render.newwriter") == [name for name, _ in LAYERS].index("writers")
+
+
+# Inversion: validation imports neither takster nor archive; their checks reach it through the context.
+ITEM_WITH_TAKSTBILAG = "titel: Takster 2023\nbilag:\n  - titel: Bilag 1. Takstbilag\n    fil: takster.yaml\n"
+
+
+def test_the_takstbilag_check_is_passed_down_not_imported(make_meeting) -> None:  # type: ignore[no-untyped-def]
+    from referat.meetings import check_meeting as full
+    from referat.validate import check_meeting as plain
+
+    folder = make_meeting({"a.yaml": ITEM_WITH_TAKSTBILAG}, bilag={"takster.yaml": b"\xc3\xa5r: 2023\nukendt: 1\n"})
+    bilag = folder / "bilag" / "takster.yaml"
+    _, without = plain(folder)
+    assert not [d for d in without.items if d.location.path == bilag]  # validation alone does not know takstbilag
+    _, checked = full(folder)
+    assert [d for d in checked.errors if d.location.path == bilag and d.location.line == 2], checked.lines()
+
+
+def test_a_ring_of_previous_minutes_ends_without_module_state(make_meeting) -> None:  # type: ignore[no-untyped-def]
+    import referat.validate.bilag as bilag_rules
+    from referat.meetings import check_meeting
+
+    item = "titel: Referat\nbeslutning: Godkendt.\nbilag:\n  - titel: Bilag 1. Referat\n    referat: ../{other}\n"
+    one = make_meeting({"a.yaml": item.format(other="to")}, fase="referat", name="en")
+    make_meeting({"a.yaml": item.format(other="en")}, fase="referat", name="to")
+    for _ in range(2):  # the same answer twice: nothing is left behind between runs
+        _, report = check_meeting(one)
+        assert any("henvisningerne går i ring" in d.message for d in report.errors), report.lines()
+    # the meetings being followed live in the validation's Context, not in a module-level set
+    assert not [name for name, value in vars(bilag_rules).items() if isinstance(value, set)]
