@@ -45,7 +45,7 @@ LETTERS = re.compile(r"[A-Za-zÆØÅæøå]+")
 @pytest.fixture(scope="module")
 def meeting(tmp_path_factory: pytest.TempPathFactory) -> Meeting:
     """A valid one-item meeting; each example puts its text into the item's sagsfremstilling."""
-    from referat.render.build import load_valid
+    from referat.meetings import load_valid
 
     folder = tmp_path_factory.mktemp("egenskaber") / "møde"
     (folder / "punkter").mkdir(parents=True)

@@ -17,7 +17,8 @@ import pytest
 from conftest import EXAMPLE, MEETING, SEEDS, located, only, tiny_pdf
 from referat.diagnostics import Diagnostic, Location, Report
 from referat.load.meeting import load_meeting
-from referat.validate import RULES, attendance, bilag, content, structure
+from referat.meetings import bilag_checks
+from referat.validate import RULES, Context, attendance, bilag, content, structure
 
 SEED_002 = "002_f01f6cdfddf04c04.txt"
 SEED_003 = "003_e8a73d86b494ce0e.txt"
@@ -33,13 +34,18 @@ def seed_line(name: str, number: int) -> str:
     return lines[str(number)].strip().removeprefix("-").strip("\u00a0 ")
 
 
-def apply(rule, folder: Path) -> Report:  # type: ignore[no-untyped-def]
-    """Load `folder` (which must load without errors) and run one rule on it."""
+def apply(rule, folder: Path, **context) -> Report:  # type: ignore[no-untyped-def]
+    """Load `folder` (which must load without errors) and run one rule on it (with `context=`, if given)."""
     meeting, loaded = load_meeting(folder)
     assert meeting is not None and not loaded.errors, loaded.lines()
     report = Report()
-    rule(meeting, report)
+    rule(meeting, report, **context)
     return report
+
+
+def with_archive() -> dict[str, Context]:
+    """The validation context that looks archived minutes up (the archive package passes it down)."""
+    return {"context": Context(bilag_checks())}
 
 
 def edited(text: str, *pairs: tuple[str, str]) -> str:
@@ -895,7 +901,7 @@ _ARCHIVED = "titel: Godkendelse af referat fra seneste møde\nbilag:\n  - titel:
 def test_archived_minutes_without_an_archive(make_meeting):
     """002 L18–31: item 2 attaches the previous (signed) minutes; here there is no arkiv/ folder to take them from."""
     folder = make_meeting({"a.yaml": _ARCHIVED.format(ref="das-social/2025-11-17")})
-    d = only(apply(bilag.archived_minutes, folder),
+    d = only(apply(bilag.archived_minutes, folder, **with_archive()),
              "der er ingen arkiv/-mappe i eller over mødets mappe, så 'das-social/2025-11-17' kan ikke findes")
     assert d.severity == "fejl"
     located(d, folder / "punkter" / "a.yaml", 4, 12)
@@ -904,7 +910,7 @@ def test_archived_minutes_without_an_archive(make_meeting):
 def test_archived_minutes_not_in_the_archive(make_meeting, tmp_path):
     (tmp_path / "arkiv").mkdir()
     folder = make_meeting({"a.yaml": _ARCHIVED.format(ref="das-social/2025-11-17")})
-    d = only(apply(bilag.archived_minutes, folder), "har intet underskrevet referat 'das-social/2025-11-17'")
+    d = only(apply(bilag.archived_minutes, folder, **with_archive()), "har intet underskrevet referat 'das-social/2025-11-17'")
     assert d.severity == "fejl"
     located(d, folder / "punkter" / "a.yaml", 4, 12)
 
@@ -912,7 +918,7 @@ def test_archived_minutes_not_in_the_archive(make_meeting, tmp_path):
 def test_archived_minutes_reference_in_the_wrong_form(make_meeting, tmp_path):
     (tmp_path / "arkiv").mkdir()
     folder = make_meeting({"a.yaml": _ARCHIVED.format(ref="das-social/17-11-2025")})
-    d = only(apply(bilag.archived_minutes, folder), "'das-social/17-11-2025' er ikke en arkivhenvisning; skriv udvalg/ÅÅÅÅ-MM-DD")
+    d = only(apply(bilag.archived_minutes, folder, **with_archive()), "'das-social/17-11-2025' er ikke en arkivhenvisning; skriv udvalg/ÅÅÅÅ-MM-DD")
     assert d.severity == "fejl"
     located(d, folder / "punkter" / "a.yaml", 4, 12)
 
@@ -920,7 +926,7 @@ def test_archived_minutes_reference_in_the_wrong_form(make_meeting, tmp_path):
 def test_archived_minutes_pass_without_archive_references(make_meeting):
     """Bilag given as files need no archive (a stored, signed version is exercised in test_sign_archive.py)."""
     folder = make_meeting({"a.yaml": "titel: T\nbilag: [{titel: Referat, fil: a.pdf}]\n"}, bilag={"a.pdf": tiny_pdf()})
-    assert apply(bilag.archived_minutes, folder).items == []
+    assert apply(bilag.archived_minutes, folder, **with_archive()).items == []
 
 
 def test_previous_minutes_that_refer_to_each_other_are_a_ring(make_meeting):

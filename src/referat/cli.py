@@ -16,11 +16,24 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .diagnostics import ReferatError, UsageError, escape, print_report
+from .diagnostics import escape, print_report
+from .errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    ReferatError,
+    UsageError,
+    internal_error,
+)
 
 MEETING_FILE = "møde.yaml"
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 3, 130, 143
+__all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "EXIT_OUTPUT", "EXIT_TERMINATED",
+           "EXIT_USAGE", "build_parser", "entry", "main"]  # the exit codes are referat.errors', documented in README
 
 
 class Terminated(KeyboardInterrupt):
@@ -166,7 +179,7 @@ def _meeting_folder(text: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import check_meeting
+    from .app.build import check_meeting
 
     _, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
     print_report(report)
@@ -218,7 +231,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .render.build import FORMATS, build
+    from .app.build import FORMATS, build
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -234,21 +247,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_packet(args: argparse.Namespace) -> int:
-    from .fileio import write_all
-    from .packet.assemble import write_packets
-    from .render.build import kinds_for, load_valid, output_dir, render_documents
+    from .app.build import packet
 
-    folder = _meeting_folder(args.mappe)
-    meeting, report = load_valid(folder, _templates(args))
-    kinds = kinds_for(meeting, args.dokument)
-    editions = [False, True] if args.offentlig else [False]
-    files = render_documents(meeting, kinds, ["pdf"], editions)
-    files.update(write_packets(meeting, kinds, editions, report))
-    print_report(report)
-    target = output_dir(folder, Path(args.out) if args.out else None)
-    write_all({target / name: data for name, data in files.items()})
-    for name in files:
-        print(f"skrev {escape(target / name)}")
+    result = packet(_meeting_folder(args.mappe), args.dokument, args.offentlig, Path(args.out) if args.out else None,
+                    _templates(args), before_writing=print_report)
+    for path in result.written:
+        print(f"skrev {escape(path)}")
     return EXIT_OK
 
 
@@ -297,8 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
     sub.required = True
 
-    def command(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
+    def command(name: str, func: Callable[[argparse.Namespace], int], help: str,
+                aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
+        """A command: an English name (docs/development.md, "Command names"), earlier names kept as aliases."""
+        p = sub.add_parser(name, help=help, description=help, aliases=list(aliases))
         p.set_defaults(func=func)
         return p
 
@@ -357,12 +363,12 @@ def _run(argv: Sequence[str] | None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         return int(args.func(args))
-    except ReferatError as exc:
+    except UsageError as exc:  # the command, not a file: no location
+        print(f"referat: fejl: {escape(exc.message)}", file=sys.stderr)
+        return exc.exit_code
+    except ReferatError as exc:  # every kind the user can cause, each with its exit code
         print_report(exc.report)
         return exc.exit_code
-    except UsageError as exc:
-        print(f"referat: fejl: {escape(exc)}", file=sys.stderr)
-        return EXIT_USAGE
     except Terminated:
         print("referat: stoppet (SIGTERM); ufærdige filer er fjernet, tidligere filer er urørte", file=sys.stderr)
         return EXIT_TERMINATED
@@ -375,6 +381,10 @@ def _run(argv: Sequence[str] | None) -> int:
         where = escape(exc.filename) if exc.filename is not None else "referat"
         print(f"{where}: fejl: filen kan ikke bruges ({escape(exc.strerror or exc)})", file=sys.stderr)
         return EXIT_INVALID
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never as if the input were wrong
+        for line in internal_error(exc):
+            print(escape(line), file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def entry() -> None:

@@ -120,7 +120,11 @@ def escape(text: object) -> str:
 
 
 class ReferatError(Exception):
-    """A user error that stops the run; carries the diagnostics that explain it."""
+    """The base of every error the program reports: it stops the run and carries the diagnostics that explain it.
+
+    Raised as such, it means the user's input is wrong (exit code 1). The named kinds (`referat.errors`) say more:
+    the Word template, a missing converter, a signature, the archive, the command line (2), writing an output
+    (3). Anything that is not a ReferatError is a bug of the program's: the CLI reports it as "intern fejl"."""
 
     exit_code = 1
 
@@ -132,11 +136,24 @@ class ReferatError(Exception):
         self.report = report
         super().__init__("\n".join(report.lines()))
 
+    @property
+    def message(self) -> str:
+        """The first error's message, without its location (for a caller that places it elsewhere)."""
+        return self.report.errors[0].message if self.report.errors else ""
 
-class UsageError(Exception):
-    """The command line asks for something that does not exist (an unknown format); exit code 2, like argparse."""
+
+class UsageError(ReferatError):
+    """The command line asks for something that does not exist (an unknown format); exit code 2, like argparse.
+
+    Printed as `referat: fejl: …`, without a file: the mistake is in the command, not in a file."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class OutputError(ReferatError):

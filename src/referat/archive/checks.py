@@ -9,9 +9,10 @@ from pathlib import Path
 from asn1crypto import x509
 
 from ..diagnostics import Location, ReferatError, Report
+from ..errors import SignatureError
+from ..meetings import load_valid, render_documents
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
-from ..render.build import load_valid, render_documents
 from ..signing.signatures import (
     EXPIRED,
     NOT_YET_VALID,
@@ -114,8 +115,8 @@ def _signatures(data: bytes, roots: list[x509.Certificate], options: Options, wh
                 report: Report) -> list[Signature]:
     try:
         signatures = read_signatures(data, roots)
-    except ValueError as exc:
-        report.error(where, str(exc))
+    except SignatureError as exc:
+        report.error(where, exc.message)
         return []
     if not signatures and not options.scanned:
         report.error(where, "filen har ingen digital underskrift; underskriv den med 'referat sign', eller arkivér "

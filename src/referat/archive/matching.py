@@ -10,9 +10,10 @@ finds 'ungehjemmet', 'hjem' does not).
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+from ..fold import fold
+
+__all__ = ["fold", "fts_query", "query_terms", "snippet", "stem"]  # fold: the project's one Danish folding
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Longest first; the ending is removed only when at least MIN_STEM letters remain.
 _ENDINGS = sorted({
@@ -21,15 +22,6 @@ _ENDINGS = sorted({
     "en", "er", "es", "et", "ene", "ede", "hed", "e", "s",
 }, key=len, reverse=True)
 MIN_STEM = 3
-
-
-def fold(text: str) -> str:
-    """Lower case with æ, ø, å spelled out; what is indexed and what is searched for.
-
-    (Case-folded first, then three replacements: the same result as translating Æ/æ, Ø/ø, Å/å first, and
-    many times faster than `str.translate` on long texts.)"""
-    folded = unicodedata.normalize("NFC", text).casefold()
-    return folded.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
 
 
 def stem(word: str) -> str:

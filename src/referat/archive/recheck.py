@@ -193,6 +193,7 @@ def _profile_layout(manifest: mf.Manifest) -> Any:
 def recheck_signatures(checked: Checked) -> None:
     """The signatures re-validated — intact, covering, the same certificates, signers, roles and trust —
     against the roots stored in the manifest, at the moment of archiving; and the status they give."""
+    from ..errors import SignatureError
     from ..signing.signatures import TRUSTED, load_roots, read_signatures
 
     manifest, data = checked.manifest, checked.pdf
@@ -216,8 +217,8 @@ def recheck_signatures(checked: Checked) -> None:
         return  # reported by load()
     try:
         found = read_signatures(data, roots, moment=archived)
-    except ValueError as exc:
-        report.error(pdf_where, str(exc))
+    except SignatureError as exc:
+        report.error(pdf_where, exc.message)
         return
     except Exception as exc:  # noqa: BLE001 - a malformed signature from an untrusted copy: a message
         report.error(pdf_where, f"underskrifterne kan ikke læses ({type(exc).__name__})")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from ..diagnostics import Location, Report
 from ..model.item import Item
 from ..model.meeting import Meeting
 from .parse import Placeholders, parse_model
 from .profile import ignored_templates, load_profile, template_dirs
-from .yamlfile import SourceMap
 
 MEETING_FILE = "møde.yaml"
 ITEMS_DIR = "punkter"
@@ -39,12 +37,12 @@ def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Mee
         report.warning(Location(ignored), why)
     if meeting is None:
         return None, report
-    meeting._folder = folder
+    meeting.locate(folder)
+    profile = None
     if "udvalg" not in meeting.broken:
-        meeting._profile = load_profile(meeting.committee_id, dirs, meeting.source.at(("udvalg",)), report)
-    if meeting._profile is None:
-        meeting._broken = meeting.broken | {"profil"}
-    meeting._items = _load_items(meeting, report)
+        profile = load_profile(meeting.committee_id, dirs, meeting.source.at(("udvalg",)), report)
+    meeting.use_profile(profile)
+    meeting.set_items(_load_items(meeting, report))
     return meeting, report
 
 
@@ -82,12 +80,9 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
         item = parse_model(path, Item, report, placeholders=ITEM_PLACEHOLDERS)
         if item is None:
             continue
-        item._number = str(index + 1)
-        item._file = path
-        bilag_dir = meeting.folder / BILAG_DIR
+        item.place(str(index + 1), path)
         for b in item.bilag:
-            if b.file is not None or b.minutes_of is not None:
-                b._path = bilag_dir / b.file if b.file is not None else meeting.folder / str(b.minutes_of)
+            b.resolve(meeting.folder, meeting.folder / BILAG_DIR)
         items.append(item)
     listed = set(meeting.item_files)
     if items_dir.is_dir() and "punkter" not in meeting.broken:
@@ -105,6 +100,3 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
     return real == root or root in real.parents
 
-
-def source_of(obj: Any) -> SourceMap:
-    return obj._source

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Report
-from .yamlfile import SourceMap
+from ..fold import loose_fold
+from ..model.source import SourceMap
 
 _TYPES = {
     "string_type": "skal være tekst{hint}",
@@ -49,7 +50,7 @@ def report_errors(errors: Iterable[Any], smap: SourceMap, model: type[BaseModel]
         if kind == "extra_forbidden":
             key = str(loc[-1])
             known = _known_keys(model, loc[:-1])
-            report.error(smap.at(loc, on_key=True), f"ukendt nøgle '{_short(key)}'{_suggest(key, known)}")
+            report.error(smap.at(loc, on_key=True), f"ukendt nøgle '{_short(key)}'{did_you_mean(key, known)}")
         elif kind == "missing":
             parent = smap.at(loc[:-1], on_key=bool(loc[:-1]))
             report.error(parent, f"mangler den påkrævede nøgle '{loc[-1]}'")
@@ -101,21 +102,16 @@ def _danish_or(expected: str) -> str:
     return ", ".join(parts[:-1]) + " eller " + parts[-1]
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, and æøå spelled out: how a user's near-miss is compared."""
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate the user most likely meant, if any is close."""
     cands = list(candidates)
-    folded = {fold(c): c for c in cands}
-    match = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=0.7)
+    folded = {loose_fold(c): c for c in cands}
+    match = difflib.get_close_matches(loose_fold(word), list(folded), n=1, cutoff=0.7)
     return folded[match[0]] if match else None
 
 
-def _suggest(word: str, candidates: Iterable[str]) -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """"; mente du 'x'?" for the candidate the user most likely meant, or "" (every such hint is worded here)."""
     guess = suggest(word, candidates)
     return f"; mente du '{guess}'?" if guess else ""
 

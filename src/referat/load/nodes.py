@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-if TYPE_CHECKING:
-    from .yamlfile import PathKey, SourceMap
+from ..model.source import PathKey, SourceMap
 
 T = "tag:yaml.org,2002:"
 MAX_NODES = 500_000
@@ -38,9 +37,10 @@ def compose(text: str) -> Node | None:
         yaml = YAML(typ="safe", pure=False)
         if _may_nest_deeper_than_allowed(text):
             _check_depth(yaml, text)
-        return yaml.compose(text)
+        node: Node | None = yaml.compose(text)
     except ImportError:  # pragma: no cover - platforms without the C extension
-        return YAML(typ="safe", pure=True).compose(text)
+        node = YAML(typ="safe", pure=True).compose(text)
+    return node
 
 
 # Lists and mappings nested deeper than this are refused before composing: the C composer recurses on the C
@@ -103,8 +103,7 @@ def _mapping(node: MappingNode, key: PathKey, smap: SourceMap, active: set[int])
             for source in sources:
                 if not isinstance(source, MappingNode):
                     raise NodeError("'<<' skal henvise til en afbildning (nøgle: værdi)", source.start_mark)
-                from .yamlfile import SourceMap  # merged-in values keep no positions: messages point at '<<'
-
+                # merged-in values keep no positions: messages point at '<<'
                 scratch = SourceMap(smap.path, built=smap.built)
                 for k, v in build(source, key + ("<<",), scratch, active).items():
                     merged.setdefault(k, v)

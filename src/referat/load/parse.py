@@ -12,13 +12,15 @@ import bisect
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..diagnostics import Location, ReferatError, Report
+from ..model.base import Model
+from ..model.source import PathKey, SourceMap
 from .messages import report_errors
-from .yamlfile import PathKey, SourceMap, read_yaml
+from .yamlfile import read_yaml
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Model)
 NOT_A_MAPPING = "filen skal indeholde nøgler og værdier (nøgle: værdi), ikke en liste eller en tekst"
 MAX_ROUNDS = 12
 
@@ -28,9 +30,9 @@ Placeholders = dict[str, tuple[Any, Any]]
 
 def parse_model(path: Path, model: type[M], report: Report, not_a_mapping: str = NOT_A_MAPPING,
                 placeholders: Placeholders | None = None) -> M | None:
-    """The model read from `path` (its `_source` set to the file's SourceMap), or None with the reasons in `report`.
+    """The model read from `path` (it keeps the file's SourceMap), or None with the reasons in `report`.
 
-    With `placeholders`, a file whose required keys are missing or in error still gives a model (with `_broken`
+    With `placeholders`, a file whose required keys are missing or in error still gives a model (its `broken`
     naming those keys) so that the rest of it can be checked; it is never rendered, because its errors are reported.
     """
     try:
@@ -52,15 +54,8 @@ def parse_model(path: Path, model: type[M], report: Report, not_a_mapping: str =
         if salvaged is None:
             return None
         obj, broken = salvaged
-    obj._source = smap  # type: ignore[attr-defined]
-    if broken:
-        obj._broken = frozenset(broken)  # type: ignore[attr-defined]
+    obj.read_from(smap, broken=frozenset(broken))
     return obj
-
-
-def broken_keys(obj: Any) -> frozenset[str]:
-    """The required keys of a salvaged model that hold placeholders (empty for a model read without errors)."""
-    return getattr(obj, "_broken", None) or frozenset()
 
 
 def _salvage(data: dict[str, Any], smap: SourceMap, model: type[M], report: Report, exc: ValidationError,
@@ -171,7 +166,7 @@ def _remove(data: dict[str, Any], smap: SourceMap, removals: set[PathKey]) -> No
 
 def _get(data: Any, path: PathKey) -> Any:
     for part in path:
-        data = data[part]  # type: ignore[index]
+        data = data[part]
     return data
 
 

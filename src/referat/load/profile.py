@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from ..diagnostics import Location, Report
 from ..model.base import COMMITTEE_ID as _COMMITTEE_ID_PATTERN
 from ..model.profile import Committee
-from .messages import suggest
+from .messages import did_you_mean
 from .parse import parse_model
 
 PROFILE_DIR = "udvalg"
@@ -109,8 +109,7 @@ def load_profile(committee_id: str, dirs: list[Path], where: Location, report: R
         if path.is_file():
             return read_profile(path, report)
     known = available_profiles(dirs)
-    guess = suggest(committee_id, known)
-    hint = f"; mente du '{guess}'?" if guess else (f"; kendte profiler: {', '.join(known)}" if known else "")
+    hint = did_you_mean(committee_id, known) or (f"; kendte profiler: {', '.join(known)}" if known else "")
     report.error(where, f"udvalgsprofilen '{committee_id}' findes ikke i templates/udvalg/{hint}")
     return None
 
@@ -126,8 +125,7 @@ def read_profile(path: Path, report: Report) -> Committee | None:
     profile = parse_model(path, Committee, report, "en udvalgsprofil skal være en afbildning med nøgler")
     if profile is None:
         return None
-    profile._id = path.stem
-    profile._folder = path.parent
+    profile.locate(path.stem, path.parent)
     templates = path.parent.parent
     ok = _check_inside(profile, ("word_skabelon",), profile.word_template, templates, report)
     if profile.look.logo is not None:

@@ -1,7 +1,8 @@
 """The document model: one validated meeting that every writer reads."""
 
 from .item import Bilag, Item, Recommendation
-from .meeting import Attendance, Guest, Meeting, Member, NextMeeting
+from .meeting import Attendance, Meeting, NextMeeting
+from .person import Guest, Member
 from .profile import Committee
 
 __all__ = [

@@ -9,17 +9,54 @@ import unicodedata
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
+
+from .source import PathKey, SourceMap
 
 
 class Model(BaseModel):
-    """Base of every model read from YAML: Danish keys as aliases, unknown keys refused."""
+    """Base of every model read from YAML: Danish keys as aliases, unknown keys refused.
+
+    A model knows where it was read: the loader hands it the file's SourceMap, the model's own path in the data
+    and the required keys that were broken (`read_from`); the model keeps them, and nothing else writes them."""
 
     model_config = ConfigDict(
         extra="forbid", populate_by_name=True, str_strip_whitespace=False, frozen=False,
         validate_default=False,
     )
+
+    _source: SourceMap | None = PrivateAttr(None)
+    _key: PathKey = PrivateAttr(())
+    _broken: frozenset[str] = PrivateAttr(frozenset())
+
+    def read_from(self, source: SourceMap, key: PathKey = (), broken: frozenset[str] = frozenset()) -> None:
+        """Record where this model stands: its file's positions, its own path in that file's data, and the keys
+        that held errors (placeholders stand in for them; the rules that need them are skipped)."""
+        self._source, self._key, self._broken = source, key, broken
+
+    @property
+    def source_map(self) -> SourceMap | None:
+        """The positions of the file the model was read from (None for a model built in code)."""
+        return self._source
+
+    @property
+    def source_key(self) -> PathKey:
+        """The model's own path in its file's data (() for a whole file)."""
+        return self._key
+
+    @property
+    def broken(self) -> frozenset[str]:
+        """What could not be read (keys in error; "profil" for a meeting): the rules that need it are skipped."""
+        return self._broken
 
 
 _TIME = re.compile(r"^(\d{1,2})[.:](\d{2})$")

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field, PrivateAttr, model_validator
 
 from .base import Choice, DanishBool, FileName, Model, TimeSlot
+from .source import SourceMap
 
 SECTIONS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "bilag", "beslutning")
 """The item sections by their YAML key, in canonical order."""
@@ -71,6 +72,13 @@ class Bilag(Model):
         """The resolved file or, for `referat`, the previous meeting's folder; set by the loader (None for `arkiv`)."""
         return self._path
 
+    def resolve(self, meeting_folder: Path, bilag_dir: Path) -> None:
+        """Where the file (in `bilag_dir`) or the previous meeting's folder (beside this one) lies."""
+        if self.file is not None:
+            self._path = bilag_dir / self.file
+        elif self.minutes_of is not None:
+            self._path = meeting_folder / str(self.minutes_of)
+
     @property
     def name(self) -> str:
         """How the bilag is named in messages: its file, or the meeting whose minutes it is."""
@@ -99,8 +107,10 @@ class Item(Model):
 
     _number: str = PrivateAttr("")
     _file: Path | None = PrivateAttr(None)
-    _source: Any = PrivateAttr(None)
-    _broken: frozenset[str] = PrivateAttr(frozenset())
+
+    def place(self, number: str, file: Path) -> None:
+        """The item's number (its place in the meeting's item order) and its file."""
+        self._number, self._file = number, file
 
     @property
     def number(self) -> str:
@@ -112,8 +122,9 @@ class Item(Model):
         return self._file
 
     @property
-    def source(self) -> Any:
+    def source(self) -> SourceMap:
         """The SourceMap of the item's YAML file (positions for messages)."""
+        assert self._source is not None, "the loader reads the item from its file"
         return self._source
 
     @property

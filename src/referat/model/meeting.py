@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field, PrivateAttr
 
@@ -11,6 +10,7 @@ from .base import Choice, Clock, CommitteeId, DanishBool, Date, FileName, Model
 from .item import Item
 from .person import Guest, Member
 from .profile import Committee
+from .source import SourceMap
 
 
 class Phase(Choice):
@@ -61,13 +61,20 @@ class Meeting(Model):
     _items: list[Item] = PrivateAttr(default_factory=list)
     _profile: Committee | None = PrivateAttr(None)
     _folder: Path | None = PrivateAttr(None)
-    _source: Any = PrivateAttr(None)
-    _broken: frozenset[str] = PrivateAttr(frozenset())
 
-    @property
-    def broken(self) -> frozenset[str]:
-        """What could not be read (keys of møde.yaml in error, "profil"): the rules that need it are skipped."""
-        return self._broken
+    def locate(self, folder: Path) -> None:
+        """The meeting's folder (møde.yaml, punkter/, bilag/), as the loader found it."""
+        self._folder = folder
+
+    def use_profile(self, profile: Committee | None) -> None:
+        """The committee profile; without one (it did not load), the rules that need it are skipped."""
+        self._profile = profile
+        if profile is None:
+            self._broken = self._broken | {"profil"}
+
+    def set_items(self, items: list[Item]) -> None:
+        """The items that could be read, in the order of `punkter`."""
+        self._items = items
 
     @property
     def items(self) -> list[Item]:
@@ -84,7 +91,9 @@ class Meeting(Model):
         return self._folder
 
     @property
-    def source(self) -> Any:
+    def source(self) -> SourceMap:
+        """The positions in møde.yaml (for messages)."""
+        assert self._source is not None, "the loader reads the meeting from møde.yaml"
         return self._source
 
     @property

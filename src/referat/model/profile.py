@@ -115,6 +115,10 @@ class Committee(Model):
     def id(self) -> str:
         return self._id
 
+    def locate(self, committee_id: str, folder: Path) -> None:
+        """The profile's id (its file name) and its folder (the template, logo and roots are relative to it)."""
+        self._id, self._folder = committee_id, folder
+
     @property
     def folder(self) -> Path | None:
         return self._folder

@@ -16,6 +16,7 @@ from openpyxl.utils import column_index_from_string
 from pypdf import PdfReader
 
 from ..diagnostics import Location, ReferatError
+from ..errors import ConverterMissing
 from ..fileio import read_input
 from ..pdfcheck import pdf_problem
 from ..render.danish import number
@@ -35,13 +36,13 @@ def check_converters(paths: list[Path], where: Path) -> None:
     word = [p for p in paths if p.suffix.lower() in WORD]
     if word and find_soffice() is None:
         names = ", ".join(f"bilag/{p.name}" for p in word)
-        raise ReferatError(f"disse Word-bilag skal konverteres til PDF med LibreOffice, som ikke er installeret: {names}; "
+        raise ConverterMissing(f"disse Word-bilag skal konverteres til PDF med LibreOffice, som ikke er installeret: {names}; "
                            f"{CONVERT_HINT}", Location(where))
 
 
 def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
     """The minutes (without their bilag) of an earlier meeting, built now from its folder."""
-    from ..render.build import load_valid
+    from ..meetings import load_valid
     from ..render.pdf import write_pdf
     from ..render.view import document_view
 
@@ -99,6 +100,9 @@ _MAX_FONT, _MIN_FONT, _EXCEL_FONT = 9.0, 6.0, 11.0
 MAX_SHEET_CHARS = 2_000_000  # about 600 pages of small print: beyond that, a PDF of the relevant part
 
 
+_IMAGE_UNREADABLE = "failed to decode image"  # how the PDF engine says that the image's data is broken
+
+
 def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
     """The image on its own page, embedded without its metadata (EXIF, XMP, IPTC, comments: see imagemeta)."""
     broken = ReferatError("billedet kan ikke læses (beskadiget eller ukendt format)", Location(path))
@@ -122,8 +126,10 @@ def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
         data, assets = with_asset({"title": printable(title)}, "image", copy)
         try:
             return compile_typst("image.typ", data, when, assets)[0]
-        except ReferatError:
-            raise broken from None
+        except ReferatError as exc:
+            if any(_IMAGE_UNREADABLE in d.message for d in exc.report.errors):  # the image, not the engine
+                raise broken from None
+            raise
 
 
 def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:

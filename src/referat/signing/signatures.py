@@ -16,6 +16,8 @@ from pyhanko.sign.validation import EmbeddedPdfSignature, KeyUsageConstraints, v
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from ..errors import SignatureError
+
 TRUSTED, SELF_SIGNED, UNTRUSTED = "betroet", "selvsigneret", "ikke betroet"
 EXPIRED, NOT_YET_VALID = "udløbet", "endnu ikke gyldigt"  # chains to a root, but not at the moment of checking
 WHOLE_FILE, OWN_REVISION = "hele filen", "sin revision"
@@ -82,7 +84,7 @@ def read_signatures(pdf: bytes, roots: list[x509.Certificate], moment: dt.dateti
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"PDF-filen kan ikke læses ({exc})") from None
+        raise SignatureError(f"PDF-filen kan ikke læses ({exc})") from None
     out = [_check(sig, roots, moment) for sig in embedded]
     if out and out[-1].coverage != WHOLE_FILE and not out[-1].problems:
         out[-1].problems.append("filen er ændret efter den sidste underskrift")

@@ -1,4 +1,5 @@
-"""`referat takster import|validate|render`."""
+"""`referat tariffs validate|summary|render|import|template` (also by the earlier names `takster`,
+`opsummering`, `skabelon`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..diagnostics import ReferatError, Report, UsageError, print_report
+from ..errors import EXIT_INVALID, EXIT_OK
 
 
 def _tolerance(args: argparse.Namespace) -> float:
@@ -50,7 +52,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print("(de forklarede afvigelser vises med --alle)")
     if not report.has_errors:
         print(f"{args.fil}: gyldig" + (" (med advarsler)" if report.items else ""))
-    return 1 if report.has_errors else 0
+    return EXIT_INVALID if report.has_errors else EXIT_OK
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -68,7 +70,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(f"skrev {args.out}")
     else:
         print(text, end="")
-    return 1 if report.has_errors else 0  # the overview is written; the errors above still need fixing
+    return EXIT_INVALID if report.has_errors else EXIT_OK  # the overview is written; the errors above still need fixing
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -86,7 +88,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     write_all(targets)
     for target in targets:
         print(f"skrev {target}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -96,10 +98,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = import_workbooks([Path(p) for p in args.xlsx], args.år)
     print_report(result.report)
     if result.text is None:
-        return 1
+        return EXIT_INVALID
     write_atomic(Path(args.out), result.text)
     print(f"skrev {args.out} ({result.rows} rækker)")
-    return 1 if result.report.has_errors else 0
+    return EXIT_INVALID if result.report.has_errors else EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -108,11 +110,12 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     write_atomic(Path(args.out), blank_workbook())
     print(f"skrev {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
-    p = command("takster", lambda a: a.takst_func(a), "Takstbilag: importér, kontrollér og gengiv.")
+    p = command("tariffs", lambda a: a.takst_func(a), "Takstbilag: importér, kontrollér og gengiv.",
+                aliases=["takster"])
     sub = p.add_subparsers(dest="takst_command", metavar="HANDLING", parser_class=type(p))
     sub.required = True
 
@@ -123,7 +126,7 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
                    help="udvalgsprofilen, hvis tolerance for takstberegningen gælder (standard: das-social)")
     v.set_defaults(takst_func=cmd_validate)
 
-    o = sub.add_parser("opsummering", help="Skriv oversigten pr. driftsherre som Markdown til takstpunktet.")
+    o = sub.add_parser("summary", aliases=["opsummering"], help="Skriv oversigten pr. driftsherre som Markdown til takstpunktet.")
     o.add_argument("fil", help="takstbilag (YAML)")
     o.add_argument("--out", metavar="FIL.md", help="skriv oversigten til en fil (standard: skærmen)")
     o.add_argument("--udvalg", default="das-social", metavar="ID",
@@ -145,6 +148,6 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     i.add_argument("--år", type=int, help="takståret (standard: fra skemaet)")
     i.set_defaults(takst_func=cmd_import)
 
-    t = sub.add_parser("skabelon", help="Skriv et tomt takstskema (Excel) til driftsherrerne.")
+    t = sub.add_parser("template", aliases=["skabelon"], help="Skriv et tomt takstskema (Excel) til driftsherrerne.")
     t.add_argument("--out", default="templates/takstskema.xlsx", metavar="FIL.xlsx")
     t.set_defaults(takst_func=cmd_template)

@@ -15,10 +15,10 @@ def load_takstbilag(path: Path) -> tuple[Takstbilag | None, Report]:
                      "et takstbilag skal være en afbildning med nøgler (år, pl_indeks, driftsherrer)")
     if tb is None:
         return None, report
-    smap = tb._source
+    smap = tb.source_map
+    assert smap is not None  # parse_model gives every model it reads its file's positions
     for i, owner in enumerate(tb.owners):
         for j, offer in enumerate(owner.offers):
             for k, row in enumerate(offer.rows):
-                row._source = smap
-                row._path = ("driftsherrer", i, "tilbud", j, "rækker", k)
+                row.read_from(smap, ("driftsherrer", i, "tilbud", j, "rækker", k))
     return tb, report

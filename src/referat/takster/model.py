@@ -183,9 +183,36 @@ class Row(Model):
                     text = re.sub(r"(?i)\s*(kr\.?|%)\s*$", "", value.strip())
                     ambiguous[key] = (float(text.replace(",", ".")), float(text.replace(",", "")))
         row = handler(data)
-        row._dashes = frozenset(dashes)
-        row._ambiguous = ambiguous
+        row.note_as_written(frozenset(dashes), ambiguous)
         return row
+
+    def note_as_written(self, dashes: frozenset[str], ambiguous: dict[str, tuple[float, float]]) -> None:
+        """What the number cells held as written: "-" (kept as a dash), or a number that reads two ways."""
+        self._dashes, self._ambiguous = dashes, ambiguous
+
+    @property
+    def dashes(self) -> frozenset[str]:
+        """The number keys where a "-" was written."""
+        return self._dashes
+
+    @property
+    def ambiguous(self) -> dict[str, tuple[float, float]]:
+        """Number key → (the Danish reading, the English reading) of a value such as "1.234"."""
+        return self._ambiguous
+
+    @property
+    def parent(self) -> Row | None:
+        """The block header or sum row above a sub-row."""
+        return self._parent
+
+    @property
+    def members(self) -> list[Row]:
+        """A sum row's takstgrupper, a block header's sub-rows."""
+        return self._members
+
+    def set_role(self, role: Role, parent: Row | None = None, members: list[Row] | None = None) -> None:
+        """The row's role in its offer, and the rows it heads or the row above it (see resolve_roles)."""
+        self._role, self._parent, self._members = role, parent, members if members is not None else []
 
     @model_validator(mode="after")
     def _days(self) -> Row:
@@ -263,13 +290,13 @@ def resolve_roles(rows: list[Row]) -> None:
     A sum row with no rows under it totals the ordinary rows above it.
     """
     for row in rows:
-        row._role, row._parent, row._members = row.role or Role.TARIFF, None, []
+        row.set_role(row.role or Role.TARIFF)
     i = 0
     while i < len(rows):
         row = rows[i]
         explicit = row.role
         if explicit is None and _is_heading(row):
-            row._role = Role.HEADING
+            row.set_role(Role.HEADING)
             i += 1
             continue
         named_sum = explicit is None and bool(_SUM_NAME.match(row.name)) and row.tariff is None and row.has_numbers()
@@ -298,13 +325,13 @@ def resolve_roles(rows: list[Row]) -> None:
             continue
         if kind is Role.SUM and not under:  # the total below its groups
             k = i - 1
-            while k >= 0 and rows[k]._role is Role.TARIFF and rows[k]._parent is None:
+            while k >= 0 and rows[k].kind is Role.TARIFF and rows[k].parent is None:
                 k -= 1
             under = rows[k + 1:i]
             j = i + 1
-        row._role, row._members = kind, list(under)
+        row.set_role(kind, row.parent, list(under))
         for m in under:
-            m._role, m._parent = Role.SUB, row
+            m.set_role(Role.SUB, row, m.members)
         i = max(j, i + 1)
 
 

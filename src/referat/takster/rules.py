@@ -66,10 +66,10 @@ def _rows(tb: Takstbilag) -> Iterator[tuple[Owner, Offer, Row]]:
 
 
 def _where(tb: Takstbilag, row: Row, column: str | None = None) -> Location:
-    if row._source is None:
+    if row.source_map is None:
         return Location(Path(tb.display_title))
-    key = row._path + ((column,) if column else ())
-    return row._source.at(key)
+    key = row.source_key + ((column,) if column else ())
+    return row.source_map.at(key)
 
 
 def _find(tb: Takstbilag, owner: Owner, offer: Offer, row: Row, column: str, severity: Severity | None,
@@ -82,7 +82,7 @@ def explanation(row: Row) -> str | None:
     """The row's forklaring, else its block header's (a header's forklaring speaks for its sub-rows)."""
     if row.explanation:
         return row.explanation
-    return row._parent.explanation if row._parent is not None and row.kind is Role.SUB else None
+    return row.parent.explanation if row.parent is not None and row.kind is Role.SUB else None
 
 
 def effective_change(row: Row) -> float | None:
@@ -168,7 +168,7 @@ def _unit(row: Row) -> Unit | None:
     """A row's unit; a header without one takes its sub-rows' (they share it)."""
     unit = row.inherited("unit")
     if unit is None and row.kind in (Role.BLOCK, Role.SUM):
-        units = {m.unit for m in row._members if m.unit is not None}
+        units = {m.unit for m in row.members if m.unit is not None}
         unit = units.pop() if len(units) == 1 else None
     return unit  # type: ignore[no-any-return]
 
@@ -189,7 +189,7 @@ def overhead(tb: Takstbilag) -> Iterator[Finding]:
         rows = [(offer, row) for offer in owner.offers for row in offer.rows
                 if is_tariff(row)]
         if rows and all(row.inherited("overhead_pct") is None for _, row in rows):
-            where = tb._source.at(("driftsherrer", i, "navn")) if tb._source is not None else Location(Path(owner.name))
+            where = tb.source_map.at(("driftsherrer", i, "navn")) if tb.source_map is not None else Location(Path(owner.name))
             yield Finding(owner.name, "(alle tilbud)", "(alle ydelser)", "overhead_pct", "advarsel",
                           "overheadprocenten mangler: hverken en generel procent for driftsherren eller på nogen takst",
                           False, where)
@@ -222,7 +222,7 @@ def arithmetic(tb: Takstbilag, profile_pct: float | None = None) -> Iterator[Fin
     limit_kr = tb.thresholds.tariff_tolerance
     for owner, offer, row in _rows(tb):
         expected = expected_tariff(row)
-        if expected is None or row.tariff is None or "takst" in row._ambiguous:
+        if expected is None or row.tariff is None or "takst" in row.ambiguous:
             continue
         off = row.tariff - expected
         off_pct = abs(off) / expected * 100 if expected else 0.0
@@ -259,7 +259,7 @@ def _formula_reason(row: Row, expected: float) -> str | None:
 def ambiguous_numbers(tb: Takstbilag) -> Iterator[Finding]:
     """'2,406' is 2,406 read the Danish way and 2.406 with an English thousands comma: say which is implausible."""
     for owner, offer, row in tb.rows():
-        for key, (danish, english) in row._ambiguous.items():
+        for key, (danish, english) in row.ambiguous.items():
             if key in ("belægning_pct", "overhead_pct", "ændring_pct"):
                 continue
             hint = ""
@@ -306,13 +306,13 @@ def sums(tb: Takstbilag) -> Iterator[Finding]:
     for owner, offer, row in tb.rows():
         if row.kind is not Role.SUM:
             continue
-        if not row._members:
+        if not row.members:
             yield _find(tb, owner, offer, row, "ydelse", "advarsel",
                         "sumrækken har ingen takstgrupper over eller under sig", False, "rolle")
             continue
         for attr, key, label, slack in (("places", "antal_pladser", "pladser", 0.01), ("budget", "budget", "budget", 1.0)):
             total = getattr(row, attr)
-            parts = [getattr(m, attr) for m in row._members if getattr(m, attr) is not None]
+            parts = [getattr(m, attr) for m in row.members if getattr(m, attr) is not None]
             if total is None or not parts:
                 continue
             if abs(sum(parts) - total) > slack:
@@ -332,7 +332,7 @@ def structure(tb: Takstbilag) -> Iterator[Finding]:
         if row.kind in (Role.TARIFF, Role.SUB) and not row.closed and row.tariff is not None and _unit(row) is None:
             yield _find(tb, owner, offer, row, "takstenhed", "advarsel", "takstenheden mangler (Døgn, Dag, Time, Styk "
                         "eller Måned)", True)
-        if row.role is Role.SUB and row._parent is None:
+        if row.role is Role.SUB and row.parent is None:
             yield _find(tb, owner, offer, row, "ydelse", "advarsel",
                         "rækken er en underrække, men der står intet blokhoved eller sumrække over den", False, "rolle")
 
@@ -369,7 +369,7 @@ def missing_tariff(tb: Takstbilag) -> Iterator[Finding]:
     """Every row has a tariff, unless the offer closes (udgår) or the tariff is deferred (udskudt)."""
     for owner, offer, row in tb.rows():
         if row.kind in (Role.TARIFF, Role.SUB) and row.tariff is None and row.status is None and not row.closed \
-                and "takst" not in row._dashes and not _INDIVIDUAL.search(row.explanation or ""):
+                and "takst" not in row.dashes and not _INDIVIDUAL.search(row.explanation or ""):
             yield _find(tb, owner, offer, row, "takst", "fejl", "taksten mangler (angiv den, eller status: udskudt/udgår)",
                         True, "takst")
 
@@ -377,7 +377,7 @@ def missing_tariff(tb: Takstbilag) -> Iterator[Finding]:
 def _row_key(owner: Owner, offer: Offer, row: Row) -> tuple[object, ...]:
     basis = (row.inherited("legal_basis") or offer.legal_basis or "").strip().lower()
     return (owner.name, offer.name, (row.service or "").strip().lower(), _unit(row), basis, row.tariff, row.places,
-            row.budget, row.occupancy_pct, row.payment_days, id(row._parent))
+            row.budget, row.occupancy_pct, row.payment_days, id(row.parent))
 
 
 def duplicates(tb: Takstbilag) -> Iterator[Finding]:
@@ -438,7 +438,7 @@ def check_takstbilag(tb: Takstbilag, profile_pct: float | None = None) -> list[F
 
 def findings_report(tb: Takstbilag, findings: list[Finding], report: Report | None = None) -> Report:
     report = report if report is not None else Report()
-    where = tb._source.at(("pl_indeks",)) if tb._source is not None else Location(Path(tb.display_title))
+    where = tb.source_map.at(("pl_indeks",)) if tb.source_map is not None else Location(Path(tb.display_title))
     used = {owner.type for owner in tb.owners}
     for kind in tb.pl_index:
         if tb.pl_index[kind] is None and kind in used:

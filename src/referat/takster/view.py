@@ -65,7 +65,7 @@ def _cells(tb: Takstbilag, offer_name: str, offer_basis: str | None, row: Row, r
         "ændring_pct": "strukturændring" if row.structure_change else percent(change),
         "forklaring": row.explanation or "",
     }
-    for key in row._dashes:
+    for key in row.dashes:
         if key in cells and not cells[key]:
             cells[key] = "-"
     if row.status is Status.CLOSING:

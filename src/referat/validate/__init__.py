@@ -9,15 +9,24 @@ from ..diagnostics import Report
 from ..load.meeting import load_meeting
 from ..model.meeting import Meeting
 from . import attendance, bilag, content, structure
+from .bilag import BilagChecks, Context
 
 Rule = Callable[[Meeting, Report], None]
 
-RULES: list[Rule] = [
-    *structure.RULES,
-    *attendance.RULES,
-    *bilag.RULES,
-    *content.RULES,
-]
+__all__ = ["BilagChecks", "Context", "Rule", "check_meeting", "rules", "validate_meeting"]
+
+
+def rules(context: Context | None = None) -> list[Rule]:
+    """Every rule of one validation run, in order; the bilag rules use the checks the context passes in."""
+    return [
+        *structure.RULES,
+        *attendance.RULES,
+        *bilag.rules(context or Context()),
+        *content.RULES,
+    ]
+
+
+RULES: list[Rule] = rules()  # without the checks of the layers above (see BilagChecks)
 
 
 # What each rule needs beyond the items: keys of møde.yaml, "profil" (the committee profile) and "medlemmer" (a
@@ -44,11 +53,11 @@ def _missing(meeting: Meeting) -> set[str]:
     return broken
 
 
-def validate_meeting(meeting: Meeting, report: Report | None = None) -> Report:
+def validate_meeting(meeting: Meeting, report: Report | None = None, context: Context | None = None) -> Report:
     """Run every rule on a loaded meeting (on a partly read one, the rules that do not need what is missing)."""
     report = report if report is not None else Report()
     missing = _missing(meeting)
-    for rule in RULES:
+    for rule in rules(context):
         if missing & NEEDS.get(rule.__name__, set()):
             continue
         if not missing:
@@ -61,11 +70,15 @@ def validate_meeting(meeting: Meeting, report: Report | None = None) -> Report:
     return report
 
 
-def check_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Meeting | None, Report]:
-    """Load and validate a meeting folder: the model (if it loaded) and every problem, in file order."""
+def check_meeting(folder: Path, templates: list[Path] | None = None, *,
+                  context: Context | None = None) -> tuple[Meeting | None, Report]:
+    """Load and validate a meeting folder: the model (if it loaded) and every problem, in file order.
+
+    The checks of the layers above (a takstbilag's rules, archived minutes) run when `context` carries them:
+    `referat.meetings.check_meeting` passes them all."""
     meeting, report = load_meeting(folder, templates)
     if meeting is not None:
-        validate_meeting(meeting, report)
+        validate_meeting(meeting, report, context)
         report.items.sort(key=_order(meeting))
     return meeting, report
 

@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ..diagnostics import Report
-from ..load.messages import suggest
+from ..load.messages import did_you_mean
 from ..model.meeting import Meeting
-
-
-def _hint(name: str, names: list[str]) -> str:
-    guess = suggest(name, names)
-    return f"; mente du '{guess}'?" if guess else ""
 
 
 def members_known(meeting: Meeting, report: Report) -> None:
@@ -23,7 +18,7 @@ def members_known(meeting: Meeting, report: Report) -> None:
         for i, name in enumerate(names):
             where = meeting.source.at(("fremmøde", key, i))
             if name not in roster:
-                report.error(where, f"'{name}' står ikke på medlemslisten{_hint(name, roster)}")
+                report.error(where, f"'{name}' står ikke på medlemslisten{did_you_mean(name, roster)}")
             elif counts[name] > 1 and names.index(name) != i:
                 report.error(where, f"'{name}' står to gange under {key}")
 
@@ -58,7 +53,7 @@ def substitutes(meeting: Meeting, report: Report) -> None:
             continue
         where = meeting.source.at(("fremmøde", "øvrige", i, "i_stedet_for"))
         if sub not in roster:
-            report.error(where, f"'{guest.name}' deltager i stedet for '{sub}', som ikke er medlem{_hint(sub, roster)}")
+            report.error(where, f"'{guest.name}' deltager i stedet for '{sub}', som ikke er medlem{did_you_mean(sub, roster)}")
         elif sub not in att.absent:
             report.error(where, f"'{guest.name}' deltager i stedet for '{sub}', men '{sub}' står ikke som fraværende")
     counts = Counter(g.substitute_for for g in att.others if g.substitute_for)
@@ -92,7 +87,7 @@ def presenters_attend(meeting: Meeting, report: Report) -> None:
         for k, name in enumerate(item.presenters):
             where = item.source.at(("fremlæggere", k))
             if name not in attending:
-                report.error(where, f"fremlæggeren '{name}' står ikke som deltager i mødet{_hint(name, everyone)}")
+                report.error(where, f"fremlæggeren '{name}' står ikke som deltager i mødet{did_you_mean(name, everyone)}")
             elif attending[name] is not None and item.number not in attending[name]:  # type: ignore[operator]
                 report.error(where, f"fremlæggeren '{name}' deltager kun i punkt {', '.join(attending[name])}")  # type: ignore[arg-type]
 

@@ -3,13 +3,42 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
+from ..packet.imagemeta import HEAD_BYTES, too_large
 from ..pdfcheck import pdf_problem
 from ..render.libreoffice import CONVERT_HINT, check_word_size, find_soffice, word_notes
 from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
+
+FileCheck = Callable[[Path, Meeting], Report]
+"""Checks a bilag file of a kind a higher layer owns (a takstbilag): its own findings, with its own file and lines."""
+
+ArchiveLookup = Callable[[Path, str, Location], Mapping[str, object]]
+"""The manifest of the archived minutes a bilag `arkiv: udvalg/dato` names (a ReferatError when it cannot be used)."""
+
+
+@dataclass(frozen=True)
+class BilagChecks:
+    """What validation needs from the layers above it, passed in by them (validation imports none of them).
+
+    `files` maps a file suffix to its checker (the takster package checks a takstbilag); `archived` finds archived
+    minutes. Without them a takstbilag is checked only as a file, and `arkiv:` references are not looked up."""
+
+    files: Mapping[str, FileCheck] = field(default_factory=dict)
+    archived: ArchiveLookup | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """One validation run: the checks passed in from above, and the meetings whose previous-minutes references
+    are being followed (so that a ring of references ends with a message, not a recursion)."""
+
+    checks: BilagChecks = field(default_factory=BilagChecks)
+    following: frozenset[Path] = frozenset()
 
 KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xlsm": "Excel",
          ".png": "billede", ".jpg": "billede", ".jpeg": "billede", ".yaml": "takstbilag", ".yml": "takstbilag"}
@@ -38,8 +67,9 @@ def _shown(name: str) -> str:
     return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in name)
 
 
-def bilag_files(meeting: Meeting, report: Report) -> None:
+def bilag_files(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """Every bilag file exists in bilag/, is a file of a supported kind, and (for PDF) opens."""
+    context = context or Context()
     folder = (meeting.folder / "bilag").resolve()
     inside = folder.is_relative_to(meeting.folder.resolve())  # bilag/ itself may be a link out of the meeting
     for item in meeting.items:
@@ -75,9 +105,9 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                 if problem:
                     report.error(where, f"bilag/{b.file}: {problem}")
             elif suffix in (".yaml", ".yml"):
-                from ..takster.annex import check_file  # a takstbilag: its own rules, its own file and lines
-
-                report.extend(check_file(path, meeting.profile.tariff_tolerance_pct)[2])
+                check = context.checks.files.get(suffix)  # a takstbilag: its own rules, its own file and lines
+                if check is not None:
+                    report.extend(check(path, meeting))
             else:
                 problem = _format_problem(path, suffix)
                 if problem:
@@ -143,8 +173,6 @@ def _format_problem(path: Path, suffix: str) -> str | None:
     if expected and not head.startswith(expected):
         return f"er ikke en gyldig {suffix.lstrip('.').upper()}-fil (beskadiget, eller forkert filendelse)"
     if suffix in (".png", ".jpg", ".jpeg"):
-        from ..packet.imagemeta import HEAD_BYTES, too_large
-
         with path.open("rb") as fh:
             return too_large(fh.read(HEAD_BYTES), path.stat().st_size)
     return None
@@ -163,12 +191,10 @@ def duplicate_files(meeting: Meeting, report: Report) -> None:
             seen.add(name)
 
 
-_CHECKING: set[Path] = set()  # meetings whose previous-minutes references are being followed
-
-
-def previous_minutes(meeting: Meeting, report: Report) -> None:
+def previous_minutes(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """A bilag `referat: ../mappe` names a meeting whose minutes can be built: valid and in fase 'referat'."""
-    from . import check_meeting  # the same checks, on the other meeting
+    context = context or Context()
+    from . import check_meeting  # the same checks, on the other meeting (a module of this package)
 
     for item in meeting.items:
         for i, b in enumerate(item.bilag):
@@ -178,15 +204,12 @@ def previous_minutes(meeting: Meeting, report: Report) -> None:
             if b.path.resolve() == meeting.folder.resolve():
                 report.error(where, "et møde kan ikke vedlægge sit eget referat")
                 continue
-            if b.path.resolve() in _CHECKING:
+            if b.path.resolve() in context.following:
                 report.error(where, f"'{b.minutes_of}' vedlægger selv (direkte eller via andre) referatet af dette "
                                     "møde; henvisningerne går i ring")
                 continue
-            _CHECKING.add(meeting.folder.resolve())
-            try:
-                other, sub_report = check_meeting(b.path)
-            finally:
-                _CHECKING.discard(meeting.folder.resolve())
+            inner = Context(context.checks, context.following | {meeting.folder.resolve()})
+            other, sub_report = check_meeting(b.path, context=inner)
             if other is None or sub_report.has_errors:
                 first = sub_report.errors[0].format() if sub_report.errors else ""
                 report.error(where, f"referatet i '{b.minutes_of}' kan ikke bygges: {first}")
@@ -194,19 +217,20 @@ def previous_minutes(meeting: Meeting, report: Report) -> None:
                 report.error(where, f"mødet i '{b.minutes_of}' står stadig i fasen 'dagsorden'; der er intet referat endnu")
 
 
-def archived_minutes(meeting: Meeting, report: Report) -> None:
+def archived_minutes(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """A bilag `arkiv: udvalg/dato` names signed minutes in the archive, unchanged since they were stored
     (seed 002 L18-31: item 2 attaches the previous minutes, which by then are approved and signed)."""
-    from ..archive.store import find_archived
-    from ..diagnostics import ReferatError
-
+    context = context or Context()
+    find_archived = context.checks.archived
+    if find_archived is None:
+        return
     for item in meeting.items:
         for i, b in enumerate(item.bilag):
             if b.archived is None:
                 continue
             where = item.source.at(("bilag", i, "arkiv"))
             try:
-                _, manifest, _ = find_archived(meeting.folder, b.archived, where)
+                manifest = find_archived(meeting.folder, b.archived, where)
             except ReferatError as exc:
                 report.extend(exc.report)
                 continue
@@ -214,4 +238,23 @@ def archived_minutes(meeting: Meeting, report: Report) -> None:
                 report.error(where, "et møde kan ikke vedlægge sit eget referat")
 
 
-RULES = [bilag_files, duplicate_files, previous_minutes, archived_minutes]
+Rule = Callable[[Meeting, Report], None]
+
+
+def rules(context: Context) -> list[Rule]:
+    """The bilag rules of one validation run, in order; each keeps its name (validation's NEEDS refers to it)."""
+
+    def bilag_files_(meeting: Meeting, report: Report) -> None:
+        bilag_files(meeting, report, context)
+
+    def previous_minutes_(meeting: Meeting, report: Report) -> None:
+        previous_minutes(meeting, report, context)
+
+    def archived_minutes_(meeting: Meeting, report: Report) -> None:
+        archived_minutes(meeting, report, context)
+
+    named = [(bilag_files_, "bilag_files"), (previous_minutes_, "previous_minutes"),
+             (archived_minutes_, "archived_minutes")]
+    for rule, name in named:
+        rule.__name__ = rule.__qualname__ = name
+    return [bilag_files_, duplicate_files, previous_minutes_, archived_minutes_]

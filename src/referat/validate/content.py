@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..diagnostics import Report
-from ..load.messages import fold
+from ..fold import loose_fold
 from ..model.meeting import Meeting
 from ..render.chars import picture
 from ..render.fonts import REPLACEMENT, uncovered
@@ -141,11 +141,11 @@ def attached_without_bilag(meeting: Meeting, report: Report) -> None:
 
 def recommendation_addressee(meeting: Meeting, report: Report) -> None:
     """The recommendation is addressed to this committee (002 L1053 addressed 'forretningsudvalget')."""
-    own = [fold(n) for n in meeting.profile.names()]
-    others = {fold(n): n for n in meeting.profile.other_bodies}
+    own = [loose_fold(n) for n in meeting.profile.names()]
+    others = {loose_fold(n): n for n in meeting.profile.other_bodies}
     for item in meeting.items:
         for i, point in enumerate(item.recommendation or []):
-            head = fold(point.text.strip())
+            head = loose_fold(point.text.strip())
             if head.startswith("det indstilles"):
                 report.warning(item.source.at(("indstilling", i, "tekst")),
                                "skriv kun selve punktet; indledningen 'Det indstilles, at …' kommer fra udvalgsprofilen")
@@ -155,14 +155,14 @@ def recommendation_addressee(meeting: Meeting, report: Report) -> None:
                                    f"indstillingspunktet er rettet til '{name}', men punktet behandles i {meeting.profile.name}")
         for path, text in item.texts():
             for m in _LEAD_IN.finditer(text):
-                body = fold(m[1])
+                body = loose_fold(m[1])
                 if any(body.startswith(o.removeprefix("den ")) for o in own):
                     continue
                 # only a body the profile names: "Det indstilles, at det godkendes" addresses nobody
                 found = next((k for k in others if body == k or body.startswith(k + " ")), None)
                 if found is None:
                     continue
-                named = m[1][: len(found)] if fold(m[1][: len(found)]) == found else others[found]
+                named = m[1][: len(found)] if loose_fold(m[1][: len(found)]) == found else others[found]
                 report.warning(item.source.in_text(path, m.start(), text),
                                f"'{_flat(m[0])}' er rettet til '{named}', men punktet behandles i {meeting.profile.name}")
 

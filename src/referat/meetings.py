@@ -1,33 +1,51 @@
-"""`referat build`: validate, render every requested document in memory, then write them atomically."""
+"""A meeting checked by every rule, and its documents rendered in memory.
+
+This module sits at the level of the feature packages (packet, takster, archive, signing): it passes their bilag
+checks down to validation (a takstbilag's own rules, the archive's lookup of signed minutes), which imports none of
+them. The application layer (`referat.app`) and the feature packages that need a checked meeting use it; writing
+files is the application's job.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Location, ReferatError, Report
-from ..fileio import write_all
-from ..model.meeting import Meeting
-from ..validate import check_meeting
-from . import labels as L
-from .libreoffice import docx_to_pdf
-from .pdf import write_pdf
-from .text import write_text
-from .view import document_view
-from .word import write_docx
+from .diagnostics import Location, ReferatError, Report
+from .errors import TemplateError
+from .model.meeting import Meeting
+from .render import labels as L
+from .render.libreoffice import docx_to_pdf
+from .render.pdf import write_pdf
+from .render.text import write_text
+from .render.view import document_view
+from .render.word import write_docx
+from .validate import BilagChecks, Context
+from .validate import check_meeting as _check_meeting
 
 FORMATS = ("docx", "pdf", "txt")
 KINDS = ("dagsorden", "referat")
 
 
-@dataclass
-class BuildResult:
-    written: list[Path]
-    report: Report
+def _takstbilag(path: Path, meeting: Meeting) -> Report:
+    from .takster.annex import check_file  # a takstbilag: its own rules, its own file and lines
+
+    return check_file(path, meeting.profile.tariff_tolerance_pct)[2]
 
 
-def output_dir(folder: Path, out: Path | None) -> Path:
-    return out if out is not None else Path("output") / folder.resolve().name
+def _archived(folder: Path, reference: str, where: Location) -> dict[str, object]:
+    from .archive.store import find_archived
+
+    return dict(find_archived(folder, reference, where)[1])
+
+
+def bilag_checks() -> BilagChecks:
+    """The checks the feature packages add to validation."""
+    return BilagChecks(files={".yaml": _takstbilag, ".yml": _takstbilag}, archived=_archived)
+
+
+def check_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Meeting | None, Report]:
+    """Load and validate a meeting folder with every check: the model (if it loaded) and every problem."""
+    return _check_meeting(folder, templates, context=Context(bilag_checks()))
 
 
 def load_valid(folder: Path, templates: list[Path] | None = None) -> tuple[Meeting, Report]:
@@ -44,6 +62,7 @@ def kinds_for(meeting: Meeting, requested: str | None) -> list[str]:
     if requested == "referat" and not meeting.is_minutes:
         raise ReferatError("mødet står i fasen 'dagsorden'; sæt 'fase: referat' og skriv beslutningerne, før "
                            "referatet bygges", meeting.source.at(("fase",)))
+    assert requested is not None
     return [requested]
 
 
@@ -54,7 +73,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
     template = meeting.profile.word_template_path()
     logo = meeting.profile.logo_path()
     if logo is not None and not logo.is_file():
-        raise ReferatError("logoet i udvalgsprofilen findes ikke", Location(logo))
+        raise TemplateError("logoet i udvalgsprofilen findes ikke", Location(logo))
     for kind in kinds:
         for public in public_editions:
             view = document_view(meeting, kind, public)
@@ -62,7 +81,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
             docx: bytes | None = None
             if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
                 if not template.is_file():
-                    raise ReferatError("Word-skabelonen findes ikke", Location(template))
+                    raise TemplateError("Word-skabelonen findes ikke", Location(template))
                 docx = write_docx(view, template, meeting.date, logo)
                 if "docx" in formats:
                     files[f"{stem}.docx"] = docx
@@ -75,15 +94,3 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
             if "txt" in formats:
                 files[f"{stem}.txt"] = write_text(view).encode("utf-8")
     return files
-
-
-def build(folder: Path, kind: str | None = None, formats: list[str] | None = None, public: bool = False,
-          out: Path | None = None, engine: str = "typst", templates: list[Path] | None = None) -> BuildResult:
-    meeting, report = load_valid(folder, templates)
-    kinds = kinds_for(meeting, kind)
-    editions = [False, True] if public else [False]
-    files = render_documents(meeting, kinds, list(formats or ("docx", "pdf")), editions, engine)
-    target = output_dir(folder, out)
-    written = [target / name for name in files]
-    write_all(dict(zip(written, files.values(), strict=True)))
-    return BuildResult(written, report)
