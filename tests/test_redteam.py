@@ -1,0 +1,93 @@
+"""Red-team cases for issues 10 and 11: new hostile or careless inputs the earlier catalogues did not have.
+
+Each test is a case that failed before its fix (see "Red-team cases" in docs/robustness.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from pki import PASSWORD, Pki, _cert, _p12, make_pki
+from referat.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
+Run = Callable[..., tuple[int, str, str]]
+EVIL_NAME = "Eva \x1b]0;pwned\x07\x1b[31mRød\u202e"  # an OSC title, a colour and a bidi override
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def password() -> Iterator[None]:
+    old = os.environ.get("REFERAT_CERT_PASSWORD")
+    os.environ["REFERAT_CERT_PASSWORD"] = PASSWORD
+    yield
+    if old is None:
+        del os.environ["REFERAT_CERT_PASSWORD"]
+    else:
+        os.environ["REFERAT_CERT_PASSWORD"] = old
+
+
+@pytest.fixture(scope="module")
+def evil_archive(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> tuple[Path, str]:
+    """The example minutes signed with a self-signed certificate whose name holds terminal escape sequences,
+    archived in a folder whose name holds one too; and what `archive add` printed."""
+    folder = tmp_path_factory.mktemp("evil")
+    key = ec.generate_private_key(ec.SECP256R1())
+    p12 = _p12(folder / "ond.p12", "ond", key, _cert(EVIL_NAME, key, EVIL_NAME, key, ca=False), [])
+    assert main(["build", str(EXAMPLE), "--dokument", "referat", "--format", "pdf", "--out", str(folder / "ud")]) == 0
+    signed = folder / "underskrevet\x1b[2J.pdf"
+    code = main(["sign", str(folder / "ud" / "referat.pdf"), "--cert", str(p12), "--out", str(signed)])
+    assert code == 0
+    archive = folder / "arkiv\x1b[1m"
+    return archive, str(signed)
+
+
+def test_certificate_names_and_paths_never_reach_the_terminal_raw(run: Run, evil_archive: tuple[Path, str],
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A signed PDF is input from outside: its certificate's name (and the archive's path) printed by `sign`,
+    `archive add`, `list`, `verify`, `search` and `decisions` is escaped like every other message."""
+    archive, signed = evil_archive
+    outputs = [capsys.readouterr()]  # what the fixture's `sign` printed
+    code, out, err = run("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--tillad-selvsigneret")
+    assert code == 0, err
+    outputs.append(capsys.readouterr())
+    assert "underskrift: Eva \\u001b]0;pwned\\u0007\\u001b[31mRød\\u202e" in out
+    assert "arkiv\\u001b[1m" in out
+    for args in (["archive", "list"], ["archive", "verify"], ["search", "takster"], ["decisions"],
+                 ["search", "takst\x1b[31m\x07"]):
+        code, out, err = run(*args, "--arkiv", archive)
+        assert code in (0, 1), (args, err)
+        outputs.append(type(outputs[0])(out, err))
+    for captured in outputs:
+        text = captured.out + captured.err
+        for raw in ("\x1b", "\x07", "\u202e"):
+            assert raw not in text, (raw, text[:2000])
+    code, out, _ = run("archive", "list", "--arkiv", archive)
+    assert "Eva \\u001b]0;pwned" in out
+
+
+def test_a_query_of_thousands_of_words_is_answered_at_once(run: Run, evil_archive: tuple[Path, str]) -> None:
+    """A 126 kB query ('takst ' 21,000 times) ran for over a minute (every repeat a required FTS5 term, and
+    the snippet tried each against every word); the words are searched once each, and more than 50 distinct
+    words is a usage error naming the limit."""
+    archive, signed = evil_archive
+    if not (archive / "index.sqlite").exists():
+        assert run("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--tillad-selvsigneret")[0] == 0
+    code, out, err = run("search", "takst " * 21000, "--arkiv", archive)
+    assert code == 0, err
+    assert "punkt 10: Reviderede takster fra Aalborg Kommune" in out
+    code, out, err = run("search", " ".join(f"ord{i}x" for i in range(18000)), "--arkiv", archive)
+    assert code == 2
+    assert "referat: fejl: søgningen har 18000 forskellige ord; der kan højst søges på 50 ord ad gangen" in err
+    code, out, err = run("search", "x" * 300, "--arkiv", archive)
+    assert code == 0
+    assert out.strip() == "ingen træf for '" + "x" * 200 + "…'"
