@@ -91,3 +91,71 @@ def test_a_query_of_thousands_of_words_is_answered_at_once(run: Run, evil_archiv
     code, out, err = run("search", "x" * 300, "--arkiv", archive)
     assert code == 0
     assert out.strip() == "ingen træf for '" + "x" * 200 + "…'"
+
+
+# --- PDF bilag whose page tree is hostile ---------------------------------------------------------------------
+
+def _raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written by hand (object 1 the catalog): the shapes pypdf itself would refuse to write."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"
+_CONTENT = b"<< /Length 0 >>\nstream\n\nendstream"
+HOSTILE_PAGE_TREES = {
+    # /Kids leads back to the /Pages node: pypdf raised "Detected cyclic page references" inside the packet
+    "sidetræ-i-ring": (_raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                 b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>", _PAGE, _CONTENT]),
+                       "er beskadiget og kan ikke åbnes (sidetræet henviser til sig selv)"),
+    "sidetræ-kun-sig-selv": (_raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                       b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]),
+                             "er beskadiget og kan ikke åbnes (sidetræet henviser til sig selv)"),
+    # one page object listed 100,000 times (600 kB): validate said nothing, the packet ran for minutes
+    "100000-sider": (_raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                               b"<< /Type /Pages /Kids [" + b" ".join([b"3 0 R"] * 100_000) + b"] /Count 100000 >>",
+                               _PAGE, _CONTENT]),
+                     "har over 5.000 sider; grænsen er 5.000 sider pr. bilag; vedlæg den del, der er relevant"),
+    "en-side-der-ikke-er-en-side": (_raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                              b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"42"]),
+                                    "er beskadiget og kan ikke åbnes (sidetræet indeholder noget, der ikke er en side)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_PAGE_TREES))
+def test_hostile_page_trees_are_named_by_validate_and_packet(case: str, run: Run,
+                                                             make_meeting: Callable[..., Path]) -> None:
+    data, message = HOSTILE_PAGE_TREES[case]
+    folder = make_meeting({"01-a.yaml": "titel: A\nbilag:\n  - titel: Bilaget\n    fil: bilag.pdf\n"},
+                          bilag={"bilag.pdf": data})
+    expected = f"01-a.yaml:4:10: fejl: bilag/bilag.pdf: {message}"
+    code, _, err = run("validate", folder)
+    assert code == 1 and expected in err, err
+    code, _, err = run("packet", folder, "--out", folder.parent / "ud")
+    assert code == 1 and expected in err, err
+    assert "Traceback" not in err
+    assert not (folder.parent / "ud" / "dagsordenspakke.pdf").exists()
+
+
+def test_a_page_object_listed_twice_still_makes_a_packet(run: Run, make_meeting: Callable[..., Path]) -> None:
+    """The walk counts pages; it does not take a page listed twice (allowed by pypdf, seen in the wild) for a
+    cycle."""
+    from pypdf import PdfReader
+
+    data = _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>",
+                     _PAGE, _CONTENT])
+    folder = make_meeting({"01-a.yaml": "titel: A\nbilag:\n  - titel: Bilaget\n    fil: bilag.pdf\n"},
+                          bilag={"bilag.pdf": data})
+    code, _, err = run("packet", folder, "--out", folder.parent / "ud")
+    assert code == 0, err
+    reader = PdfReader(folder.parent / "ud" / "dagsordenspakke.pdf")
+    document = len(PdfReader(folder.parent / "ud" / "dagsorden.pdf").pages)
+    assert len(reader.pages) == document + 1 + 2  # the document, the bilag's cover, its two pages
