@@ -4,13 +4,24 @@ Each test is a case that failed before its fix (see "Red-team cases" in docs/rob
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
+from conftest import tiny_pdf
 from pki import PASSWORD, Pki, _cert, _p12, make_pki
 from referat.cli import main
 
@@ -148,8 +159,6 @@ def test_hostile_page_trees_are_named_by_validate_and_packet(case: str, run: Run
 def test_a_page_object_listed_twice_still_makes_a_packet(run: Run, make_meeting: Callable[..., Path]) -> None:
     """The walk counts pages; it does not take a page listed twice (allowed by pypdf, seen in the wild) for a
     cycle."""
-    from pypdf import PdfReader
-
     data = _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>",
                      _PAGE, _CONTENT])
     folder = make_meeting({"01-a.yaml": "titel: A\nbilag:\n  - titel: Bilaget\n    fil: bilag.pdf\n"},
@@ -159,3 +168,36 @@ def test_a_page_object_listed_twice_still_makes_a_packet(run: Run, make_meeting:
     reader = PdfReader(folder.parent / "ud" / "dagsordenspakke.pdf")
     document = len(PdfReader(folder.parent / "ud" / "dagsorden.pdf").pages)
     assert len(reader.pages) == document + 1 + 2  # the document, the bilag's cover, its two pages
+
+
+def _annotated_pdf() -> bytes:
+    """A one-page PDF with a hidden sticky note, a NoView free-text note and a visible note, each with an author."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(tiny_pdf("Synlig side"))))
+    annots = ArrayObject()
+    for subtype, flags, text in (("/Text", 2, "HEMMELIG-SKJULT-NOTE"), ("/FreeText", 32, "HEMMELIG-NOVIEW-NOTE"),
+                                 ("/Text", 4, "SYNLIG-NOTE")):
+        annots.append(writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject(subtype),
+            NameObject("/Rect"): ArrayObject([FloatObject(10), FloatObject(10), FloatObject(50), FloatObject(50)]),
+            NameObject("/F"): NumberObject(flags), NameObject("/Contents"): TextStringObject(text),
+            NameObject("/T"): TextStringObject("Forfatter " + text)})))
+    writer.pages[0][NameObject("/Annots")] = annots
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_hidden_comments_of_a_pdf_bilag_are_not_published(run: Run, make_meeting: Callable[..., Path]) -> None:
+    """A note flagged Hidden or NoView is not shown by any reader, but its text and author were copied into the
+    public packet; now it is left out and the warning says so. A visible note stays (a reader shows it)."""
+    folder = make_meeting({"01-a.yaml": "titel: A\nbilag:\n  - titel: Bilaget\n    fil: bilag.pdf\n"},
+                          bilag={"bilag.pdf": _annotated_pdf()})
+    code, _, err = run("packet", folder, "--offentlig", "--out", folder.parent / "ud")
+    assert code == 0, err
+    assert "bilag.pdf: advarsel: 2 skjulte kommentarer eller annotationer fjernet i pakken" in err
+    packet = folder.parent / "ud" / "dagsordenspakke-offentlig.pdf"
+    contents = [str(a.get_object().get("/Contents")) for page in PdfReader(packet).pages
+                for a in page.get("/Annots") or [] if a.get_object().get("/Subtype") != "/Link"]
+    assert contents == ["SYNLIG-NOTE"]
+    raw = packet.read_bytes()
+    assert b"HEMMELIG" not in raw and b"SYNLIG" in raw  # pypdf stores these strings uncompressed
