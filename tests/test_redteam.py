@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -201,3 +202,42 @@ def test_hidden_comments_of_a_pdf_bilag_are_not_published(run: Run, make_meeting
     assert contents == ["SYNLIG-NOTE"]
     raw = packet.read_bytes()
     assert b"HEMMELIG" not in raw and b"SYNLIG" in raw  # pypdf stores these strings uncompressed
+
+
+# --- the archive compares numbers with their decimal comma ------------------------------------------------------
+
+@pytest.mark.parametrize(("pdf_text", "meeting_text"), [
+    ("Tilskud på 15 mio. kr.", "Tilskud på 1,5 mio. kr."),
+    ("takst 1.500 kr.", "takst 15,00 kr."),
+    ("mødet slutter kl. 1200", "mødet slutter kl. 12:00"),
+])
+def test_a_moved_decimal_comma_is_a_difference(pdf_text: str, meeting_text: str) -> None:
+    """Text was reduced to letters and digits, so '15' and '1,5' were the same decision."""
+    from referat.archive.text import first_difference
+
+    assert first_difference(pdf_text, meeting_text) is not None
+    assert first_difference(meeting_text.replace(" ", "\n"), meeting_text) is None  # layout still does not count
+
+
+def test_signed_minutes_with_another_amount_are_refused(run: Run, pki: Pki, tmp_path: Path) -> None:
+    def with_decision(name: str, decision: str) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(EXAMPLE, folder)
+        item = folder / "punkter" / "01-godkendelse-af-dagsorden.yaml"
+        text = item.read_text("utf-8")
+        assert "  Godkendt\n" in text
+        item.write_text(text.replace("  Godkendt\n", f"  {decision}\n", 1), "utf-8")
+        return folder
+
+    signed_folder = with_decision("underskrevet", "Godkendt med en ramme på 15 mio. kr.")
+    assert main(["build", str(signed_folder), "--dokument", "referat", "--format", "pdf",
+                 "--out", str(tmp_path / "ud")]) == 0
+    signed = tmp_path / "underskrevet.pdf"
+    assert main(["sign", str(tmp_path / "ud" / "referat.pdf"), "--cert", str(pki.formand), "--out", str(signed)]) == 0
+    meeting = with_decision("møde", "Godkendt med en ramme på 1,5 mio. kr.")
+    code, _, err = run("archive", "add", meeting, signed, "--arkiv", tmp_path / "arkiv",
+                       "--rodcertifikat", pki.root_pem)
+    assert code == 1, err
+    assert ("punkt 1 'Godkendelse af dagsorden': beslutningen afviger efter »Godkendt med en ramme på«: PDF'en har "
+            "»15 mio. kr.«, mødet har »1,5 mio. kr.«") in err
+    assert not (tmp_path / "arkiv" / "das-social").exists()
