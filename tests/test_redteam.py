@@ -241,3 +241,28 @@ def test_signed_minutes_with_another_amount_are_refused(run: Run, pki: Pki, tmp_
     assert ("punkt 1 'Godkendelse af dagsorden': beslutningen afviger efter »Godkendt med en ramme på«: PDF'en har "
             "»15 mio. kr.«, mødet har »1,5 mio. kr.«") in err
     assert not (tmp_path / "arkiv" / "das-social").exists()
+
+
+def test_fields_added_to_a_manifest_are_reported(run: Run, evil_archive: tuple[Path, str], tmp_path: Path) -> None:
+    """Keys the archive never writes, added to a manifest and its index deleted: verify said all was well and the
+    edited manifest was indexed as genuine."""
+    import json
+
+    archive, signed = evil_archive
+    if not (archive / "index.sqlite").exists():
+        assert run("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--tillad-selvsigneret")[0] == 0
+    copy = tmp_path / "arkiv"
+    shutil.copytree(archive, copy)
+    manifest = next(copy.glob("das-social/*/udgave-1/manifest.json"))
+    data = json.loads(manifest.read_text("utf-8"))
+    data["offentlig_note"] = "<script>"
+    data["punkter"][0]["skjult"] = "x"
+    data["underskrifter"][0]["godkendt_af"] = "y"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    (copy / "index.sqlite").unlink()
+    code, _, err = run("archive", "verify", "--arkiv", copy)
+    assert code == 1
+    assert (f"{manifest}: fejl: manifestet har feltet 'offentlig_note', som arkivet ikke skriver; det er tilføjet "
+            "efter arkiveringen") in err
+    assert "punkt nr. 1 i manifestet har feltet 'skjult', som arkivet ikke skriver" in err
+    assert "underskrift nr. 1 i manifestet har feltet 'godkendt_af', som arkivet ikke skriver" in err
