@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TextIO
 
 Severity = Literal["fejl", "advarsel"]
 
@@ -92,6 +92,12 @@ def summary_line(report: Report) -> str:
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def say(line: object, file: TextIO | None = None) -> None:
+    """Print one line with every control and invisible character escaped (see `escape`): for lines that echo
+    a path, a query, a certificate's name or text read from an archive or a workbook."""
+    print(escape(line), file=file if file is not None else sys.stdout)
 
 
 def escape(text: object) -> str:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import Location, ReferatError, UsageError, print_report
+from ..diagnostics import Location, ReferatError, UsageError, print_report, say
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
@@ -57,14 +57,14 @@ def _notes(root: Path, caught: object) -> None:
 
     assert isinstance(caught, CaughtUp)
     for version in caught.added:
-        print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
+        say(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
               file=sys.stderr)
     for checked in caught.refused:
         first = checked.report.errors[0].format() if checked.report.errors else ""
-        print(f"{checked.version.folder}: advarsel: udgaven er ikke indekseret, fordi dens manifest ikke stemmer "
+        say(f"{checked.version.folder}: advarsel: udgaven er ikke indekseret, fordi dens manifest ikke stemmer "
               f"med den underskrevne fil ({first}); kør 'referat archive verify'", file=sys.stderr)
     if caught.in_memory:
-        print(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er bygget i hukommelsen til denne "
+        say(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er bygget i hukommelsen til denne "
               "kørsel og ikke gemt", file=sys.stderr)
 
 
@@ -83,7 +83,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where)
     write_atomic(Path(args.out), signed)
     level = "PAdES B-T (med tidsstempel)" if timestamper else "PAdES B-B"
-    print(f"skrev {args.out}: underskrevet af {name}" + (f" ({args.rolle})" if args.rolle else "") + f", {level}")
+    say(f"skrev {args.out}: underskrevet af {name}" + (f" ({args.rolle})" if args.rolle else "") + f", {level}")
     return 0
 
 
@@ -108,13 +108,13 @@ def cmd_add(args: argparse.Namespace) -> int:
             index.add(conn, version, mf.load(version.manifest), version.manifest.read_bytes())  # checked above
             index.catch_up(conn, root)
     manifest = examined.manifest
-    print(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
+    say(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
           f"{len(manifest['punkter'])} punkter)")
     for signer in manifest["underskrifter"]:
         role = f", {signer['rolle']}" if signer.get("rolle") else ""
-        print(f"  underskrift: {signer.get('navn') or '(ukendt)'}{role} – {signer['tillid']}")
+        say(f"  underskrift: {signer.get('navn') or '(ukendt)'}{role} – {signer['tillid']}")
     if version.number > 1:
-        print(f"  udgave {version.number}; de tidligere udgaver er urørte")
+        say(f"  udgave {version.number}; de tidligere udgaver er urørte")
     return 0
 
 
@@ -128,12 +128,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = index.rows(conn)
     for row in rows:
         date = _date(row.date, root, row.path)
-        print(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
-        print(f"    sha256 {row.sha256}")
+        say(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
+        say(f"    sha256 {row.sha256}")
         if row.signers:
-            print(f"    {row.signers}")
+            say(f"    {row.signers}")
     if not rows:
-        print("arkivet er tomt")
+        say("arkivet er tomt")
     return 0
 
 
@@ -143,27 +143,37 @@ def cmd_verify(args: argparse.Namespace) -> int:
     root = _existing_root(args)
     outcome = verify(root)
     for version in outcome.reindexed:
-        print(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
+        say(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
               file=sys.stderr)
     if outcome.in_memory:
-        print(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er kontrolleret i hukommelsen og ikke "
+        say(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er kontrolleret i hukommelsen og ikke "
               "gemt", file=sys.stderr)
     print_report(outcome.report, summary=False)
     for version in outcome.checked:
         if version not in outcome.bad:
-            print(f"ok  {version.pdf}")
+            say(f"ok  {version.pdf}")
     if outcome.report.has_errors:
-        print(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)
+        say(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)
         return 1
-    print(f"{len(outcome.checked)} udgaver kontrolleret: filer og underskrifter er uændrede")
+    say(f"{len(outcome.checked)} udgaver kontrolleret: filer og underskrifter er uændrede")
     return 0
+
+
+# Every word of a query is a required prefix term: more than this many is no search a person types, and each
+# costs FTS5 and the snippet work on every matching row (21,000 words ran for over a minute).
+MAX_QUERY_WORDS = 50
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     from . import index
+    from .matching import query_terms
 
     if args.antal < 1:
         raise UsageError(f"--antal skal være mindst 1, ikke {args.antal}")
+    words = len(query_terms(args.query))
+    if words > MAX_QUERY_WORDS:
+        raise UsageError(f"søgningen har {words} forskellige ord; der kan højst søges på {MAX_QUERY_WORDS} ord ad "
+                         "gangen")
     root = _existing_root(args)
     with index.reading(root) as (conn, caught):
         _notes(root, caught)
@@ -172,15 +182,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         if not any(c.isalnum() for c in args.query):
             raise ReferatError("søgningen indeholder ingen ord")
-        print(f"ingen træf for '{args.query}'")
+        shown = args.query if len(args.query) <= 200 else args.query[:200] + "…"
+        say(f"ingen træf for '{shown}'")
         return 0
     for hit in hits:
         date = _date(hit.date, root, hit.path)
         closed = " (lukket punkt)" if hit.closed else ""
-        print(f"{hit.committee_name} {date}, punkt {hit.number}: {hit.title}{closed}")
-        print(f"    {hit.snippet}")
+        say(f"{hit.committee_name} {date}, punkt {hit.number}: {hit.title}{closed}")
+        say(f"    {hit.snippet}")
     more = f" (viser {len(hits)}; brug --antal for flere)" if total > len(hits) else ""
-    print(f"{total} træf{more}")
+    say(f"{total} træf{more}")
     return 0
 
 
@@ -207,16 +218,16 @@ def cmd_decisions(args: argparse.Namespace) -> int:
                 "ja" if d.closed else "nej", d.status, str(root / d.path))])
         if args.out:
             write_atomic(Path(args.out), "\ufeff" + buf.getvalue())  # BOM: Danish Excel reads it as UTF-8
-            print(f"skrev {args.out} ({len(found)} beslutninger)")
+            say(f"skrev {args.out} ({len(found)} beslutninger)")
         else:
             sys.stdout.write(buf.getvalue())
         return 0
     for d in found:
         date = _date(d.date, root, d.path)
         first = " ".join(d.decision.split())
-        print(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
-        print(f"    {first[:160] + '…' if len(first) > 160 else first}")
-    print(f"{len(found)} beslutninger")
+        say(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
+        say(f"    {first[:160] + '…' if len(first) > 160 else first}")
+    say(f"{len(found)} beslutninger")
     return 0
 
 

@@ -36,8 +36,8 @@ def stem(word: str) -> str:
 
 
 def query_terms(query: str) -> list[str]:
-    """The stems a query searches for (each as a prefix); quotes, operators and '*' are ignored."""
-    return [stem(w) for w in _WORD.findall(fold(query).replace("_", " "))]
+    """The distinct stems a query searches for (each as a prefix); quotes, operators and '*' are ignored."""
+    return list(dict.fromkeys(stem(w) for w in _WORD.findall(fold(query).replace("_", " "))))  # each once
 
 
 def fts_query(terms: list[str]) -> str:

@@ -50,6 +50,33 @@ def field_date(manifest: mf.Manifest, key: str, where: Location, report: Report,
         return None
 
 
+# What `archive add` writes (checks.py, manifest.py, store.py); anything else was added by hand afterwards.
+MANIFEST_KEYS = frozenset({
+    "arkiveret", "bytes", "dato", "fil", "format", "punkter", "referat_sha256", "sagsnummer", "sammenligning",
+    "sha256", "status", "tekstopdeling", "udgave", "udvalg", "udvalg_fulde_navn", "udvalg_navn", "underskrifter"})
+ITEM_KEYS = frozenset({"beslutning", "lukket", "nummer", "sagsnummer", "titel"})
+SIGNER_KEYS = frozenset({"certifikat", "dækker", "dækker_bytes", "felt", "navn", "revision", "rodcertifikat", "rolle",
+                         "tidspunkt", "tidsstempel", "tidsstempel_betroet", "tillid", "note"})
+
+
+def _unknown_keys(manifest: mf.Manifest, where: Location, report: Report) -> None:
+    """A field the archive never writes is a change made after archiving (and could be shown by a later tool)."""
+    def named(keys: set[str]) -> str:
+        return ", ".join(repr(k) for k in sorted(keys)[:5]) + (" …" if len(keys) > 5 else "")
+
+    extra = set(manifest) - MANIFEST_KEYS
+    if extra:
+        report.error(where, f"manifestet har feltet {named(extra)}, som arkivet ikke skriver; det er tilføjet "
+                            "efter arkiveringen")
+    for key, allowed, what in (("punkter", ITEM_KEYS, "punkt"), ("underskrifter", SIGNER_KEYS, "underskrift")):
+        entries = manifest.get(key)
+        for n, entry in enumerate(entries if isinstance(entries, list) else [], 1):
+            extra = set(entry) - allowed if isinstance(entry, dict) else set()
+            if extra:
+                report.error(where, f"{what} nr. {n} i manifestet har feltet {named(extra)}, som arkivet ikke "
+                                    "skriver; det er tilføjet efter arkiveringen")
+
+
 def load(version: Version) -> Checked:
     """The version's manifest and file, read; the cheap checks done (hash, size, place, date)."""
     out = Checked(version)
@@ -81,6 +108,7 @@ def load(version: Version) -> Checked:
         if manifest.get(key) != value or type(manifest.get(key)) is not type(value):
             report_value = manifest.get(key)
             out.report.error(where, f"feltet '{key}' er {report_value!r}, men udgaven ligger som {value!r} i arkivet")
+    _unknown_keys(manifest, where, out.report)
     pdf_path = version.pdf  # never a name from the manifest: a path out of the folder must not be followed
     try:
         out.pdf = pdf_path.read_bytes()

@@ -141,6 +141,9 @@ def _norm(text: str) -> str:
 
 
 SIGNS = frozenset("%§+=<>€$£")  # symbols that change what a text says, kept in the comparison
+# A decimal comma, a thousands point or a time's colon between two digits: part of the number it is in. A line
+# never breaks there (Unicode line breaking: infix separators between digits), so both texts have it.
+NUMBER_MARKS = frozenset(",.:")
 DASHES = frozenset("-\u2212\u2010\u2011\u2012\u2013")  # a minus (Typst prints '-5' as '−5') or a hyphen
 
 
@@ -169,6 +172,10 @@ class Keyed:
                 for folded in c.casefold():
                     chars.append(folded)
                     where.append(i)
+            elif c in NUMBER_MARKS and 0 < i < len(self.text) - 1 and self.text[i - 1].isdigit() \
+                    and self.text[i + 1].isdigit():
+                chars.append(c)  # "1,5 mio." is not "15 mio.", "1.500" not "15,00" (no line breaks there)
+                where.append(i)
             elif c in SIGNS or (c in DASHES and _digit_follows(self.text, i)):
                 chars.append("-" if c in DASHES else c)  # "5 %" is not "5", "−5" is not "5"
                 where.append(i)

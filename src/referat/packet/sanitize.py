@@ -147,6 +147,13 @@ def _numbers(value: Any, count: int) -> list[float] | None:
         return None
 
 
+def _flags(annot: DictionaryObject) -> int:
+    """An annotation's flags (/F); 0 when missing or not a number."""
+    flags = annot.get("/F", 0)
+    flags = flags.get_object() if isinstance(flags, IndirectObject) else flags
+    return flags if isinstance(flags, int) else 0
+
+
 def _flatten(writer: PdfWriter, page: Any, widget: DictionaryObject,
              resources: DictionaryObject | None) -> bytes | None:
     """Operators that draw the widget's normal appearance where the widget was (PDF 32000-1, 12.5.5):
@@ -213,6 +220,9 @@ class _Page:
         subtype = annot.get("/Subtype")
         if subtype in MEDIA:
             self.removed[MEDIA[subtype]] += 1
+            return False
+        if subtype != "/Popup" and _flags(annot) & HIDDEN:  # a hidden note's text and author: not shown, not kept
+            self.removed["skjult"] += 1
             return False
         if subtype == "/Link" and "/A" in annot and not _safe_link_action(annot["/A"]):
             kind = _kind(annot["/A"])
@@ -405,9 +415,11 @@ NOUNS = {
     "medie": ("medieobjekt (video, lyd eller 3D)", "medieobjekter (video, lyd eller 3D)"),
     "handling": ("automatisk handling", "automatiske handlinger"),
     "beskadiget": ("beskadiget annotation", "beskadigede annotationer"),
+    "skjult": ("skjult kommentar eller annotation", "skjulte kommentarer eller annotationer"),
 }
 WORDS = {"javascript": "JavaScript", "launch": "programstart (Launch)", "xfa": "XFA-formular"}
-ORDER = ("javascript", "launch", "handling", "link", "vedhæftet", "medie", "xfa", "beskadiget", "felt", "signatur")
+ORDER = ("javascript", "launch", "handling", "link", "vedhæftet", "medie", "xfa", "beskadiget", "skjult", "felt",
+         "signatur")
 
 
 def describe(removed: Counter[str]) -> str | None:

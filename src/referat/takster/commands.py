@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import ReferatError, Report, UsageError, print_report
+from ..diagnostics import ReferatError, Report, UsageError, print_report, say
 from ..errors import EXIT_INVALID, EXIT_OK
 
 
@@ -42,16 +42,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.alle:
             explained = [f for f in findings if f.explained and f.highlight]
             if explained:
-                print("Forklarede afvigelser (skal godkendes):")
+                say("Forklarede afvigelser (skal godkendes):")
                 for f in explained:
                     print(printable(f"{f.location.format()}: forklaret: {f.text()}").replace("\n", " "))
-        print("Oversigt pr. driftsherre (forklaret/uforklaret):")
+        say("Oversigt pr. driftsherre (forklaret/uforklaret):")
         for line in text_lines(summarise(tb, findings)):
             print(printable(line).replace("\n", " "))
         if not args.alle and any(f.explained and f.highlight for f in findings):
-            print("(de forklarede afvigelser vises med --alle)")
+            say("(de forklarede afvigelser vises med --alle)")
     if not report.has_errors:
-        print(f"{args.fil}: gyldig" + (" (med advarsler)" if report.items else ""))
+        say(f"{args.fil}: gyldig" + (" (med advarsler)" if report.items else ""))
     return EXIT_INVALID if report.has_errors else EXIT_OK
 
 
@@ -67,7 +67,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     text = markdown(tb, findings)
     if args.out:
         write_atomic(Path(args.out), text)
-        print(f"skrev {args.out}")
+        say(f"skrev {args.out}")
     else:
         print(text, end="")
     return EXIT_INVALID if report.has_errors else EXIT_OK  # the overview is written; the errors above still need fixing
@@ -87,7 +87,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     targets = {out / f"{path.stem}.{fmt}": data for fmt, data in files.items()}
     write_all(targets)
     for target in targets:
-        print(f"skrev {target}")
+        say(f"skrev {target}")
     return EXIT_OK
 
 
@@ -100,7 +100,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.text is None:
         return EXIT_INVALID
     write_atomic(Path(args.out), result.text)
-    print(f"skrev {args.out} ({result.rows} rækker)")
+    say(f"skrev {args.out} ({result.rows} rækker)")
     return EXIT_INVALID if result.report.has_errors else EXIT_OK
 
 
@@ -109,7 +109,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from .template import blank_workbook
 
     write_atomic(Path(args.out), blank_workbook())
-    print(f"skrev {args.out}")
+    say(f"skrev {args.out}")
     return EXIT_OK
 
 
