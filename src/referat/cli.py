@@ -230,6 +230,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print_report(result.report)
     for path in result.written:
         print(f"skrev {escape(path)}")
+    _sent_notice(_meeting_folder(args.mappe))
     return EXIT_OK
 
 
@@ -249,7 +250,19 @@ def cmd_packet(args: argparse.Namespace) -> int:
     write_all({target / name: data for name, data in files.items()})
     for name in files:
         print(f"skrev {escape(target / name)}")
+    _sent_notice(folder, list(meeting.item_files))
     return EXIT_OK
+
+
+def _sent_notice(folder: Path, item_files: list[str] | None = None) -> None:
+    """One line when the meeting has a sent version (udsendt/) and its data differs from the latest one."""
+    if importlib.util.find_spec(__package__ + ".lifecycle") is None:
+        return
+    from .lifecycle.send import sent_notice
+
+    note = sent_notice(folder, item_files)
+    if note:
+        print(escape(note))
 
 
 def _templates(args: argparse.Namespace) -> list[Path]:
@@ -344,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = (".archive.commands", ".takster.commands")
+_COMMAND_MODULES = (".archive.commands", ".takster.commands", ".lifecycle.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -118,7 +118,8 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
         part.cover_page = starts[part.id]
     writer = PdfWriter()
     writer.append(doc, import_outline=False)
-    covers = _covers(meeting, view, parts, total)
+    # a meeting without bilag still gets its packet (the document alone); Typst has no cover to set then
+    covers = _covers(meeting, view, parts, total) if parts else PdfReader(io.BytesIO(doc_pdf))
     stamps = _stamps(meeting.date, parts, total)
     stamp_index = 0
     all_groups: list[Any] = []
