@@ -119,6 +119,63 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     return 0
 
 
+def gather_tasks(folders: list[Path], archive: Path | None, templates: list[Path]):  # type: ignore[no-untyped-def]
+    """Every task from the archive and the named meeting folders, with a report of what could not be read."""
+    from ..diagnostics import Report
+    from ..validate import check_meeting
+    from .followup import from_archive, from_meeting
+
+    report = Report()
+    tasks = []
+    if archive is not None and archive.is_dir():
+        tasks += from_archive(archive, report)
+    for folder in folders:
+        meeting, found = check_meeting(folder, templates)
+        if meeting is None or found.has_errors:
+            report.items.extend(found.items)
+            continue
+        tasks += from_meeting(meeting)
+    return tasks, report
+
+
+def cmd_followup(args: argparse.Namespace) -> int:
+    import csv
+    import datetime as dt
+    import io
+
+    from ..csvcell import csv_text
+    from ..render.richtext import printable
+    from .followup import open_tasks
+
+    archive = Path(args.arkiv) if args.arkiv else Path("arkiv")
+    if args.arkiv and not archive.is_dir():
+        raise ReferatError("arkivet findes ikke", _loc(archive))
+    folders = [_folder(f) for f in args.mapper]
+    tasks, report = gather_tasks(folders, archive, _templates(args))
+    print_report(report, summary=False)
+    if report.has_errors:
+        raise ReferatError("opgaverne kan ikke samles, fordi et møde har fejl (se ovenfor)", _loc(folders[0]))
+    today = dt.date.today()
+    found = open_tasks(tasks, today)
+    if args.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["frist", "overskredet", "opgave", "ansvarlig", "status", "udvalg", "møde", "punkt",
+                         "punktets titel", "kilde"])
+        for t in found:
+            writer.writerow([csv_text(c) for c in (t.deadline, "ja" if t.overdue(today) else "nej", t.task,
+                                                   t.responsible, t.status, t.committee, t.meeting_date,
+                                                   t.item_number, t.item_title, t.source)])
+        sys.stdout.write(buf.getvalue())
+        return 0
+    for t in found:
+        late = "OVERSKREDET " if t.overdue(today) else ""
+        print(printable(f"{late}frist {t.deadline}: {t.task} – ansvarlig: {t.responsible} "
+                        f"(møde {t.meeting_date}, punkt {t.item_number}: {t.item_title})").replace("\n", " "))
+    print(f"{len(found)} åbne opgaver" if len(found) != 1 else "1 åben opgave")
+    return 0
+
+
 def register(command: Command) -> None:
     p = command("send", cmd_send, "Udsend dagsordenen: byg den og pakken, og gem dem uændret med mødets data "
                                   "som en udgave i udsendt/.")
@@ -137,4 +194,11 @@ def register(command: Command) -> None:
     p = command("til-referat", cmd_minutes, "Gør dagsordenen til et referat: fase: referat, en beslutning i hvert "
                                             "punkt (udvalgets standardformulering) og det planlagte fremmøde.")
     p.add_argument("mappe", help="mødets mappe")
+    p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+
+    p = command("opfølgning", cmd_followup, "Vis de åbne opgaver fra beslutningerne på tværs af møder; "
+                                           "overskredne først.")
+    p.add_argument("mapper", nargs="*", metavar="MAPPE", help="mødemapper, hvis opgaver også tages med")
+    p.add_argument("--arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/, hvis den findes)")
+    p.add_argument("--csv", action="store_true", help="skriv listen som CSV (semikolon) på skærmen")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
