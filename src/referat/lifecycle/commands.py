@@ -152,9 +152,9 @@ def cmd_followup(args: argparse.Namespace) -> int:
         raise ReferatError("arkivet findes ikke", _loc(archive))
     folders = [_folder(f) for f in args.mapper]
     tasks, report = gather_tasks(folders, archive, _templates(args))
-    print_report(report, summary=False)
     if report.has_errors:
-        raise ReferatError("opgaverne kan ikke samles, fordi et møde har fejl (se ovenfor)", _loc(folders[0]))
+        raise ReferatError(report)
+    print_report(report, summary=False)
     today = dt.date.today()
     found = open_tasks(tasks, today)
     if args.csv:

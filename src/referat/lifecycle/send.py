@@ -127,11 +127,13 @@ class SendResult:
 def send(folder: Path, templates: list[Path] | None = None, today: dt.date | None = None) -> SendResult:
     from ..packet.assemble import packet_name, write_packets
     from ..render.build import load_valid
+    from ..validate import check_meeting
 
-    meeting, report = load_valid(folder, templates)
-    if meeting.is_minutes:
+    checked, found = check_meeting(folder, templates)
+    if checked is not None and "fase" not in checked.broken and checked.is_minutes:
         raise ReferatError("mødet står i fasen 'referat'; dagsordenen udsendes før mødet, og en udsendt udgave "
-                           "ændres aldrig", meeting.source.at(("fase",)))
+                           "ændres aldrig", checked.source.at(("fase",)))
+    meeting, report = load_valid(folder, templates) if checked is None or found.has_errors else (checked, found)
     state = current_state(folder, list(meeting.item_files))
     versions = sent_versions(folder)
     if versions and versions[-1].manifest().get("data_sha256") == state.data_hash():
