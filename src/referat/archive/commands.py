@@ -132,9 +132,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"    sha256 {row.sha256}")
         if row.signers:
             print(f"    {row.signers}")
+        _list_corrections(root, row)
     if not rows:
         print("arkivet er tomt")
     return 0
+
+
+def _list_corrections(root: Path, row: object) -> None:
+    """The corrections stored beside a version (issue 14): each with its file, sha256 and what it corrects."""
+    from .correction import corrections
+
+    for c in corrections(root, row.committee, row.date):  # type: ignore[attr-defined]
+        if c.manifest.get("retter") == row.path:  # type: ignore[attr-defined]
+            print(f"    rettelse {c.number}: {c.folder / str(c.manifest.get('fil', ''))} "
+                  f"(rettet af {c.manifest.get('rettet_af', '?')})")
+            print(f"        sha256 {c.manifest.get('sha256', '?')}")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -148,10 +160,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if outcome.in_memory:
         print(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er kontrolleret i hukommelsen og ikke "
               "gemt", file=sys.stderr)
+    from .correction import verify_corrections
+    from .store import versions
+
+    corrected = verify_corrections(root, versions(root), outcome.report)
     print_report(outcome.report, summary=False)
     for version in outcome.checked:
         if version not in outcome.bad:
             print(f"ok  {version.pdf}")
+    bad_files = {d.location.path for d in outcome.report.errors if d.location is not None}
+    for pdf in corrected:
+        if pdf not in bad_files:
+            print(f"ok  {pdf} (rettelse)")
     if outcome.report.has_errors:
         print(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)
         return 1

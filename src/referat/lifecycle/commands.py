@@ -176,6 +176,44 @@ def cmd_followup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _archived_meeting(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from ..render.build import load_valid
+
+    root = Path(args.arkiv)
+    if not root.is_dir():
+        raise ReferatError("arkivet findes ikke", _loc(root))
+    meeting, report = load_valid(_folder(args.mappe), _templates(args))
+    print_report(report, summary=False)
+    return root, meeting
+
+
+def cmd_correction_build(args: argparse.Namespace) -> int:
+    from ..archive.correction import build_correction
+    from ..fileio import write_all
+    from ..render.build import output_dir
+
+    root, meeting = _archived_meeting(args)
+    files, original, _ = build_correction(meeting, Path(args.rettelse), root)
+    target = output_dir(_folder(args.mappe), Path(args.out) if args.out else None)
+    write_all({target / name: data for name, data in files.items()})
+    for name in files:
+        print(f"skrev {escape(target / name)}")
+    print(f"retter {escape(original.pdf)}; underskriv rettelse.pdf med 'referat sign', og arkivér den med "
+          "'referat rettelse arkivér'")
+    return 0
+
+
+def cmd_correction_archive(args: argparse.Namespace) -> int:
+    from ..archive.correction import archive_correction
+
+    root, meeting = _archived_meeting(args)
+    stored = archive_correction(root, meeting, Path(args.rettelse), Path(args.pdf),
+                                [Path(p) for p in args.rodcertifikat or []], args.tillad_selvsigneret)
+    print(f"arkiverede {escape(stored.folder / stored.manifest['fil'])} som rettelse {stored.number} til "
+          f"{escape(stored.manifest['retter'])}; det rettede referat er urørt")
+    return 0
+
+
 def register(command: Command) -> None:
     p = command("send", cmd_send, "Udsend dagsordenen: byg den og pakken, og gem dem uændret med mødets data "
                                   "som en udgave i udsendt/.")
@@ -202,3 +240,24 @@ def register(command: Command) -> None:
     p.add_argument("--arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/, hvis den findes)")
     p.add_argument("--csv", action="store_true", help="skriv listen som CSV (semikolon) på skærmen")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+
+    p = command("rettelse", lambda a: a.rettelse_func(a), "Ret et underskrevet, arkiveret referat med en rettelse, "
+                                                          "der selv underskrives og arkiveres ved siden af.")
+    sub = p.add_subparsers(dest="rettelse_command", metavar="HANDLING", parser_class=type(p))
+    sub.required = True
+    b = sub.add_parser("byg", help="Byg dokumentet 'Rettelse til referat af …' (PDF og Word).")
+    b.add_argument("mappe", help="mødets mappe")
+    b.add_argument("rettelse", metavar="RETTELSE.yaml", help="rettelsen: rettet_af, begrundelse, rettelser")
+    b.add_argument("--arkiv", default="arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/)")
+    b.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
+    b.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+    b.set_defaults(rettelse_func=cmd_correction_build)
+    a = sub.add_parser("arkivér", help="Arkivér den underskrevne rettelse ved siden af referatet, den retter.")
+    a.add_argument("mappe", help="mødets mappe")
+    a.add_argument("rettelse", metavar="RETTELSE.yaml", help="rettelsen, som dokumentet er bygget af")
+    a.add_argument("pdf", metavar="UNDERSKREVET.pdf", help="den underskrevne rettelse")
+    a.add_argument("--arkiv", default="arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/)")
+    a.add_argument("--rodcertifikat", action="append", metavar="FIL.pem", help="betroet rodcertifikat")
+    a.add_argument("--tillad-selvsigneret", action="store_true", help="acceptér et selvsigneret certifikat")
+    a.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
+    a.set_defaults(rettelse_func=cmd_correction_archive)

@@ -79,6 +79,7 @@ def to_minutes(folder: Path, templates: list[Path] | None = None) -> MinutesResu
                and "beslutning" in _round_trip(_read_text(item.file), item.file)]
     if already:
         for item in already:
+            assert item.file is not None
             report.error(item.source.at(("beslutning",)) if item.source is not None else Location(item.file),
                          "punktet har allerede en beslutning; 'referat til-referat' udfylder kun tomme referater, "
                          "og intet er ændret")
