@@ -317,3 +317,19 @@ def test_new_from_the_previous_meeting(make_meeting: Callable[..., Path], run: R
     without = MEETING.format(fase="dagsorden", items="01-dagsorden.yaml").replace("næste_møde:", "# næste_møde:")
     code, _, err = run("new", tmp_path / "uden", "--fra", make_meeting(name="uden-naeste", meeting=without))
     assert code == 2 and "intet 'næste_møde'" in err and "--dato" in err
+
+
+def test_til_referat_takes_the_phrases_from_the_profile(make_meeting: Callable[..., Path], run: Run,
+                                                        tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    profile = (ROOT / "templates" / "udvalg" / "das-social.yaml").read_text(encoding="utf-8")
+    assert "  beslutning: Godkendt\n" in profile
+    (tmp_path / "tpl" / "udvalg").mkdir(parents=True)
+    (tmp_path / "tpl" / "udvalg" / "das-social.yaml").write_text(
+        profile.replace("  beslutning: Godkendt\n", "  beslutning: Godkendt som indstillet\n"), encoding="utf-8")
+    folder = make_meeting({"01-sag.yaml": "titel: En sag\ntype: beslutning\nindstilling: [Godkender sagen]\n"})
+    code, _, err = run("til-referat", folder, "--skabeloner", tmp_path / "tpl")
+    assert code == 0, err
+    assert (folder / "punkter" / "01-sag.yaml").read_text(encoding="utf-8").endswith(
+        "beslutning: |\n  Godkendt som indstillet\n")

@@ -74,7 +74,7 @@ def to_minutes(folder: Path, templates: list[Path] | None = None) -> MinutesResu
     meeting, report = load_valid(folder, templates)
     if meeting.is_minutes:
         raise ReferatError("mødet står allerede i fasen 'referat'; intet er ændret", meeting.source.at(("fase",)))
-    phrases = dict(getattr(meeting.profile, "decision_phrases", None) or {})
+    phrases = dict(meeting.profile.decision_phrases)
     already = [item for item in meeting.items if item.file is not None
                and "beslutning" in _round_trip(_read_text(item.file), item.file)]
     if already:
