@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from pypdf import PdfReader
 
@@ -80,8 +81,10 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
     code, _, err = run("til-referat", meeting)
     assert code == 0, err
     assert "beslutning: |\n  Godkendt\n" in item.read_text(encoding="utf-8")
-    item.write_text(item.read_text(encoding="utf-8") + "opfølgning:\n  - opgave: Sekretariatet indhenter tilbud\n"
-                    "    ansvarlig: Sekretariatet\n    frist: 2027-03-31\n", encoding="utf-8")
+    item.write_text(item.read_text(encoding="utf-8") + "opfølgning:\n"
+                    "  - {opgave: '=1+1 tjek budgettet', ansvarlig: Aalborg Kommune, frist: 2027-06-30}\n"
+                    "  - opgave: Sekretariatet indhenter tilbud\n    ansvarlig: Sekretariatet\n    frist: 2027-03-31\n",
+                    encoding="utf-8")
     code, out, err = run("build", meeting, "--dokument", "referat", "--format", "pdf", "--out", outdir)
     assert code == 0, err
     assert "afviger fra den udsendte udgave 2" in out
@@ -97,7 +100,22 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
     assert code == 1 and "allerede arkiveret som udgave 1" in err
     stored = tree(archive / "das-social")
     manifest = json.loads((archive / "das-social" / "2027-03-01" / "udgave-1" / "manifest.json").read_text("utf-8"))
-    assert manifest["opfølgning"][0]["opgave"] == "Sekretariatet indhenter tilbud"
+    assert [t["opgave"] for t in manifest["opfølgning"]] == ["=1+1 tjek budgettet", "Sekretariatet indhenter tilbud"]
+
+    # the decision register carries the tasks, in the terminal and as Excel (text stays text)
+    code, register, _ = run("decisions", "--arkiv", archive)
+    assert code == 0
+    assert ("    opgaver: =1+1 tjek budgettet (Aalborg Kommune, frist 2027-06-30, åben); Sekretariatet indhenter tilbud "
+            "(Sekretariatet, frist 2027-03-31, åben)\n") in register
+    code, _, err = run("decisions", "--arkiv", archive, "--xlsx", tmp_path / "register.xlsx")
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(tmp_path / "register.xlsx").active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][-1] == "opgaver" and rows[0][5] == "beslutning"
+    [row] = [r for r in rows if r[4] == "Nye botilbud i regionen"]
+    assert row[5] == "Godkendt" and "Sekretariatet indhenter tilbud" in row[-1]
+    assert row[-1].startswith("=1+1 tjek budgettet (Aalborg Kommune, frist 2027-06-30, åben); ")
+    assert all(c.data_type == "s" for r in sheet.iter_rows(min_row=2) for c in r if isinstance(c.value, str))
 
     # a correction: built, signed, archived beside the original and linked to it
     correction = tmp_path / "rettelse.yaml"
