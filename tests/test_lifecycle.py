@@ -301,8 +301,10 @@ def test_opfolgning_lists_open_tasks_overdue_first(make_meeting: Callable[..., P
 
 def test_new_from_the_previous_meeting(make_meeting: Callable[..., Path], run: Run, tmp_path: Path) -> None:
     previous = minutes_with_tasks(make_meeting)
+    before = hashes(previous)
     code, out, err = run("new", tmp_path / "næste", "--fra", previous)
     assert code == 0, err
+    assert hashes(previous) == before  # the previous meeting is read, never written
     meeting = (tmp_path / "næste" / "møde.yaml").read_text(encoding="utf-8")
     assert "dato: '2026-05-22'" in meeting and "start: '12.00'" in meeting
     assert "Anne Andersen" in meeting and "Bo Bertelsen" in meeting  # the roster

@@ -163,7 +163,10 @@ def write_version(folder: Path, files: dict[str, bytes], state: State, meta: dic
     versions = sent_versions(folder)
     number = (versions[-1].number + 1) if versions else 1
     target = root / f"{number}-{today.isoformat()}"
-    tmp = Path(tempfile.mkdtemp(prefix=".udsender-", dir=root))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".udsender-", dir=root))
+    except OSError as exc:
+        raise OutputError(f"mappen kan ikke skrives ({exc.strerror})", Location(root)) from None
     try:
         entries: dict[str, str] = {}
         for name, data in files.items():
