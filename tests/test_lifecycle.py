@@ -335,3 +335,21 @@ def test_til_referat_takes_the_phrases_from_the_profile(make_meeting: Callable[.
     assert code == 0, err
     assert (folder / "punkter" / "01-sag.yaml").read_text(encoding="utf-8").endswith(
         "beslutning: |\n  Godkendt som indstillet\n")
+
+
+def test_diff_and_send_name_the_file_they_cannot_read(make_meeting: Callable[..., Path], run: Run) -> None:
+    folder = sent_meeting(make_meeting, run)
+    item = folder / "punkter" / "02-botilbud.yaml"
+    item.write_text("titel: [ikke lukket\n", encoding="utf-8")
+    code, out, err = run("diff", folder)
+    assert code == 1 and "02-botilbud.yaml" in err and "YAML" in err and "Traceback" not in err + out
+    code, _, err = run("send", folder)
+    assert code == 1 and "02-botilbud.yaml" in err
+    [v1] = versions(folder)
+    manifest = v1 / "manifest.json"
+    manifest.chmod(0o644)
+    manifest.write_text("{ikke json", encoding="utf-8")
+    code, _, err = run("diff", folder, "--fra", "1")
+    assert code == 1 and "manifest.json" in err and "kan ikke læses" in err
+    code, _, err = run("diff", folder, "--fra", "../../etc")
+    assert code == 1 and "ingen udsendt udgave '../../etc'" in err
