@@ -107,6 +107,8 @@ def test_second_sending_gives_the_addendum_and_a_revised_agenda(make_meeting: Ca
     full = pdf_text(v2 / "dagsorden.pdf")
     assert "Revideret" in full and "Ny sag om takster (tillæg)" in full and "Punkt 4." in full
     assert "Status for botilbud (tillæg)" not in full
+    packet = pdf_text(v2 / "dagsordenspakke.pdf")
+    assert "Revideret" in packet and "Ny sag om takster (tillæg)" in packet
     words = " ".join(p.text for p in docx.Document(str(v2 / "tillægsdagsorden.docx")).paragraphs)
     assert "Tillægsdagsorden" in words and "Ny sag om takster" in words and "Status for botilbud" not in words
     manifest = json.loads((v2 / "manifest.json").read_text(encoding="utf-8"))

@@ -62,12 +62,16 @@ def mark_addenda(meeting: Meeting, view: View, addenda: list[str]) -> None:
 
 def revised_view(meeting: Meeting, previous: SentVersion, addenda: list[str]) -> View:
     view = document_view(meeting, "dagsorden")
+    mark_revised(meeting, view, previous, addenda)
+    return view
+
+
+def mark_revised(meeting: Meeting, view: View, previous: SentVersion, addenda: list[str]) -> None:
     mark_addenda(meeting, view, addenda)
     view["kind_title"] = f"{view['kind_title']} – {REVISED}"
     view["title"] = f"{view['title']} – {REVISED}"
     view["front"].insert(0, {"label": REVISED, "lines": [
         f"Erstatter dagsordenen udsendt {_day_text(previous.day)} ({previous.label.split(' (')[0]})"]})
-    return view
 
 
 def addendum_view(meeting: Meeting, versions: list[SentVersion], changes: Changes) -> View | None:
@@ -151,7 +155,12 @@ def send(folder: Path, templates: list[Path] | None = None, today: dt.date | Non
                                 "tilføjet_efter_første": changes.added_since_first}})
     else:
         files.update(render_view(meeting, document_view(meeting, "dagsorden"), "dagsorden"))
-    packets = write_packets(meeting, ["dagsorden"], [False], report)
+    adjust = None
+    if versions:
+        def adjust(view: View) -> None:
+            mark_revised(meeting, view, versions[-1], changes.added_since_first)
+
+    packets = write_packets(meeting, ["dagsorden"], [False], report, adjust)
     name = packet_name("dagsorden", False)
     files[name] = packets[name]
     version = write_version(folder, files, state, meta, today or dt.date.today())
