@@ -74,7 +74,7 @@ def original_of(root: Path, meeting: Meeting) -> Version:
     return version
 
 
-def correction_view(meeting: Meeting, correction: Correction, original: Version, original_sha: str) -> dict[str, Any]:
+def correction_view(meeting: Meeting, correction: Correction, original: Version, original_sha: str) -> Any:
     from ..render.danish import long_date
     from ..render.richtext import parse, printable
     from ..render.view import document_view
@@ -84,6 +84,7 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
     view = dict(base)
     day = long_date(meeting.date)
     view["kind_title"] = TITLE
+    view["edition_title"] = TITLE
     view["title"] = printable(f"{TITLE} af mødet den {day} – {meeting.profile.short_name}")
     view["front"] = [
         {"label": "Retter", "lines": [printable(f"Referat af mødet den {day}, arkiveret som {original.relative}"),
@@ -96,8 +97,8 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
         label = meeting.profile.label(point.item)
         title = printable(titles.get(point.item, ""))
         items.append({"number": point.item, "label": label, "title": title, "bookmark": f"{label} {title}",
-                      "access": "Åben", "withheld": False, "case_number": None, "time_slot": None, "notice": None,
-                      "sections": [{"key": "rettelse", "heading": "Rettelse", "blocks": parse(point.text)}]})
+                      "access": "Åben", "closed": False, "withheld": False, "case_number": None, "time_slot": None, "notice": None,
+                      "sections": [{"type": "blocks", "key": "rettelse", "heading": "Rettelse", "blocks": parse(point.text)}]})
     view["items"] = items
     return view
 

@@ -10,9 +10,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..render.richtext import printable
+from ..render.viewtypes import DocumentView
 from .versions import State, safe_load
 
 FIELDS = [("titel", "Titel"), ("adgang", "Adgang"), ("type", "Type"), ("sagsnummer", "Sagsnummer"),
@@ -237,14 +238,14 @@ def _inlines(segments: list[Segment]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for n, s in enumerate(segments):
         if n:
-            out.append({"t": "text", "v": " "})
+            out.append({"type": "text", "v": " "})
         text = printable(s.text)
         if s.kind == "old":
-            out.append({"t": "emph", "c": [{"t": "text", "v": f"[udgår: {text}]"}]})
+            out.append({"type": "emph", "c": [{"type": "text", "v": f"[udgår: {text}]"}]})
         elif s.kind == "new":
-            out.append({"t": "strong", "c": [{"t": "text", "v": f"[nyt: {text}]"}]})
+            out.append({"type": "strong", "c": [{"type": "text", "v": f"[nyt: {text}]"}]})
         else:
-            out.append({"t": "text", "v": text})
+            out.append({"type": "text", "v": text})
     return out
 
 
@@ -252,10 +253,11 @@ def _par(inlines: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "par", "inlines": inlines}
 
 
-def errata_view(base: dict[str, Any], diff: Diff) -> dict[str, Any]:
+def errata_view(base: DocumentView, diff: Diff) -> DocumentView:
     """A "Rettelsesblad" in the document view's shape: one item per changed item, one section per changed field."""
-    view = dict(base)
+    view = cast(DocumentView, dict(base))
     view["kind_title"] = ERRATA_TITLE
+    view["edition_title"] = ERRATA_TITLE
     view["title"] = base["title"].replace(base["kind_title"], ERRATA_TITLE, 1)
     view["front"] = [{"label": "Ændringer", "lines": [printable(f"Fra {diff.old} til {diff.new}")]},
                      {"label": "Læsevejledning", "lines": ["[udgår: …] er fjernet, [nyt: …] er tilføjet"]}]
@@ -269,7 +271,7 @@ def errata_view(base: dict[str, Any], diff: Diff) -> dict[str, Any]:
         items.append(_errata_item(number, label, title, change.fields, change.bilag, change))
     if not items:
         items.append(_errata_item("", "Ingen ændringer", "", [], []))
-    view["items"] = items
+    view["items"] = cast(Any, items)
     return view
 
 
@@ -277,14 +279,14 @@ def _errata_item(number: str, label: str, title: str, fields: list[FieldChange],
                  change: ItemChange | None = None) -> dict[str, Any]:
     sections: list[dict[str, Any]] = []
     if change is not None and change.moved and change.number_old is not None:
-        sections.append({"key": "flyttet", "heading": "Placering", "blocks": [_par([{"t": "text", "v":
+        sections.append({"type": "blocks", "key": "flyttet", "heading": "Placering", "blocks": [_par([{"type": "text", "v":
                          f"Flyttet fra punkt {change.number_old} til punkt {change.number_new}"}])]})
-    sections += [{"key": f"ændring-{f.key}", "heading": f.heading, "blocks": [_par(_inlines(f.segments))]}
+    sections += [{"type": "blocks", "key": f"ændring-{f.key}", "heading": f.heading, "blocks": [_par(_inlines(f.segments))]}
                  for f in fields]
     if bilag:
-        sections.append({"key": "ændring-bilag", "heading": "Bilag", "blocks": [
-            _par([{"t": "text", "v": printable(f"{b.kind}: {b.name}" + (f" ({b.title})" if b.title else ""))}])
+        sections.append({"type": "blocks", "key": "ændring-bilag", "heading": "Bilag", "blocks": [
+            _par([{"type": "text", "v": printable(f"{b.kind}: {b.name}" + (f" ({b.title})" if b.title else ""))}])
             for b in bilag]})
     return {"number": number, "label": label, "title": printable(title), "bookmark": f"{label} {printable(title)}",
-            "access": "Åben", "withheld": False, "case_number": None, "time_slot": None, "sections": sections,
+            "access": "Åben", "closed": False, "withheld": False, "case_number": None, "time_slot": None, "sections": sections,
             "notice": None}

@@ -69,6 +69,7 @@ def revised_view(meeting: Meeting, previous: SentVersion, addenda: list[str]) ->
 def mark_revised(meeting: Meeting, view: View, previous: SentVersion, addenda: list[str]) -> None:
     mark_addenda(meeting, view, addenda)
     view["kind_title"] = f"{view['kind_title']} – {REVISED}"
+    view["edition_title"] = f"{view['edition_title']} – {REVISED}"
     view["title"] = f"{view['title']} – {REVISED}"
     view["front"].insert(0, {"label": REVISED, "lines": [
         f"Erstatter dagsordenen udsendt {_day_text(previous.day)} ({previous.label.split(' (')[0]})"]})
@@ -95,6 +96,7 @@ def addendum_view(meeting: Meeting, versions: list[SentVersion], changes: Change
         lines.append("Ændrede punkter: " + ", ".join(numbers[n] for n in changes.changed))
     view["front"] = [{"label": "Tillæg til", "lines": lines}, *full["front"]]
     view["kind_title"] = ADDENDUM_TITLE
+    view["edition_title"] = ADDENDUM_TITLE
     view["title"] = full["title"].replace(full["kind_title"], ADDENDUM_TITLE, 1)
     return view
 

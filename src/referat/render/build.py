@@ -9,6 +9,7 @@ from ..diagnostics import Location, ReferatError, Report
 from ..fileio import write_all
 from ..model.meeting import Meeting
 from ..validate import check_meeting
+from . import labels as L
 from .libreoffice import docx_to_pdf
 from .pdf import write_pdf
 from .text import write_text
@@ -57,7 +58,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
     for kind in kinds:
         for public in public_editions:
             view = document_view(meeting, kind, public)
-            stem = kind + ("-offentlig" if public else "")
+            stem = L.file_stem(kind, public)
             docx: bytes | None = None
             if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
                 if not template.is_file():
