@@ -36,8 +36,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("view", ("referat.render.view", "referat.render.labels")),
     ("writers", ("referat.render",)),
     ("features", ("referat.packet", "referat.takster", "referat.archive", "referat.signing", "referat.meetings",
-                  "referat.schema")),
-    ("application", ("referat.app", "referat.scaffold", "referat.archive.commands", "referat.takster.commands")),
+                  "referat.schema", "referat.lifecycle")),
+    ("application", ("referat.app", "referat.scaffold", "referat.archive.commands", "referat.takster.commands",
+                     "referat.lifecycle.commands")),
     ("cli", ("referat.cli", "referat.__main__")),
 ]
 

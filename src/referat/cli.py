@@ -210,7 +210,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     if not COMMITTEE_ID.fullmatch(args.udvalg):
         raise UsageError(f"--udvalg '{args.udvalg}' er ikke et udvalgs-id; skriv profilens navn uden sti, fx das-social")
-    start, end = _clock_option("--start", args.start), _clock_option("--slut", args.slut)
+    carried = None
+    if args.fra is not None:  # the next meeting from the previous one (lifecycle)
+        from .lifecycle.nextmeeting import carry_over
+
+        carried = carry_over(_meeting_folder(args.fra), Path(args.mappe), args, _templates(args))
+    start = _clock_option("--start", args.start or "12.00")
+    end = _clock_option("--slut", args.slut or "16.00")
     if end <= start:
         raise UsageError(f"--slut {end} ligger ikke efter --start {start}")
     if args.sted is not None and any(not c.isprintable() for c in args.sted):
@@ -223,7 +229,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     for ignored, why in ignored_templates(Path(args.mappe), template_dirs(Path(args.mappe), _templates(args))):
         report.warning(Location(ignored), why)
     print_report(report, summary=False)
-    written = new_meeting(Path(args.mappe), args.udvalg, date, start, end, args.sted, _templates(args))
+    written = new_meeting(Path(args.mappe), args.udvalg, date, start, end, args.sted, _templates(args), carried)
     for path in written:
         print(f"oprettede {escape(path)}")
     print(f"Ret filerne, og kør derefter 'referat validate {escape(args.mappe)}'.")
@@ -243,6 +249,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print_report(result.report)
     for path in result.written:
         print(f"skrev {escape(path)}")
+    _sent_notice(_meeting_folder(args.mappe))
     return EXIT_OK
 
 
@@ -253,7 +260,19 @@ def cmd_packet(args: argparse.Namespace) -> int:
                     _templates(args), before_writing=print_report)
     for path in result.written:
         print(f"skrev {escape(path)}")
+    _sent_notice(_meeting_folder(args.mappe))
     return EXIT_OK
+
+
+def _sent_notice(folder: Path, item_files: list[str] | None = None) -> None:
+    """One line when the meeting has a sent version (udsendt/) and its data differs from the latest one."""
+    if importlib.util.find_spec(__package__ + ".lifecycle") is None:
+        return
+    from .lifecycle.send import sent_notice
+
+    note = sent_notice(folder, item_files)
+    if note:
+        print(escape(note))
 
 
 def _templates(args: argparse.Namespace) -> list[Path]:
@@ -320,9 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("mappe", help="ny mappe til mødet")
     p.add_argument("--udvalg", default="das-social", help="udvalgsprofil (standard: das-social)")
     p.add_argument("--dato", type=_date, help="mødedato ÅÅÅÅ-MM-DD (standard: om 14 dage)")
-    p.add_argument("--start", default="12.00", help="starttid (standard: 12.00)")
-    p.add_argument("--slut", default="16.00", help="sluttid (standard: 16.00)")
+    p.add_argument("--start", help="starttid (standard: 12.00)")
+    p.add_argument("--slut", help="sluttid (standard: 16.00)")
     p.add_argument("--sted", help="lokale og adresse (uden: online-møde)")
+    p.add_argument("--fra", metavar="FORRIGE", help="det forrige mødes mappe: dato, tid og sted fra dets næste_møde, "
+                                                   "medlemslisten, dets referat og de åbne opgaver")
     _templates_option(p)
 
     p = command("build", cmd_build, "Byg dagsorden og referat som Word og PDF.")
@@ -350,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = (".archive.commands", ".takster.commands")
+_COMMAND_MODULES = (".archive.commands", ".takster.commands", ".lifecycle.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -47,7 +47,9 @@ def dump(data: dict[str, Any]) -> str:
 
 
 def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: str, place: str | None,
-                templates: list[Path] | None = None) -> list[Path]:
+                templates: list[Path] | None = None, carried: dict[str, Any] | None = None) -> list[Path]:
+    """`carried` (from `new --fra`): "medlemmer" (the roster), "bilag" (standard item title → bilag entries)
+    and "punkter" (extra items placed after the standard start items)."""
     """Create the meeting folder; refuse to touch one that already has a meeting."""
     if (folder / MEETING_FILE).exists():
         raise ReferatError(f"der er allerede et møde her ({MEETING_FILE}); vælg en ny mappe", Location(folder / MEETING_FILE))
@@ -64,12 +66,21 @@ def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: st
     ends = [s for s in profile.standard_items if s.position == "slut"]
     written: list[Path] = []
     names: list[str] = []
-    for n, std in enumerate([*starts, *ends], start=1):
-        name = f"{n:02d}-{slug(std.title)}.yaml"
+    carried = carried or {}
+    bodies: list[dict[str, Any]] = []
+    for std in starts:
+        bodies.append({"titel": std.title, "adgang": "åben", "type": std.type.value,
+                       **({"indstilling": list(std.recommendation)} if std.recommendation else {})})
+    bodies += list(carried.get("punkter", []))
+    for std in ends:
+        bodies.append({"titel": std.title, "adgang": "åben", "type": std.type.value,
+                       **({"indstilling": list(std.recommendation)} if std.recommendation else {})})
+    for n, body in enumerate(bodies, start=1):
+        name = f"{n:02d}-{slug(body['titel'])}.yaml"
         path = folder / ITEMS_DIR / name
-        body: dict[str, Any] = {"titel": std.title, "adgang": "åben", "type": std.type.value}
-        if std.recommendation:
-            body["indstilling"] = list(std.recommendation)
+        extra = carried.get("bilag", {}).get(body["titel"].strip().lower())
+        if extra:
+            body["bilag"] = extra
         write_atomic(path, modeline(path, schemas, "punkt") + dump(body))
         written.append(path)
         names.append(name)
@@ -80,6 +91,8 @@ def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: st
         meeting["sted"] = place
     else:
         meeting["online"] = True
+    if carried.get("medlemmer"):
+        meeting["medlemmer"] = carried["medlemmer"]
     meeting["fremmøde"] = {"til_stede": [], "fraværende": [], "øvrige": []}
     meeting["punkter"] = names
     path = folder / MEETING_FILE

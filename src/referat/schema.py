@@ -37,6 +37,8 @@ DANISH: dict[str, tuple[str, str]] = {
     "MeetingForm": ("Mødeform", "fysisk eller virtuel (store og små bogstaver er ligegyldige)."),
     "Phase": ("Fase", "dagsorden (før mødet) eller referat (efter mødet); store og små bogstaver er ligegyldige."),
     "Access": ("Adgang", "åben eller lukket; store og små bogstaver er ligegyldige."),
+    "FollowUp": ("Opfølgning", "En opgave, som beslutningen giver: opgave, ansvarlig, frist og evt. status."),
+    "TaskStatus": ("Status", "åben (standard) eller udført."),
     "ItemType": ("Punkttype", ("standard, beslutning, drøftelse eller orientering; store og små bogstaver er "
                               "ligegyldige.")),
     "Recommendation": ("Indstillingspunkt", ("Et nummereret punkt i indstillingen: en tekst, eller "

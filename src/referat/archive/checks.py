@@ -91,6 +91,11 @@ def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
         "punkter": [mf.item_entry(i) for i in item_texts(meeting)],
         "tekstopdeling": Layout.of(meeting).to_json(),
     }
+    from ..lifecycle.followup import manifest_entries
+
+    tasks = manifest_entries(meeting)
+    if tasks:  # the decisions' follow-up tasks, from the meeting data (not part of the signed text)
+        manifest["opfølgning"] = tasks
     return Examined(meeting, data, manifest)
 
 

@@ -132,9 +132,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         say(f"    sha256 {row.sha256}")
         if row.signers:
             say(f"    {row.signers}")
+        _list_corrections(root, row)
     if not rows:
         say("arkivet er tomt")
     return 0
+
+
+def _list_corrections(root: Path, row: object) -> None:
+    """The corrections stored beside a version (issue 14): each with its file, sha256 and what it corrects."""
+    from .correction import corrections
+
+    for c in corrections(root, row.committee, row.date):  # type: ignore[attr-defined]
+        if c.manifest.get("retter") == row.path:  # type: ignore[attr-defined]
+            print(f"    rettelse {c.number}: {c.folder / str(c.manifest.get('fil', ''))} "
+                  f"(rettet af {c.manifest.get('rettet_af', '?')})")
+            print(f"        sha256 {c.manifest.get('sha256', '?')}")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -148,10 +160,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if outcome.in_memory:
         say(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er kontrolleret i hukommelsen og ikke "
               "gemt", file=sys.stderr)
+    from .correction import verify_corrections
+    from .store import versions
+
+    corrected = verify_corrections(root, versions(root), outcome.report)
     print_report(outcome.report, summary=False)
     for version in outcome.checked:
         if version not in outcome.bad:
             say(f"ok  {version.pdf}")
+    bad_files = {d.location.path for d in outcome.report.errors if d.location is not None}
+    for pdf in corrected:
+        if pdf not in bad_files:
+            say(f"ok  {pdf} (rettelse)")
     if outcome.report.has_errors:
         say(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)
         return 1
@@ -195,7 +215,47 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil"]
+HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil", "opgaver"]
+
+
+def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
+    """The follow-up tasks each archived decision made (issue 14), as one line per item for the register."""
+    from ..diagnostics import Report
+    from ..lifecycle.followup import from_archive
+
+    out: dict[tuple[str, str, str], list[str]] = {}
+    for t in from_archive(root, Report()):
+        out.setdefault((t.committee, t.meeting_date, t.item_number), []).append(
+            f"{t.task} ({t.responsible}, frist {t.deadline}, {t.status})")
+    return {key: "; ".join(tasks) for key, tasks in out.items()}
+
+
+def _decisions_xlsx(rows: list[list[str]]) -> bytes:
+    """The register as a workbook: a header row, one row per decision; text stays text (never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from ..takster.template import stable_xlsx
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Beslutninger"
+    ws.append(HEADER)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store any "=…" as a formula
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEFGHIJ", (14, 11, 14, 6, 40, 60, 7, 12, 30, 50), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    wb.properties.creator = "referat"
+    out = io.BytesIO()
+    wb.save(out)
+    return stable_xlsx(out.getvalue(), dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
@@ -208,14 +268,22 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         _notes(root, caught)
         _consistent(root, conn, "decisions")
         found = index.decisions(conn)
+    tasks = _tasks_by_item(root)
+
+    def cells(d: index.Decision) -> list[str]:
+        return [d.committee_name, d.date, d.case_number or "", d.number, d.title, d.decision,
+                "ja" if d.closed else "nej", d.status, str(root / d.path), tasks.get((d.committee, d.date, d.number), "")]
+
+    if args.xlsx:
+        write_atomic(Path(args.xlsx), _decisions_xlsx([cells(d) for d in found]))
+        print(f"skrev {args.xlsx} ({len(found)} beslutninger)")
+        return 0
     if args.csv or args.out:
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
         writer.writerow(HEADER)
         for d in found:
-            writer.writerow([csv_text(str(cell)) for cell in (
-                d.committee_name, d.date, d.case_number or "", d.number, d.title, d.decision,
-                "ja" if d.closed else "nej", d.status, str(root / d.path))])
+            writer.writerow([csv_text(str(cell)) for cell in cells(d)])
         if args.out:
             write_atomic(Path(args.out), "\ufeff" + buf.getvalue())  # BOM: Danish Excel reads it as UTF-8
             say(f"skrev {args.out} ({len(found)} beslutninger)")
@@ -227,6 +295,10 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         first = " ".join(d.decision.split())
         say(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
         say(f"    {first[:160] + '…' if len(first) > 160 else first}")
+        if tasks.get((d.committee, d.date, d.number)):
+            from ..render.richtext import printable
+
+            say(printable(f"    opgaver: {tasks[(d.committee, d.date, d.number)]}").replace("\n", " "))
     say(f"{len(found)} beslutninger")
     return 0
 
@@ -282,4 +354,5 @@ def register(command: Command) -> None:
     p = command("decisions", cmd_decisions, "Beslutningsregister: alle arkiverede beslutninger på tværs af møder.")
     p.add_argument("--csv", action="store_true", help="som CSV (semikolon) på standardoutput")
     p.add_argument("--out", metavar="FIL.csv", help="skriv CSV-filen (med BOM til Excel)")
+    p.add_argument("--xlsx", metavar="FIL.xlsx", help="skriv registret som Excel-fil (med opgaverne)")
     _arkiv(p)

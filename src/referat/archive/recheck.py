@@ -53,7 +53,8 @@ def field_date(manifest: mf.Manifest, key: str, where: Location, report: Report,
 # What `archive add` writes (checks.py, manifest.py, store.py); anything else was added by hand afterwards.
 MANIFEST_KEYS = frozenset({
     "arkiveret", "bytes", "dato", "fil", "format", "punkter", "referat_sha256", "sagsnummer", "sammenligning",
-    "sha256", "status", "tekstopdeling", "udgave", "udvalg", "udvalg_fulde_navn", "udvalg_navn", "underskrifter"})
+    "sha256", "status", "tekstopdeling", "udgave", "udvalg", "udvalg_fulde_navn", "udvalg_navn", "underskrifter",
+    "opfølgning"})  # the decisions' follow-up tasks (issue 14), from the meeting data
 ITEM_KEYS = frozenset({"beslutning", "lukket", "nummer", "sagsnummer", "titel"})
 SIGNER_KEYS = frozenset({"certifikat", "dækker", "dækker_bytes", "felt", "navn", "revision", "rodcertifikat", "rolle",
                          "tidspunkt", "tidsstempel", "tidsstempel_betroet", "tillid", "note"})

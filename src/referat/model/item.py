@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from .base import Choice, DanishBool, FileName, Model, TimeSlot
+from .base import Choice, DanishBool, Date, FileName, Model, TimeSlot
 from .source import SourceMap
 
 SECTIONS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "bilag", "beslutning")
@@ -89,6 +89,20 @@ class Bilag(Model):
         return f"referatet i {self.minutes_of}"
 
 
+class TaskStatus(Choice):
+    OPEN = "åben"
+    DONE = "udført"
+
+
+class FollowUp(Model):
+    """A task a decision creates, followed up at later meetings until it is done."""
+
+    task: str = Field(alias="opgave", min_length=1, description="Opgaven, fx \"Sekretariatet udarbejder et notat\".")
+    responsible: str = Field(alias="ansvarlig", min_length=1, description="Hvem er ansvarlig.")
+    deadline: Date = Field(alias="frist", description="Frist, ÅÅÅÅ-MM-DD.")
+    status: TaskStatus = Field(TaskStatus.OPEN, alias="status", description="åben (standard) eller udført.")
+
+
 class Item(Model):
     """A punkt on the agenda: title, access, sections, attachments and (in minutes) the decision."""
 
@@ -104,6 +118,8 @@ class Item(Model):
     recommendation: list[Recommendation] | None = Field(None, alias="indstilling", description="Indstillingens punkter; indledningen kommer fra udvalgsprofilen.")
     bilag: list[Bilag] = Field(default_factory=list, alias="bilag", description="Bilag: titel og fil.")
     decision: str | None = Field(None, alias="beslutning", description="Beslutning (Markdown); kun i referatet.")
+    follow_up: list[FollowUp] = Field(default_factory=list, alias="opfølgning",
+                                      description="Opgaver, som beslutningen giver (opgave, ansvarlig, frist, status).")
 
     _number: str = PrivateAttr("")
     _file: Path | None = PrivateAttr(None)

@@ -98,6 +98,12 @@ class Committee(Model):
     members: list[Member] = Field(default_factory=list, alias="medlemmer", description="Medlemsliste.")
     standard_items: list[StandardItem] = Field(default_factory=list, alias="standardpunkter",
                                                description="Punkter på enhver ny dagsorden.")
+    decision_phrases: dict[str, str] = Field(
+        default_factory=dict, alias="beslutningsfraser",
+        description="Standardbeslutning pr. punkttype, som 'referat til-referat' skriver i hvert punkt (fx "
+                    "beslutning: Godkendt; orientering: Taget til efterretning; drøftelse: Drøftet); "
+                    "standard_uden_indstilling gælder standardpunkter uden indstilling.",
+        json_schema_extra={"propertyNames": {"enum": [*(t.value for t in ItemType), "standard_uden_indstilling"]}})
     look: Look = Field(default_factory=Look, alias="udseende", description="Farve, skrifttype og logo.")
     word_template: str = Field("word/dokument.docx", alias="word_skabelon",
                                description="Word-skabelon (docxtpl) relativt til templates/.")
@@ -130,6 +136,15 @@ class Committee(Model):
         if unknown:
             raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
         return {**DEFAULT_HEADINGS, **value}
+
+    @field_validator("decision_phrases")
+    @classmethod
+    def _phrase_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        known = [*(t.value for t in ItemType), "standard_uden_indstilling"]
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise ValueError(f"ukendte punkttyper: {', '.join(unknown)}; kendte er {', '.join(known)}")
+        return value
 
     @field_validator("item_label")
     @classmethod

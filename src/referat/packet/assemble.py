@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,8 +110,11 @@ def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
     return starts, page - 1
 
 
-def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
+def build_packet(meeting: Meeting, kind: str, public: bool,
+                 adjust: Callable[[DocumentView], None] | None = None) -> Packet:
     view = document_view(meeting, kind, public)
+    if adjust is not None:  # e.g. a revised agenda's marks (`referat send`)
+        adjust(view)
     parts = collect_parts(meeting, view)
     logo = meeting.profile.logo_path()
     starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
@@ -127,7 +131,8 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
         part.cover_page = starts[part.id]
     writer = PdfWriter()
     writer.append(doc, import_outline=False)
-    covers = _covers(meeting, view, parts, total)
+    # a meeting without bilag still gets its packet (the document alone); Typst has no cover to set then
+    covers = _covers(meeting, view, parts, total) if parts else PdfReader(io.BytesIO(doc_pdf))
     stamps = _stamps(meeting.date, parts, total)
     stamp_index = 0
     all_groups: list[Any] = []
@@ -270,7 +275,8 @@ def packet_name(kind: str, public: bool) -> str:
 
 
 def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool],
-                  report: Report | None = None) -> dict[str, bytes]:
+                  report: Report | None = None,
+                  adjust: Callable[[DocumentView], None] | None = None) -> dict[str, bytes]:
     """File name → bytes for every packet and the document PDF each one contains.
 
     With `report`, a warning per bilag file from which active content was removed (once per file)."""
@@ -278,7 +284,7 @@ def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool
     told: set[Path] = set()
     for kind in kinds:
         for public in public_editions:
-            packet = build_packet(meeting, kind, public)
+            packet = build_packet(meeting, kind, public, adjust)
             files[packet_name(kind, public)] = packet.pdf
             for part in packet.parts:
                 text = describe(part.removed)

@@ -1,0 +1,238 @@
+"""Corrections after signing: a signed, archived referat is never rebuilt or replaced; a correction is added.
+
+`referat rettelse byg` writes the "Rettelse til referat af …" document (what is corrected, by whom, why) from a
+small YAML file; it is signed with `referat sign`, and `referat rettelse arkivér` checks that the signed file is
+that document (its first revision byte for byte) with valid signatures, then stores it write-once beside the
+minutes it corrects, in `arkiv/<udvalg>/<dato>/rettelse-N/`, with a manifest that links it to the archived
+version (folder and sha256). `archive list` shows it under the version; `archive verify` re-hashes it,
+re-validates its signatures and checks that the version it names is still there with the same sha256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, PrivateAttr
+
+from ..diagnostics import Location, OutputError, ReferatError, Report
+from ..model.base import Model
+from ..model.meeting import Meeting
+from . import manifest as mf
+from .store import MANIFEST, STAGING, Version, latest, locked
+
+FORMAT = "referat-arkiv-rettelse/1"
+CORRECTION_DIR = re.compile(r"^rettelse-(\d+)$")
+PDF_NAME = "rettelse-signeret.pdf"
+TITLE = "Rettelse til referat"
+
+
+class Point(Model):
+    """One correction: the item it concerns and what is corrected."""
+
+    item: str = Field(alias="punkt", description="Punktets nummer i referatet, fx \"3\".")
+    text: str = Field(alias="tekst", min_length=1, description="Hvad der rettes, fx 'I beslutningen rettes …'.")
+
+
+class Correction(Model):
+    """A correction to signed minutes (rettelse.yaml)."""
+
+    by: str = Field(alias="rettet_af", min_length=1, description="Hvem retter, fx Sekretariatet.")
+    reason: str = Field(alias="begrundelse", min_length=1, description="Hvorfor der rettes.")
+    points: list[Point] = Field(alias="rettelser", min_length=1, description="Rettelserne, én pr. punkt.")
+
+    _source: Any = PrivateAttr(None)
+
+    @property
+    def source(self) -> Any:
+        return self._source
+
+
+def read_correction(path: Path) -> Correction:
+    from ..load.parse import parse_model
+
+    report = Report()
+    found = parse_model(path, Correction, report)
+    if found is None or report.has_errors:
+        raise ReferatError(report)
+    return found
+
+
+def original_of(root: Path, meeting: Meeting) -> Version:
+    version = latest(root, meeting.profile.id, meeting.date.isoformat())
+    if version is None or not version.manifest.is_file():
+        raise ReferatError(f"arkivet har intet underskrevet referat af mødet {meeting.date.isoformat()}; kun et "
+                           "arkiveret referat rettes med en rettelse (ellers: ret mødets filer og byg igen)",
+                           Location(root))
+    return version
+
+
+def correction_view(meeting: Meeting, correction: Correction, original: Version, original_sha: str) -> Any:
+    from ..render.danish import long_date
+    from ..render.richtext import parse, printable
+    from ..render.view import document_view
+
+    base = document_view(meeting, "referat")
+    titles = {item.number: item.title for item in meeting.items}
+    view = dict(base)
+    day = long_date(meeting.date)
+    view["kind_title"] = TITLE
+    view["edition_title"] = TITLE
+    view["title"] = printable(f"{TITLE} af mødet den {day} – {meeting.profile.short_name}")
+    view["front"] = [
+        {"label": "Retter", "lines": [printable(f"Referat af mødet den {day}, arkiveret som {original.relative}"),
+                                      f"sha256 {original_sha}"]},
+        {"label": "Rettet af", "lines": [printable(correction.by)]},
+        {"label": "Begrundelse", "lines": [], "blocks": parse(correction.reason)},
+    ]
+    items = []
+    for point in correction.points:
+        label = meeting.profile.label(point.item)
+        title = printable(titles.get(point.item, ""))
+        items.append({"number": point.item, "label": label, "title": title, "bookmark": f"{label} {title}",
+                      "access": "Åben", "closed": False, "withheld": False, "case_number": None, "time_slot": None, "notice": None,
+                      "sections": [{"type": "blocks", "key": "rettelse", "heading": "Rettelse", "blocks": parse(point.text)}]})
+    view["items"] = items
+    return view
+
+
+def check_points(meeting: Meeting, correction: Correction, path: Path) -> None:
+    numbers = {item.number for item in meeting.items}
+    report = Report()
+    for n, point in enumerate(correction.points):
+        if point.item not in numbers:
+            where = correction.source.at(("rettelser", n, "punkt")) if correction.source else Location(path)
+            report.error(where, f"referatet har intet punkt {point.item}; punkterne er {', '.join(sorted(numbers, key=int))}")
+    if report.has_errors:
+        raise ReferatError(report)
+
+
+def build_correction(meeting: Meeting, correction_path: Path, root: Path) -> tuple[dict[str, bytes], Version, str]:
+    """The correction document as PDF and Word, with the archived version it corrects and that file's sha256."""
+    from ..lifecycle.send import render_view
+
+    correction = read_correction(correction_path)
+    check_points(meeting, correction, correction_path)
+    original = original_of(root, meeting)
+    original_sha = mf.sha256(original.pdf.read_bytes())
+    files = render_view(meeting, correction_view(meeting, correction, original, original_sha), "rettelse")
+    return files, original, original_sha
+
+
+@dataclass
+class StoredCorrection:
+    folder: Path
+    number: int
+    manifest: dict[str, Any]
+
+
+def corrections(root: Path, committee: str, date: str) -> list[StoredCorrection]:
+    folder = root / committee / date
+    out = []
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            m = CORRECTION_DIR.match(entry.name)
+            if m and entry.is_dir():
+                try:
+                    manifest = json.loads((entry / MANIFEST).read_bytes())
+                except (OSError, ValueError):
+                    manifest = {}
+                out.append(StoredCorrection(entry, int(m[1]), manifest if isinstance(manifest, dict) else {}))
+    return sorted(out, key=lambda c: c.number)
+
+
+def archive_correction(root: Path, meeting: Meeting, correction_path: Path, signed_path: Path, roots: list[Path],
+                       allow_self_signed: bool) -> StoredCorrection:
+    from .checks import Options, _signatures, trust_roots
+
+    files, original, original_sha = build_correction(meeting, correction_path, root)
+    try:
+        data = signed_path.read_bytes()
+    except OSError as exc:
+        raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(signed_path)) from None
+    where = Location(signed_path)
+    report = Report()
+    if not data.startswith(files["rettelse.pdf"]):
+        report.error(where, f"filen er ikke rettelsen bygget fra {correction_path} (dens første udgave skal være "
+                            "rettelse.pdf byte for byte); byg den med 'referat rettelse byg', og underskriv den")
+    signatures = _signatures(data, trust_roots(roots, meeting), Options(roots, allow_self_signed), where, report)
+    if report.has_errors:
+        raise ReferatError(report)
+    digest = mf.sha256(data)
+    with locked(root):
+        existing = corrections(root, meeting.profile.id, meeting.date.isoformat())
+        for c in existing:
+            if c.manifest.get("sha256") == digest:
+                raise ReferatError(f"filen er allerede arkiveret som rettelse {c.number} ({c.folder}); den samme fil "
+                                   "arkiveres ikke to gange", where)
+        number = (existing[-1].number + 1) if existing else 1
+        correction = read_correction(correction_path)
+        manifest = {
+            "format": FORMAT, "udvalg": meeting.profile.id, "dato": meeting.date.isoformat(), "rettelse": number,
+            "fil": PDF_NAME, "sha256": digest, "bytes": len(data), "rettelse_sha256": mf.sha256(files["rettelse.pdf"]),
+            "retter": original.relative, "retter_sha256": original_sha,
+            "arkiveret": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "rettet_af": correction.by, "begrundelse": correction.reason,
+            "rettelser": [{"punkt": p.item, "tekst": p.text} for p in correction.points],
+            "underskrifter": [mf.signer_entry(s) for s in signatures],
+        }
+        target = original.folder.parent / f"rettelse-{number}"
+        staging = root / STAGING / uuid.uuid4().hex
+        try:
+            staging.mkdir(parents=True)
+            for name, content in ((PDF_NAME, data), (MANIFEST, mf.dumps(manifest))):
+                fd = os.open(staging / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(content)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            os.rename(staging, target)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise OutputError(f"rettelsen kunne ikke gemmes i arkivet ({exc.strerror}); arkivet er uændret",
+                              Location(target)) from None
+    return StoredCorrection(target, number, manifest)
+
+
+def verify_corrections(root: Path, versions: list[Version], report: Report) -> list[Path]:
+    """Every stored correction: file unchanged, signatures valid, and the version it corrects still the same."""
+    from ..signing.signatures import read_signatures
+
+    checked = []
+    for committee, date in sorted({(v.committee, v.date) for v in versions}):
+        for c in corrections(root, committee, date):
+            pdf = c.folder / PDF_NAME
+            where = Location(pdf)
+            checked.append(pdf)
+            try:
+                data = pdf.read_bytes()
+            except OSError:
+                report.error(where, "rettelsens fil mangler")
+                continue
+            if mf.sha256(data) != c.manifest.get("sha256"):
+                report.error(where, "rettelsen er ændret siden arkiveringen (sha256 stemmer ikke med manifestet)")
+            try:
+                for sig in read_signatures(data, []):
+                    for problem in sig.problems:
+                        report.error(where, f"underskriften '{sig.field_name}' ({sig.name}): {problem}")
+            except ValueError as exc:
+                report.error(where, str(exc))
+            linked = str(c.manifest.get("retter", ""))
+            target = next((v for v in versions if v.relative == linked), None)
+            if target is None:
+                report.error(where, f"rettelsen henviser til '{linked}', som ikke findes i arkivet")
+                continue
+            try:
+                if mf.sha256(target.pdf.read_bytes()) != c.manifest.get("retter_sha256"):
+                    report.error(where, f"referatet, som rettelsen retter ({target.pdf}), har ikke længere den "
+                                        "sha256, rettelsen henviser til")
+            except OSError:
+                report.error(where, f"referatet, som rettelsen retter ({target.pdf}), mangler")
+    return checked

@@ -1,0 +1,66 @@
+"""`referat new DIR --fra FORRIGE`: what the next meeting takes over from the previous one.
+
+Date, time and place from the previous meeting's `næste_møde` (unless given on the command line), its member
+list, its minutes as bilag to "Godkendelse af referat fra seneste møde" (the signed, archived file when the
+archive has it, else the folder), and an item "Opfølgning på beslutninger" when tasks are still open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from ..diagnostics import ReferatError, UsageError
+from ..model.meeting import MeetingForm
+from ..render.danish import long_date
+
+MINUTES_ITEM = "godkendelse af referat fra seneste møde"
+FOLLOW_UP_TITLE = "Opfølgning på beslutninger"
+
+
+def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates: list[Path]) -> dict[str, Any]:
+    from ..archive.store import find_root, latest
+    from ..validate import check_meeting
+    from .followup import from_archive, from_meeting, markdown, open_tasks
+
+    meeting, report = check_meeting(previous, templates)
+    if meeting is None or report.has_errors:
+        raise ReferatError(report)
+    args.udvalg = meeting.committee_id
+    nxt = meeting.next_meeting
+    if args.dato is None:
+        if nxt is None:
+            raise UsageError(f"det forrige møde ({previous}) har intet 'næste_møde'; angiv --dato")
+        args.dato = nxt.date
+    if nxt is not None:
+        args.start = args.start or nxt.start
+        args.slut = args.slut or nxt.end
+        if args.sted is None and nxt.form is MeetingForm.PHYSICAL:
+            args.sted = nxt.place or (meeting.place if not meeting.online else None)
+    carried: dict[str, Any] = {}
+    if meeting.members is not None:
+        carried["medlemmer"] = [m.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True, mode="json")
+                                for m in meeting.members]
+    title = f"Referat fra mødet den {long_date(meeting.date)}"
+    root = find_root(folder.parent if not folder.exists() else folder)
+    reference = f"{meeting.committee_id}/{meeting.date.isoformat()}"
+    if root is not None and latest(root, meeting.committee_id, meeting.date.isoformat()) is not None:
+        bilag = {"titel": title, "arkiv": reference}
+    else:
+        bilag = {"titel": title, "referat": Path(os.path.relpath(previous.resolve(), folder.resolve())).as_posix()}
+    carried["bilag"] = {MINUTES_ITEM: [bilag]}
+    from ..diagnostics import Report
+
+    tasks = from_meeting(meeting) + (from_archive(root, Report()) if root is not None else [])
+    still_open = open_tasks(tasks, dt.date.today())
+    if still_open:
+        carried["punkter"] = [{"titel": FOLLOW_UP_TITLE, "adgang": "åben", "type": "orientering", "sagsnummer": "",
+                               "sagsfremstilling": LiteralScalarString(
+                                   "Åbne opgaver fra tidligere beslutninger:\n\n" + markdown(still_open, dt.date.today())),
+                               "indstilling": ["Tager orienteringen til efterretning"]}]
+    return carried

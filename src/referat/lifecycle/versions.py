@@ -1,0 +1,217 @@
+"""Sent versions of a meeting: `udsendt/N-ÅÅÅÅ-MM-DD/` with the documents, a snapshot of the data and a manifest.
+
+A sent version is written once (staged in a temporary folder, then renamed into place) and never changed:
+its files are made read-only, and nothing in `referat` writes into an existing version folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Location, OutputError, ReferatError
+from ..load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
+
+SENT_DIR = "udsendt"
+DATA_DIR = "data"
+MANIFEST = "manifest.json"
+_VERSION_NAME = re.compile(r"^(\d{1,4})-(\d{4}-\d{2}-\d{2})$")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class State:
+    """A meeting's data at one moment: møde.yaml and the item files as bytes, the bilag by hash."""
+
+    meeting: bytes
+    items: dict[str, bytes]  # file name in punkter/ → bytes, in the folder's order (møde.yaml's `punkter`)
+    bilag: dict[str, str]  # file name in bilag/ → sha256
+    label: str  # how the state is named to the user: "udgave 2 (2026-02-16)" or "mappen nu"
+
+    def data_hash(self) -> str:
+        """One hash over everything that makes up the data (order-independent for bilag, exact for the YAML)."""
+        h = hashlib.sha256()
+        h.update(b"m\0" + sha256(self.meeting).encode())
+        for name in sorted(self.items):
+            h.update(b"\0p\0" + name.encode() + b"\0" + sha256(self.items[name]).encode())
+        for name in sorted(self.bilag):
+            h.update(b"\0b\0" + name.encode() + b"\0" + self.bilag[name].encode())
+        return h.hexdigest()
+
+
+@dataclass
+class SentVersion:
+    number: int
+    day: str
+    folder: Path
+
+    @property
+    def label(self) -> str:
+        return f"udgave {self.number} ({self.day})"
+
+    def manifest(self) -> dict[str, Any]:
+        path = self.folder / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ReferatError(f"den udsendte udgaves manifest kan ikke læses ({type(exc).__name__})",
+                               Location(path)) from None
+        if not isinstance(data, dict):
+            raise ReferatError("den udsendte udgaves manifest er ikke et JSON-objekt", Location(path))
+        return data
+
+    def state(self) -> State:
+        manifest = self.manifest()
+        data = self.folder / DATA_DIR
+        meeting = _read(data / MEETING_FILE)
+        items = {name: _read(data / ITEMS_DIR / name) for name in manifest.get("punkter", [])
+                 if _plain_name(name)}
+        bilag = {k: v for k, v in dict(manifest.get("bilag", {})).items() if isinstance(v, str)}
+        return State(meeting, items, bilag, self.label)
+
+
+def _plain_name(name: object) -> bool:
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
+
+
+def sent_versions(folder: Path) -> list[SentVersion]:
+    """The sent versions of the meeting in `folder`, oldest first."""
+    root = folder / SENT_DIR
+    if not root.is_dir():
+        return []
+    found = []
+    for entry in root.iterdir():
+        m = _VERSION_NAME.match(entry.name)
+        if m and entry.is_dir() and (entry / MANIFEST).is_file():
+            found.append(SentVersion(int(m.group(1)), m.group(2), entry))
+    return sorted(found, key=lambda v: v.number)
+
+
+def find_version(folder: Path, text: str) -> SentVersion:
+    """A version named on the command line: its number ("2") or its folder name ("2-2026-02-16")."""
+    versions = sent_versions(folder)
+    for v in versions:
+        if text.strip() in (str(v.number), v.folder.name):
+            return v
+    known = ", ".join(str(v.number) for v in versions) or "ingen"
+    raise ReferatError(f"der er ingen udsendt udgave '{text}' (udsendte udgaver: {known})",
+                       Location(folder / SENT_DIR))
+
+
+def current_state(folder: Path, item_files: list[str]) -> State:
+    """The folder's data now: møde.yaml, the listed item files and every file in bilag/ (by hash)."""
+    meeting = _read(folder / MEETING_FILE)
+    items = {}
+    for name in item_files:
+        path = folder / ITEMS_DIR / name
+        if _plain_name(name) and path.is_file():
+            items[name] = _read(path)
+    bilag = {}
+    bilag_dir = folder / BILAG_DIR
+    if bilag_dir.is_dir():
+        for entry in sorted(bilag_dir.iterdir()):
+            if entry.is_file() and not entry.name.startswith("."):
+                bilag[entry.name] = sha256(_read(entry))
+    return State(meeting, items, bilag, "mappen nu")
+
+
+def item_order(state_meeting: bytes, where: Path) -> list[str]:
+    """The `punkter` list of a møde.yaml's bytes (safe load; an unreadable one is a Danish error)."""
+    data = safe_load(state_meeting, where)
+    names = data.get("punkter") if isinstance(data, dict) else None
+    return [n for n in names if _plain_name(n)] if isinstance(names, list) else []
+
+
+def safe_load(data: bytes, where: Path) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe", pure=True).load(data.decode("utf-8-sig"))
+    except (YAMLError, UnicodeDecodeError, ValueError) as exc:
+        raise ReferatError(f"filen kan ikke læses som YAML ({type(exc).__name__})", Location(where)) from None
+
+
+def write_version(folder: Path, files: dict[str, bytes], state: State, meta: dict[str, Any],
+                  today: dt.date) -> SentVersion:
+    """Stage every file in a temporary folder under udsendt/, then rename it into place as the next version.
+
+    An existing version is never touched: the rename fails rather than replace one (two runs at once)."""
+    root = folder / SENT_DIR
+    try:
+        root.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"mappen kan ikke oprettes ({exc.strerror})", Location(root)) from None
+    versions = sent_versions(folder)
+    number = (versions[-1].number + 1) if versions else 1
+    target = root / f"{number}-{today.isoformat()}"
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".udsender-", dir=root))
+    except OSError as exc:
+        raise OutputError(f"mappen kan ikke skrives ({exc.strerror})", Location(root)) from None
+    try:
+        entries: dict[str, str] = {}
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+            entries[name] = sha256(data)
+        (tmp / DATA_DIR / ITEMS_DIR).mkdir(parents=True)
+        (tmp / DATA_DIR / MEETING_FILE).write_bytes(state.meeting)
+        data_entries = {MEETING_FILE: sha256(state.meeting)}
+        for name, data in state.items.items():
+            (tmp / DATA_DIR / ITEMS_DIR / name).write_bytes(data)
+            data_entries[f"{ITEMS_DIR}/{name}"] = sha256(data)
+        manifest = {
+            "udgave": number,
+            "udsendt": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "dato": today.isoformat(),
+            **meta,
+            "filer": entries,
+            "data": data_entries,
+            "bilag": state.bilag,
+            "punkter": list(state.items),
+            "data_sha256": state.data_hash(),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                    encoding="utf-8")
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                path.chmod(0o444)
+        tmp.chmod(0o755)
+        os.rename(tmp, target)
+    except OSError as exc:
+        _remove_staged(tmp)
+        if target.exists():
+            raise OutputError("udgaven findes allerede (kører to 'referat send' på én gang?); intet er ændret",
+                              Location(target)) from None
+        raise OutputError(f"den udsendte udgave kan ikke skrives ({exc.strerror})", Location(target)) from None
+    except BaseException:
+        _remove_staged(tmp)
+        raise
+    return SentVersion(number, today.isoformat(), target)
+
+
+def _remove_staged(tmp: Path) -> None:
+    for path in tmp.rglob("*"):
+        try:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        except OSError:
+            pass
+    shutil.rmtree(tmp, ignore_errors=True)
