@@ -168,7 +168,13 @@ def _meeting_folder(text: str) -> Path:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import check_meeting
 
-    _, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
+    meeting, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
+    if meeting is not None and args.offentlig and not report.has_errors:
+        from .validate import order
+        from .validate.privacy import check_public
+
+        check_public(meeting, report)
+        report.items.sort(key=order(meeting))
     print_report(report)
     if not report.has_errors:
         print(f"{escape(args.mappe)}: gyldig" + (" (med advarsler)" if report.items else ""))
@@ -239,7 +245,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
     from .render.build import kinds_for, load_valid, output_dir, render_documents
 
     folder = _meeting_folder(args.mappe)
-    meeting, report = load_valid(folder, _templates(args))
+    meeting, report = load_valid(folder, _templates(args), args.offentlig)
     kinds = kinds_for(meeting, args.dokument)
     editions = [False, True] if args.offentlig else [False]
     files = render_documents(meeting, kinds, ["pdf"], editions)
@@ -304,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("validate", cmd_validate, "Kontrollér et møde: alle fejl og advarsler på én gang.")
     p.add_argument("mappe", help="mødets mappe")
+    p.add_argument("--offentlig", action="store_true",
+                   help="kontrollér også det, en offentlig udgave kræver (CPR-numre, kontaktoplysninger, lukket_grundlag)")
     _templates_option(p)
 
     p = command("schema", cmd_schema, "Udskriv JSON Schema for møde-, punkt- eller profilfiler.")
@@ -344,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = (".archive.commands", ".takster.commands")
+_COMMAND_MODULES = (".archive.commands", ".takster.commands", ".publish.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -96,6 +96,8 @@ class Item(Model):
     recommendation: list[Recommendation] | None = Field(None, alias="indstilling", description="Indstillingens punkter; indledningen kommer fra udvalgsprofilen.")
     bilag: list[Bilag] = Field(default_factory=list, alias="bilag", description="Bilag: titel og fil.")
     decision: str | None = Field(None, alias="beslutning", description="Beslutning (Markdown); kun i referatet.")
+    closed_reason: str | None = Field(None, alias="lukket_grundlag", description="Hvorfor punktet er lukket, fx \"Offentlighedslovens § 30, nr. 1\" (fra udvalgsprofilens liste, evt. med uddybende tekst); trykkes i de offentlige udgaver.")
+    public_decision: str | None = Field(None, alias="offentlig_beslutning", description="Lukkede punkter: hvad der må offentliggøres af beslutningen (Markdown); trykkes i det offentlige referat.")
 
     _number: str = PrivateAttr("")
     _file: Path | None = PrivateAttr(None)
@@ -132,6 +134,8 @@ class Item(Model):
             text = self.section_text(key)
             if text:
                 out.append(((key,), text))
+        out.extend(((key,), text) for key, text in (("lukket_grundlag", self.closed_reason),
+                                                     ("offentlig_beslutning", self.public_decision)) if text)
         for i, point in enumerate(self.recommendation or []):
             out.append((("indstilling", i, "tekst"), point.text))
             out.extend((("indstilling", i, "underpunkter", j), sub) for j, sub in enumerate(point.subpoints))

@@ -23,6 +23,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObj
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..render import labels as L
+from ..render.edition import edition
 from ..render.pdf import compile_typst, with_asset
 from ..render.view import document_view
 from ..takster.annex import approval_line
@@ -101,6 +102,7 @@ def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
 
 
 def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
+    meeting = edition(meeting, public)  # redaction spans resolved in covers, bookmarks and the document
     view = document_view(meeting, kind, public)
     parts = collect_parts(meeting, public, kind)
     logo = meeting.profile.logo_path()

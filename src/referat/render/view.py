@@ -13,6 +13,7 @@ from ..model.meeting import Meeting
 from ..model.person import Member
 from . import labels as L
 from .danish import join_and, long_date, short_date, time_span
+from .edition import edition
 from .richtext import parse, printable
 
 View = dict[str, Any]
@@ -20,6 +21,7 @@ View = dict[str, Any]
 
 def document_view(meeting: Meeting, kind: str, public: bool = False) -> View:
     """The agenda ('dagsorden') or minutes ('referat') of `meeting`, optionally the public edition."""
+    meeting = edition(meeting, public)  # redaction spans: their text internally, "[…]" in a public edition
     profile = meeting.profile
     kind_title = L.KIND_TITLE[kind]
     date_text = long_date(meeting.date)
@@ -99,7 +101,11 @@ def _item(meeting: Meeting, item: Item, kind: str, public: bool) -> View:
         "notice": None,
     }
     if view["withheld"]:
-        view["notice"] = L.CLOSED_NOTICE
+        reason = (item.closed_reason or "").strip()
+        view["notice"] = L.CLOSED_REASON.format(grundlag=printable(reason)) if reason else L.CLOSED_NOTICE
+        if kind == "referat" and item.public_decision and item.public_decision.strip():
+            view["sections"] = [{"key": "beslutning", "heading": printable(profile.headings["beslutning"]),
+                                 "blocks": parse(item.public_decision)}]
         return view
     # an explicit empty sagsnummer ("") means none, as on items the source prints without one (003 L2249)
     case = item.case_number if item.case_number is not None else (
