@@ -49,7 +49,7 @@ def _page(title: str, body: str, depth: int) -> bytes:
     return (f'<!DOCTYPE html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
             f"<style>{STYLE}</style>\n</head>\n<body>\n<header>{nav}</header>\n<main>\n<h1>{escape(title)}</h1>\n"
-            f"{body}\n</main>\n</body>\n</html>\n").encode("utf-8")
+            f"{body}\n</main>\n</body>\n</html>\n").encode()
 
 
 def _meeting_page(pub: Published) -> bytes:
