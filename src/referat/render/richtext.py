@@ -378,7 +378,7 @@ def inline_text(inlines: list[Inline]) -> str:
 # Redaction inside open items: `[[skjul: tekst]]` or `[[skjul: tekst | grund]]` (docs/publication.md). The
 # internal editions print the text; every public edition prints REDACTED instead, in every format.
 REDACTED = "[…]"
-SPAN = re.compile(r"\[\[\s*skjul\s*:(?P<text>[^|\]]*(?:\][^|\]]+)*)(?:\|(?P<reason>[^\]]*))?\]\]", re.IGNORECASE)
+SPAN = re.compile(r"\[\[\s*skjul\s*:(?P<text>[^|\]]*(?:\][^|\]]+)*)(?:\|(?P<reason>[^|\]]*))?\]\]", re.IGNORECASE)
 SPAN_START = re.compile(r"\[\[\s*skjul\s*:", re.IGNORECASE)
 
 

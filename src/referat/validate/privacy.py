@@ -24,7 +24,7 @@ _CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[-\u2010\u2011\u2013]?(\d{4})
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # Danish numbers: eight digits, first 2-9, optionally +45/0045, written together or as 2-2-2-2 or 4-4
 _PHONE = re.compile(r"(?<![\w+.,/-])(?:(?:\+|00)45[ ]?)?(?:[2-9]\d(?: \d{2}){3}|[2-9]\d{3} \d{4}|[2-9]\d{7})"
-                    r"(?![\w.,/-]|,\d)")
+                    r"(?![\w/-]|[.,]\d)")
 
 
 def _valid_date(dd: str, mm: str, yy: str) -> bool:
