@@ -331,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("mappe", help="mødets mappe")
     p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"], type=_lower,
                    help="hvilke dokumenter (standard: alle, som mødets fase tillader)")
-    p.add_argument("--format", default="docx,pdf", help="kommasepareret: docx, pdf, txt (standard: docx,pdf)")
+    p.add_argument("--format", default="docx,pdf", help="kommasepareret: docx, pdf, txt, html (standard: docx,pdf)")
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver (uden lukkede punkter)")
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst", type=_lower,

@@ -74,7 +74,7 @@ _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 def inlines_html(inlines: list[dict[str, Any]]) -> Markup:
     out: list[str] = []
     for node in inlines:
-        kind = node["t"]
+        kind = node.get("type") or node.get("t")  # "type" in the typed view (viewtypes), "t" before it
         if kind == "text":
             out.append(str(escape(node["v"])))
         elif kind == "code":
