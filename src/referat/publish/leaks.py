@@ -15,6 +15,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
@@ -76,15 +77,15 @@ def _pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
     for page in reader.pages:
         yield "tekstlag", page.extract_text() or ""
         for annot in page.get("/Annots", None) or []:
-            obj = annot.get_object()
+            obj: Any = annot.get_object()
             action = obj.get("/A")
             action = action.get_object() if action is not None else None
             if isinstance(action, DictionaryObject):
                 yield "linkmål", str(action.get("/URI", "")) + " " + str(action.get("/F", ""))
             yield "linkmål", str(obj.get("/Contents", ""))
-    info = reader.metadata or {}
+    info = dict(reader.metadata or {})
     yield "metadata (Info og XMP)", " ".join(str(v) for v in info.values())
-    root = reader.trailer["/Root"].get_object()
+    root: Any = reader.trailer["/Root"].get_object()
     meta = root.get("/Metadata")
     if meta is not None:
         yield "metadata (Info og XMP)", meta.get_object().get_data().decode("utf-8", "replace")
