@@ -24,6 +24,12 @@ EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # the seed lines tests quote (scripts/extract_seed_lines.py)
 
 
+@pytest.fixture(autouse=True)
+def _private_conversion_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Word bilag converted by tests are cached in a temporary folder, never in the user's ~/.cache."""
+    monkeypatch.setenv("REFERAT_CACHE", str(tmp_path_factory.getbasetemp() / "konverteret"))
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """A private copy of the real example meeting that a test may break."""

@@ -3,10 +3,19 @@ other files, and within a file the other keys are still checked."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
 from conftest import MEETING, dedent
-from referat.diagnostics import Location
+from referat.diagnostics import Location, Report
+from referat.load.meeting import ITEM_PLACEHOLDERS, MEETING_PLACEHOLDERS
+from referat.load.parse import parse_model
+from referat.model.item import Item
+from referat.model.meeting import Meeting
 from referat.validate import check_meeting
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,3 +145,40 @@ def test_a_meeting_read_only_in_part_is_never_built(make_meeting, run, tmp_path:
     assert "måned 13 findes ikke" in err and "a.yaml:1:8: fejl: skal være tekst" in err
     assert err.splitlines()[-1] == "2 fejl, 0 advarsler"
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Setting bad values aside never fails and never hides an error: for any data of roughly the right shape, reading
+# gives no exception, an error whenever the model refuses the data, and a model whose every value the model accepts.
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 30), st.floats(-1, 30, allow_nan=False),
+                     st.sampled_from(["", "x", "åben", "Lukket", "ja", "12.00", "2026-02-30", "2026-02-23",
+                                      "09.00-10.00", "a.pdf", "a\x00b", "das-social", "../x", "referat"]))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(st.sampled_from(["tekst", "titel", "fil", "navn", "x", "dato",
+                                                          "underpunkter", "offentlig", "til_stede"]), inner,
+                                         max_size=3), max_leaves=8)
+
+
+def _data(model: type) -> st.SearchStrategy[dict]:  # type: ignore[type-arg]
+    keys = [f.alias or name for name, f in model.model_fields.items()] + ["ukendt", "titlel"]
+    return st.dictionaries(st.sampled_from(keys), _VALUES, max_size=8)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(item=_data(Item), meeting=_data(Meeting))
+def test_reading_never_fails_and_never_hides_an_error(tmp_path: Path, item: dict, meeting: dict) -> None:  # type: ignore[type-arg]
+    for model, data, placeholders in ((Item, item, ITEM_PLACEHOLDERS), (Meeting, meeting, MEETING_PLACEHOLDERS)):
+        path = tmp_path / "fil.yaml"
+        path.write_text(json.dumps(data, ensure_ascii=False) or "{}", "utf-8")  # JSON is YAML
+        report = Report()
+        obj = parse_model(path, model, report, placeholders=placeholders)
+        try:
+            model.model_validate(data)
+            valid = True
+        except ValidationError:
+            valid = False
+        assert report.has_errors is not valid, report.lines()
+        if obj is not None and not valid:
+            assert obj._broken or report.errors  # read in part: what is missing is known

@@ -350,6 +350,24 @@ def test_hostile_manifest_shapes_are_located_messages(run: Run, archived: Path, 
     assert f"{manifest}: fejl: manifestet kan ikke læses" in err
 
 
+def test_a_damaged_pdf_with_a_matching_manifest_is_a_located_message(run: Run, archived: Path,
+                                                                     tmp_path: Path) -> None:
+    """An archive copy whose PDF and manifest were both replaced (the hash agrees): messages, no traceback."""
+    archive = copy_archive(archived, tmp_path)
+    stored = version_folder(archive) / "referat-signeret.pdf"
+    stored.chmod(0o644)
+    damaged = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    stored.write_bytes(damaged)
+    edit_manifest(archive, lambda m: (m.__setitem__("sha256", hashlib.sha256(damaged).hexdigest()),
+                                      m.__setitem__("bytes", len(damaged))))
+    (archive / "index.sqlite").unlink()
+    for command in (("archive", "verify"), ("archive", "list"), ("decisions",)):
+        code, _, err = run(*command, "--arkiv", archive)
+        assert "Traceback" not in err, command
+        assert code == (1 if command[-1] == "verify" else 0), (command, err)
+        assert str(version_folder(archive)) in err, command
+
+
 def test_a_stored_file_replaced_by_a_symbolic_link_is_not_followed(run: Run, archived: Path, signed: Path,
                                                                     tmp_path: Path) -> None:
     archive = copy_archive(archived, tmp_path)

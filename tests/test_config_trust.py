@@ -142,14 +142,15 @@ def test_the_projects_templates_are_found_from_the_working_directory(make_meetin
 
 
 @pytest.mark.parametrize("value", ["../x", "../../../../etc/evil", "/tmp/evil", "das-social/../../x", "Das Social",
-                                   "..", "das_social", "-x"])
+                                   "..", "das_social", "-x", "a" * 300])
 def test_udvalg_is_an_id_not_a_path(make_meeting, run, value: str) -> None:
     folder = make_meeting()
     meeting = folder / "møde.yaml"
     meeting.write_text(meeting.read_text("utf-8").replace("udvalg: das-social", f'udvalg: "{value}"'), "utf-8")
     code, _, err = run("validate", folder)
     assert code == 1
-    expected = f"{shown(meeting)}:1:9: fejl: '{value}' er ikke et udvalgs-id"
+    shown_value = value if len(value) <= 80 else value[:77] + "…"
+    expected = f"{shown(meeting)}:1:9: fejl: '{shown_value}' er ikke et udvalgs-id"
     assert expected in err, err
 
 

@@ -319,3 +319,16 @@ def test_sigterm_removes_temporary_files_and_exits_143(make_meeting, tmp_path: P
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["dagsorden.txt"]  # no .tmp left, no half the outputs
     assert (out / "dagsorden.txt").read_text("utf-8") == "den tidligere udgave"
+
+
+def test_a_file_name_too_long_for_any_file_system_is_a_located_message(make_meeting, run) -> None:
+    """A 300-byte name made Path.is_file() raise 'File name too long' (a traceback)."""
+    long_item, long_bilag = "a" * 300 + ".yaml", "æ" * 130 + ".pdf"  # 300 and 264 bytes
+    item = f"titel: T\nbilag:\n  - titel: B\n    fil: {long_bilag}\n"
+    folder = make_meeting({"a.yaml": item}, meeting=meeting_with(**{"punkter: [a.yaml]":
+                                                                   f"punkter: [a.yaml, {long_item}]"}))
+    code, _, err = run("validate", folder)
+    assert code == 1 and "Traceback" not in err
+    assert (f"{Location(folder / 'møde.yaml', 17, 19).format()}: fejl: filnavnet er for langt (305 byte); "
+            "et filsystem tillader højst 255 byte i et navn") in err, err
+    assert f"{Location(folder / 'punkter' / 'a.yaml', 4, 10).format()}: fejl: filnavnet er for langt (264 byte)" in err

@@ -316,7 +316,7 @@ def test_word_bilag_without_libreoffice_is_warned_by_validate_with_the_fix(make_
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice or libreoffice here
     code, _, err = run("validate", folder)
     assert code == OK
-    (line,) = lines_with(err, "advarsel")
+    (line,) = lines_with(err, ": advarsel: ")
     assert "01-punkt.yaml:4:10: advarsel: bilag/notat.docx skal konverteres til PDF med LibreOffice" in line
     assert "gem filen som PDF, eller installér LibreOffice" in line
     code, _, err = run("packet", folder, "--out", tmp_path / "out")
@@ -675,3 +675,190 @@ def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(make_meetin
     assert code == INVALID
     (line,) = lines_with(err, "megapixel")
     assert f"bilag/{name}: billedet er 60.000 × 60.000 punkter; grænsen er 100 megapixel" in line
+
+
+def _encrypt_flag(data: bytes, member: str) -> bytes:
+    """The zip with `member` marked as encrypted (general-purpose flag bit 0), as a password-zipped file is."""
+    out = bytearray(data)
+    name = member.encode()
+    # local file header: flags at 6, name length at 26, name at 30; central directory: 8, 28, 46
+    for signature, flag_at, length_at, name_at in ((b"PK\x03\x04", 6, 26, 30), (b"PK\x01\x02", 8, 28, 46)):
+        start = 0
+        while (start := out.find(signature, start)) >= 0:
+            (length,) = struct.unpack("<H", out[start + length_at:start + length_at + 2])
+            if out[start + name_at:start + name_at + length] == name:
+                out[start + flag_at] |= 1
+            start += 4
+    return bytes(out)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_member_encrypted_with_a_password_is_a_message_not_a_traceback(make_meeting, run, tmp_path, kind) -> None:
+    if kind == "xlsx":
+        data = _encrypt_flag(raw_xlsx([("Ark1", '<row r="1"><c r="A1"><v>1</v></c></row>')]), "xl/worksheets/sheet1.xml")
+        needle = "arket 'Ark1' er krypteret med adgangskode"
+    else:
+        data = _encrypt_flag(_docx("Notat"), "word/styles.xml")
+        needle = "Word-filen kan ikke læses (RuntimeError"
+    with pytest.raises(RuntimeError):
+        zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml" if kind == "xlsx" else "word/styles.xml")
+    name = f"laast.{kind}"
+    folder = make_meeting(one_item(name), bilag={name: data})
+    if kind == "xlsx":
+        code, _, err = run("validate", folder)
+        assert code == INVALID and lines_with(err, needle) and "Traceback" not in err
+        skema = tmp_path / "skema.xlsx"
+        skema.write_bytes(data)
+        code, _, err = run("takster", "import", skema, "--out", tmp_path / "t.yaml")
+        assert code == INVALID and lines_with(err, "skema.xlsx!Ark1: fejl: arket 'Ark1' er krypteret")
+    else:
+        from referat.render import libreoffice
+
+        with pytest.raises(Exception) as caught:
+            libreoffice.accept_revisions(folder / "bilag" / name, data)
+        assert needle in str(caught.value)
+
+
+def test_word_links_to_other_files_are_cut_before_libreoffice_opens_it(tmp_path: Path) -> None:
+    """An INCLUDETEXT field naming /etc/passwd, a picture linked from a server, a hyperlink (kept)."""
+    from referat.render import libreoffice
+
+    source = zipfile.ZipFile(io.BytesIO(_docx("PLADSHOLDER")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = data.replace(b"<w:r><w:t>PLADSHOLDER</w:t></w:r>", (
+                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                    b'<w:r><w:instrText xml:space="preserve"> INCLUDETEXT "/etc/passwd" </w:instrText></w:r>'
+                    b'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>vist resultat</w:t></w:r>'
+                    b'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                    b'<w:fldSimple w:instr=" INCLUDEPICTURE &quot;\\\\\\\\server\\\\del\\\\x.png&quot; "/>'
+                    b'<w:fldSimple w:instr=" PAGE "/>'))
+                assert b"INCLUDETEXT" in data
+            if name == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/image" Target="http://spor.example/pixel.png" TargetMode="External"/>'
+                    b'<Relationship Id="rIdY" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/hyperlink" Target="https://www.example.dk/" TargetMode="External"/>'
+                    b"</Relationships>"))
+            target.writestr(name, data)
+    cleaned = zipfile.ZipFile(io.BytesIO(libreoffice.accept_revisions(tmp_path / "n.docx", out.getvalue())))
+    body = cleaned.read("word/document.xml").decode("utf-8")
+    assert "INCLUDETEXT" not in body and "INCLUDEPICTURE" not in body and "/etc/passwd" not in body
+    assert "vist resultat" in body and 'w:instr=" PAGE "' in body
+    rels = cleaned.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert "spor.example" not in rels and "https://www.example.dk/" in rels
+
+
+def test_a_very_wide_sheet_shares_the_page_width_in_the_sheets_proportions(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl.utils import get_column_letter
+
+    from referat.packet.sources import compile_typst, sheet_view
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([f"Kolonne {c}" for c in range(1, 41)])
+    ws.append([f"v{c}" for c in range(1, 41)])
+    for c in range(1, 41):
+        ws.column_dimensions[get_column_letter(c)].width = 30 if c == 1 else 15
+    view = sheet_view(ws, None)
+    assert view["landscape"] and view["size"] == 6 and view["fit"] is False
+    assert view["widths"][0] / view["widths"][1] == pytest.approx((30 * 7 + 5) / (15 * 7 + 5), rel=0.01)
+    pdf = compile_typst("sheet.typ", {"title": "Bred", "sheets": [view]}, dt.date(2026, 2, 23))[0]
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)
+    assert "v1" in page.extract_text() and "v40" in page.extract_text()
+
+
+def test_an_old_doc_file_is_warned_about(make_meeting, run, monkeypatch) -> None:
+    from referat.validate import bilag
+
+    monkeypatch.setattr(bilag, "find_soffice", lambda: "/usr/bin/soffice")
+    folder = make_meeting(one_item("gammel.doc"), bilag={"gammel.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504})
+    code, _, err = run("validate", folder)
+    assert code == OK
+    (line,) = lines_with(err, "advarsel")
+    assert "bilag/gammel.doc er i Words gamle format (.doc)" in line and "gem filen som .docx eller PDF" in line
+
+
+def test_rows_and_columns_shrunk_to_nothing_count_as_hidden(make_meeting, run, tmp_path: Path) -> None:
+    """Height 0 and width 0 hide a row and a column in Excel as surely as 'hidden' (openpyxl cannot write them)."""
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    rows = (f'<row r="1">{cell("A1", "Tilbud")}{cell("B1", "Takst")}{cell("C1", "NUL-BRED-KOLONNE-1")}</row>'
+            f'<row r="2">{cell("A2", "Vestervang")}<c r="B2"><v>3240</v></c>{cell("C2", "NUL-BRED-KOLONNE-2")}</row>'
+            f'<row r="3" ht="0" customHeight="1">{cell("A3", "NUL-HØJ-RÆKKE")}</row>')
+    sheet = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             '<cols><col min="3" max="3" width="0" customWidth="1"/></cols>'
+             f"<sheetData>{rows}</sheetData></worksheet>")
+    folder = make_meeting(one_item("nul.xlsx"), bilag={"nul.xlsx": raw_xlsx([("Ark", sheet)])})
+    code, _, err = run("validate", folder)
+    assert code == OK and lines_with(err, "arket 'Ark' har 1 skjult række og 1 skjult kolonne, som ikke kommer med")
+    code, _, err = run("packet", folder, "--out", tmp_path / "out")
+    assert code == OK, err
+    text = "\n".join(page_texts(tmp_path / "out" / "dagsordenspakke.pdf"))
+    assert "Vestervang" in text and "NUL-" not in text
+
+
+def test_packet_with_excel_and_image_bilag_is_reproducible(make_meeting, run, tmp_path: Path) -> None:
+    names = ["bredt-ark.xlsx", "foto-drejet-med-metadata.jpg"]
+    items = {"01-punkt.yaml": "titel: Punkt\nbilag:\n" + "".join(f"  - titel: Bilag {i}\n    fil: {n}\n"
+                                                                 for i, n in enumerate(names, 1))}
+    folder = make_meeting(items, bilag={n: (FIXTURES / n).read_bytes() for n in names})
+    outputs = []
+    for n in range(2):
+        code, _, err = run("packet", folder, "--out", tmp_path / f"out{n}")
+        assert code == OK, err
+        outputs.append((tmp_path / f"out{n}" / "dagsordenspakke.pdf").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_an_image_file_over_the_size_limit_is_refused_without_reading_it(make_meeting, run, tmp_path) -> None:
+    folder = make_meeting(one_item("enorm.jpg"), bilag={"enorm.jpg": (FIXTURES / "foto-med-metadata.jpg").read_bytes()})
+    with (folder / "bilag" / "enorm.jpg").open("r+b") as fh:  # a sparse file: 101 MB on paper, nothing on disk
+        fh.truncate(imagemeta.MAX_IMAGE_BYTES + 1024 * 1024)
+    code, _, err = run("validate", folder)
+    assert code == INVALID
+    (line,) = lines_with(err, "billedfilen fylder")
+    assert "bilag/enorm.jpg: billedfilen fylder 101 MB; grænsen er 100 MB" in line
+
+
+def test_a_worksheet_the_workbook_does_not_list_is_bounded_too(tmp_path: Path) -> None:
+    path = tmp_path / "skjult-del.xlsx"
+    path.write_bytes(raw_xlsx([("Ark1", '<row r="1"><c r="A1"><v>1</v></c></row>')],
+                              extra={"xl/worksheets/sheet9.xml": worksheet(FAR_CELL).encode()}))
+    with pytest.raises(Exception) as caught:
+        check_workbook(path, BILAG_CELLS, "gem som PDF")
+    assert "arket 'sheet9.xml' har værdier helt ud til celle XFD1048576" in str(caught.value)
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("a\\0b.pdf", "a\\u0000b.pdf"), ("\\e[31mrød.pdf", "\\u001b[31mrød.pdf"),
+                                             ("bilag\\u202efdp.exe", "bilag\\u202efdp.exe")])
+def test_a_bilag_name_with_control_characters_is_refused_and_shown_escaped(make_meeting, run, tmp_path,
+                                                                            typed, shown) -> None:
+    folder = make_meeting({"01-punkt.yaml": f'titel: Punkt\nbilag:\n  - titel: B\n    fil: "{typed}"\n'})
+    for command in (["validate", folder], ["packet", folder, "--out", tmp_path / "out"]):
+        code, out, err = run(*command)
+        assert "\x1b" not in out
+        assert code == INVALID and "Traceback" not in err
+        (line,) = lines_with(err, "kontroltegn")
+        assert f"01-punkt.yaml:4:10: fejl: bilagsfilens navn '{shown}'" in line
+        assert "\x1b" not in err and "\0" not in err and "\u202e" not in err
+
+
+def test_a_word_file_over_the_size_limit_is_refused_without_reading_it(make_meeting, run) -> None:
+    from referat.xlsxcheck import MAX_TOTAL_BYTES
+
+    folder = make_meeting(one_item("stor.docx"), bilag={"stor.docx": _docx("Notat")})
+    with (folder / "bilag" / "stor.docx").open("r+b") as fh:  # sparse: large on paper, nothing on disk
+        fh.truncate(MAX_TOTAL_BYTES + 1024 * 1024)
+    code, _, err = run("validate", folder)
+    assert code == INVALID
+    (line,) = lines_with(err, "Word-filen fylder")
+    assert "bilag/stor.docx: Word-filen fylder 257 MB; grænsen er 256 MB" in line

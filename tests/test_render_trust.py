@@ -168,6 +168,31 @@ def test_a_template_with_a_broken_field_is_named_with_its_paragraph(make_meeting
                            "der ikke kan læses i afsnittet «Mødets titel: {{ titel titel }}"), line
 
 
+def test_a_template_that_loops_forever_is_stopped(make_meeting, run, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox bounds what a template touches, not its run time: 10⁵ × 10⁵ loops are stopped by a timer
+    (20 s in use; 2 s here) with a message naming the template."""
+    import signal
+
+    from referat.render.word import writer
+
+    if not hasattr(signal, "setitimer"):
+        pytest.skip("no interval timers on this platform (Windows): templates are not time-limited there")
+    monkeypatch.setattr(writer, "TEMPLATE_SECONDS", 2.0)
+    monkeypatch.chdir(tmp_path)
+    templates = _templates_with(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+                                          "{% endfor %}")
+    folder = make_meeting()
+    meeting_file = folder / "møde.yaml"
+    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
+    code, _, err = run("build", folder, "--format", "docx", "--out", tmp_path / "ud", "--skabeloner", templates)
+    assert code == 1, err
+    assert ("skabeloner/word/dokument.docx: fejl: Word-skabelonen blev ikke færdig på 2 sekunder; den gentager vist "
+            "en løkke ({% for … %}) for mange gange") in err, err
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the timer is off again
+    assert not (tmp_path / "ud").exists()
+
+
 def test_template_fields_still_fill_in(make_meeting, run, tmp_path: Path) -> None:
     """The sandbox changes nothing for an honest template: its fields are filled, values stay text."""
     templates = _templates_with(tmp_path, "Til {{ kortnavn }}: {{ titel }} {{ '<b>' }} {{ forside|length > 0 }}")

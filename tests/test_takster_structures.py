@@ -365,3 +365,12 @@ def test_explicit_roles_win_and_a_sub_row_without_header_is_named(tmp_path: Path
     path = annex(tmp_path, {"Botilbud Sonjavej": [{**SONJAVEJ, "rolle": "blokhoved"},
                                                   {"ydelse": "Boniveau 2", "takst": 1436, "rolle": "underrække"}]})
     assert lines(path) == [] and [k for _, k in roles(path)] == [Role.BLOCK, Role.SUB]
+
+
+@pytest.mark.parametrize("written, unit", [("døgn", "Døgn"), ("Døgn (24 timer)", "Døgn"), ("pr. time", "Time"),
+                                           ("md.", "Måned"), ("-", None)])
+def test_the_unit_as_secretariats_write_it(tmp_path: Path, written: str, unit: str | None) -> None:
+    tb = check_file(annex(tmp_path, {"Botilbud Sonjavej": [{**SONJAVEJ, "takstenhed": written}]}))[0]
+    assert tb is not None
+    got = tb.owners[0].offers[0].rows[0].unit
+    assert (got.value if got else None) == unit

@@ -4,6 +4,7 @@ hold but a table cannot (1e308, .nan, .inf) refused with a located Danish messag
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def test_numbers_a_table_cannot_hold_are_refused_at_their_line(run, tmp_path: Pa
             run("takster", command, path)
         assert code == 1 and "Traceback" not in err
         line = next(line for line in err.splitlines() if needle in line)
-        assert line.startswith(f"{path}:12:") and ": fejl: " in line
+        assert re.match(r"^\S*t\.yaml:12:\d+: fejl: ", line), line  # the file and the line of the value
     assert not list(tmp_path.glob("*.pdf"))
 
 
@@ -81,7 +82,7 @@ def test_non_finite_thresholds_are_refused(run, tmp_path: Path, where: str) -> N
                     + "driftsherrer:\n  - navn: A\n    overhead_pct: 5\n    tilbud:\n      - navn: B\n        rækker:\n"
                     "          - {ydelse: C, lovgrundlag: SEL § 107, takstenhed: Døgn, takst: 100}\n", "utf-8")
     code, _, err = run("takster", "validate", path)
-    assert code == 1 and f"{path}:2:" in err and "er ikke et endeligt tal" in err
+    assert code == 1 and "t.yaml:2:" in err and "er ikke et endeligt tal" in err
 
 
 def test_a_negative_count_is_refused_in_danish(run, tmp_path: Path) -> None:
@@ -90,4 +91,4 @@ def test_a_negative_count_is_refused_in_danish(run, tmp_path: Path) -> None:
                     "    tilbud:\n      - navn: B\n        rækker:\n          - {ydelse: C, lovgrundlag: SEL § 107, "
                     "takstenhed: Døgn, takst: 100, antal_pladser: -2}\n", "utf-8")
     code, _, err = run("takster", "validate", path)
-    assert code == 1 and f"{path}:9:" in err and "-2 kan ikke være negativ" in err and "Input should" not in err
+    assert code == 1 and "t.yaml:9:" in err and "-2 kan ikke være negativ" in err and "Input should" not in err

@@ -201,7 +201,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .load.profile import COMMITTEE_ID
     from .scaffold import new_meeting
 
-    if not COMMITTEE_ID.match(args.udvalg):
+    if not COMMITTEE_ID.fullmatch(args.udvalg):
         raise UsageError(f"--udvalg '{args.udvalg}' er ikke et udvalgs-id; skriv profilens navn uden sti, fx das-social")
     start, end = _clock_option("--start", args.start), _clock_option("--slut", args.slut)
     if end <= start:
@@ -379,6 +379,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a path the checks did not foresee (a name the file system refuses, a vanished disk)
+        where = escape(exc.filename) if exc.filename is not None else "referat"
+        print(f"{where}: fejl: filen kan ikke bruges ({escape(exc.strerror or exc)})", file=sys.stderr)
+        return EXIT_INVALID
 
 
 def entry() -> None:

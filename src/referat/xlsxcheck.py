@@ -43,6 +43,10 @@ CHUNK = 1024 * 1024
 UNREADABLE = "Excel-filen kan ikke åbnes"  # how a bilag that is no zip at all is named
 SHEET_ADVICE = "gem det relevante udsnit af regnearket som PDF og vedlæg det i stedet"
 
+# what reading a member of a stranger's zip can raise: damage, a wrong length, an unknown compression, a
+# member encrypted with a password (RuntimeError), a bad deflate stream
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error)
+
 _TAG = re.compile(rb"<(?:[\w.\-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
 _DIMENSION = re.compile(rb"""<(?:[\w.\-]+:)?dimension\s[^>]*?ref\s*=\s*["']([^"']*)["']""")
@@ -54,8 +58,10 @@ _VALUED = re.compile(rb"""<(?:[\w.\-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})(
 _VALUED_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>(?!</c>)')
 _EMPTY_END = re.compile(rb"\s*</(?:[\w.\-]+:)?c>")
 _PREFIXED_SI = re.compile(rb"<[\w.\-]+:si[\s>]")
-_HIDDEN_ROW = re.compile(rb"""<(?:[\w.\-]+:)?row\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["']""")
-_HIDDEN_COL = re.compile(rb"""<(?:[\w.\-]+:)?col\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["']""")
+# a row or column hidden, or shrunk to nothing (height or width 0), which hides it as well
+_HIDDEN_ROW = re.compile(rb"""<(?:[\w.\-]+:)?row\s[^>]*?\b(?:hidden\s*=\s*["'](?:1|true)["']|ht\s*=\s*["']0*\.?0*["'])""")
+_HIDDEN_COL = re.compile(rb"""<(?:[\w.\-]+:)?col\s[^>]*?\b(?:hidden\s*=\s*["'](?:1|true)["']|width\s*=\s*["']0*\.?0*["'])""")
+_WORKSHEET_PART = re.compile(r"(?i)(^|/)(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.xml$")
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
@@ -169,10 +175,14 @@ def check_workbook(path: Path, limit: int, advice: str,
         if strings > 2 * limit:
             raise ReferatError(f"filen har over {_count(2 * limit)} forskellige tekster (sharedStrings); grænsen er "
                                f"{_count(2 * limit)}; {advice}", Location(path))
-        for sheet in sheets:
+        known = {sheet.part for sheet in sheets}
+        # a worksheet part the workbook does not list the usual way is still bounded: openpyxl may find it
+        stray = [SheetFacts(name=name.rsplit("/", 1)[-1], state="visible", part=name) for name in sorted(names)
+                 if _WORKSHEET_PART.search(name) and name not in known]
+        for sheet in [*sheets, *stray]:
             if sheet.part is None or sheet.part not in names:
                 continue
-            _scan(archive, sheet, 2 * limit)
+            _scan(archive, sheet, 2 * limit, path)
             where = Location(path, where=sheet.name)
             if sheet.cells > 2 * limit:
                 raise ReferatError(f"arket '{sheet.name}' har over {_count(2 * limit)} celler (med indhold eller "
@@ -204,7 +214,7 @@ def _read_small(archive: zipfile.ZipFile, name: str, path: Path) -> bytes | None
                            Location(path))
     try:
         return archive.read(name)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise ReferatError(f"filen kan ikke læses som Excel (.xlsx) ({type(exc).__name__})", Location(path)) from None
 
 
@@ -261,12 +271,12 @@ def _count_strings(archive: zipfile.ZipFile, stop: int) -> int:
                 count += body.count(b"<si>") + body.count(b"<si ") + len(_PREFIXED_SI.findall(body))
                 if count > stop:
                     return count
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
+    except ZIP_ERRORS:
         pass  # openpyxl names the damage next
     return count
 
 
-def _scan(archive: zipfile.ZipFile, sheet: SheetFacts, max_cells: int) -> None:
+def _scan(archive: zipfile.ZipFile, sheet: SheetFacts, max_cells: int, path: Path) -> None:
     """Count the sheet's cells and the box its values span, reading its XML once (bounded by the zip checks).
 
     Fast path: regular expressions over 1 MB chunks, no Python work per cell (rows and cells come in order,
@@ -278,8 +288,12 @@ def _scan(archive: zipfile.ZipFile, sheet: SheetFacts, max_cells: int) -> None:
         if not _scan_fast(archive, sheet, max_cells):
             sheet.cells = sheet.rows = sheet.cols = sheet.hidden_rows = sheet.hidden_cols = 0
             _scan_slow(archive, sheet, max_cells)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
-        return  # a damaged member: openpyxl says so in its own words next
+    except ZIP_ERRORS as exc:
+        if isinstance(exc, RuntimeError):  # zipfile: "File … is encrypted, password required"
+            raise ReferatError(f"arket '{sheet.name}' er krypteret med adgangskode; gem filen uden adgangskode",
+                               Location(path, where=sheet.name)) from None
+        raise ReferatError(f"arket '{sheet.name}' er beskadiget og kan ikke læses ({type(exc).__name__})",
+                           Location(path, where=sheet.name)) from None
 
 
 def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
@@ -304,7 +318,7 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
 
 
 def _count_hidden(sheet: SheetFacts, body: bytes) -> None:
-    if b"hidden" in body:
+    if b"hidden" in body or b'ht="0' in body or b'width="0' in body:
         sheet.hidden_rows += len(_HIDDEN_ROW.findall(body))
         sheet.hidden_cols += len(_HIDDEN_COL.findall(body))
 

@@ -135,7 +135,7 @@ def reading(root: Path) -> Iterator[tuple[sqlite3.Connection, CaughtUp]]:
                 conn = sqlite3.connect(":memory:")
                 disk.backup(conn)  # what was just written, without keeping the file open for writing
         except (sqlite3.Error, OSError, ReferatError):
-            conn = None
+            conn = None  # could not be written after all (busy, or read-only in a way access() missed)
     if conn is None:  # read-only media: the same index, rebuilt in memory, nothing written
         if ro is None:
             ro = _open_read_only(path)

@@ -107,7 +107,11 @@ def recheck_text(checked: Checked) -> None:
         return
     where = Location(checked.version.manifest)
     report = checked.report
-    lines = pdf_lines(data)
+    try:
+        lines = pdf_lines(data)
+    except Exception as exc:  # noqa: BLE001 - a damaged PDF from an untrusted copy: a message, not a traceback
+        report.error(Location(checked.version.pdf), f"PDF'ens tekst kan ikke læses ({type(exc).__name__})")
+        return
     letters = sum(c.isalnum() for line in lines for c in line)
     route = manifest.get("sammenligning")
     if route == NOT_COMPARED:
@@ -215,6 +219,9 @@ def recheck_signatures(checked: Checked) -> None:
     except ValueError as exc:
         report.error(pdf_where, str(exc))
         return
+    except Exception as exc:  # noqa: BLE001 - a malformed signature from an untrusted copy: a message
+        report.error(pdf_where, f"underskrifterne kan ikke læses ({type(exc).__name__})")
+        return
     status = manifest.get("status")
     if found and not scanned and status != mf.VERIFIED:
         report.error(where, f"feltet 'status' er {status!r}, men filen er digitalt underskrevet ('{mf.VERIFIED}')")
@@ -276,7 +283,10 @@ def closed_items(manifest: mf.Manifest, data: bytes) -> str | None:
     from ..render import labels as L
     from .text import pdf_lines
 
-    lines = pdf_lines(data)
+    try:
+        lines = pdf_lines(data)
+    except Exception:  # noqa: BLE001 - a PDF that cannot be read cannot say it has no closed items
+        return "kan ikke læses som tekst, så det kan ikke afgøres, om det har lukkede punkter"
     if sum(c.isalnum() for line in lines for c in line) < MIN_TEXT:
         return "er en scannet kopi uden tekst, så det kan ikke afgøres, om det har lukkede punkter"
     closed_in_pdf = sum(1 for line in lines if line == L.CLOSED)

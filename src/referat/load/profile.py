@@ -20,13 +20,14 @@ import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..diagnostics import Location, Report
+from ..model.base import COMMITTEE_ID as _COMMITTEE_ID_PATTERN
 from ..model.profile import Committee
 from .messages import suggest
 from .parse import parse_model
 
 PROFILE_DIR = "udvalg"
 TEMPLATES_DIR = "templates"
-COMMITTEE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COMMITTEE_ID = re.compile(_COMMITTEE_ID_PATTERN)
 
 
 def bundled_templates() -> list[Path]:
@@ -94,13 +95,13 @@ IGNORED = ("mappen bruges ikke, fordi den ligger {where}: udvalgsprofiler og Wor
 def available_profiles(dirs: list[Path]) -> list[str]:
     names: set[str] = set()
     for d in dirs:
-        names.update(p.stem for p in (d / PROFILE_DIR).glob("*.yaml") if COMMITTEE_ID.match(p.stem))
+        names.update(p.stem for p in (d / PROFILE_DIR).glob("*.yaml") if COMMITTEE_ID.fullmatch(p.stem))
     return sorted(names)
 
 
 def load_profile(committee_id: str, dirs: list[Path], where: Location, report: Report) -> Committee | None:
     """Read the profile `committee_id`; report (at `where`) if the id is not an id, or is missing or invalid."""
-    if not COMMITTEE_ID.match(committee_id):
+    if not COMMITTEE_ID.fullmatch(committee_id):
         report.error(where, bad_committee_id(committee_id))
         return None
     for d in dirs:
@@ -117,8 +118,8 @@ def load_profile(committee_id: str, dirs: list[Path], where: Location, report: R
 def bad_committee_id(value: str) -> str:
     from .messages import short
 
-    return (f"'{short(value)}' er ikke et udvalgs-id; skriv profilens navn uden sti (små bogstaver, tal og "
-            "bindestreg), fx das-social")
+    return (f"'{short(value)}' er ikke et udvalgs-id; skriv profilens navn uden sti (højst 64 små bogstaver, tal "
+            "og bindestreger), fx das-social")
 
 
 def read_profile(path: Path, report: Report) -> Committee | None:

@@ -152,20 +152,24 @@ Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={
     "type": "string", "format": "date", "pattern": r"^\s*\d{4}-\d{2}-\d{2}\s*$"})]
 """A calendar date written ÅÅÅÅ-MM-DD; a date that does not exist says so ("30. februar 2027 findes ikke")."""
 
-COMMITTEE_ID = r"^[a-z0-9][a-z0-9-]*$"
+COMMITTEE_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 _COMMITTEE_ID = re.compile(COMMITTEE_ID)
 
 
 def _committee_id(value: str) -> str:
-    if not _COMMITTEE_ID.match(value):
+    if not _COMMITTEE_ID.fullmatch(value):
         raise PydanticCustomError(
-            "udvalgs_id", "'{value}' er ikke et udvalgs-id; skriv profilens navn uden sti (små bogstaver, tal og "
-            "bindestreg), fx das-social", {"value": value})
+            "udvalgs_id", "'{value}' er ikke et udvalgs-id; skriv profilens navn uden sti (højst 64 små bogstaver, "
+            "tal og bindestreger), fx das-social", {"value": value if len(value) <= 80 else value[:77] + "…"})
     return value
 
 
 CommitteeId = Annotated[str, AfterValidator(_committee_id), Field(json_schema_extra={"pattern": COMMITTEE_ID})]
 """The id of a committee profile (its file name in templates/udvalg/ without .yaml): never a path."""
+
+
+MAX_NAME_BYTES = 255  # one name on ext4, APFS, NTFS (in UTF-16 units there; bytes here is the stricter bound)
+MAX_PATH_CHARS = 1024
 
 
 def _file_name(value: str) -> str:
@@ -174,6 +178,11 @@ def _file_name(value: str) -> str:
         raise PydanticCustomError(
             "filnavn", "filnavnet indeholder det usynlige tegn U+{code}; skriv navnet uden (omdøb filen, hvis den "
             "selv hedder sådan)", {"code": f"{ord(bad):04X}"})
+    longest = max((len(part.encode("utf-8", "surrogatepass")) for part in re.split(r"[/\\]", value)), default=0)
+    if longest > MAX_NAME_BYTES or len(value) > MAX_PATH_CHARS:
+        raise PydanticCustomError(
+            "filnavn", "filnavnet er for langt ({length} byte); et filsystem tillader højst {limit} byte i et navn",
+            {"length": longest, "limit": MAX_NAME_BYTES})
     return value
 
 
@@ -181,6 +190,7 @@ def _file_name(value: str) -> str:
 # character (a list that grows with each Unicode version, so it is not spelled out here).
 _INVISIBLE = (r"\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029"
               r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
-FileName = Annotated[str, AfterValidator(_file_name), Field(json_schema_extra={"pattern": f"^[^{_INVISIBLE}]*$"})]
+FileName = Annotated[str, AfterValidator(_file_name), Field(json_schema_extra={
+    "pattern": f"^[^{_INVISIBLE}]*$", "maxLength": MAX_PATH_CHARS})]
 """A file or folder name from YAML: no NUL or other control or invisible format character (a NUL cannot reach the
 file system, a U+202E makes "exe.pdf" of "fdp.exe")."""

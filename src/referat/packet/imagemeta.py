@@ -57,8 +57,14 @@ def dimensions(head: bytes) -> tuple[int, int] | None:
     return None
 
 
-def too_large(head: bytes) -> str | None:
-    """Why an image is too large to put on a page (pixels), said in Danish, or None."""
+MAX_IMAGE_BYTES = 100 * 1024 * 1024  # a photo is a few MB; a scan at 600 dpi in A3 some tens
+
+
+def too_large(head: bytes, file_size: int = 0) -> str | None:
+    """Why an image is too large to put on a page (bytes or pixels), said in Danish, or None."""
+    if file_size > MAX_IMAGE_BYTES:
+        return (f"billedfilen fylder {file_size // (1024 * 1024)} MB; grænsen er {MAX_IMAGE_BYTES // (1024 * 1024)} "
+                "MB; gem billedet i en mindre opløsning")
     size = dimensions(head)
     if size is None or size[0] * size[1] <= MAX_PIXELS:
         return None

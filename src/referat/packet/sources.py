@@ -19,7 +19,7 @@ from ..diagnostics import Location, ReferatError
 from ..fileio import read_input
 from ..pdfcheck import pdf_problem
 from ..render.danish import number
-from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, find_soffice
+from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, check_word_size, find_soffice
 from ..render.pdf import compile_typst, with_asset
 from ..render.richtext import printable
 from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, SheetFacts, check_workbook
@@ -87,7 +87,8 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
     if suffix in EXCEL:
         return PdfReader(io.BytesIO(_sheet_pdf(path, title, when)))
     if suffix in WORD:
-        return PdfReader(io.BytesIO(bilag_to_pdf(path, path.read_bytes())))
+        check_word_size(path)
+        return PdfReader(io.BytesIO(bilag_to_pdf(path, read_input(path, "Word-filen"))))
     if suffix in IMAGES:
         return PdfReader(io.BytesIO(_image_pdf(path, title, when)))
     raise ReferatError(f"filtypen '{suffix}' understøttes ikke som bilag", Location(path))
@@ -101,6 +102,13 @@ MAX_SHEET_CHARS = 2_000_000  # about 600 pages of small print: beyond that, a PD
 def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
     """The image on its own page, embedded without its metadata (EXIF, XMP, IPTC, comments: see imagemeta)."""
     broken = ReferatError("billedet kan ikke læses (beskadiget eller ukendt format)", Location(path))
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_input names the problem
+    problem = too_large(b"", size)
+    if problem:
+        raise ReferatError(problem, Location(path))
     original = read_input(path, "billedet")
     problem = too_large(original[:HEAD_BYTES])
     if problem:
@@ -262,7 +270,7 @@ def _columns(ws: Any, used_cols: int) -> tuple[set[int], dict[int, float]]:
         low = dim.min or column_index_from_string(dim.index)
         high = min(dim.max or low, used_cols)
         for c in range(low, high + 1):
-            if dim.hidden or (dim.customWidth and dim.width is not None and dim.width <= 0):
+            if dim.hidden or (dim.width is not None and dim.width <= 0):
                 hidden.add(c)
             elif dim.customWidth or dim.width != 13:  # 13 is openpyxl's stand-in for "no width given"
                 widths[c] = dim.width
@@ -274,7 +282,7 @@ def _columns(ws: Any, used_cols: int) -> tuple[set[int], dict[int, float]]:
 
 def _row_hidden(ws: Any, r: int) -> bool:
     dim = ws.row_dimensions.get(r) if hasattr(ws.row_dimensions, "get") else None
-    return dim is not None and (bool(dim.hidden) or (dim.customHeight and dim.height is not None and dim.height <= 0))
+    return dim is not None and (bool(dim.hidden) or (dim.height is not None and dim.height <= 0))
 
 
 def _merges(ws: Any, rows: list[int], cols: list[int], segment: dict[int, int]

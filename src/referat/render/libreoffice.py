@@ -33,7 +33,7 @@ INSTALL_HINT = ("installér LibreOffice (Debian/Ubuntu: 'apt-get install libreof
 
 CONVERT_HINT = ("gem filen som PDF, eller installér LibreOffice (Debian/Ubuntu: 'apt-get install libreoffice-writer'; "
                 "Windows/macOS: libreoffice.org)")
-PIPELINE = "referat-lo-2"  # bump when the conversion's options change: old cache entries are then not used
+PIPELINE = "referat-lo-3"  # bump when the conversion's options change: old cache entries are then not used
 
 
 def find_soffice() -> str | None:
@@ -72,6 +72,10 @@ def converter_version(soffice: str) -> str:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_WORD_RELS = re.compile(r"word/_rels/[^/]+\.rels")
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# field codes that pull in other files or programs when a document is opened or its fields updated
+_OUTSIDE_FIELDS = re.compile(r"^\s*(INCLUDETEXT|INCLUDEPICTURE|INCLUDE|LINK|DDE|DDEAUTO|IMPORT|RD)\b", re.IGNORECASE)
 _REMOVED = {f"{_W}{n}" for n in ("del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
                                    "trPrChange", "tcPrChange", "tblGridChange", "numberingChange", "cellDel",
                                    "commentRangeStart", "commentRangeEnd", "commentReference")}
@@ -95,6 +99,16 @@ def _word_zip(path: Path, data: bytes) -> zipfile.ZipFile:
         raise ReferatError(f"Word-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
     check_zip(archive, path, WORD_ADVICE)
     return archive
+
+
+def check_word_size(path: Path) -> None:
+    """A Word file no larger than a workbook may unpack to, before it is read into memory."""
+    from ..xlsxcheck import MAX_TOTAL_BYTES
+
+    size = path.stat().st_size
+    if size > MAX_TOTAL_BYTES:
+        raise ReferatError(f"Word-filen fylder {size // (1024 * 1024)} MB; grænsen er {MAX_TOTAL_BYTES // (1024 * 1024)} "
+                           f"MB; {WORD_ADVICE}", Location(path))
 
 
 def word_notes(path: Path, data: bytes) -> list[str]:
@@ -122,13 +136,23 @@ def word_notes(path: Path, data: bytes) -> list[str]:
 
 def accept_revisions(path: Path, data: bytes) -> bytes:
     """The .docx with every tracked change accepted and comments unanchored, so no deleted text, earlier
-    formatting or comment is published; other parts are copied unchanged."""
+    formatting or comment is published, and with nothing that reaches outside the file (external pictures,
+    OLE links, INCLUDETEXT/INCLUDEPICTURE/LINK/DDE fields); other parts are copied unchanged."""
+    from ..xlsxcheck import ZIP_ERRORS
+
     out = io.BytesIO()
     with _word_zip(path, data) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in archive.infolist():
-            part = archive.read(info.filename)
+            try:
+                part = archive.read(info.filename)
+            except ZIP_ERRORS as exc:
+                raise ReferatError(f"Word-filen kan ikke læses ({type(exc).__name__}: delen "
+                                   f"'{info.filename[:120]}'); gem den igen i Word, eller gem den som PDF",
+                                   Location(path)) from None
             if _WORD_PARTS.fullmatch(info.filename):
                 part = _accepted(part)
+            elif _WORD_RELS.fullmatch(info.filename):
+                part = _internal_only(part)
             target.writestr(info, part)
     return out.getvalue()
 
@@ -156,6 +180,29 @@ def _accepted(part: bytes) -> bytes:
         for offset, child in enumerate(list(element)):
             parent.insert(index + offset, child)
         parent.remove(element)
+    for instruction in root.iter(f"{_W}instrText"):  # the cached result Word showed stays; nothing is fetched
+        if instruction.text and _OUTSIDE_FIELDS.match(instruction.text):
+            instruction.text = ""
+    for simple in root.iter(f"{_W}fldSimple"):
+        if _OUTSIDE_FIELDS.match(simple.get(f"{_W}instr", "")):
+            simple.set(f"{_W}instr", "")
+    result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return result
+
+
+def _internal_only(part: bytes) -> bytes:
+    """A relationships part without its external targets (linked pictures, OLE links, templates, frames on a
+    server or another disk): LibreOffice would fetch them while converting. Hyperlinks stay (they are links in
+    the PDF, not content)."""
+    from lxml import etree
+
+    try:
+        root = _xml(part)
+    except Exception:  # noqa: BLE001 - left as it is: LibreOffice reports a damaged part itself
+        return part
+    for rel in list(root.iter(f"{_RELS}Relationship")):
+        if rel.get("TargetMode", "").lower() == "external" and not rel.get("Type", "").endswith("/hyperlink"):
+            root.remove(rel)
     result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return result
 
@@ -170,7 +217,10 @@ def bilag_to_pdf(path: Path, data: bytes) -> bytes:
         raise ReferatError(f"filen skal konverteres til PDF med LibreOffice, som ikke er installeret; {CONVERT_HINT}",
                            Location(path))
     key = hashlib.sha256(data + b"\0" + f"{PIPELINE}:{converter_version(soffice)}".encode()).hexdigest()
-    entry = cache_dir() / f"{key}.pdf"
+    try:
+        entry = cache_dir() / f"{key}.pdf"
+    except (RuntimeError, OSError, KeyError):  # no home folder to find: convert without a cache
+        entry = Path(tempfile.gettempdir()) / "referat-ingen-cache" / f"{key}.pdf"
     if entry.is_file() and pdf_problem(entry) is None:
         try:
             return entry.read_bytes()

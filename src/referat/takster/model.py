@@ -114,6 +114,22 @@ class Earlier(Model):
     explanation: str | None = Field(None, alias="forklaring", description="Tidligere forklaring.")
 
 
+_UNIT_WORDS = {"døgn": "Døgn", "doegn": "Døgn", "døgn (24 timer)": "Døgn", "pr. døgn": "Døgn", "dag": "Dag",
+               "pr. dag": "Dag", "dage": "Dag", "time": "Time", "timer": "Time", "pr. time": "Time", "styk": "Styk",
+               "stk.": "Styk", "stk": "Styk", "pr. stk.": "Styk", "måned": "Måned", "md.": "Måned", "md": "Måned",
+               "pr. måned": "Måned"}
+
+
+def _unit_as_written(value: Any) -> Any:
+    """'døgn', 'Døgn (24 timer)', 'pr. time', 'md.': the unit as secretariats write it; '' or '-' is none."""
+    if isinstance(value, str):
+        folded = " ".join(value.split()).lower()
+        if folded in ("", *DASHES):
+            return None
+        return _UNIT_WORDS.get(folded, value)
+    return value
+
+
 NUMBER_KEYS = ("antal_pladser", "pladser_sidste_år", "belægning_pct", "budget", "overhead_pct", "takst",
                "takst_sidste_år", "ændring_pct", "basistakst", "regulering_kr")
 
@@ -127,7 +143,8 @@ class Row(Model):
     legal_basis: str | None = Field(None, alias="lovgrundlag", description="Fx \"SEL § 107\"; som standard tilbuddets.")
     places: NonNeg = Field(None, alias="antal_pladser", description="Antal pladser.")
     places_last_year: NonNeg = Field(None, alias="pladser_sidste_år", description="Sidste års antal pladser.")
-    unit: Unit | None = Field(None, alias="takstenhed", description="Døgn, Dag, Time, Styk eller Måned.")
+    unit: Annotated[Unit | None, BeforeValidator(_unit_as_written)] = Field(
+        None, alias="takstenhed", description="Døgn, Dag, Time, Styk eller Måned.")
     occupancy_pct: NonNeg = Field(None, alias="belægning_pct", description="Budgetteret belægningsprocent.")
     budget: Num = Field(None, alias="budget", description="Budget (samlet omkostning), kr.")
     overhead_pct: NonNeg = Field(None, alias="overhead_pct", description="Anvendt overheadprocent for taksten.")

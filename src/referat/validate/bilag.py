@@ -8,7 +8,7 @@ from pathlib import Path
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
-from ..render.libreoffice import CONVERT_HINT, find_soffice, word_notes
+from ..render.libreoffice import CONVERT_HINT, check_word_size, find_soffice, word_notes
 from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
 
 KINDS = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xlsm": "Excel",
@@ -21,7 +21,7 @@ def bilag_path(path: Path) -> Path:
     macOS and many zip tools write 'ø' or 'å' decomposed (NFD: 'o' + a combining stroke); the YAML typed in an
     editor has them composed (NFC). Both name the same file to the user, so they do here.
     """
-    if path.exists() or path.is_symlink():
+    if "\0" in str(path) or path.exists() or path.is_symlink():
         return path
     wanted = unicodedata.normalize("NFC", path.name)
     try:
@@ -31,6 +31,11 @@ def bilag_path(path: Path) -> Path:
     except OSError:
         pass
     return path
+
+
+def _shown(name: str) -> str:
+    """A file name fit for a terminal: control and invisible characters (ESC, NUL, U+202E …) as \\uXXXX."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in name)
 
 
 def bilag_files(meeting: Meeting, report: Report) -> None:
@@ -43,6 +48,10 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                 continue
             where = item.source.at(("bilag", i, "fil"))
             assert b.path is not None
+            if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in b.file):
+                report.error(where, f"bilagsfilens navn '{_shown(b.file)}' indeholder et kontroltegn eller usynligt "
+                                    "tegn; giv filen et almindeligt navn")
+                continue
             path = bilag_path(b.path)
             if not inside or Path(b.file).is_absolute() or not path.resolve().is_relative_to(folder):
                 report.error(where, f"bilagsfilen '{b.file}' ligger uden for mødets bilag/-mappe")
@@ -78,6 +87,10 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
                 elif suffix in (".docx", ".doc"):
                     if suffix == ".docx":
                         _word(path, b.file, where, report)
+                    else:
+                        report.warning(where, f"bilag/{b.file} er i Words gamle format (.doc): sporede ændringer og "
+                                              "kommentarer kan ikke fjernes før konverteringen; gem filen som .docx "
+                                              "eller PDF")
                     if find_soffice() is None:
                         report.warning(where, f"bilag/{b.file} skal konverteres til PDF med LibreOffice, som ikke er "
                                               f"installeret; {CONVERT_HINT}")
@@ -86,6 +99,7 @@ def bilag_files(meeting: Meeting, report: Report) -> None:
 def _word(path: Path, name: str, where: Location, report: Report) -> None:
     """A Word bilag within the bounds of a zip, and what of it the packet leaves out."""
     try:
+        check_word_size(path)
         notes = word_notes(path, path.read_bytes())
     except ReferatError as exc:
         for diag in exc.report.errors:
@@ -132,7 +146,7 @@ def _format_problem(path: Path, suffix: str) -> str | None:
         from ..packet.imagemeta import HEAD_BYTES, too_large
 
         with path.open("rb") as fh:
-            return too_large(fh.read(HEAD_BYTES))
+            return too_large(fh.read(HEAD_BYTES), path.stat().st_size)
     return None
 
 
@@ -144,7 +158,7 @@ def duplicate_files(meeting: Meeting, report: Report) -> None:
             if b.file is None:
                 continue
             name = unicodedata.normalize("NFC", b.file)
-            if name in seen:
+            if name in seen and _shown(name) == name:  # a name with control characters is an error already
                 report.warning(item.source.at(("bilag", i, "fil")), f"bilag/{b.file} er vedhæftet to gange under punktet")
             seen.add(name)
 

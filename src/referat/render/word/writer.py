@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import signal
+import threading
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,11 @@ def write_docx(view: dict[str, Any], template: Path, when: dt.date, logo: Path |
         tpl = DocxTemplate(str(template))
         context = _context(view)
         context["logo"] = InlineImage(tpl, str(logo), height=Mm(16)) if logo is not None else ""
-        tpl.render(context, jinja_env=_sandbox(), autoescape=True)
+        with _time_limit(TEMPLATE_SECONDS):
+            tpl.render(context, jinja_env=_sandbox(), autoescape=True)
+    except _TooSlow:
+        raise ReferatError(f"Word-skabelonen blev ikke færdig på {TEMPLATE_SECONDS:g} sekunder; den gentager vist en "
+                           f"løkke ({{% for … %}}) for mange gange", Location(template)) from None
     except SecurityError as exc:
         found = re.search(r"attribute '([^']{1,60})'", str(exc))
         what = f"«{found.group(1)}», som en skabelon ikke må bruge" if found else "noget, en skabelon ikke må"
@@ -78,6 +86,34 @@ def write_docx(view: dict[str, Any], template: Path, when: dt.date, logo: Path |
 
 
 _FIELDS = "organisation, udvalg, kortnavn, dokumenttype, sidehoved, titel, logo og forside (rækker med label og tekst)"
+
+
+# The sandbox bounds what a template may touch, not how long it runs: a template that loops 10⁵ × 10⁵ times
+# is stopped after this many seconds (where the platform has interval timers and we run in the main thread).
+TEMPLATE_SECONDS = 20.0
+
+
+class _TooSlow(Exception):
+    """Raised by the timer of _time_limit."""
+
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    earlier = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, *earlier)  # (0, 0) turns ours off; a caller's timer runs on
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _sandbox() -> ImmutableSandboxedEnvironment:
