@@ -33,6 +33,7 @@ MIN_LENGTH = 6  # shorter snippets ("Ja", "2") would be found everywhere
 class Hidden:
     text: str
     why: str
+    kind: str = "skjult tekst"  # how kontrol.txt counts it
 
 
 def _key(text: str) -> str:
@@ -48,20 +49,21 @@ def hidden_texts(meeting: Meeting) -> list[Hidden]:
     for item in meeting.items:
         for _, text in item.texts():
             for m in SPAN.finditer(text):
-                found.append(Hidden(m.group("text").strip(), f"skjult tekst i punkt {item.number}"))
+                found.append(Hidden(m.group("text").strip(), f"skjult tekst i punkt {item.number}", "skjulte tekststykker"))
         if item.closed:
             for key in ("resumé", "baggrund", "sagsfremstilling", "beslutning"):
                 for line in (item.section_text(key) or "").splitlines():
-                    found.append(Hidden(line.strip(" -*#>"), f"lukket punkt {item.number} ({key})"))
+                    found.append(Hidden(line.strip(" -*#>"), f"lukket punkt {item.number} ({key})",
+                                        "tekst fra lukkede punkter"))
             for point in item.recommendation or []:
-                found.append(Hidden(point.text, f"lukket punkt {item.number} (indstilling)"))
+                found.append(Hidden(point.text, f"lukket punkt {item.number} (indstilling)", "tekst fra lukkede punkter"))
         for b in item.bilag:
             if item.closed or not b.public:
                 where = f"ikke-offentligt bilag i punkt {item.number}"
                 if item.closed:
-                    found.append(Hidden(b.title, where))
+                    found.append(Hidden(b.title, where, "titler på bilag til lukkede punkter"))
                 if b.file:
-                    found.append(Hidden(b.file.rsplit(".", 1)[0], where + " (filnavn)"))
+                    found.append(Hidden(b.file.rsplit(".", 1)[0], where + " (filnavn)", "filnavne på ikke-offentlige bilag"))
     out, seen = [], set()
     for h in found:
         key = _key(h.text)
@@ -141,7 +143,7 @@ def find_leaks(files: dict[str, bytes], hidden: list[Hidden]) -> list[Leak]:
         for channel, text in channels(name, data):
             flat = _key(text)
             leaks += [Leak(name, channel, h) for h, key in keys if key in flat]
-            leaks += [Leak(name, channel, Hidden(cpr, "CPR-nummer")) for _, cpr in cpr_numbers(html.unescape(text))]
+            leaks += [Leak(name, channel, Hidden(cpr, "CPR-nummer", "CPR-numre")) for _, cpr in cpr_numbers(html.unescape(text))]
     return list(dict.fromkeys(leaks))
 
 
@@ -153,8 +155,7 @@ def report_text(edition_name: str, files: list[str], hidden: list[Hidden], leaks
              f"Skjulte tekster, der er søgt efter: {len(hidden)}"]
     kinds: dict[str, int] = {}
     for h in hidden:
-        kind = h.why.split(" i punkt")[0].split(" punkt")[0]
-        kinds[kind] = kinds.get(kind, 0) + 1
+        kinds[h.kind] = kinds.get(h.kind, 0) + 1
     lines += [f"  {kind}: {count}" for kind, count in sorted(kinds.items())]
     lines.append("Desuden søgt efter CPR-numre (ddmmåå-xxxx) i al tekst.")
     lines.append("")

@@ -73,7 +73,6 @@ def public_texts(meeting: Meeting) -> Iterator[tuple[Any, tuple[str | int, ...],
             shown: list[tuple[tuple[str | int, ...], str]] = [(("titel",), item.title)]
             shown += [((key,), text) for key, text in (("lukket_grundlag", item.closed_reason),
                                                         ("offentlig_beslutning", item.public_decision)) if text]
-            shown += [(("bilag", i, "titel"), b.title) for i, b in enumerate(item.bilag)]
         else:
             shown = item.texts() + [(("fremlæggere", i), name) for i, name in enumerate(item.presenters)]
             shown = [(p, t) for p, t in shown if p[0] not in ("lukket_grundlag", "offentlig_beslutning")]
