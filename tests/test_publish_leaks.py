@@ -95,3 +95,20 @@ def test_site_is_the_same_bytes_twice(outputs: Path, tmp_path: Path) -> None:
     first = {p.relative_to(outputs / "site"): p.read_bytes() for p in (outputs / "site").rglob("*") if p.is_file()}
     again = {p.relative_to(tmp_path / "igen"): p.read_bytes() for p in (tmp_path / "igen").rglob("*") if p.is_file()}
     assert first == again
+
+
+def test_the_checker_finds_hidden_text_in_every_channel_of_internal_files(outputs: Path) -> None:
+    from referat.load.meeting import load_meeting
+    from referat.publish.leaks import find_leaks, hidden_texts
+
+    meeting, _ = load_meeting(DEMO)
+    assert meeting is not None
+    build = outputs / "b"
+    files = {name: (build / name).read_bytes() for name in ("referat.pdf", "referat.docx", "referat.html",
+                                                            "referat.txt")}
+    files["02-bilag-2-klage.pdf"] = (build / "bilag-2-2.pdf").read_bytes()  # a leaked file name
+    leaks = find_leaks(files, hidden_texts(meeting))
+    where = {(leak.file, leak.channel) for leak in leaks}
+    assert {("referat.pdf", "tekstlag"), ("referat.docx", "Word-filens dele"), ("referat.html", "tekst og HTML"),
+            ("referat.txt", "tekst og HTML"), ("02-bilag-2-klage.pdf", "filnavne")} <= where
+    assert any(leak.hidden.why == "CPR-nummer" for leak in leaks)
