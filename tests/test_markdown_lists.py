@@ -128,9 +128,9 @@ def test_a_list_item_continues_on_an_indented_line_and_keeps_its_sub_list() -> N
     blocks = parse("Punkter:\n1. første punkt,\n   fortsat\n    - under\n2. andet")
     (lst,) = [b for b in blocks if b["type"] == "list"]
     first, second = lst["items"]
-    assert first[0]["inlines"] == [{"t": "text", "v": "første punkt, fortsat"}]
+    assert first[0]["inlines"] == [{"type": "text", "v": "første punkt, fortsat"}]
     assert _lists(first) == [(False, 1, ["under"])]
-    assert second[0]["inlines"] == [{"t": "text", "v": "andet"}]
+    assert second[0]["inlines"] == [{"type": "text", "v": "andet"}]
 
 
 # --- every writer ------------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_text_edition_prints_unsafe_links_as_typed(linked: Path) -> None:
                                  "bilag/a.pdf", "https://eksempel.dk/a b", "mailto:"])
 def test_unsafe_addresses(url: str) -> None:
     assert not safe_url(url)
-    assert not [n for b in parse(f"[x]({url})") for n in b.get("inlines", []) if n["t"] == "link"]
+    assert not [n for b in parse(f"[x]({url})") for n in b.get("inlines", []) if n["type"] == "link"]
 
 
 @pytest.mark.parametrize("url", [*SAFE, "HTTPS://EKSEMPEL.DK", "mailto:a@b.dk?subject=Møde"])
@@ -257,7 +257,7 @@ def test_break_opportunities_only_in_long_words_and_never_in_addresses() -> None
     long = "y" * (LONG_WORD + 1)
     assert breakable(f"a {long} b") == f"a {'y' * BREAK_EVERY}\u200b{'y' * BREAK_EVERY}\u200by b"
     url = "https://eksempel.dk/" + "z" * 100
-    link = {"t": "link", "url": url, "c": [{"t": "text", "v": url}]}
+    link = {"type": "link", "url": url, "c": [{"type": "text", "v": url}]}
     assert breakable(link)["url"] == url and "\u200b" in breakable(link)["c"][0]["v"]
     assert breakable({"logo": "/" + "p" * 100}) == {"logo": "/" + "p" * 100}
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from ..model.meeting import Meeting
 from ..render import labels as L
 from ..render.danish import long_date
-from ..render.richtext import inline_text, printable
+from ..render.richtext import plain_text, printable
 from ..render.view import document_view
 
 
@@ -37,27 +37,11 @@ def item_texts(meeting: Meeting) -> list[ItemText]:
     view = document_view(meeting, "referat")
     out = []
     for item, shown in zip(meeting.items, view["items"], strict=True):
-        decision = next((blocks_text(s["blocks"]) for s in shown["sections"] if s["key"] == "beslutning"), "")
+        decision = next((plain_text(s["blocks"]) for s in shown["sections"]
+                         if s["type"] == "blocks" and s["key"] == "beslutning"), "")
         out.append(ItemText(item.number, shown["label"], shown["title"], decision, item.closed,
                             shown["case_number"], str(item.file) if item.file else ""))
     return out
-
-
-def blocks_text(blocks: list[dict[str, Any]]) -> str:
-    """Plain text of rich-text blocks: paragraphs apart by a blank line, list items as '- …'."""
-    parts: list[str] = []
-    for block in blocks:
-        kind = block["type"]
-        if kind in ("par", "heading"):
-            parts.append(inline_text(block["inlines"]))
-        elif kind == "list":
-            for n, item in enumerate(block["items"], start=block.get("start", 1)):
-                mark = f"{n}." if block["ordered"] else "-"
-                parts.append(f"{mark} " + " ".join(blocks_text([b]) for b in item))
-        elif kind == "table":
-            rows = ([block["header"]] if block["header"] else []) + block["rows"]
-            parts.extend(" | ".join(inline_text(cell) for cell in row) for row in rows)
-    return "\n\n".join(p for p in parts if p.strip())
 
 
 PAGE_LINE = re.compile("^" + re.escape(L.PAGE).replace(r"\{x\}", r"\d+").replace(r"\{y\}", r"\d+") + "$")

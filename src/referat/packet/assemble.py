@@ -25,7 +25,8 @@ from ..model.meeting import Meeting
 from ..render import labels as L
 from ..render.edition import edition
 from ..render.pdf import compile_typst, with_asset
-from ..render.view import document_view
+from ..render.view import document_view, included_bilag
+from ..render.viewtypes import DocumentView
 from ..takster.annex import approval_line
 from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
@@ -33,7 +34,6 @@ from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_l
 from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
-PACKET_TITLES = {"dagsorden": "Dagsordenspakke", "referat": "Referat med bilag"}
 
 
 @dataclass
@@ -61,14 +61,22 @@ class Packet:
     parts: list[Part]
 
 
-def collect_parts(meeting: Meeting, public: bool, kind: str = "dagsorden") -> list[Part]:
-    """The bilag that go into this edition, in item order; closed and non-public ones stay out of public."""
-    chosen = [(item, n, b) for item in meeting.items if not (public and item.closed)
-              for n, b in enumerate(item.bilag, start=1) if not (public and not b.public)]
-    check_converters([b.path for _, _, b in chosen if b.path is not None and b.file is not None], meeting.folder)
+def collect_parts(meeting: Meeting, view: DocumentView) -> list[Part]:
+    """The bilag that go into this edition, in item order: those the document view includes (a public
+    edition leaves out closed items and non-public bilag; the view decides, see `included_bilag`)."""
+    items = {item.number: item for item in meeting.items}
+    chosen = []
+    for shown, entry in included_bilag(view):
+        item = items[shown["number"]]
+        n = int(entry["id"].rsplit(".", 1)[1])
+        chosen.append((item, n, item.bilag[n - 1], entry))
+    check_converters([b.path for _, _, b, _ in chosen if b.path is not None and b.file is not None],
+                     meeting.folder)
+    public = view["public"]
     parts = []
-    for item, n, b in chosen:
-        approval = approval_line(item.decision, meeting.profile.name, meeting.date) if kind == "referat" else None
+    for item, n, b, entry in chosen:
+        approval = (approval_line(item.decision, meeting.profile.name, meeting.date)
+                    if view["kind"] == "referat" else None)
         if b.archived is not None:
             where = item.source.at(("bilag", n - 1, "arkiv"))
             reader = archived_minutes_pdf(meeting.folder, b.archived, public, where)
@@ -76,19 +84,20 @@ def collect_parts(meeting: Meeting, public: bool, kind: str = "dagsorden") -> li
             assert b.path is not None
             reader = (bilag_pdf(b.path, b.title, meeting.date, approval) if b.file is not None
                       else previous_minutes_pdf(b.path, public))
-        parts.append(Part(f"{item.number}.{n}", item.number, b.title, reader,
+        parts.append(Part(entry["id"], item.number, entry["name"], reader,
                           source=b.path if b.file is not None else None))
     return parts
 
 
-def _with_pages(view: dict[str, Any], pages: dict[str, int], total: int) -> dict[str, Any]:
+def _with_pages(view: DocumentView, pages: dict[str, int], total: int) -> DocumentView:
     out = copy.deepcopy(view)
     out["packet_total"] = total
     for item in out["items"]:
         for section in item["sections"]:
-            for b in section.get("bilag", []):
-                if b["id"] in pages:
-                    b["page"] = pages[b["id"]]
+            if section["type"] == "bilag":
+                for b in section["bilag"]:
+                    if b["id"] in pages:
+                        b["page"] = pages[b["id"]]
     return out
 
 
@@ -104,7 +113,7 @@ def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
 def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
     meeting = edition(meeting, public)  # redaction spans resolved in covers, bookmarks and the document
     view = document_view(meeting, kind, public)
-    parts = collect_parts(meeting, public, kind)
+    parts = collect_parts(meeting, view)
     logo = meeting.profile.logo_path()
     starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
     total = 99999
@@ -150,7 +159,7 @@ def build_packet(meeting: Meeting, kind: str, public: bool) -> Packet:
     _page_labels(writer, len(doc.pages), parts)
     conforming = all(claims_pdfa(p.reader) for p in parts)
     fingerprint = hashlib.sha256(doc_pdf + b"".join(_bytes(p.reader) for p in parts)).digest()
-    title = view["title"].replace(view["kind_title"], PACKET_TITLES[kind], 1)
+    title = view["title"].replace(view["kind_title"], L.PACKET_TITLE[kind], 1)
     set_metadata(writer, title, view["author"], view["subject"], view["lang"], meeting.date,
                  doc if conforming else None, fingerprint)
     out = io.BytesIO()
@@ -167,7 +176,7 @@ def _bytes(reader: PdfReader) -> bytes:
     return data
 
 
-def _covers(meeting: Meeting, view: dict[str, Any], parts: list[Part], total: int) -> PdfReader:
+def _covers(meeting: Meeting, view: DocumentView, parts: list[Part], total: int) -> PdfReader:
     data = {
         "title": view["title"], "font": view["look"]["font"], "colour": view["look"]["colour"],
         "page_label": L.PAGE, "total": total,
@@ -224,16 +233,16 @@ def _stamp_page(writer: PdfWriter, page: Any, stamp: Any) -> None:
     draw_after(writer, page, f"q {a} {b} {c} {d} {e + left:.3f} {f + bottom:.3f} cm {name} Do Q".encode())
 
 
-def _bookmarks(writer: PdfWriter, doc: PdfReader, view: dict[str, Any], parts: list[Part], kind: str) -> None:
+def _bookmarks(writer: PdfWriter, doc: PdfReader, view: DocumentView, parts: list[Part], kind: str) -> None:
     top = writer.add_outline_item(title=view["kind_title"], page_number=0)
-    item_pages = {entry["/Title"]: doc.get_destination_page_number(entry)
+    item_pages: dict[str, int | None] = {str(entry["/Title"]): doc.get_destination_page_number(entry)
                   for entry in doc.outline if not isinstance(entry, list)}
     for item in view["items"]:
-        node = writer.add_outline_item(title=item["bookmark"], page_number=item_pages.get(item["bookmark"], 0),
+        node = writer.add_outline_item(title=item["bookmark"], page_number=item_pages.get(item["bookmark"]) or 0,
                                        parent=top)
         for part in parts:
             if part.item == item["number"]:
-                writer.add_outline_item(title=f"Bilag {part.id} {part.title}", page_number=part.cover_page - 1,
+                writer.add_outline_item(title=L.BILAG_BOOKMARK.format(id=part.id, titel=part.title), page_number=part.cover_page - 1,
                                         parent=node)
 
 
@@ -252,13 +261,14 @@ def _page_labels(writer: PdfWriter, doc_pages: int, parts: list[Part]) -> None:
     writer.set_page_label(0, doc_pages - 1, PageLabelStyle.DECIMAL, start=1)
     for part in parts:
         cover = part.cover_page - 1
-        writer.set_page_label(cover, cover, prefix=f"Bilag {part.id} forside")
+        writer.set_page_label(cover, cover, prefix=L.BILAG_COVER_LABEL.format(id=part.id))
         if part.pages:
-            writer.set_page_label(cover + 1, cover + part.pages, PageLabelStyle.DECIMAL, prefix=f"Bilag {part.id}: ", start=1)
+            writer.set_page_label(cover + 1, cover + part.pages, PageLabelStyle.DECIMAL,
+                                  prefix=L.BILAG_PAGE_LABEL.format(id=part.id), start=1)
 
 
 def packet_name(kind: str, public: bool) -> str:
-    return PACKET_NAMES[kind] + ("-offentlig" if public else "") + ".pdf"
+    return L.file_stem(PACKET_NAMES[kind], public) + ".pdf"
 
 
 def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool],

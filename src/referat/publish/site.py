@@ -24,7 +24,7 @@ from ..fileio import write_all
 from ..model.meeting import Meeting
 from ..render.build import control_reports, kinds_for, load_valid, render_documents
 from ..render.danish import long_date
-from ..render.richtext import inline_text
+from ..render.richtext import plain_text
 from ..render.view import document_view
 
 STYLE = """body{font-family:"Liberation Sans",Arial,sans-serif;line-height:1.5;color:#1a1a1a;background:#fff;
@@ -63,7 +63,7 @@ def _meeting_page(pub: Published) -> bytes:
     bilag = sorted(name for name in pub.files if name.startswith("bilag-"))
     view = document_view(m, pub.kinds[-1], public=True)
     titles = {f"bilag-{b['id'].replace('.', '-')}.pdf": b["title"] for item in view["items"]
-              for s in item["sections"] if s["key"] == "bilag" for b in s["bilag"]}
+              for s in item["sections"] if s["type"] == "bilag" for b in s["bilag"]}
     body = "<h2>Dokumenter</h2>\n<ul>" + "".join(rows) + "</ul>\n"
     if bilag:
         body += "<h2>Bilag</h2>\n<ul>" + "".join(
@@ -93,7 +93,8 @@ def _decisions(pubs: list[Published]) -> bytes:
             continue
         view = document_view(pub.meeting, "referat", public=True)
         for item in view["items"]:
-            text = " ".join(_text(b) for s in item["sections"] if s["key"] == "beslutning" for b in s["blocks"])
+            text = " ".join(plain_text(s["blocks"], sep=" ") for s in item["sections"]
+                            if s["type"] == "blocks" and s["key"] == "beslutning")
             if item["notice"]:
                 text = (item["notice"] + " " + text).strip()
             rows.append(f"<tr><td>{pub.meeting.date.isoformat()}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
@@ -103,16 +104,6 @@ def _decisions(pubs: list[Published]) -> bytes:
             '<th scope="col">Udvalg</th><th scope="col">Punkt</th><th scope="col">Beslutning</th></tr></thead>\n<tbody>'
             + "\n".join(rows) + "</tbody>\n</table>")
     return _page("Beslutninger", body, 0)
-
-
-def _text(block: dict) -> str:  # type: ignore[type-arg]
-    if block["type"] in ("par", "heading"):
-        return inline_text(block["inlines"])
-    if block["type"] == "list":
-        return " ".join(_text(b) for item in block["items"] for b in item)
-    if block["type"] == "table":
-        return " ".join(inline_text(c) for row in block["rows"] for c in row)
-    return ""
 
 
 def _ics_text(text: str) -> str:

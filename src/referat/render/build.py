@@ -11,10 +11,12 @@ from ..model.meeting import Meeting
 from ..validate import check_meeting
 from ..validate import order as order_of
 from ..validate.privacy import check_public
+from . import labels as L
 from .libreoffice import docx_to_pdf
 from .pdf import write_pdf
 from .text import write_text
 from .view import document_view
+from .viewtypes import DocumentView
 from .word import write_docx
 
 FORMATS = ("docx", "pdf", "txt", "html")
@@ -63,7 +65,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
     for kind in kinds:
         for public in public_editions:
             view = document_view(meeting, kind, public)
-            stem = kind + ("-offentlig" if public else "")
+            stem = L.file_stem(kind, public)
             docx: bytes | None = None
             if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
                 if not template.is_file():
@@ -84,7 +86,7 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
     return files
 
 
-def _html_edition(meeting: Meeting, view: dict[str, object], stem: str, public: bool,
+def _html_edition(meeting: Meeting, view: DocumentView, stem: str, public: bool,
                   files: dict[str, bytes]) -> dict[str, bytes]:
     """The web page and, beside it, each bilag it links to as a clean PDF named by its number."""
     from ..publish.bilag import published_bilag

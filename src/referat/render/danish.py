@@ -35,6 +35,23 @@ def number(value: float, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def amount(value: float | None, decimals: int | None = None) -> str:
+    """1.234 · 1.234,50: a whole number without decimals, any other with two ('' for none)."""
+    if value is None:
+        return ""
+    return number(value, (0 if float(value).is_integer() else 2) if decimals is None else decimals)
+
+
+def percent(value: float | None) -> str:
+    """4,62 % ('' for none)"""
+    return "" if value is None else f"{number(value, 2)} %"
+
+
+def kroner(value: float) -> str:
+    """1.234 kr. · 1.234,50 kr."""
+    return f"{amount(value)} kr."
+
+
 def join_and(parts: list[str], word: str = "og") -> str:
     """3, 4 og 6"""
     if len(parts) <= 1:

@@ -9,6 +9,7 @@ No JavaScript; the stylesheet (screen and print) is inline, so the page needs no
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ def template_folder(word_template: Path) -> Path:
     return word_template.parent.parent / "html"
 
 
-def write_html(view: dict[str, Any], folder: Path, links: dict[str, str] | None = None,
+def write_html(view: Mapping[str, Any], folder: Path, links: dict[str, str] | None = None,
                logo: Path | None = None) -> bytes:
     """The page for one document. `links` maps a bilag id ("3.1") to the file it is published as."""
     if not (folder / TEMPLATE).is_file():

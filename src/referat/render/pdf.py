@@ -6,15 +6,18 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import typst
 
 from ..diagnostics import Location, ReferatError
 from .fonts import FONT_DIR, coverable
 from .richtext import inline_text
+from .viewtypes import Block, DocumentView, FrontRow, ItemView, Section
 
+_Data = TypeVar("_Data", bound=Mapping[str, Any])
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
 Standard = Literal["1.4", "1.5", "1.6", "1.7", "2.0", "a-1a", "a-1b", "a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u",
@@ -65,37 +68,40 @@ def _chunks(word: str) -> list[str]:
 HEADING_MAX = 2000
 
 
-def short_headings(view: dict[str, Any]) -> dict[str, Any]:
+def short_headings(view: DocumentView) -> DocumentView:
     """The document view with over-long headings split as described at HEADING_MAX (for Typst only)."""
-    def blocks(bs: list[Any]) -> list[Any]:
-        out = []
+    def blocks(bs: list[Block]) -> list[Block]:
+        out: list[Block] = []
         for b in bs:
-            if b.get("type") == "heading" and len(inline_text(b["inlines"])) > HEADING_MAX:
-                b = {"type": "par", "inlines": [{"t": "strong", "c": b["inlines"]}]}
-            elif b.get("type") == "list":
+            if b["type"] == "heading" and len(inline_text(b["inlines"])) > HEADING_MAX:
+                b = {"type": "par", "inlines": [{"type": "strong", "c": b["inlines"]}]}
+            elif b["type"] == "list":
                 b = {**b, "items": [blocks(item) for item in b["items"]]}
             out.append(b)
         return out
 
-    items = []
-    for item in view.get("items", []):
-        title = item["title"]
-        item = {**item, "title": title[:HEADING_MAX], "title_rest": title[HEADING_MAX:],
-                "sections": [{**s, "blocks": blocks(s["blocks"])} if "blocks" in s else s for s in item["sections"]]}
-        items.append(item)
-    front = [{**row, "blocks": blocks(row["blocks"])} if "blocks" in row else row for row in view.get("front", [])]
-    return {**view, "items": items, "front": front}
+    def section(s: Section) -> Section:
+        return {**s, "blocks": blocks(s["blocks"])} if s["type"] == "blocks" else s
+
+    def item(it: ItemView) -> ItemView:
+        return {**it, "title": it["title"][:HEADING_MAX], "title_rest": it["title"][HEADING_MAX:],
+                "sections": [section(s) for s in it["sections"]]}
+
+    def row(r: FrontRow) -> FrontRow:
+        return {**r, "blocks": blocks(r["blocks"])} if "blocks" in r else r
+
+    return {**view, "items": [item(it) for it in view["items"]], "front": [row(r) for r in view["front"]]}
 
 
-def compiler(template: str, data: dict[str, Any], assets: list[Path] | None = None) -> typst.Compiler:
+def compiler(template: str, data: Mapping[str, Any], assets: list[Path] | None = None) -> typst.Compiler:
     if template == "document.typ":
-        data = short_headings(data)
+        data = short_headings(cast(DocumentView, data))
     payload = json.dumps(breakable(coverable(data)), ensure_ascii=False, sort_keys=True)
     return typst.Compiler(str(TEMPLATE_DIR / template), root=str(_root(assets or [])), font_paths=[str(FONT_DIR)],
                           ignore_system_fonts=True, sys_inputs={"data": payload})
 
 
-def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: list[Path] | None = None,
+def compile_typst(template: str, data: Mapping[str, Any], when: dt.date, assets: list[Path] | None = None,
                   query: str | None = None, accessible: bool = False) -> tuple[bytes, list[Any]]:
     """Compile a template of ours with `data`; the same data and date give the same bytes.
 
@@ -121,13 +127,13 @@ def compile_typst(template: str, data: dict[str, Any], when: dt.date, assets: li
     return pdf, found
 
 
-def with_asset(data: dict[str, Any], key: str, path: Path | None) -> tuple[dict[str, Any], list[Path]]:
+def with_asset(data: _Data, key: str, path: Path | None) -> tuple[_Data, list[Path]]:
     """`data` with `key` set to the path Typst reads `path` by (from its root), and the asset list."""
     if path is None:
         return data, []
-    return {**data, key: "/" + path.resolve().relative_to(_root([path])).as_posix()}, [path]
+    return cast(_Data, {**data, key: "/" + path.resolve().relative_to(_root([path])).as_posix()}), [path]
 
 
-def write_pdf(view: dict[str, Any], when: dt.date, logo: Path | None = None) -> bytes:
+def write_pdf(view: DocumentView, when: dt.date, logo: Path | None = None) -> bytes:
     data, assets = with_asset(view, "logo", logo)
     return compile_typst("document.typ", data, when, assets, accessible=True)[0]

@@ -3,8 +3,8 @@
 Blocks:  {"type": "par", "inlines": [...]}, {"type": "heading", "inlines": [...]},
          {"type": "list", "ordered": bool, "start": int, "items": [[block, ...], ...]},
          {"type": "table", "header": [[inline...], ...], "rows": [[[inline...], ...], ...]}
-Inlines: {"t": "text", "v": str}, {"t": "strong"|"emph", "c": [...]}, {"t": "link", "url": str, "c": [...]},
-         {"t": "code", "v": str}, {"t": "br"}
+Inlines: {"type": "text", "v": str}, {"type": "strong"|"emph", "c": [...]}, {"type": "link", "url": str, "c": [...]},
+         {"type": "code", "v": str}, {"type": "br"}
 
 Raw HTML and entities are switched off, so '<b>' and '&amp;' stay text; control characters become their
 visible pictures (U+2400…), so nothing a user types can break an output format.
@@ -13,7 +13,6 @@ visible pictures (U+2400…), so nothing a user types can break an output format
 from __future__ import annotations
 
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from itertools import pairwise
@@ -24,35 +23,16 @@ from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.treeprocessors import Treeprocessor
 
-Block = dict[str, Any]
-Inline = dict[str, Any]
+from .chars import picture, printable
+from .viewtypes import Block, Inline, TableBlock, TextNode
+
+__all__ = ["Block", "Inline", "TextNode", "inline_text", "parse", "picture", "plain", "plain_text", "printable",
+           "row_texts", "safe_url"]
 
 
-def printable(text: str) -> str:
-    """Control characters shown as their Unicode pictures; CR/LF normalised; tabs kept."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNPRINTABLE.sub(lambda m: _picture(m.group()), text)
-
-
-# Categories Cc (but newline and tab), Cs and Co, and the noncharacters U+FFFE/U+FFFF, as one character class:
-# a regex scan is linear and fast on a 10 MB field, where a per-character category lookup is not.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff"
-                          "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
-
-
-def _picture(c: str) -> str:
-    cat = unicodedata.category(c)
-    if cat == "Cc":
-        code = ord(c)
-        return chr(0x2400 + code) if code < 0x20 else ("\u2421" if code == 0x7F else "\ufffd")
-    if cat in ("Cs", "Co") or c in "\ufffe\uffff":
-        return "\ufffd"
-    return c
-
-
-class _Capture(Treeprocessor):
+class _Capture(Treeprocessor):  # type: ignore[misc]  # Markdown ships no types
     def run(self, root: ET.Element) -> ET.Element:
-        self.md.captured = root  # type: ignore[attr-defined]
+        self.md.captured = root
         return root
 
 
@@ -70,7 +50,7 @@ def _parser() -> markdown.Markdown:
     return md
 
 
-class _HashHeading(HashHeaderProcessor):
+class _HashHeading(HashHeaderProcessor):  # type: ignore[misc]  # Markdown ships no types
     """'# Overskrift' is a heading only with a space after the '#'s (as in CommonMark), so a line that starts
     with '#hashtag' or '#set' prints as typed."""
 
@@ -82,7 +62,7 @@ def _indent_re(tab: int) -> re.Pattern[str]:
     return re.compile(rf"^[ ]{{{tab},{tab * 2 - 1}}}((\d+[.)])|[*+-])[ ]+.*")
 
 
-class _OrderedList(SaneOListProcessor):
+class _OrderedList(SaneOListProcessor):  # type: ignore[misc]  # Markdown ships no types
     """'1.' and '1)' both number a list (sane lists: a '-' line does not continue a numbered list)."""
 
     def __init__(self, parser: Any) -> None:
@@ -93,17 +73,17 @@ class _OrderedList(SaneOListProcessor):
         self.INDENT_RE = _indent_re(self.tab_length)
 
 
-    def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
         _split_list_kinds(blocks)
         super().run(parent, blocks)
 
 
-class _BulletList(SaneUListProcessor):
+class _BulletList(SaneUListProcessor):  # type: ignore[misc]  # Markdown ships no types
     def __init__(self, parser: Any) -> None:
         super().__init__(parser)
         self.INDENT_RE = _indent_re(self.tab_length)
 
-    def run(self, parent: ET.Element, blocks: list[str]) -> None:  # type: ignore[override]
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
         _split_list_kinds(blocks)
         super().run(parent, blocks)
 
@@ -139,7 +119,7 @@ def _split_list_kinds(blocks: list[str]) -> None:
 _LIST_START = re.compile(r"\n(?=[ ]{0,3}(?:[*+-]|1[.)])[ ]+\S)")
 
 
-class _ListAfterParagraph(BlockProcessor):
+class _ListAfterParagraph(BlockProcessor):  # type: ignore[misc]  # Markdown ships no types
     """A list typed directly under a paragraph line (no blank line between) is a list, not more of the paragraph.
 
     Python-Markdown starts a list only at the start of a block; this splits a paragraph block where a list
@@ -170,7 +150,7 @@ def parse(text: str | None) -> list[Block]:
         md = _parser()
         md.reset()
         md.convert(printable(text))
-        root: ET.Element = md.captured  # type: ignore[attr-defined]
+        root: ET.Element = md.captured
         blocks = _blocks(root)
     except RecursionError:  # thousands of nesting levels: Python-Markdown (or our walk) ran out of stack
         _parser.cache_clear()  # a parser stopped mid-document keeps its state; start afresh next time
@@ -185,9 +165,9 @@ def _literal(text: str) -> list[Block]:
         inlines: list[Inline] = []
         for n, line in enumerate(chunk.split("\n")):
             if n:
-                inlines.append({"t": "br"})
+                inlines.append({"type": "br"})
             if line:
-                inlines.append({"t": "text", "v": line})
+                inlines.append({"type": "text", "v": line})
         if inlines:
             out.append({"type": "par", "inlines": inlines})
     return out
@@ -211,7 +191,7 @@ def _depth(blocks: list[Block]) -> int:
 
 def plain(text: str) -> list[Inline]:
     """A plain (non-Markdown) field as inlines: printed exactly as typed."""
-    return [{"t": "text", "v": printable(text)}]
+    return [{"type": "text", "v": printable(text)}]
 
 
 def _blocks(parent: ET.Element) -> list[Block]:
@@ -234,7 +214,7 @@ def _blocks(parent: ET.Element) -> list[Block]:
             out.extend(_blocks(el))
         elif tag == "pre":
             code = _code_text(el)
-            out.append({"type": "par", "inlines": [{"t": "code", "v": code.rstrip("\n")}]})
+            out.append({"type": "par", "inlines": [{"type": "code", "v": code.rstrip("\n")}]})
         elif tag == "hr":
             continue
         else:
@@ -256,7 +236,7 @@ def _li(li: ET.Element) -> list[Block]:
             rest.append(child)
         else:
             head.append(child)
-    blocks = [{"type": "par", "inlines": _inlines(head)}] if (head.text or len(head)) else []
+    blocks: list[Block] = [{"type": "par", "inlines": _inlines(head)}] if (head.text or len(head)) else []
     holder = ET.Element("div")
     holder.extend(rest)
     return blocks + _blocks(holder)
@@ -286,9 +266,9 @@ def _text_inlines(text: str) -> list[Inline]:
         if i < len(parts) - 1:
             part = part.rstrip(" \t")
         if part:
-            out.append({"t": "text", "v": part})
+            out.append({"type": "text", "v": part})
         if i < len(parts) - 1:
-            out.append({"t": "text", "v": " "})
+            out.append({"type": "text", "v": " "})
     return _merge(out)
 
 
@@ -299,21 +279,21 @@ def _inlines(el: ET.Element) -> list[Inline]:
     for child in el:
         tag = child.tag
         if tag in ("strong", "b"):
-            out.append({"t": "strong", "c": _inlines(child)})
+            out.append({"type": "strong", "c": _inlines(child)})
         elif tag in ("em", "i"):
-            out.append({"t": "emph", "c": _inlines(child)})
+            out.append({"type": "emph", "c": _inlines(child)})
         elif tag == "a":
             url, content = child.get("href", ""), _inlines(child)
             if safe_url(url):
-                out.append({"t": "link", "url": url, "c": content})
+                out.append({"type": "link", "url": url, "c": content})
             elif inline_text(content) == url:  # <file:///…> typed as an autolink
-                out.append({"t": "text", "v": f"<{url}>"})
+                out.append({"type": "text", "v": f"<{url}>"})
             else:  # [tekst](javascript:…): the text as typed, never a live link
-                out.extend([{"t": "text", "v": "["}, *content, {"t": "text", "v": f"]({url})"}])
+                out.extend([{"type": "text", "v": "["}, *content, {"type": "text", "v": f"]({url})"}])
         elif tag == "code":
-            out.append({"t": "code", "v": _code_text(child)})
+            out.append({"type": "code", "v": _code_text(child)})
         elif tag == "br":
-            out.append({"t": "br"})
+            out.append({"type": "br"})
         else:
             out.extend(_inlines(child))
         if child.tail:
@@ -342,37 +322,63 @@ def _merge(inlines: list[Inline]) -> list[Inline]:
     out: list[Inline] = []
     run: list[str] = []
     for node in inlines:
-        if node["t"] == "text":
+        if node["type"] == "text":
             run.append(node["v"])
             continue
         if run:
-            out.append({"t": "text", "v": "".join(run)})
+            out.append({"type": "text", "v": "".join(run)})
             run = []
         out.append(node)
     if run:
-        out.append({"t": "text", "v": "".join(run)})
+        out.append({"type": "text", "v": "".join(run)})
     return out
 
 
 def _trim(inlines: list[Inline]) -> list[Inline]:
-    if inlines and inlines[0]["t"] == "text":
-        inlines[0] = {"t": "text", "v": inlines[0]["v"].lstrip(" ")}
-    if inlines and inlines[-1]["t"] == "text":
-        inlines[-1] = {"t": "text", "v": inlines[-1]["v"].rstrip(" ")}
-    return [n for n in inlines if not (n["t"] == "text" and n["v"] == "")]
+    if inlines and inlines[0]["type"] == "text":
+        inlines[0] = {"type": "text", "v": inlines[0]["v"].lstrip(" ")}
+    if inlines and inlines[-1]["type"] == "text":
+        inlines[-1] = {"type": "text", "v": inlines[-1]["v"].rstrip(" ")}
+    return [n for n in inlines if not (n["type"] == "text" and n["v"] == "")]
 
 
 def inline_text(inlines: list[Inline]) -> str:
-    """The plain text of inlines (for bookmarks, metadata and the text writer)."""
+    """The plain text of inlines (for bookmarks, metadata and every writer that flattens)."""
     parts: list[str] = []
     for node in inlines:
-        if node["t"] in ("text", "code"):
+        if node["type"] == "text" or node["type"] == "code":
             parts.append(node["v"])
-        elif node["t"] == "br":
+        elif node["type"] == "br":
             parts.append("\n")
         else:
             parts.append(inline_text(node["c"]))
     return "".join(parts)
+
+
+def row_texts(table: TableBlock) -> list[str]:
+    """A table as plain text: one line per row (the header first), cells apart by ' | '."""
+    rows = [table["header"], *table["rows"]] if table["header"] else table["rows"]
+    return [" | ".join(inline_text(cell) for cell in row) for row in rows]
+
+
+def plain_text(blocks: list[Block], *, bullet: str = "-", numbers: bool = True, sep: str = "\n\n") -> str:
+    """The one flattening of rich text to plain text (the archive's decision text, the Word front page, the
+    takst annex's reading guide): paragraphs and headings as their text, each list item as `bullet` (or its
+    number, with `numbers`) and the text of its blocks joined by a space, tables as rows of ' | '; the parts
+    apart by `sep`, blank parts left out. (The text edition lays blocks out itself, wrapped and indented, with
+    the same `inline_text` and `row_texts`.)"""
+    parts: list[str] = []
+    for block in blocks:
+        if block["type"] == "par" or block["type"] == "heading":
+            parts.append(inline_text(block["inlines"]))
+        elif block["type"] == "list":
+            for n, item in enumerate(block["items"], start=block["start"]):
+                mark = f"{n}." if block["ordered"] and numbers else bullet
+                parts.append(f"{mark} " + " ".join(plain_text([b], bullet=bullet, numbers=numbers, sep=sep)
+                                                   for b in item))
+        else:
+            parts.extend(row_texts(block))
+    return sep.join(p for p in parts if p.strip())
 
 
 # Redaction inside open items: `[[skjul: tekst]]` or `[[skjul: tekst | grund]]` (docs/publication.md). The

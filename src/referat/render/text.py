@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
-from .richtext import inline_text
+from .richtext import inline_text, row_texts
+from .viewtypes import Block, DocumentView
 
 WIDTH = 100
 
 
-def write_text(view: dict[str, Any]) -> str:
+def write_text(view: DocumentView) -> str:
     out: list[str] = []
     org = view["committee"]["organisation"]
     if org:
         out.append(org)
-    out += [view["committee"]["name"], view["kind_title"] + (" (offentlig udgave)" if view["public"] else ""), ""]
+    out += [view["committee"]["name"], view["edition_title"], ""]
     for row in view["front"]:
         lines = list(row["lines"]) + [_block_lines(b, 0) for b in row.get("blocks", [])]
         out.append(f"{row['label']}: " + ("\n" + " " * (len(row["label"]) + 2)).join(lines))
@@ -33,12 +33,12 @@ def write_text(view: dict[str, Any]) -> str:
             out.append("")
             if section["heading"]:
                 out += [section["heading"], ""]
-            if section["key"] == "indstilling":
+            if section["type"] == "points":
                 out.append(section["lead_in"])
                 for n, point in enumerate(section["points"], start=1):
                     out.append(_wrap(point["text"], f"{n}. "))
                     out += [_wrap(s, "   • ") for s in point["sub"]]
-            elif section["key"] == "bilag":
+            elif section["type"] == "bilag":
                 out += [_wrap(b["title"], "- ") for b in section["bilag"]]
             else:
                 out += [_block_lines(b, 0) for b in section["blocks"]]
@@ -51,15 +51,15 @@ def _wrap(text: str, prefix: str, indent: int = 0) -> str:
                          break_long_words=False, break_on_hyphens=False) or lead.rstrip()
 
 
-def _block_lines(block: dict[str, Any], indent: int) -> str:
-    kind = block["type"]
-    if kind == "par":
+def _block_lines(block: Block, indent: int) -> str:
+    """A block laid out as text: paragraphs wrapped, list items under their marker, nested lists indented."""
+    if block["type"] == "par":
         return _wrap(inline_text(block["inlines"]), "", indent) + "\n"
-    if kind == "heading":
+    if block["type"] == "heading":
         return " " * indent + inline_text(block["inlines"]).upper() + "\n"
-    if kind == "list":
+    if block["type"] == "list":
         lines = []
-        for n, item in enumerate(block["items"], start=block.get("start", 1)):
+        for n, item in enumerate(block["items"], start=block["start"]):
             marker = f"{n}. " if block["ordered"] else "• "
             for k, sub in enumerate(item):
                 if sub["type"] == "par":
@@ -68,7 +68,4 @@ def _block_lines(block: dict[str, Any], indent: int) -> str:
                 else:
                     lines.append(_block_lines(sub, indent + len(marker)).rstrip("\n"))
         return "\n".join(lines) + "\n"
-    if kind == "table":
-        rows = [block["header"], *block["rows"]] if block["header"] else block["rows"]
-        return "\n".join(" " * indent + " | ".join(inline_text(c) for c in row) for row in rows) + "\n"
-    return ""
+    return "\n".join(" " * indent + row for row in row_texts(block)) + "\n"

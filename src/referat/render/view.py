@@ -1,12 +1,11 @@
 """The document view: what a reader sees, decided once for every writer (Word, PDF, text).
 
-A writer gets a plain, JSON-ready dict and only lays it out; wording, order, numbering and what a public
-edition leaves out are all decided here.
+A writer gets a typed, JSON-ready `DocumentView` (see `viewtypes`) and only lays it out; wording, order,
+numbering, what is closed and what a public edition leaves out are all decided here, with the words from the
+committee's profile and from `labels`.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from ..model.item import Item, ItemType
 from ..model.meeting import Meeting
@@ -15,22 +14,34 @@ from . import labels as L
 from .danish import join_and, long_date, short_date, time_span
 from .edition import edition
 from .richtext import parse, printable
+from .viewtypes import (
+    BilagEntry,
+    BilagSection,
+    Block,
+    BlocksSection,
+    DocumentView,
+    FrontRow,
+    ItemView,
+    Kind,
+    PointsSection,
+    Section,
+)
 
-View = dict[str, Any]
+View = DocumentView  # the name earlier code imported
 
 
-def document_view(meeting: Meeting, kind: str, public: bool = False) -> View:
+def document_view(meeting: Meeting, kind: str, public: bool = False) -> DocumentView:
     """The agenda ('dagsorden') or minutes ('referat') of `meeting`, optionally the public edition."""
     meeting = edition(meeting, public)  # redaction spans: their text internally, "[…]" in a public edition
+    which = _kind(kind)
     profile = meeting.profile
-    kind_title = L.KIND_TITLE[kind]
+    kind_title = L.KIND_TITLE[which]
     date_text = long_date(meeting.date)
-    title = f"{kind_title} – {profile.short_name} – {date_text}"
-    if public:
-        title += f" ({L.PUBLIC_SUFFIX})"
+    title = L.edition(f"{kind_title} – {profile.short_name} – {date_text}", public)
     return {
-        "kind": kind,
+        "kind": which,
         "kind_title": kind_title,
+        "edition_title": L.edition(kind_title, public),
         "public": public,
         "title": printable(title),
         "subject": printable(meeting.case_number or ""),
@@ -41,14 +52,22 @@ def document_view(meeting: Meeting, kind: str, public: bool = False) -> View:
                       "organisation": printable(profile.organisation or "")},
         "look": {"colour": profile.look.colour, "font": profile.look.font},
         "header": printable(profile.header(short_date(meeting.date))),
-        "front": _front(meeting, kind),
-        "labels": {"toc": L.TOC, "page": L.PAGE},
-        "items": [_item(meeting, item, kind, public) for item in meeting.items],
+        "front": _front(meeting),
+        "labels": {"toc": L.TOC, "page": L.PAGE, "bilag_page": L.BILAG_PAGE},
+        "items": [_item(meeting, item, which, public) for item in meeting.items],
     }
 
 
-def _front(meeting: Meeting, kind: str) -> list[View]:
-    rows: list[View] = [
+def _kind(kind: str) -> Kind:
+    if kind == "dagsorden":
+        return "dagsorden"
+    if kind == "referat":
+        return "referat"
+    raise ValueError(f"unknown document kind {kind!r}")  # a bug of the caller, not the user's input
+
+
+def _front(meeting: Meeting) -> list[FrontRow]:
+    rows: list[FrontRow] = [
         {"label": L.TIME, "lines": [L.MEETING_LINE.format(dato=long_date(meeting.date),
                                                           tid=time_span(meeting.start, meeting.end))]},
         {"label": L.PLACE, "lines": [printable(meeting.place) if meeting.place and not meeting.online
@@ -84,28 +103,31 @@ def _person(person: Member) -> str:
     return printable(", ".join(parts))
 
 
-def _item(meeting: Meeting, item: Item, kind: str, public: bool) -> View:
+def _item(meeting: Meeting, item: Item, kind: Kind, public: bool) -> ItemView:
     profile = meeting.profile
     label = profile.label(item.number)
     title = printable(item.title)
-    view: View = {
+    withheld = public and item.closed
+    view: ItemView = {
         "number": item.number,
         "label": label,
         "title": title,
         "bookmark": f"{label} {title}",
         "access": L.CLOSED if item.closed else L.OPEN,
-        "withheld": public and item.closed,
+        "closed": item.closed,
+        "withheld": withheld,
         "case_number": None,
         "time_slot": None,
         "sections": [],
-        "notice": None,
+        "notice": L.CLOSED_NOTICE if withheld else None,
     }
-    if view["withheld"]:
+    if withheld:
         reason = (item.closed_reason or "").strip()
-        view["notice"] = L.CLOSED_REASON.format(grundlag=printable(reason)) if reason else L.CLOSED_NOTICE
+        if reason:
+            view["notice"] = L.CLOSED_REASON.format(grundlag=printable(reason))
         if kind == "referat" and item.public_decision and item.public_decision.strip():
-            view["sections"] = [{"key": "beslutning", "heading": printable(profile.headings["beslutning"]),
-                                 "blocks": parse(item.public_decision)}]
+            view["sections"] = [_blocks_section("beslutning", printable(profile.headings["beslutning"]),
+                                                parse(item.public_decision))]
         return view
     # an explicit empty sagsnummer ("") means none, as on items the source prints without one (003 L2249)
     case = item.case_number if item.case_number is not None else (
@@ -116,36 +138,54 @@ def _item(meeting: Meeting, item: Item, kind: str, public: bool) -> View:
     return view
 
 
-def _sections(meeting: Meeting, item: Item, kind: str, public: bool) -> list[View]:
+def _sections(meeting: Meeting, item: Item, kind: Kind, public: bool) -> list[Section]:
     profile = meeting.profile
-    out: list[View] = []
+    out: list[Section] = []
     intro = _next_meeting_text(meeting, item)
     if intro:
-        out.append({"key": "intro", "heading": None, "blocks": [{"type": "par", "inlines": [{"t": "text", "v": intro}]}]})
+        out.append(_blocks_section("intro", None, [{"type": "par", "inlines": [{"type": "text", "v": intro}]}]))
     for key in profile.order:
         heading = printable(profile.headings[key])
         if key == "indstilling":
             if item.recommendation:
-                out.append({
-                    "key": key, "heading": heading, "lead_in": printable(profile.lead_in),
+                points: PointsSection = {
+                    "type": "points", "key": key, "heading": heading, "lead_in": printable(profile.lead_in),
                     "points": [{"text": printable(p.text), "sub": [printable(s) for s in p.subpoints]}
                                for p in item.recommendation],
-                })
+                }
+                out.append(points)
         elif key == "bilag":
             if item.bilag:
-                out.append({"key": key, "heading": heading, "bilag": [
-                    {"id": f"{item.number}.{n}",
-                     "title": printable(b.title) + (f" ({L.WITHHELD_BILAG})" if public and not b.public else ""),
-                     "withheld": public and not b.public}
-                    for n, b in enumerate(item.bilag, start=1)]})
+                bilag: BilagSection = {"type": "bilag", "key": key, "heading": heading,
+                                       "bilag": [_bilag(item.number, n, b.title, public and not b.public)
+                                                 for n, b in enumerate(item.bilag, start=1)]}
+                out.append(bilag)
         elif key == "beslutning":
             if kind == "referat" and item.decision and item.decision.strip():
-                out.append({"key": key, "heading": heading, "blocks": parse(item.decision)})
+                out.append(_blocks_section(key, heading, parse(item.decision)))
         else:
             blocks = parse(item.section_text(key))
             if blocks:
-                out.append({"key": key, "heading": heading, "blocks": blocks})
+                out.append(_blocks_section(key, heading, blocks))
     return out
+
+
+def _blocks_section(key: str, heading: str | None, blocks: list[Block]) -> BlocksSection:
+    return {"type": "blocks", "key": key, "heading": heading, "blocks": blocks}
+
+
+def _bilag(number: str, n: int, title: str, withheld: bool) -> BilagEntry:
+    name = printable(title)
+    return {"id": f"{number}.{n}", "name": name, "withheld": withheld,
+            "title": f"{name} ({L.WITHHELD_BILAG})" if withheld else name}
+
+
+def included_bilag(view: DocumentView) -> list[tuple[ItemView, BilagEntry]]:
+    """The bilag that belong to this edition (and so to its packet), in item order: none of a withheld item,
+    none that are withheld themselves."""
+    return [(item, entry) for item in view["items"] if not item["withheld"]
+            for section in item["sections"] if section["type"] == "bilag"
+            for entry in section["bilag"] if not entry["withheld"]]
 
 
 def _next_meeting_text(meeting: Meeting, item: Item) -> str | None:

@@ -55,15 +55,14 @@ def docx(view: dict[str, Any], when: dt.date) -> bytes:
     if view["approval"]:
         doc.add_paragraph().add_run(view["approval"]).italic = True
     doc.add_paragraph(view["guide_title"], style="Heading 1")
-    from ..render.richtext import inline_text
+    from ..render.richtext import plain_text
 
     for block in view["guide"]:
         if block["type"] == "list":
             for item in block["items"]:
-                doc.add_paragraph(" ".join(inline_text(b["inlines"]) for b in item if b["type"] == "par"),
-                                  style="List Bullet")
+                doc.add_paragraph(plain_text(item, sep=" "), style="List Bullet")
         elif block["type"] in ("par", "heading"):
-            doc.add_paragraph(inline_text(block["inlines"]))
+            doc.add_paragraph(plain_text([block]))
     legend = doc.add_table(rows=1, cols=len(view["colours"]))
     for cell, item in zip(legend.rows[0].cells, view["colours"], strict=True):
         cell.text = (item["mark"] + " " if item["mark"] else "") + item["text"]

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Location, Report, Severity
+from ..render.danish import kroner as kr
 from ..render.danish import number
+from ..render.danish import percent as pct
 from .model import Direction, Offer, Owner, Role, Row, Takstbilag, Unit
 
 DEFAULT_TOLERANCE_PCT = 2.0
@@ -44,14 +46,6 @@ class Finding:
 
     def text(self) -> str:
         return f"{self.owner} › {self.offer} › {self.service}: {self.message}"
-
-
-def pct(value: float) -> str:
-    return f"{number(value, 2)} %"
-
-
-def kr(value: float) -> str:
-    return f"{number(value, 0 if float(value).is_integer() else 2)} kr."
 
 
 def is_tariff(row: Row) -> bool:

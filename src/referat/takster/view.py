@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..render.danish import number
+from ..render.danish import amount, number, percent
 from ..render.richtext import parse, printable
 from .model import Role, Row, Status, Takstbilag
 from .rules import Finding, effective_change
@@ -53,28 +53,16 @@ EARLIER_COLUMNS = [("tidl_takst", "Tidl. indmeldt takst", "right"), ("tidl_ændr
 LAST_COLUMN = ("forklaring", "Forklaring", "left")
 
 
-def _num(value: float | None, decimals: int | None = None) -> str:
-    if value is None:
-        return ""
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() else 2
-    return number(value, decimals)
-
-
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{number(value, 2)} %"
-
-
 def _cells(tb: Takstbilag, offer_name: str, offer_basis: str | None, row: Row, revised: bool) -> dict[str, str]:
     """The row as submitted: a sub-row's inherited values stay in its header; a '-' prints as '-'."""
     change = effective_change(row) if row.tariff is not None else row.change_pct
     basis = row.legal_basis or ("" if row.kind in (Role.SUB, Role.HEADING) else offer_basis or "")
     cells = {
         "tilbud": offer_name, "ydelse": row.service or "", "lovgrundlag": basis,
-        "antal_pladser": _num(row.places), "takstenhed": row.unit.value if row.unit else "",
-        "belægning_pct": _pct(row.occupancy_pct), "budget": _num(row.budget, 0),
-        "overhead_pct": _pct(row.overhead_pct), "takst": _num(row.tariff),
-        "ændring_pct": "strukturændring" if row.structure_change else _pct(change),
+        "antal_pladser": amount(row.places), "takstenhed": row.unit.value if row.unit else "",
+        "belægning_pct": percent(row.occupancy_pct), "budget": amount(row.budget, 0),
+        "overhead_pct": percent(row.overhead_pct), "takst": amount(row.tariff),
+        "ændring_pct": "strukturændring" if row.structure_change else percent(change),
         "forklaring": row.explanation or "",
     }
     for key in row._dashes:
@@ -87,8 +75,8 @@ def _cells(tb: Takstbilag, offer_name: str, offer_basis: str | None, row: Row, r
         cells["takst"] = cells["takst"] or "udskudt"
     if revised:
         earlier = row.earlier
-        cells["tidl_takst"] = _num(earlier.tariff) if earlier else ""
-        cells["tidl_ændring"] = _pct(earlier.change_pct) if earlier else ""
+        cells["tidl_takst"] = amount(earlier.tariff) if earlier else ""
+        cells["tidl_ændring"] = percent(earlier.change_pct) if earlier else ""
         pp = (row.change_pct - earlier.change_pct) if (earlier and earlier.change_pct is not None
                                                          and row.change_pct is not None) else None
         cells["procentpoint"] = "" if pp is None else number(pp, 2)
@@ -123,12 +111,12 @@ def table_view(tb: Takstbilag, findings: list[Finding], approval: str | None = N
                     label = ("" if explained else "!") + ",".join(map(str, marks)) if marks else ""
                     out.append({"text": cells[key], "flag": marks, "colour": colour, "label": label})
                 rows.append({"kind": row.kind.value, "cells": out})
-        general = (f"Generel overheadprocent: {_pct(owner.overhead_pct)}" if owner.overhead_pct is not None
+        general = (f"Generel overheadprocent: {percent(owner.overhead_pct)}" if owner.overhead_pct is not None
                    else "Generel overheadprocent: ikke oplyst")
         pl = tb.pl_index.get(owner.type)
         sections.append({
             "owner": printable(owner.name),
-            "info": printable(f"{general} · P/L-indeks ({owner.type.value}): {_pct(pl) if pl is not None else 'ikke angivet'}"),
+            "info": printable(f"{general} · P/L-indeks ({owner.type.value}): {percent(pl) if pl is not None else 'ikke angivet'}"),
             "rows": rows, "legend": legend, "notes": _notes(owner.notes),
         })
     summary = summary_table(summarise(tb, findings))

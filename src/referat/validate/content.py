@@ -11,6 +11,7 @@ from typing import Any
 from ..diagnostics import Report
 from ..load.messages import fold
 from ..model.meeting import Meeting
+from ..render.chars import picture
 from ..render.fonts import REPLACEMENT, uncovered
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
@@ -238,7 +239,7 @@ def _scan(source: Any, path: tuple[str | int, ...], text: str, report: Report) -
         if category == "Cc" and ch not in "\n\t" and not control:
             control = True
             report.warning(source.in_text(path, offset, text),
-                           f"teksten indeholder kontroltegnet U+{ord(ch):04X}; det vises som '{_picture(ch)}'")
+                           f"teksten indeholder kontroltegnet U+{ord(ch):04X}; det vises som '{picture(ch)}'")
         elif ch in BIDI_CONTROLS and not bidi:
             bidi = True
             report.error(source.in_text(path, offset, text),
@@ -283,11 +284,6 @@ def unprintable_in_pdf(meeting: Meeting, report: Report) -> None:
                 shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
                 report.warning(item.source.in_text(path, text.index(missing[0]), text),
                                f"{shown} findes ikke i PDF-skrifttyperne og vises som '{REPLACEMENT}' i PDF'en")
-
-
-def _picture(ch: str) -> str:
-    code = ord(ch)
-    return chr(0x2400 + code) if code < 0x20 else ("␡" if code == 0x7F else "�")
 
 
 RULES = [back_references, impossible_dates, placeholders, internal_notes, attached_without_bilag,

@@ -23,7 +23,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ...diagnostics import Location, ReferatError
-from ..richtext import inline_text, safe_url
+from ..richtext import inline_text, plain_text, safe_url
+from ..viewtypes import Block, DocumentView, Inline, ItemView, TableBlock
 from .numbering import Numbering, set_numbering
 from .oxml import add_field, add_hyperlink, repeat_header, set_language, update_fields_on_open
 
@@ -32,7 +33,7 @@ ITEMS_MARKER = "[[PUNKTER]]"
 _CLOSED = RGBColor(0x9C, 0x00, 0x06)
 
 
-def write_docx(view: dict[str, Any], template: Path, when: dt.date, logo: Path | None = None) -> bytes:
+def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | None = None) -> bytes:
     """The document view as Word bytes; the same view, template and date give the same bytes."""
     try:
         tpl = DocxTemplate(str(template))
@@ -131,31 +132,22 @@ def _near(exc: TemplateSyntaxError) -> str:
     return f" i afsnittet «{text[:120]}»" if text else ""
 
 
-def _context(view: dict[str, Any]) -> dict[str, Any]:
+def _context(view: DocumentView) -> dict[str, Any]:
     rows = []
     for row in view["front"]:
         lines = list(row["lines"])
-        for block in row.get("blocks", []):
-            lines.append(_block_text(block))
+        if row.get("blocks"):  # a front-page field holds one text: its rich text flattened, a line per part
+            lines.append(plain_text(row.get("blocks", []), bullet="–", numbers=False, sep="\n"))
         rows.append({"label": row["label"], "tekst": Listing("\n".join(lines))})
-    kind = view["kind_title"] + (" (offentlig udgave)" if view["public"] else "")
     return {
         "organisation": view["committee"]["organisation"],
         "udvalg": view["committee"]["name"],
         "kortnavn": view["committee"]["short"],
-        "dokumenttype": kind,
+        "dokumenttype": view["edition_title"],
         "sidehoved": view["header"],
         "forside": rows,
         "titel": view["title"],
     }
-
-
-def _block_text(block: dict[str, Any]) -> str:
-    if block["type"] in ("par", "heading"):
-        return inline_text(block["inlines"])
-    if block["type"] == "list":
-        return "\n".join("– " + " ".join(_block_text(b) for b in item) for item in block["items"])
-    return ""
 
 
 class _Builder:
@@ -190,11 +182,11 @@ class _Builder:
     def finish(self) -> None:
         self.marker._p.getparent().remove(self.marker._p)
 
-    def item(self, item: dict[str, Any]) -> None:
+    def item(self, item: ItemView) -> None:
         status = self.para(item["access"], "Punktstatus")
         if "Punktstatus" not in self.styles:
             status.paragraph_format.page_break_before = True
-        if item["access"] == "Lukket":
+        if item["closed"]:
             for run in status.runs:
                 run.font.color.rgb = _CLOSED
         heading = self.para("", "Heading 1")
@@ -209,7 +201,7 @@ class _Builder:
         for section in item["sections"]:
             if section["heading"]:
                 self.para(section["heading"], "Heading 2")
-            if section["key"] == "indstilling":
+            if section["type"] == "points":
                 self.para(section["lead_in"])
                 num = self.numbering.new_list(ordered=True)
                 for point in section["points"]:
@@ -219,7 +211,7 @@ class _Builder:
                         sub = self.numbering.new_list(ordered=False)
                         for text in point["sub"]:
                             set_numbering(self.para(text, "List Paragraph"), sub, 1)
-            elif section["key"] == "bilag":
+            elif section["type"] == "bilag":
                 num = self.numbering.new_list(ordered=False)
                 for b in section["bilag"]:
                     p = self.para("", "List Paragraph")
@@ -229,50 +221,48 @@ class _Builder:
             else:
                 self.blocks(section["blocks"], 0)
 
-    def blocks(self, blocks: list[dict[str, Any]], depth: int, list_ctx: tuple[int, int] | None = None) -> None:
+    def blocks(self, blocks: list[Block], depth: int, list_ctx: tuple[int, int] | None = None) -> None:
         for i, block in enumerate(blocks):
-            kind = block["type"]
-            if kind == "par":
+            if block["type"] == "par":
                 p = self.para("", "List Paragraph" if list_ctx else "Normal")
                 if list_ctx and i == 0:
                     set_numbering(p, list_ctx[0], list_ctx[1])
                 elif list_ctx:  # a further paragraph of the same list item: indented, not numbered
                     p.paragraph_format.left_indent = Twips(360 * (list_ctx[1] + 1))
                 self.inlines(p, block["inlines"])
-            elif kind == "heading":
+            elif block["type"] == "heading":
                 self.inlines(self.para("", "Heading 3"), block["inlines"])
-            elif kind == "list":
-                num = self.numbering.new_list(block["ordered"], block.get("start", 1))
+            elif block["type"] == "list":
+                num = self.numbering.new_list(block["ordered"], block["start"])
                 level = depth if list_ctx is None else list_ctx[1] + 1
                 for item in block["items"]:
                     self.blocks(item, level, (num, level))
-            elif kind == "table":
+            else:
                 self.table(block)
 
-    def inlines(self, paragraph: Any, nodes: list[dict[str, Any]], bold: bool = False, italic: bool = False) -> None:
+    def inlines(self, paragraph: Any, nodes: list[Inline], bold: bool = False, italic: bool = False) -> None:
         for node in nodes:
-            t = node["t"]
-            if t == "text":
+            if node["type"] == "text":
                 run = paragraph.add_run(node["v"])
                 run.bold = bold or None
                 run.italic = italic or None
-            elif t == "code":
+            elif node["type"] == "code":
                 run = paragraph.add_run(node["v"])
                 run.font.name = "Courier New"
-            elif t == "br":
+            elif node["type"] == "br":
                 paragraph.add_run().add_break(WD_BREAK.LINE)
-            elif t == "strong":
+            elif node["type"] == "strong":
                 self.inlines(paragraph, node["c"], True, italic)
-            elif t == "emph":
+            elif node["type"] == "emph":
                 self.inlines(paragraph, node["c"], bold, True)
-            elif t == "link":
+            else:
                 text = inline_text(node["c"])
                 if safe_url(node["url"]):  # the view only holds safe links; checked again where one is made
                     add_hyperlink(paragraph, node["url"], text, bold, italic)
                 else:
                     paragraph.add_run(text)
 
-    def table(self, block: dict[str, Any]) -> None:
+    def table(self, block: TableBlock) -> None:
         header, rows = block["header"], block["rows"]
         ncols = max([len(header), *(len(r) for r in rows), 1])
         table = self.doc.add_table(rows=0, cols=ncols)

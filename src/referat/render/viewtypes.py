@@ -1,0 +1,180 @@
+"""The types of the document view: what every writer (Word, PDF, text, HTML) receives.
+
+The view is JSON-ready data (TypedDicts over plain dicts and lists): the PDF writer hands it to Typst as it is,
+the others walk it. It carries every decision and every word a writer places — closed or not, public edition or
+not, labels and suffixes — so a writer never compares display text or adds wording of its own.
+
+Rich text is a tree of nodes with one discriminator, ``"type"``: blocks are ``par``, ``heading``, ``list`` and
+``table``; inlines are ``text``, ``code``, ``br``, ``strong``, ``emph`` and ``link``. Sections of an item are
+told apart by ``"type"`` as well: ``points`` (the Indstilling), ``bilag`` and ``blocks`` (rich text).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired, TypedDict
+
+# ---- rich text: inlines ----
+
+
+class TextNode(TypedDict):
+    type: Literal["text"]
+    v: str
+
+
+class CodeNode(TypedDict):
+    type: Literal["code"]
+    v: str
+
+
+class BreakNode(TypedDict):
+    type: Literal["br"]
+
+
+class StrongNode(TypedDict):
+    type: Literal["strong"]
+    c: list[Inline]
+
+
+class EmphNode(TypedDict):
+    type: Literal["emph"]
+    c: list[Inline]
+
+
+class LinkNode(TypedDict):
+    type: Literal["link"]
+    url: str  # only http(s) with a host, or mailto (richtext.safe_url)
+    c: list[Inline]
+
+
+Inline = TextNode | CodeNode | BreakNode | StrongNode | EmphNode | LinkNode
+
+# ---- rich text: blocks ----
+
+
+class ParBlock(TypedDict):
+    type: Literal["par"]
+    inlines: list[Inline]
+
+
+class HeadingBlock(TypedDict):
+    type: Literal["heading"]
+    inlines: list[Inline]
+
+
+class ListBlock(TypedDict):
+    type: Literal["list"]
+    ordered: bool
+    start: int
+    items: list[list[Block]]
+
+
+class TableBlock(TypedDict):
+    type: Literal["table"]
+    header: list[list[Inline]]  # cells of the header row (empty: no header)
+    rows: list[list[list[Inline]]]  # rows of cells of inlines
+
+
+Block = ParBlock | HeadingBlock | ListBlock | TableBlock
+
+# ---- the document ----
+
+
+class Committee(TypedDict):
+    short: str
+    name: str
+    organisation: str
+
+
+class Look(TypedDict):
+    colour: str
+    font: str
+
+
+class Labels(TypedDict):
+    """Words a writer places with a number filled in ({x}, {y}, {side})."""
+
+    toc: str  # "Indholdsfortegnelse"
+    page: str  # "Side {x} af {y}"
+    bilag_page: str  # "(side {side})", after a bilag in a packet's bilag list
+
+
+class FrontRow(TypedDict):
+    label: str
+    lines: list[str]
+    blocks: NotRequired[list[Block]]
+
+
+class Point(TypedDict):
+    text: str
+    sub: list[str]
+
+
+class BilagEntry(TypedDict):
+    id: str  # "3.1": item number and the bilag's place under it
+    name: str  # the bilag's own title
+    title: str  # what the list shows: the name, with " (ikke offentligt bilag)" when withheld
+    withheld: bool  # listed but left out of this (public) edition and its packet
+    page: NotRequired[int]  # its first page, in a packet
+
+
+class PointsSection(TypedDict):
+    type: Literal["points"]
+    key: str  # the profile's section key ("indstilling")
+    heading: str | None
+    lead_in: str
+    points: list[Point]
+
+
+class BilagSection(TypedDict):
+    type: Literal["bilag"]
+    key: str
+    heading: str | None
+    bilag: list[BilagEntry]
+
+
+class BlocksSection(TypedDict):
+    type: Literal["blocks"]
+    key: str
+    heading: str | None
+    blocks: list[Block]
+
+
+Section = PointsSection | BilagSection | BlocksSection
+
+
+class ItemView(TypedDict):
+    number: str
+    label: str  # "Punkt 3."
+    title: str
+    bookmark: str  # "Punkt 3. Titel"
+    access: str  # the word above the heading: "Åben" or "Lukket"
+    closed: bool
+    withheld: bool  # a closed item in a public edition: only its heading and `notice`
+    case_number: str | None
+    time_slot: str | None
+    notice: str | None  # "Lukket punkt" when withheld
+    sections: list[Section]
+    title_rest: NotRequired[str]  # set by the PDF writer when a title is too long for one heading
+
+
+Kind = Literal["dagsorden", "referat"]
+
+
+class DocumentView(TypedDict):
+    kind: Kind
+    kind_title: str  # "Dagsorden"
+    edition_title: str  # what the front page calls the document: "Dagsorden (offentlig udgave)"
+    public: bool
+    title: str  # the document's metadata title
+    subject: str
+    author: str
+    lang: str
+    date: str  # ISO date of the meeting
+    committee: Committee
+    look: Look
+    header: str  # the running header
+    front: list[FrontRow]
+    labels: Labels
+    items: list[ItemView]
+    packet_total: NotRequired[int]  # in a packet: its page count, for "Side x af y"
+    logo: NotRequired[str]  # the logo's path as Typst reads it
