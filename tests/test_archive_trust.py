@@ -397,7 +397,8 @@ def closed_archive(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     base = tmp_path_factory.mktemp("lukket")
     folder = base / "møder" / "2026-02-23-das-social"
     shutil.copytree(EXAMPLE, folder)
-    replace_in(folder / "punkter" / "05-sundhedstjek-paa-botilbud.yaml", "adgang: åben", "adgang: lukket")
+    replace_in(folder / "punkter" / "05-sundhedstjek-paa-botilbud.yaml", "adgang: åben",
+               "adgang: lukket\nlukket_grundlag: Offentlighedslovens § 30, nr. 1")
     pdf = sign(build_minutes(folder, base / "ud"), pki, base / "underskrevet.pdf")
     archive = base / "arkiv"
     assert main(["archive", "add", str(folder), str(pdf), "--arkiv", str(archive),

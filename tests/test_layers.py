@@ -33,12 +33,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("referat.model",)),
     ("load", ("referat.load",)),
     ("validate", ("referat.validate",)),
-    ("view", ("referat.render.view", "referat.render.labels")),
+    ("view", ("referat.render.view", "referat.render.labels", "referat.render.edition")),
     ("writers", ("referat.render",)),
     ("features", ("referat.packet", "referat.takster", "referat.archive", "referat.signing", "referat.meetings",
-                  "referat.schema", "referat.lifecycle")),
+                  "referat.schema", "referat.lifecycle", "referat.publish")),
     ("application", ("referat.app", "referat.scaffold", "referat.archive.commands", "referat.takster.commands",
-                     "referat.lifecycle.commands")),
+                     "referat.lifecycle.commands", "referat.publish.commands")),
     ("cli", ("referat.cli", "referat.__main__")),
 ]
 

@@ -14,6 +14,7 @@ SECRET = "Fortrolig borgersag om Jens Hansen"
 CLOSED_ITEM = f"""
 titel: Personalesag
 adgang: lukket
+lukket_grundlag: Offentlighedslovens § 30, nr. 1
 resumé: |
   {SECRET} i resuméet.
 sagsfremstilling: |

@@ -68,6 +68,7 @@ COVERED = {
     "bilag_files", "duplicate_files", "previous_minutes", "archived_minutes",
     "back_references", "impossible_dates", "placeholders", "internal_notes", "attached_without_bilag",
     "recommendation_addressee", "bilag_titles", "control_characters", "unprintable_in_pdf",
+    "redaction_spans", "closed_reasons",  # privacy.py: tested in tests/test_privacy.py
 }
 
 

@@ -99,7 +99,9 @@ def test_view_carries_closed_public_and_the_edition_words(make_meeting: Any) -> 
         assert shown["closed"] is item.closed
         assert shown["withheld"] is item.closed
         if item.closed:
-            assert shown["notice"] == L.CLOSED_NOTICE and shown["sections"] == []
+            # issue 15: the public edition prints the item's lukket_grundlag (CLOSED_ITEM has one)
+            assert shown["notice"] == L.CLOSED_REASON.format(grundlag="Offentlighedslovens § 30, nr. 1")
+            assert shown["sections"] == []
             assert shown["access"] == L.CLOSED
     assert not any(item["withheld"] for item in internal["items"])
 

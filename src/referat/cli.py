@@ -181,7 +181,13 @@ def _meeting_folder(text: str) -> Path:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .app.build import check_meeting
 
-    _, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
+    meeting, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
+    if meeting is not None and args.offentlig and not report.has_errors:
+        from .validate import order
+        from .validate.privacy import check_public
+
+        check_public(meeting, report)
+        report.items.sort(key=order(meeting))
     print_report(report)
     if not report.has_errors:
         print(f"{escape(args.mappe)}: gyldig" + (" (med advarsler)" if report.items else ""))
@@ -329,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("validate", cmd_validate, "Kontrollér et møde: alle fejl og advarsler på én gang.")
     p.add_argument("mappe", help="mødets mappe")
+    p.add_argument("--offentlig", action="store_true",
+                   help="kontrollér også det, en offentlig udgave kræver (CPR-numre, kontaktoplysninger, lukket_grundlag)")
     _templates_option(p)
 
     p = command("schema", cmd_schema, "Udskriv JSON Schema for møde-, punkt- eller profilfiler.")
@@ -350,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("mappe", help="mødets mappe")
     p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"], type=_lower,
                    help="hvilke dokumenter (standard: alle, som mødets fase tillader)")
-    p.add_argument("--format", default="docx,pdf", help="kommasepareret: docx, pdf, txt (standard: docx,pdf)")
+    p.add_argument("--format", default="docx,pdf", help="kommasepareret: docx, pdf, txt, html (standard: docx,pdf)")
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver (uden lukkede punkter)")
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst", type=_lower,
@@ -371,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = (".archive.commands", ".takster.commands", ".lifecycle.commands")
+_COMMAND_MODULES = (".archive.commands", ".takster.commands", ".lifecycle.commands", ".publish.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,11 +18,14 @@ from .render.libreoffice import docx_to_pdf
 from .render.pdf import write_pdf
 from .render.text import write_text
 from .render.view import document_view
+from .render.viewtypes import DocumentView
 from .render.word import write_docx
 from .validate import BilagChecks, Context
 from .validate import check_meeting as _check_meeting
+from .validate import order as order_of
+from .validate.privacy import check_public
 
-FORMATS = ("docx", "pdf", "txt")
+FORMATS = ("docx", "pdf", "txt", "html")
 KINDS = ("dagsorden", "referat")
 
 
@@ -48,9 +51,13 @@ def check_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Me
     return _check_meeting(folder, templates, context=Context(bilag_checks()))
 
 
-def load_valid(folder: Path, templates: list[Path] | None = None) -> tuple[Meeting, Report]:
-    """The meeting, or a ReferatError with every problem when it has errors."""
+def load_valid(folder: Path, templates: list[Path] | None = None, public: bool = False) -> tuple[Meeting, Report]:
+    """The meeting, or a ReferatError with every problem when it has errors; with `public`, also the privacy
+    checks of a public edition (CPR numbers, contact details, closed items' reasons)."""
     meeting, report = check_meeting(folder, templates)
+    if meeting is not None and public and not report.has_errors:
+        check_public(meeting, report)
+        report.items.sort(key=order_of(meeting))
     if meeting is None or report.has_errors:
         raise ReferatError(report)
     return meeting, report
@@ -93,4 +100,54 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
                     files[f"{stem}.pdf"] = write_pdf(view, meeting.date, logo)
             if "txt" in formats:
                 files[f"{stem}.txt"] = write_text(view).encode("utf-8")
+            if "html" in formats:
+                files.update(_html_edition(meeting, view, stem, public, files))
     return files
+
+
+def _html_edition(meeting: Meeting, view: DocumentView, stem: str, public: bool,
+                  files: dict[str, bytes]) -> dict[str, bytes]:
+    """The web page and, beside it, each bilag it links to as a clean PDF named by its number."""
+    from .publish.bilag import published_bilag
+    from .render.html import template_folder, write_html
+
+    out: dict[str, bytes] = {}
+    links: dict[str, str] = {}
+    for bid, (name, data) in published_bilag(meeting, public).items():
+        if name in files and files[name] != data:  # a public bilag that differs (a previous meeting's minutes)
+            name = name.removesuffix(".pdf") + "-offentlig.pdf"
+        out[name] = data
+        links[bid] = name
+    folder = template_folder(meeting.profile.word_template_path())
+    out[f"{stem}.html"] = write_html(view, folder, links, meeting.profile.logo_path())
+    return out
+
+
+def public_files(kind: str, files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files of one public edition: `kind-offentlig.*` and the bilag its web page links to."""
+    stem = f"{kind}-offentlig."
+    out = {name: data for name, data in files.items() if name.startswith(stem)}
+    page = out.get(f"{kind}-offentlig.html")
+    if page is not None:
+        text = page.decode("utf-8")
+        out.update({name: data for name, data in files.items()
+                    if name.startswith("bilag-") and f'href="{name}"' in text})
+    return out
+
+
+def control_reports(meeting: Meeting, kinds: list[str], files: dict[str, bytes]) -> dict[str, bytes]:
+    """`kind-offentlig-kontrol.txt` per public edition: the leak check's report; a leak stops the build."""
+    from .publish.leaks import find_leaks, hidden_texts, report_text
+
+    hidden = hidden_texts(meeting)
+    out: dict[str, bytes] = {}
+    for kind in kinds:
+        edition_files = public_files(kind, files)
+        leaks = find_leaks(edition_files, hidden)
+        if leaks:
+            raise ReferatError("den offentlige udgave indeholder skjult tekst og er ikke skrevet: " + "; ".join(
+                f"{leak.file} ({leak.channel}): {leak.hidden.why}" for leak in leaks[:5]), Location(meeting.folder))
+        out[f"{kind}-offentlig-kontrol.txt"] = report_text(f"{kind}-offentlig", sorted(edition_files), hidden,
+                                                            leaks).encode("utf-8")
+    return out
+

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..diagnostics import Report
 from ..fileio import write_all
-from ..meetings import FORMATS, KINDS, check_meeting, kinds_for, load_valid, render_documents
+from ..meetings import FORMATS, KINDS, check_meeting, control_reports, kinds_for, load_valid, render_documents
 from ..packet.assemble import write_packets
 
 __all__ = ["FORMATS", "KINDS", "BuildResult", "build", "check_meeting", "kinds_for", "load_valid", "output_dir",
@@ -27,10 +27,12 @@ def output_dir(folder: Path, out: Path | None) -> Path:
 
 def build(folder: Path, kind: str | None = None, formats: list[str] | None = None, public: bool = False,
           out: Path | None = None, engine: str = "typst", templates: list[Path] | None = None) -> BuildResult:
-    meeting, report = load_valid(folder, templates)
+    meeting, report = load_valid(folder, templates, public)
     kinds = kinds_for(meeting, kind)
     editions = [False, True] if public else [False]
     files = render_documents(meeting, kinds, list(formats or ("docx", "pdf")), editions, engine)
+    if public:  # kontrol.txt per public edition; a leak of hidden text stops the build
+        files.update(control_reports(meeting, kinds, files))
     target = output_dir(folder, out)
     written = [target / name for name in files]
     write_all(dict(zip(written, files.values(), strict=True)))
@@ -42,7 +44,7 @@ def packet(folder: Path, kind: str | None = None, public: bool = False, out: Pat
            before_writing: Callable[[Report], None] | None = None) -> BuildResult:
     """The documents as PDF and the packets (every bilag behind its cover). The report is complete before anything
     is written; `before_writing` gets it then (the CLI prints it, so that it shows even when writing fails)."""
-    meeting, report = load_valid(folder, templates)
+    meeting, report = load_valid(folder, templates, public)
     kinds = kinds_for(meeting, kind)
     editions = [False, True] if public else [False]
     files = render_documents(meeting, kinds, ["pdf"], editions)

@@ -82,8 +82,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for line in terminal_lines(diff, colour):
         print(line)
     if args.rettelsesblad:
-        from ..fileio import write_all
         from ..app.build import output_dir
+        from ..fileio import write_all
         from ..render.view import document_view
         from ..validate import check_meeting
         from .diff import errata_view
@@ -188,9 +188,9 @@ def _archived_meeting(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_correction_build(args: argparse.Namespace) -> int:
+    from ..app.build import output_dir
     from ..archive.correction import build_correction
     from ..fileio import write_all
-    from ..app.build import output_dir
 
     root, meeting = _archived_meeting(args)
     files, original, _ = build_correction(meeting, Path(args.rettelse), root)

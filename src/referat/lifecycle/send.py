@@ -131,8 +131,8 @@ class SendResult:
 
 
 def send(folder: Path, templates: list[Path] | None = None, today: dt.date | None = None) -> SendResult:
-    from ..packet.assemble import packet_name, write_packets
     from ..meetings import load_valid
+    from ..packet.assemble import packet_name, write_packets
     from ..validate import check_meeting
 
     checked, found = check_meeting(folder, templates)

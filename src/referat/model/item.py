@@ -120,6 +120,8 @@ class Item(Model):
     decision: str | None = Field(None, alias="beslutning", description="Beslutning (Markdown); kun i referatet.")
     follow_up: list[FollowUp] = Field(default_factory=list, alias="opfølgning",
                                       description="Opgaver, som beslutningen giver (opgave, ansvarlig, frist, status).")
+    closed_reason: str | None = Field(None, alias="lukket_grundlag", description="Hvorfor punktet er lukket, fx \"Offentlighedslovens § 30, nr. 1\" (fra udvalgsprofilens liste, evt. med uddybende tekst); trykkes i de offentlige udgaver.")
+    public_decision: str | None = Field(None, alias="offentlig_beslutning", description="Lukkede punkter: hvad der må offentliggøres af beslutningen (Markdown); trykkes i det offentlige referat.")
 
     _number: str = PrivateAttr("")
     _file: Path | None = PrivateAttr(None)
@@ -159,6 +161,8 @@ class Item(Model):
             text = self.section_text(key)
             if text:
                 out.append(((key,), text))
+        out.extend(((key,), text) for key, text in (("lukket_grundlag", self.closed_reason),
+                                                     ("offentlig_beslutning", self.public_decision)) if text)
         for i, point in enumerate(self.recommendation or []):
             out.append((("indstilling", i, "tekst"), point.text))
             out.extend((("indstilling", i, "underpunkter", j), sub) for j, sub in enumerate(point.subpoints))

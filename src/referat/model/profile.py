@@ -114,6 +114,10 @@ class Committee(Model):
                                    description="Rodcertifikater (PEM), som underskrifter på referatet skal kunne føres "
                                                "tilbage til ved arkivering; relativt til profilens mappe.")
 
+    closed_reasons: list[str] = Field(default_factory=list, alias="lukket_grundlag",
+                                      description="Grundlag et punkt kan lukkes på, fx \"Offentlighedslovens § 30, "
+                                                  "nr. 1\"; et lukket punkts lukket_grundlag begynder med et af dem.")
+
     _id: str = PrivateAttr("")
     _folder: Path | None = PrivateAttr(None)
 

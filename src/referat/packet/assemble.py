@@ -24,6 +24,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObj
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..render import labels as L
+from ..render.edition import edition
 from ..render.pdf import compile_typst, with_asset
 from ..render.view import document_view, included_bilag
 from ..render.viewtypes import DocumentView
@@ -112,6 +113,7 @@ def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
 
 def build_packet(meeting: Meeting, kind: str, public: bool,
                  adjust: Callable[[DocumentView], None] | None = None) -> Packet:
+    meeting = edition(meeting, public)  # redaction spans resolved in covers, bookmarks and the document
     view = document_view(meeting, kind, public)
     if adjust is not None:  # e.g. a revised agenda's marks (`referat send`)
         adjust(view)

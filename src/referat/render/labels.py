@@ -17,6 +17,7 @@ BILAG_PAGE = "(side {side})"  # after a bilag in a packet's bilag list: where it
 OPEN = "Åben"
 CLOSED = "Lukket"
 CLOSED_NOTICE = "Lukket punkt"
+CLOSED_REASON = "Lukket punkt. Grundlag: {grundlag}"
 WITHHELD_BILAG = "ikke offentligt bilag"
 PACKET_TITLE = {"dagsorden": "Dagsordenspakke", "referat": "Referat med bilag"}  # in place of KIND_TITLE
 BILAG_BOOKMARK = "Bilag {id} {titel}"  # a packet's bookmark to a bilag's cover

@@ -379,3 +379,30 @@ def plain_text(blocks: list[Block], *, bullet: str = "-", numbers: bool = True, 
         else:
             parts.extend(row_texts(block))
     return sep.join(p for p in parts if p.strip())
+
+
+# Redaction inside open items: `[[skjul: tekst]]` or `[[skjul: tekst | grund]]` (docs/publication.md). The
+# internal editions print the text; every public edition prints REDACTED instead, in every format.
+REDACTED = "[…]"
+SPAN = re.compile(r"\[\[\s*skjul\s*:(?P<text>[^|\]]*(?:\][^|\]]+)*)(?:\|(?P<reason>[^|\]]*))?\]\]", re.IGNORECASE)
+SPAN_START = re.compile(r"\[\[\s*skjul\s*:", re.IGNORECASE)
+
+
+def resolve_spans(text: str, public: bool) -> str:
+    """The text with every redaction span replaced: by its text (internal) or by '[…]' (public)."""
+    if "[[" not in text:
+        return text
+    return SPAN.sub(lambda m: REDACTED if public else m.group("text").strip(), text)
+
+
+def broken_spans(text: str) -> list[int]:
+    """Offsets of '[[skjul:' that do not start a complete span (unterminated, or with a second '|')."""
+    if "[[" not in text:
+        return []
+    whole = {m.start() for m in SPAN.finditer(text)}
+    return [m.start() for m in SPAN_START.finditer(text) if m.start() not in whole]
+
+
+def without_spans(text: str) -> str:
+    """The text with the redacted spans left out: what a public edition may show of it."""
+    return resolve_spans(text, public=True)

@@ -12,6 +12,7 @@ from ..model.meeting import Meeting
 from ..model.person import Member
 from . import labels as L
 from .danish import join_and, long_date, short_date, time_span
+from .edition import edition
 from .richtext import parse, printable
 from .viewtypes import (
     BilagEntry,
@@ -31,6 +32,7 @@ View = DocumentView  # the name earlier code imported
 
 def document_view(meeting: Meeting, kind: str, public: bool = False) -> DocumentView:
     """The agenda ('dagsorden') or minutes ('referat') of `meeting`, optionally the public edition."""
+    meeting = edition(meeting, public)  # redaction spans: their text internally, "[…]" in a public edition
     which = _kind(kind)
     profile = meeting.profile
     kind_title = L.KIND_TITLE[which]
@@ -120,6 +122,12 @@ def _item(meeting: Meeting, item: Item, kind: Kind, public: bool) -> ItemView:
         "notice": L.CLOSED_NOTICE if withheld else None,
     }
     if withheld:
+        reason = (item.closed_reason or "").strip()
+        if reason:
+            view["notice"] = L.CLOSED_REASON.format(grundlag=printable(reason))
+        if kind == "referat" and item.public_decision and item.public_decision.strip():
+            view["sections"] = [_blocks_section("beslutning", printable(profile.headings["beslutning"]),
+                                                parse(item.public_decision))]
         return view
     # an explicit empty sagsnummer ("") means none, as on items the source prints without one (003 L2249)
     case = item.case_number if item.case_number is not None else (

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..diagnostics import Report
 from ..load.meeting import load_meeting
 from ..model.meeting import Meeting
-from . import attendance, bilag, content, structure
+from . import attendance, bilag, content, privacy, structure
 from .bilag import BilagChecks, Context
 
 Rule = Callable[[Meeting, Report], None]
@@ -23,6 +23,7 @@ def rules(context: Context | None = None) -> list[Rule]:
         *attendance.RULES,
         *bilag.rules(context or Context()),
         *content.RULES,
+        *privacy.RULES,
     ]
 
 
@@ -43,6 +44,7 @@ NEEDS: dict[str, set[str]] = {
     "back_references": {"dato"},
     "recommendation_addressee": {"profil"},
     "archived_minutes": {"udvalg", "dato", "profil"},
+    "closed_reasons": {"profil"},
 }
 
 
@@ -79,11 +81,11 @@ def check_meeting(folder: Path, templates: list[Path] | None = None, *,
     meeting, report = load_meeting(folder, templates)
     if meeting is not None:
         validate_meeting(meeting, report, context)
-        report.items.sort(key=_order(meeting))
+        report.items.sort(key=order(meeting))
     return meeting, report
 
 
-def _order(meeting: Meeting) -> Callable[..., tuple[int, int, int]]:
+def order(meeting: Meeting) -> Callable[..., tuple[int, int, int]]:
     rank = {meeting.folder / "møde.yaml": 0}
     for i, name in enumerate(meeting.item_files, start=1):  # also the files that could not be read
         rank.setdefault(meeting.folder / "punkter" / name, i)

@@ -1,0 +1,26 @@
+"""`referat publish`: registered by the CLI (see cli._COMMAND_MODULES)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from ..diagnostics import UsageError, escape
+    from .site import publish_site
+
+    if not args.moeder:
+        raise UsageError("angiv mindst én mødemappe")
+    written = publish_site(Path(args.site), [Path(m) for m in args.moeder])
+    for path in written:
+        print(f"skrev {escape(path)}")
+    return 0
+
+
+def register(command: Callable[..., Any]) -> None:
+    p = command("publish", cmd_publish, "Skriv et statisk websted med de offentlige udgaver af mange møder.")
+    p.add_argument("moeder", nargs="*", metavar="MØDEMAPPE", help="mødernes mapper")
+    p.add_argument("--site", metavar="MAPPE", required=True, help="webstedets mappe")

@@ -1,0 +1,167 @@
+"""The leak check: nothing hidden from a public edition appears in any public output.
+
+`hidden_texts` lists what a public edition must not contain (the text of redaction spans, closed items'
+sections, non-public bilag's titles and file names). `find_leaks` looks for each of them in every channel of
+every file: the text layer, the metadata (Info and XMP), bookmarks, link targets and attached files of a
+PDF; every XML part of a Word file; text and HTML as they are; and the file names themselves.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from ..model.meeting import Meeting
+from ..render.richtext import SPAN
+from ..validate.privacy import cpr_numbers, public_texts
+
+CHANNELS = ("tekstlag", "metadata (Info og XMP)", "bogmærker", "linkmål", "vedhæftede filer", "filnavne",
+            "Word-filens dele", "tekst og HTML")
+MIN_LENGTH = 6  # shorter snippets ("Ja", "2") would be found everywhere
+
+
+@dataclass(frozen=True)
+class Hidden:
+    text: str
+    why: str
+    kind: str = "skjult tekst"  # how kontrol.txt counts it
+
+
+def _key(text: str) -> str:
+    """Compare without spacing, hyphenation breaks, case or Unicode form: 'afdæk-\\nningen' finds 'afdækningen'."""
+    text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
+    return re.sub(r"[\s\u00ad\-‐]+", "", text)
+
+
+def hidden_texts(meeting: Meeting) -> list[Hidden]:
+    """What must not appear in a public edition, leaving out what the public edition prints anyway."""
+    shown = " ".join(_key(SPAN.sub("", text)) for _, _, text in public_texts(meeting))
+    found: list[Hidden] = []
+    for item in meeting.items:
+        for _, text in item.texts():
+            for m in SPAN.finditer(text):
+                found.append(Hidden(m.group("text").strip(), f"skjult tekst i punkt {item.number}", "skjulte tekststykker"))
+        if item.closed:
+            for key in ("resumé", "baggrund", "sagsfremstilling", "beslutning"):
+                for line in (item.section_text(key) or "").splitlines():
+                    found.append(Hidden(line.strip(" -*#>"), f"lukket punkt {item.number} ({key})",
+                                        "tekst fra lukkede punkter"))
+            for point in item.recommendation or []:
+                found.append(Hidden(point.text, f"lukket punkt {item.number} (indstilling)", "tekst fra lukkede punkter"))
+        for b in item.bilag:
+            if item.closed or not b.public:
+                where = f"ikke-offentligt bilag i punkt {item.number}"
+                if item.closed:
+                    found.append(Hidden(b.title, where, "titler på bilag til lukkede punkter"))
+                if b.file:
+                    found.append(Hidden(b.file.rsplit(".", 1)[0], where + " (filnavn)", "filnavne på ikke-offentlige bilag"))
+    out, seen = [], set()
+    for h in found:
+        key = _key(h.text)
+        if len(key) < MIN_LENGTH or key in seen or key in shown:
+            continue
+        seen.add(key)
+        out.append(h)
+    return out
+
+
+def _pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:
+        yield "tekstlag", page.extract_text() or ""
+        for annot in page.get("/Annots", None) or []:
+            obj: Any = annot.get_object()
+            action = obj.get("/A")
+            action = action.get_object() if action is not None else None
+            if isinstance(action, DictionaryObject):
+                yield "linkmål", str(action.get("/URI", "")) + " " + str(action.get("/F", ""))
+            yield "linkmål", str(obj.get("/Contents", ""))
+    info = dict(reader.metadata or {})
+    yield "metadata (Info og XMP)", " ".join(str(v) for v in info.values())
+    root: Any = reader.trailer["/Root"].get_object()
+    meta = root.get("/Metadata")
+    if meta is not None:
+        yield "metadata (Info og XMP)", meta.get_object().get_data().decode("utf-8", "replace")
+    yield "bogmærker", " ".join(_outline_titles(reader.outline))
+    for name, contents in (reader.attachments or {}).items():
+        yield "vedhæftede filer", name + " " + " ".join(c.decode("utf-8", "replace") for c in contents)
+    labels = root.get("/PageLabels")
+    if labels is not None:
+        yield "bogmærker", str(labels.get_object())
+
+
+def _outline_titles(outline: Iterable[object]) -> Iterator[str]:
+    for entry in outline:
+        if isinstance(entry, (list, ArrayObject)):
+            yield from _outline_titles(entry)
+        elif isinstance(entry, DictionaryObject):
+            yield str(entry.get("/Title", ""))
+
+
+def _docx_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            yield "Word-filens dele", name
+            if name.endswith((".xml", ".rels")):
+                xml = z.read(name).decode("utf-8", "replace")
+                yield "Word-filens dele", re.sub(r"<[^>]+>", "", xml)
+                yield "linkmål", " ".join(re.findall(r'Target="([^"]*)"', xml))
+
+
+def channels(name: str, data: bytes) -> Iterator[tuple[str, str]]:
+    """(channel, text) of everything a reader of this file could get at."""
+    yield "filnavne", name
+    if name.endswith(".pdf"):
+        yield from _pdf_channels(data)
+    elif name.endswith(".docx"):
+        yield from _docx_channels(data)
+    else:
+        yield "tekst og HTML", data.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class Leak:
+    file: str
+    channel: str
+    hidden: Hidden
+
+
+def find_leaks(files: dict[str, bytes], hidden: list[Hidden]) -> list[Leak]:
+    """Every hidden text found in any channel of any file, and every CPR number in their text."""
+    leaks: list[Leak] = []
+    keys = [(h, _key(h.text)) for h in hidden]
+    for name, data in sorted(files.items()):
+        for channel, text in channels(name, data):
+            flat = _key(text)
+            leaks += [Leak(name, channel, h) for h, key in keys if key in flat]
+            leaks += [Leak(name, channel, Hidden(cpr, "CPR-nummer", "CPR-numre")) for _, cpr in cpr_numbers(html.unescape(text))]
+    return list(dict.fromkeys(leaks))
+
+
+def report_text(edition_name: str, files: list[str], hidden: list[Hidden], leaks: list[Leak]) -> str:
+    """kontrol.txt: what was checked for one public edition, and what was found."""
+    lines = [f"Kontrol af den offentlige udgave: {edition_name}", "",
+             "Filer: " + ", ".join(files),
+             "Kontrolleret i: " + ", ".join(CHANNELS),
+             f"Skjulte tekster, der er søgt efter: {len(hidden)}"]
+    kinds: dict[str, int] = {}
+    for h in hidden:
+        kinds[h.kind] = kinds.get(h.kind, 0) + 1
+    lines += [f"  {kind}: {count}" for kind, count in sorted(kinds.items())]
+    lines.append("Desuden søgt efter CPR-numre (ddmmåå-xxxx) i al tekst.")
+    lines.append("")
+    if leaks:
+        lines.append(f"RESULTAT: {len(leaks)} fund; udgaven må ikke offentliggøres:")
+        lines += [f"  {leak.file} ({leak.channel}): {leak.hidden.why}" for leak in leaks]
+    else:
+        lines.append("Resultat: intet af det skjulte og ingen CPR-numre blev fundet.")
+    return "\n".join(lines) + "\n"

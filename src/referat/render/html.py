@@ -1,0 +1,124 @@
+"""The HTML writer: the document view as one self-contained, accessible web page (the accessible publication).
+
+The page layout lives in a jinja2 template (`templates/html/dokument.html.j2`) the secretariat may restyle. It is
+loaded only from the project's templates folder (the one that holds the committee profile) or the bundled copy,
+rendered in a sandbox with autoescaping, so text from YAML — `<script>`, `{{ }}`, `&` — prints literally.
+No JavaScript; the stylesheet (screen and print) is inline, so the page needs no other file to be read.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from ..diagnostics import Location, ReferatError
+
+TEMPLATE = "dokument.html.j2"
+
+
+@lru_cache(maxsize=8)
+def _environment(folder: str) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(loader=FileSystemLoader(folder), autoescape=True,
+                                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                        keep_trailing_newline=True)
+    env.filters["inlines"] = inlines_html
+    env.filters["blocks"] = blocks_html
+    return env
+
+
+def template_folder(word_template: Path) -> Path:
+    """templates/html beside the profile's templates folder (where templates/word is)."""
+    return word_template.parent.parent / "html"
+
+
+def write_html(view: Mapping[str, Any], folder: Path, links: dict[str, str] | None = None,
+               logo: Path | None = None) -> bytes:
+    """The page for one document. `links` maps a bilag id ("3.1") to the file it is published as."""
+    if not (folder / TEMPLATE).is_file():
+        raise ReferatError("HTML-skabelonen findes ikke", Location(folder / TEMPLATE))
+    try:
+        template = _environment(str(folder)).get_template(TEMPLATE)
+        items = [_with_anchor(item) for item in view["items"]]
+        text = template.render(doc=view, items=items, links=links or {}, logo=_logo_uri(logo))
+    except ReferatError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a restyled template with an error: name the file, no traceback
+        line = getattr(exc, "lineno", None)
+        raise ReferatError(f"HTML-skabelonen kan ikke bruges: {exc}", Location(folder / TEMPLATE, line)) from None
+    return text.encode("utf-8")
+
+
+def _with_anchor(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, "anchor": f"punkt-{item['number']}"}
+
+
+def _logo_uri(logo: Path | None) -> str | None:
+    if logo is None or not logo.is_file():
+        return None
+    kind = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}.get(
+        logo.suffix.lower())
+    if kind is None:
+        return None
+    return f"data:{kind};base64," + base64.b64encode(logo.read_bytes()).decode("ascii")
+
+
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def inlines_html(inlines: list[dict[str, Any]]) -> Markup:
+    out: list[str] = []
+    for node in inlines:
+        kind = node.get("type") or node.get("t")  # "type" in the typed view (viewtypes), "t" before it
+        if kind == "text":
+            out.append(str(escape(node["v"])))
+        elif kind == "code":
+            out.append(f"<code>{escape(node['v'])}</code>")
+        elif kind == "br":
+            out.append("<br>")
+        elif kind in ("strong", "emph"):
+            tag = "strong" if kind == "strong" else "em"
+            out.append(f"<{tag}>{inlines_html(node['c'])}</{tag}>")
+        elif kind == "link":
+            url = str(node.get("url", ""))
+            inner = inlines_html(node["c"])
+            if url.lower().startswith(_SAFE_SCHEMES):
+                out.append(f'<a href="{escape(url)}">{inner}</a>')
+            else:  # javascript:, data:, relative paths: the text only
+                out.append(str(inner))
+    return Markup("".join(out))
+
+
+def blocks_html(blocks: list[dict[str, Any]], level: int = 4) -> Markup:
+    out: list[str] = []
+    for block in blocks:
+        kind = block["type"]
+        if kind == "par":
+            out.append(f"<p>{inlines_html(block['inlines'])}</p>")
+        elif kind == "heading":
+            out.append(f"<h{level}>{inlines_html(block['inlines'])}</h{level}>")
+        elif kind == "list":
+            if block["ordered"]:
+                start = block.get("start", 1)
+                tag, attrs = "ol", (f' start="{int(start)}"' if start != 1 else "")
+            else:
+                tag, attrs = "ul", ""
+            items = "".join(f"<li>{blocks_html(item, level)}</li>" for item in block["items"])
+            out.append(f"<{tag}{attrs}>{items}</{tag}>")
+        elif kind == "table":
+            parts = ["<table>"]
+            if block["header"]:
+                cells = "".join(f'<th scope="col">{inlines_html(c)}</th>' for c in block["header"])
+                parts.append(f"<thead><tr>{cells}</tr></thead>")
+            parts.append("<tbody>")
+            for row in block["rows"]:
+                parts.append("<tr>" + "".join(f"<td>{inlines_html(c)}</td>" for c in row) + "</tr>")
+            parts.append("</tbody></table>")
+            out.append("".join(parts))
+    return Markup("\n".join(out))
