@@ -26,7 +26,7 @@ from pathlib import Path
 from referat.archive import index, store
 from referat.archive import manifest as mf
 from referat.archive.text import item_texts
-from referat.render.build import load_valid
+from referat.meetings import load_valid
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "agendas" / "2026-02-23-das-social"
 QUERIES = ("Bifrost", "ungehjem", "takster", "sundhedstjek botilbud", "kommunerne", "rammeaftaler")
