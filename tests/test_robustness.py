@@ -648,7 +648,7 @@ def test_outputs_get_the_usual_file_permissions(make_meeting, run: Run, tmp_path
 def test_unknown_format_is_a_usage_error(make_meeting, run: Run, tmp_path: Path) -> None:
     folder = make_meeting({ITEM: GOOD_ITEM})
     code, _, err = run("build", folder, "--format", "txt,odt", "--out", tmp_path / "out")
-    assert (code, err.strip()) == (USAGE, "referat: fejl: ukendt format: odt; brug docx, pdf, txt")
+    assert (code, err.strip()) == (USAGE, "referat: fejl: ukendt format: odt; brug docx, pdf, txt, html")
     assert not (tmp_path / "out").exists()
 
 
