@@ -195,7 +195,20 @@ def test_the_template_command_under_both_names(run: Run, tmp_path: Path) -> None
 def test_help_shows_the_current_name_with_the_alias(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         cli.main(["--help"])
-    assert "tariffs (takster)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "tariffs (takster)" in out
+    # the lifecycle commands (issue 14) follow the same rule
+    assert "to-minutes (til-referat)" in out and "follow-up (opfølgning)" in out and "correction (rettelse)" in out
+
+
+def test_the_lifecycle_commands_answer_to_both_names(run: Run, tmp_path: Path) -> None:
+    for current, earlier in ((["follow-up", tmp_path], ["opfølgning", tmp_path]),
+                             (["to-minutes", tmp_path / "mangler"], ["til-referat", tmp_path / "mangler"])):
+        assert run(*current) == run(*earlier)
+    for words in (["correction", "build", "--ukendt"], ["rettelse", "byg", "--ukendt"]):
+        with pytest.raises(SystemExit) as exit_:
+            run(*words)
+        assert exit_.value.code == errors.EXIT_USAGE
 
 
 def test_a_near_miss_is_suggested_once_for_every_kind_of_name() -> None:

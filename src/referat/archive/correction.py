@@ -1,6 +1,6 @@
 """Corrections after signing: a signed, archived referat is never rebuilt or replaced; a correction is added.
 
-`referat rettelse byg` writes the "Rettelse til referat af …" document (what is corrected, by whom, why) from a
+`referat correction build` writes the "Rettelse til referat af …" document (what is corrected, by whom, why) from a
 small YAML file; it is signed with `referat sign`, and `referat rettelse arkivér` checks that the signed file is
 that document (its first revision byte for byte) with valid signatures, then stores it write-once beside the
 minutes it corrects, in `arkiv/<udvalg>/<dato>/rettelse-N/`, with a manifest that links it to the archived
@@ -161,7 +161,7 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
     report = Report()
     if not data.startswith(files["rettelse.pdf"]):
         report.error(where, f"filen er ikke rettelsen bygget fra {correction_path} (dens første udgave skal være "
-                            "rettelse.pdf byte for byte); byg den med 'referat rettelse byg', og underskriv den")
+                            "rettelse.pdf byte for byte); byg den med 'referat correction build', og underskriv den")
     signatures = _signatures(data, trust_roots(roots, meeting), Options(roots, allow_self_signed), where, report)
     if report.has_errors:
         raise ReferatError(report)

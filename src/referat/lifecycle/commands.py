@@ -229,30 +229,32 @@ def register(command: Command) -> None:
     p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
 
-    p = command("til-referat", cmd_minutes, "Gør dagsordenen til et referat: fase: referat, en beslutning i hvert "
-                                            "punkt (udvalgets standardformulering) og det planlagte fremmøde.")
+    p = command("to-minutes", cmd_minutes, "Gør dagsordenen til et referat: fase: referat, en beslutning i hvert "
+                                           "punkt (udvalgets standardformulering) og det planlagte fremmøde.",
+                aliases=["til-referat"])
     p.add_argument("mappe", help="mødets mappe")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
 
-    p = command("opfølgning", cmd_followup, "Vis de åbne opgaver fra beslutningerne på tværs af møder; "
-                                           "overskredne først.")
+    p = command("follow-up", cmd_followup, "Vis de åbne opgaver fra beslutningerne på tværs af møder; "
+                                          "overskredne først.", aliases=["opfølgning"])
     p.add_argument("mapper", nargs="*", metavar="MAPPE", help="mødemapper, hvis opgaver også tages med")
     p.add_argument("--arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/, hvis den findes)")
     p.add_argument("--csv", action="store_true", help="skriv listen som CSV (semikolon) på skærmen")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
 
-    p = command("rettelse", lambda a: a.rettelse_func(a), "Ret et underskrevet, arkiveret referat med en rettelse, "
-                                                          "der selv underskrives og arkiveres ved siden af.")
+    p = command("correction", lambda a: a.rettelse_func(a), "Ret et underskrevet, arkiveret referat med en rettelse, "
+                                                            "der selv underskrives og arkiveres ved siden af.",
+                aliases=["rettelse"])
     sub = p.add_subparsers(dest="rettelse_command", metavar="HANDLING", parser_class=type(p))
     sub.required = True
-    b = sub.add_parser("byg", help="Byg dokumentet 'Rettelse til referat af …' (PDF og Word).")
+    b = sub.add_parser("build", aliases=["byg"], help="Byg dokumentet 'Rettelse til referat af …' (PDF og Word).")
     b.add_argument("mappe", help="mødets mappe")
     b.add_argument("rettelse", metavar="RETTELSE.yaml", help="rettelsen: rettet_af, begrundelse, rettelser")
     b.add_argument("--arkiv", default="arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/)")
     b.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     b.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
     b.set_defaults(rettelse_func=cmd_correction_build)
-    a = sub.add_parser("arkivér", help="Arkivér den underskrevne rettelse ved siden af referatet, den retter.")
+    a = sub.add_parser("archive", aliases=["arkivér"], help="Arkivér den underskrevne rettelse ved siden af referatet, den retter.")
     a.add_argument("mappe", help="mødets mappe")
     a.add_argument("rettelse", metavar="RETTELSE.yaml", help="rettelsen, som dokumentet er bygget af")
     a.add_argument("pdf", metavar="UNDERSKREVET.pdf", help="den underskrevne rettelse")

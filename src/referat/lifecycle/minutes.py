@@ -1,4 +1,4 @@
-"""`referat til-referat`: move a meeting from agenda to minutes without touching anything else in its files.
+"""`referat to-minutes`: move a meeting from agenda to minutes without touching anything else in its files.
 
 The files are edited as text at the places ruamel's round-trip loader reports, so every comment, every quote
 and every line not edited stays byte-identical: `fase: dagsorden` becomes `fase: referat`, every item gets a
@@ -81,7 +81,7 @@ def to_minutes(folder: Path, templates: list[Path] | None = None) -> MinutesResu
         for item in already:
             assert item.file is not None
             report.error(item.source.at(("beslutning",)) if item.source is not None else Location(item.file),
-                         "punktet har allerede en beslutning; 'referat til-referat' udfylder kun tomme referater, "
+                         "punktet har allerede en beslutning; 'referat to-minutes' udfylder kun tomme referater, "
                          "og intet er ændret")
         raise ReferatError(report)
     files: dict[Path, str] = {}

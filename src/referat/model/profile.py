@@ -100,7 +100,7 @@ class Committee(Model):
                                                description="Punkter på enhver ny dagsorden.")
     decision_phrases: dict[str, str] = Field(
         default_factory=dict, alias="beslutningsfraser",
-        description="Standardbeslutning pr. punkttype, som 'referat til-referat' skriver i hvert punkt (fx "
+        description="Standardbeslutning pr. punkttype, som 'referat to-minutes' skriver i hvert punkt (fx "
                     "beslutning: Godkendt; orientering: Taget til efterretning; drøftelse: Drøftet); "
                     "standard_uden_indstilling gælder standardpunkter uden indstilling.",
         json_schema_extra={"propertyNames": {"enum": [*(t.value for t in ItemType), "standard_uden_indstilling"]}})

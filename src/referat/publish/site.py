@@ -21,8 +21,8 @@ from markupsafe import escape
 
 from ..diagnostics import Location, ReferatError
 from ..fileio import write_all
-from ..model.meeting import Meeting
 from ..meetings import control_reports, kinds_for, load_valid, render_documents
+from ..model.meeting import Meeting
 from ..render.danish import long_date
 from ..render.richtext import plain_text
 from ..render.view import document_view
