@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from pki import PASSWORD, Pki, make_pki
 from referat.cli import main
 
 # In CI (the CI variable set, as every CI service does) the property tests run the same examples on every run:
@@ -137,3 +138,20 @@ def located(diag, path: Path, line: int | None, col: int | None = None) -> None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/golden/ from the current output (review the diff before committing)")
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """A throwaway PKI (tests/pki.py), made once per test module that uses it."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def cert_password() -> Iterator[None]:
+    """REFERAT_CERT_PASSWORD set for the module's tests (what `referat sign` reads), restored afterwards."""
+    old = os.environ.get("REFERAT_CERT_PASSWORD")
+    os.environ["REFERAT_CERT_PASSWORD"] = PASSWORD
+    yield
+    if old is None:
+        del os.environ["REFERAT_CERT_PASSWORD"]
+    else:
+        os.environ["REFERAT_CERT_PASSWORD"] = old

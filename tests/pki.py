@@ -75,3 +75,4 @@ def make_pki(folder: Path) -> Pki:
     tsa = _cert("Referat Test TSA", tsa_key, "Referat Test Rod-CA", root_key, ca=False, tsa=True)
     return Pki(folder, folder / "rod.pem", signers["formand"], signers["sekretariat"], selv,
                folder / "anden-rod.pem", tsa, tsa_key)
+

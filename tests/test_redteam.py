@@ -5,9 +5,8 @@ Each test is a case that failed before its fix (see "Red-team cases" in docs/rob
 from __future__ import annotations
 
 import io
-import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from pypdf.generic import (
 )
 
 from conftest import tiny_pdf
-from pki import PASSWORD, Pki, _cert, _p12, make_pki
+from pki import Pki, _cert, _p12
 from referat.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,20 +31,9 @@ Run = Callable[..., tuple[int, str, str]]
 EVIL_NAME = "Eva \x1b]0;pwned\x07\x1b[31mRød\u202e"  # an OSC title, a colour and a bidi override
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_pki(tmp_path_factory.mktemp("pki"))
-
-
 @pytest.fixture(scope="module", autouse=True)
-def password() -> Iterator[None]:
-    old = os.environ.get("REFERAT_CERT_PASSWORD")
-    os.environ["REFERAT_CERT_PASSWORD"] = PASSWORD
-    yield
-    if old is None:
-        del os.environ["REFERAT_CERT_PASSWORD"]
-    else:
-        os.environ["REFERAT_CERT_PASSWORD"] = old
+def _password(cert_password: None) -> None:
+    """Every test here signs or archives with the PKI's password."""
 
 
 @pytest.fixture(scope="module")

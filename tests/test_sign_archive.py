@@ -12,7 +12,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 
-from pki import PASSWORD, Pki, make_pki
+from pki import PASSWORD, Pki
 from referat.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,20 +31,9 @@ EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
 Run = Callable[..., tuple[int, str, str]]
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_pki(tmp_path_factory.mktemp("pki"))
-
-
 @pytest.fixture(scope="module", autouse=True)
-def password() -> Iterator[None]:
-    old = os.environ.get("REFERAT_CERT_PASSWORD")
-    os.environ["REFERAT_CERT_PASSWORD"] = PASSWORD
-    yield
-    if old is None:
-        del os.environ["REFERAT_CERT_PASSWORD"]
-    else:
-        os.environ["REFERAT_CERT_PASSWORD"] = old
+def _password(cert_password: None) -> None:
+    """Every test here signs or archives with the PKI's password."""
 
 
 def build_minutes(folder: Path, out: Path) -> Path:
