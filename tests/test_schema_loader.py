@@ -39,7 +39,7 @@ def kind_of(path: Path) -> str:
 
 
 def repo_yaml() -> list[Path]:
-    return sorted([*ROOT.glob("agendas/**/*.yaml"), *ROOT.glob("templates/**/*.yaml")])
+    return sorted([*ROOT.glob("agendas/**/*.yaml"), *ROOT.glob("templates/**/*.yaml"), *ROOT.glob("tests/fixtures/**/*.yaml")])
 
 
 def schema_errors(kind: str, data: Any) -> list[str]:
