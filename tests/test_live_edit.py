@@ -451,3 +451,84 @@ def test_validation_reports_a_name_not_on_the_roster_after_a_save(example_copy: 
     errors = edit.check(example_copy).errors
     assert any("'Socialdirektør, Aalborg Komune' står ikke på medlemslisten" in d.message
                and d.location.path.name == "møde.yaml" for d in errors), [d.format() for d in errors]
+
+
+# ---------------------------------------------------------------------------------------------------- partial attendance
+
+
+def test_partial_attendance_is_saved_validated_and_printed(example_copy: Path, run: Any, tmp_path: Path) -> None:
+    """Members who came late or left early: saved through the library, valid, and printed after their names in
+    the minutes' attendance ("deltog fra pkt. 3"), read back from the text edition."""
+    meeting = example_copy / "møde.yaml"
+    old = snapshot(meeting)
+    entries = [{"navn": "Socialdirektør, Læsø Kommune", "fra_punkt": 3},
+               {"navn": "Socialdirektør, Morsø Kommune", "til_punkt": 7},
+               {"navn": "Socialdirektør, Rebild Kommune", "fra_punkt": 2, "til_punkt": 5},
+               {"navn": "Socialdirektør, Thisted Kommune", "fra_punkt": 4, "til_punkt": 4}]
+    saved = edit.set_partial_attendance(example_copy, entries, old.sha256)
+    assert loaded(meeting)["fremmøde"]["delvis"] == entries
+    assert changed_blocks(old.text, saved.text)[0][0] == []  # only lines added
+    assert not edit.check(example_copy).errors
+    code, _out, err = run("build", example_copy, "--format", "txt", "--dokument", "referat", "--out", tmp_path / "ud")
+    assert code == 0, err
+    text = (tmp_path / "ud" / "referat.txt").read_text(encoding="utf-8")
+    for line in ("Socialdirektør, Læsø Kommune (deltog fra pkt. 3)",
+                 "Socialdirektør, Morsø Kommune (deltog til og med pkt. 7)",
+                 "Socialdirektør, Rebild Kommune (deltog i pkt. 2–5)",
+                 "Socialdirektør, Thisted Kommune (deltog i pkt. 4)"):
+        assert line in text, text[:1500]
+    assert "Socialdirektør, Aalborg Kommune\n" in text  # the whole meeting: nothing after the name
+    cleared = edit.set_partial_attendance(example_copy, [], saved.sha256)
+    assert loaded(meeting)["fremmøde"]["delvis"] == []
+    assert cleared.text == old.text.replace("næste_møde:", "  delvis: []\nnæste_møde:", 1)
+
+
+@pytest.mark.parametrize(("entries", "message"), [
+    ([{"navn": "Socialdirektør, Læsø Kommune"}],
+     "skriv 'fra_punkt' (kom under mødet), 'til_punkt' (gik under mødet) eller begge"),
+    ([{"navn": "Socialdirektør, Læsø Kommune", "fra_punkt": 5, "til_punkt": 3}],
+     "'fra_punkt' (5) ligger efter 'til_punkt' (3)"),
+    ([{"navn": "Socialdirektør, Læsø Kommune", "til_punkt": 18}],
+     "'Socialdirektør, Læsø Kommune': til_punkt er 18, men mødet har kun punkt 1–17"),
+    ([{"navn": "Socialdirektør, Læsø Komune", "fra_punkt": 2}],
+     ("'Socialdirektør, Læsø Komune' står under delvis, men ikke under til_stede; mente du "
+     "'Socialdirektør, Læsø Kommune'?")),
+    ([{"navn": "Socialdirektør, Læsø Kommune", "fra_punkt": 2}, {"navn": "Socialdirektør, Læsø Kommune",
+                                                                 "til_punkt": 9}],
+     "'Socialdirektør, Læsø Kommune' står to gange under delvis"),
+])
+def test_partial_attendance_mistakes_are_reported_at_their_line(example_copy: Path, entries: list[dict[str, Any]],
+                                                                 message: str) -> None:
+    meeting = example_copy / "møde.yaml"
+    saved = edit.set_partial_attendance(example_copy, entries, snapshot(meeting).sha256)
+    errors = edit.check(example_copy).errors
+    assert [d.message for d in errors] == [message]
+    line = errors[0].location.line
+    assert line is not None and meeting == errors[0].location.path
+    assert saved.text.splitlines()[line - 1].lstrip(" -").startswith(("navn:", "fra_punkt:", "til_punkt:"))
+
+
+def test_partial_member_listed_as_absent(example_copy: Path) -> None:
+    meeting = example_copy / "møde.yaml"
+    members = loaded(meeting)["fremmøde"]["til_stede"]
+    saved = edit.set_attendance(example_copy, members[1:], members[:1], snapshot(meeting).sha256)
+    saved = edit.add_guest(example_copy, "Stedfortræder", None, None, members[0], saved.sha256)
+    edit.set_partial_attendance(example_copy, [{"navn": members[0], "fra_punkt": 2}], saved.sha256)
+    assert [d.message for d in edit.check(example_copy).errors] == [
+        (f"'{members[0]}' står under delvis, men som fraværende; et medlem, der deltog i en del af mødet, står "
+        "under til_stede")]
+
+
+def test_member_who_left_cannot_present_a_later_item(example_copy: Path) -> None:
+    meeting = example_copy / "møde.yaml"
+    member = loaded(meeting)["fremmøde"]["til_stede"][0]
+    path = item(example_copy, DECISION_ITEM)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "fremlæggere: [Henrik Aarup-Kristensen, Martin Bjørn Jensen]",
+        f"fremlæggere: [Henrik Aarup-Kristensen, Martin Bjørn Jensen, \"{member}\"]"), encoding="utf-8")
+    assert not edit.check(example_copy).errors
+    saved = edit.set_partial_attendance(example_copy, [{"navn": member, "til_punkt": 2}], snapshot(meeting).sha256)
+    assert [d.message for d in edit.check(example_copy).errors] == [
+        f"fremlæggeren '{member}' deltager kun i punkt 1, 2"]
+    edit.set_partial_attendance(example_copy, [{"navn": member, "fra_punkt": 3}], saved.sha256)
+    assert not edit.check(example_copy).errors

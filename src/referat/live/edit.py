@@ -266,6 +266,38 @@ def add_guest(folder: Path, name: str, title: str | None, organisation: str | No
     return _save(path, expected_sha256, change)
 
 
+def set_partial_attendance(folder: Path, entries: list[dict[str, Any]], expected_sha256: str) -> Saved:
+    """møde.yaml's `fremmøde.delvis` set to `entries`, each `{navn, fra_punkt, til_punkt}` (an item number or None:
+    came during item `fra_punkt`, left after item `til_punkt`). An empty list with no `delvis:` is no change."""
+    path = meeting_file(folder)
+    clean: list[dict[str, Any]] = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else [None]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("navn"), str) or not entry["navn"].strip():
+            raise InputError(f"delvis deltagelse {i + 1} skal have et navn", Location(path))
+        unknown = [k for k in entry if k not in ("navn", "fra_punkt", "til_punkt")]
+        if unknown:
+            raise InputError(f"delvis deltagelse {i + 1} har det ukendte felt '{unknown[0]}'; felterne er navn, "
+                             "fra_punkt og til_punkt", Location(path))
+        out: dict[str, Any] = {"navn": entry["navn"]}
+        for key in ("fra_punkt", "til_punkt"):
+            number = entry.get(key)
+            if number is None:
+                continue
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise InputError(f"delvis deltagelse {i + 1}: '{key}' skal være et punktnummer", Location(path))
+            out[key] = number
+        clean.append(out)
+
+    def change(old: str) -> str:
+        data = edit_yaml.load(old, path)
+        section = data.get("fremmøde") if isinstance(data, dict) else None
+        if not clean and not (isinstance(section, dict) and "delvis" in section):
+            return old
+        return edit_yaml.set_value(old, path, ("fremmøde", "delvis"), clean)
+
+    return _save(path, expected_sha256, change)
+
+
 def check(folder: Path) -> Report:
     """The meeting's validation messages after a save, with every check `referat validate` runs."""
     from ..meetings import check_meeting
