@@ -532,3 +532,69 @@ def test_member_who_left_cannot_present_a_later_item(example_copy: Path) -> None
         f"fremlæggeren '{member}' deltager kun i punkt 1, 2"]
     edit.set_partial_attendance(example_copy, [{"navn": member, "fra_punkt": 3}], saved.sha256)
     assert not edit.check(example_copy).errors
+
+
+# ---------------------------------------------------------------------------------------------------- odd files
+
+
+def one_item(make_meeting: Any, text: str) -> tuple[Path, Path]:
+    folder = make_meeting({"01-d.yaml": "titel: T\n"})
+    path = item(folder, "01-d.yaml")
+    path.write_bytes(text.encode("utf-8"))
+    return folder, path
+
+
+def test_windows_line_breaks_and_byte_order_mark_are_kept(make_meeting: Any) -> None:
+    folder, path = one_item(make_meeting, "\ufefftitel: T\r\n# kommentar\r\nbeslutning: |\r\n  Gammel\r\n")
+    saved = edit.set_decision(folder, "01-d.yaml", "Ny\nbeslutning", snapshot(path).sha256)
+    assert path.read_bytes() == "\ufefftitel: T\r\n# kommentar\r\nbeslutning: |-\r\n  Ny\r\n  beslutning\r\n".encode()
+    edit.set_follow_up(folder, "01-d.yaml", [{"opgave": "A", "ansvarlig": "B", "frist": "2026-03-01"}],
+                       saved.sha256)
+    assert path.read_bytes().endswith(b"  beslutning\r\nopf\xc3\xb8lgning:\r\n  - opgave: A\r\n    ansvarlig: B\r\n"
+                                      b"    frist: 2026-03-01\r\n")
+    assert loaded(path)["beslutning"] == "Ny\nbeslutning"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("titel: T\nbeslutning: [ikke lukket\n", "filen kan ikke læses som YAML og kan derfor ikke gemmes herfra"),
+    ("titel: T\r\nbeslutning: x\n", "filen blander Windows- og Unix-linjeskift"),
+    ("{titel: T, beslutning: x}\n", "værdien kan ikke gemmes automatisk: uventet tekst efter værdien"),
+    ("{titel: T}\n", "værdien kan ikke gemmes automatisk: afbildningen står i { }"),
+    ("- titel: T\n", "filen skal være en YAML-afbildning"),
+    ("titel: &a Godkendt\nbeslutning: *a\n", "værdien kan ikke gemmes automatisk: værdien er et alias (*)"),
+    ("titel: T\ntitel: U\n", "filen kan ikke læses som YAML og kan derfor ikke gemmes herfra"),
+])
+def test_files_that_cannot_be_edited_safely_are_left_alone(make_meeting: Any, text: str, message: str) -> None:
+    folder, path = one_item(make_meeting, text)
+    with pytest.raises(edit.ReferatError, match=message.replace("(", "\\(").replace(")", "\\)").replace("*", "\\*")
+                       .replace("[", "\\[").replace("{", "\\{").replace("}", "\\}")) as exc:
+        edit.set_decision(folder, "01-d.yaml", "Godkendt\nmed ændringer", snapshot(path).sha256)
+    assert exc.value.report.errors[0].location.path == path
+    assert path.read_bytes() == text.encode("utf-8")
+
+
+def test_document_markers_and_a_null_value(make_meeting: Any) -> None:
+    folder, path = one_item(make_meeting, "---\ntitel: T\nbeslutning:   # udfyldes under mødet\n...\n")
+    saved = edit.set_decision(folder, "01-d.yaml", "Godkendt", snapshot(path).sha256)
+    assert saved.text == "---\ntitel: T\nbeslutning: Godkendt   # udfyldes under mødet\n...\n"
+    saved = edit.set_follow_up(folder, "01-d.yaml", [{"opgave": "A", "ansvarlig": "B", "frist": "2026-03-01"}],
+                               saved.sha256)
+    assert saved.text.endswith("frist: 2026-03-01\n...\n")
+
+
+def test_empty_values_in_the_middle_of_the_file(make_meeting: Any) -> None:
+    text = ("titel: T\nbeslutning:\n# om opgaverne\nopfølgning:\n\n# slut\nadgang: åben\n")
+    folder, path = one_item(make_meeting, text)
+    saved = edit.set_decision(folder, "01-d.yaml", "A\nB\n", snapshot(path).sha256)
+    assert saved.text == text.replace("beslutning:\n", "beslutning: |\n  A\n  B\n")
+    saved = edit.set_follow_up(folder, "01-d.yaml", [{"opgave": "A", "ansvarlig": "B"}], saved.sha256)
+    assert saved.text == text.replace("beslutning:\n", "beslutning: |\n  A\n  B\n").replace(
+        "opfølgning:\n", "opfølgning:\n  - opgave: A\n    ansvarlig: B\n")
+    meeting = folder / "møde.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "    - {navn: Carl Clausen, titel: Konsulent, organisation: Rebild Kommune, i_stedet_for: Bo Bertelsen}\n",
+        "    - navn: Carl Clausen\n      punkter:\n  # gæster\n"), encoding="utf-8")
+    saved = edit.set_guest_items(folder, "Carl Clausen", [1], snapshot(meeting).sha256)
+    assert "    - navn: Carl Clausen\n      punkter: [1]\n  # gæster\n" in saved.text
+    saved = edit.add_guest(folder, "Dorthe Dahl", None, None, None, saved.sha256)
+    assert "      punkter: [1]\n    - navn: Dorthe Dahl\n  # gæster\n" in saved.text
