@@ -598,3 +598,46 @@ def test_empty_values_in_the_middle_of_the_file(make_meeting: Any) -> None:
     assert "    - navn: Carl Clausen\n      punkter: [1]\n  # gæster\n" in saved.text
     saved = edit.add_guest(folder, "Dorthe Dahl", None, None, None, saved.sha256)
     assert "      punkter: [1]\n    - navn: Dorthe Dahl\n  # gæster\n" in saved.text
+
+
+ANY_TEXT = st.one_of(st.sampled_from(TRICKY),
+                     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=30))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"opgave": ANY_TEXT, "ansvarlig": ANY_TEXT, "frist": ANY_TEXT}), max_size=3),
+       st.lists(st.tuples(ANY_TEXT.filter(lambda s: bool(s.strip())), ANY_TEXT, ANY_TEXT), max_size=2, unique_by=lambda t: t[0]))
+def test_any_tasks_and_guests_load_back(tasks: list[dict[str, str]], guests: list[tuple[str, str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "punkter").mkdir()
+        meeting = folder / "møde.yaml"
+        meeting.write_text("punkter:\n  - 01-d.yaml   # det eneste\nfremmøde:\n  øvrige:\n    - navn: A\n"
+                           "# slut\n", encoding="utf-8")
+        path = folder / "punkter" / "01-d.yaml"
+        path.write_text("titel: T\nbeslutning: Godkendt\n# slut\n", encoding="utf-8")
+        edit.set_follow_up(folder, "01-d.yaml", tasks, snapshot(path).sha256)
+        expected = [{k: v for k, v in t.items() if v.strip()} for t in tasks]
+        assert loaded(path).get("opfølgning", []) == expected
+        sha = snapshot(meeting).sha256
+        for name, title, sub in guests:
+            if name == "A":
+                continue
+            sha = edit.add_guest(folder, name, title, None, sub, sha).sha256
+        others = loaded(meeting)["fremmøde"]["øvrige"]
+        assert [g["navn"] for g in others] == ["A"] + [n for n, _, _ in guests if n != "A"]
+        for guest, (_, title, sub) in zip(others[1:], [g for g in guests if g[0] != "A"], strict=True):
+            assert guest.get("titel") == (title if title.strip() else None)
+            assert guest.get("i_stedet_for") == (sub if sub.strip() else None)
+        assert meeting.read_text(encoding="utf-8").startswith("punkter:\n  - 01-d.yaml   # det eneste\n")
+        assert meeting.read_text(encoding="utf-8").endswith("\n# slut\n")
+
+
+def test_snapshots_of_the_files_a_page_can_edit(example_copy: Path) -> None:
+    (example_copy / "punkter" / "99-ikke-listet.yaml").write_text("titel: X\n", encoding="utf-8")
+    shots = edit.snapshots(example_copy)
+    assert list(shots) == ["møde.yaml", *loaded(example_copy / "møde.yaml")["punkter"]]
+    shot = shots[DECISION_ITEM]
+    assert shot.text == item(example_copy, DECISION_ITEM).read_text(encoding="utf-8")
+    saved = edit.set_decision(example_copy, DECISION_ITEM, "Godkendt", shot.sha256)
+    assert edit.snapshots(example_copy)[DECISION_ITEM].sha256 == saved.sha256 != shot.sha256

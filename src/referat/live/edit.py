@@ -152,6 +152,23 @@ def item_path(folder: Path, item_file: str) -> Path:
     return path.resolve() if path.is_symlink() else path
 
 
+def snapshots(folder: Path) -> dict[str, Snapshot]:
+    """møde.yaml and every item file the page can edit, as they are on disk now: `"møde.yaml"` and each file name
+    of `punkter:` (those that exist inside the folder) → its Snapshot."""
+    mpath = meeting_file(folder)
+    meeting = snapshot(mpath)
+    out = {MEETING_FILE: meeting}
+    data = edit_yaml.load(meeting.text, mpath)
+    listed = data.get("punkter") if isinstance(data, dict) else None
+    for name in listed if isinstance(listed, list) else []:
+        if isinstance(name, str) and name not in out:
+            try:
+                out[name] = snapshot(item_path(folder, name))
+            except ReferatError:
+                continue  # validation names the missing or misplaced file
+    return out
+
+
 # ---------------------------------------------------------------------------------------------------- saves
 
 
