@@ -641,3 +641,41 @@ def test_snapshots_of_the_files_a_page_can_edit(example_copy: Path) -> None:
     assert shot.text == item(example_copy, DECISION_ITEM).read_text(encoding="utf-8")
     saved = edit.set_decision(example_copy, DECISION_ITEM, "Godkendt", shot.sha256)
     assert edit.snapshots(example_copy)[DECISION_ITEM].sha256 == saved.sha256 != shot.sha256
+
+
+def test_agenda_to_minutes_taken_in_the_library_then_built(make_meeting: Any, run: Any, tmp_path: Path) -> None:
+    """The meeting day without a hand edit: `to-minutes`, then every decision, a task, the attendance (a member
+    absent with a substitute, one who came late) through the library; the minutes validate and say so."""
+    folder = make_meeting({"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n",
+                           "02-sag.yaml": "titel: En sag  # fra sekretariatet\ntype: beslutning\nindstilling:\n"
+                                          "  - Godkender sagen\n"})
+    meeting = folder / "møde.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "  til_stede: [Anne Andersen]\n  fraværende: [Bo Bertelsen]\n  øvrige:\n"
+        "    - {navn: Carl Clausen, titel: Konsulent, organisation: Rebild Kommune, i_stedet_for: Bo Bertelsen}\n",
+        "  til_stede: []\n"), encoding="utf-8")
+    code, _, err = run("to-minutes", folder)
+    assert code == 0, err
+    shots = edit.snapshots(folder)
+    edit.set_decision(folder, "01-dagsorden.yaml", "Godkendt.", shots["01-dagsorden.yaml"].sha256)
+    saved = edit.set_decision(folder, "02-sag.yaml", "Godkendt med to ændringer:\n\n- frist 1. maj\n- {{ ny }} # tekst\n",
+                              shots["02-sag.yaml"].sha256)
+    edit.set_follow_up(folder, "02-sag.yaml", [{"opgave": "Sekretariatet retter sagen", "ansvarlig": "Sekretariatet",
+                                                "frist": "2026-05-01"}], saved.sha256)
+    saved = edit.set_attendance(folder, ["Anne Andersen"], ["Bo Bertelsen"], shots["møde.yaml"].sha256)
+    saved = edit.add_guest(folder, "Carl Clausen", "Konsulent", "Rebild Kommune", "Bo Bertelsen", saved.sha256)
+    edit.set_partial_attendance(folder, [{"navn": "Anne Andersen", "fra_punkt": 2}], saved.sha256)
+    code, _, err = run("validate", folder)
+    assert code == 0 and "fejl" not in err, err
+    code, _, err = run("build", folder, "--format", "txt", "--dokument", "referat", "--out", tmp_path / "ud")
+    assert code == 0, err
+    text = (tmp_path / "ud" / "referat.txt").read_text(encoding="utf-8")
+    for seen in ("Anne Andersen, Socialdirektør, Aalborg Kommune (deltog fra pkt. 2)",
+                 "Carl Clausen, Konsulent, Rebild Kommune (i stedet for Bo Bertelsen)", "Godkendt.",
+                 "Godkendt med to ændringer:", "{{ ny }} # tekst"):
+        assert seen in text, (seen, text)
+    code, out, err = run("follow-up", folder)  # the task is an open task of the meeting
+    assert code == 0, err
+    assert "Sekretariatet retter sagen" in out
+    assert item(folder, "02-sag.yaml").read_text(encoding="utf-8").startswith(
+        "titel: En sag  # fra sekretariatet\ntype: beslutning\nindstilling:\n  - Godkender sagen\nbeslutning: |\n")
