@@ -679,3 +679,47 @@ def test_agenda_to_minutes_taken_in_the_library_then_built(make_meeting: Any, ru
     assert "Sekretariatet retter sagen" in out
     assert item(folder, "02-sag.yaml").read_text(encoding="utf-8").startswith(
         "titel: En sag  # fra sekretariatet\ntype: beslutning\nindstilling:\n  - Godkender sagen\nbeslutning: |\n")
+
+
+def test_a_file_too_large_to_save_from_the_browser_is_refused(make_meeting: Any) -> None:
+    folder, path = one_item(make_meeting, "titel: T\nsagsfremstilling: |\n" + "  lang tekst\n" * 200_000)
+    before = path.read_bytes()
+    assert len(before) > edit.MAX_FILE_BYTES
+    with pytest.raises(edit.InputError, match="filen er større end 2 MB og kan ikke gemmes herfra"):
+        edit.set_decision(folder, "01-d.yaml", "Godkendt", "0" * 64)
+    assert path.read_bytes() == before
+
+
+def _marks(node: Any, out: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if node.start_mark.index != node.end_mark.index:  # an empty value: see edit_yaml._empty
+        out.append((node.start_mark.index, node.end_mark.index))
+    children = [x for pair in node.value for x in pair] if isinstance(node, MappingNode) else \
+        node.value if isinstance(node, SequenceNode) else []
+    for child in children:
+        _marks(child, out)
+    return out
+
+
+def test_the_c_parser_gives_the_pure_parsers_offsets() -> None:
+    """edit_yaml composes with the C parser for speed and relies on its character offsets being the pure parser's:
+    checked over every YAML file of the repository and text with emoji, combining marks and quotes."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8") for d in ("agendas", "templates", "tests/fixtures")
+             for p in sorted((root / d).rglob("*.y*ml"))]
+    texts.append("a: 'æøå 🎉 👩‍👩‍👧'\nb: |\n  🎉🎉 x\n  y\nc: [1, 2]  # æ\nd:\n  - é\n  - 𝔘𝔫𝔦\ne: \"\\t\"\nf:\n")
+    checked = 0
+    for text in texts:
+        try:
+            fast = YAML(typ="safe", pure=False).compose(text)
+        except YAMLError:  # fixtures of broken YAML: not edited either way
+            fast = None
+        if fast is None or any(c in text for c in "\x85\u2028\u2029"):
+            continue
+        assert _marks(fast, []) == _marks(YAML(typ="safe", pure=True).compose(text), [])
+        checked += 1
+    assert checked >= 30

@@ -34,7 +34,9 @@ from .edit_yaml import Style
 TASK_FIELDS = ("opgave", "ansvarlig", "frist", "status")
 """The keys of one `opfølgning` task, in the order they are written (model/item.py FollowUp)."""
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # as the loader (load/yamlfile.py)
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""The largest file saved from the browser (real item files are a few kB): a save reads the file twice, and a
+file of tens of thousands of list entries takes seconds to read; such a file is edited in an editor."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def snapshot(path: Path) -> Snapshot:
     """The file as it is on disk now."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"filen er større end {MAX_FILE_BYTES // (1024 * 1024)} MB", Location(path))
+            raise InputError(f"filen er større end {MAX_FILE_BYTES // (1024 * 1024)} MB og kan ikke gemmes herfra; "
+                             "ret den i en editor", Location(path))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError("filen findes ikke", Location(path)) from None
