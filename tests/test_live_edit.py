@@ -723,3 +723,30 @@ def test_the_c_parser_gives_the_pure_parsers_offsets() -> None:
         assert _marks(fast, []) == _marks(YAML(typ="safe", pure=True).compose(text), [])
         checked += 1
     assert checked >= 30
+
+
+OLD_FORMS = ["beslutning: Godkendt", "beslutning: \"Godkendt: ja\"  # citeret", "beslutning: 'a ''b'''",
+             "beslutning:", "beslutning:   # tom", "beslutning: |\n  a\n\n  b", "beslutning: |-\n  a\n  \n",
+             "beslutning: >\n  foldet\n  tekst\n\n", "beslutning: |2\n    indrykket\n  b", "beslutning: Godkendt\n  over to linjer",
+             "beslutning: \"a\n  b\"", "beslutning: []", "beslutning: |+\n  behold\n\n"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(OLD_FORMS), ANY_TEXT)
+def test_any_decision_replaces_any_old_form_and_nothing_else(old_form: str, text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "punkter").mkdir()
+        (folder / "møde.yaml").write_text("punkter: [01-d.yaml]\n", encoding="utf-8")
+        head = "# hoved\ntitel: T   # titel\n"
+        tail = "# efter beslutningen\nadgang: åben\n"
+        path = folder / "punkter" / "01-d.yaml"
+        path.write_text(head + old_form + "\n" + tail, encoding="utf-8")
+        saved = edit.set_decision(folder, "01-d.yaml", text, snapshot(path).sha256)
+        data = loaded(path)
+        assert data == {"titel": "T", "beslutning": text, "adgang": "åben"}
+        assert saved.text.startswith(head + "beslutning:")
+        assert saved.text.endswith("\n" + tail)
+        if "#" in old_form.splitlines()[0]:  # a comment on the key's line stays there
+            comment = old_form.splitlines()[0][old_form.index("#"):]
+            assert saved.text.splitlines()[2].endswith(comment)
