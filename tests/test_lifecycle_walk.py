@@ -142,7 +142,7 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
     assert fix_manifest["retter"] == "das-social/2027-03-01/udgave-1"
     assert fix_manifest["retter_sha256"] == hashlib.sha256(signed.read_bytes()).hexdigest()
     code, listing, _ = run("archive", "list", "--arkiv", archive)
-    assert code == 0 and "rettelse 1:" in listing and fix_manifest["sha256"] in listing
+    assert code == 0 and "rettelse 1 (" in listing and fix_manifest["sha256"] in listing
     code, verified, err = run("archive", "verify", "--arkiv", archive)
     assert code == 0, err
     assert "rettelse-signeret.pdf (rettelse)" in verified
