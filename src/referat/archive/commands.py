@@ -69,6 +69,12 @@ def _notes(root: Path, caught: object) -> None:
         first = checked.report.errors[0].format() if checked.report.errors else ""
         say(f"{checked.version.folder}: advarsel: udgaven er ikke indekseret, fordi dens manifest ikke stemmer "
               f"med den underskrevne fil ({first}); kør 'referat archive verify'", file=sys.stderr)
+    for stored in caught.added_corrections:
+        say(f"{stored.folder}: advarsel: manglede i søgeindekset; nu indekseret", file=sys.stderr)
+    for fix in caught.refused_corrections:
+        first = fix.report.errors[0].format() if fix.report.errors else ""
+        say(f"{fix.stored.folder}: advarsel: rettelsen er ikke indekseret, fordi dens manifest ikke stemmer med "
+            f"den underskrevne fil ({first}); kør 'referat archive verify'", file=sys.stderr)
     if caught.in_memory:
         say(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er bygget i hukommelsen til denne "
               "kørsel og ikke gemt", file=sys.stderr)
@@ -192,10 +198,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for pdf in outcome.corrections:
         if pdf not in outcome.bad_corrections:
             say(f"ok  {pdf} (rettelse)")
-    if outcome.report.has_errors:
-        say(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)
-        return 1
     fixes = f" og {len(outcome.corrections)} rettelser" if outcome.corrections else ""
+    if outcome.report.has_errors:
+        say(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver{fixes}", file=sys.stderr)
+        return 1
     say(f"{len(outcome.checked)} udgaver kontrolleret{fixes}: filer og underskrifter er uændrede")
     return 0
 
