@@ -131,6 +131,7 @@ def load(version: Version) -> Checked:
 def recheck_text(checked: Checked) -> None:
     """The items, the meeting and the comparison route the manifest records, re-derived from the PDF's text."""
     from .text import Expected, Keyed, Layout, compare_items, front_difference, pdf_lines, running_header
+    from .text import _page_lines as page_lines
 
     manifest, data = checked.manifest, checked.pdf
     if manifest is None or data is None:
@@ -168,8 +169,14 @@ def recheck_text(checked: Checked) -> None:
     name, short = manifest.get("udvalg_fulde_navn"), manifest.get("udvalg_navn")
     if day is not None and isinstance(name, str) and isinstance(short, str):
         problem = front_difference(lines, name, day)
-        header = running_header(data)
-        if not problem and (header is None or Keyed(short).key not in Keyed(header).key):
+        header, pages = running_header(data), page_lines(data)
+        if header is None and len(pages) >= 2 and pages[-1]:
+            header = pages[-1][0]  # short minutes: one page after the front page and contents carries the header
+        if not problem and len(pages) == 1:
+            # one page: the front page only, which has no running header
+            if Keyed(short).key not in Keyed(" ".join(lines)).key:
+                problem = f"den eneste side i PDF'en nævner ikke {short}"
+        elif not problem and (header is None or Keyed(short).key not in Keyed(header).key):
             problem = f"sidehovedet i PDF'en ({header or 'intet'}) nævner ikke {short}"
         if problem:
             report.error(where, f"manifestets møde stemmer ikke med PDF'en: {problem}")
