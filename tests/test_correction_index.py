@@ -161,6 +161,19 @@ def test_an_index_from_before_the_corrections_table_gains_it(run: Run, made: Mad
     assert rows(archive) == before
 
 
+def test_an_index_from_before_the_corrections_table_without_corrections_is_only_read(run: Run, made: Made,
+                                                                                     tmp_path: Path) -> None:
+    archive = copy_archive(made, tmp_path)
+    shutil.rmtree(archive / FIX)
+    sql(archive, "DROP TABLE rettelser")
+    sql(archive, "DROP TABLE soeg_rettelser")
+    before = (archive / "index.sqlite").read_bytes()
+    for command in (("archive", "list"), ("search", "botilbud"), ("archive", "verify")):
+        code, out, err = run(*command, "--arkiv", archive)
+        assert code == 0 and "rettelse" not in out.lower(), (command, err)
+    assert (archive / "index.sqlite").read_bytes() == before
+
+
 def test_search_finds_the_correction_and_says_what_it_corrects(run: Run, made: Made) -> None:
     code, out, err = run("search", "gengivet forkert", "--arkiv", made.archive)
     assert code == 0, err

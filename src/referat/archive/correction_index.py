@@ -140,6 +140,8 @@ def add(conn: sqlite3.Connection, stored: StoredCorrection, manifest: mf.Manifes
 
 def stored_rows(conn: sqlite3.Connection) -> dict[str, tuple[Any, ...]]:
     """What the index holds per correction, in the shape of `expected_row` (the search text None if missing)."""
+    if not has_tables(conn):
+        return {}
     text = {r[0]: r[1] for r in conn.execute("SELECT rowid, tekst FROM soeg_rettelser")}
     out = {}
     for rowid, *row in conn.execute(f"SELECT id, {', '.join(COLUMNS[:-1])} FROM rettelser ORDER BY sti"):
@@ -154,15 +156,23 @@ def lacking(conn: sqlite3.Connection, root: Path) -> list[StoredCorrection]:
     return [c for c in all_corrections(root) if c.relative not in known and c.manifest_path.is_file()]
 
 
+def has_tables(conn: sqlite3.Connection) -> bool:
+    """Whether the index has the corrections tables (an index written before them has not; it gains them the next
+    time it is opened for writing, and until then holds no corrections)."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name IN ('rettelser', 'soeg_rettelser')")}
+    return names == {"rettelser", "soeg_rettelser"}
+
+
 def any_lacking(conn: sqlite3.Connection, root: Path) -> bool:
-    """Whether the index lacks the corrections table or a stored correction (cheap: folder names only)."""
-    try:
-        known = {r[0] for r in conn.execute("SELECT sti FROM rettelser")}
-        conn.execute("SELECT rowid FROM soeg_rettelser LIMIT 1").fetchall()
-    except sqlite3.Error:
+    """Whether a stored correction is missing from the index (cheap: folder names only)."""
+    folders = correction_folders(root)
+    if not folders:
+        return False
+    if not has_tables(conn):
         return True
+    known = {r[0] for r in conn.execute("SELECT sti FROM rettelser")}
     return any(f"{c}/{d}/rettelse-{n}" not in known and (root / c / d / f"rettelse-{n}" / MANIFEST).is_file()
-               for c, d, n in correction_folders(root))
+               for c, d, n in folders)
 
 
 @dataclass
@@ -180,6 +190,8 @@ class Listed:
 
 
 def listed(conn: sqlite3.Connection) -> list[Listed]:
+    if not has_tables(conn):
+        return []
     return [Listed(*r) for r in conn.execute(
         "SELECT sti, rettelse, retter, arkiveret, sha256, rettet_af, rettelser, underskrivere FROM rettelser"
         " ORDER BY udvalg, dato, rettelse")]
@@ -198,7 +210,7 @@ class CorrectionHit:
 def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> tuple[list[CorrectionHit], int]:
     """Corrections whose text (what is corrected, why, by whom) matches every word of `query`; and how many."""
     terms = query_terms(query)
-    if not terms:
+    if not terms or not has_tables(conn):
         return [], 0
     found = conn.execute(
         "SELECT coalesce(u.udvalg_navn, r.udvalg), r.dato, r.rettelse, r.retter, r.rettelser, r.begrundelse, r.sti"
