@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -141,11 +142,19 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
                               .read_text("utf-8"))
     assert fix_manifest["retter"] == "das-social/2027-03-01/udgave-1"
     assert fix_manifest["retter_sha256"] == hashlib.sha256(signed.read_bytes()).hexdigest()
+    with sqlite3.connect(archive / "index.sqlite") as conn:  # indexed, linked to the version it corrects
+        assert conn.execute("SELECT sti, retter, retter_sha256, sha256, rettet_af FROM rettelser").fetchall() == [
+            ("das-social/2027-03-01/rettelse-1", "das-social/2027-03-01/udgave-1", fix_manifest["retter_sha256"],
+             hashlib.sha256(signed_fix.read_bytes()).hexdigest(), "Sekretariatet")]
     code, listing, _ = run("archive", "list", "--arkiv", archive)
-    assert code == 0 and "rettelse 1:" in listing and fix_manifest["sha256"] in listing
+    assert code == 0
+    assert (f"    rettelse 1 ({fix_manifest['arkiveret'][:10]}, sha256 {fix_manifest['sha256']}): punkt 3: I "
+            "sagsfremstillingen rettes 'tre' til 'to'.\n") in listing
+    code, found, _ = run("search", "sagsfremstillingen tre", "--arkiv", archive)
+    assert code == 0 and "Rettelse 1 til referat af DAS Social 01.03.2027 (udgave 1)\n" in found
     code, verified, err = run("archive", "verify", "--arkiv", archive)
-    assert code == 0, err
-    assert "rettelse-signeret.pdf (rettelse)" in verified
+    assert code == 0 and err == "", err
+    assert "rettelse-signeret.pdf (rettelse)" in verified and "1 udgaver kontrolleret og 1 rettelser" in verified
 
     # the next meeting, from this one: date, roster, the archived minutes, the open task
     following = tmp_path / "2027-04-12-das"

@@ -9,8 +9,14 @@ import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Location, ReferatError, UsageError, print_report, say
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from .correction_index import CorrectionHit, Listed
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
@@ -63,6 +69,12 @@ def _notes(root: Path, caught: object) -> None:
         first = checked.report.errors[0].format() if checked.report.errors else ""
         say(f"{checked.version.folder}: advarsel: udgaven er ikke indekseret, fordi dens manifest ikke stemmer "
               f"med den underskrevne fil ({first}); kør 'referat archive verify'", file=sys.stderr)
+    for stored in caught.added_corrections:
+        say(f"{stored.folder}: advarsel: manglede i søgeindekset; nu indekseret", file=sys.stderr)
+    for fix in caught.refused_corrections:
+        first = fix.report.errors[0].format() if fix.report.errors else ""
+        say(f"{fix.stored.folder}: advarsel: rettelsen er ikke indekseret, fordi dens manifest ikke stemmer med "
+            f"den underskrevne fil ({first}); kør 'referat archive verify'", file=sys.stderr)
     if caught.in_memory:
         say(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er bygget i hukommelsen til denne "
               "kørsel og ikke gemt", file=sys.stderr)
@@ -126,27 +138,44 @@ def cmd_list(args: argparse.Namespace) -> int:
         _notes(root, caught)
         _consistent(root, conn, "list")
         rows = index.rows(conn)
+        fixes = _indexed_corrections(root, conn)
     for row in rows:
         date = _date(row.date, root, row.path)
         say(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
         say(f"    sha256 {row.sha256}")
         if row.signers:
             say(f"    {row.signers}")
-        _list_corrections(root, row)
-    if not rows:
+        _list_corrections(root, [f for f in fixes if f.corrects == row.path])
+    orphans = [f for f in fixes if f.corrects not in {row.path for row in rows}]
+    if orphans:
+        say("rettelser til en udgave, der ikke findes i arkivet (kør 'referat archive verify'):")
+        _list_corrections(root, orphans)
+    if not rows and not orphans:
         say("arkivet er tomt")
     return 0
 
 
-def _list_corrections(root: Path, row: object) -> None:
-    """The corrections stored beside a version (issue 14): each with its file, sha256 and what it corrects."""
-    from .correction import corrections
+def _indexed_corrections(root: Path, conn: sqlite3.Connection) -> list[Listed]:
+    """The corrections in the index (issue 14), refused when a row disagrees with its manifest."""
+    from .correction_index import consistency, listed
 
-    for c in corrections(root, row.committee, row.date):  # type: ignore[attr-defined]
-        if c.manifest.get("retter") == row.path:  # type: ignore[attr-defined]
-            print(f"    rettelse {c.number}: {c.folder / str(c.manifest.get('fil', ''))} "
-                  f"(rettet af {c.manifest.get('rettet_af', '?')})")
-            print(f"        sha256 {c.manifest.get('sha256', '?')}")
+    report = consistency(root, conn)
+    if report.has_errors:
+        raise ReferatError(report)
+    return listed(conn)
+
+
+def _list_corrections(root: Path, fixes: list[Listed]) -> None:
+    """Each correction under the version it corrects: when it was archived, its sha256 (to journalise), what it
+    corrects, its file, who corrected and the signers."""
+    for f in fixes:
+        lines = f.what.splitlines() or [""]
+        say(f"    rettelse {f.number} ({f.archived[:10]}, sha256 {f.sha256}): {lines[0]}")
+        for line in lines[1:]:
+            say(f"        {line}")
+        say(f"        {root / f.path / 'rettelse-signeret.pdf'}; rettet af {f.by}")
+        if f.signers:
+            say(f"        {f.signers}")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -160,22 +189,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if outcome.in_memory:
         say(f"{root}: advarsel: arkivet er skrivebeskyttet; søgeindekset er kontrolleret i hukommelsen og ikke "
               "gemt", file=sys.stderr)
-    from .correction import verify_corrections
-    from .store import versions
-
-    corrected = verify_corrections(root, versions(root), outcome.report)
+    for stored in outcome.reindexed_corrections:
+        say(f"{stored.folder}: advarsel: manglede i søgeindekset; nu indekseret", file=sys.stderr)
     print_report(outcome.report, summary=False)
     for version in outcome.checked:
         if version not in outcome.bad:
             say(f"ok  {version.pdf}")
-    bad_files = {d.location.path for d in outcome.report.errors if d.location is not None}
-    for pdf in corrected:
-        if pdf not in bad_files:
+    for pdf in outcome.corrections:
+        if pdf not in outcome.bad_corrections:
             say(f"ok  {pdf} (rettelse)")
+    fixes = f" og {len(outcome.corrections)} rettelser" if outcome.corrections else ""
     if outcome.report.has_errors:
-        say(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver", file=sys.stderr)
+        say(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver{fixes}", file=sys.stderr)
         return 1
-    say(f"{len(outcome.checked)} udgaver kontrolleret: filer og underskrifter er uændrede")
+    say(f"{len(outcome.checked)} udgaver kontrolleret{fixes}: filer og underskrifter er uændrede")
     return 0
 
 
@@ -199,7 +226,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         _notes(root, caught)
         hits, total = index.search(conn, args.query, args.antal)
         _consistent(root, conn, "search", {hit.path for hit in hits})  # what is shown, not all the archive
-    if not hits:
+        fixes, fix_total = _search_corrections(root, conn, args.query, args.antal)
+    if not hits and not fixes:
         if not any(c.isalnum() for c in args.query):
             raise ReferatError("søgningen indeholder ingen ord")
         shown = args.query if len(args.query) <= 200 else args.query[:200] + "…"
@@ -210,9 +238,27 @@ def cmd_search(args: argparse.Namespace) -> int:
         closed = " (lukket punkt)" if hit.closed else ""
         say(f"{hit.committee_name} {date}, punkt {hit.number}: {hit.title}{closed}")
         say(f"    {hit.snippet}")
-    more = f" (viser {len(hits)}; brug --antal for flere)" if total > len(hits) else ""
+    for fix in fixes:
+        say(f"Rettelse {fix.number} til referat af {fix.committee_name} {_date(fix.date, root, fix.path)} "
+            f"({fix.corrects.rsplit('/', 1)[-1].replace('-', ' ')})")
+        say(f"    {fix.snippet}")
+    total, shown_count = total + fix_total, len(hits) + len(fixes)
+    more = f" (viser {shown_count}; brug --antal for flere)" if total > shown_count else ""
     say(f"{total} træf{more}")
     return 0
+
+
+def _search_corrections(root: Path, conn: sqlite3.Connection, query: str,
+                        limit: int) -> tuple[list[CorrectionHit], int]:
+    """The corrections whose text matches (issue 14), their index rows checked against their manifests."""
+    from .correction_index import consistency, search
+
+    fixes, total = search(conn, query, limit)
+    if fixes:
+        report = consistency(root, conn, {f.path for f in fixes}, folded=True)
+        if report.has_errors:
+            raise ReferatError(report)
+    return fixes, total
 
 
 HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil", "opgaver"]

@@ -11,12 +11,9 @@ re-validates its signatures and checks that the version it names is still there 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import re
 import shutil
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +22,11 @@ from pydantic import Field, PrivateAttr
 from ..diagnostics import Location, OutputError, ReferatError, Report
 from ..model.base import Model
 from ..model.meeting import Meeting
+from . import correction_index, index
 from . import manifest as mf
-from .store import MANIFEST, STAGING, Version, latest, locked
+from .correction_index import FORMAT, PDF_NAME, StoredCorrection, corrections
+from .store import MANIFEST, STAGING, Version, _fsync_dir, latest, locked
 
-FORMAT = "referat-arkiv-rettelse/1"
-CORRECTION_DIR = re.compile(r"^rettelse-(\d+)$")
-PDF_NAME = "rettelse-signeret.pdf"
 TITLE = "Rettelse til referat"
 
 
@@ -126,28 +122,6 @@ def build_correction(meeting: Meeting, correction_path: Path, root: Path) -> tup
     return files, original, original_sha
 
 
-@dataclass
-class StoredCorrection:
-    folder: Path
-    number: int
-    manifest: dict[str, Any]
-
-
-def corrections(root: Path, committee: str, date: str) -> list[StoredCorrection]:
-    folder = root / committee / date
-    out = []
-    if folder.is_dir():
-        for entry in folder.iterdir():
-            m = CORRECTION_DIR.match(entry.name)
-            if m and entry.is_dir():
-                try:
-                    manifest = json.loads((entry / MANIFEST).read_bytes())
-                except (OSError, ValueError):
-                    manifest = {}
-                out.append(StoredCorrection(entry, int(m[1]), manifest if isinstance(manifest, dict) else {}))
-    return sorted(out, key=lambda c: c.number)
-
-
 def archive_correction(root: Path, meeting: Meeting, correction_path: Path, signed_path: Path, roots: list[Path],
                        allow_self_signed: bool) -> StoredCorrection:
     from .checks import Options, _signatures, trust_roots
@@ -194,45 +168,13 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
                     fh.flush()
                     os.fsync(fh.fileno())
             os.rename(staging, target)
+            _fsync_dir(target.parent)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"rettelsen kunne ikke gemmes i arkivet ({exc.strerror}); arkivet er uændret",
                               Location(target)) from None
-    return StoredCorrection(target, number, manifest)
-
-
-def verify_corrections(root: Path, versions: list[Version], report: Report) -> list[Path]:
-    """Every stored correction: file unchanged, signatures valid, and the version it corrects still the same."""
-    from ..signing.signatures import read_signatures
-
-    checked = []
-    for committee, date in sorted({(v.committee, v.date) for v in versions}):
-        for c in corrections(root, committee, date):
-            pdf = c.folder / PDF_NAME
-            where = Location(pdf)
-            checked.append(pdf)
-            try:
-                data = pdf.read_bytes()
-            except OSError:
-                report.error(where, "rettelsens fil mangler")
-                continue
-            if mf.sha256(data) != c.manifest.get("sha256"):
-                report.error(where, "rettelsen er ændret siden arkiveringen (sha256 stemmer ikke med manifestet)")
-            try:
-                for sig in read_signatures(data, []):
-                    for problem in sig.problems:
-                        report.error(where, f"underskriften '{sig.field_name}' ({sig.name}): {problem}")
-            except ValueError as exc:
-                report.error(where, str(exc))
-            linked = str(c.manifest.get("retter", ""))
-            target = next((v for v in versions if v.relative == linked), None)
-            if target is None:
-                report.error(where, f"rettelsen henviser til '{linked}', som ikke findes i arkivet")
-                continue
-            try:
-                if mf.sha256(target.pdf.read_bytes()) != c.manifest.get("retter_sha256"):
-                    report.error(where, f"referatet, som rettelsen retter ({target.pdf}), har ikke længere den "
-                                        "sha256, rettelsen henviser til")
-            except OSError:
-                report.error(where, f"referatet, som rettelsen retter ({target.pdf}), mangler")
-    return checked
+        stored = StoredCorrection(target, number, manifest)
+        with index.opened(root) as conn:  # checked above: the file is the built correction, its signatures valid
+            correction_index.add(conn, stored, manifest, (target / MANIFEST).read_bytes())
+            index.catch_up(conn, root)
+    return stored

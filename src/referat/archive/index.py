@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Location, OutputError, ReferatError
+from . import correction_index
 from . import manifest as mf
 from .matching import fold, fts_query, query_terms, snippet
 from .store import Version, versions
@@ -37,6 +38,12 @@ CREATE TABLE IF NOT EXISTS punkter (
     sagsnummer TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS soeg USING fts5(titel, beslutning, tokenize = 'unicode61 remove_diacritics 2');
 CREATE INDEX IF NOT EXISTS udgaver_moede ON udgaver (udvalg, dato, udgave);
+CREATE TABLE IF NOT EXISTS rettelser (
+    id INTEGER PRIMARY KEY, sti TEXT UNIQUE NOT NULL, udvalg TEXT NOT NULL, dato TEXT NOT NULL,
+    rettelse INTEGER NOT NULL, retter TEXT NOT NULL, retter_sha256 TEXT NOT NULL, fil TEXT NOT NULL,
+    sha256 TEXT NOT NULL, manifest_sha256 TEXT NOT NULL, arkiveret TEXT NOT NULL, rettet_af TEXT NOT NULL,
+    begrundelse TEXT NOT NULL, rettelser TEXT NOT NULL, underskrivere TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS soeg_rettelser USING fts5(tekst, tokenize = 'unicode61 remove_diacritics 2');
 """
 NEWEST = "u.udgave = (SELECT max(u2.udgave) FROM udgaver u2 WHERE u2.udvalg = u.udvalg AND u2.dato = u.dato)"
 
@@ -90,6 +97,8 @@ class CaughtUp:
     added: list[Version] = field(default_factory=list)
     refused: list[Checked] = field(default_factory=list)
     in_memory: bool = False
+    added_corrections: list[Any] = field(default_factory=list)  # correction_index.StoredCorrection
+    refused_corrections: list[Any] = field(default_factory=list)  # recheck.CheckedCorrection
 
 
 @contextmanager
@@ -120,7 +129,7 @@ def reading(root: Path) -> Iterator[tuple[sqlite3.Connection, CaughtUp]]:
     ro = _open_read_only(path)
     known = {r[0] for r in ro.execute("SELECT sti FROM udgaver")} if ro is not None else set()
     lacking = [v for v in versions(root) if v.relative not in known and v.manifest.is_file()]
-    if ro is not None and not lacking:
+    if ro is not None and not lacking and not correction_index.any_lacking(ro, root):
         with closing(ro):
             yield ro, CaughtUp()
         return
@@ -263,7 +272,22 @@ def catch_up(conn: sqlite3.Connection, root: Path) -> CaughtUp:
             caught.added.append(version)
         else:
             caught.refused.append(checked)
+    _catch_up_corrections(conn, root, caught)
     return caught
+
+
+def _catch_up_corrections(conn: sqlite3.Connection, root: Path, caught: CaughtUp) -> None:
+    """Index every stored correction the index lacks, each only after its manifest has been checked against
+    its signed PDF (issue 14)."""
+    from .recheck import recheck_correction
+
+    for stored in correction_index.lacking(conn, root):
+        checked = recheck_correction(stored)
+        if checked.sound and checked.manifest is not None:
+            correction_index.add(conn, stored, checked.manifest, checked.manifest_bytes)
+            caught.added_corrections.append(stored)
+        else:
+            caught.refused_corrections.append(checked)
 
 
 def rows(conn: sqlite3.Connection) -> list[Row]:

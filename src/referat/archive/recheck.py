@@ -6,6 +6,7 @@ only as far as the signed bytes confirm it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,7 @@ def load(version: Version) -> Checked:
 def recheck_text(checked: Checked) -> None:
     """The items, the meeting and the comparison route the manifest records, re-derived from the PDF's text."""
     from .text import Expected, Keyed, Layout, compare_items, front_difference, pdf_lines, running_header
+    from .text import _page_lines as page_lines
 
     manifest, data = checked.manifest, checked.pdf
     if manifest is None or data is None:
@@ -167,8 +169,14 @@ def recheck_text(checked: Checked) -> None:
     name, short = manifest.get("udvalg_fulde_navn"), manifest.get("udvalg_navn")
     if day is not None and isinstance(name, str) and isinstance(short, str):
         problem = front_difference(lines, name, day)
-        header = running_header(data)
-        if not problem and (header is None or Keyed(short).key not in Keyed(header).key):
+        header, pages = running_header(data), page_lines(data)
+        if header is None and len(pages) >= 2 and pages[-1]:
+            header = pages[-1][0]  # short minutes: one page after the front page and contents carries the header
+        if not problem and len(pages) == 1:
+            # one page: the front page only, which has no running header
+            if Keyed(short).key not in Keyed(" ".join(lines)).key:
+                problem = f"den eneste side i PDF'en nævner ikke {short}"
+        elif not problem and (header is None or Keyed(short).key not in Keyed(header).key):
             problem = f"sidehovedet i PDF'en ({header or 'intet'}) nævner ikke {short}"
         if problem:
             report.error(where, f"manifestets møde stemmer ikke med PDF'en: {problem}")
@@ -222,17 +230,25 @@ def _profile_layout(manifest: mf.Manifest) -> Any:
 def recheck_signatures(checked: Checked) -> None:
     """The signatures re-validated — intact, covering, the same certificates, signers, roles and trust —
     against the roots stored in the manifest, at the moment of archiving; and the status they give."""
-    from ..errors import SignatureError
-    from ..signing.signatures import TRUSTED, load_roots, read_signatures
-
     manifest, data = checked.manifest, checked.pdf
     if manifest is None or data is None:
         return
-    report, pdf_where, where = checked.report, Location(checked.version.pdf), Location(checked.version.manifest)
+    recheck_signers(manifest, data, Location(checked.version.pdf), Location(checked.version.manifest),
+                    checked.report, status=True)
+
+
+def recheck_signers(manifest: mf.Manifest, data: bytes, pdf_where: Location, where: Location, report: Report,
+                    status: bool = False) -> list[Any] | None:
+    """The signatures of `data` re-validated against the roots the manifest stored, at its moment of archiving,
+    and compared field by field with its `underskrifter` (a version's, or a correction's); with `status`, the
+    manifest's `status` must agree too. None when they cannot be read at all (reported)."""
+    from ..errors import SignatureError
+    from ..signing.signatures import TRUSTED, load_roots, read_signatures
+
     entries = manifest.get("underskrifter")
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         report.error(where, "feltet 'underskrifter' er ikke en liste")
-        return
+        return None
     recorded = [s for s in entries if isinstance(s.get("certifikat"), dict)]
     scanned = any(s.get("tillid") == mf.SCANNED for s in entries)
     try:
@@ -240,28 +256,31 @@ def recheck_signatures(checked: Checked) -> None:
                  for c in load_roots(str(s["rodcertifikat"].get("pem", "")).encode())]
     except (ValueError, TypeError):
         report.error(where, "et rodcertifikat i manifestet kan ikke læses")
-        return
+        return None
     archived = field_date(manifest, "arkiveret", where, Report(), dt.datetime)
     if archived is None:
-        return  # reported by load()
+        return None  # reported by load()
     try:
         found = read_signatures(data, roots, moment=archived)
     except SignatureError as exc:
         report.error(pdf_where, exc.message)
-        return
+        return None
     except Exception as exc:  # noqa: BLE001 - a malformed signature from an untrusted copy: a message
         report.error(pdf_where, f"underskrifterne kan ikke læses ({type(exc).__name__})")
-        return
-    status = manifest.get("status")
-    if found and not scanned and status != mf.VERIFIED:
-        report.error(where, f"feltet 'status' er {status!r}, men filen er digitalt underskrevet ('{mf.VERIFIED}')")
-    elif scanned and status != mf.SCANNED:
-        report.error(where, f"feltet 'status' er {status!r}, men udgaven er en scannet kopi ('{mf.SCANNED}')")
-    elif not found and not scanned:
-        report.error(where, "manifestet registrerer ingen scannet kopi, men filen har ingen digital underskrift")
+        return None
+    if status:
+        value = manifest.get("status")
+        if found and not scanned and value != mf.VERIFIED:
+            report.error(where, f"feltet 'status' er {value!r}, men filen er digitalt underskrevet ('{mf.VERIFIED}')")
+        elif scanned and value != mf.SCANNED:
+            report.error(where, f"feltet 'status' er {value!r}, men udgaven er en scannet kopi ('{mf.SCANNED}')")
+        elif not found and not scanned:
+            report.error(where, "manifestet registrerer ingen scannet kopi, men filen har ingen digital underskrift")
+    elif not found:
+        report.error(pdf_where, "filen har ingen digital underskrift")
     if len(found) != len(recorded):
         report.error(pdf_where, f"filen har {len(found)} underskrifter, manifestet {len(recorded)}")
-        return
+        return found
     for sig, entry in zip(found, recorded, strict=True):
         who = f"underskriften '{sig.field_name}' ({sig.name})"
         for problem in sig.problems:
@@ -291,6 +310,7 @@ def recheck_signatures(checked: Checked) -> None:
             if moment and _after(moment, archived):
                 report.error(where, f"{who}: underskrevet {moment}, men 'arkiveret' er {manifest.get('arkiveret')}; "
                                     "en fil kan ikke være arkiveret, før den blev underskrevet")
+    return found
 
 
 def recheck(version: Version, signatures: bool = True) -> Checked:
@@ -336,3 +356,121 @@ def _after(moment: str, archived: dt.datetime) -> bool:
     if when.tzinfo is None or archived.tzinfo is None:
         return False
     return when > archived + dt.timedelta(minutes=5)  # a signer's clock may run a little fast
+
+
+# What `correction archive` writes (correction.py); anything else was added by hand afterwards.
+CORRECTION_KEYS = frozenset({
+    "arkiveret", "begrundelse", "bytes", "dato", "fil", "format", "rettelse", "rettelse_sha256", "retter",
+    "retter_sha256", "rettelser", "rettet_af", "sha256", "udvalg", "underskrifter"})
+
+
+@dataclass
+class CheckedCorrection:
+    """A stored correction, its manifest and file as read, and every way the manifest disagrees with the file."""
+
+    stored: Any  # correction_index.StoredCorrection
+    manifest: mf.Manifest | None = None
+    manifest_bytes: bytes = b""
+    pdf: bytes | None = None
+    hash_ok: bool = False
+    report: Report = field(default_factory=Report)
+
+    @property
+    def sound(self) -> bool:
+        return self.manifest is not None and self.pdf is not None and not self.report.has_errors
+
+
+def recheck_correction(stored: Any, signatures: bool = True) -> CheckedCorrection:
+    """Every recomputable field of a correction's manifest, compared with its signed PDF: its place, hash and
+    size, that the built correction (`rettelse_sha256`) is a revision of the file, that the PDF prints who
+    corrects, why and what, and its signatures (re-validated at the moment of archiving). Whether the version it
+    corrects is still there is the link, checked by `verify`."""
+    from .correction_index import FORMAT, PDF_NAME
+
+    out = CheckedCorrection(stored)
+    report = out.report
+    for path in (stored.folder, stored.manifest_path, stored.pdf):
+        if path.is_symlink():
+            report.error(Location(path), "er en symbolsk henvisning; arkivet består kun af almindelige filer og "
+                                         "mapper, og en henvisning følges ikke")
+            return out
+    where = Location(stored.manifest_path)
+    try:
+        out.manifest_bytes = stored.manifest_path.read_bytes()
+        manifest = json.loads(out.manifest_bytes)
+    except FileNotFoundError:
+        report.error(Location(stored.folder), "ufuldstændig rettelse: manifest.json mangler")
+        return out
+    except (OSError, ValueError, RecursionError) as exc:
+        report.error(where, f"manifestet kan ikke læses ({type(exc).__name__})")
+        return out
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        report.error(where, f"ukendt manifestformat (forventede '{FORMAT}')")
+        return out
+    out.manifest = manifest
+    field_date(manifest, "dato", where, report)
+    field_date(manifest, "arkiveret", where, report, dt.datetime)
+    for key, value in (("udvalg", stored.committee), ("dato", stored.date), ("rettelse", stored.number),
+                       ("fil", PDF_NAME)):
+        if manifest.get(key) != value or type(manifest.get(key)) is not type(value):
+            report.error(where, f"feltet '{key}' er {manifest.get(key)!r}, men rettelsen ligger som {value!r} i "
+                                "arkivet")
+    extra = set(manifest) - CORRECTION_KEYS
+    if extra:
+        report.error(where, f"manifestet har feltet {', '.join(repr(k) for k in sorted(extra)[:5])}, som arkivet "
+                            "ikke skriver; det er tilføjet efter arkiveringen")
+    linked = manifest.get("retter")
+    if not isinstance(linked, str) or not re.fullmatch(
+            rf"{re.escape(stored.committee)}/{re.escape(stored.date)}/udgave-\d+", linked):
+        report.error(where, f"feltet 'retter' er {linked!r}; en rettelse retter en udgave af samme møde "
+                            f"({stored.committee}/{stored.date}/udgave-N)")
+    for key in ("rettet_af", "begrundelse", "retter_sha256", "rettelse_sha256"):
+        if not isinstance(manifest.get(key), str) or not manifest.get(key):
+            report.error(where, f"feltet '{key}' mangler eller er ikke tekst")
+    points = manifest.get("rettelser")
+    if not isinstance(points, list) or not points or not all(
+            isinstance(p, dict) and isinstance(p.get("punkt"), str) and isinstance(p.get("tekst"), str) for p in points):
+        report.error(where, "feltet 'rettelser' er ikke en liste af rettelser (punkt og tekst)")
+        points = []
+    try:
+        out.pdf = stored.pdf.read_bytes()
+    except OSError:
+        report.error(Location(stored.pdf), "rettelsens fil mangler")
+        return out
+    digest = mf.sha256(out.pdf)
+    if digest != manifest.get("sha256"):
+        report.error(Location(stored.pdf), f"rettelsen er ændret siden arkiveringen: sha256 {digest[:16]}… men "
+                                           f"manifestet har {str(manifest.get('sha256'))[:16]}…")
+        return out
+    out.hash_ok = True
+    if manifest.get("bytes") != len(out.pdf):
+        report.error(where, f"feltet 'bytes' er {manifest.get('bytes')!r}, men filen har {len(out.pdf)} bytes")
+    if not _has_revision(out.pdf, manifest.get("rettelse_sha256")):
+        report.error(where, "ingen revision af filen har den sha256, manifestet angiver som 'rettelse_sha256' "
+                            "(den byggede rettelse)")
+    _correction_text(out, points, where)
+    if signatures:
+        recheck_signers(manifest, out.pdf, Location(stored.pdf), where, report)
+    return out
+
+
+def _correction_text(checked: CheckedCorrection, points: list[Any], where: Location) -> None:
+    """Who corrects, why and what, as the manifest says, must be printed in the signed PDF."""
+    from ..render.richtext import parse, plain_text
+    from .text import Keyed, pdf_text
+
+    assert checked.manifest is not None and checked.pdf is not None
+    try:
+        printed = Keyed(pdf_text(checked.pdf)).key
+    except Exception as exc:  # noqa: BLE001 - a damaged PDF from an untrusted copy: a message, not a traceback
+        checked.report.error(Location(checked.stored.pdf), f"PDF'ens tekst kan ikke læses ({type(exc).__name__})")
+        return
+    fields = [("rettet_af", checked.manifest.get("rettet_af")), ("begrundelse", checked.manifest.get("begrundelse"))]
+    fields += [(f"rettelser[{n}].tekst (punkt {p['punkt']})", p["tekst"]) for n, p in enumerate(points)]
+    for key, value in fields:
+        if not isinstance(value, str):
+            continue
+        wanted = Keyed(plain_text(parse(value))).key
+        if wanted not in printed:
+            checked.report.error(where, f"feltet '{key}' er »{' '.join(value.split())[:60]}« i manifestet, men den "
+                                        "underskrevne rettelse siger det ikke")

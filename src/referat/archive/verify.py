@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, ReferatError, Report
-from . import index
+from . import correction_index, index
 from . import manifest as mf
 from .recheck import Checked, recheck
 from .store import Version, versions
@@ -31,6 +31,9 @@ class Outcome:
     reindexed: list[Version] = field(default_factory=list)
     in_memory: bool = False
     bad: set[Version] = field(default_factory=set)  # versions with any problem, in their files or their index rows
+    corrections: list[Path] = field(default_factory=list)  # every stored correction's file (issue 14)
+    bad_corrections: set[Path] = field(default_factory=set)
+    reindexed_corrections: list[Any] = field(default_factory=list)
 
 
 def verify(root: Path) -> Outcome:
@@ -39,6 +42,8 @@ def verify(root: Path) -> Outcome:
     with index.reading(root) as (conn, caught):
         out.reindexed, out.in_memory = caught.added, caught.in_memory
         indexed = index.stored_rows(conn)
+        indexed_corrections = correction_index.stored_rows(conn)
+        out.reindexed_corrections = caught.added_corrections
     already = {c.version: c for c in caught.refused}
     stored = versions(root)
     where = Location(root / index.INDEX)
@@ -56,6 +61,8 @@ def verify(root: Path) -> Outcome:
             out.bad.add(version)
     for path in sorted(set(indexed) - {v.relative for v in stored}):
         out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")
+    out.corrections, out.bad_corrections = verify_corrections(root, indexed_corrections, caught.refused_corrections,
+                                                              out.report)
     return out
 
 
@@ -129,3 +136,53 @@ def _short(value: object, width: int = 60) -> str:
         flat = " ".join(value.split())
         return f"»{flat[:width]}{'…' if len(flat) > width else ''}«"
     return repr(value)
+
+
+def verify_corrections(root: Path, conn_rows: dict[str, tuple[Any, ...]], caught_refused: list[Any],
+                       report: Report) -> tuple[list[Path], set[Path]]:
+    """Every stored correction (issue 14): its manifest re-derived from its signed PDF (hash, size, place, the
+    built correction as a revision, who/why/what printed, signatures re-validated), the link (the version it
+    corrects exists and its file still has the sha256 the correction recorded) and its index row. Returns the
+    corrections' files checked and those with a problem."""
+    from .correction_index import CORRECTION_PATH, all_corrections, compare
+    from .recheck import recheck_correction
+
+    checked_files: list[Path] = []
+    bad: set[Path] = set()
+    refused = {c.stored.relative: c for c in caught_refused}
+    where_index = Location(root / index.INDEX)
+    stored_all = all_corrections(root)
+    for stored in stored_all:
+        before = len(report.errors)
+        checked_files.append(stored.pdf)
+        checked = refused.get(stored.relative) or recheck_correction(stored)
+        report.extend(checked.report)
+        where = Location(stored.pdf)
+        manifest = checked.manifest
+        if manifest is not None:
+            linked = manifest.get("retter")
+            match = VERSION_PATH.fullmatch(linked) if isinstance(linked, str) else None
+            target = Version(root, match[1], match[2], int(match[3])) if match else None
+            if target is None or not target.folder.is_dir():
+                report.error(where, f"rettelsen retter '{linked}', som ikke findes i arkivet")
+            else:
+                try:
+                    if mf.sha256(target.pdf.read_bytes()) != manifest.get("retter_sha256"):
+                        report.error(where, f"referatet, som rettelsen retter ({target.pdf}), har ikke den sha256, "
+                                            "rettelsens manifest angiver som 'retter_sha256'")
+                except OSError:
+                    report.error(where, f"referatet, som rettelsen retter ({target.pdf}), mangler")
+        if stored.relative in refused:
+            report.error(Location(stored.folder), "rettelsen er ikke i søgeindekset: dens manifest stemmer ikke "
+                                                  "med den underskrevne fil (se ovenfor)")
+        elif manifest is not None and checked.hash_ok:
+            compare(stored, manifest, checked.manifest_bytes, conn_rows.get(stored.relative), where_index, report)
+        if len(report.errors) > before:
+            bad.add(stored.pdf)
+    known = {c.relative for c in stored_all}
+    for path in sorted(set(conn_rows) - known):
+        if CORRECTION_PATH.fullmatch(path):
+            report.error(Location(root / path), "rettelsen står i søgeindekset, men mappen findes ikke i arkivet")
+        else:
+            report.error(where_index, f"søgeindekset har en rettelse med en ugyldig sti {path!r}; {REBUILD}")
+    return checked_files, bad

@@ -7,13 +7,16 @@ the tillægsdagsorden: only those items, numbered as in the full agenda, with a 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, OutputError, ReferatError, Report
 from ..model.meeting import Meeting
 from ..render.danish import long_date
 from ..render.view import View, document_view
@@ -130,7 +133,112 @@ class SendResult:
     unchanged_since: SentVersion | None = None
 
 
+LOCK = ".udsender.laas"
+"""The lock file in the meeting folder while a `referat send` runs (removed when it ends, also on SIGTERM)."""
+
+
+@contextlib.contextmanager
+def sending(folder: Path) -> Iterator[None]:
+    """One `referat send` of a meeting at a time: an exclusive, non-blocking `flock` on `<mappe>/.udsender.laas`.
+
+    A second send started meanwhile is refused at once with a Danish message (never a second folder with the
+    same number, never a half-written one). The kernel releases the lock when the process ends however it ends, so
+    a send killed with SIGKILL leaves at most an unlocked file, which the next send takes over; a send that ends
+    normally, by an error, Ctrl+C or SIGTERM removes it. Where there is no `flock` (Windows) the file is created
+    with O_EXCL instead, and a left-over file must then be deleted by hand (the message says so)."""
+    path = folder / LOCK
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fd = _exclusive_file(path)
+        try:
+            yield
+        finally:
+            _release(path, fd)
+        return
+    for _ in range(10):
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"låsefilen kan ikke oprettes ({exc.strerror}); intet er udsendt", Location(path)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = _holder(fd)
+            os.close(fd)
+            raise OutputError(_busy(holder), Location(path)) from None
+        try:  # the file locked must still be the one at the path: a send that just finished removes it
+            current = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:
+            break
+        os.close(fd)
+    else:  # pragma: no cover - ten sends finishing exactly between our open and our lock
+        raise OutputError(_busy(""), Location(path))
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        _release(path, fd)
+
+
+def _busy(holder: str) -> str:
+    who = f" (proces {holder})" if holder else ""
+    return (f"en anden 'referat send' udsender allerede dette møde{who}; intet er udsendt. Vent, til den er "
+            "færdig, og kør 'referat send' igen")
+
+
+def _holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return text if text.isdigit() else ""
+
+
+def _exclusive_file(path: Path) -> int:  # pragma: no cover - Windows
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise OutputError(_busy("") + f" (kører ingen 'referat send', så slet {path.name})",
+                          Location(path)) from None
+    except OSError as exc:
+        raise OutputError(f"låsefilen kan ikke oprettes ({exc.strerror}); intet er udsendt", Location(path)) from None
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd
+
+
+def _release(path: Path, fd: int) -> None:
+    """Remove the lock file, then let go of the lock (in this order, so that no other send locks a file that
+    is about to disappear without noticing)."""
+    try:
+        path.unlink(missing_ok=True)
+    finally:
+        os.close(fd)
+
+
+def _clear_staging(folder: Path) -> None:
+    """Staging folders (`udsendt/.udsender-*`) left by a send that was killed (SIGKILL, a power cut); called with
+    the lock held, so no other send is writing one."""
+    from .versions import _remove_staged
+
+    sent = folder / SENT_DIR
+    if sent.is_dir():
+        for entry in sent.iterdir():
+            if entry.name.startswith(".udsender-") and entry.is_dir() and not entry.is_symlink():
+                _remove_staged(entry)
+
+
 def send(folder: Path, templates: list[Path] | None = None, today: dt.date | None = None) -> SendResult:
+    """Validate, build and freeze the next sent version, one send of the meeting at a time (see `sending`)."""
+    with sending(folder):
+        _clear_staging(folder)
+        return _send(folder, templates, today)
+
+
+def _send(folder: Path, templates: list[Path] | None, today: dt.date | None) -> SendResult:
     from ..meetings import load_valid
     from ..packet.assemble import packet_name, write_packets
     from ..validate import check_meeting
