@@ -93,6 +93,18 @@ def test_a_logo_the_engine_cannot_decode_is_the_users_file(run: Run, tmp_path: P
     assert not (out / "dagsorden.pdf").exists()
 
 
+def test_a_broken_logo_is_named_in_the_word_edition_too(run: Run, tmp_path: Path) -> None:
+    """Before: `dokument.docx: fejl: Word-skabelonen kan ikke bruges: ` (an empty reason, the wrong file)."""
+    templates, folder = _profile_with_logo(tmp_path, b"\x89PNG\r\n\x1a\nikke et billede")
+    out = tmp_path / "ud"
+    code, _, err = run("build", folder, "--format", "docx", "--out", out, "--skabeloner", templates)
+    assert code == EXIT_INVALID
+    assert (f"{templates / 'udvalg' / 'logo.png'}: fejl: logoet kan ikke læses som billede (beskadiget eller ukendt "
+            "format)") in err
+    assert "Word-skabelonen" not in err and "intern fejl" not in err
+    assert not (out / "dagsorden.docx").exists()
+
+
 # --- the archive's and the loader's kinds ---------------------------------------------------------------------
 
 
