@@ -89,7 +89,7 @@ def _extra_item(folder: Path) -> None:
         _in_item("01-godkendelse-af-dagsorden.yaml", "  Godkendt\n", "  Godkendt\n\n  Dog ikke punkt 4.\n"),
         [("punkt 1 'Godkendelse af dagsorden': beslutningen afviger efter »Godkendt«: PDF'en har »Dog ikke "
           "punkt 4.«, mødet har »(intet)«")],
-        id="tilføjet-sætning"),
+        id="tilfoejet-saetning"),
     pytest.param(
         _swap_5_and_6,
         ["fejl: punkt nr. 5 i den underskrevne PDF er »Punkt 5. Pædagogdimensionering 2026",
@@ -102,7 +102,7 @@ def _extra_item(folder: Path) -> None:
     pytest.param(
         _in_item("01-godkendelse-af-dagsorden.yaml", "adgang: åben", "adgang: lukket"),
         ["punkt 1 'Godkendelse af dagsorden' står som 'Lukket' i den underskrevne PDF, men som 'Åben'"],
-        id="lukket-underskrevet-som-åben"),
+        id="lukket-underskrevet-som-aaben"),
 ])
 def test_minutes_signed_from_another_text_are_refused(run: Run, pki: Pki, tmp_path: Path,
                                                       edit: Callable[[Path], None], messages: list[str]) -> None:

@@ -291,12 +291,12 @@ def test_a_change_appended_after_the_last_signature_is_refused(run: Run, signed:
     pytest.param("andet", "møde.yaml", "dato: 2026-02-23", "dato: 2026-02-24",
                  ["andet.pdf: fejl: det underskrevne referat er ikke fra dette møde",
                   "23. februar 2026", "24. februar 2026"],  # ours, and the PDF's title
-                 id="et-andet-møde"),
+                 id="et-andet-moede"),
     pytest.param("ændret", "punkter/03-planer-ungehjemmet-bifrost.yaml", "baggrunden for punktet",
                  "forgrunden for punktet",
                  ["ændret.pdf: fejl: punkt 3 'Godkendelse af planer", "beslutningen afviger",
                   "»forgrunden for punktet", "»baggrunden for punktet"],
-                 id="ændret-beslutning"),
+                 id="aendret-beslutning"),
 ])
 def test_minutes_of_another_meeting_or_text_are_refused(run: Run, pki: Pki, tmp_path: Path, name: str, file: str,
                                                         old: str, new: str, messages: list[str]) -> None:
