@@ -155,3 +155,51 @@ def cert_password() -> Iterator[None]:
         del os.environ["REFERAT_CERT_PASSWORD"]
     else:
         os.environ["REFERAT_CERT_PASSWORD"] = old
+
+
+# --- signing and archiving the example minutes (tests/test_archive_trust.py, tests/test_sign_archive.py) ------
+
+
+def build_minutes(folder: Path, out: Path) -> Path:
+    """Build the minutes of `folder` as PDF into `out`, as a user would; the PDF's path."""
+    assert main(["build", str(folder), "--dokument", "referat", "--format", "pdf", "--out", str(out)]) == 0
+    return out / "referat.pdf"
+
+
+def sign(pdf: Path, cert: Path, out: Path, *extra: object) -> Path:
+    """`referat sign` `pdf` with `cert` into `out` (extra options as given); `out`."""
+    assert main(["sign", str(pdf), "--cert", str(cert), "--out", str(out), *map(str, extra)]) == 0
+    return out
+
+
+def sign_as_chair(pdf: Path, pki: Pki, out: Path) -> Path:
+    """`pdf` signed (invisibly) by the chair of the throwaway PKI, in the role 'formand'."""
+    return sign(pdf, pki.formand, out, "--rolle", "formand")
+
+
+def archive_add(run: Callable[..., tuple[int, str, str]], archive: Path, pdf: Path, *extra: object,
+                folder: Path = EXAMPLE) -> tuple[int, str, str]:
+    """`referat archive add folder pdf --arkiv archive` (extra options as given) through `run`."""
+    return run("archive", "add", folder, pdf, "--arkiv", archive, *extra)
+
+
+def archived_into(archive: Path, pdf: Path, pki: Pki, folder: Path = EXAMPLE) -> Path:
+    """`archive` holding `pdf` (the minutes of `folder`), added with the PKI's root as trusted; `archive`."""
+    assert main(["archive", "add", str(folder), str(pdf), "--arkiv", str(archive),
+                 "--rodcertifikat", str(pki.root_pem)]) == 0
+    return archive
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in the text file `path` by `new`; `old` must be there."""
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def meeting_copy(parent: Path, edit: Callable[[Path], None], name: str = "møde") -> Path:
+    """A copy of the example meeting at `parent / name`, changed by `edit`."""
+    folder = parent / name
+    shutil.copytree(EXAMPLE, folder)
+    edit(folder)
+    return folder

@@ -115,34 +115,33 @@ def _png() -> bytes:
     return (FIXTURES / "tegning-med-metadata.png").read_bytes()
 
 
-def test_an_image_the_engine_cannot_decode_is_unreadable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("raised", "kind", "message"), [
+    # what compile_typst raises when the image's data is broken: the user's image, named as such
+    (InputError("billedet kan ikke læses af PDF-motoren (failed to decode image (Format error decoding Png))",
+                Location(Path("billede.png"))),
+     ReferatError, "billedet kan ikke læses (beskadiget eller ukendt format)"),
+    # any other failure of the engine is a bug of ours: not blamed on the image, still an internal error
+    (InternalError("PDF-motoren fejlede i skabelonen image.typ: unknown variable: titel"),
+     InternalError, "PDF-motoren fejlede i skabelonen image.typ: unknown variable: titel"),
+], ids=["billedet", "motoren"])
+def test_only_an_image_the_engine_cannot_decode_is_blamed_on_the_image(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, raised: Exception, kind: type[Exception],
+        message: str) -> None:
     from referat.packet import sources
 
     def engine(*args: object, **kwargs: object) -> tuple[bytes, list[str]]:
-        raise ReferatError("PDF-motoren fejlede: failed to decode image (Format error decoding Png)",
-                           Location(tmp_path / "image.typ"))
+        raise raised
 
     monkeypatch.setattr(sources, "compile_typst", engine)
     path = tmp_path / "tavle.png"
     path.write_bytes(_png())
-    with pytest.raises(ReferatError) as caught:
+    with pytest.raises(kind) as caught:
         sources.bilag_pdf(path, "Bilag 1", dt.date(2026, 2, 23))
-    assert caught.value.message == "billedet kan ikke læses (beskadiget eller ukendt format)"
-    assert caught.value.report.errors[0].location.path == path
-
-
-def test_another_engine_failure_is_not_blamed_on_the_image(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from referat.packet import sources
-
-    def engine(*args: object, **kwargs: object) -> tuple[bytes, list[str]]:
-        raise ReferatError("PDF-motoren fejlede: unknown variable: titel", Location(tmp_path / "image.typ"))
-
-    monkeypatch.setattr(sources, "compile_typst", engine)
-    path = tmp_path / "tavle.png"
-    path.write_bytes(_png())
-    with pytest.raises(ReferatError) as caught:
-        sources.bilag_pdf(path, "Bilag 1", dt.date(2026, 2, 23))
-    assert caught.value.message == "PDF-motoren fejlede: unknown variable: titel"
+    if isinstance(caught.value, ReferatError):
+        assert caught.value.message == message
+        assert caught.value.report.errors[0].location.path == path
+    else:
+        assert type(caught.value) is InternalError and str(caught.value) == message
 
 
 def test_missing_libreoffice_is_a_converter_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ Item texts and Word templates may come by e-mail from anyone (docs/format.md); w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -131,6 +132,16 @@ def _templates_with(tmp: Path, field: str) -> Path:
     return templates
 
 
+def _build_with(make_meeting: Callable[..., Path], run: Callable[..., tuple[int, str, str]], tmp: Path, field: str,
+                formats: str = "docx") -> tuple[int, str, str]:
+    """`referat build` of a small meeting of the committee 'fjendtlig', whose Word template has `field` (above)."""
+    templates = _templates_with(tmp, field)
+    folder = make_meeting()
+    meeting_file = folder / "møde.yaml"
+    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
+    return run("build", folder, "--format", formats, "--out", tmp / "ud", "--skabeloner", templates)
+
+
 @pytest.mark.parametrize("exploit", [
     "{{ cycler.__init__.__globals__.os.system('touch ' ~ marker) }}",
     "{{ self.__init__.__globals__.__builtins__.__import__('os').system('touch ' ~ marker) }}",
@@ -141,11 +152,7 @@ def test_a_template_cannot_run_commands(make_meeting, run, tmp_path: Path, monke
                                         exploit: str) -> None:
     monkeypatch.chdir(tmp_path)  # the message names the template relative to the working directory
     marker = tmp_path / "SKET"
-    templates = _templates_with(tmp_path, exploit.replace("marker", f"'{marker}'"))
-    folder = make_meeting()
-    meeting_file = folder / "møde.yaml"
-    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
-    code, out, err = run("build", folder, "--format", "docx,pdf", "--out", tmp_path / "ud", "--skabeloner", templates)
+    code, out, err = _build_with(make_meeting, run, tmp_path, exploit.replace("marker", f"'{marker}'"), "docx,pdf")
     assert not marker.exists(), "skabelonen kørte en kommando"
     assert code == 1, err
     assert "skabeloner/word/dokument.docx: fejl: Word-skabelonen bruger «" in err, err
@@ -157,11 +164,7 @@ def test_a_template_cannot_run_commands(make_meeting, run, tmp_path: Path, monke
 def test_a_template_with_a_broken_field_is_named_with_its_paragraph(make_meeting, run, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    templates = _templates_with(tmp_path, "Mødets titel: {{ titel titel }}")
-    folder = make_meeting()
-    meeting_file = folder / "møde.yaml"
-    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
-    code, _, err = run("build", folder, "--format", "docx", "--out", tmp_path / "ud", "--skabeloner", templates)
+    code, _, err = _build_with(make_meeting, run, tmp_path, "Mødets titel: {{ titel titel }}")
     assert code == 1, err
     line = next(line for line in err.splitlines() if ": fejl: " in line)
     assert line.startswith("skabeloner/word/dokument.docx: fejl: Word-skabelonen har et felt ({{ … }} eller {% … %}), "
@@ -180,12 +183,8 @@ def test_a_template_that_loops_forever_is_stopped(make_meeting, run, tmp_path: P
         pytest.skip("no interval timers on this platform (Windows): templates are not time-limited there")
     monkeypatch.setattr(writer, "TEMPLATE_SECONDS", 2.0)
     monkeypatch.chdir(tmp_path)
-    templates = _templates_with(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
-                                          "{% endfor %}")
-    folder = make_meeting()
-    meeting_file = folder / "møde.yaml"
-    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
-    code, _, err = run("build", folder, "--format", "docx", "--out", tmp_path / "ud", "--skabeloner", templates)
+    code, _, err = _build_with(make_meeting, run, tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}"
+                                                            "{% endfor %}{% endfor %}")
     assert code == 1, err
     assert ("skabeloner/word/dokument.docx: fejl: Word-skabelonen blev ikke færdig på 2 sekunder; den gentager vist "
             "en løkke ({% for … %}) for mange gange") in err, err
@@ -195,11 +194,8 @@ def test_a_template_that_loops_forever_is_stopped(make_meeting, run, tmp_path: P
 
 def test_template_fields_still_fill_in(make_meeting, run, tmp_path: Path) -> None:
     """The sandbox changes nothing for an honest template: its fields are filled, values stay text."""
-    templates = _templates_with(tmp_path, "Til {{ kortnavn }}: {{ titel }} {{ '<b>' }} {{ forside|length > 0 }}")
-    folder = make_meeting()
-    meeting_file = folder / "møde.yaml"
-    meeting_file.write_text(meeting_file.read_text("utf-8").replace("udvalg: das-social", "udvalg: fjendtlig"), "utf-8")
-    code, _, err = run("build", folder, "--format", "docx", "--out", tmp_path / "ud", "--skabeloner", templates)
+    code, _, err = _build_with(make_meeting, run, tmp_path,
+                               "Til {{ kortnavn }}: {{ titel }} {{ '<b>' }} {{ forside|length > 0 }}")
     assert code == 0, err
     first = docx.Document(str(tmp_path / "ud" / "dagsorden.docx")).paragraphs[0].text
     assert first.startswith("Til DAS Social: ") and first.endswith(" <b> True"), first

@@ -603,25 +603,20 @@ def _fail_on_call(n: int, exc: BaseException, real: Callable[..., object]) -> Ca
     return maybe_fail
 
 
-def test_full_disk_while_writing_the_second_file(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first file is on disk (as a temporary file) when the second hits a full disk: neither replaces its old."""
+@pytest.mark.parametrize(("call", "nth", "file"), [
+    # the first file is on disk (as a temporary file) when the second hits a full disk: neither replaces its old
+    pytest.param("fsync", 2, "dagsorden.txt", id="andet-fsync"),
+    pytest.param("replace", 1, "dagsorden.docx", id="omdoebningen"),
+])
+def test_full_disk_while_writing(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch, call: str, nth: int,
+                                 file: str) -> None:
     from referat import fileio
 
     folder, out, before = changed_meeting
-    monkeypatch.setattr(fileio.os, "fsync", _fail_on_call(2, OSError(errno.ENOSPC, "No space left on device"), os.fsync))
+    monkeypatch.setattr(fileio.os, call, _fail_on_call(nth, OSError(errno.ENOSPC, "No space left on device"),
+                                                       getattr(os, call)))
     err = rebuild_refused(run, folder, out, before, OUTPUT, "txt,docx")
-    assert "filen kunne ikke skrives (disken er fuld); den tidligere udgave er urørt" in \
-        error_line(err, out / "dagsorden.txt")
-
-
-def test_full_disk_at_the_rename(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    from referat import fileio
-
-    folder, out, before = changed_meeting
-    monkeypatch.setattr(fileio.os, "replace", _fail_on_call(1, OSError(errno.ENOSPC, "No space left"), os.replace))
-    err = rebuild_refused(run, folder, out, before, OUTPUT, "txt,docx")
-    assert "filen kunne ikke skrives (disken er fuld); den tidligere udgave er urørt" in \
-        error_line(err, out / "dagsorden.docx")
+    assert "filen kunne ikke skrives (disken er fuld); den tidligere udgave er urørt" in error_line(err, out / file)
 
 
 def test_interrupted_while_writing(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:

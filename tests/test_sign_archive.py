@@ -23,22 +23,21 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 
+from conftest import (
+    EXAMPLE,
+    ROOT,
+    archived_into,
+    build_minutes,
+    meeting_copy,
+    replace_in,
+    sign,
+    sign_as_chair,
+)
+from conftest import archive_add as add
 from pki import PASSWORD, Pki
-from referat.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
 Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _password(cert_password: None) -> None:
-    """Every test here signs or archives with the PKI's password."""
-
-
-def build_minutes(folder: Path, out: Path) -> Path:
-    assert main(["build", str(folder), "--dokument", "referat", "--format", "pdf", "--out", str(out)]) == 0
-    return out / "referat.pdf"
+pytestmark = pytest.mark.usefixtures("cert_password")  # every test here signs or archives with the PKI's password
 
 
 @pytest.fixture(scope="module")
@@ -50,28 +49,8 @@ def minutes(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def signed(minutes: Path, pki: Pki) -> Path:
     """The example minutes signed by the chair (visible) and then the secretariat (invisible)."""
-    first = minutes.parent / "underskrevet-1.pdf"
-    both = minutes.parent / "underskrevet.pdf"
-    assert main(["sign", str(minutes), "--cert", str(pki.formand), "--out", str(first), "--rolle", "formand",
-                 "--synlig"]) == 0
-    assert main(["sign", str(first), "--cert", str(pki.sekretariat), "--out", str(both), "--rolle", "sekretariat"]) == 0
-    return both
-
-
-def signed_anew(minutes: Path, pki: Pki, out: Path) -> Path:
-    """The example minutes signed by the chair once more: a different file (the same one is not archived twice)."""
-    assert main(["sign", str(minutes), "--cert", str(pki.formand), "--out", str(out), "--rolle", "formand"]) == 0
-    return out
-
-
-def sign(run: Run, pdf: Path, cert: Path, out: Path, *extra: str) -> Path:
-    code, _, err = run("sign", pdf, "--cert", cert, "--out", out, *extra)
-    assert code == 0, err
-    return out
-
-
-def add(run: Run, archive: Path, pdf: Path, *extra: str, folder: Path = EXAMPLE) -> tuple[int, str, str]:
-    return run("archive", "add", folder, pdf, "--arkiv", archive, *extra)
+    first = sign(minutes, pki.formand, minutes.parent / "underskrevet-1.pdf", "--rolle", "formand", "--synlig")
+    return sign(first, pki.sekretariat, minutes.parent / "underskrevet.pdf", "--rolle", "sekretariat")
 
 
 def snapshot(archive: Path) -> dict[str, str]:
@@ -86,19 +65,6 @@ def snapshot(archive: Path) -> dict[str, str]:
 
 def manifest_of(archive: Path, version: int = 1) -> dict:
     return json.loads((archive / "das-social" / "2026-02-23" / f"udgave-{version}" / "manifest.json").read_text("utf-8"))
-
-
-def meeting_copy(tmp_path: Path, name: str, edit: Callable[[Path], None]) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(EXAMPLE, folder)
-    edit(folder)
-    return folder
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 # --- signing -------------------------------------------------------------------------------------------------
@@ -142,7 +108,7 @@ def test_visible_signature_is_a_box_on_the_last_page(signed: Path) -> None:
 
 
 def test_a_later_visible_signature_goes_beside_the_first(run: Run, signed: Path, pki: Pki, tmp_path: Path) -> None:
-    third = sign(run, signed, pki.formand, tmp_path / "tre.pdf", "--navn", "Næstformand", "--synlig")
+    third = sign(signed, pki.formand, tmp_path / "tre.pdf", "--navn", "Næstformand", "--synlig")
     last = PdfReader(third).pages[-1]
     boxes = [[float(v) for v in a.get_object()["/Rect"]] for a in last.get("/Annots", [])
              if a.get_object().get("/FT") == "/Sig"]
@@ -213,7 +179,7 @@ def test_timestamp_server_gives_pades_b_t(run: Run, minutes: Path, pki: Pki, tmp
     server = HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        out = sign(run, minutes, pki.formand, tmp_path / "bt.pdf", "--tidsstempel",
+        out = sign(minutes, pki.formand, tmp_path / "bt.pdf", "--tidsstempel",
                    f"http://127.0.0.1:{server.server_port}/")
     finally:
         server.shutdown()
@@ -269,7 +235,7 @@ def test_verify_names_a_file_with_one_byte_changed(run: Run, signed: Path, minut
                                                    tmp_path: Path) -> None:
     archive = tmp_path / "arkiv"
     assert add(run, archive, signed, "--rodcertifikat", pki.root_pem)[0] == 0
-    again = signed_anew(minutes, pki, tmp_path / "igen.pdf")
+    again = sign_as_chair(minutes, pki, tmp_path / "igen.pdf")
     assert add(run, archive, again, "--rodcertifikat", pki.root_pem)[0] == 0
     code, out, _ = run("archive", "verify", "--arkiv", archive)
     assert code == 0 and "2 udgaver kontrolleret" in out
@@ -321,26 +287,27 @@ def test_a_change_appended_after_the_last_signature_is_refused(run: Run, signed:
     assert "ændret efter den sidste underskrift" in err
 
 
-def test_minutes_of_another_meeting_are_refused(run: Run, pki: Pki, tmp_path: Path) -> None:
-    other = meeting_copy(tmp_path, "2026-02-24-das-social",
-                         lambda f: replace_in(f / "møde.yaml", "dato: 2026-02-23", "dato: 2026-02-24"))
-    pdf = sign(run, build_minutes(other, tmp_path / "andet"), pki.formand, tmp_path / "andet.pdf")
+@pytest.mark.parametrize(("name", "file", "old", "new", "messages"), [
+    pytest.param("andet", "møde.yaml", "dato: 2026-02-23", "dato: 2026-02-24",
+                 ["andet.pdf: fejl: det underskrevne referat er ikke fra dette møde",
+                  "23. februar 2026", "24. februar 2026"],  # ours, and the PDF's title
+                 id="et-andet-moede"),
+    pytest.param("ændret", "punkter/03-planer-ungehjemmet-bifrost.yaml", "baggrunden for punktet",
+                 "forgrunden for punktet",
+                 ["ændret.pdf: fejl: punkt 3 'Godkendelse af planer", "beslutningen afviger",
+                  "»forgrunden for punktet", "»baggrunden for punktet"],
+                 id="aendret-beslutning"),
+])
+def test_minutes_of_another_meeting_or_text_are_refused(run: Run, pki: Pki, tmp_path: Path, name: str, file: str,
+                                                        old: str, new: str, messages: list[str]) -> None:
+    other = meeting_copy(tmp_path, lambda f: replace_in(f / file, old, new), name)
+    pdf = sign(build_minutes(other, tmp_path / f"{name}-ud"), pki.formand, tmp_path / f"{name}.pdf")
     archive = tmp_path / "arkiv"
     code, _, err = add(run, archive, pdf, "--rodcertifikat", pki.root_pem)
     assert code == 1
-    assert "andet.pdf: fejl: det underskrevne referat er ikke fra dette møde" in err
-    assert "23. februar 2026" in err and "24. februar 2026" in err  # ours, and the PDF's title
+    for message in messages:
+        assert message in err
     assert not (archive / "das-social").exists()
-
-
-def test_a_changed_decision_is_refused_naming_the_item(run: Run, pki: Pki, tmp_path: Path) -> None:
-    changed = meeting_copy(tmp_path, "ændret", lambda f: replace_in(
-        f / "punkter" / "03-planer-ungehjemmet-bifrost.yaml", "baggrunden for punktet", "forgrunden for punktet"))
-    pdf = sign(run, build_minutes(changed, tmp_path / "ændret-ud"), pki.formand, tmp_path / "ændret.pdf")
-    code, _, err = add(run, tmp_path / "arkiv", pdf, "--rodcertifikat", pki.root_pem)
-    assert code == 1
-    assert "fejl: punkt 3 'Godkendelse af planer" in err and "beslutningen afviger" in err
-    assert "»forgrunden for punktet" in err and "»baggrunden for punktet" in err
 
 
 def test_resaved_elsewhere_is_accepted_when_the_text_matches_item_by_item(run: Run, minutes: Path, pki: Pki,
@@ -351,7 +318,7 @@ def test_resaved_elsewhere_is_accepted_when_the_text_matches_item_by_item(run: R
     with resaved.open("wb") as fh:
         writer.write(fh)
     assert not resaved.read_bytes().startswith(minutes.read_bytes())
-    pdf = sign(run, resaved, pki.formand, tmp_path / "gemt-igen-underskrevet.pdf")
+    pdf = sign(resaved, pki.formand, tmp_path / "gemt-igen-underskrevet.pdf")
     archive = tmp_path / "arkiv"
     code, _, err = add(run, archive, pdf, "--rodcertifikat", pki.root_pem)
     assert code == 0, err
@@ -385,7 +352,7 @@ def test_image_only_scan_needs_the_scanned_flag(run: Run, tmp_path: Path) -> Non
 
 
 def test_self_signed_only_with_the_flag_and_recorded(run: Run, minutes: Path, pki: Pki, tmp_path: Path) -> None:
-    pdf = sign(run, minutes, pki.selvsigneret, tmp_path / "selv.pdf", "--navn", "Søren", "--rolle", "formand")
+    pdf = sign(minutes, pki.selvsigneret, tmp_path / "selv.pdf", "--navn", "Søren", "--rolle", "formand")
     archive = tmp_path / "arkiv"
     code, _, err = add(run, archive, pdf, "--rodcertifikat", pki.root_pem)
     assert code == 1 and "selvsigneret certifikat" in err and "--tillad-selvsigneret" in err
@@ -419,7 +386,7 @@ def test_every_item_needs_a_decision(run: Run, signed: Path, pki: Pki, tmp_path:
         text = path.read_text("utf-8")
         path.write_text(text[:text.index("beslutning:")], "utf-8")
 
-    folder = meeting_copy(tmp_path, "uden-beslutning", drop)
+    folder = meeting_copy(tmp_path, drop, "uden-beslutning")
     code, _, err = add(run, tmp_path / "arkiv", signed, "--rodcertifikat", pki.root_pem, folder=folder)
     assert code == 1
     assert "05-sundhedstjek-paa-botilbud.yaml:1:1: fejl: punkt 5 mangler en beslutning" in err
@@ -432,7 +399,7 @@ def test_a_second_version_goes_beside_the_first(run: Run, signed: Path, minutes:
     assert add(run, archive, signed, "--rodcertifikat", pki.root_pem)[0] == 0
     first = archive / "das-social" / "2026-02-23" / "udgave-1" / "referat-signeret.pdf"
     before = first.read_bytes()
-    only_chair = sign(run, minutes, pki.formand, tmp_path / "kun-formand.pdf", "--rolle", "formand")
+    only_chair = sign(minutes, pki.formand, tmp_path / "kun-formand.pdf", "--rolle", "formand")
     code, out, err = add(run, archive, only_chair, "--rodcertifikat", pki.root_pem)
     assert code == 0, err
     assert "udgave 2" in out
@@ -449,10 +416,8 @@ def test_a_second_version_goes_beside_the_first(run: Run, signed: Path, minutes:
 
 @pytest.fixture(scope="module")
 def filled(signed: Path, pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    archive = tmp_path_factory.mktemp("fyldt") / "arkiv"
-    assert main(["archive", "add", str(EXAMPLE), str(signed), "--arkiv", str(archive),
-                 "--rodcertifikat", str(pki.root_pem)]) == 0
-    return archive
+    """An archive holding the example minutes signed by the chair and the secretariat."""
+    return archived_into(tmp_path_factory.mktemp("fyldt") / "arkiv", signed, pki)
 
 
 @pytest.mark.parametrize("query", ["Bifrost", "bifrost*", "BIFROST", "ungehjem", "Ungehjemmet Bifrost",
@@ -520,7 +485,7 @@ def _cli(*args: object, crash: str | None = None) -> subprocess.CompletedProcess
 def test_a_killed_add_leaves_the_archive_as_before(signed: Path, minutes: Path, pki: Pki, tmp_path: Path) -> None:
     archive = tmp_path / "arkiv"
     assert _cli("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--rodcertifikat", pki.root_pem).returncode == 0
-    again = signed_anew(minutes, pki, tmp_path / "igen.pdf")
+    again = sign_as_chair(minutes, pki, tmp_path / "igen.pdf")
     args = ("archive", "add", EXAMPLE, again, "--arkiv", archive, "--rodcertifikat", pki.root_pem)
     before = snapshot(archive)
     died = _cli(*args, crash="copy")  # everything written and fsynced, not yet renamed into place
@@ -538,7 +503,7 @@ def test_an_add_killed_after_the_rename_is_indexed_by_the_next_command(signed: P
                                                                         tmp_path: Path) -> None:
     archive = tmp_path / "arkiv"
     assert _cli("archive", "add", EXAMPLE, signed, "--arkiv", archive, "--rodcertifikat", pki.root_pem).returncode == 0
-    again = signed_anew(minutes, pki, tmp_path / "igen.pdf")
+    again = sign_as_chair(minutes, pki, tmp_path / "igen.pdf")
     args = ("archive", "add", EXAMPLE, again, "--arkiv", archive, "--rodcertifikat", pki.root_pem)
     assert _cli(*args, crash="rename").returncode == 1  # in place, index not yet updated
     with sqlite3.connect(archive / "index.sqlite") as conn:
@@ -562,7 +527,7 @@ def test_a_process_killed_at_any_moment_leaves_a_consistent_archive(signed: Path
 
     assert _cli(*args(signed)[3:]).returncode == 0
     for n, delay in enumerate((0.3, 0.9, 1.5, 2.5)):
-        again = signed_anew(minutes, pki, tmp_path / f"igen-{n}.pdf")  # a new file each time: no duplicate refusal
+        again = sign_as_chair(minutes, pki, tmp_path / f"igen-{n}.pdf")  # a new file each time: no duplicate refusal
         before = snapshot(archive)
         proc = subprocess.Popen(args(again), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
@@ -589,7 +554,7 @@ def test_next_meeting_takes_the_previous_minutes_from_the_archive(run: Run, sign
         replace_in(folder / "punkter" / "02-godkendelse-af-referat.yaml",
                    "fil: 02-das-social-referat-2025-11-17.pdf", "arkiv: das-social/2026-02-23")
 
-    folder = meeting_copy(tmp_path / "møder", "2026-05-22-das-social", next_meeting)
+    folder = meeting_copy(tmp_path / "møder", next_meeting, "2026-05-22-das-social")
     code, _, err = run("validate", folder)
     assert code == 0, err
     out = tmp_path / "ud"
@@ -618,9 +583,9 @@ def test_a_tampered_archived_bilag_is_refused(run: Run, signed: Path, pki: Pki, 
     stored = archive / "das-social" / "2026-02-23" / "udgave-1" / "referat-signeret.pdf"
     stored.chmod(0o644)
     stored.write_bytes(stored.read_bytes() + b"\n% tilfoejet\n")
-    folder = meeting_copy(tmp_path, "næste", lambda f: replace_in(
+    folder = meeting_copy(tmp_path, lambda f: replace_in(
         f / "punkter" / "02-godkendelse-af-referat.yaml", "fil: 02-das-social-referat-2025-11-17.pdf",
-        "arkiv: das-social/2026-02-23"))
+        "arkiv: das-social/2026-02-23"), "næste")
     code, _, err = run("validate", folder)
     assert code == 1 and "er ændret siden arkiveringen" in err
     assert "et møde kan ikke vedlægge sit eget referat" not in err

@@ -272,9 +272,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
 
 def _sent_notice(folder: Path, item_files: list[str] | None = None) -> None:
     """One line when the meeting has a sent version (udsendt/) and its data differs from the latest one."""
-    if importlib.util.find_spec(__package__ + ".lifecycle") is None:
-        return
-    from .lifecycle.send import sent_notice
+    from .lifecycle.send import sent_notice  # lazy: only build and packet need it, after their work
 
     note = sent_notice(folder, item_files)
     if note:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from asn1crypto import x509
 
-from ..diagnostics import Location, ReferatError, Report
-from ..errors import SignatureError
+from ..diagnostics import Location, Report
+from ..errors import InputError, SignatureError
 from ..meetings import load_valid, render_documents
 from ..model.meeting import Meeting
 from ..pdfcheck import pdf_problem
@@ -51,33 +51,33 @@ def trust_roots(files: list[Path], meeting: Meeting) -> list[x509.Certificate]:
         try:
             roots.extend(load_roots(path.read_bytes()))
         except FileNotFoundError:
-            raise ReferatError("rodcertifikatet findes ikke", Location(path)) from None
+            raise SignatureError("rodcertifikatet findes ikke", Location(path)) from None
         except (OSError, ValueError) as exc:
-            raise ReferatError(f"rodcertifikatet kan ikke læses som PEM eller DER ({exc})", Location(path)) from None
+            raise SignatureError(f"rodcertifikatet kan ikke læses som PEM eller DER ({exc})", Location(path)) from None
     return roots
 
 
 def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
-    """Every check of the issue, all problems reported at once; a ReferatError when any fails."""
+    """Every check of the issue, all problems reported at once; a SignatureError when any fails."""
     meeting, _ = load_valid(folder, options.templates)  # in fase 'referat' every item has a decision
     report = Report()
     where = Location(pdf_path)
     if not meeting.is_minutes:
-        raise ReferatError("mødet står i fasen 'dagsorden'; kun et referat kan arkiveres",
-                           meeting.source.at(("fase",)))
+        raise InputError("mødet står i fasen 'dagsorden'; kun et referat kan arkiveres",
+                         meeting.source.at(("fase",)))
     if not pdf_path.is_file():
-        raise ReferatError("filen findes ikke", where)
+        raise InputError("filen findes ikke", where)
     problem = pdf_problem(pdf_path)
     if problem:
         report.error(where, f"filen {problem}")
-        raise ReferatError(report)
+        raise SignatureError(report)
     data = pdf_path.read_bytes()
     rebuilt = render_documents(meeting, ["referat"], ["pdf"], [False])["referat.pdf"]
     comparison = _compare(data, rebuilt, meeting, options.scanned, where, report)
     roots = trust_roots(options.roots, meeting)
     signatures = _signatures(data, roots, options, where, report)
     if report.has_errors:
-        raise ReferatError(report)
+        raise SignatureError(report)
     manifest: mf.Manifest = {
         "format": mf.FORMAT,
         "udvalg": meeting.profile.id, "udvalg_navn": meeting.profile.short_name,

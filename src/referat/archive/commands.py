@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Location, ReferatError, UsageError, print_report, say
+from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -29,7 +30,7 @@ def _existing_root(args: argparse.Namespace, message: str = "arkivet findes ikke
     """The archive folder of a command that reads the archive; a Danish error when there is none."""
     root = _root(args)
     if not root.is_dir():
-        raise ReferatError(message, Location(root))
+        raise ArchiveError(message, Location(root))
     return root
 
 
@@ -42,7 +43,7 @@ def _date(iso: object, root: Path, path: str) -> str:
             raise TypeError
         return short_date(dt.date.fromisoformat(iso))
     except (TypeError, ValueError):
-        raise ReferatError(f"søgeindekset har en ugyldig dato {iso!r} i kolonnen 'dato' for udgaven {path}; "
+        raise ArchiveError(f"søgeindekset har en ugyldig dato {iso!r} i kolonnen 'dato' for udgaven {path}; "
                            "kør 'referat archive verify', eller slet index.sqlite, så bygges det igen fra "
                            "manifesterne", Location(root / "index.sqlite")) from None
 
@@ -54,7 +55,7 @@ def _consistent(root: Path, conn: object, scope: str, only: set[str] | None = No
 
     report = index_consistency(root, conn, scope, only)
     if report.has_errors:
-        raise ReferatError(report)
+        raise ArchiveError(report)
 
 
 def _notes(root: Path, caught: object) -> None:
@@ -96,7 +97,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     write_atomic(Path(args.out), signed)
     level = "PAdES B-T (med tidsstempel)" if timestamper else "PAdES B-B"
     say(f"skrev {args.out}: underskrevet af {name}" + (f" ({args.rolle})" if args.rolle else "") + f", {level}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -113,7 +114,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         store.clear_staging(root)
         same = store.same_file(root, meeting.profile.id, meeting.date, examined.pdf)
         if same is not None:
-            raise ReferatError(f"filen er allerede arkiveret som udgave {same.number} ({same.pdf}); den samme "
+            raise ArchiveError(f"filen er allerede arkiveret som udgave {same.number} ({same.pdf}); den samme "
                                "fil arkiveres ikke to gange", Location(Path(args.pdf)))
         version = store.store(root, meeting.profile.id, meeting.date, examined.pdf, examined.manifest)
         with index.opened(root) as conn:
@@ -127,7 +128,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         say(f"  underskrift: {signer.get('navn') or '(ukendt)'}{role} – {signer['tillid']}")
     if version.number > 1:
         say(f"  udgave {version.number}; de tidligere udgaver er urørte")
-    return 0
+    return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -152,7 +153,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         _list_corrections(root, orphans)
     if not rows and not orphans:
         say("arkivet er tomt")
-    return 0
+    return EXIT_OK
 
 
 def _indexed_corrections(root: Path, conn: sqlite3.Connection) -> list[Listed]:
@@ -161,7 +162,7 @@ def _indexed_corrections(root: Path, conn: sqlite3.Connection) -> list[Listed]:
 
     report = consistency(root, conn)
     if report.has_errors:
-        raise ReferatError(report)
+        raise ArchiveError(report)
     return listed(conn)
 
 
@@ -201,9 +202,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     fixes = f" og {len(outcome.corrections)} rettelser" if outcome.corrections else ""
     if outcome.report.has_errors:
         say(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver{fixes}", file=sys.stderr)
-        return 1
+        return EXIT_INVALID
     say(f"{len(outcome.checked)} udgaver kontrolleret{fixes}: filer og underskrifter er uændrede")
-    return 0
+    return EXIT_OK
 
 
 # Every word of a query is a required prefix term: more than this many is no search a person types, and each
@@ -323,7 +324,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
     if args.xlsx:
         write_atomic(Path(args.xlsx), _decisions_xlsx([cells(d) for d in found]))
         print(f"skrev {args.xlsx} ({len(found)} beslutninger)")
-        return 0
+        return EXIT_OK
     if args.csv or args.out:
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
@@ -335,7 +336,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
             say(f"skrev {args.out} ({len(found)} beslutninger)")
         else:
             sys.stdout.write(buf.getvalue())
-        return 0
+        return EXIT_OK
     for d in found:
         date = _date(d.date, root, d.path)
         first = " ".join(d.decision.split())
@@ -346,7 +347,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
 
             say(printable(f"    opgaver: {tasks[(d.committee, d.date, d.number)]}").replace("\n", " "))
     say(f"{len(found)} beslutninger")
-    return 0
+    return EXIT_OK
 
 
 def _arkiv(p: argparse.ArgumentParser) -> None:

@@ -8,7 +8,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import ArchiveError
 
 if TYPE_CHECKING:  # kept out of the import path of `search` and `list`, which need neither pyHanko nor pypdf
     from ..signing.signatures import Signature
@@ -52,14 +53,14 @@ def dumps(manifest: Manifest) -> bytes:
 
 
 def load(path: Path) -> Manifest:
-    """A stored manifest, or a ReferatError saying why it cannot be read."""
+    """A stored manifest, or an ArchiveError saying why it cannot be read."""
     try:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
-        raise ReferatError("manifestet mangler", Location(path)) from None
+        raise ArchiveError("manifestet mangler", Location(path)) from None
     except (OSError, ValueError, RecursionError) as exc:
         reason = "for dybt indlejret" if isinstance(exc, RecursionError) else str(exc)
-        raise ReferatError(f"manifestet kan ikke læses ({reason})", Location(path)) from None
+        raise ArchiveError(f"manifestet kan ikke læses ({reason})", Location(path)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ReferatError(f"ukendt manifestformat (forventede '{FORMAT}')", Location(path))
+        raise ArchiveError(f"ukendt manifestformat (forventede '{FORMAT}')", Location(path))
     return data

@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Location, OutputError, ReferatError
+from ..diagnostics import Location, OutputError
+from ..errors import ArchiveError, InputError
 from . import manifest as mf
 
 DEFAULT_ROOT = Path("arkiv")
@@ -196,12 +197,12 @@ def archived_pdf(root: Path, reference: str, where: Location) -> Version:
     """The newest stored version named by 'udvalg/ÅÅÅÅ-MM-DD' (or '…/udgave-N' for a given one)."""
     parts = reference.strip("/").split("/")
     if len(parts) not in (2, 3) or not DATE_DIR.match(parts[1]) or (len(parts) == 3 and not VERSION_DIR.match(parts[2])):
-        raise ReferatError(f"'{reference}' er ikke en arkivhenvisning; skriv udvalg/ÅÅÅÅ-MM-DD, "
-                           "fx das-social/2025-11-17", where)
+        raise InputError(f"'{reference}' er ikke en arkivhenvisning; skriv udvalg/ÅÅÅÅ-MM-DD, "
+                         "fx das-social/2025-11-17", where)
     found = [v for v in versions(root) if v.committee == parts[0] and v.date == parts[1]
              and (len(parts) == 2 or v.folder.name == parts[2]) and v.manifest.is_file()]
     if not found:
-        raise ReferatError(f"arkivet {root} har intet underskrevet referat '{reference}'", where)
+        raise ArchiveError(f"arkivet {root} har intet underskrevet referat '{reference}'", where)
     return found[-1]
 
 
@@ -217,19 +218,19 @@ def find_archived(meeting_folder: Path, reference: str, where: Location) -> tupl
     """The stored version a bilag `arkiv: udvalg/dato` names, checked unchanged against its manifest."""
     root = find_root(meeting_folder)
     if root is None:
-        raise ReferatError(f"der er ingen {DEFAULT_ROOT.name}/-mappe i eller over mødets mappe, så "
+        raise ArchiveError(f"der er ingen {DEFAULT_ROOT.name}/-mappe i eller over mødets mappe, så "
                            f"'{reference}' kan ikke findes", where)
     version = archived_pdf(root, reference, where)
     manifest = mf.load(version.manifest)
     pdf = version.pdf  # never a name from the manifest: it could point out of the archive
     if any(p.is_symlink() for p in (version.folder, version.manifest, pdf)):
-        raise ReferatError(f"den arkiverede udgave {version.folder} indeholder en symbolsk henvisning; den følges "
+        raise ArchiveError(f"den arkiverede udgave {version.folder} indeholder en symbolsk henvisning; den følges "
                            "ikke", where)
     try:
         data = pdf.read_bytes()
     except OSError:
-        raise ReferatError(f"den arkiverede fil {pdf} mangler", where) from None
+        raise ArchiveError(f"den arkiverede fil {pdf} mangler", where) from None
     if mf.sha256(data) != manifest.get("sha256"):
-        raise ReferatError(f"den arkiverede fil {pdf} er ændret siden arkiveringen; kør 'referat archive verify'",
+        raise ArchiveError(f"den arkiverede fil {pdf} er ændret siden arkiveringen; kør 'referat archive verify'",
                            where)
     return version, manifest, data

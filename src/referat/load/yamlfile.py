@@ -9,7 +9,8 @@ from typing import Any
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import InputError
 from ..model.source import SourceMap
 from .nodes import NodeError, build
 from .nodes import compose as _compose
@@ -18,7 +19,7 @@ MAX_BYTES = 20 * 1024 * 1024
 
 
 def read_yaml(path: Path) -> tuple[Any, SourceMap]:
-    """Parse `path`; raise ReferatError with a located Danish message if it cannot be read."""
+    """Parse `path`; raise InputError with a located Danish message if it cannot be read."""
     text = _read_text(path)
     try:
         node = _compose(text)
@@ -31,15 +32,15 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         pos = min(exc.position, len(text))
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        raise ReferatError(
+        raise InputError(
             f"kontroltegn U+{exc.character:04X} er ikke tilladt i YAML; skriv det som \"\\x{exc.character:02x}\" "
             "i dobbelte anførselstegn eller slet det",
             Location(path, line, col),
         ) from None
     except YAMLError as exc:
-        raise ReferatError(f"filen kan ikke læses som YAML: {exc}", Location(path)) from None
+        raise InputError(f"filen kan ikke læses som YAML: {exc}", Location(path)) from None
     except RecursionError:
-        raise ReferatError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
+        raise InputError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
     smap = SourceMap(path)
     if node is None:
         return None, smap
@@ -48,31 +49,31 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     except NodeError as exc:
         raise _error(path, exc.mark, exc.message) from None
     except RecursionError:
-        raise ReferatError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
+        raise InputError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
 
 
 def _read_text(path: Path) -> str:
     if not path.exists():
-        raise ReferatError("filen findes ikke", Location(path))
+        raise InputError("filen findes ikke", Location(path))
     if path.is_dir():
-        raise ReferatError("er en mappe, ikke en fil", Location(path))
+        raise InputError("er en mappe, ikke en fil", Location(path))
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ReferatError(
+            raise InputError(
                 f"filen er {size // (1024 * 1024)} MB; en YAML-fil må højst fylde {MAX_BYTES // (1024 * 1024)} MB",
                 Location(path),
             )
         raw = path.read_bytes()
     except PermissionError:
-        raise ReferatError("ingen adgang til at læse filen", Location(path)) from None
+        raise InputError("ingen adgang til at læse filen", Location(path)) from None
     except OSError as exc:
-        raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
+        raise InputError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise ReferatError("filen er gemt som UTF-16/UTF-32; gem den som UTF-8", Location(path, 1, 1))
+        raise InputError("filen er gemt som UTF-16/UTF-32; gem den som UTF-8", Location(path, 1, 1))
     if _looks_utf16(raw):
-        raise ReferatError("filen ser ud til at være gemt som UTF-16 (uden BOM); gem den som UTF-8",
-                           Location(path, 1, 1))
+        raise InputError("filen ser ud til at være gemt som UTF-16 (uden BOM); gem den som UTF-8",
+                         Location(path, 1, 1))
     raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         text = raw.decode("utf-8")
@@ -80,12 +81,12 @@ def _read_text(path: Path) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         hint = " (den ser ud til at være gemt som Latin-1/Windows-1252)" if _looks_latin1(raw) else ""
-        raise ReferatError(
+        raise InputError(
             f"filen er ikke gyldig UTF-8{hint}; gem den som UTF-8", Location(path, line, col)
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ReferatError("filen indeholder NUL-tegn; er det en binær fil?", Location(path, line, None))
+        raise InputError("filen indeholder NUL-tegn; er det en binær fil?", Location(path, line, None))
     return text
 
 
@@ -102,10 +103,10 @@ def _looks_latin1(raw: bytes) -> bool:
     return any(b in raw for b in (b"\xe6", b"\xf8", b"\xe5", b"\xc6", b"\xd8", b"\xc5", b"\xe9"))
 
 
-def _error(path: Path, mark: Any, message: str) -> ReferatError:
+def _error(path: Path, mark: Any, message: str) -> InputError:
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
-    return ReferatError(message, Location(path, line, col))
+    return InputError(message, Location(path, line, col))
 
 
 _PROBLEMS = {

@@ -184,7 +184,7 @@ def _bytes(reader: PdfReader) -> bytes:
 def _covers(meeting: Meeting, view: DocumentView, parts: list[Part], total: int) -> PdfReader:
     data = {
         "title": view["title"], "font": view["look"]["font"], "colour": view["look"]["colour"],
-        "page_label": L.PAGE, "total": total,
+        "page_label": L.PAGE, "cover_title": L.BILAG_COVER_TITLE, "total": total,
         "covers": [{"number": p.item, "title": p.title, "page": p.cover_page, "note": None} for p in parts],
     }
     return PdfReader(io.BytesIO(compile_typst("cover.typ", data, meeting.date)[0]))

@@ -22,6 +22,7 @@ WITHHELD_BILAG = "ikke offentligt bilag"
 PACKET_TITLE = {"dagsorden": "Dagsordenspakke", "referat": "Referat med bilag"}  # in place of KIND_TITLE
 BILAG_BOOKMARK = "Bilag {id} {titel}"  # a packet's bookmark to a bilag's cover
 BILAG_COVER_LABEL = "Bilag {id} forside"  # the page label of a bilag's cover page
+BILAG_COVER_TITLE = "{punkt} {titel}"  # the heading of a bilag's cover page in a packet (the title in capitals)
 BILAG_PAGE_LABEL = "Bilag {id}: "  # before the page number in the page labels of a bilag's pages
 MEETING_LINE = "Mødet den {dato}, {tid}"
 SUBSTITUTE = "(i stedet for {navn})"

@@ -12,7 +12,8 @@ from typing import Any, Literal, TypeVar, cast
 
 import typst
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import InputError, InternalError
 from .fonts import FONT_DIR, coverable
 from .richtext import inline_text
 from .viewtypes import Block, DocumentView, FrontRow, ItemView, Section
@@ -23,6 +24,8 @@ PDF_STANDARD: Literal["a-2b"] = "a-2b"
 Standard = Literal["1.4", "1.5", "1.6", "1.7", "2.0", "a-1a", "a-1b", "a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u",
                    "a-4", "a-4e", "a-4f", "ua-1"]
 ACCESSIBLE: list[Standard] = ["a-2b", "ua-1"]
+# How the engine says that the data of an image it was given is broken: the user's file, not a bug of ours.
+IMAGE_UNREADABLE = "failed to decode image"
 
 
 def _root(assets: list[Path]) -> Path:
@@ -121,8 +124,12 @@ def compile_typst(template: str, data: Mapping[str, Any], when: dt.date, assets:
         if pdf is None:
             pdf = comp.compile(format="pdf", pdf_standards=PDF_STANDARD, timestamp=_stamp(when))
         found = json.loads(comp.query(query, field="value", format="json")) if query else []
-    except typst.TypstError as exc:  # a bug of ours, not of the user's: say so plainly
-        raise ReferatError(f"PDF-motoren fejlede: {exc.message}", Location(TEMPLATE_DIR / template)) from None
+    except typst.TypstError as exc:
+        if assets and IMAGE_UNREADABLE in exc.message:  # the user's image (a logo, an image bilag), not our code
+            raise InputError(f"billedet kan ikke læses af PDF-motoren ({exc.message})", Location(assets[0])) from None
+        # anything else is a bug of ours, not of the user's: say so plainly (exit 70, a report to attach)
+        raise InternalError(f"PDF-motoren fejlede i skabelonen {template}: {exc.message}. Det er en fejl i "
+                            "referat, ikke i dine filer; rapportér den til projektet") from exc
     assert isinstance(pdf, bytes)
     return pdf, found
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..render import labels as L
 from ..render.danish import amount, number, percent
 from ..render.richtext import parse, printable
 from .model import Role, Row, Status, Takstbilag
@@ -130,6 +131,7 @@ def table_view(tb: Takstbilag, findings: list[Finding], approval: str | None = N
         "aligns": ["right" if align == "right" else "left" for _, _, align in columns],
         "sections": sections, "legend_title": "Markerede felter", "notes_title": "Noter",
         "notes": _notes(tb.notes), "annex_notes_title": "Notater til takstbilaget", "lang": "da-DK",
+        "page_label": L.PAGE,
     }
 
 

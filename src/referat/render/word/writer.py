@@ -23,6 +23,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ...diagnostics import Location, ReferatError
+from ...errors import TemplateError
 from ..richtext import inline_text, plain_text, safe_url
 from ..viewtypes import Block, DocumentView, Inline, ItemView, TableBlock
 from .numbering import Numbering, set_numbering
@@ -35,6 +36,8 @@ _CLOSED = RGBColor(0x9C, 0x00, 0x06)
 
 def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | None = None) -> bytes:
     """The document view as Word bytes; the same view, template and date give the same bytes."""
+    if logo is not None:
+        _check_logo(logo)
     try:
         tpl = DocxTemplate(str(template))
         context = _context(view)
@@ -84,6 +87,17 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
     out = io.BytesIO()
     doc.save(out)
     return _normalise_zip(out.getvalue(), stamp)
+
+
+def _check_logo(logo: Path) -> None:
+    """The committee's logo is an image Word can place: a broken one is named, not blamed on the Word template."""
+    from docx.image.image import Image
+
+    try:
+        Image.from_file(str(logo))
+    except Exception:  # noqa: BLE001 - python-docx raises several kinds (unknown format, cut short, unreadable)
+        raise TemplateError("logoet kan ikke læses som billede (beskadiget eller ukendt format)",
+                            Location(logo)) from None
 
 
 _FIELDS = "organisation, udvalg, kortnavn, dokumenttype, sidehoved, titel, logo og forside (rækker med label og tekst)"

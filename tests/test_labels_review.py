@@ -1,0 +1,50 @@
+"""The words of the packet's covers and the takstbilag's page footer come from render/labels.py, not the templates:
+changing a label changes what the reader sees (the templates set no words of their own)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT, tiny_pdf
+from referat.render import labels as L
+
+Run = Callable[..., tuple[int, str, str]]
+ANNEX = ROOT / "agendas" / "2023-03-31-das-social" / "bilag" / "07-takster-2023-revideret.yaml"
+
+
+def _page_texts(path: Path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def test_the_cover_heading_follows_its_label(run: Run, make_meeting: Callable[..., Path], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_meeting({"01-punkt.yaml": "titel: Et punkt\nbilag:\n  - titel: Budget 2026\n    fil: budget.pdf\n"},
+                          bilag={"budget.pdf": tiny_pdf()})
+    code, _, err = run("packet", folder, "--out", tmp_path / "før")
+    assert code == 0, err
+    assert any(text.startswith("1 BUDGET 2026") for text in _page_texts(tmp_path / "før" / "dagsordenspakke.pdf"))
+    monkeypatch.setattr(L, "BILAG_COVER_TITLE", "Punkt {punkt}: {titel}")
+    monkeypatch.setattr(L, "PAGE", "Blad {x} ud af {y}")
+    code, _, err = run("packet", folder, "--out", tmp_path / "efter")
+    assert code == 0, err
+    texts = _page_texts(tmp_path / "efter" / "dagsordenspakke.pdf")
+    (cover,) = [t for t in texts if "BUDGET 2026" in t and "Punkt 1:" in t]
+    assert cover.startswith("Punkt 1: BUDGET 2026") and "Blad " in cover and " ud af " in cover
+
+
+def test_the_takstbilag_footer_follows_the_page_label(run: Run, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = run("tariffs", "render", ANNEX, "--format", "pdf", "--out", tmp_path / "før")
+    assert code == 0, err
+    before = _page_texts(tmp_path / "før" / f"{ANNEX.stem}.pdf")
+    total = len(before)
+    assert all(f"Side {n} af {total}" in text for n, text in enumerate(before, start=1))
+    monkeypatch.setattr(L, "PAGE", "Blad {x} ud af {y}")
+    code, _, err = run("tariffs", "render", ANNEX, "--format", "pdf", "--out", tmp_path / "efter")
+    assert code == 0, err
+    after = _page_texts(tmp_path / "efter" / f"{ANNEX.stem}.pdf")
+    assert all(f"Blad {n} ud af {total}" in text and "Side " not in text for n, text in enumerate(after, start=1))
