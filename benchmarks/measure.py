@@ -38,18 +38,20 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 elapsed = time.perf_counter() - start
 with open(out, "w") as fh:
-    fh.write(f"{elapsed} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}\n")
+    fh.write(f"{elapsed} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {usage.ru_utime + usage.ru_stime}\n")
 """
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One run: wall seconds, the command's own peak RSS in MB, its exit code and stderr."""
+    """One run: wall seconds, the command's own peak RSS in MB, its exit code, stderr, and its CPU seconds (user +
+    system, its waited-for children included: on a loaded machine a steadier figure than the wall time)."""
 
     seconds: float
     peak_mb: float
     code: int = 0
     stderr: str = ""
+    cpu_s: float | None = None
 
 
 class CommandFailed(RuntimeError):
@@ -81,7 +83,7 @@ def run_once(cmd: Sequence[str], *, ok: Sequence[int] = (0,), env: Mapping[str, 
     os.close(fd)
     try:
         if kind == "gnu-time":
-            wrapped = [gnu_time() or "/usr/bin/time", "-f", "%M %x", "-o", result, *cmd]
+            wrapped = [gnu_time() or "/usr/bin/time", "-f", "%M %x %U %S", "-o", result, *cmd]
         else:
             wrapped = [sys.executable, "-I", "-S", "-c", _LAUNCHER, result, *cmd]
         start = time.perf_counter()
@@ -100,14 +102,14 @@ def run_once(cmd: Sequence[str], *, ok: Sequence[int] = (0,), env: Mapping[str, 
         os.unlink(result)
     stderr = err.decode("utf-8", "replace")
     if kind == "gnu-time":
-        peak_kb, code = int(fields[0]), int(fields[1])
+        peak_kb, code, cpu = int(fields[0]), int(fields[1]), float(fields[2]) + float(fields[3])
         if any(line.startswith("Command terminated by signal") for line in lines):
             code = -1
     else:
-        elapsed, peak_kb, code = float(fields[0]), int(fields[1]), int(fields[2])
+        elapsed, peak_kb, code, cpu = float(fields[0]), int(fields[1]), int(fields[2]), float(fields[3])
     if code not in ok:
         raise CommandFailed(f"{' '.join(cmd)} fejlede ({code}):\n{stderr[-4000:]}")
-    return Sample(elapsed, peak_kb / 1024, code, stderr)  # ru_maxrss is in kB on Linux
+    return Sample(elapsed, peak_kb / 1024, code, stderr, cpu)  # ru_maxrss is in kB on Linux
 
 
 def interleave(steps: Mapping[str, Callable[[], Sample]], repeat: int,
@@ -125,13 +127,17 @@ def interleave(steps: Mapping[str, Callable[[], Sample]], repeat: int,
 
 
 def summary(samples: Sequence[Sample]) -> dict[str, float]:
-    """Median, fastest and slowest seconds, the true peak (the highest of the runs) and the count."""
+    """Median, fastest and slowest seconds, the true peak (the highest of the runs), the count and the median
+    CPU seconds."""
     times = [s.seconds for s in samples]
     peaks = [s.peak_mb for s in samples if s.peak_mb > 0]
     out = {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
            "max_s": round(max(times), 3), "runs": len(samples)}
     if peaks:
         out["peak_mb"] = round(max(peaks), 1)
+    cpus = [s.cpu_s for s in samples if s.cpu_s is not None]
+    if cpus:
+        out["cpu_median_s"] = round(statistics.median(cpus), 3)
     return out
 
 

@@ -33,6 +33,7 @@ def test_a_command_that_takes_memory_is_measured_with_it(launcher: str) -> None:
     grow = "b = bytearray(120 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"
     sample = measure.run_once([sys.executable, "-c", grow], launcher=launcher)
     assert 120 < sample.peak_mb < 200, sample
+    assert sample.cpu_s is not None and sample.cpu_s > 0
 
 
 def test_the_naive_way_inherits_the_parents_size() -> None:
@@ -81,8 +82,8 @@ def test_pair_gives_ratio_of_medians_and_the_spread_of_pair_ratios() -> None:
 
 
 def test_summary_takes_the_median_and_the_highest_peak() -> None:
-    result = measure.summary([Sample(3.0, 10), Sample(1.0, 30), Sample(2.0, 20)])
-    assert result == {"median_s": 2.0, "min_s": 1.0, "max_s": 3.0, "runs": 3, "peak_mb": 30}
+    result = measure.summary([Sample(3.0, 10, cpu_s=0.5), Sample(1.0, 30, cpu_s=0.7), Sample(2.0, 20, cpu_s=0.6)])
+    assert result == {"median_s": 2.0, "min_s": 1.0, "max_s": 3.0, "runs": 3, "peak_mb": 30, "cpu_median_s": 0.6}
 
 
 @pytest.mark.parametrize("k", [0.5, 1.0, 1.45, 2.0])
