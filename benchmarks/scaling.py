@@ -185,5 +185,6 @@ def run(work: Path, repeat: int, quick: bool, say: Callable[[str], None] = print
                                "over_linear": flag}
         say(f"{series.label:48s} " + "  ".join(f"{p['n']:,}: {p['median_s']:.2f} s {p.get('peak_mb', 0):.0f} MB"
                                              for p in points)
-            + f"   k={k:.2f} (sidste skridt {k_last:.2f}, CPU {k_cpu or 0:.2f})" + ("  OVER-LINEÆR" if flag else ""))
+            + f"   k={k:.2f} (sidste skridt {k_last:.2f}"
+            + (f", CPU {k_cpu:.2f})" if k_cpu is not None else ")") + ("  OVER-LINEÆR" if flag else ""))
     return results

@@ -106,3 +106,34 @@ def test_k_fit_refuses_what_has_no_slope() -> None:
         measure.fit_k([100], [1.0])
     with pytest.raises(ValueError):
         measure.fit_k([100, 100], [1.0, 2.0])
+
+
+def test_write_docs_replaces_only_the_marked_block(tmp_path: Path) -> None:
+    import run
+
+    doc = tmp_path / "performance.md"
+    doc.write_text(f"# Ydelse\nfør\n{run.START}\ngammelt tal\n{run.END}\nefter\n", encoding="utf-8")
+    run.write_docs(doc, "| nyt | tal |\n")
+    assert doc.read_text(encoding="utf-8") == f"# Ydelse\nfør\n{run.START}\n| nyt | tal |\n\n{run.END}\nefter\n"
+    doc.write_text("ingen markører\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="markørerne"):
+        run.write_docs(doc, "x")
+    assert doc.read_text(encoding="utf-8") == "ingen markører\n"
+
+
+def test_targets_are_met_missed_or_not_measured() -> None:
+    import run
+
+    steps = {run.VALIDATE_EX: {"median_s": 0.25}, run.BUILD_EX: {"median_s": 1.2},
+             run.PACKET: {"median_s": 1.4, "peak_mb": 310.0}, run.BUILD_FULL: {"median_s": 1.5, "peak_mb": 200.0}}
+    results = {"steps": steps, "comparisons": {"build_pdf_vs_libreoffice": {"ratio": 5.2}},
+               "scaling": {"takstbilag_rows": {"points": [{"n": 584, "median_s": 1.0}, {"n": 5_840, "median_s": 5.0}]}}}
+    status = {t["target"]: t["status"] for t in run.targets(results, quick=True)}
+    assert status["example: `validate`"] == "met"
+    assert status["example: all four documents"] == "missed"
+    assert status["full size: all four documents"] == "met"  # on the bound
+    assert status["full size: packet of 363 pages"] == "met"
+    assert status["full size: true peak (validate, build, packet)"] == "missed"  # the packet's 310 MB
+    assert status["`build --format pdf` against `--pdf-motor libreoffice`, paired"] == "met"
+    assert status["takstbilag of 30,000 rows: time"] == "not measured (--quick)"  # 5,840 is not 30,000
+    assert status["a 10 MB field to PDF: peak"] == "not measured (--quick)"
