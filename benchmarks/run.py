@@ -123,7 +123,7 @@ def steps(work: Path, say: Callable[[str], None]) -> dict[str, Callable[[], Samp
     fill(work / "arkiv", 100)
 
     def cmd(args: list[str], ok: tuple[int, ...] = (0,)) -> Callable[[], Sample]:
-        return lambda: run_once(args, ok=ok)
+        return lambda: run_once(args, ok=ok, timeout=300)
 
     out: dict[str, Callable[[], Sample]] = {
         VALIDATE_EX: cmd([*REFERAT, "validate", str(EXAMPLE)]),
