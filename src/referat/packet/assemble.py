@@ -1,7 +1,10 @@
 """Assembling the packet: the document, then each bilag behind its cover, with real page numbers.
 
-Two passes (more if numbers change the layout): render the document, count its pages, compute where every
-bilag starts, render again with those page numbers in the bilag lists; then merge, stamp, link, bookmark.
+The document is rendered with the page numbers in its bilag lists computed from a guess of its own length (the
+separate document PDF's, when the command made one), and again only if the result is longer or shorter than the
+guess (repeated until the numbers no longer change the layout); then merge, stamp, link, bookmark. Each bilag is
+read once per command (`Sources`): a PDF's reader is the one validation opened, a converted bilag is converted
+once for every packet that holds it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 from collections import Counter
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,9 +66,36 @@ class Packet:
     parts: list[Part]
 
 
-def collect_parts(meeting: Meeting, view: DocumentView) -> list[Part]:
+class Sources:
+    """The bilag of one command as readers, each made once: a packet per kind and edition reuses them.
+
+    A reader may serve several packets (each writer copies from it; `prepare`'s repairs are the same when done
+    again, and what it found is kept here). Within one packet a reader is used once: a bilag attached twice gets
+    a second reader of the same bytes, so that its pages are copies of their own, stamped with their own numbers.
+    """
+
+    def __init__(self) -> None:
+        self._readers: dict[tuple[Any, ...], PdfReader] = {}
+        self._damaged: weakref.WeakKeyDictionary[PdfReader, Counter[str]] = weakref.WeakKeyDictionary()
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], PdfReader]) -> PdfReader:
+        reader = self._readers.get(key)
+        if reader is None:
+            reader = self._readers[key] = make()
+        return reader
+
+    def prepared(self, reader: PdfReader) -> Counter[str]:
+        """`sanitize.prepare` once per reader; what it found, each time."""
+        found = self._damaged.get(reader)
+        if found is None:
+            found = self._damaged[reader] = prepare(reader)
+        return Counter(found)
+
+
+def collect_parts(meeting: Meeting, view: DocumentView, sources: Sources | None = None) -> list[Part]:
     """The bilag that go into this edition, in item order: those the document view includes (a public
     edition leaves out closed items and non-public bilag; the view decides, see `included_bilag`)."""
+    sources = sources if sources is not None else Sources()
     items = {item.number: item for item in meeting.items}
     chosen = []
     for shown, entry in included_bilag(view):
@@ -80,11 +111,21 @@ def collect_parts(meeting: Meeting, view: DocumentView) -> list[Part]:
                     if view["kind"] == "referat" else None)
         if b.archived is not None:
             where = item.source.at(("bilag", n - 1, "arkiv"))
-            reader = archived_minutes_pdf(meeting.folder, b.archived, public, where)
+            reader = sources.get(("arkiv", b.archived, public),
+                                 lambda: archived_minutes_pdf(meeting.folder, b.archived, public, where))
+        elif b.file is not None:
+            path = b.path
+            assert path is not None
+            reader = sources.get(("fil", path, b.title, approval),
+                                 lambda: bilag_pdf(path, b.title, meeting.date, approval))
         else:
-            assert b.path is not None
-            reader = (bilag_pdf(b.path, b.title, meeting.date, approval) if b.file is not None
-                      else previous_minutes_pdf(b.path, public))
+            path = b.path
+            assert path is not None
+            reader = sources.get(("referat", path, public), lambda: previous_minutes_pdf(path, public))
+        if any(part.reader is reader for part in parts):  # the same bilag twice in this packet
+            reader = PdfReader(io.BytesIO(_bytes(reader)), strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
         parts.append(Part(entry["id"], item.number, entry["name"], reader,
                           source=b.path if b.file is not None else None))
     return parts
@@ -112,15 +153,22 @@ def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
 
 
 def build_packet(meeting: Meeting, kind: str, public: bool,
-                 adjust: Callable[[DocumentView], None] | None = None) -> Packet:
+                 adjust: Callable[[DocumentView], None] | None = None, sources: Sources | None = None,
+                 document_pages: int | None = None) -> Packet:
+    """The packet of one kind and edition. `document_pages`, the page count of the same document built alone,
+    is the first guess of its length in the packet (one compile instead of two when the numbers fit)."""
     meeting = edition(meeting, public)  # redaction spans resolved in covers, bookmarks and the document
     view = document_view(meeting, kind, public)
     if adjust is not None:  # e.g. a revised agenda's marks (`referat send`)
         adjust(view)
-    parts = collect_parts(meeting, view)
+    sources = sources if sources is not None else Sources()
+    parts = collect_parts(meeting, view, sources)
     logo = meeting.profile.logo_path()
-    starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
-    total = 99999
+    if document_pages is not None:
+        starts, total = _layout(parts, document_pages)
+    else:
+        starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
+        total = 99999
     for _ in range(4):
         data, assets = with_asset(_with_pages(view, starts, total), "logo", logo)
         doc_pdf, links = compile_typst("document.typ", data, meeting.date, assets, query="<bilaglink>")
@@ -142,7 +190,7 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
     for i, part in enumerate(parts):
         writer.add_page(covers.pages[i])
         first = len(writer.pages)
-        damaged = prepare(part.reader)
+        damaged = sources.prepared(part.reader)
         try:
             writer.append(part.reader, import_outline=False)
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
@@ -278,15 +326,21 @@ def packet_name(kind: str, public: bool) -> str:
 
 def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool],
                   report: Report | None = None,
-                  adjust: Callable[[DocumentView], None] | None = None) -> dict[str, bytes]:
-    """File name → bytes for every packet and the document PDF each one contains.
+                  adjust: Callable[[DocumentView], None] | None = None,
+                  documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """File name → bytes for every packet.
 
-    With `report`, a warning per bilag file from which active content was removed (once per file)."""
+    With `report`, a warning per bilag file from which active content was removed (once per file). `documents`
+    (file name → bytes, as `render_documents` names them) are the documents built alone; their page counts are
+    the first guess of each document's length in its packet."""
     files: dict[str, bytes] = {}
     told: set[Path] = set()
+    sources = Sources()
     for kind in kinds:
         for public in public_editions:
-            packet = build_packet(meeting, kind, public, adjust)
+            alone = (documents or {}).get(L.file_stem(kind, public) + ".pdf")
+            pages = len(PdfReader(io.BytesIO(alone)).pages) if alone is not None and adjust is None else None
+            packet = build_packet(meeting, kind, public, adjust, sources, pages)
             files[packet_name(kind, public)] = packet.pdf
             for part in packet.parts:
                 text = describe(part.removed)
