@@ -159,3 +159,18 @@ def test_an_unchanged_example_copy_parses_each_bilag_once_across_validate_and_pa
     assert run("packet", folder, "--dokument", "dagsorden", "--out", tmp_path / "ud")[0] == 0
     for b in sorted((folder / "bilag").glob("*.pdf")):
         assert parsed[_digest(b)] == 1, b.name
+
+
+def test_names_encoded_once_are_the_bytes_pypdf_writes_and_the_method_is_restored() -> None:
+    from pypdf.generic import NameObject
+
+    from referat.packet.assemble import _names_encoded_once
+
+    names = [NameObject(n) for n in ("/Type", "/A#B", "/Navn med mellemrum", "/Æblegrød", "/(x)", "/Type")]
+    original = NameObject.renumber
+    expected = [n.renumber() for n in names]
+    with _names_encoded_once():
+        assert NameObject.renumber is not original
+        assert [n.renumber() for n in names] == expected
+        assert [n.renumber() for n in names] == expected  # from the cache the second time
+    assert NameObject.renumber is original

@@ -9,13 +9,14 @@ once for every packet that holds it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
 import io
-from collections import Counter
 import weakref
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,10 +79,11 @@ class Sources:
         self._readers: dict[tuple[Any, ...], PdfReader] = {}
         self._damaged: weakref.WeakKeyDictionary[PdfReader, Counter[str]] = weakref.WeakKeyDictionary()
 
-    def get(self, key: tuple[Any, ...], make: Callable[[], PdfReader]) -> PdfReader:
+    def get(self, key: tuple[Any, ...], make: Callable[..., PdfReader], *args: Any) -> PdfReader:
+        """The reader made by `make(*args)` the first time `key` was asked for."""
         reader = self._readers.get(key)
         if reader is None:
-            reader = self._readers[key] = make()
+            reader = self._readers[key] = make(*args)
         return reader
 
     def prepared(self, reader: PdfReader) -> Counter[str]:
@@ -105,23 +107,21 @@ def collect_parts(meeting: Meeting, view: DocumentView, sources: Sources | None 
     check_converters([b.path for _, _, b, _ in chosen if b.path is not None and b.file is not None],
                      meeting.folder)
     public = view["public"]
-    parts = []
+    parts: list[Part] = []
     for item, n, b, entry in chosen:
         approval = (approval_line(item.decision, meeting.profile.name, meeting.date)
                     if view["kind"] == "referat" else None)
         if b.archived is not None:
             where = item.source.at(("bilag", n - 1, "arkiv"))
-            reader = sources.get(("arkiv", b.archived, public),
-                                 lambda: archived_minutes_pdf(meeting.folder, b.archived, public, where))
+            reader = sources.get(("arkiv", b.archived, public), archived_minutes_pdf, meeting.folder, b.archived,
+                                 public, where)
         elif b.file is not None:
-            path = b.path
-            assert path is not None
-            reader = sources.get(("fil", path, b.title, approval),
-                                 lambda: bilag_pdf(path, b.title, meeting.date, approval))
+            assert b.path is not None
+            reader = sources.get(("fil", b.path, b.title, approval), bilag_pdf, b.path, b.title, meeting.date,
+                                 approval)
         else:
-            path = b.path
-            assert path is not None
-            reader = sources.get(("referat", path, public), lambda: previous_minutes_pdf(path, public))
+            assert b.path is not None
+            reader = sources.get(("referat", b.path, public), previous_minutes_pdf, b.path, public)
         if any(part.reader is reader for part in parts):  # the same bilag twice in this packet
             reader = PdfReader(io.BytesIO(_bytes(reader)), strict=False)
             if reader.is_encrypted:
@@ -183,7 +183,7 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
     writer.append(doc, import_outline=False)
     # a meeting without bilag still gets its packet (the document alone); Typst has no cover to set then
     covers = _covers(meeting, view, parts, total) if parts else PdfReader(io.BytesIO(doc_pdf))
-    stamps = _stamps(meeting.date, parts, total)
+    stamps, geometry = _stamps(meeting.date, parts, total)
     stamp_index = 0
     all_groups: list[Any] = []
     all_hidden: list[Any] = []
@@ -203,7 +203,7 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
         all_groups += groups
         all_hidden += hidden
         for page in pages:
-            _stamp_page(writer, page, stamps.pages[stamp_index])
+            _stamp_page(writer, page, stamps.pages[stamp_index], geometry[stamp_index])
             stamp_index += 1
     set_layers(writer, all_groups, all_hidden)
     clean_packet(writer)
@@ -216,8 +216,34 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
     set_metadata(writer, title, view["author"], view["subject"], view["lang"], meeting.date,
                  doc if conforming else None, fingerprint)
     out = io.BytesIO()
-    writer.write(out)
+    with _names_encoded_once():
+        writer.write(out)
     return Packet(out.getvalue(), doc_pdf, total, parts)
+
+
+@contextlib.contextmanager
+def _names_encoded_once() -> Iterator[None]:
+    """While the packet is written, each distinct PDF name is encoded once.
+
+    pypdf encodes every name it writes character by character (`NameObject.renumber`); a packet repeats the same
+    few dozen names (/Type, /Font, /Resources, …) on every page, and that loop was a third of writing a
+    3,000-page packet. The result is the same bytes: the cache holds what pypdf's own method returned.
+    """
+    original = NameObject.renumber
+    encoded: dict[str, bytes] = {}
+
+    def renumber(self: NameObject) -> bytes:
+        key = str(self)
+        found = encoded.get(key)
+        if found is None:
+            found = encoded[key] = original(self)
+        return found
+
+    NameObject.renumber = renumber  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        NameObject.renumber = original  # type: ignore[method-assign]
 
 
 def _bytes(reader: PdfReader) -> bytes:
@@ -243,19 +269,26 @@ def _box(page: Any) -> tuple[float, float, float, float]:
     return float(box.left), float(box.bottom), float(box.width), float(box.height)
 
 
-def _stamps(when: dt.date, parts: list[Part], total: int) -> PdfReader:
+Geometry = tuple[float, float, float, float, int]  # a page's crop box (left, bottom, width, height) and /Rotate
+
+
+def _stamps(when: dt.date, parts: list[Part], total: int) -> tuple[PdfReader, list[Geometry]]:
+    """The stamps of every bilag page, one Typst page each, and each bilag page's geometry (read once: a copied
+    page has the same boxes and rotation as its original)."""
     pages = []
+    geometry: list[Geometry] = []
     for part in parts:
         for k, page in enumerate(part.reader.pages):
             rotation = (page.get("/Rotate", 0) or 0) % 360
-            _, _, w, h = _box(page)
+            left, bottom, w, h = _box(page)
+            geometry.append((left, bottom, w, h, rotation))
             if rotation in (90, 270):
                 w, h = h, w
             pages.append({"w": w, "h": h,
                           "text": L.PAGE.format(x=part.cover_page + 1 + k, y=total)})
     if not pages:
         pages = [{"w": 10, "h": 10, "text": ""}]
-    return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0]))
+    return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0])), geometry
 
 
 def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
@@ -271,15 +304,14 @@ def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
     return writer._add_object(form)
 
 
-def _stamp_page(writer: PdfWriter, page: Any, stamp: Any) -> None:
+def _stamp_page(writer: PdfWriter, page: Any, stamp: Any, geometry: Geometry) -> None:
     """Draw the stamp at the bottom right of the page as the reader sees it (rotation included).
 
     The page's own content is wrapped in q/Q and left unparsed: fast, and the bilag stays as it was. The
     stamp goes into the page's own copy of its resources (see `overlay`), so pages that share one resource
     dictionary (every LibreOffice export) each show their own number.
     """
-    left, bottom, width, height = _box(page)
-    rotation = (page.get("/Rotate", 0) or 0) % 360
+    left, bottom, width, height, rotation = geometry
     a, b, c, d, e, f = {0: (1, 0, 0, 1, 0, 0), 90: (0, 1, -1, 0, width, 0),
                         180: (-1, 0, 0, -1, width, height), 270: (0, -1, 1, 0, 0, height)}[rotation]
     name = add_form(page, _stamp_form(writer, stamp), "ReferatSide")
