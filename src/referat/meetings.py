@@ -13,6 +13,7 @@ from pathlib import Path
 from .diagnostics import Location, ReferatError, Report
 from .errors import TemplateError
 from .model.meeting import Meeting
+from .progress import progress
 from .render import labels as L
 from .render.libreoffice import docx_to_pdf
 from .render.pdf import write_pdf
@@ -81,27 +82,39 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
     logo = meeting.profile.logo_path()
     if logo is not None and not logo.is_file():
         raise TemplateError("logoet i udvalgsprofilen findes ikke", Location(logo))
-    for kind in kinds:
-        for public in public_editions:
-            view = document_view(meeting, kind, public)
-            stem = L.file_stem(kind, public)
-            docx: bytes | None = None
-            if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
-                if not template.is_file():
-                    raise TemplateError("Word-skabelonen findes ikke", Location(template))
-                docx = write_docx(view, template, meeting.date, logo)
-                if "docx" in formats:
-                    files[f"{stem}.docx"] = docx
-            if "pdf" in formats:
-                if engine == "libreoffice":
-                    assert docx is not None
-                    files[f"{stem}.pdf"] = docx_to_pdf(docx, stem, meeting.folder)
-                else:
-                    files[f"{stem}.pdf"] = write_pdf(view, meeting.date, logo)
-            if "txt" in formats:
-                files[f"{stem}.txt"] = write_text(view).encode("utf-8")
-            if "html" in formats:
-                files.update(_html_edition(meeting, view, stem, public, files))
+    shown = progress("Dokumenter {n}/{total}: {detail}", len(kinds) * len(public_editions))
+    with shown:
+        for kind in kinds:
+            for public in public_editions:
+                shown.step(f"{L.file_stem(kind, public)} ({', '.join(formats)})")
+                files.update(_render_one(meeting, kind, public, formats, engine, template, logo, files))
+    return files
+
+
+def _render_one(meeting: Meeting, kind: str, public: bool, formats: list[str], engine: str, template: Path,
+                logo: Path | None, before: dict[str, bytes]) -> dict[str, bytes]:
+    """The files of one document in one edition (`before`: the files made so far, which the web edition's bilag
+    are compared with)."""
+    files: dict[str, bytes] = {}
+    view = document_view(meeting, kind, public)
+    stem = L.file_stem(kind, public)
+    docx: bytes | None = None
+    if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
+        if not template.is_file():
+            raise TemplateError("Word-skabelonen findes ikke", Location(template))
+        docx = write_docx(view, template, meeting.date, logo)
+        if "docx" in formats:
+            files[f"{stem}.docx"] = docx
+    if "pdf" in formats:
+        if engine == "libreoffice":
+            assert docx is not None
+            files[f"{stem}.pdf"] = docx_to_pdf(docx, stem, meeting.folder)
+        else:
+            files[f"{stem}.pdf"] = write_pdf(view, meeting.date, logo)
+    if "txt" in formats:
+        files[f"{stem}.txt"] = write_text(view).encode("utf-8")
+    if "html" in formats:
+        files.update(_html_edition(meeting, view, stem, public, {**before, **files}))
     return files
 
 

@@ -28,6 +28,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObj
 
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
+from ..progress import progress
 from ..render import labels as L
 from ..render.edition import edition
 from ..render.pdf import compile_typst, with_asset
@@ -106,29 +107,43 @@ def collect_parts(meeting: Meeting, view: DocumentView, sources: Sources | None 
         chosen.append((item, n, item.bilag[n - 1], entry))
     check_converters([b.path for _, _, b, _ in chosen if b.path is not None and b.file is not None],
                      meeting.folder)
-    public = view["public"]
     parts: list[Part] = []
-    for item, n, b, entry in chosen:
-        approval = (approval_line(item.decision, meeting.profile.name, meeting.date)
-                    if view["kind"] == "referat" else None)
-        if b.archived is not None:
-            where = item.source.at(("bilag", n - 1, "arkiv"))
-            reader = sources.get(("arkiv", b.archived, public), archived_minutes_pdf, meeting.folder, b.archived,
-                                 public, where)
-        elif b.file is not None:
-            assert b.path is not None
-            reader = sources.get(("fil", b.path, b.title, approval), bilag_pdf, b.path, b.title, meeting.date,
-                                 approval)
-        else:
-            assert b.path is not None
-            reader = sources.get(("referat", b.path, public), previous_minutes_pdf, b.path, public)
-        if any(part.reader is reader for part in parts):  # the same bilag twice in this packet
-            reader = PdfReader(io.BytesIO(_bytes(reader)), strict=False)
-            if reader.is_encrypted:
-                reader.decrypt("")
-        parts.append(Part(entry["id"], item.number, entry["name"], reader,
-                          source=b.path if b.file is not None else None))
+    with progress("Bilag {n}/{total}: {detail}", len(chosen)) as bar:
+        for item, n, b, entry in chosen:
+            bar.step(_doing(b))
+            parts.append(_part(meeting, view, sources, parts, item, n, b, entry))
     return parts
+
+
+def _doing(b: Any) -> str:
+    """What happens to a bilag now, for the progress line: "03-notat.docx konverteres"."""
+    if b.file is None:
+        return f"{b.archived or b.path.name} hentes" if b.archived or b.path else "hentes"
+    suffix = Path(b.file).suffix.lower()
+    return f"{b.file} {'læses' if suffix == '.pdf' else 'sættes op' if suffix in ('.yaml', '.yml') else 'konverteres'}"
+
+
+def _part(meeting: Meeting, view: DocumentView, sources: Sources, parts: list[Part], item: Any, n: int, b: Any,
+          entry: Any) -> Part:
+    public = view["public"]
+    approval = (approval_line(item.decision, meeting.profile.name, meeting.date)
+                if view["kind"] == "referat" else None)
+    if b.archived is not None:
+        where = item.source.at(("bilag", n - 1, "arkiv"))
+        reader = sources.get(("arkiv", b.archived, public), archived_minutes_pdf, meeting.folder, b.archived,
+                             public, where)
+    elif b.file is not None:
+        assert b.path is not None
+        reader = sources.get(("fil", b.path, b.title, approval), bilag_pdf, b.path, b.title, meeting.date,
+                             approval)
+    else:
+        assert b.path is not None
+        reader = sources.get(("referat", b.path, public), previous_minutes_pdf, b.path, public)
+    if any(part.reader is reader for part in parts):  # the same bilag twice in this packet
+        reader = PdfReader(io.BytesIO(_bytes(reader)), strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+    return Part(entry["id"], item.number, entry["name"], reader, source=b.path if b.file is not None else None)
 
 
 def _with_pages(view: DocumentView, pages: dict[str, int], total: int) -> DocumentView:
@@ -187,24 +202,11 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
     stamp_index = 0
     all_groups: list[Any] = []
     all_hidden: list[Any] = []
-    for i, part in enumerate(parts):
-        writer.add_page(covers.pages[i])
-        first = len(writer.pages)
-        damaged = sources.prepared(part.reader)
-        try:
-            writer.append(part.reader, import_outline=False)
-        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
-            raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
-                               "gem det som PDF igen", Location(part.source or meeting.folder)) from None
-        pages = [writer.pages[first + k] for k in range(part.pages)]
-        part.removed = clean_part(writer, pages, part.reader) + damaged
-        groups, hidden = layers(writer, part.reader)
-        part.removed["skjult-lag"] += len(hidden)
-        all_groups += groups
-        all_hidden += hidden
-        for page in pages:
-            _stamp_page(writer, page, stamps.pages[stamp_index], geometry[stamp_index])
-            stamp_index += 1
+    with progress("Pakke: bilag {n}/{total}: {detail}", len(parts)) as shown:
+        for i, part in enumerate(parts):
+            shown.step(f"{part.id} sættes ind ({part.pages} sider)")
+            stamp_index = _insert(writer, covers.pages[i], part, sources, meeting, stamps, geometry, stamp_index,
+                                  all_groups, all_hidden)
     set_layers(writer, all_groups, all_hidden)
     clean_packet(writer)
     _bookmarks(writer, doc, view, parts, kind)
@@ -244,6 +246,29 @@ def _names_encoded_once() -> Iterator[None]:
         yield
     finally:
         NameObject.renumber = original  # type: ignore[method-assign]
+
+
+def _insert(writer: PdfWriter, cover: Any, part: Part, sources: Sources, meeting: Meeting, stamps: PdfReader,
+            geometry: list[Geometry], stamp_index: int, all_groups: list[Any], all_hidden: list[Any]) -> int:
+    """One bilag behind its cover, cleaned and stamped; the index of the next stamp."""
+    writer.add_page(cover)
+    first = len(writer.pages)
+    damaged = sources.prepared(part.reader)
+    try:
+        writer.append(part.reader, import_outline=False)
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
+        raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
+                           "gem det som PDF igen", Location(part.source or meeting.folder)) from None
+    pages = [writer.pages[first + k] for k in range(part.pages)]
+    part.removed = clean_part(writer, pages, part.reader) + damaged
+    groups, hidden = layers(writer, part.reader)
+    part.removed["skjult-lag"] += len(hidden)
+    all_groups += groups
+    all_hidden += hidden
+    for page in pages:
+        _stamp_page(writer, page, stamps.pages[stamp_index], geometry[stamp_index])
+        stamp_index += 1
+    return stamp_index
 
 
 def _bytes(reader: PdfReader) -> bytes:
