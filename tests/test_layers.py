@@ -20,7 +20,7 @@ PACKAGE = SRC / "referat"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("grundlag", (
         "referat", "referat.diagnostics", "referat.errors", "referat.fileio", "referat.csvcell", "referat.pdfcheck",
-        "referat.xlsxcheck", "referat.suggest", "referat.fold",
+        "referat.xlsxcheck", "referat.suggest", "referat.fold", "referat.progress",
         # Leaf helpers that live in a feature's package but import nothing of referat above this layer (checked
         # like every other module): Danish dates and numbers, the Markdown subset of rich text, the bundled fonts,
         # finding and running LibreOffice, reading an image header. Validation uses them.

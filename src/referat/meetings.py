@@ -8,11 +8,15 @@ files is the application's job.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Self
 
 from .diagnostics import Location, ReferatError, Report
 from .errors import TemplateError
 from .model.meeting import Meeting
+from .progress import progress
 from .render import labels as L
 from .render.libreoffice import docx_to_pdf
 from .render.pdf import write_pdf
@@ -81,27 +85,88 @@ def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], pub
     logo = meeting.profile.logo_path()
     if logo is not None and not logo.is_file():
         raise TemplateError("logoet i udvalgsprofilen findes ikke", Location(logo))
-    for kind in kinds:
-        for public in public_editions:
-            view = document_view(meeting, kind, public)
-            stem = L.file_stem(kind, public)
-            docx: bytes | None = None
-            if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
-                if not template.is_file():
-                    raise TemplateError("Word-skabelonen findes ikke", Location(template))
-                docx = write_docx(view, template, meeting.date, logo)
-                if "docx" in formats:
-                    files[f"{stem}.docx"] = docx
-            if "pdf" in formats:
-                if engine == "libreoffice":
-                    assert docx is not None
-                    files[f"{stem}.pdf"] = docx_to_pdf(docx, stem, meeting.folder)
-                else:
-                    files[f"{stem}.pdf"] = write_pdf(view, meeting.date, logo)
-            if "txt" in formats:
-                files[f"{stem}.txt"] = write_text(view).encode("utf-8")
-            if "html" in formats:
-                files.update(_html_edition(meeting, view, stem, public, files))
+    views = {(kind, public): document_view(meeting, kind, public) for kind in kinds for public in public_editions}
+    pdfs = _PdfsBeside(meeting, views, logo, formats, engine)
+    shown = progress("Dokumenter {n}/{total}: {detail}", len(views))
+    with shown, pdfs:
+        for (kind, public), view in views.items():
+            shown.step(f"{L.file_stem(kind, public)} ({', '.join(formats)})")
+            files.update(_render_one(meeting, view, kind, public, formats, engine, template, logo, files, pdfs))
+    return files
+
+
+def jobs() -> int:
+    """How many things are made at once: `REFERAT_JOBS` (1 forces one at a time, 2 or more allows overlap), else 2
+    when there are two cores or more and one of them is free (the load average below the cores less one): on a
+    machine already busy the overlap only adds switching (measured: no gain with a load of 8 on 2 cores)."""
+    value = os.environ.get("REFERAT_JOBS", "").strip()
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows has no load average
+        load = 0.0
+    return 2 if cores >= 2 and load < cores - 1 else 1
+
+
+class _PdfsBeside:
+    """The Typst PDFs of a build, compiled in one background thread while this thread writes Word, text and web
+    editions (issue 17, item 7).
+
+    The Typst engine releases the GIL while it compiles, so the two overlap on two cores; the Word writer is
+    Python and keeps the main thread (its template timeout is a SIGALRM, which only the main thread gets). Each
+    PDF is taken when the serial order reaches it, so the files, their order and the first error raised are those
+    of a serial build. Used only when there is Python work to overlap (a Word, text or web edition) and
+    `jobs()` > 1; otherwise each PDF is compiled where it is needed, as before.
+    """
+
+    def __init__(self, meeting: Meeting, views: dict[tuple[str, bool], DocumentView], logo: Path | None,
+                 formats: list[str], engine: str) -> None:
+        self.futures: dict[tuple[str, bool], Future[bytes]] = {}
+        self.pool: ThreadPoolExecutor | None = None
+        overlap = any(f in formats for f in ("docx", "txt", "html"))
+        if engine != "typst" or "pdf" not in formats or not overlap or jobs() < 2:
+            return
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="referat-pdf")
+        for key, view in views.items():
+            self.futures[key] = self.pool.submit(write_pdf, view, meeting.date, logo)
+
+    def get(self, key: tuple[str, bool], view: DocumentView, meeting: Meeting, logo: Path | None) -> bytes:
+        future = self.futures.get(key)
+        return future.result() if future is not None else write_pdf(view, meeting.date, logo)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _render_one(meeting: Meeting, view: DocumentView, kind: str, public: bool, formats: list[str], engine: str,
+                template: Path, logo: Path | None, before: dict[str, bytes], pdfs: _PdfsBeside) -> dict[str, bytes]:
+    """The files of one document in one edition (`before`: the files made so far, which the web edition's bilag
+    are compared with)."""
+    files: dict[str, bytes] = {}
+    stem = L.file_stem(kind, public)
+    docx: bytes | None = None
+    if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
+        if not template.is_file():
+            raise TemplateError("Word-skabelonen findes ikke", Location(template))
+        docx = write_docx(view, template, meeting.date, logo)
+        if "docx" in formats:
+            files[f"{stem}.docx"] = docx
+    if "pdf" in formats:
+        if engine == "libreoffice":
+            assert docx is not None
+            files[f"{stem}.pdf"] = docx_to_pdf(docx, stem, meeting.folder)
+        else:
+            files[f"{stem}.pdf"] = pdfs.get((kind, public), view, meeting, logo)
+    if "txt" in formats:
+        files[f"{stem}.txt"] = write_text(view).encode("utf-8")
+    if "html" in formats:
+        files.update(_html_edition(meeting, view, stem, public, {**before, **files}))
     return files
 
 

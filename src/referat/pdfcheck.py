@@ -1,8 +1,17 @@
-"""Can a PDF be opened? One answer in Danish, shared by validation and the packet."""
+"""Can a PDF be opened? One answer in Danish, shared by validation and the packet.
+
+A PDF is parsed once per process: `open_pdf` keeps the reader (or the problem) under the SHA-256 of the file's
+bytes, so validation's check, the packet's page count, its checks and its merge all use one `PdfReader` (the
+packet used to open each bilag three times). The key is the content, not the name or the modification time, so
+a file changed on disk is read again; the cache holds at most CACHE_BYTES of files (least recently used first out).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
+from collections import OrderedDict
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -15,29 +24,65 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 MAX_PAGES = 5_000
 
 
+CACHE_BYTES = 256 * 1024 * 1024
+_opened: OrderedDict[bytes, tuple[PdfReader | None, str | None, int]] = OrderedDict()
+
+
 def pdf_problem(path: Path) -> str | None:
     """Why `path` cannot be used as a PDF, or None when it opens (encrypted with an empty password is fine)."""
+    return open_pdf(path)[1]
+
+
+def open_pdf(path: Path) -> tuple[PdfReader | None, str | None]:
+    """The file's reader (decrypted when it has an empty password) and None, or None and why it cannot be used.
+
+    The same bytes give the same reader object, parsed once (see the module's docstring); a caller that changes
+    the reader's objects must do so in a way that gives the same result when done again.
+    """
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         with path.open("rb") as fh:
             head = fh.read(1024)
             if b"%PDF-" not in head:
-                return "er ikke en PDF-fil (mangler PDF-hovedet)"
-        reader = PdfReader(path, strict=False)
+                return None, "er ikke en PDF-fil (mangler PDF-hovedet)"
+            data = head + fh.read()
+    except OSError as exc:
+        return None, f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
+    key = hashlib.sha256(data).digest()
+    found = _opened.get(key)
+    if found is not None:
+        _opened.move_to_end(key)
+        return found[0], found[1]
+    reader, problem = _parse(data)
+    if len(data) <= CACHE_BYTES:
+        _opened[key] = (reader, problem, len(data))
+        while sum(size for _, _, size in _opened.values()) > CACHE_BYTES:
+            _opened.popitem(last=False)
+    return reader, problem
+
+
+def clear_cache() -> None:
+    """Let go of every reader kept (tests that count parses start from here)."""
+    _opened.clear()
+
+
+def _parse(data: bytes) -> tuple[PdfReader | None, str | None]:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    return "er krypteret med adgangskode; gem en version uden adgangskode"
+                    return None, "er krypteret med adgangskode; gem en version uden adgangskode"
             except (FileNotDecryptedError, NotImplementedError):
-                return "er krypteret med adgangskode; gem en version uden adgangskode"
+                return None, "er krypteret med adgangskode; gem en version uden adgangskode"
         problem = _page_tree_problem(reader.root_object["/Pages"])
         if problem:
-            return problem
+            return None, problem
     except (PdfReadError, FileNotDecryptedError) as exc:
-        return f"er beskadiget og kan ikke åbnes ({exc})"
+        return None, f"er beskadiget og kan ikke åbnes ({exc})"
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on corrupt input
-        return f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
-    return None
+        return None, f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
+    return reader, None
 
 
 def _page_tree_problem(root: object) -> str | None:

@@ -48,7 +48,7 @@ def packet(folder: Path, kind: str | None = None, public: bool = False, out: Pat
     kinds = kinds_for(meeting, kind)
     editions = [False, True] if public else [False]
     files = render_documents(meeting, kinds, ["pdf"], editions)
-    files.update(write_packets(meeting, kinds, editions, report))
+    files.update(write_packets(meeting, kinds, editions, report, documents=files))
     if before_writing is not None:
         before_writing(report)
     target = output_dir(folder, out)

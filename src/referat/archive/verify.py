@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, ReferatError, Report
+from ..progress import Progress, progress
 from . import correction_index, index
 from . import manifest as mf
 from .recheck import Checked, recheck
@@ -47,7 +48,19 @@ def verify(root: Path) -> Outcome:
     already = {c.version: c for c in caught.refused}
     stored = versions(root)
     where = Location(root / index.INDEX)
+    with progress("Arkiv: udgave {n}/{total} kontrolleres", len(stored)) as shown:
+        _check_versions(stored, already, indexed, where, out, shown)
+    for path in sorted(set(indexed) - {v.relative for v in stored}):
+        out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")
+    out.corrections, out.bad_corrections = verify_corrections(root, indexed_corrections, caught.refused_corrections,
+                                                              out.report)
+    return out
+
+
+def _check_versions(stored: list[Version], already: dict[Version, Checked], indexed: dict[str, Any], where: Location,
+                    out: Outcome, shown: Progress) -> None:
     for version in stored:
+        shown.step()
         out.checked.append(version)
         errors_before = len(out.report.errors)
         checked = already.get(version) or recheck(version)
@@ -59,11 +72,6 @@ def verify(root: Path) -> Outcome:
             _compare_index(checked, indexed.get(version.relative), where, out.report)
         if len(out.report.errors) > errors_before:
             out.bad.add(version)
-    for path in sorted(set(indexed) - {v.relative for v in stored}):
-        out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")
-    out.corrections, out.bad_corrections = verify_corrections(root, indexed_corrections, caught.refused_corrections,
-                                                              out.report)
-    return out
 
 
 def index_consistency(root: Path, conn: Any, scope: str = "search", only: set[str] | None = None) -> Report:

@@ -1,17 +1,22 @@
 """Assembling the packet: the document, then each bilag behind its cover, with real page numbers.
 
-Two passes (more if numbers change the layout): render the document, count its pages, compute where every
-bilag starts, render again with those page numbers in the bilag lists; then merge, stamp, link, bookmark.
+The document is rendered with the page numbers in its bilag lists computed from a guess of its own length (the
+separate document PDF's, when the command made one), and again only if the result is longer or shorter than the
+guess (repeated until the numbers no longer change the layout); then merge, stamp, link, bookmark. Each bilag is
+read once per command (`Sources`): a PDF's reader is the one validation opened, a converted bilag is converted
+once for every packet that holds it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
 import io
+import weakref
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObj
 
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
+from ..progress import progress
 from ..render import labels as L
 from ..render.edition import edition
 from ..render.pdf import compile_typst, with_asset
@@ -62,9 +68,37 @@ class Packet:
     parts: list[Part]
 
 
-def collect_parts(meeting: Meeting, view: DocumentView) -> list[Part]:
+class Sources:
+    """The bilag of one command as readers, each made once: a packet per kind and edition reuses them.
+
+    A reader may serve several packets (each writer copies from it; `prepare`'s repairs are the same when done
+    again, and what it found is kept here). Within one packet a reader is used once: a bilag attached twice gets
+    a second reader of the same bytes, so that its pages are copies of their own, stamped with their own numbers.
+    """
+
+    def __init__(self) -> None:
+        self._readers: dict[tuple[Any, ...], PdfReader] = {}
+        self._damaged: weakref.WeakKeyDictionary[PdfReader, Counter[str]] = weakref.WeakKeyDictionary()
+
+    def get(self, key: tuple[Any, ...], make: Callable[..., PdfReader], *args: Any) -> PdfReader:
+        """The reader made by `make(*args)` the first time `key` was asked for."""
+        reader = self._readers.get(key)
+        if reader is None:
+            reader = self._readers[key] = make(*args)
+        return reader
+
+    def prepared(self, reader: PdfReader) -> Counter[str]:
+        """`sanitize.prepare` once per reader; what it found, each time."""
+        found = self._damaged.get(reader)
+        if found is None:
+            found = self._damaged[reader] = prepare(reader)
+        return Counter(found)
+
+
+def collect_parts(meeting: Meeting, view: DocumentView, sources: Sources | None = None) -> list[Part]:
     """The bilag that go into this edition, in item order: those the document view includes (a public
     edition leaves out closed items and non-public bilag; the view decides, see `included_bilag`)."""
+    sources = sources if sources is not None else Sources()
     items = {item.number: item for item in meeting.items}
     chosen = []
     for shown, entry in included_bilag(view):
@@ -73,21 +107,43 @@ def collect_parts(meeting: Meeting, view: DocumentView) -> list[Part]:
         chosen.append((item, n, item.bilag[n - 1], entry))
     check_converters([b.path for _, _, b, _ in chosen if b.path is not None and b.file is not None],
                      meeting.folder)
-    public = view["public"]
-    parts = []
-    for item, n, b, entry in chosen:
-        approval = (approval_line(item.decision, meeting.profile.name, meeting.date)
-                    if view["kind"] == "referat" else None)
-        if b.archived is not None:
-            where = item.source.at(("bilag", n - 1, "arkiv"))
-            reader = archived_minutes_pdf(meeting.folder, b.archived, public, where)
-        else:
-            assert b.path is not None
-            reader = (bilag_pdf(b.path, b.title, meeting.date, approval) if b.file is not None
-                      else previous_minutes_pdf(b.path, public))
-        parts.append(Part(entry["id"], item.number, entry["name"], reader,
-                          source=b.path if b.file is not None else None))
+    parts: list[Part] = []
+    with progress("Bilag {n}/{total}: {detail}", len(chosen)) as bar:
+        for item, n, b, entry in chosen:
+            bar.step(_doing(b))
+            parts.append(_part(meeting, view, sources, parts, item, n, b, entry))
     return parts
+
+
+def _doing(b: Any) -> str:
+    """What happens to a bilag now, for the progress line: "03-notat.docx konverteres"."""
+    if b.file is None:
+        return f"{b.archived or b.path.name} hentes" if b.archived or b.path else "hentes"
+    suffix = Path(b.file).suffix.lower()
+    return f"{b.file} {'læses' if suffix == '.pdf' else 'sættes op' if suffix in ('.yaml', '.yml') else 'konverteres'}"
+
+
+def _part(meeting: Meeting, view: DocumentView, sources: Sources, parts: list[Part], item: Any, n: int, b: Any,
+          entry: Any) -> Part:
+    public = view["public"]
+    approval = (approval_line(item.decision, meeting.profile.name, meeting.date)
+                if view["kind"] == "referat" else None)
+    if b.archived is not None:
+        where = item.source.at(("bilag", n - 1, "arkiv"))
+        reader = sources.get(("arkiv", b.archived, public), archived_minutes_pdf, meeting.folder, b.archived,
+                             public, where)
+    elif b.file is not None:
+        assert b.path is not None
+        reader = sources.get(("fil", b.path, b.title, approval), bilag_pdf, b.path, b.title, meeting.date,
+                             approval)
+    else:
+        assert b.path is not None
+        reader = sources.get(("referat", b.path, public), previous_minutes_pdf, b.path, public)
+    if any(part.reader is reader for part in parts):  # the same bilag twice in this packet
+        reader = PdfReader(io.BytesIO(_bytes(reader)), strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+    return Part(entry["id"], item.number, entry["name"], reader, source=b.path if b.file is not None else None)
 
 
 def _with_pages(view: DocumentView, pages: dict[str, int], total: int) -> DocumentView:
@@ -112,15 +168,22 @@ def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
 
 
 def build_packet(meeting: Meeting, kind: str, public: bool,
-                 adjust: Callable[[DocumentView], None] | None = None) -> Packet:
+                 adjust: Callable[[DocumentView], None] | None = None, sources: Sources | None = None,
+                 document_pages: int | None = None) -> Packet:
+    """The packet of one kind and edition. `document_pages`, the page count of the same document built alone,
+    is the first guess of its length in the packet (one compile instead of two when the numbers fit)."""
     meeting = edition(meeting, public)  # redaction spans resolved in covers, bookmarks and the document
     view = document_view(meeting, kind, public)
     if adjust is not None:  # e.g. a revised agenda's marks (`referat send`)
         adjust(view)
-    parts = collect_parts(meeting, view)
+    sources = sources if sources is not None else Sources()
+    parts = collect_parts(meeting, view, sources)
     logo = meeting.profile.logo_path()
-    starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
-    total = 99999
+    if document_pages is not None:
+        starts, total = _layout(parts, document_pages)
+    else:
+        starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
+        total = 99999
     for _ in range(4):
         data, assets = with_asset(_with_pages(view, starts, total), "logo", logo)
         doc_pdf, links = compile_typst("document.typ", data, meeting.date, assets, query="<bilaglink>")
@@ -135,28 +198,15 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
     writer.append(doc, import_outline=False)
     # a meeting without bilag still gets its packet (the document alone); Typst has no cover to set then
     covers = _covers(meeting, view, parts, total) if parts else PdfReader(io.BytesIO(doc_pdf))
-    stamps = _stamps(meeting.date, parts, total)
+    stamps, geometry = _stamps(meeting.date, parts, total)
     stamp_index = 0
     all_groups: list[Any] = []
     all_hidden: list[Any] = []
-    for i, part in enumerate(parts):
-        writer.add_page(covers.pages[i])
-        first = len(writer.pages)
-        damaged = prepare(part.reader)
-        try:
-            writer.append(part.reader, import_outline=False)
-        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
-            raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
-                               "gem det som PDF igen", Location(part.source or meeting.folder)) from None
-        pages = [writer.pages[first + k] for k in range(part.pages)]
-        part.removed = clean_part(writer, pages, part.reader) + damaged
-        groups, hidden = layers(writer, part.reader)
-        part.removed["skjult-lag"] += len(hidden)
-        all_groups += groups
-        all_hidden += hidden
-        for page in pages:
-            _stamp_page(writer, page, stamps.pages[stamp_index])
-            stamp_index += 1
+    with progress("Pakke: bilag {n}/{total}: {detail}", len(parts)) as shown:
+        for i, part in enumerate(parts):
+            shown.step(f"{part.id} sættes ind ({part.pages} sider)")
+            stamp_index = _insert(writer, covers.pages[i], part, sources, meeting, stamps, geometry, stamp_index,
+                                  all_groups, all_hidden)
     set_layers(writer, all_groups, all_hidden)
     clean_packet(writer)
     _bookmarks(writer, doc, view, parts, kind)
@@ -168,8 +218,57 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
     set_metadata(writer, title, view["author"], view["subject"], view["lang"], meeting.date,
                  doc if conforming else None, fingerprint)
     out = io.BytesIO()
-    writer.write(out)
+    with _names_encoded_once():
+        writer.write(out)
     return Packet(out.getvalue(), doc_pdf, total, parts)
+
+
+@contextlib.contextmanager
+def _names_encoded_once() -> Iterator[None]:
+    """While the packet is written, each distinct PDF name is encoded once.
+
+    pypdf encodes every name it writes character by character (`NameObject.renumber`); a packet repeats the same
+    few dozen names (/Type, /Font, /Resources, …) on every page, and that loop was a third of writing a
+    3,000-page packet. The result is the same bytes: the cache holds what pypdf's own method returned.
+    """
+    original = NameObject.renumber
+    encoded: dict[str, bytes] = {}
+
+    def renumber(self: NameObject) -> bytes:
+        key = str(self)
+        found = encoded.get(key)
+        if found is None:
+            found = encoded[key] = original(self)
+        return found
+
+    NameObject.renumber = renumber  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        NameObject.renumber = original  # type: ignore[method-assign]
+
+
+def _insert(writer: PdfWriter, cover: Any, part: Part, sources: Sources, meeting: Meeting, stamps: PdfReader,
+            geometry: list[Geometry], stamp_index: int, all_groups: list[Any], all_hidden: list[Any]) -> int:
+    """One bilag behind its cover, cleaned and stamped; the index of the next stamp."""
+    writer.add_page(cover)
+    first = len(writer.pages)
+    damaged = sources.prepared(part.reader)
+    try:
+        writer.append(part.reader, import_outline=False)
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
+        raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
+                           "gem det som PDF igen", Location(part.source or meeting.folder)) from None
+    pages = [writer.pages[first + k] for k in range(part.pages)]
+    part.removed = clean_part(writer, pages, part.reader) + damaged
+    groups, hidden = layers(writer, part.reader)
+    part.removed["skjult-lag"] += len(hidden)
+    all_groups += groups
+    all_hidden += hidden
+    for page in pages:
+        _stamp_page(writer, page, stamps.pages[stamp_index], geometry[stamp_index])
+        stamp_index += 1
+    return stamp_index
 
 
 def _bytes(reader: PdfReader) -> bytes:
@@ -195,19 +294,26 @@ def _box(page: Any) -> tuple[float, float, float, float]:
     return float(box.left), float(box.bottom), float(box.width), float(box.height)
 
 
-def _stamps(when: dt.date, parts: list[Part], total: int) -> PdfReader:
+Geometry = tuple[float, float, float, float, int]  # a page's crop box (left, bottom, width, height) and /Rotate
+
+
+def _stamps(when: dt.date, parts: list[Part], total: int) -> tuple[PdfReader, list[Geometry]]:
+    """The stamps of every bilag page, one Typst page each, and each bilag page's geometry (read once: a copied
+    page has the same boxes and rotation as its original)."""
     pages = []
+    geometry: list[Geometry] = []
     for part in parts:
         for k, page in enumerate(part.reader.pages):
             rotation = (page.get("/Rotate", 0) or 0) % 360
-            _, _, w, h = _box(page)
+            left, bottom, w, h = _box(page)
+            geometry.append((left, bottom, w, h, rotation))
             if rotation in (90, 270):
                 w, h = h, w
             pages.append({"w": w, "h": h,
                           "text": L.PAGE.format(x=part.cover_page + 1 + k, y=total)})
     if not pages:
         pages = [{"w": 10, "h": 10, "text": ""}]
-    return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0]))
+    return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0])), geometry
 
 
 def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
@@ -223,15 +329,14 @@ def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
     return writer._add_object(form)
 
 
-def _stamp_page(writer: PdfWriter, page: Any, stamp: Any) -> None:
+def _stamp_page(writer: PdfWriter, page: Any, stamp: Any, geometry: Geometry) -> None:
     """Draw the stamp at the bottom right of the page as the reader sees it (rotation included).
 
     The page's own content is wrapped in q/Q and left unparsed: fast, and the bilag stays as it was. The
     stamp goes into the page's own copy of its resources (see `overlay`), so pages that share one resource
     dictionary (every LibreOffice export) each show their own number.
     """
-    left, bottom, width, height = _box(page)
-    rotation = (page.get("/Rotate", 0) or 0) % 360
+    left, bottom, width, height, rotation = geometry
     a, b, c, d, e, f = {0: (1, 0, 0, 1, 0, 0), 90: (0, 1, -1, 0, width, 0),
                         180: (-1, 0, 0, -1, width, height), 270: (0, -1, 1, 0, 0, height)}[rotation]
     name = add_form(page, _stamp_form(writer, stamp), "ReferatSide")
@@ -278,15 +383,21 @@ def packet_name(kind: str, public: bool) -> str:
 
 def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool],
                   report: Report | None = None,
-                  adjust: Callable[[DocumentView], None] | None = None) -> dict[str, bytes]:
-    """File name → bytes for every packet and the document PDF each one contains.
+                  adjust: Callable[[DocumentView], None] | None = None,
+                  documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """File name → bytes for every packet.
 
-    With `report`, a warning per bilag file from which active content was removed (once per file)."""
+    With `report`, a warning per bilag file from which active content was removed (once per file). `documents`
+    (file name → bytes, as `render_documents` names them) are the documents built alone; their page counts are
+    the first guess of each document's length in its packet."""
     files: dict[str, bytes] = {}
     told: set[Path] = set()
+    sources = Sources()
     for kind in kinds:
         for public in public_editions:
-            packet = build_packet(meeting, kind, public, adjust)
+            alone = (documents or {}).get(L.file_stem(kind, public) + ".pdf")
+            pages = len(PdfReader(io.BytesIO(alone)).pages) if alone is not None and adjust is None else None
+            packet = build_packet(meeting, kind, public, adjust, sources, pages)
             files[packet_name(kind, public)] = packet.pdf
             for part in packet.parts:
                 text = describe(part.removed)

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from ..diagnostics import Location, ReferatError
 from ..errors import ConverterMissing
 from ..fileio import read_input
-from ..pdfcheck import pdf_problem
+from ..pdfcheck import open_pdf
 from ..render.danish import number
 from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, check_word_size, find_soffice
 from ..render.pdf import compile_typst, with_asset
@@ -77,13 +77,10 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
         from ..takster.annex import render_annex
 
         return PdfReader(io.BytesIO(render_annex(path, ["pdf"], approval, when)["pdf"]))
-    if suffix == ".pdf":
-        problem = pdf_problem(path)
-        if problem:
+    if suffix == ".pdf":  # the reader validation opened (see pdfcheck): parsed once for checks, count and merge
+        reader, problem = open_pdf(path)
+        if reader is None:
             raise ReferatError(f"bilaget {problem}", Location(path))
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            reader.decrypt("")
         return reader
     if suffix in EXCEL:
         return PdfReader(io.BytesIO(_sheet_pdf(path, title, when)))

@@ -23,6 +23,7 @@ from ..diagnostics import Location, ReferatError
 from ..fileio import write_all
 from ..meetings import control_reports, kinds_for, load_valid, render_documents
 from ..model.meeting import Meeting
+from ..progress import progress
 from ..render.danish import long_date
 from ..render.richtext import plain_text
 from ..render.view import document_view
@@ -155,20 +156,27 @@ def _feed(pubs: list[Published]) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+def _published(folder: Path, seen: dict[str, Path]) -> Published:
+    """One meeting's public editions, checked for leaks; a second folder of the same meeting is refused."""
+    meeting, _ = load_valid(folder, None, public=True)
+    kinds = kinds_for(meeting, None)
+    files = render_documents(meeting, kinds, ["pdf", "html"], [True])
+    control_reports(meeting, kinds, files)  # raises on any leak
+    path = f"{meeting.committee_id}/{meeting.date.isoformat()}"
+    if path in seen:
+        raise ReferatError(f"to mødemapper er samme møde ({path}); angiv kun den ene", Location(folder))
+    seen[path] = folder
+    return Published(meeting, path, files, kinds)
+
+
 def publish_site(site: Path, folders: list[Path]) -> list[Path]:
     """Build every meeting's public editions and write the site; returns the files written."""
     pubs: list[Published] = []
     seen: dict[str, Path] = {}
-    for folder in folders:
-        meeting, _ = load_valid(folder, None, public=True)
-        kinds = kinds_for(meeting, None)
-        files = render_documents(meeting, kinds, ["pdf", "html"], [True])
-        control_reports(meeting, kinds, files)  # raises on any leak
-        path = f"{meeting.committee_id}/{meeting.date.isoformat()}"
-        if path in seen:
-            raise ReferatError(f"to mødemapper er samme møde ({path}); angiv kun den ene", Location(folder))
-        seen[path] = folder
-        pubs.append(Published(meeting, path, files, kinds))
+    with progress("Publicering: møde {n}/{total}: {detail}", len(folders)) as shown:
+        for folder in folders:
+            shown.step(folder.name)
+            pubs.append(_published(folder, seen))
     out: dict[Path, bytes] = {site / "index.html": _index(pubs), site / "beslutninger.html": _decisions(pubs),
                               site / "moeder.ics": _calendar(pubs), site / "feed.atom": _feed(pubs)}
     for pub in pubs:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..diagnostics import ReferatError, Report
+from ..progress import Progress, danish
 from ..render.danish import long_date
 from . import render
 from .load import load_takstbilag
@@ -58,8 +59,12 @@ def approval_line(decision: str | None, committee: str, date: dt.date) -> str | 
 
 
 def render_annex(path: Path, formats: list[str], approval: str | None = None,
-                 when: dt.date | None = None, tolerance_pct: float | None = None) -> dict[str, bytes]:
-    """File suffix → bytes; refuses a takstbilag with errors (the warnings are shaded in the table)."""
+                 when: dt.date | None = None, tolerance_pct: float | None = None,
+                 shown: Progress | None = None) -> dict[str, bytes]:
+    """File suffix → bytes; refuses a takstbilag with errors (the warnings are shaded in the table). `shown`: the
+    progress line, told of the check and of each format."""
+    if shown is not None:
+        shown.step(f"{path.name} kontrolleres")
     tb, findings, report = check_file(path, tolerance_pct)
     if tb is None or report.has_errors:
         raise ReferatError(report)
@@ -67,6 +72,8 @@ def render_annex(path: Path, formats: list[str], approval: str | None = None,
     view = table_view(tb, findings, approval)
     out: dict[str, bytes] = {}
     for fmt in formats:
+        if shown is not None:
+            shown.step(f"{fmt} sættes ({danish(sum(len(o.offers) for o in tb.owners))} tilbud)")
         if fmt == "pdf":
             out[fmt] = render.pdf(view, when)
         elif fmt == "docx":

@@ -82,7 +82,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     if unknown or not formats:
         raise UsageError(f"ukendt format: {', '.join(unknown) or '(intet)'}; brug {', '.join(FORMATS)}")
     path = Path(args.fil)
-    files = render_annex(path, formats, args.godkendt, tolerance_pct=_tolerance(args))
+    from ..progress import progress
+
+    with progress("Takster {n}/{total}: {detail}", len(formats) + 1) as shown:
+        files = render_annex(path, formats, args.godkendt, tolerance_pct=_tolerance(args), shown=shown)
     out = Path(args.out) if args.out else Path("output") / "takster"
     targets = {out / f"{path.stem}.{fmt}": data for fmt, data in files.items()}
     write_all(targets)
@@ -93,9 +96,11 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ..fileio import write_atomic
+    from ..progress import progress
     from .importer import import_workbooks
 
-    result = import_workbooks([Path(p) for p in args.xlsx], args.år)
+    with progress("Takster: {n}/{total} rækker: {detail}", 0) as shown:
+        result = import_workbooks([Path(p) for p in args.xlsx], args.år, shown)
     print_report(result.report)
     if result.text is None:
         return EXIT_INVALID

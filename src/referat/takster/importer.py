@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Location, ReferatError, Report
+from ..progress import Progress
 from ..render.danish import join_or
 from ..render.richtext import printable
 from ..xlsxcheck import IMPORT_CELLS, check_workbook
@@ -54,7 +55,8 @@ class _Owner:
     notes: list[dict[str, str]] = field(default_factory=list)
 
 
-def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult:
+def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress | None = None) -> ImportResult:
+    """`shown`: the progress line, told the rows of each sheet as it is read."""
     report = Report()
     owners: dict[str, _Owner] = {}
     annex_notes: list[dict[str, str]] = []
@@ -66,7 +68,7 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
             report.error(Location(path), problem)
             continue
         try:  # bounds before openpyxl reads anything (one value in XFD1048576, a zip bomb)
-            check_workbook(path, IMPORT_CELLS, "slet indhold uden for skemaet, eller brug den tomme skabelon")
+            facts = check_workbook(path, IMPORT_CELLS, "slet indhold uden for skemaet, eller brug den tomme skabelon")
         except ReferatError as exc:
             report.extend(exc.report)
             continue
@@ -76,7 +78,12 @@ def import_workbooks(paths: list[Path], year: int | None = None) -> ImportResult
             report.error(Location(path), f"filen kan ikke læses som Excel (.xlsx) ({type(exc).__name__})")
             continue
         found = False
+        rows = {f.name: f.rows for f in facts}
+        if shown is not None:
+            shown.grow(sum(rows.values()))
         for ws in workbook.worksheets:
+            if shown is not None:
+                shown.step(f"{path.name}!{ws.title}", rows.get(ws.title, 0))
             if ws.sheet_state != "visible":  # a hidden draft is no driftsherre: never imported
                 report.warning(Location(path, where=ws.title), f"arket '{ws.title}' er skjult og importeres ikke")
                 continue
