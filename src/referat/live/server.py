@@ -1,0 +1,83 @@
+"""Running `referat serve`: a socket on a free local port, a random token, uvicorn serving the application.
+
+The socket is bound before the URL is printed (so the port printed is the port served, and a browser that opens
+the URL at once finds it listening). uvicorn handles Ctrl+C and SIGTERM itself — open event streams are closed, the
+watcher stopped — and then raises the signal again, so that `referat`'s command line ends with its usual exit
+codes (130, 143).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import socket
+import sys
+import webbrowser
+from pathlib import Path
+from typing import TextIO
+
+from ..diagnostics import Location, ReferatError, UsageError, escape
+from ..load.meeting import MEETING_FILE
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one), or a Danish usage error."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"--host {host}: adressen kendes ikke ({exc})") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"kan ikke lytte på {host}:{port} ({exc.strerror}); vælg en anden --port, eller udelad "
+                         f"den for en ledig") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def url(host: str, port: int, token: str) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/?token={token}"
+
+
+def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bool = True,
+          templates: list[Path] | None = None, out: TextIO | None = None) -> None:
+    """Serve the meeting folder until Ctrl+C (KeyboardInterrupt) or SIGTERM."""
+    import uvicorn
+
+    from .app import create_app
+
+    out = out or sys.stdout
+    if not folder.is_dir():
+        raise ReferatError("mødemappen findes ikke", Location(folder))
+    if not (folder / MEETING_FILE).is_file():
+        raise ReferatError(f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'", Location(folder))
+    token = secrets.token_urlsafe(24)
+    app = create_app(folder, token, templates)
+    sock = bind(host, port)
+    bound = sock.getsockname()[1]
+    address = url(host, bound, token)
+    if host not in LOCAL_HOSTS:
+        print(f"advarsel: serveren kan nås fra andre maskiner på netværket (--host {escape(host)}); kun med "
+              "nøglen i adressen. Del adressen kun med mødets deltagere.", file=out)
+    print(f"Åbn {address}", file=out)
+    print("Stop med Ctrl+C.", file=out, flush=True)
+    if open_browser:
+        with contextlib.suppress(Exception):  # no browser is no error: the address is printed
+            webbrowser.open(address)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1,
+                            access_log=False, server_header=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
