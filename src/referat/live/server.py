@@ -12,9 +12,11 @@ import contextlib
 import secrets
 import socket
 import sys
+import threading
+import time
 import webbrowser
 from pathlib import Path
-from typing import TextIO
+from typing import Self, TextIO
 
 from ..diagnostics import Location, ReferatError, UsageError, escape
 from ..load.meeting import MEETING_FILE
@@ -81,3 +83,39 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bo
         server.run(sockets=[sock])
     finally:
         sock.close()
+
+
+class Background:
+    """The server in a thread of this process, on a free local port (for tests and the benchmark)."""
+
+    def __init__(self, folder: Path, token: str | None = None, templates: list[Path] | None = None) -> None:
+        import uvicorn
+
+        from .app import create_app
+
+        self.token = token or secrets.token_urlsafe(24)
+        self._sock = bind("127.0.0.1", 0)
+        self.port = self._sock.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(folder, self.token, templates), log_level="warning", lifespan="on",
+                                timeout_graceful_shutdown=1, access_log=False)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/?token={self.token}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("referat serve startede ikke")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+        self._sock.close()
