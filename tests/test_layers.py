@@ -36,7 +36,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("view", ("referat.render.view", "referat.render.labels", "referat.render.edition")),
     ("writers", ("referat.render",)),
     ("features", ("referat.packet", "referat.takster", "referat.archive", "referat.signing", "referat.meetings",
-                  "referat.schema", "referat.lifecycle", "referat.publish")),
+                  "referat.schema", "referat.lifecycle", "referat.publish",
+                  # Live work on a meeting folder (issue 16): saves from the browser; only cli/app import it.
+                  "referat.live")),
     ("application", ("referat.app", "referat.scaffold", "referat.archive.commands", "referat.takster.commands",
                      "referat.lifecycle.commands", "referat.publish.commands")),
     ("cli", ("referat.cli", "referat.__main__")),

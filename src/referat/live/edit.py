@@ -1,0 +1,273 @@
+"""Saving what the minute-taker types in the browser: one value per save, into the meeting's YAML files.
+
+Each function sets one key (an item's `beslutning` or `opfølgning`; `fremmøde.til_stede`/`fraværende`, a guest's
+`punkter` or a new guest in møde.yaml) and leaves every other byte of the file as it was (`edit_yaml`). A save is
+made only when the file on disk is still the one the page loaded: the caller passes the sha256 it got from
+`snapshot` (or from the previous `Saved`), and a different file on disk raises `Conflict` with what is there now,
+so nothing is overwritten silently. Check and write happen under one lock per file, so two saves at once (two
+browser tabs) are serialised: the second one sees the first one's file and gets `Conflict`. The file is
+replaced atomically (`fileio.write_atomic`).
+
+What is written is what the user typed, as long as it is valid YAML for the key (the library writes the YAML,
+so it always is): a decision, a name not on the roster or a deadline that is not a date is saved like a hand edit
+would be, and `check` returns the meeting's validation messages that say so. Only a request the library cannot
+carry out is refused before anything is written: a file name not in the item list, an unknown task field, a
+guest that does not exist, a file in a form that cannot be edited without touching other lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Location, ReferatError, Report
+from ..errors import InputError
+from ..fileio import write_atomic
+from ..load.meeting import ITEMS_DIR, MEETING_FILE
+from . import edit_yaml
+from .edit_yaml import Style
+
+TASK_FIELDS = ("opgave", "ansvarlig", "frist", "status")
+"""The keys of one `opfølgning` task, in the order they are written (model/item.py FollowUp)."""
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # as the loader (load/yamlfile.py)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file as the page loaded it: its text and the sha256 of its bytes."""
+
+    path: Path
+    sha256: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The file after a save: what a following save of the same file passes as `expected_sha256`."""
+
+    path: Path
+    sha256: str
+    text: str
+
+
+class Conflict(ReferatError):
+    """The file on disk is not the one the page loaded (another tab, an editor): nothing was written."""
+
+    def __init__(self, path: Path, expected_sha256: str, actual: Snapshot) -> None:
+        super().__init__("filen er ændret på disken, siden siden blev indlæst; intet er gemt. Indlæs siden igen, "
+                         "eller sammenlign de to udgaver", Location(path))
+        self.path = path
+        self.expected_sha256 = expected_sha256
+        self.actual = actual
+
+
+def snapshot(path: Path) -> Snapshot:
+    """The file as it is on disk now."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"filen er større end {MAX_FILE_BYTES // (1024 * 1024)} MB", Location(path))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("filen findes ikke", Location(path)) from None
+    except IsADirectoryError:
+        raise InputError("er en mappe, ikke en fil", Location(path)) from None
+    except OSError as exc:
+        raise InputError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("filen er ikke gyldig UTF-8; gem den som UTF-8", Location(path)) from None
+    return Snapshot(path, hashlib.sha256(raw).hexdigest(), text)
+
+
+# One lock per file (by its real path): the server is one process, its requests threads.
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock(path: Path) -> threading.Lock:
+    key = path.resolve()
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
+def _save(path: Path, expected_sha256: str, change: Callable[[str], str]) -> Saved:
+    """Apply `change` to the file's text and write it, if the file is still the one with `expected_sha256`."""
+    with _lock(path):
+        current = snapshot(path)
+        if current.sha256 != expected_sha256:
+            raise Conflict(path, expected_sha256, current)
+        text = change(current.text)
+        if text == current.text:
+            return Saved(path, current.sha256, text)
+        data = text.encode("utf-8")
+        write_atomic(path, data)
+        return Saved(path, hashlib.sha256(data).hexdigest(), text)
+
+
+# ---------------------------------------------------------------------------------------------------- files
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        real, root = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return root in real.parents
+
+
+def meeting_file(folder: Path) -> Path:
+    """møde.yaml of the meeting folder (refused when it is missing or a link out of the folder)."""
+    path = folder / MEETING_FILE
+    if not path.is_file():
+        raise InputError(f"mødemappen har ingen {MEETING_FILE}", Location(folder))
+    if not _inside(path, folder):
+        raise InputError(f"{MEETING_FILE} peger (via et symbolsk link) ud af mødemappen", Location(path))
+    return path.resolve() if path.is_symlink() else path
+
+
+def item_path(folder: Path, item_file: str) -> Path:
+    """The file of an item named in møde.yaml's `punkter:`; anything else is refused with a Danish message."""
+    mpath = meeting_file(folder)
+    shown = item_file if isinstance(item_file, str) else repr(item_file)
+    if (not isinstance(item_file, str) or Path(item_file).name != item_file or item_file in ("", ".", "..")
+            or "\\" in item_file or not item_file.endswith((".yaml", ".yml"))):
+        raise InputError(f"'{shown}' er ikke et filnavn fra punktlisten ('punkter:') i {MEETING_FILE}",
+                         Location(mpath))
+    data = edit_yaml.load(snapshot(mpath).text, mpath)
+    listed = data.get("punkter") if isinstance(data, dict) else None
+    if not isinstance(listed, list) or item_file not in listed:
+        raise InputError(f"'{item_file}' står ikke i punktlisten ('punkter:') i {MEETING_FILE}", Location(mpath))
+    path = folder / ITEMS_DIR / item_file
+    if not path.is_file():
+        raise InputError(f"punktfilen {ITEMS_DIR}/{item_file} findes ikke", Location(mpath))
+    if not _inside(path, folder):
+        raise InputError(f"punktfilen {ITEMS_DIR}/{item_file} peger (via et symbolsk link) ud af mødemappen",
+                         Location(path))
+    return path.resolve() if path.is_symlink() else path
+
+
+# ---------------------------------------------------------------------------------------------------- saves
+
+
+def set_decision(folder: Path, item_file: str, text: str, expected_sha256: str) -> Saved:
+    """The item's `beslutning:` set to `text` (a literal block `|` for several lines, else one line)."""
+    if not isinstance(text, str):
+        raise InputError("beslutningen skal være tekst", Location(folder / MEETING_FILE))
+    path = item_path(folder, item_file)
+    return _save(path, expected_sha256,
+                 lambda old: edit_yaml.set_value(old, path, ("beslutning",), text, Style(block_text=True)))
+
+
+def set_follow_up(folder: Path, item_file: str, tasks: list[dict[str, str]], expected_sha256: str) -> Saved:
+    """The item's `opfølgning:` set to `tasks` (each with opgave, ansvarlig, frist, status; an empty field is
+    left out, so that validation says it is missing). An empty list with no `opfølgning:` in the file is no
+    change."""
+    path = item_path(folder, item_file)
+    clean = [_task(task, path, i) for i, task in enumerate(tasks)]
+
+    def change(old: str) -> str:
+        if not clean and "opfølgning" not in (edit_yaml.load(old, path) or {}):
+            return old
+        return edit_yaml.set_value(old, path, ("opfølgning",), clean)
+
+    return _save(path, expected_sha256, change)
+
+
+def _task(task: Any, path: Path, index: int) -> dict[str, str]:
+    if not isinstance(task, dict):
+        raise InputError(f"opgave {index + 1} skal have felterne {', '.join(TASK_FIELDS)}", Location(path))
+    unknown = [k for k in task if k not in TASK_FIELDS]
+    if unknown:
+        raise InputError(f"opgave {index + 1} har det ukendte felt '{unknown[0]}'; felterne er "
+                         f"{', '.join(TASK_FIELDS)}", Location(path))
+    out: dict[str, str] = {}
+    for key in TASK_FIELDS:
+        value = task.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"opgave {index + 1}: '{key}' skal være tekst", Location(path))
+        if value.strip():
+            out[key] = value
+    return out
+
+
+def _names(names: Any, what: str, path: Path) -> list[str]:
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InputError(f"'{what}' skal være en liste af navne", Location(path))
+    return list(names)
+
+
+def set_attendance(folder: Path, present: list[str], absent: list[str], expected_sha256: str) -> Saved:
+    """møde.yaml's `fremmøde.til_stede` and `fremmøde.fraværende` set to the names given (a block list per name;
+    `[]` when empty)."""
+    path = meeting_file(folder)
+    present, absent = _names(present, "til_stede", path), _names(absent, "fraværende", path)
+
+    def change(old: str) -> str:
+        new = edit_yaml.set_value(old, path, ("fremmøde", "til_stede"), present)
+        return edit_yaml.set_value(new, path, ("fremmøde", "fraværende"), absent)
+
+    return _save(path, expected_sha256, change)
+
+
+def _guest_index(text: str, path: Path, name: str) -> int:
+    data = edit_yaml.load(text, path)
+    guests = data.get("fremmøde", {}).get("øvrige") if isinstance(data, dict) and isinstance(
+        data.get("fremmøde"), dict) else None
+    for i, guest in enumerate(guests if isinstance(guests, list) else []):
+        if isinstance(guest, dict) and guest.get("navn") == name:
+            return i
+    raise InputError(f"'{name}' står ikke under fremmøde.øvrige", Location(path))
+
+
+def set_guest_items(folder: Path, guest_name: str, items: list[int], expected_sha256: str) -> Saved:
+    """The `punkter:` of the guest `guest_name` under `fremmøde.øvrige` (written `[3, 4]`; `[]`: the whole
+    meeting)."""
+    path = meeting_file(folder)
+    if not isinstance(items, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in items):
+        raise InputError("'punkter' skal være en liste af punktnumre", Location(path))
+
+    def change(old: str) -> str:
+        index = _guest_index(old, path, guest_name)
+        return edit_yaml.set_value(old, path, ("fremmøde", "øvrige", index, "punkter"), list(items),
+                                   Style(flow_lists=True))
+
+    return _save(path, expected_sha256, change)
+
+
+def add_guest(folder: Path, name: str, title: str | None, organisation: str | None, substitute_for: str | None,
+              expected_sha256: str) -> Saved:
+    """A new participant at the end of `fremmøde.øvrige` (with `i_stedet_for` for a substitute); an empty field
+    is left out."""
+    path = meeting_file(folder)
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("en deltager skal have et navn", Location(path))
+    entry: dict[str, str] = {"navn": name}
+    for key, value in (("titel", title), ("organisation", organisation), ("i_stedet_for", substitute_for)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"'{key}' skal være tekst", Location(path))
+        if value and value.strip():
+            entry[key] = value
+
+    def change(old: str) -> str:
+        try:
+            _guest_index(old, path, name)
+        except InputError:
+            return edit_yaml.append_entry(old, path, ("fremmøde", "øvrige"), entry)
+        raise InputError(f"'{name}' står allerede under fremmøde.øvrige", Location(path))
+
+    return _save(path, expected_sha256, change)
+
+
+def check(folder: Path) -> Report:
+    """The meeting's validation messages after a save, with every check `referat validate` runs."""
+    from ..meetings import check_meeting
+
+    return check_meeting(folder)[1]
