@@ -162,3 +162,113 @@ def test_help_and_validate_do_not_import_the_server_libraries() -> None:
             "print(sorted(m for m in ('starlette', 'uvicorn', 'watchfiles') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
+
+
+# ---------------------------------------------------------------------------------------------------- saves
+
+
+def sha_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_decision_saved_from_the_page_lands_in_the_yaml_with_the_rest_byte_identical(
+        client: TestClient, meeting: Path) -> None:
+    authed(client)
+    path = meeting / "punkter" / ITEM
+    before_text = path.read_text(encoding="utf-8")
+    others = {k: v for k, v in tree(meeting).items() if k != f"punkter/{ITEM}"}
+    data = client.get("/api/tilstand", params={"skriv": 1}).json()["skriv"]
+    [item] = [it for it in data["punkter"] if it["fil"] == ITEM]
+    assert item["sha256"] == sha_of(path) and item["indstilling"]
+    response = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt.\n\nMed <b>tilføjelse</b> & {{ x }}",
+                                           "sha256": item["sha256"]})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["gemt"] and answer["sha256"] == sha_of(path) and answer["fil"] == f"punkter/{ITEM}"
+    after = path.read_text(encoding="utf-8")
+    start = before_text.index("beslutning:")
+    assert after[:start] == before_text[:start]  # everything before the key, comments and quoting included
+    assert "Med <b>tilføjelse</b> & {{ x }}" in after
+    assert {k: v for k, v in tree(meeting).items() if k != f"punkter/{ITEM}"} == others
+    # validated like a hand edit, and the preview shows it
+    state = client.get("/api/tilstand", params={"skriv": 1}).json()
+    [item] = [it for it in state["skriv"]["punkter"] if it["fil"] == ITEM]
+    assert item["beslutning"].startswith("Godkendt.\n\nMed <b>tilføjelse</b>")
+    assert "Med &lt;b&gt;tilføjelse&lt;/b&gt; &amp; {{ x }}" in client.get("/dokument/referat/intern.html").text
+    # the next save with the sha256 the answer gave succeeds; saving the same again changes nothing
+    again = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": answer["sha256"]})
+    assert again.status_code == 200 and "beslutning: Godkendt\n" in path.read_text(encoding="utf-8")
+
+
+def test_a_stale_save_is_a_conflict_with_both_versions_and_nothing_is_written(
+        client: TestClient, meeting: Path) -> None:
+    authed(client)
+    path = meeting / "punkter" / ITEM
+    loaded = sha_of(path)
+    path.write_text(path.read_text(encoding="utf-8") + "# rettet i en editor\n", encoding="utf-8")
+    on_disk = path.read_bytes()
+    response = post(client, "beslutning", {"fil": ITEM, "tekst": "Min tekst", "sha256": loaded})
+    assert response.status_code == 409
+    answer = response.json()
+    assert answer["fejl"] == "konflikt" and "ændret på disken" in answer["besked"]
+    assert answer["disk"].endswith("# rettet i en editor\n") and answer["sha256"] == sha_of(path)
+    assert path.read_bytes() == on_disk  # nothing overwritten
+    # the user chooses to keep theirs: saved against the disk's version
+    kept = post(client, "beslutning", {"fil": ITEM, "tekst": "Min tekst", "sha256": answer["sha256"]})
+    assert kept.status_code == 200
+    text = path.read_text(encoding="utf-8")
+    assert "Min tekst" in text and text.endswith("# rettet i en editor\n")
+
+
+@pytest.mark.parametrize("name", ["../møde.yaml", "../../x.yaml", "/etc/passwd", "..", "punkter/" + ITEM,
+                                  "..\\møde.yaml", "findes-ikke.yaml", "%2e%2e%2fmøde.yaml", ""])
+def test_item_ids_that_leave_the_list_or_the_folder_are_refused(client: TestClient, meeting: Path,
+                                                                name: str) -> None:
+    authed(client)
+    before = tree(meeting)
+    outside = sorted(p.name for p in meeting.parent.iterdir())
+    response = post(client, "beslutning", {"fil": name, "tekst": "x", "sha256": sha_of(meeting / "møde.yaml")})
+    assert response.status_code in (400, 422)
+    assert "punktlisten" in response.json()["fejl"] or "mangler" in response.json()["fejl"]
+    assert tree(meeting) == before and sorted(p.name for p in meeting.parent.iterdir()) == outside
+
+
+def test_bad_requests_are_answered_in_danish_without_writing(client: TestClient, meeting: Path) -> None:
+    authed(client)
+    before = tree(meeting)
+    r = client.post("/api/gem/beslutning", content=b"{ikke json", headers={"X-Referat-Token": TOKEN})
+    assert r.status_code == 400 and "JSON" in r.json()["fejl"]
+    assert post(client, "beslutning", {"fil": ITEM, "tekst": "x"}).status_code == 400  # no sha256
+    assert post(client, "slet-alt", {"sha256": "x"}).status_code == 404
+    assert tree(meeting) == before
+
+
+def test_tasks_attendance_and_guests_round_trip(client: TestClient, meeting: Path) -> None:
+    authed(client)
+    data = client.get("/api/tilstand", params={"skriv": 1}).json()["skriv"]
+    [item] = [it for it in data["punkter"] if it["fil"] == ITEM]
+    tasks = [{"opgave": "Sekretariatet sender planen ud", "ansvarlig": "Sekretariatet", "frist": "2026-03-31",
+              "status": "åben"}]
+    r = post(client, "opfoelgning", {"fil": ITEM, "opgaver": tasks, "sha256": item["sha256"]})
+    assert r.status_code == 200, r.text
+    members = data["medlemmer"]
+    r = post(client, "fremmoede", {"til_stede": members[1:], "fravaerende": members[:1],
+                                   "sha256": data["moede_sha256"]})
+    assert r.status_code == 200, r.text
+    r = post(client, "gaest", {"navn": "Anna Stedfortræder", "titel": "Afdelingschef",
+                               "organisation": "Aalborg Kommune", "i_stedet_for": members[0],
+                               "sha256": r.json()["sha256"]})
+    assert r.status_code == 200, r.text
+    r = post(client, "gaest-punkter", {"navn": "Anna Stedfortræder", "punkter": [3, 4],
+                                       "sha256": r.json()["sha256"]})
+    assert r.status_code == 200, r.text
+    state = client.get("/api/tilstand", params={"skriv": 1}).json()
+    assert not state["fejl"], state["beskeder"]
+    minutes = state["skriv"]
+    [item] = [it for it in minutes["punkter"] if it["fil"] == ITEM]
+    assert item["opfoelgning"] == tasks
+    assert minutes["fravaerende"] == members[:1] and minutes["til_stede"] == members[1:]
+    [anna] = [g for g in minutes["oevrige"] if g["navn"] == "Anna Stedfortræder"]
+    assert anna["punkter"] == ["3", "4"] and anna["i_stedet_for"] == members[0]
+    text = client.get("/dokument/referat/intern.html").text
+    assert "Anna Stedfortræder, Afdelingschef, Aalborg Kommune" in text  # on the front page of the minutes
