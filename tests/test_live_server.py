@@ -272,3 +272,44 @@ def test_tasks_attendance_and_guests_round_trip(client: TestClient, meeting: Pat
     assert anna["punkter"] == ["3", "4"] and anna["i_stedet_for"] == members[0]
     text = client.get("/dokument/referat/intern.html").text
     assert "Anna Stedfortræder, Afdelingschef, Aalborg Kommune" in text  # on the front page of the minutes
+
+
+# ---------------------------------------------------------------------------------------------------- the walk
+
+
+def test_a_meetings_minutes_taken_in_the_browser_are_built_signed_and_archived(
+        run, tmp_path: Path, pki, cert_password: None) -> None:  # type: ignore[no-untyped-def]
+    folder, outdir, archive = tmp_path / "2027-03-01-das", tmp_path / "output", tmp_path / "arkiv"
+    assert run("new", folder, "--dato", "2027-03-01", "--sted", "Aalborg")[0] == 0
+    assert run("to-minutes", folder)[0] == 0  # the command that moves a meeting to minutes; no hand edit
+    before = tree(folder)
+    with TestClient(create_app(folder, TOKEN, watch=False), base_url="http://127.0.0.1") as client:
+        authed(client)
+        data = client.get("/api/tilstand", params={"skriv": 1}).json()["skriv"]
+        assert data["punkter"]
+        decisions = {}
+        for item in data["punkter"]:
+            text = f"{item['standard']}.\n\nPunkt {item['nummer']} blev drøftet på mødet."
+            r = post(client, "beslutning", {"fil": item["fil"], "tekst": text, "sha256": item["sha256"]})
+            assert r.status_code == 200, r.text
+            decisions[item["nummer"]] = text
+        members = data["medlemmer"]
+        r = post(client, "fremmoede", {"til_stede": members[:-1], "fravaerende": members[-1:],
+                                       "sha256": data["moede_sha256"]})
+        assert r.status_code == 200, r.text
+        state = client.get("/api/tilstand").json()
+        assert not state["fejl"], state["beskeder"]
+    assert set(tree(folder)) == set(before)  # the same files, nothing beside them
+
+    code, _, err = run("build", folder, "--dokument", "referat", "--format", "pdf", "--out", outdir)
+    assert code == 0, err
+    minutes = outdir / "referat.pdf"
+    shown = "\n".join(page.extract_text() or "" for page in PdfReader(minutes).pages)
+    assert "blev drøftet på mødet" in shown and members[-1] in shown
+    signed = tmp_path / "referat-underskrevet.pdf"
+    code, _, err = run("sign", minutes, "--cert", pki.formand, "--out", signed, "--rolle", "formand")
+    assert code == 0, err
+    code, _, err = run("archive", "add", folder, signed, "--rodcertifikat", pki.root_pem, "--arkiv", archive)
+    assert code == 0, err
+    code, listing, _ = run("archive", "list", "--arkiv", archive)
+    assert code == 0 and "2027-03-01" in listing
