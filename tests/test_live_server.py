@@ -313,3 +313,61 @@ def test_a_meetings_minutes_taken_in_the_browser_are_built_signed_and_archived(
     assert code == 0, err
     code, listing, _ = run("archive", "list", "--arkiv", archive)
     assert code == 0 and "2027-03-01" in listing
+
+
+# ---------------------------------------------------------------------------------------------------- the command
+
+
+def _start(meeting: Path, *extra: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+    process = subprocess.Popen([sys.executable, "-m", "referat", "serve", str(meeting), "--ingen-browser", *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=meeting.parent)
+    assert process.stdout is not None
+    lines = [process.stdout.readline() for _ in range(2 if not extra else 3)]
+    [line] = [entry for entry in lines if entry.startswith("Åbn ")]
+    return process, line.removeprefix("Åbn ").strip(), lines
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT til en underproces er POSIX")
+def test_serve_prints_the_address_refuses_without_the_token_and_ctrl_c_exits_130(meeting: Path) -> None:
+    import signal
+    import urllib.error
+    import urllib.request
+
+    process, address, _ = _start(meeting)
+    try:
+        base, _, token = address.partition("/?token=")
+        assert base.startswith("http://127.0.0.1:") and len(token) >= 32
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "/api/tilstand", timeout=30)
+        assert refused.value.code == 403
+        with urllib.request.urlopen(address, timeout=30) as page:
+            assert page.status == 200 and "Forhåndsvisning" in page.read().decode("utf-8")
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "afbrudt" in err and "Traceback" not in err
+
+
+def test_serve_on_all_addresses_warns_and_still_needs_the_token(meeting: Path) -> None:
+    process, address, lines = _start(meeting, "--host", "0.0.0.0")
+    assert lines[0].startswith("advarsel: serveren kan nås fra andre maskiner")
+    try:
+        import urllib.error
+        import urllib.request
+
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(address.partition("/?")[0] + "/", timeout=30)
+        assert refused.value.code == 403
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 143, err
+
+
+def test_serve_without_a_meeting_folder_is_a_danish_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run("serve", tmp_path / "findes-ikke", "--ingen-browser")
+    assert code == 1 and "mødemappen findes ikke" in err
+    with pytest.raises(SystemExit) as usage:  # argparse's own exit, as for every command
+        run("serve", tmp_path, "--ingen-browser", "--port", "99999")
+    assert usage.value.code == 2

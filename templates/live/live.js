@@ -52,7 +52,16 @@
   function section(node) { return node.closest("section[data-sha256]"); }
   function note(sec, text) { sec.querySelector(".gemt").textContent = text; }
 
-  async function post(what, sec, body) {
+  // One save at a time per file: a save sends the sha256 its predecessor got back.
+  const queues = new WeakMap();
+  function post(what, sec, body) {
+    const run = () => send(what, sec, body);
+    const next = (queues.get(sec) || Promise.resolve()).then(run, run);
+    queues.set(sec, next);
+    return next;
+  }
+
+  async function send(what, sec, body) {
     body.sha256 = sec.dataset.sha256;
     const response = await fetch("/api/gem/" + what, {
       method: "POST", headers: {"Content-Type": "application/json", "X-Referat-Token": token},
@@ -91,7 +100,7 @@
     take.type = "button";
     keep.addEventListener("click", async () => {
       sec.dataset.sha256 = answer.sha256;
-      if (await post(what, sec, body)) dirty.delete(sec);
+      if (await post(what, sec, {...body})) dirty.delete(sec);
     });
     take.addEventListener("click", async () => {
       dirty.delete(sec);

@@ -262,6 +262,7 @@ class LiveApp:
             Route("/dokument/{kind}/{edition}.{fmt}", self.document),
             Route("/events", self.events),
             Route("/api/gem/{what}", self.save, methods=["POST"]),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
         ]
         app = Starlette(routes=routes, lifespan=self.lifespan)
         return TokenGuard(app, self.token)
@@ -298,4 +299,7 @@ def _message_page(message: str) -> str:
 
 def create_app(folder: Path, token: str, templates: list[Path] | None = None, watch: bool = True) -> TokenGuard:
     """The ASGI application for one meeting folder."""
-    return LiveApp(LiveState(folder, templates), token, watch).asgi()
+    live = LiveApp(LiveState(folder, templates), token, watch)
+    guard = live.asgi()
+    guard.live = live
+    return guard

@@ -47,6 +47,7 @@ class TokenGuard:
         self.app = app
         self.token = token
         self.cookie = cookie_name(token)
+        self.live: Any = None  # the application behind the guard (referat.live.app.LiveApp), for the server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

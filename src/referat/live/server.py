@@ -16,7 +16,7 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from typing import Self, TextIO
+from typing import Any, Self, TextIO
 
 from ..diagnostics import Location, ReferatError, UsageError, escape
 from ..load.meeting import MEETING_FILE
@@ -54,7 +54,6 @@ def url(host: str, port: int, token: str) -> str:
 def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bool = True,
           templates: list[Path] | None = None, out: TextIO | None = None) -> None:
     """Serve the meeting folder until Ctrl+C (KeyboardInterrupt) or SIGTERM."""
-    import uvicorn
 
     from .app import create_app
 
@@ -76,20 +75,31 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bo
     if open_browser:
         with contextlib.suppress(Exception):  # no browser is no error: the address is printed
             webbrowser.open(address)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1,
-                            access_log=False, server_header=False)
-    server = uvicorn.Server(config)
+    server = _server(app)
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
 
 
+def _server(app: Any) -> Any:
+    """A uvicorn server for the app that, when told to stop (Ctrl+C, SIGTERM), first ends the open event streams:
+    uvicorn waits for running responses before it shuts the application down, and a page's stream never ends."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            app.live.hub.close()
+            super().handle_exit(sig, frame)
+
+    return Server(uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1,
+                                 access_log=False, server_header=False))
+
+
 class Background:
     """The server in a thread of this process, on a free local port (for tests and the benchmark)."""
 
     def __init__(self, folder: Path, token: str | None = None, templates: list[Path] | None = None) -> None:
-        import uvicorn
 
         from .app import create_app
 
@@ -97,9 +107,8 @@ class Background:
         self._sock = bind("127.0.0.1", 0)
         self.port = self._sock.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(folder, self.token, templates), log_level="warning", lifespan="on",
-                                timeout_graceful_shutdown=1, access_log=False)
-        self._server = uvicorn.Server(config)
+        self._app = create_app(folder, self.token, templates)
+        self._server = _server(self._app)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 
     @property
@@ -116,6 +125,7 @@ class Background:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._app.live.hub.close()
         self._server.should_exit = True
         self._thread.join(10)
         self._sock.close()
