@@ -192,3 +192,26 @@ def test_two_tabs_see_each_others_saves(browser: Any, server: Any, meeting: Path
     browser.switch_to.window(second)
     browser.close()
     browser.switch_to.window(first)
+
+
+AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("page", ["/", "/skriv"])
+def test_the_pages_pass_axe(browser: Any, server: Any, page: str) -> None:
+    """The preview and the minute-taking page: 0 axe-core violations at WCAG 2.1 A/AA (like the web edition)."""
+    if not AXE.is_file():
+        pytest.skip("axe-core mangler: kør `npm install --prefix .ci/node axe-core@4.10.2` (eller .ci/run)")
+    import json
+
+    browser.get(server.url.replace("/?", page + "?"))
+    connected(browser)
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error', "
+        "help: String(e), nodes: []}])));", TAGS)
+    violations = json.loads(result)
+    assert violations == [], [(v["id"], v["help"], [n.get("target") for n in v["nodes"]][:3]) for v in violations]
