@@ -135,6 +135,23 @@ def test_messages_follow_an_edit_on_disk(client: TestClient, meeting: Path) -> N
     assert blocked.status_code == 409 and "mødet har fejl" in blocked.text
 
 
+def test_the_public_edition_shows_its_own_checks(client: TestClient, meeting: Path) -> None:
+    path = meeting / "punkter" / ITEM
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("beslutning: |\n", "beslutning: |\n  Borgeren med CPR 010203-1234 er orienteret.\n", 1),
+                    encoding="utf-8")
+    authed(client)
+    internal = client.get("/api/tilstand").json()
+    assert not internal["fejl"] and not any("CPR" in m["tekst"] for m in internal["beskeder"])
+    public = client.get("/api/tilstand", params={"udgave": "offentlig"}).json()
+    [cpr] = [m for m in public["beskeder"] if "CPR-nummer" in m["tekst"]]
+    assert public["fejl"] and cpr["alvor"] == "fejl" and cpr["punkt"] == ITEM
+    assert "010203-1234" in client.get("/", params={"dokument": "referat", "udgave": "offentlig"}).text
+    blocked = client.get("/dokument/referat/offentlig.html")
+    assert blocked.status_code == 409 and "offentlige udgave har fejl" in blocked.text
+    assert client.get("/dokument/referat/intern.html").status_code == 200
+
+
 def test_yaml_text_is_printed_literally_in_the_pages(client: TestClient, meeting: Path) -> None:
     path = meeting / "punkter" / ITEM
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -22,15 +22,16 @@
   function fillMessages(list, messages) {
     list.replaceChildren(...messages.map(messageItem));
   }
-  async function getState(withMinutes) {
-    const response = await fetch("/api/tilstand" + (withMinutes ? "?skriv=1" : ""), {cache: "no-store"});
+  async function getState(withMinutes, edition) {
+    const query = withMinutes ? "?skriv=1" : edition === "offentlig" ? "?udgave=offentlig" : "";
+    const response = await fetch("/api/tilstand" + query, {cache: "no-store"});
     if (!response.ok) throw new Error("HTTP " + response.status);
     return response.json();
   }
 
   // ---------------------------------------------------------------------------------------------- preview
   async function refreshPreview() {
-    const state = await getState(false);
+    const state = await getState(false, document.getElementById("dokument").dataset.udgave);
     version = state.version;
     document.body.dataset.version = String(version);
     for (const group of document.querySelectorAll("#beskeder .gruppe")) {

@@ -76,7 +76,7 @@ class LiveApp:
         return HTMLResponse(text, headers={**NO_STORE, "content-security-policy": PAGE_CSP,
                                            "referrer-policy": "no-referrer"})
 
-    def _common(self, loaded: Loaded) -> dict[str, Any]:
+    def _common(self, loaded: Loaded, public: bool = False) -> dict[str, Any]:
         meeting = loaded.meeting
         items = []
         if meeting is not None:
@@ -85,7 +85,7 @@ class LiveApp:
                 item = by_file.get(name)
                 items.append({"fil": name, "nummer": item.number if item else "?",
                               "titel": item.title if item else name})
-        messages = self.state.messages(loaded)
+        messages = self.state.messages(loaded, public)
         return {"meeting": meeting, "items": items, "messages": messages, "version": loaded.version,
                 "general": [m for m in messages if m["punkt"] == GENERAL],
                 "minutes": bool(meeting is not None and meeting.is_minutes),
@@ -102,11 +102,11 @@ class LiveApp:
         loaded = self.state.current
         kind = request.query_params.get("dokument", "")
         edition = request.query_params.get("udgave", "intern")
-        common = self._common(loaded)
-        if kind not in KINDS:
-            kind = "referat" if common["minutes"] else "dagsorden"
         if edition not in EDITIONS:
             edition = "intern"
+        common = await run_in_threadpool(self._common, loaded, edition == "offentlig")
+        if kind not in KINDS:
+            kind = "referat" if common["minutes"] else "dagsorden"
         return self._page("forhaandsvisning.html.j2", kind=kind, edition=edition, kinds=KINDS, editions=EDITIONS,
                           **common)
 
@@ -126,8 +126,10 @@ class LiveApp:
     async def state_json(self, request: Request) -> Response:
         await run_in_threadpool(self.state.refresh)
         loaded = self.state.current
-        common = self._common(loaded)
-        body = {"version": loaded.version, "fejl": loaded.report.has_errors, "beskeder": common["messages"],
+        public = request.query_params.get("udgave") == "offentlig"
+        common = await run_in_threadpool(self._common, loaded, public)
+        body = {"version": loaded.version, "fejl": self.state.report(loaded, public).has_errors,
+                "beskeder": common["messages"],
                 "punkter": common["items"], "referat": common["minutes"]}
         if request.query_params.get("skriv"):
             body["skriv"] = self._minutes_data(loaded)

@@ -42,6 +42,7 @@ class Loaded:
 class _Cache:
     fingerprint: str = ""
     documents: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    public: Report | None = None  # the report with the public edition's checks
 
 
 def fingerprint(folder: Path) -> str:
@@ -151,12 +152,33 @@ class LiveState:
 
         return key
 
-    def messages(self, loaded: Loaded | None = None) -> list[dict[str, Any]]:
+    def report(self, loaded: Loaded, public: bool = False) -> Report:
+        """The load's report; with `public`, also the checks a public edition needs (as `validate --offentlig`)."""
+        if not public or loaded.meeting is None or loaded.report.has_errors:
+            return loaded.report
+        with self._render_lock:
+            cache = self._cache_for(loaded)
+            if cache.public is None:
+                from ..validate import order
+                from ..validate.privacy import check_public
+
+                report = Report(list(loaded.report.items))
+                check_public(loaded.meeting, report)
+                report.items.sort(key=order(loaded.meeting))
+                cache.public = report
+            return cache.public
+
+    def _cache_for(self, loaded: Loaded) -> _Cache:
+        if self._cache.fingerprint != loaded.fingerprint:
+            self._cache = _Cache(loaded.fingerprint)
+        return self._cache
+
+    def messages(self, loaded: Loaded | None = None, public: bool = False) -> list[dict[str, Any]]:
         """Every message as JSON-ready data: severity, text, `fil:linje` relative to the meeting, its item."""
         loaded = loaded or self._current
         item_of = self.item_of(loaded)
         out = []
-        for diag in loaded.report.items:
+        for diag in self.report(loaded, public).items:
             out.append({"alvor": diag.severity, "tekst": diag.message, "sted": self.place(diag),
                         "punkt": item_of(diag), "linje": diag.location.line})
         return out
@@ -184,9 +206,10 @@ class LiveState:
             raise ReferatError(f"ukendt dokument: {kind}/{edition}.{fmt}")
         loaded = self._current
         key = (kind, edition, fmt)
+        if edition == "offentlig" and self.report(loaded, public=True).has_errors:
+            raise ReferatError("den offentlige udgave har fejl (se beskederne); den vises, når de er rettet")
         with self._render_lock:
-            if self._cache.fingerprint != loaded.fingerprint:
-                self._cache = _Cache(loaded.fingerprint)
+            self._cache_for(loaded)
             cached = self._cache.documents.get(key)
             if cached is not None:
                 return cached
