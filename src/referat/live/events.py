@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from ..diagnostics import say
 from .state import LiveState, Loaded, relevant
 
 HEARTBEAT_SECONDS = 15.0
@@ -86,6 +88,26 @@ async def watch_folder(state: LiveState, stop: asyncio.Event) -> None:
     def wanted(change: watchfiles.Change, path: str) -> bool:
         return relevant(Path(path), folder)
 
-    async for _changes in watchfiles.awatch(folder, watch_filter=wanted, debounce=DEBOUNCE_MS, step=10,
-                                           stop_event=stop, recursive=True):
-        await asyncio.to_thread(state.refresh)
+    polling = False
+    while not stop.is_set():
+        try:
+            async for _changes in watchfiles.awatch(folder, watch_filter=wanted, debounce=DEBOUNCE_MS, step=10,
+                                                   stop_event=stop, recursive=True, force_polling=polling or None):
+                await asyncio.to_thread(_refresh, state)
+            return
+        except (OSError, RuntimeError) as exc:  # no inotify watches left, a file system without events
+            if polling:
+                say(f"referat serve: mappen kan ikke overvåges ({exc}); siden opdateres, når den genindlæses",
+                    sys.stderr)
+                return
+            say(f"referat serve: filovervågning virker ikke her ({exc}); tjekker mappen med jævne mellemrum",
+                sys.stderr)
+            polling = True
+
+
+def _refresh(state: LiveState) -> None:
+    """A reload from the watcher; a bug in it is reported once and does not stop the watching."""
+    try:
+        state.refresh()
+    except Exception as exc:  # noqa: BLE001 - the page shows the state it has; the next change tries again
+        say(f"referat serve: intern fejl ved genindlæsning ({type(exc).__name__}: {exc})", sys.stderr)
