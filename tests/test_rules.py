@@ -69,6 +69,7 @@ COVERED = {
     "back_references", "impossible_dates", "placeholders", "internal_notes", "attached_without_bilag",
     "recommendation_addressee", "bilag_titles", "control_characters", "unprintable_in_pdf",
     "redaction_spans", "closed_reasons",  # privacy.py: tested in tests/test_privacy.py
+    "partial_members",  # fremmøde.delvis: tested in tests/test_live_edit.py
 }
 
 

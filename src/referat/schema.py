@@ -31,6 +31,8 @@ DANISH: dict[str, tuple[str, str]] = {
     "Committee": ("Udvalgsprofil", "Alt, hvad udvalget selv ejer af ordlyd og udseende i dokumenterne."),
     "Takstbilag": ("Takstbilag", "Årets takster pr. driftsherre og tilbud, med P/L-indeks og tærskler."),
     "Attendance": ("Fremmøde", "Hvem deltog: medlemmer til stede og fraværende, og øvrige deltagere."),
+    "PartialAttendance": ("Delvis deltagelse", ("Et medlem til stede under en del af mødet: kom under punkt "
+                                                 "'fra_punkt' og/eller gik efter punkt 'til_punkt'.")),
     "Guest": ("Øvrig deltager", "En deltager, der ikke er medlem: en stedfortræder, en fremlægger, sekretariatet."),
     "Member": ("Medlem", "Et medlem af udvalget, som på medlemslisten."),
     "NextMeeting": ("Næste møde", "Det næste møde, som det meddeles under sidste punkt."),

@@ -34,7 +34,9 @@ from .edit_yaml import Style
 TASK_FIELDS = ("opgave", "ansvarlig", "frist", "status")
 """The keys of one `opfølgning` task, in the order they are written (model/item.py FollowUp)."""
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # as the loader (load/yamlfile.py)
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""The largest file saved from the browser (real item files are a few kB): a save reads the file twice, and a
+file of tens of thousands of list entries takes seconds to read; such a file is edited in an editor."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def snapshot(path: Path) -> Snapshot:
     """The file as it is on disk now."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"filen er større end {MAX_FILE_BYTES // (1024 * 1024)} MB", Location(path))
+            raise InputError(f"filen er større end {MAX_FILE_BYTES // (1024 * 1024)} MB og kan ikke gemmes herfra; "
+                             "ret den i en editor", Location(path))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError("filen findes ikke", Location(path)) from None
@@ -150,6 +153,23 @@ def item_path(folder: Path, item_file: str) -> Path:
         raise InputError(f"punktfilen {ITEMS_DIR}/{item_file} peger (via et symbolsk link) ud af mødemappen",
                          Location(path))
     return path.resolve() if path.is_symlink() else path
+
+
+def snapshots(folder: Path) -> dict[str, Snapshot]:
+    """møde.yaml and every item file the page can edit, as they are on disk now: `"møde.yaml"` and each file name
+    of `punkter:` (those that exist inside the folder) → its Snapshot."""
+    mpath = meeting_file(folder)
+    meeting = snapshot(mpath)
+    out = {MEETING_FILE: meeting}
+    data = edit_yaml.load(meeting.text, mpath)
+    listed = data.get("punkter") if isinstance(data, dict) else None
+    for name in listed if isinstance(listed, list) else []:
+        if isinstance(name, str) and name not in out:
+            try:
+                out[name] = snapshot(item_path(folder, name))
+            except ReferatError:
+                continue  # validation names the missing or misplaced file
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------- saves
@@ -262,6 +282,38 @@ def add_guest(folder: Path, name: str, title: str | None, organisation: str | No
         except InputError:
             return edit_yaml.append_entry(old, path, ("fremmøde", "øvrige"), entry)
         raise InputError(f"'{name}' står allerede under fremmøde.øvrige", Location(path))
+
+    return _save(path, expected_sha256, change)
+
+
+def set_partial_attendance(folder: Path, entries: list[dict[str, Any]], expected_sha256: str) -> Saved:
+    """møde.yaml's `fremmøde.delvis` set to `entries`, each `{navn, fra_punkt, til_punkt}` (an item number or None:
+    came during item `fra_punkt`, left after item `til_punkt`). An empty list with no `delvis:` is no change."""
+    path = meeting_file(folder)
+    clean: list[dict[str, Any]] = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else [None]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("navn"), str) or not entry["navn"].strip():
+            raise InputError(f"delvis deltagelse {i + 1} skal have et navn", Location(path))
+        unknown = [k for k in entry if k not in ("navn", "fra_punkt", "til_punkt")]
+        if unknown:
+            raise InputError(f"delvis deltagelse {i + 1} har det ukendte felt '{unknown[0]}'; felterne er navn, "
+                             "fra_punkt og til_punkt", Location(path))
+        out: dict[str, Any] = {"navn": entry["navn"]}
+        for key in ("fra_punkt", "til_punkt"):
+            number = entry.get(key)
+            if number is None:
+                continue
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise InputError(f"delvis deltagelse {i + 1}: '{key}' skal være et punktnummer", Location(path))
+            out[key] = number
+        clean.append(out)
+
+    def change(old: str) -> str:
+        data = edit_yaml.load(old, path)
+        section = data.get("fremmøde") if isinstance(data, dict) else None
+        if not clean and not (isinstance(section, dict) and "delvis" in section):
+            return old
+        return edit_yaml.set_value(old, path, ("fremmøde", "delvis"), clean)
 
     return _save(path, expected_sha256, change)
 

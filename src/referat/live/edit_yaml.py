@@ -1,7 +1,7 @@
 """Replacing or inserting one value in a YAML file's text, every other byte kept.
 
-The file is composed with ruamel's pure-Python composer, whose marks give each node's start and end as character
-offsets into the text. The edit replaces only the text of the value (from the key's colon to the value's real
+The file is composed with ruamel's composer, whose marks give each node's start and end as character offsets
+into the text. The edit replaces only the text of the value (from the key's colon to the value's real
 end); a comment on the key's line, or after a one-line value, is kept on the key's line; comment lines before
 the value's first list entry, every other line, quoting and order stay as they were. A key that is missing is
 inserted after the last value of its mapping, indented like that mapping's keys.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,16 @@ class Style:
 
 
 def _compose(text: str, path: Path) -> Node | None:
+    """The node tree with marks (character offsets). The C parser gives the same offsets as the pure one (a test
+    compares them over every YAML file of the repository) except for an empty value, which `_empty` handles
+    alike, and for U+0085/U+2028/U+2029, which libyaml counts as line breaks: such a text is composed by the
+    pure parser."""
+    pure = any(c in text for c in "\x85\u2028\u2029")
     try:
-        node: Node | None = YAML(typ="safe", pure=True).compose(text)
+        try:
+            node: Node | None = YAML(typ="safe", pure=pure).compose(text)
+        except ImportError:  # pragma: no cover - platforms without ruamel.yaml.clib
+            node = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark is not None else Location(path)
@@ -60,8 +69,16 @@ def load(text: str, path: Path) -> Any:
     """The file's data exactly as referat's loader reads it (dates as text, YAML 1.2 core types)."""
     try:
         node = compose_fast(text)
-        return None if node is None else build(node, (), SourceMap(path), set())
     except (YAMLError, NodeError, RecursionError):
+        raise ReferatError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
+                           Location(path)) from None
+    return _build(node, path)
+
+
+def _build(node: Node | None, path: Path) -> Any:
+    try:
+        return None if node is None else build(node, (), SourceMap(path), set())
+    except (NodeError, RecursionError):
         raise ReferatError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
                            Location(path)) from None
 
@@ -233,16 +250,22 @@ def _value_end(node: Node, text: str) -> int:
         return end
     if getattr(node, "flow_style", False):
         return int(node.end_mark.index)
-    children: list[Node]
-    if isinstance(node, SequenceNode):
-        children = list(node.value)
-    elif isinstance(node, MappingNode):
-        children = [v for _, v in node.value]
-    else:  # pragma: no cover - composer gives only these three
+    if not node.value:
         return int(node.end_mark.index)
-    if not children:
-        return int(node.end_mark.index)
-    return _value_end(children[-1], text)
+    if isinstance(node, MappingNode):
+        key, last = node.value[-1]
+        if _empty(last):  # `key:` with nothing after it: the value ends at the colon
+            return text.find(":", int(key.end_mark.index)) + 1
+        return _value_end(last, text)
+    last = node.value[-1]
+    if _empty(last):  # `-` with nothing after it
+        return text.rfind("-", 0, int(last.start_mark.index)) + 1
+    return _value_end(last, text)
+
+
+def _empty(node: Node) -> bool:
+    """A value written as nothing at all; its marks point at the next token, possibly lines further on."""
+    return isinstance(node, ScalarNode) and node.start_mark.index == node.end_mark.index
 
 
 def _find(node: Node, key: Key) -> tuple[Node | None, Node] | None:
@@ -278,9 +301,11 @@ def _replace(text: str, key_node: Node, value_node: Node, value: Any, style: Sty
     if getattr(value_node, "flow_style", False) and int(value_node.start_mark.line) != int(key_node.start_mark.line):
         raise EditRefused("værdien står i [ ] eller { } på linjen under nøglen", value_node)
     vstart, vend = int(value_node.start_mark.index), _value_end(value_node, text)
+    if _empty(value_node):
+        vstart = vend = colon + 1
     comment = ""
     between = ""
-    if int(value_node.start_mark.line) != int(key_node.start_mark.line):  # a block list or mapping below the key
+    if vstart > key_line_end:  # a block list or mapping below the key
         comment = text[colon + 1:key_line_end]
         between = text[key_line_end + 1:_line_start(text, vstart)]
         if comment.strip() and not comment.strip().startswith("#"):
@@ -348,10 +373,9 @@ def set_value(text: str, path: Path, keys: tuple[Key, ...], value: Any, style: S
     if text.startswith("\ufeff"):
         return "\ufeff" + set_value(text[1:], path, keys, value, style)
     if "\r" in text:
-        raise ReferatError("filen har Windows-linjeskift (CR LF) og kan ikke gemmes herfra; gem den med "
-                           "Unix-linjeskift (LF)", Location(path))
+        return _crlf(text, path, lambda lf: set_value(lf, path, keys, value, style))
     root = _compose(text, path)
-    before = load(text, path)
+    before = _build(root, path)
     if not isinstance(root, MappingNode) or not isinstance(before, dict):
         raise ReferatError("filen skal være en YAML-afbildning (nøgle: værdi pr. linje) for at kunne gemmes "
                            "herfra", Location(path))
@@ -404,6 +428,8 @@ def append_entry(text: str, path: Path, keys: tuple[Key, ...], entry: Any, style
     `set_value`."""
     if text.startswith("\ufeff"):
         return "\ufeff" + append_entry(text[1:], path, keys, entry, style)
+    if "\r" in text:
+        return _crlf(text, path, lambda lf: append_entry(lf, path, keys, entry, style))
     data = load(text, path)
     current = _get(data, keys)
     if current is None:
@@ -425,6 +451,15 @@ def append_entry(text: str, path: Path, keys: tuple[Key, ...], entry: Any, style
         raise ReferatError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
                            "uændret); ret filen i en editor", Location(path))
     return new
+
+
+def _crlf(text: str, path: Path, change: Callable[[str], str]) -> str:
+    """A file with Windows line breaks (CR LF) throughout is edited with LF and written back with CR LF (YAML
+    reads both alike); a file that mixes them is refused."""
+    if text.count("\r") != text.count("\r\n") or text.count("\n") != text.count("\r\n"):
+        raise ReferatError("filen blander Windows- og Unix-linjeskift (CR LF og LF) og kan ikke gemmes herfra; "
+                           "gem den med én slags linjeskift", Location(path))
+    return change(text.replace("\r\n", "\n")).replace("\n", "\r\n")
 
 
 def _get(data: Any, keys: tuple[Key, ...]) -> Any:

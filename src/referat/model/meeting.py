@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, model_validator
 
 from .base import Choice, Clock, CommitteeId, DanishBool, Date, FileName, Model
 from .item import Item
@@ -18,12 +18,41 @@ class Phase(Choice):
     MINUTES = "referat"
 
 
+class PartialAttendance(Model):
+    """A member present for part of the meeting: arrived during an item, or left after one ("kom kl./gik kl.")."""
+
+    name: str = Field(alias="navn", min_length=1, description="Medlemmets navn, som under til_stede.")
+    from_item: int | None = Field(None, alias="fra_punkt", ge=1,
+                                  description="Deltog fra dette punkt (kom under mødet), fx 3.")
+    to_item: int | None = Field(None, alias="til_punkt", ge=1,
+                                description="Deltog til og med dette punkt (gik under mødet), fx 7.")
+
+    @model_validator(mode="after")
+    def _some_item(self) -> PartialAttendance:
+        if self.from_item is None and self.to_item is None:
+            raise ValueError("skriv 'fra_punkt' (kom under mødet), 'til_punkt' (gik under mødet) eller begge")
+        if self.from_item is not None and self.to_item is not None and self.from_item > self.to_item:
+            raise ValueError(f"'fra_punkt' ({self.from_item}) ligger efter 'til_punkt' ({self.to_item})")
+        return self
+
+
 class Attendance(Model):
     """Who was there: members present and absent, and everyone else."""
 
     present: list[str] = Field(default_factory=list, alias="til_stede", description="Medlemmer til stede (navne fra medlemslisten).")
     absent: list[str] = Field(default_factory=list, alias="fraværende", description="Fraværende medlemmer.")
     others: list[Guest] = Field(default_factory=list, alias="øvrige", description="Øvrige deltagere.")
+    partial: list[PartialAttendance] = Field(
+        default_factory=list, alias="delvis",
+        description="Medlemmer til stede under en del af mødet (står også under til_stede): navn og fra_punkt "
+                    "og/eller til_punkt.")
+
+    def items_attended(self, name: str, total: int) -> list[int] | None:
+        """The item numbers a member present for part of the meeting attended; None: the whole meeting."""
+        for entry in self.partial:
+            if entry.name == name:
+                return list(range(entry.from_item or 1, (entry.to_item or total) + 1))
+        return None
 
 
 class MeetingForm(Choice):

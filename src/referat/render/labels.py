@@ -26,6 +26,11 @@ BILAG_PAGE_LABEL = "Bilag {id}: "  # before the page number in the page labels o
 MEETING_LINE = "Mødet den {dato}, {tid}"
 SUBSTITUTE = "(i stedet for {navn})"
 PARTIAL = "(pkt. {punkter})"
+# A member present for part of the meeting (fremmøde.delvis), after the name under "Til stede".
+PARTIAL_FROM = "(deltog fra pkt. {fra})"
+PARTIAL_UNTIL = "(deltog til og med pkt. {til})"
+PARTIAL_SPAN = "(deltog i pkt. {fra}–{til})"
+PARTIAL_ONE = "(deltog i pkt. {fra})"
 NEXT_MEETING = "Næste møde finder sted d. {dato} i tidsrummet {start}-{slut}. Mødet er {form}."
 NEXT_FORM = {"fysisk": "med fysisk fremmøde", "virtuel": "virtuelt (Microsoft TEAMS-møde)"}
 NEXT_MEETING_TITLE = "næste møde"

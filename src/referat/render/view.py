@@ -8,7 +8,7 @@ committee's profile and from `labels`.
 from __future__ import annotations
 
 from ..model.item import Item, ItemType
-from ..model.meeting import Meeting
+from ..model.meeting import Meeting, PartialAttendance
 from ..model.person import Member
 from . import labels as L
 from .danish import join_and, long_date, short_date, time_span
@@ -78,7 +78,9 @@ def _front(meeting: Meeting) -> list[FrontRow]:
     if att.absent:
         rows.append({"label": L.ABSENT, "lines": [_person(roster.get(n) or Member(name=n)) for n in att.absent]})
     if att.present:
-        rows.append({"label": L.PRESENT, "lines": [_person(roster.get(n) or Member(name=n)) for n in att.present]})
+        partial = {p.name: p for p in att.partial}
+        rows.append({"label": L.PRESENT, "lines": [_person(roster.get(n) or Member(name=n)) + _partial(partial.get(n))
+                                                   for n in att.present]})
     if att.others:
         lines = []
         for g in att.others:
@@ -92,6 +94,18 @@ def _front(meeting: Meeting) -> list[FrontRow]:
     if meeting.other_information and meeting.other_information.strip():
         rows.append({"label": L.OTHER_INFO, "lines": [], "blocks": parse(meeting.other_information)})
     return rows
+
+
+def _partial(entry: PartialAttendance | None) -> str:
+    """" (deltog fra pkt. 3)" after a member present for part of the meeting; "" for the whole meeting."""
+    if entry is None:
+        return ""
+    first, last = entry.from_item, entry.to_item
+    if first is not None and last is not None:
+        return " " + (L.PARTIAL_ONE if first == last else L.PARTIAL_SPAN).format(fra=first, til=last)
+    if first is not None:
+        return " " + L.PARTIAL_FROM.format(fra=first)
+    return " " + L.PARTIAL_UNTIL.format(til=last)
 
 
 def _person(person: Member) -> str:

@@ -74,12 +74,40 @@ def partial_attendance(meeting: Meeting, report: Report) -> None:
                              f"'{guest.name}' deltager i punkt {text}, men mødet har kun punkt 1–{total}")
 
 
+def partial_members(meeting: Meeting, report: Report) -> None:
+    """`fremmøde.delvis`: a member present for part of the meeting is listed under til_stede, once, and the items
+    named exist."""
+    att = meeting.attendance
+    total = len(meeting.item_files)
+    seen: set[str] = set()
+    for i, entry in enumerate(att.partial):
+        where = meeting.source.at(("fremmøde", "delvis", i, "navn"))
+        if entry.name in seen:
+            report.error(where, f"'{entry.name}' står to gange under delvis")
+        seen.add(entry.name)
+        if entry.name in att.absent:
+            report.error(where, f"'{entry.name}' står under delvis, men som fraværende; et medlem, der deltog i en "
+                                "del af mødet, står under til_stede")
+        elif entry.name not in att.present:
+            report.error(where, f"'{entry.name}' står under delvis, men ikke under til_stede"
+                                f"{did_you_mean(entry.name, att.present)}")
+        for key, number in (("fra_punkt", entry.from_item), ("til_punkt", entry.to_item)):
+            if number is not None and number > total:
+                report.error(meeting.source.at(("fremmøde", "delvis", i, key)),
+                             f"'{entry.name}': {key} er {number}, men mødet har kun punkt 1–{total}")
+
+
 def presenters_attend(meeting: Meeting, report: Report) -> None:
     """Whoever presents an item attends the meeting (and that item, if attendance is partial)."""
     att = meeting.attendance
     if not (att.present or att.others):
         return
+    total = len(meeting.item_files)
     attending = {name: None for name in att.present}
+    for name in att.present:
+        items = att.items_attended(name, total)
+        if items is not None:
+            attending[name] = [str(n) for n in items]  # type: ignore[assignment]
     for guest in att.others:
         attending[guest.name] = [str(n) for n in guest.items] or None  # type: ignore[assignment]
     everyone = list(attending)
@@ -92,4 +120,4 @@ def presenters_attend(meeting: Meeting, report: Report) -> None:
                 report.error(where, f"fremlæggeren '{name}' deltager kun i punkt {', '.join(attending[name])}")  # type: ignore[arg-type]
 
 
-RULES = [members_known, members_once, substitutes, partial_attendance, presenters_attend]
+RULES = [members_known, members_once, substitutes, partial_attendance, partial_members, presenters_attend]
