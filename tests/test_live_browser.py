@@ -172,6 +172,27 @@ def test_a_conflict_is_reported_with_both_versions(browser: Any, server: Any, me
     assert "# rettet i editoren" in path.read_text(encoding="utf-8")
 
 
+def test_attendance_is_saved_from_the_panel(browser: Any, server: Any, meeting: Path) -> None:
+    from selenium.webdriver.support.select import Select
+
+    path = meeting / "møde.yaml"
+    before = path.read_text(encoding="utf-8")
+    browser.get(server.url.replace("/?", "/skriv?"))
+    connected(browser)
+    row = browser.find_element("css selector", '#fremmoede tr[data-navn="Socialdirektør, Læsø Kommune"]')
+    row.find_element("css selector", 'input[value="fravaerende"]').click()
+    wait_for(lambda: "fraværende:\n    - Socialdirektør, Læsø Kommune" in path.read_text(encoding="utf-8")
+             or "fraværende: [Socialdirektør, Læsø Kommune]" in path.read_text(encoding="utf-8"),
+             "fraværet gemt")
+    wait_for(lambda: "Gemt" in browser.find_element("css selector", "#fremmoede .gemt").text, "'Gemt'")
+    row = browser.find_element("css selector", '#fremmoede tr[data-navn="Socialdirektør, Morsø Kommune"]')
+    Select(row.find_element("css selector", 'select[name="fra_punkt"]')).select_by_visible_text("4")
+    wait_for(lambda: "fra_punkt: 4" in path.read_text(encoding="utf-8"), "delvis deltagelse gemt")
+    after = path.read_text(encoding="utf-8")
+    assert after.split("fremmøde:")[0] == before.split("fremmøde:")[0]  # the lines before the section
+    assert after.split("næste_møde:")[1] == before.split("næste_møde:")[1]  # and after it
+
+
 def test_two_tabs_see_each_others_saves(browser: Any, server: Any, meeting: Path) -> None:
     path = meeting / "punkter" / ITEM
     browser.get(server.url.replace("/?", "/skriv?"))

@@ -272,6 +272,9 @@ def test_tasks_attendance_and_guests_round_trip(client: TestClient, meeting: Pat
     r = post(client, "fremmoede", {"til_stede": members[1:], "fravaerende": members[:1],
                                    "sha256": data["moede_sha256"]})
     assert r.status_code == 200, r.text
+    r = post(client, "delvis", {"delvis": [{"navn": members[1], "fra_punkt": 3}, {"navn": members[2], "til_punkt": 10}],
+                                "sha256": r.json()["sha256"]})
+    assert r.status_code == 200, r.text
     r = post(client, "gaest", {"navn": "Anna Stedfortræder", "titel": "Afdelingschef",
                                "organisation": "Aalborg Kommune", "i_stedet_for": members[0],
                                "sha256": r.json()["sha256"]})
@@ -285,6 +288,8 @@ def test_tasks_attendance_and_guests_round_trip(client: TestClient, meeting: Pat
     [item] = [it for it in minutes["punkter"] if it["fil"] == ITEM]
     assert item["opfoelgning"] == tasks
     assert minutes["fravaerende"] == members[:1] and minutes["til_stede"] == members[1:]
+    assert minutes["delvis"] == {members[1]: {"fra_punkt": 3, "til_punkt": None},
+                                 members[2]: {"fra_punkt": None, "til_punkt": 10}}
     [anna] = [g for g in minutes["oevrige"] if g["navn"] == "Anna Stedfortræder"]
     assert anna["punkter"] == ["3", "4"] and anna["i_stedet_for"] == members[0]
     text = client.get("/dokument/referat/intern.html").text

@@ -139,6 +139,18 @@
     return {til_stede: present, fravaerende: absent};
   }
 
+  function partial(sec) {
+    const out = [];
+    for (const row of sec.querySelectorAll("tr[data-navn]")) {
+      const entry = {navn: row.dataset.navn};
+      for (const select of row.querySelectorAll("select.delvis")) {
+        if (select.value) entry[select.name] = Number(select.value);
+      }
+      if (Object.keys(entry).length > 1) out.push(entry);
+    }
+    return out;
+  }
+
   function taskRow(task) {
     const row = el("tr", "opgave");
     for (const [field, label, type] of [["opgave", "Opgave", "text"], ["ansvarlig", "Ansvarlig", "text"],
@@ -212,8 +224,10 @@
     }
     const att = document.getElementById("fremmoede");
     if (!att) return;
-    att.querySelector("table").addEventListener("change", () =>
-      now(att, () => post("fremmoede", att, attendance(att))));
+    att.querySelector("table").addEventListener("change", (event) => {
+      if (event.target.classList.contains("delvis")) now(att, () => post("delvis", att, {delvis: partial(att)}));
+      else now(att, () => post("fremmoede", att, attendance(att)));
+    });
     document.getElementById("gaester").addEventListener("change", (event) => {
       const guest = event.target.closest("li.gaest");
       const items = [...guest.querySelectorAll("input:checked")].map((box) => Number(box.value) || box.value);
@@ -273,6 +287,10 @@
         const name = row.dataset.navn;
         const value = data.til_stede.includes(name) ? "til_stede" : data.fravaerende.includes(name) ? "fravaerende" : "";
         for (const radio of row.querySelectorAll("input")) radio.checked = radio.value === value;
+        const part = data.delvis[name] || {};
+        for (const select of row.querySelectorAll("select.delvis")) {
+          select.value = part[select.name] == null ? "" : String(part[select.name]);
+        }
       }
       document.getElementById("gaester").replaceChildren(...data.oevrige.map((g) => guestItem(g, data.numre)));
     }

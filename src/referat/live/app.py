@@ -169,6 +169,7 @@ class LiveApp:
         return {"klar": True, "faser": meeting.phase.value, "fraser": phrases, "punkter": items,
                 "medlemmer": [m.name for m in meeting.roster], "til_stede": list(attendance.present),
                 "fravaerende": list(attendance.absent), "oevrige": guests,
+                "delvis": {p.name: {"fra_punkt": p.from_item, "til_punkt": p.to_item} for p in attendance.partial},
                 "moede_sha256": _sha(folder / "møde.yaml"), "numre": [it["nummer"] for it in items]}
 
     async def document(self, request: Request) -> Response:
@@ -219,6 +220,8 @@ class LiveApp:
                 saved = edit.set_follow_up(folder, _text(body, "fil"), body.get("opgaver"), sha)  # type: ignore[arg-type]
             elif what == "fremmoede":
                 saved = edit.set_attendance(folder, body.get("til_stede"), body.get("fravaerende"), sha)  # type: ignore[arg-type]
+            elif what == "delvis":
+                saved = edit.set_partial_attendance(folder, body.get("delvis"), sha)  # type: ignore[arg-type]
             elif what == "gaest-punkter":
                 saved = edit.set_guest_items(folder, _text(body, "navn"), body.get("punkter"), sha)  # type: ignore[arg-type]
             elif what == "gaest":
