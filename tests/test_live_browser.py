@@ -157,10 +157,10 @@ def test_a_conflict_is_reported_with_both_versions(browser: Any, server: Any, me
     connected(browser)
     selector = f'section[data-fil="{ITEM}"]'
     area = browser.find_element("css selector", selector + " textarea")
-    area.click()  # the field is being typed in: a change on disk does not replace it
-    area.send_keys(" og min tilføjelse")
+    area.click()
     edited = path.read_text(encoding="utf-8").replace("beslutning:", "# rettet i editoren\nbeslutning:", 1)
-    path.write_bytes(edited.encode("utf-8"))  # the file changes behind the page's back before the save is sent
+    path.write_bytes(edited.encode("utf-8"))  # the file changes behind the page's back …
+    area.send_keys(" og min tilføjelse")  # … while the user types: a field being typed in is not replaced
     conflict = wait_for(lambda: browser.find_element("css selector", selector + " .konflikt").is_displayed() and
                         browser.find_element("css selector", selector + " .konflikt"), "konflikten")
     assert "Konflikt" in conflict.text and "Din udgave" in conflict.text and "På disken nu" in conflict.text

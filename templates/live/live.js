@@ -222,6 +222,13 @@
         }
       });
     }
+    for (const sec of document.querySelectorAll("section[data-sha256]")) {
+      // Leaving a section: take over what changed elsewhere while it was being worked in.
+      sec.addEventListener("focusout", (event) => {
+        if (sec.contains(event.relatedTarget) || dirty.has(sec)) return;
+        setTimeout(() => refreshMinutes(false).catch((error) => say("Kunne ikke opdatere: " + error)), 0);
+      });
+    }
     const att = document.getElementById("fremmoede");
     if (!att) return;
     att.querySelector("table").addEventListener("change", (event) => {
@@ -272,16 +279,18 @@
       const sec = [...document.querySelectorAll("section.punkt")].find((s) => s.dataset.fil === item.fil);
       if (!sec) continue;
       fillMessages(sec.querySelector("ul.beskeder"), state.beskeder.filter((m) => m.punkt === item.fil));
-      if (dirty.has(sec) && !force) continue;
+      // Being typed in (or just focused): keep what is there and the sha256 it was loaded with, so that the
+      // next save is checked against the older file and conflicts instead of overwriting the newer one.
+      if ((dirty.has(sec) || sec.contains(document.activeElement)) && !force) continue;
       if (sec.dataset.sha256 === item.sha256 && !force) continue;
       sec.dataset.sha256 = item.sha256;
-      const area = sec.querySelector("textarea");
-      if (document.activeElement !== area || force) area.value = item.beslutning;
+      sec.querySelector("textarea").value = item.beslutning;
       const body = sec.querySelector(".opgaver tbody");
       body.replaceChildren(...item.opfoelgning.map(taskRow));
     }
     const att = document.getElementById("fremmoede");
-    if (att && (force || (!dirty.has(att) && att.dataset.sha256 !== data.moede_sha256))) {
+    if (att && (force || (!dirty.has(att) && !att.contains(document.activeElement) &&
+                           att.dataset.sha256 !== data.moede_sha256))) {
       att.dataset.sha256 = data.moede_sha256;
       for (const row of att.querySelectorAll("tr[data-navn]")) {
         const name = row.dataset.navn;
