@@ -9,6 +9,7 @@ codes (130, 143).
 from __future__ import annotations
 
 import contextlib
+import errno
 import secrets
 import socket
 import sys
@@ -38,7 +39,9 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        raise UsageError(f"kan ikke lytte på {host}:{port} ({exc.strerror}); vælg en anden --port, eller udelad "
+        why = {errno.EADDRINUSE: "porten er optaget", errno.EACCES: "ingen adgang til porten",
+               errno.EADDRNOTAVAIL: "adressen findes ikke på denne maskine"}.get(exc.errno or 0, exc.strerror)
+        raise UsageError(f"kan ikke lytte på {host}:{port} ({why}); vælg en anden --port, eller udelad "
                          f"den for en ledig") from None
     sock.set_inheritable(True)
     return sock
