@@ -393,3 +393,19 @@ def test_serve_without_a_meeting_folder_is_a_danish_error(tmp_path: Path, run) -
     with pytest.raises(SystemExit) as usage:  # argparse's own exit, as for every command
         run("serve", tmp_path, "--ingen-browser", "--port", "99999")
     assert usage.value.code == 2
+
+
+def test_a_bug_is_reported_as_one_without_a_traceback_to_the_page(meeting: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from referat.live import state
+
+    def broken(*args: object) -> bytes:
+        raise ZeroDivisionError("simuleret fejl")
+
+    monkeypatch.setattr(state.LiveState, "_render", broken)
+    with TestClient(create_app(meeting, TOKEN, watch=False), base_url="http://127.0.0.1",
+                    raise_server_exceptions=False) as client:
+        response = authed(client).get("/dokument/referat/intern.html")
+    assert response.status_code == 500
+    assert "intern fejl (ZeroDivisionError)" in response.text and "Traceback" not in response.text
+    assert "ikke i dine filer" in capsys.readouterr().err

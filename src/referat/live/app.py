@@ -269,8 +269,22 @@ class LiveApp:
             Route("/api/gem/{what}", self.save, methods=["POST"]),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
         ]
-        app = Starlette(routes=routes, lifespan=self.lifespan)
+        app = Starlette(routes=routes, lifespan=self.lifespan, exception_handlers={Exception: _internal_error})
         return TokenGuard(app, self.token)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """A bug in referat: said as one (the traceback in a file, its name on stderr), never as the user's mistake."""
+    import sys
+
+    from ..errors import internal_error
+
+    lines = internal_error(exc)
+    for line in lines:
+        print(line, file=sys.stderr)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"fejl": " ".join(lines)}, status_code=500, headers=NO_STORE)
+    return HTMLResponse(_message_page(" ".join(lines)), status_code=500, headers=NO_STORE)
 
 
 def _text(body: dict[str, Any], key: str) -> str:
