@@ -95,7 +95,7 @@ def _plain_chars_ok(s: str) -> bool:
 def _printable(c: str) -> bool:
     """A character ruamel reads raw and no editor shows as something else: no control, format or line-break
     character (U+0085, U+2028 and U+2029 break lines for ruamel's reader), no surrogate or private use."""
-    if c in "\t":
+    if c == "\t":
         return True
     if c in "\x85\u2028\u2029\ufeff":
         return False
@@ -116,7 +116,7 @@ def double_quoted(s: str) -> str:
             out.append("\\n")
         elif c == "\t":
             out.append("\\t")
-        elif c != "\t" and _printable(c) and c != "\ufeff":
+        elif _printable(c):
             out.append(c)
         elif ord(c) <= 0xFF:
             out.append(f"\\x{ord(c):02x}")
