@@ -377,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = (".archive.commands", ".takster.commands", ".lifecycle.commands", ".publish.commands")
+_COMMAND_MODULES = (".archive.commands", ".takster.commands", ".lifecycle.commands", ".publish.commands",
+                    ".live.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

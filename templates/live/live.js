@@ -1,0 +1,323 @@
+// referat serve: live updates (server-sent events) and saves from the minute-taking page.
+// Text from the meeting is only ever set with textContent or .value, never as HTML.
+"use strict";
+(function () {
+  const token = document.querySelector('meta[name="referat-token"]').content;
+  const side = document.body.dataset.side;
+  const status = document.getElementById("status");
+  let version = Number(document.body.dataset.version);
+
+  function say(text) { status.textContent = text; }
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function messageItem(m) {
+    const li = el("li", m.alvor);
+    li.append(el("span", "sted", m.sted), " ", el("span", "alvor", m.alvor + ":"), " ", el("span", "tekst", m.tekst));
+    return li;
+  }
+  function fillMessages(list, messages) {
+    list.replaceChildren(...messages.map(messageItem));
+  }
+  async function getState(withMinutes, edition) {
+    const query = withMinutes ? "?skriv=1" : edition === "offentlig" ? "?udgave=offentlig" : "";
+    const response = await fetch("/api/tilstand" + query, {cache: "no-store"});
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    return response.json();
+  }
+
+  // ---------------------------------------------------------------------------------------------- preview
+  async function refreshPreview() {
+    const state = await getState(false, document.getElementById("dokument").dataset.udgave);
+    version = state.version;
+    document.body.dataset.version = String(version);
+    for (const group of document.querySelectorAll("#beskeder .gruppe")) {
+      const mine = state.beskeder.filter((m) => m.punkt === group.dataset.punkt);
+      fillMessages(group.querySelector("ul.beskeder"), mine);
+    }
+    const errors = state.beskeder.filter((m) => m.alvor === "fejl").length;
+    const warnings = state.beskeder.length - errors;
+    document.getElementById("opsummering").textContent =
+      state.beskeder.length ? `${errors} fejl, ${warnings} advarsler` : "Ingen fejl eller advarsler";
+    const frame = document.getElementById("dokument");
+    frame.src = frame.dataset.src + "?v=" + version;
+    say(`Opdateret (version ${version}): ${errors} fejl, ${warnings} advarsler.`);
+  }
+
+  // ---------------------------------------------------------------------------------------------- minutes
+  const dirty = new Set();  // fields typed in and not yet saved: a reload leaves them alone
+
+  function section(node) { return node.closest("section[data-sha256]"); }
+  function note(sec, text) { sec.querySelector(".gemt").textContent = text; }
+
+  // One save at a time per file: a save sends the sha256 its predecessor got back.
+  const queues = new WeakMap();
+  function post(what, sec, body) {
+    const run = () => send(what, sec, body);
+    const next = (queues.get(sec) || Promise.resolve()).then(run, run);
+    queues.set(sec, next);
+    return next;
+  }
+
+  async function send(what, sec, body) {
+    body.sha256 = sec.dataset.sha256;
+    const response = await fetch("/api/gem/" + what, {
+      method: "POST", headers: {"Content-Type": "application/json", "X-Referat-Token": token},
+      body: JSON.stringify(body)});
+    const answer = await response.json().catch(() => ({fejl: "ugyldigt svar fra serveren"}));
+    if (response.ok) {
+      sec.dataset.sha256 = answer.sha256;
+      version = Math.max(version, answer.version);
+      sec.querySelector(".konflikt").hidden = true;
+      note(sec, "Gemt i " + answer.fil + ".");
+      const list = sec.querySelector("ul.beskeder");
+      if (list) fillMessages(list, answer.beskeder);
+      return true;
+    }
+    if (response.status === 409) {
+      showConflict(what, sec, body, answer);
+      return false;
+    }
+    note(sec, "Ikke gemt: " + (answer.fejl || response.status));
+    return false;
+  }
+
+  function showConflict(what, sec, body, answer) {
+    const box = sec.querySelector(".konflikt");
+    box.replaceChildren();
+    box.append(el("h3", null, "Konflikt: " + answer.fil + " er ændret et andet sted"),
+               el("p", null, "Intet er gemt. Vælg, hvilken udgave der skal gælde."));
+    const mine = body.tekst !== undefined ? body.tekst : JSON.stringify(body, null, 1);
+    const yours = el("div", "udgave");
+    yours.append(el("h4", null, "Din udgave"), el("pre", "din", mine));
+    const disk = el("div", "udgave");
+    disk.append(el("h4", null, "På disken nu"), el("pre", "disk", answer.disk));
+    const keep = el("button", "behold-min", "Gem min udgave");
+    keep.type = "button";
+    const take = el("button", "brug-disk", "Brug diskens udgave");
+    take.type = "button";
+    keep.addEventListener("click", async () => {
+      sec.dataset.sha256 = answer.sha256;
+      if (await post(what, sec, {...body})) dirty.delete(sec);
+    });
+    take.addEventListener("click", async () => {
+      dirty.delete(sec);
+      box.hidden = true;
+      await refreshMinutes(true);
+      note(sec, "Diskens udgave er indlæst.");
+    });
+    box.append(yours, disk, keep, " ", take);
+    box.hidden = false;
+    note(sec, "Ikke gemt: konflikt.");
+  }
+
+  function tasks(sec) {
+    const out = [];
+    let incomplete = false;
+    for (const row of sec.querySelectorAll("tr.opgave")) {
+      const task = {};
+      for (const field of ["opgave", "ansvarlig", "frist", "status"]) {
+        task[field] = row.querySelector(`[name="${field}"]`).value.trim();
+      }
+      if (!task.opgave && !task.ansvarlig && !task.frist) continue;
+      if (!task.opgave || !task.ansvarlig || !task.frist) { incomplete = true; continue; }
+      out.push(task);
+    }
+    return {tasks: out, incomplete};
+  }
+
+  function attendance(sec) {
+    const present = [], absent = [];
+    for (const row of sec.querySelectorAll("tr[data-navn]")) {
+      const checked = row.querySelector("input:checked");
+      if (checked && checked.value === "til_stede") present.push(row.dataset.navn);
+      if (checked && checked.value === "fravaerende") absent.push(row.dataset.navn);
+    }
+    return {til_stede: present, fravaerende: absent};
+  }
+
+  function partial(sec) {
+    const out = [];
+    for (const row of sec.querySelectorAll("tr[data-navn]")) {
+      const entry = {navn: row.dataset.navn};
+      for (const select of row.querySelectorAll("select.delvis")) {
+        if (select.value) entry[select.name] = Number(select.value);
+      }
+      if (Object.keys(entry).length > 1) out.push(entry);
+    }
+    return out;
+  }
+
+  function taskRow(task) {
+    const row = el("tr", "opgave");
+    for (const [field, label, type] of [["opgave", "Opgave", "text"], ["ansvarlig", "Ansvarlig", "text"],
+                                        ["frist", "Frist", "date"]]) {
+      const input = el("input");
+      input.name = field; input.type = type; input.value = task[field] || "";
+      input.setAttribute("aria-label", label);
+      const cell = el("td"); cell.append(input); row.append(cell);
+    }
+    const select = el("select");
+    select.name = "status"; select.setAttribute("aria-label", "Status");
+    for (const value of ["åben", "udført"]) {
+      const option = el("option", null, value);
+      option.selected = (task.status || "åben") === value;
+      select.append(option);
+    }
+    const cell = el("td"); cell.append(select); row.append(cell);
+    const remove = el("button", "fjern-opgave", "Fjern"); remove.type = "button";
+    const last = el("td"); last.append(remove); row.append(last);
+    return row;
+  }
+
+  const timers = new Map();
+  function later(sec, action, ms) {
+    dirty.add(sec);
+    clearTimeout(timers.get(sec));
+    timers.set(sec, setTimeout(async () => { if (await action()) dirty.delete(sec); }, ms));
+  }
+  function now(sec, action) {
+    clearTimeout(timers.get(sec));
+    dirty.add(sec);
+    return action().then((ok) => { if (ok) dirty.delete(sec); });
+  }
+
+  function saveDecision(sec) {
+    return () => post("beslutning", sec, {fil: sec.dataset.fil, tekst: sec.querySelector("textarea").value});
+  }
+  function saveTasks(sec) {
+    return async () => {
+      const {tasks: list, incomplete} = tasks(sec);
+      if (incomplete) note(sec, "En opgave gemmes, når opgave, ansvarlig og frist er udfyldt.");
+      return post("opfoelgning", sec, {fil: sec.dataset.fil, opgaver: list});
+    };
+  }
+
+  function setupMinutes() {
+    for (const sec of document.querySelectorAll("section.punkt")) {
+      const area = sec.querySelector("textarea");
+      area.addEventListener("input", () => later(sec, saveDecision(sec), 600));
+      area.addEventListener("change", () => now(sec, saveDecision(sec)));
+      for (const button of sec.querySelectorAll("button.frase")) {
+        button.addEventListener("click", () => {
+          const phrase = button.dataset.frase;
+          area.value = area.value.trim() ? area.value.replace(/\s*$/, "") + "\n\n" + phrase : phrase;
+          now(sec, saveDecision(sec));
+        });
+      }
+      const body = sec.querySelector(".opgaver tbody");
+      sec.querySelector(".ny-opgave").addEventListener("click", () => {
+        body.append(taskRow({}));
+        body.lastElementChild.querySelector("input").focus();
+      });
+      body.addEventListener("change", () => now(sec, saveTasks(sec)));
+      body.addEventListener("input", () => dirty.add(sec));
+      body.addEventListener("click", (event) => {
+        if (event.target.classList.contains("fjern-opgave")) {
+          event.target.closest("tr").remove();
+          now(sec, saveTasks(sec));
+        }
+      });
+    }
+    for (const sec of document.querySelectorAll("section[data-sha256]")) {
+      // Leaving a section: take over what changed elsewhere while it was being worked in.
+      sec.addEventListener("focusout", (event) => {
+        if (sec.contains(event.relatedTarget) || dirty.has(sec)) return;
+        setTimeout(() => refreshMinutes(false).catch((error) => say("Kunne ikke opdatere: " + error)), 0);
+      });
+    }
+    const att = document.getElementById("fremmoede");
+    if (!att) return;
+    att.querySelector("table").addEventListener("change", (event) => {
+      if (event.target.classList.contains("delvis")) now(att, () => post("delvis", att, {delvis: partial(att)}));
+      else now(att, () => post("fremmoede", att, attendance(att)));
+    });
+    document.getElementById("gaester").addEventListener("change", (event) => {
+      const guest = event.target.closest("li.gaest");
+      const items = [...guest.querySelectorAll("input:checked")].map((box) => Number(box.value) || box.value);
+      now(att, () => post("gaest-punkter", att, {navn: guest.dataset.navn, punkter: items}));
+    });
+    document.getElementById("ny-gaest").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const form = event.target;
+      const data = Object.fromEntries(new FormData(form).entries());
+      if (await post("gaest", att, data)) { form.reset(); await refreshMinutes(true); }
+    });
+  }
+
+  function guestItem(guest, numbers) {
+    const li = el("li", "gaest");
+    li.dataset.navn = guest.navn;
+    li.append(el("span", "navn", guest.navn));
+    const role = [guest.titel, guest.organisation].filter(Boolean).join(", ");
+    if (role) li.append(" ", el("span", "rolle", "(" + role + ")"));
+    if (guest.i_stedet_for) li.append(" ", el("span", "stedfortraeder", "i stedet for " + guest.i_stedet_for));
+    const group = el("span", "punktvalg");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Punkter for " + guest.navn);
+    for (const n of numbers) {
+      const label = el("label");
+      const box = el("input");
+      box.type = "checkbox"; box.value = n; box.checked = guest.punkter.includes(n);
+      label.append(box, " " + n);
+      group.append(label, " ");
+    }
+    li.append(" ", group);
+    return li;
+  }
+
+  // Another tab's save or an edit on disk: take over what is not being typed in here.
+  async function refreshMinutes(force) {
+    const state = await getState(true);
+    version = state.version;
+    const data = state.skriv;
+    if (!data || !data.klar) { say("Mødet kan ikke indlæses lige nu; se Forhåndsvisning."); return; }
+    for (const item of data.punkter) {
+      const sec = [...document.querySelectorAll("section.punkt")].find((s) => s.dataset.fil === item.fil);
+      if (!sec) continue;
+      fillMessages(sec.querySelector("ul.beskeder"), state.beskeder.filter((m) => m.punkt === item.fil));
+      // Being typed in (or just focused): keep what is there and the sha256 it was loaded with, so that the
+      // next save is checked against the older file and conflicts instead of overwriting the newer one.
+      if ((dirty.has(sec) || sec.contains(document.activeElement)) && !force) continue;
+      if (sec.dataset.sha256 === item.sha256 && !force) continue;
+      sec.dataset.sha256 = item.sha256;
+      sec.querySelector("textarea").value = item.beslutning;
+      const body = sec.querySelector(".opgaver tbody");
+      body.replaceChildren(...item.opfoelgning.map(taskRow));
+    }
+    const att = document.getElementById("fremmoede");
+    if (att && (force || (!dirty.has(att) && !att.contains(document.activeElement) &&
+                           att.dataset.sha256 !== data.moede_sha256))) {
+      att.dataset.sha256 = data.moede_sha256;
+      for (const row of att.querySelectorAll("tr[data-navn]")) {
+        const name = row.dataset.navn;
+        const value = data.til_stede.includes(name) ? "til_stede" : data.fravaerende.includes(name) ? "fravaerende" : "";
+        for (const radio of row.querySelectorAll("input")) radio.checked = radio.value === value;
+        const part = data.delvis[name] || {};
+        for (const select of row.querySelectorAll("select.delvis")) {
+          select.value = part[select.name] == null ? "" : String(part[select.name]);
+        }
+      }
+      document.getElementById("gaester").replaceChildren(...data.oevrige.map((g) => guestItem(g, data.numre)));
+    }
+    say(`Opdateret (version ${version}).`);
+  }
+
+  // ---------------------------------------------------------------------------------------------- events
+  function listen() {
+    const source = new EventSource("/events");
+    source.addEventListener("skift", (event) => {
+      const data = JSON.parse(event.data);
+      if (data.version === version) return;
+      (side === "skriv" ? refreshMinutes(false) : refreshPreview()).catch((error) => say("Kunne ikke opdatere: " + error));
+    });
+    source.addEventListener("error", () => say("Forbindelsen til referat serve er afbrudt; prøver igen …"));
+    source.addEventListener("open", () => say("Forbundet; ændringer i mappen vises af sig selv."));
+  }
+
+  if (side === "skriv") setupMinutes();
+  listen();
+})();

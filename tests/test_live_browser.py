@@ -1,0 +1,238 @@
+"""`referat serve` in a real browser (issue 16): headless Chromium drives the preview and the minute-taking page of
+a server running in a thread on a free port, on a copy of the example meeting.
+
+Needs Chromium and chromedriver (Debian: chromium chromium-driver; `.ci/run` installs them) and selenium (the
+[test] extra); without them the tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
+ITEM = "03-planer-ungehjemmet-bifrost.yaml"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1400,1000"]
+WAIT = 20.0  # seconds a page has to show a change (far above the ~0.3 s it takes; the machine may be busy)
+
+
+def _missing() -> str | None:
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        return "Chromium mangler: `apt-get install chromium chromium-driver` (eller .ci/run)"
+    if shutil.which("chromedriver") is None:
+        return "chromedriver mangler: `apt-get install chromium-driver` (eller .ci/run)"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium mangler: pip install -e '.[test]'"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="referat-chromium-")
+    options = webdriver.ChromeOptions()
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert binary is not None
+    options.binary_location = binary
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def meeting(tmp_path: Path) -> Path:
+    folder = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+@pytest.fixture
+def server(meeting: Path) -> Iterator[Any]:
+    from referat.live.server import Background
+
+    with Background(meeting) as running:
+        yield running
+
+
+def wait_for(check: Callable[[], Any], what: str) -> Any:
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            value = check()
+        except Exception:  # noqa: BLE001 - a page in the middle of an update: look again
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"siden viste ikke {what} inden for {WAIT} s")
+        time.sleep(0.05)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def connected(driver: Any) -> None:
+    wait_for(lambda: "Forbundet" in driver.find_element("id", "status").text, "at den er forbundet")
+
+
+def test_a_request_without_the_token_is_refused(browser: Any, server: Any) -> None:
+    browser.delete_all_cookies()
+    browser.get(server.base + "/")
+    assert "Adgang nægtet" in browser.find_element("tag name", "h1").text
+    browser.get(server.base + "/skriv?token=forkert")
+    assert "Adgang nægtet" in browser.find_element("tag name", "h1").text
+
+
+def test_the_preview_shows_a_message_after_an_edit_on_disk(browser: Any, server: Any, meeting: Path) -> None:
+    browser.get(server.url)
+    assert browser.execute_script("return document.documentElement.lang") == "da"
+    connected(browser)
+    sidebar = browser.find_element("css selector", "aside.punkter").text
+    assert "Godkendelse af planer for kommunikation" in sidebar
+    # the document itself, in the frame
+    browser.switch_to.frame("dokument")
+    wait_for(lambda: "Ungehjemmet Bifrost" in browser.find_element("tag name", "body").text, "dokumentet")
+    browser.switch_to.default_content()
+    path = meeting / "punkter" / ITEM
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("adgang: åben", "adgang: halvåben", 1), encoding="utf-8")
+    group = f'#beskeder .gruppe[data-punkt="{ITEM}"] ul.beskeder'
+    shown = wait_for(lambda: "halvåben" in browser.find_element("css selector", group).text and
+                     browser.find_element("css selector", group).text, "beskeden om 'halvåben'")
+    assert f"punkter/{ITEM}:" in shown and "fejl" in shown
+    # fixed again: the message goes, the document comes back
+    path.write_text(text, encoding="utf-8")
+    wait_for(lambda: "halvåben" not in browser.find_element("css selector", group).text, "at fejlen forsvandt")
+
+
+def test_a_typed_decision_lands_in_the_yaml_with_the_rest_unchanged(browser: Any, server: Any,
+                                                                    meeting: Path) -> None:
+    path = meeting / "punkter" / ITEM
+    before = path.read_text(encoding="utf-8")
+    browser.get(server.url.replace("/?", "/skriv?"))
+    connected(browser)
+    area = browser.find_element("css selector", f'section[data-fil="{ITEM}"] textarea')
+    area.clear()
+    area.send_keys("Godkendt med bemærkning: <b>ikke fed</b> & {{ x }}")
+    wait_for(lambda: "Godkendt med bemærkning: <b>ikke fed</b> & {{ x }}" in path.read_text(encoding="utf-8"),
+             "beslutningen gemt i filen")
+    wait_for(lambda: "Gemt" in browser.find_element("css selector", f'section[data-fil="{ITEM}"] .gemt').text,
+             "'Gemt'")
+    after = path.read_text(encoding="utf-8")
+    start = before.index("beslutning:")
+    assert after[:start] == before[:start]  # every byte before the edited key
+    assert after.endswith("beslutning: 'Godkendt med bemærkning: <b>ikke fed</b> & {{ x }}'\n") or \
+        "Godkendt med bemærkning" in after[start:]
+    # a standard phrase from the profile, with a button
+    section = browser.find_element("css selector", 'section[data-fil="01-godkendelse-af-dagsorden.yaml"]')
+    section.find_element("css selector", 'button.frase[data-frase="Taget til efterretning"]').click()
+    first = meeting / "punkter" / "01-godkendelse-af-dagsorden.yaml"
+    wait_for(lambda: "Taget til efterretning" in first.read_text(encoding="utf-8"), "standardformuleringen gemt")
+
+
+def test_a_conflict_is_reported_with_both_versions(browser: Any, server: Any, meeting: Path) -> None:
+    path = meeting / "punkter" / ITEM
+    browser.get(server.url.replace("/?", "/skriv?"))
+    connected(browser)
+    selector = f'section[data-fil="{ITEM}"]'
+    area = browser.find_element("css selector", selector + " textarea")
+    area.click()
+    edited = path.read_text(encoding="utf-8").replace("beslutning:", "# rettet i editoren\nbeslutning:", 1)
+    path.write_bytes(edited.encode("utf-8"))  # the file changes behind the page's back …
+    area.send_keys(" og min tilføjelse")  # … while the user types: a field being typed in is not replaced
+    conflict = wait_for(lambda: browser.find_element("css selector", selector + " .konflikt").is_displayed() and
+                        browser.find_element("css selector", selector + " .konflikt"), "konflikten")
+    assert "Konflikt" in conflict.text and "Din udgave" in conflict.text and "På disken nu" in conflict.text
+    assert "# rettet i editoren" in conflict.find_element("css selector", "pre.disk").text
+    assert "og min tilføjelse" in conflict.find_element("css selector", "pre.din").text
+    assert path.read_text(encoding="utf-8") == edited  # nothing overwritten silently
+    conflict.find_element("css selector", "button.behold-min").click()  # the user chooses theirs
+    wait_for(lambda: "og min tilføjelse" in path.read_text(encoding="utf-8"), "den valgte udgave gemt")
+    assert "# rettet i editoren" in path.read_text(encoding="utf-8")
+
+
+def test_attendance_is_saved_from_the_panel(browser: Any, server: Any, meeting: Path) -> None:
+    from selenium.webdriver.support.select import Select
+
+    path = meeting / "møde.yaml"
+    before = path.read_text(encoding="utf-8")
+    browser.get(server.url.replace("/?", "/skriv?"))
+    connected(browser)
+    row = browser.find_element("css selector", '#fremmoede tr[data-navn="Socialdirektør, Læsø Kommune"]')
+    row.find_element("css selector", 'input[value="fravaerende"]').click()
+    wait_for(lambda: "fraværende:\n    - Socialdirektør, Læsø Kommune" in path.read_text(encoding="utf-8")
+             or "fraværende: [Socialdirektør, Læsø Kommune]" in path.read_text(encoding="utf-8"),
+             "fraværet gemt")
+    wait_for(lambda: "Gemt" in browser.find_element("css selector", "#fremmoede .gemt").text, "'Gemt'")
+    row = browser.find_element("css selector", '#fremmoede tr[data-navn="Socialdirektør, Morsø Kommune"]')
+    Select(row.find_element("css selector", 'select[name="fra_punkt"]')).select_by_visible_text("4")
+    wait_for(lambda: "fra_punkt: 4" in path.read_text(encoding="utf-8"), "delvis deltagelse gemt")
+    after = path.read_text(encoding="utf-8")
+    assert after.split("fremmøde:")[0] == before.split("fremmøde:")[0]  # the lines before the section
+    assert after.split("næste_møde:")[1] == before.split("næste_møde:")[1]  # and after it
+
+
+def test_two_tabs_see_each_others_saves(browser: Any, server: Any, meeting: Path) -> None:
+    path = meeting / "punkter" / ITEM
+    browser.get(server.url.replace("/?", "/skriv?"))
+    connected(browser)
+    first = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(server.base + "/skriv")  # the cookie from the first tab admits it
+    connected(browser)
+    second = browser.current_window_handle
+    area = browser.find_element("css selector", f'section[data-fil="{ITEM}"] textarea')
+    area.clear()
+    area.send_keys("Besluttet i den anden fane")
+    area.send_keys("\t")  # leaves the field: saved at once
+    wait_for(lambda: "Besluttet i den anden fane" in path.read_text(encoding="utf-8"), "gemt fra den anden fane")
+    browser.switch_to.window(first)
+    wait_for(lambda: browser.find_element("css selector", f'section[data-fil="{ITEM}"] textarea')
+             .get_property("value") == "Besluttet i den anden fane", "den anden fanes beslutning")
+    browser.switch_to.window(second)
+    browser.close()
+    browser.switch_to.window(first)
+
+
+AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("page", ["/", "/skriv"])
+def test_the_pages_pass_axe(browser: Any, server: Any, page: str) -> None:
+    """The preview and the minute-taking page: 0 axe-core violations at WCAG 2.1 A/AA (like the web edition)."""
+    if not AXE.is_file():
+        pytest.skip("axe-core mangler: kør `npm install --prefix .ci/node axe-core@4.10.2` (eller .ci/run)")
+    import json
+
+    browser.get(server.url.replace("/?", page + "?"))
+    connected(browser)
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error', "
+        "help: String(e), nodes: []}])));", TAGS)
+    violations = json.loads(result)
+    assert violations == [], [(v["id"], v["help"], [n.get("target") for n in v["nodes"]][:3]) for v in violations]
