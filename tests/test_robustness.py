@@ -603,11 +603,14 @@ def _fail_on_call(n: int, exc: BaseException, real: Callable[..., object]) -> Ca
     return maybe_fail
 
 
-@pytest.mark.parametrize(("call", "nth", "file"), [
+FULL_DISK = [
     # the first file is on disk (as a temporary file) when the second hits a full disk: neither replaces its old
-    pytest.param("fsync", 2, "dagsorden.txt", id="andet-fsync"),
-    pytest.param("replace", 1, "dagsorden.docx", id="omdoebningen"),
-])
+    ("andet-fsync", "fsync", 2, "dagsorden.txt"),
+    ("omdoebningen", "replace", 1, "dagsorden.docx"),
+]
+
+
+@pytest.mark.parametrize(("call", "nth", "file"), [pytest.param(*case[1:], id=case[0]) for case in FULL_DISK])
 def test_full_disk_while_writing(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch, call: str, nth: int,
                                  file: str) -> None:
     from referat import fileio
@@ -750,7 +753,8 @@ def test_takster_import_workbook_with_only_bad_cells(run: Run, tmp_path: Path) -
 PARAMETRIZED = {"test_malformed_yaml": MALFORMED, "test_wrong_encoding": ENCODED, "test_tab_used_for_indentation": TABS,
                 "test_deeply_nested_yaml": DEEP_YAML, "test_raw_control_character_in_the_file": RAW_CONTROL,
                 "test_bad_bilag": BAD_BILAG, "test_broken_excel_or_image_bilag_is_named_by_the_packet":
-                UNREADABLE_AT_PACKET_TIME, "test_takster_import_of_a_bad_workbook": BAD_WORKBOOKS}
+                UNREADABLE_AT_PACKET_TIME, "test_takster_import_of_a_bad_workbook": BAD_WORKBOOKS,
+                "test_full_disk_while_writing": FULL_DISK}
 
 
 def test_robustness_table_lists_every_test() -> None:
