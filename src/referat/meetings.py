@@ -14,12 +14,9 @@ from .diagnostics import Location, ReferatError, Report
 from .errors import TemplateError
 from .model.meeting import Meeting
 from .render import labels as L
-from .render.libreoffice import docx_to_pdf
-from .render.pdf import write_pdf
 from .render.text import write_text
 from .render.view import document_view
 from .render.viewtypes import DocumentView
-from .render.word import write_docx
 from .validate import BilagChecks, Context
 from .validate import check_meeting as _check_meeting
 from .validate import order as order_of
@@ -76,6 +73,13 @@ def kinds_for(meeting: Meeting, requested: str | None) -> list[str]:
 def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], public_editions: list[bool],
                      engine: str = "typst") -> dict[str, bytes]:
     """File name → bytes for every requested document; nothing is written here."""
+    # Each writer's libraries are loaded only when its format is asked for (Typst for PDF, docxtpl, jinja2 and
+    # python-docx for Word): `validate` and `build --format pdf` start without them (issue 17, start-up).
+    if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
+        from .render.word import write_docx
+    if "pdf" in formats:
+        from .render.libreoffice import docx_to_pdf
+        from .render.pdf import write_pdf
     files: dict[str, bytes] = {}
     template = meeting.profile.word_template_path()
     logo = meeting.profile.logo_path()

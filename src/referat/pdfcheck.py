@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+# pypdf (and the cryptography it loads, ~0.2 s) is imported by the functions, only when a PDF is checked: a meeting
+# without PDF bilag validates without it (issue 17, start-up).
 
 # Pages of one PDF bilag. The packet copies, cleans and stamps every page (about 1 ms each, and the stamps are
 # laid out by Typst): a file of 100,000 pages (600 kB when one page object is listed 100,000 times) ran for
@@ -17,6 +16,9 @@ MAX_PAGES = 5_000
 
 def pdf_problem(path: Path) -> str | None:
     """Why `path` cannot be used as a PDF, or None when it opens (encrypted with an empty password is fine)."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         with path.open("rb") as fh:
@@ -43,6 +45,8 @@ def pdf_problem(path: Path) -> str | None:
 def _page_tree_problem(root: object) -> str | None:
     """Walk the page tree without pypdf's own flattening: count the pages up to MAX_PAGES and stop at a cycle
     (a /Kids entry that leads back to a node above it), which pypdf only detects deep inside the packet."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[int] = set()
     todo: list[object] = [root]
     pages = 0
@@ -69,4 +73,6 @@ def _page_tree_problem(root: object) -> str | None:
 
 
 def _leaf(node: object) -> bool:
+    from pypdf.generic import DictionaryObject
+
     return not (isinstance(node, DictionaryObject) and "/Kids" in node)
