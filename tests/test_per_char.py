@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from referat.diagnostics import Report
+from referat.fold import fold, loose_fold
 from referat.render import fonts
 from referat.render.chars import picture
 from referat.validate import content
@@ -161,3 +162,22 @@ def test_uncovered_and_coverable_agree_with_the_loops(text: str) -> None:
     assert fonts.coverable(data) == old_coverable(data)
 
 
+
+
+# ---- fold.py --------------------------------------------------------------------------------------------------
+
+
+def old_loose_fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(c))
+
+
+@SETTINGS
+@given(texts)
+def test_loose_fold_agrees_with_the_loop(text: str) -> None:
+    assert loose_fold(text) == old_loose_fold(text)
+
+
+def test_loose_fold_drops_every_combining_mark_as_before() -> None:
+    everything = "".join(chr(c) for c in range(0x30000))
+    assert loose_fold(everything) == old_loose_fold(everything)
+    assert loose_fold("Resumé for Ærø – “ŝ̈”") == "resume for aeroe – “s”"
