@@ -25,6 +25,9 @@ from . import manifest as mf
 DEFAULT_ROOT = Path("arkiv")
 STAGING = ".indgang"
 LOCK = ".laas"
+GENERATION = ".udgaver"
+"""A token every add replaces just before its rename: the search index records the token it has caught up with,
+so a reading command lists the version folders only when an add has happened since (issue 17, item 5)."""
 MANIFEST = "manifest.json"
 VERSION_DIR = re.compile(r"^udgave-(\d+)$")
 DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -180,6 +183,7 @@ def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Ma
             if folder == staging:
                 break
         _crash_point("copy")
+        _new_generation(root, staging)
         os.rename(top, target)
         _fsync_dir(target.parent)
     except OSError as exc:
@@ -190,6 +194,20 @@ def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Ma
     shutil.rmtree(staging, ignore_errors=True)
     _crash_point("rename")
     return version
+
+
+def generation(root: Path) -> str | None:
+    """The archive's current generation token (None for an archive that has none yet, or cannot be read)."""
+    try:
+        return (root / GENERATION).read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _new_generation(root: Path, staging: Path) -> None:
+    temporary = staging / GENERATION  # removed with the staging folder if the replace never happens
+    temporary.write_text(uuid.uuid4().hex, encoding="ascii")
+    os.replace(temporary, root / GENERATION)
 
 
 def archived_pdf(root: Path, reference: str, where: Location) -> Version:
