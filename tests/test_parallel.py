@@ -13,6 +13,8 @@ from conftest import EXAMPLE
 from referat import meetings
 from referat.diagnostics import ReferatError
 from referat.meetings import jobs, load_valid, render_documents
+from referat.render import pdf as render_pdf
+from referat.render import word as render_word
 
 FORMATS = ["docx", "pdf", "txt"]
 
@@ -24,13 +26,13 @@ def example() -> Any:
 
 def _threads_of_pdfs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
-    original = meetings.write_pdf
+    original = render_pdf.write_pdf
 
     def recording(*args: Any, **kwargs: Any) -> bytes:
         names.append(threading.current_thread().name)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(meetings, "write_pdf", recording)
+    monkeypatch.setattr(render_pdf, "write_pdf", recording)
     return names
 
 
@@ -73,7 +75,7 @@ def test_a_pdf_only_build_compiles_where_it_is_needed(example: Any, monkeypatch:
 
 def test_an_error_in_a_background_pdf_is_raised_where_the_serial_build_raises_it(
         example: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = meetings.write_pdf
+    original = render_pdf.write_pdf
     made: list[str] = []
 
     def failing(view: Any, *args: Any, **kwargs: Any) -> bytes:
@@ -81,14 +83,14 @@ def test_an_error_in_a_background_pdf_is_raised_where_the_serial_build_raises_it
             raise ReferatError("PDF-motoren fejlede: prøve")
         return original(view, *args, **kwargs)
 
-    real_docx = meetings.write_docx
+    real_docx = render_word.write_docx
 
     def docx(view: Any, *args: Any, **kwargs: Any) -> bytes:
         made.append(view["kind"])
         return real_docx(view, *args, **kwargs)
 
-    monkeypatch.setattr(meetings, "write_pdf", failing)
-    monkeypatch.setattr(meetings, "write_docx", docx)
+    monkeypatch.setattr(render_pdf, "write_pdf", failing)
+    monkeypatch.setattr(render_word, "write_docx", docx)
     for setting in ("1", "2"):
         made.clear()
         monkeypatch.setenv("REFERAT_JOBS", setting)

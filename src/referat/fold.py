@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -16,4 +17,13 @@ def fold(text: str) -> str:
 
 def loose_fold(text: str) -> str:
     """`fold`, and other accents dropped: how a user's near-miss ("resume" for "resumé") is compared."""
-    return "".join(c for c in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(c))
+    return _NON_ASCII.sub(_without_marks, unicodedata.normalize("NFKD", fold(text)))
+
+
+# Combining marks are looked up only in the runs of non-ASCII characters: a text that is mostly ASCII once æ, ø
+# and å are spelled out is no longer walked character by character in Python (issue 17, item 6).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _without_marks(run: re.Match[str]) -> str:
+    return "".join(c for c in run[0] if not unicodedata.combining(c))

@@ -18,12 +18,9 @@ from .errors import TemplateError
 from .model.meeting import Meeting
 from .progress import progress
 from .render import labels as L
-from .render.libreoffice import docx_to_pdf
-from .render.pdf import write_pdf
 from .render.text import write_text
 from .render.view import document_view
 from .render.viewtypes import DocumentView
-from .render.word import write_docx
 from .validate import BilagChecks, Context
 from .validate import check_meeting as _check_meeting
 from .validate import order as order_of
@@ -80,6 +77,8 @@ def kinds_for(meeting: Meeting, requested: str | None) -> list[str]:
 def render_documents(meeting: Meeting, kinds: list[str], formats: list[str], public_editions: list[bool],
                      engine: str = "typst") -> dict[str, bytes]:
     """File name → bytes for every requested document; nothing is written here."""
+    # Each writer's libraries are loaded only where its format is made (Typst for PDF; docxtpl, jinja2 and
+    # python-docx for Word): `validate` and `build --format pdf` start without them (issue 17, start-up).
     files: dict[str, bytes] = {}
     template = meeting.profile.word_template_path()
     logo = meeting.profile.logo_path()
@@ -128,13 +127,19 @@ class _PdfsBeside:
         overlap = any(f in formats for f in ("docx", "txt", "html"))
         if engine != "typst" or "pdf" not in formats or not overlap or jobs() < 2:
             return
+        from .render.pdf import write_pdf
+
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="referat-pdf")
         for key, view in views.items():
             self.futures[key] = self.pool.submit(write_pdf, view, meeting.date, logo)
 
     def get(self, key: tuple[str, bool], view: DocumentView, meeting: Meeting, logo: Path | None) -> bytes:
         future = self.futures.get(key)
-        return future.result() if future is not None else write_pdf(view, meeting.date, logo)
+        if future is not None:
+            return future.result()
+        from .render.pdf import write_pdf
+
+        return write_pdf(view, meeting.date, logo)
 
     def __enter__(self) -> Self:
         return self
@@ -154,12 +159,16 @@ def _render_one(meeting: Meeting, view: DocumentView, kind: str, public: bool, f
     if "docx" in formats or ("pdf" in formats and engine == "libreoffice"):
         if not template.is_file():
             raise TemplateError("Word-skabelonen findes ikke", Location(template))
+        from .render.word import write_docx
+
         docx = write_docx(view, template, meeting.date, logo)
         if "docx" in formats:
             files[f"{stem}.docx"] = docx
     if "pdf" in formats:
         if engine == "libreoffice":
             assert docx is not None
+            from .render.libreoffice import docx_to_pdf
+
             files[f"{stem}.pdf"] = docx_to_pdf(docx, stem, meeting.folder)
         else:
             files[f"{stem}.pdf"] = pdfs.get((kind, public), view, meeting, logo)

@@ -13,10 +13,12 @@ import io
 import logging
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+# pypdf (and the cryptography it loads, ~0.2 s) is imported by the functions, only when a PDF is checked: a meeting
+# without PDF bilag validates without it (issue 17, start-up).
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 # Pages of one PDF bilag. The packet copies, cleans and stamps every page (about 1 ms each, and the stamps are
 # laid out by Typst): a file of 100,000 pages (600 kB when one page object is listed 100,000 times) ran for
@@ -67,6 +69,9 @@ def clear_cache() -> None:
 
 
 def _parse(data: bytes) -> tuple[PdfReader | None, str | None]:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -88,6 +93,8 @@ def _parse(data: bytes) -> tuple[PdfReader | None, str | None]:
 def _page_tree_problem(root: object) -> str | None:
     """Walk the page tree without pypdf's own flattening: count the pages up to MAX_PAGES and stop at a cycle
     (a /Kids entry that leads back to a node above it), which pypdf only detects deep inside the packet."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[int] = set()
     todo: list[object] = [root]
     pages = 0
@@ -114,4 +121,6 @@ def _page_tree_problem(root: object) -> str | None:
 
 
 def _leaf(node: object) -> bool:
+    from pypdf.generic import DictionaryObject
+
     return not (isinstance(node, DictionaryObject) and "/Kids" in node)

@@ -9,7 +9,6 @@ from pathlib import Path
 from ..diagnostics import Report
 from ..fileio import write_all
 from ..meetings import FORMATS, KINDS, check_meeting, control_reports, kinds_for, load_valid, render_documents
-from ..packet.assemble import write_packets
 
 __all__ = ["FORMATS", "KINDS", "BuildResult", "build", "check_meeting", "kinds_for", "load_valid", "output_dir",
            "packet", "render_documents"]
@@ -44,6 +43,8 @@ def packet(folder: Path, kind: str | None = None, public: bool = False, out: Pat
            before_writing: Callable[[Report], None] | None = None) -> BuildResult:
     """The documents as PDF and the packets (every bilag behind its cover). The report is complete before anything
     is written; `before_writing` gets it then (the CLI prints it, so that it shows even when writing fails)."""
+    from ..packet.assemble import write_packets  # pypdf: only when a packet is made (issue 17, start-up)
+
     meeting, report = load_valid(folder, templates, public)
     kinds = kinds_for(meeting, kind)
     editions = [False, True] if public else [False]

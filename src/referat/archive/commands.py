@@ -119,7 +119,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         version = store.store(root, meeting.profile.id, meeting.date, examined.pdf, examined.manifest)
         with index.opened(root) as conn:
             index.add(conn, version, mf.load(version.manifest), version.manifest.read_bytes())  # checked above
-            index.catch_up(conn, root)
+            caught = index.catch_up(conn, root)
+            index.mark_caught_up(conn, store.generation(root), caught)  # under the lock: no other add since
     manifest = examined.manifest
     say(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
           f"{len(manifest['punkter'])} punkter)")

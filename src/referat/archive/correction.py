@@ -25,7 +25,7 @@ from ..model.meeting import Meeting
 from . import correction_index, index
 from . import manifest as mf
 from .correction_index import FORMAT, PDF_NAME, StoredCorrection, corrections
-from .store import MANIFEST, STAGING, Version, _fsync_dir, latest, locked
+from .store import MANIFEST, STAGING, Version, _fsync_dir, generation, latest, locked, new_generation
 
 TITLE = "Rettelse til referat"
 
@@ -167,6 +167,7 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
                     fh.write(content)
                     fh.flush()
                     os.fsync(fh.fileno())
+            new_generation(root, staging)  # moved out of staging into the archive's root before the rename
             os.rename(staging, target)
             _fsync_dir(target.parent)
         except OSError as exc:
@@ -176,5 +177,5 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
         stored = StoredCorrection(target, number, manifest)
         with index.opened(root) as conn:  # checked above: the file is the built correction, its signatures valid
             correction_index.add(conn, stored, manifest, (target / MANIFEST).read_bytes())
-            index.catch_up(conn, root)
+            index.mark_caught_up(conn, generation(root), index.catch_up(conn, root))  # under the lock
     return stored

@@ -21,10 +21,9 @@ from typing import Any
 from ..diagnostics import Location, Report
 from . import manifest as mf
 from .matching import fold, fts_query, query_terms, snippet
-from .store import DATE_DIR, MANIFEST
+from .store import CORRECTION_DIR, MANIFEST, stored_folders
 
 FORMAT = "referat-arkiv-rettelse/1"
-CORRECTION_DIR = re.compile(r"^rettelse-(\d+)$")
 PDF_NAME = "rettelse-signeret.pdf"
 CORRECTION_PATH = re.compile(r"([^/]+)/(\d{4}-\d{2}-\d{2})/rettelse-(\d+)")
 COLUMNS = ("sti", "udvalg", "dato", "rettelse", "retter", "retter_sha256", "fil", "sha256", "manifest_sha256",
@@ -77,16 +76,7 @@ def corrections(root: Path, committee: str, date: str) -> list[StoredCorrection]
 
 def correction_folders(root: Path) -> list[tuple[str, str, int]]:
     """(committee, date, N) of every correction folder in the archive, without reading a manifest."""
-    out: list[tuple[str, str, int]] = []
-    if not root.is_dir():
-        return out
-    for committee in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for date in sorted(p for p in committee.iterdir() if p.is_dir() and DATE_DIR.match(p.name)):
-            for folder in date.iterdir():
-                m = CORRECTION_DIR.match(folder.name)
-                if m and folder.is_dir():
-                    out.append((committee.name, date.name, int(m[1])))
-    return sorted(out)
+    return stored_folders(root)[1]
 
 
 def all_corrections(root: Path) -> list[StoredCorrection]:
@@ -163,9 +153,9 @@ def has_tables(conn: sqlite3.Connection) -> bool:
     return names == {"rettelser", "soeg_rettelser"}
 
 
-def any_lacking(conn: sqlite3.Connection, root: Path) -> bool:
-    """Whether a stored correction is missing from the index (cheap: folder names only)."""
-    folders = correction_folders(root)
+def any_lacking(conn: sqlite3.Connection, root: Path, folders: list[tuple[str, str, int]]) -> bool:
+    """Whether a stored correction (`folders`: store.stored_folders) is missing from the index (cheap: folder
+    names only)."""
     if not folders:
         return False
     if not has_tables(conn):

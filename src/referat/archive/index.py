@@ -6,6 +6,7 @@ has no rows (an add interrupted after its rename) or the file is missing or unre
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from ..diagnostics import Location, OutputError, ReferatError
 from . import correction_index
 from . import manifest as mf
 from .matching import fold, fts_query, query_terms, snippet
-from .store import Version, versions
+from .store import Version, generation, stored_folders, versions
 
 if TYPE_CHECKING:
     from .recheck import Checked
@@ -117,19 +118,26 @@ def opened(root: Path) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def reading(root: Path) -> Iterator[tuple[sqlite3.Connection, CaughtUp]]:
+def reading(root: Path, full: bool = False) -> Iterator[tuple[sqlite3.Connection, CaughtUp]]:
     """The index for the read-only commands (`list`, `search`, `decisions`, `verify`).
 
     It is opened read-only (`mode=ro`), so a command that only reads never writes. Only when versions are
     missing from it (an add interrupted after its rename), or it is missing or not a database, is it repaired:
     on disk when the archive can be written, else — an archive on read-only media — in memory for this run.
-    Versions are indexed only from manifests that agree with their signed PDFs.
+    Versions are indexed only from manifests that agree with their signed PDFs. The version folders are listed
+    only when an add has happened since the index last saw them all (store.GENERATION), or with `full` (verify).
     """
     path = root / INDEX
+    stamp = generation(root)  # read before looking: an add after this changes it
     ro = _open_read_only(path)
+    if not full and ro is not None and stamp is not None and caught_up_with(ro) == stamp:
+        with closing(ro):  # no add since the index last saw every version folder: none is listed
+            yield ro, CaughtUp()
+        return
     known = {r[0] for r in ro.execute("SELECT sti FROM udgaver")} if ro is not None else set()
-    lacking = [v for v in versions(root) if v.relative not in known and v.manifest.is_file()]
-    if ro is not None and not lacking and not correction_index.any_lacking(ro, root):
+    stored, fixes = stored_folders(root)  # one listing of the archive for versions and corrections
+    lacking = [v for v in stored if v.relative not in known and v.manifest.is_file()]
+    if ro is not None and not lacking and not correction_index.any_lacking(ro, root, fixes):
         with closing(ro):
             yield ro, CaughtUp()
         return
@@ -141,6 +149,7 @@ def reading(root: Path) -> Iterator[tuple[sqlite3.Connection, CaughtUp]]:
                 ro = None
             with opened(root) as disk:
                 caught = catch_up(disk, root)
+                mark_caught_up(disk, stamp, caught)
                 conn = sqlite3.connect(":memory:")
                 disk.backup(conn)  # what was just written, without keeping the file open for writing
         except (sqlite3.Error, OSError, ReferatError):
@@ -160,6 +169,34 @@ def reading(root: Path) -> Iterator[tuple[sqlite3.Connection, CaughtUp]]:
     conn.isolation_level = None
     with closing(conn):
         yield conn, caught
+
+
+def caught_up_with(conn: sqlite3.Connection) -> str | None:
+    """The archive generation (store.GENERATION) at which the index held every version and correction folder, if it
+    still holds the same ones (a row deleted or added since, as by hand, sends the command to look at the folders)."""
+    try:
+        recorded = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('udgaver', 'udgaver_sti')"))
+        digest = _versions_digest(conn)
+    except sqlite3.Error:
+        return None
+    token = recorded.get("udgaver")
+    return str(token) if token and recorded.get("udgaver_sti") == digest else None
+
+
+def mark_caught_up(conn: sqlite3.Connection, stamp: str | None, caught: CaughtUp) -> None:
+    """Record that every version folder there was at generation `stamp` is indexed (after a full `catch_up`).
+    Not when a version was refused: every reading command keeps looking at it and naming it, as before."""
+    if stamp is not None and not caught.refused:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('udgaver', ?), ('udgaver_sti', ?)",
+                     (stamp, _versions_digest(conn)))
+
+
+def _versions_digest(conn: sqlite3.Connection) -> str:
+    """A hash of every indexed version's and correction's path: a row deleted or added by hand changes it."""
+    paths = [r[0] for r in conn.execute("SELECT sti FROM udgaver ORDER BY sti")]
+    if correction_index.has_tables(conn):
+        paths += ["rettelse " + r[0] for r in conn.execute("SELECT sti FROM rettelser ORDER BY sti")]
+    return hashlib.sha256("\n".join(paths).encode("utf-8")).hexdigest()
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection | None:
@@ -302,15 +339,22 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> tuple[list[
     terms = query_terms(query)
     if not terms:
         return [], 0
-    sql = (f"SELECT u.udvalg_navn, u.dato, p.nummer, p.titel, p.beslutning, p.lukket, u.sti"
-           f" FROM soeg JOIN punkter p ON p.id = soeg.rowid JOIN udgaver u ON u.id = p.udgave_id"
-           f" WHERE soeg MATCH ? AND {NEWEST} ORDER BY bm25(soeg, 2.0, 1.0), u.dato DESC, p.orden")
-    found = conn.execute(sql, (fts_query(terms),)).fetchall()
+    matches = (" FROM soeg JOIN punkter p ON p.id = soeg.rowid JOIN udgaver u ON u.id = p.udgave_id"
+               f" WHERE soeg MATCH ? AND {NEWEST}")
+    # Only the rows shown are fetched (a common word matched every item of 10,000 meetings, all of them read into
+    # Python to keep 20); the total is counted by SQLite when there may be more (issue 17, item 5). The last two
+    # keys only make the order of otherwise equal hits the same on every run.
+    sql = (f"SELECT u.udvalg_navn, u.dato, p.nummer, p.titel, p.beslutning, p.lukket, u.sti{matches}"
+           " ORDER BY bm25(soeg, 2.0, 1.0), u.dato DESC, p.orden, u.udvalg, p.id LIMIT ?")
+    found = conn.execute(sql, (fts_query(terms), limit)).fetchall()
+    total = len(found)
+    if total == limit:
+        total = conn.execute(f"SELECT count(*){matches}", (fts_query(terms),)).fetchone()[0]
     hits = []
-    for name, date, number, title, decision, closed, path in found[:limit]:
+    for name, date, number, title, decision, closed, path in found:
         text = decision if any(t in fold(decision) for t in terms) else title
         hits.append(Hit(name, date, number, title, snippet(text, terms), bool(closed), path))
-    return hits, len(found)
+    return hits, total
 
 
 def decisions(conn: sqlite3.Connection) -> list[Decision]:

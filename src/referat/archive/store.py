@@ -26,6 +26,9 @@ from . import manifest as mf
 DEFAULT_ROOT = Path("arkiv")
 STAGING = ".indgang"
 LOCK = ".laas"
+GENERATION = ".udgaver"
+"""A token every add (of a version or a correction) replaces just before its rename: the search index records the token it has caught up with,
+so a reading command lists the version folders only when an add has happened since (issue 17, item 5)."""
 MANIFEST = "manifest.json"
 VERSION_DIR = re.compile(r"^udgave-(\d+)$")
 DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -65,16 +68,26 @@ class Version:
 
 def versions(root: Path) -> list[Version]:
     """Every stored version folder, by committee, date and number (complete or not)."""
-    out: list[Version] = []
+    return stored_folders(root)[0]
+
+
+CORRECTION_DIR = re.compile(r"^rettelse-(\d+)$")
+
+
+def stored_folders(root: Path) -> tuple[list[Version], list[tuple[str, str, int]]]:
+    """Every version folder and every correction folder (committee, date, N), from one listing of the archive."""
+    found: list[Version] = []
+    fixes: list[tuple[str, str, int]] = []
     if not root.is_dir():
-        return out
+        return found, fixes
     for committee in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for date in sorted(p for p in committee.iterdir() if p.is_dir() and DATE_DIR.match(p.name)):
             for folder in date.iterdir():
-                match = VERSION_DIR.match(folder.name)
-                if match and folder.is_dir():
-                    out.append(Version(root, committee.name, date.name, int(match[1])))
-    return sorted(out, key=lambda v: (v.committee, v.date, v.number))
+                if (match := VERSION_DIR.match(folder.name)) and folder.is_dir():
+                    found.append(Version(root, committee.name, date.name, int(match[1])))
+                elif (match := CORRECTION_DIR.match(folder.name)) and folder.is_dir():
+                    fixes.append((committee.name, date.name, int(match[1])))
+    return sorted(found, key=lambda v: (v.committee, v.date, v.number)), sorted(fixes)
 
 
 def latest(root: Path, committee: str, date: str) -> Version | None:
@@ -181,6 +194,7 @@ def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Ma
             if folder == staging:
                 break
         _crash_point("copy")
+        new_generation(root, staging)
         os.rename(top, target)
         _fsync_dir(target.parent)
     except OSError as exc:
@@ -191,6 +205,22 @@ def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Ma
     shutil.rmtree(staging, ignore_errors=True)
     _crash_point("rename")
     return version
+
+
+def generation(root: Path) -> str | None:
+    """The archive's current generation token (None for an archive that has none yet, or cannot be read)."""
+    try:
+        return (root / GENERATION).read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def new_generation(root: Path, staging: Path) -> None:
+    """A new generation token, written in `staging` (inside arkiv/.indgang) and moved into place: called by every
+    add of a version or a correction just before its rename."""
+    temporary = staging / GENERATION  # removed with the staging folder if the replace never happens
+    temporary.write_text(uuid.uuid4().hex, encoding="ascii")
+    os.replace(temporary, root / GENERATION)
 
 
 def archived_pdf(root: Path, reference: str, where: Location) -> Version:

@@ -40,7 +40,7 @@ class Outcome:
 def verify(root: Path) -> Outcome:
     """Every version re-checked against its signed PDF, and the index against the checked manifests."""
     out = Outcome()
-    with index.reading(root) as (conn, caught):
+    with index.reading(root, full=True) as (conn, caught):  # every folder, also one copied in by hand
         out.reindexed, out.in_memory = caught.added, caught.in_memory
         indexed = index.stored_rows(conn)
         indexed_corrections = correction_index.stored_rows(conn)

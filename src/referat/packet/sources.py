@@ -11,8 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
 from pypdf import PdfReader
 
 from ..diagnostics import Location, ReferatError
@@ -131,6 +129,8 @@ def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
 
 def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:
     """The visible sheets as tables; hidden sheets, rows and columns are left out (never published)."""
+    from openpyxl import load_workbook  # only for an Excel bilag (issue 17, start-up)
+
     facts = {f.name: f for f in check_workbook(path, BILAG_CELLS, SHEET_ADVICE, UNREADABLE)}
     try:
         workbook = load_workbook(path, data_only=True)  # full mode: widths, hidden rows, merges, print titles
@@ -266,6 +266,8 @@ def _width_pt(width: float | None) -> float:
 
 
 def _columns(ws: Any, used_cols: int) -> tuple[set[int], dict[int, float]]:
+    from openpyxl.utils import column_index_from_string
+
     hidden: set[int] = set()
     widths: dict[int, float] = {}
     default = ws.sheet_format.defaultColWidth if ws.sheet_format is not None else None

@@ -1,0 +1,99 @@
+"""Start-up (issue 17, item 3): each command loads only the libraries its work needs.
+
+Every test runs the real command in a fresh Python process and lists the third-party packages it loaded. pypdf and
+cryptography cost ~0.2 s to import, docxtpl + jinja2 + python-docx ~0.12 s, openpyxl ~0.13 s; `validate` of a
+meeting, `build --format pdf` and `packet` used to load all of them whatever the input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import EXAMPLE, ROOT
+
+SCRIPT = """
+import contextlib, io, json, sys
+import referat.cli
+out = io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+    try:
+        code = referat.cli.main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+print(json.dumps({"code": code, "output": out.getvalue(), "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+WORD = {"docx", "docxtpl", "jinja2"}
+PDF_LIBRARIES = {"pypdf", "cryptography", "pyhanko", "pyhanko_certvalidator"}
+EXCEL = {"openpyxl"}
+FONT_TOOLS = {"fontTools"}
+
+
+def loaded(*args: str | Path, cwd: Path) -> tuple[int, str, set[str]]:
+    """(exit code, output, top-level packages loaded) of `referat ARGS` in a fresh interpreter."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", SCRIPT, *map(str, args)], cwd=cwd, env=env, capture_output=True,
+                          text=True, check=True)
+    result = json.loads(done.stdout.splitlines()[-1])
+    return result["code"], result["output"], set(result["modules"])
+
+
+def test_validate_without_pdf_bilag_loads_no_pdf_word_excel_or_font_library(
+        make_meeting: Callable[..., Path], tmp_path: Path) -> None:
+    folder = make_meeting()
+    code, output, modules = loaded("validate", folder, cwd=tmp_path)
+    assert code == 0, output
+    assert "gyldig" in output
+    assert not modules & (PDF_LIBRARIES | WORD | EXCEL | FONT_TOOLS), sorted(modules & (PDF_LIBRARIES | WORD | EXCEL))
+
+
+def test_validate_of_the_example_loads_pypdf_for_its_pdf_bilag_and_nothing_for_word_or_excel(tmp_path: Path) -> None:
+    code, output, modules = loaded("validate", EXAMPLE, cwd=tmp_path)
+    assert code == 0, output
+    assert "pypdf" in modules  # 17 PDF bilag are opened and checked: the check still runs
+    assert not modules & (WORD | EXCEL | {"pyhanko"}), sorted(modules & (WORD | EXCEL | {"pyhanko"}))  # pypdf loads fontTools
+
+
+def test_a_broken_pdf_bilag_is_still_found_when_pypdf_is_loaded_late(
+        make_meeting: Callable[..., Path], tmp_path: Path) -> None:
+    item = "titel: Orientering\ntype: orientering\nbilag:\n  - {fil: notat.pdf, titel: Notat}\n"
+    folder = make_meeting({"01-orientering.yaml": item}, bilag={"notat.pdf": b"%PDF-1.7\n1 0 obj <<"})
+    code, output, modules = loaded("validate", folder, cwd=tmp_path)
+    assert code == 1
+    assert "notat.pdf" in output and "er beskadiget og kan ikke åbnes" in output, output
+    assert "pypdf" in modules
+
+
+def test_build_pdf_loads_no_word_or_excel_library(tmp_path: Path) -> None:
+    code, output, modules = loaded("build", EXAMPLE, "--format", "pdf", "--out", tmp_path / "ud", cwd=tmp_path)
+    assert code == 0, output
+    assert (tmp_path / "ud" / "dagsorden.pdf").read_bytes().startswith(b"%PDF-")
+    assert not modules & (WORD | EXCEL), sorted(modules & (WORD | EXCEL))
+
+
+def test_build_docx_still_loads_the_word_libraries(tmp_path: Path) -> None:
+    """The other side of the test above: the listing does see a library a command uses."""
+    code, output, modules = loaded("build", EXAMPLE, "--format", "docx", "--out", tmp_path / "ud", cwd=tmp_path)
+    assert code == 0, output
+    assert (tmp_path / "ud" / "dagsorden.docx").is_file()
+    assert {"docx", "docxtpl", "jinja2"} <= modules
+    assert not modules & EXCEL
+
+
+def test_packet_without_excel_bilag_loads_no_excel_or_word_library(tmp_path: Path) -> None:
+    code, output, modules = loaded("packet", EXAMPLE, "--out", tmp_path / "ud", cwd=tmp_path)
+    assert code == 0, output
+    assert (tmp_path / "ud" / "dagsordenspakke.pdf").read_bytes().startswith(b"%PDF-")
+    assert not modules & (EXCEL | WORD), sorted(modules & (EXCEL | WORD))
+
+
+def test_help_loads_nothing_heavy(tmp_path: Path) -> None:
+    code, output, modules = loaded("--help", cwd=tmp_path)
+    assert code == 0
+    assert "validate" in output
+    heavy = PDF_LIBRARIES | WORD | EXCEL | FONT_TOOLS | {"pydantic", "typst", "markdown", "ruamel", "sqlite3"}
+    assert not modules & heavy, sorted(modules & heavy)
