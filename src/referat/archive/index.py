@@ -276,18 +276,41 @@ def _insert(conn: sqlite3.Connection, version: Version, manifest: mf.Manifest, m
                      (cur.lastrowid, folded_title, folded_decision))
 
 
-def stored_rows(conn: sqlite3.Connection) -> dict[str, tuple[VersionRow, list[ItemRow]]]:
-    """What the index holds, per version, in the shape of `expected_rows` (three scans, joined here)."""
-    search = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT rowid, titel, beslutning FROM soeg")}
+def stored_rows(conn: sqlite3.Connection, only: set[str] | None = None) -> dict[str, tuple[VersionRow, list[ItemRow]]]:
+    """What the index holds, per version, in the shape of `expected_rows` (three scans, joined here); with `only`,
+    just those versions (by path): a search checks the versions it shows, not all 10,000 (issue 17, item 5)."""
+    columns = f"SELECT id, {', '.join(VERSION_COLUMNS)} FROM udgaver"
+    if only is None:
+        versions_found = conn.execute(f"{columns} ORDER BY sti").fetchall()
+        search_sql = "SELECT rowid, titel, beslutning FROM soeg"
+        items_sql = ("SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer FROM punkter"
+                     " ORDER BY udgave_id, orden, id")
+        search = {r[0]: (r[1], r[2]) for r in conn.execute(search_sql)}
+        item_rows = conn.execute(items_sql).fetchall()
+    else:
+        versions_found = sorted(_rows_in(conn, f"{columns} WHERE sti IN", sorted(only)), key=lambda r: r[1])
+        item_rows = sorted(_rows_in(conn, "SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer"
+                                          " FROM punkter WHERE udgave_id IN", [r[0] for r in versions_found]),
+                           key=lambda r: (r[1], r[2], r[0]))
+        search = {r[0]: (r[1], r[2])
+                  for r in _rows_in(conn, "SELECT rowid, titel, beslutning FROM soeg WHERE rowid IN",
+                                    [r[0] for r in item_rows])}
     items: dict[int, list[ItemRow]] = {}
-    for item_id, version_id, *row in conn.execute(
-            "SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer FROM punkter"
-            " ORDER BY udgave_id, orden, id"):
+    for item_id, version_id, *row in item_rows:
         items.setdefault(version_id, []).append((*row, *search.get(item_id, (None, None))))
     out: dict[str, tuple[VersionRow, list[ItemRow]]] = {}
-    for version_id, *row in conn.execute(f"SELECT id, {', '.join(VERSION_COLUMNS)} FROM udgaver ORDER BY sti"):
+    for version_id, *row in versions_found:
         out[str(row[0])] = (tuple(row), items.get(version_id, []))
     return out
+
+
+def _rows_in(conn: sqlite3.Connection, sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
+    """`sql` ("… WHERE column IN") over `values`, in batches within SQLite's limit on parameters."""
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(values), 500):
+        batch = values[start:start + 500]
+        rows += conn.execute(f"{sql} ({', '.join('?' * len(batch))})", batch).fetchall()
+    return rows
 
 
 def missing(conn: sqlite3.Connection, root: Path) -> list[Version]:

@@ -82,9 +82,7 @@ def index_consistency(root: Path, conn: Any, scope: str = "search", only: set[st
     table); `only` limits the check to the versions shown (a search's hits)."""
     report = Report()
     where = Location(root / index.INDEX)
-    for path, stored in index.stored_rows(conn).items():
-        if only is not None and path not in only:
-            continue
+    for path, stored in index.stored_rows(conn, only).items():
         match = VERSION_PATH.fullmatch(path)
         if match is None:
             report.error(where, f"søgeindekset har en udgave med en ugyldig sti {path!r}; {REBUILD}")
