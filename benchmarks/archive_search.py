@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from referat.archive import index, store
@@ -61,6 +62,10 @@ def fill(root: Path, meetings: int, seed: int = 7) -> None:
         conn.execute("PRAGMA synchronous = OFF")  # set-up only: no fsync per meeting; the index is the same
         for version, manifest, data in made:
             index.add(conn, version, manifest, data)
+        # as `archive add` leaves an archive: a generation token, and the index marked as having seen every folder at
+        # it; without them every search would list all version folders (the path only an interrupted add takes)
+        (root / store.GENERATION).write_text(uuid.uuid4().hex, encoding="ascii")
+        index.mark_caught_up(conn, store.generation(root), index.CaughtUp())
 
 
 def in_process(root: Path, repeat: int) -> dict[str, float]:

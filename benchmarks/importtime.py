@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generate import EXAMPLE
+from generate import EXAMPLE, as_a_user
 from measure import run_once
 
 TOP = 6
@@ -127,6 +127,7 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print the Markdown table")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
+    as_a_user()
     results = measure_imports(args.repeat)
     print(markdown(results) if args.markdown else json.dumps(results, indent=2, ensure_ascii=False))
     if args.json:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import importtime
 import scaling
-from generate import EXAMPLE, ROOT, generate
+from generate import EXAMPLE, ROOT, as_a_user, generate
 from measure import Sample, interleave, launcher_kind, pair, run_once, summary
 
 REFERAT = [sys.executable, "-m", "referat"]
@@ -338,6 +338,7 @@ def main() -> None:
     parser.add_argument("--from-json", metavar="FILE", help="measure nothing: write the docs block (--write-docs) "
                                                            "from an earlier run's JSON")
     args = parser.parse_args()
+    as_a_user()
     if args.from_json:
         saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
         saved["targets"] = targets(saved, bool(saved["run"]["quick"]))

@@ -29,7 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import EXAMPLE, generate
+from generate import EXAMPLE, as_a_user, generate
 
 from referat.live.server import Background
 
@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 runs, for a loaded machine")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
+    as_a_user()
     repeat = 3 if args.quick else args.repeat
     work = Path(tempfile.mkdtemp(prefix="referat-serve-bench-"))
     try:
