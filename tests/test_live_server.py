@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from starlette.testclient import TestClient  # needs httpx, in the [test] extra
+from starlette.testclient import TestClient  # needs httpx2 (or httpx, older starlette), in the [test] extra
 
 from referat.live.app import create_app
 
@@ -340,8 +340,16 @@ def test_a_meetings_minutes_taken_in_the_browser_are_built_signed_and_archived(
 # ---------------------------------------------------------------------------------------------------- the command
 
 
-def _start(meeting: Path, *extra: str) -> tuple[subprocess.Popen[str], str, list[str]]:
-    process = subprocess.Popen([sys.executable, "-m", "referat", "serve", str(meeting), "--ingen-browser", *extra],
+# `python -m referat`, with Ctrl+C set as a terminal's foreground command has it, or ignored as a shell's background
+# job has it: the child inherits how SIGINT is handled, and pytest itself may have been started as a background job.
+_RUN_REFERAT = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.{}); "
+                "runpy.run_module('referat', run_name='__main__', alter_sys=True)")
+
+
+def _start(meeting: Path, *extra: str, interrupt: str = "default_int_handler",
+           ) -> tuple[subprocess.Popen[str], str, list[str]]:
+    process = subprocess.Popen([sys.executable, "-c", _RUN_REFERAT.format(interrupt), "serve", str(meeting),
+                                "--ingen-browser", *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=meeting.parent)
     assert process.stdout is not None
     lines = [process.stdout.readline() for _ in range(2 if not extra else 3)]
@@ -369,6 +377,29 @@ def test_serve_prints_the_address_refuses_without_the_token_and_ctrl_c_exits_130
         _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
     assert "afbrudt" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT til en underproces er POSIX")
+def test_serve_started_with_ctrl_c_ignored_keeps_serving_through_it_and_stops_on_sigterm(meeting: Path) -> None:
+    """A shell starts `referat serve DIR &` with SIGINT ignored; uvicorn would stop on it anyway and exit 0."""
+    import signal
+    import time
+    import urllib.request
+
+    process, address, _ = _start(meeting, interrupt="SIG_IGN")
+    try:
+        with urllib.request.urlopen(address, timeout=30) as page:  # answered: uvicorn runs, its handlers are set
+            assert page.status == 200
+        process.send_signal(signal.SIGINT)
+        time.sleep(2)  # uvicorn stops within about a second, had it taken the signal
+        assert process.poll() is None
+        with urllib.request.urlopen(address, timeout=30) as page:
+            assert page.status == 200
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 143, err
+    assert "Traceback" not in err
 
 
 def test_serve_on_all_addresses_warns_and_still_needs_the_token(meeting: Path) -> None:

@@ -3,7 +3,8 @@
 The socket is bound before the URL is printed (so the port printed is the port served, and a browser that opens
 the URL at once finds it listening). uvicorn handles Ctrl+C and SIGTERM itself — open event streams are closed, the
 watcher stopped — and then raises the signal again, so that `referat`'s command line ends with its usual exit
-codes (130, 143).
+codes (130, 143). Started with Ctrl+C ignored (a shell's background job: `referat serve DIR &`), it keeps ignoring
+it, as every other `referat` command does, and stops on SIGTERM.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -90,8 +92,13 @@ def _server(app: Any) -> Any:
     uvicorn waits for running responses before it shuts the application down, and a page's stream never ends."""
     import uvicorn
 
+    # uvicorn sets its own handler for SIGINT even where the process was started with it ignored, and would stop.
+    interrupt_ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:
+            if sig == signal.SIGINT and interrupt_ignored:
+                return
             app.live.hub.close()
             super().handle_exit(sig, frame)
 
