@@ -71,3 +71,36 @@ def test_checked_and_checked_correction_share_what_sound_means(tmp_path: Path) -
         whole.report.error(Location(tmp_path), "uenig")
         assert not whole.sound
     assert Checked(version, manifest={}, manifest_bytes=b"{}", hash_ok=True).version is version
+
+
+def test_closed_set_columns_read_and_refuse_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Takstenhed, Rækketype and Status each name one of a closed set: a known spelling is read as the set's
+    value, an empty cell is nothing, anything else is refused naming the cell and the choices."""
+    from openpyxl import Workbook
+
+    from referat.takster.importer import import_workbooks
+
+    monkeypatch.chdir(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["Driftsherre:", "Rebild Kommune"])
+    ws.append(["Takstår:", 2026])
+    ws.append([])
+    ws.append(["Tilbud", "Ydelse", "Takstenhed", "Rækketype", "Status", "Takst"])
+    ws.append(["Skovly", "A", "stk.", "Takst", "Udsat", 10])
+    ws.append([None, "B", "Uge", "Række", "Pause", 10])
+    ws.append([None, "C", "Døgn", None, None, 10])
+    path = tmp_path / "skema.xlsx"
+    wb.save(path)
+    result = import_workbooks([path])
+    rows = result.data["driftsherrer"][0]["tilbud"][0]["rækker"]
+    assert (rows[0]["takstenhed"], rows[0].get("rolle"), rows[0].get("status")) == ("Styk", "takst", "udskudt")
+    assert "rolle" not in rows[-1] and "status" not in rows[-1]
+    lines = result.report.lines()
+    assert "skema.xlsx!Ark1!C6: fejl: Takstenhed: 'Uge' er ikke en takstenhed; brug Døgn, Dag, Time, Styk eller " \
+           "Måned" in lines
+    assert "skema.xlsx!Ark1!D6: fejl: Rækketype: 'Række' er ikke en rækketype; brug overskrift, blokhoved, " \
+           "underrække, sum eller takst" in lines
+    assert "skema.xlsx!Ark1!E6: fejl: Status (udgår/udskudt): 'Pause' er ikke en status; brug udgår eller " \
+           "udskudt" in lines
