@@ -84,13 +84,12 @@ def test_closed_set_columns_read_and_refuse_alike(tmp_path: Path, monkeypatch: p
     wb = Workbook()
     ws = wb.active
     ws.title = "Ark1"
-    ws.append(["Driftsherre:", "Rebild Kommune"])
-    ws.append(["Takstår:", 2026])
-    ws.append([])
-    ws.append(["Tilbud", "Ydelse", "Takstenhed", "Rækketype", "Status", "Takst"])
-    ws.append(["Skovly", "A", "stk.", "Takst", "Udsat", 10])
-    ws.append([None, "B", "Uge", "Række", "Pause", 10])
-    ws.append([None, "C", "Døgn", None, None, 10])
+    for row in (["Driftsherre:", "Rebild Kommune"], ["Takstår:", 2026], [],
+                ["Tilbud", "Ydelse", "Takstenhed", "Rækketype", "Status", "Takst"],
+                ["Skovly", "A", "stk.", "Takst", "Udsat", 10],
+                [None, "B", "Uge", "Række", "Pause", 10],  # row 6: a bad cell in each of the three columns
+                [None, "C", "Døgn", None, None, 10]):
+        ws.append(row)
     path = tmp_path / "skema.xlsx"
     wb.save(path)
     result = import_workbooks([path])
