@@ -317,6 +317,17 @@ def _templates_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
 
 
+def _documents_option(parser: argparse.ArgumentParser, which: str) -> None:
+    """`--dokument` of `build` and `packet`: the agenda, the minutes or both, by the same rule for both commands;
+    `which` names what is built ("dokumenter", "pakker")."""
+    parser.add_argument("--dokument", choices=["dagsorden", "referat", "alle"], type=_lower,
+                        help=f"hvilke {which} (standard: alle, som mødets fase tillader)")
+
+
+def _out_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="referat", description="Dagsordener, referater og takstbilag fra YAML.")
     parser.add_argument("--version", action="version", version=f"referat {__version__}",
@@ -354,21 +365,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("build", cmd_build, "Byg dagsorden og referat som Word og PDF.")
     p.add_argument("mappe", help="mødets mappe")
-    p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"], type=_lower,
-                   help="hvilke dokumenter (standard: alle, som mødets fase tillader)")
+    _documents_option(p, "dokumenter")
     p.add_argument("--format", default="docx,pdf", help="kommasepareret: docx, pdf, txt, html (standard: docx,pdf)")
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver (uden lukkede punkter)")
-    p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
+    _out_option(p)
     p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst", type=_lower,
                    help="typst (indbygget, standard) eller libreoffice (konverterer Word-filen)")
     _templates_option(p)
 
     p = command("packet", cmd_packet, "Byg dagsordenspakken / referat med bilag: én PDF med alle bilag.")
     p.add_argument("mappe", help="mødets mappe")
-    p.add_argument("--dokument", choices=["dagsorden", "referat", "alle"], type=_lower,
-                   help="hvilke pakker (standard: alle, som mødets fase tillader)")
+    _documents_option(p, "pakker")
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver")
-    p.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
+    _out_option(p)
     _templates_option(p)
 
     for module in _COMMAND_MODULES:  # features that bring their own commands (archive, tariffs)

@@ -21,15 +21,18 @@ class Location:
     col: int | None = None
     where: str | None = None  # e.g. "D17" in a workbook or "side 3" in a PDF
 
-    def format(self) -> str:
-        text = escape(_display_path(self.path))
+    def format(self, shown: str | None = None, *, raw: bool = False) -> str:
+        """`path:line:col`, or `path!D17`, the path as the user typed it (relative to the working directory).
+        `shown` stands in for that path (e.g. a path relative to a meeting folder); `raw` leaves every part as
+        it is, for a caller that shows text literally rather than on a terminal line (see `escape`)."""
+        text = _display_path(self.path) if shown is None else shown
         if self.where:
-            return f"{text}!{escape(self.where)}"
-        if self.line is not None:
+            text += f"!{self.where}"
+        elif self.line is not None:
             text += f":{self.line}"
             if self.col is not None:
                 text += f":{self.col}"
-        return text
+        return text if raw else escape(text)  # escaping the whole is escaping each part: it goes by character
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ MIN_TEXT = 40  # fewer letters than this: an image-only (scanned) PDF
 EOF_MARK = re.compile(rb"%%EOF[ \t]*(\r\n|\r|\n)?")
 
 
-@dataclass
-class Checked:
-    """A stored version, its manifest and file as read, and every way the manifest disagrees with the file."""
+@dataclass(kw_only=True)
+class _Rechecked:
+    """A stored file's manifest and file as read, and every way the manifest disagrees with the file: what
+    `Checked` (an archived version) and `CheckedCorrection` (a correction) share."""
 
-    version: Version
     manifest: mf.Manifest | None = None
     manifest_bytes: bytes = b""
     pdf: bytes | None = None
@@ -35,6 +35,13 @@ class Checked:
     @property
     def sound(self) -> bool:
         return self.manifest is not None and self.pdf is not None and not self.report.has_errors
+
+
+@dataclass
+class Checked(_Rechecked):
+    """A stored version, its manifest and file as read, and every way the manifest disagrees with the file."""
+
+    version: Version
 
 
 def field_date(manifest: mf.Manifest, key: str, where: Location, report: Report,
@@ -365,19 +372,10 @@ CORRECTION_KEYS = frozenset({
 
 
 @dataclass
-class CheckedCorrection:
+class CheckedCorrection(_Rechecked):
     """A stored correction, its manifest and file as read, and every way the manifest disagrees with the file."""
 
     stored: Any  # correction_index.StoredCorrection
-    manifest: mf.Manifest | None = None
-    manifest_bytes: bytes = b""
-    pdf: bytes | None = None
-    hash_ok: bool = False
-    report: Report = field(default_factory=Report)
-
-    @property
-    def sound(self) -> bool:
-        return self.manifest is not None and self.pdf is not None and not self.report.has_errors
 
 
 def recheck_correction(stored: Any, signatures: bool = True) -> CheckedCorrection:

@@ -97,7 +97,8 @@ def index_consistency(root: Path, conn: Any, scope: str = "search", only: set[st
             continue
         if scope == "list":
             stored = (stored[0], [])
-        _compare_index(Checked(version, manifest, manifest_bytes, hash_ok=True), stored, where, report, scope)
+        checked = Checked(version, manifest=manifest, manifest_bytes=manifest_bytes, hash_ok=True)
+        _compare_index(checked, stored, where, report, scope)
     return report
 
 

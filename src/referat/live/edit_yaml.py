@@ -13,13 +13,14 @@ in an unusual form) is refused with a Danish message and nothing is written.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -32,6 +33,7 @@ from ..model.source import SourceMap
 
 Key = str | int
 """A step of a path: a mapping key, or an index into a list."""
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -367,13 +369,27 @@ def _insert_lines(text: str, at: int, lines: list[str]) -> str:
     return text[:at] + block + text[at:]
 
 
+def _plain_text(edit: Callable[Concatenate[str, Path, P], str]) -> Callable[Concatenate[str, Path, P], str]:
+    """An edit of a file's text, made on the text without a byte-order mark and with LF line breaks: the BOM is
+    put back, and a file with Windows line breaks (CR LF) throughout is written back with CR LF (YAML reads both
+    alike); a file that mixes them is refused."""
+    @functools.wraps(edit)
+    def edited(text: str, path: Path, /, *args: P.args, **kwargs: P.kwargs) -> str:
+        if text.startswith("\ufeff"):
+            return "\ufeff" + edited(text[1:], path, *args, **kwargs)
+        if "\r" not in text:
+            return edit(text, path, *args, **kwargs)
+        if text.count("\r") != text.count("\r\n") or text.count("\n") != text.count("\r\n"):
+            raise ReferatError("filen blander Windows- og Unix-linjeskift (CR LF og LF) og kan ikke gemmes herfra; "
+                               "gem den med én slags linjeskift", Location(path))
+        return edited(text.replace("\r\n", "\n"), path, *args, **kwargs).replace("\n", "\r\n")
+    return edited
+
+
+@_plain_text
 def set_value(text: str, path: Path, keys: tuple[Key, ...], value: Any, style: Style = Style()) -> str:
     """`text` with the value at `keys` (mapping keys and list indexes from the root) set to `value`; mappings on
     the way are created when missing. Checked by loading the result back (see the module's docstring)."""
-    if text.startswith("\ufeff"):
-        return "\ufeff" + set_value(text[1:], path, keys, value, style)
-    if "\r" in text:
-        return _crlf(text, path, lambda lf: set_value(lf, path, keys, value, style))
     root = _compose(text, path)
     before = _build(root, path)
     if not isinstance(root, MappingNode) or not isinstance(before, dict):
@@ -423,13 +439,10 @@ def _set(text: str, node: Node, keys: tuple[Key, ...], value: Any, style: Style)
     return _replace(text, key_node, value_node, value, style)
 
 
+@_plain_text
 def append_entry(text: str, path: Path, keys: tuple[Key, ...], entry: Any, style: Style = Style()) -> str:
     """`text` with `entry` added at the end of the list at `keys` (created when missing or empty); checked like
     `set_value`."""
-    if text.startswith("\ufeff"):
-        return "\ufeff" + append_entry(text[1:], path, keys, entry, style)
-    if "\r" in text:
-        return _crlf(text, path, lambda lf: append_entry(lf, path, keys, entry, style))
     data = load(text, path)
     current = _get(data, keys)
     if current is None:
@@ -451,15 +464,6 @@ def append_entry(text: str, path: Path, keys: tuple[Key, ...], entry: Any, style
         raise ReferatError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
                            "uændret); ret filen i en editor", Location(path))
     return new
-
-
-def _crlf(text: str, path: Path, change: Callable[[str], str]) -> str:
-    """A file with Windows line breaks (CR LF) throughout is edited with LF and written back with CR LF (YAML
-    reads both alike); a file that mixes them is refused."""
-    if text.count("\r") != text.count("\r\n") or text.count("\n") != text.count("\r\n"):
-        raise ReferatError("filen blander Windows- og Unix-linjeskift (CR LF og LF) og kan ikke gemmes herfra; "
-                           "gem den med én slags linjeskift", Location(path))
-    return change(text.replace("\r\n", "\n")).replace("\n", "\r\n")
 
 
 def _get(data: Any, keys: tuple[Key, ...]) -> Any:

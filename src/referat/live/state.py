@@ -187,16 +187,10 @@ class LiveState:
         loc = diag.location
         path = loc.path if loc.path.is_absolute() else Path.cwd() / loc.path
         try:
-            text = path.resolve().relative_to(self.folder).as_posix()
+            shown = path.resolve().relative_to(self.folder).as_posix()
         except ValueError:
-            text = loc.path.as_posix()
-        if loc.where:
-            return f"{text}!{loc.where}"
-        if loc.line is not None:
-            text += f":{loc.line}"
-            if loc.col is not None:
-                text += f":{loc.col}"
-        return text
+            shown = loc.path.as_posix()
+        return loc.format(shown, raw=True)
 
     # -- documents -------------------------------------------------------------------------------------------
     def document(self, kind: str, edition: str, fmt: str) -> bytes:

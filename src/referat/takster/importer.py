@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,24 @@ _UNITS = {u.value.lower(): u.value for u in Unit} | {"døgn (24 timer)": "Døgn"
 _STATUS = {s.value: s.value for s in Status} | {"udgaar": "udgår", "lukker": "udgår", "udsat": "udskudt"}
 _YES = {"ja": True, "j": True, "x": True, "sand": True, "true": True, "nej": False, "n": False, "": False,
         "falsk": False, "false": False}
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """A column whose cell names one of a closed set: its values by the cell's text as `folded`, what the
+    column holds and its choices (for the message when the cell names none of them)."""
+
+    values: dict[str, str]
+    folded: Callable[[str], str]
+    what: str
+    choices: str
+
+
+_CHOICES = {
+    "takstenhed": _Choice(_UNITS, str.lower, "en takstenhed", join_or([u.value for u in Unit])),
+    "rolle": _Choice(ROLES, fold, "en rækketype", "overskrift, blokhoved, underrække, sum eller takst"),
+    "status": _Choice(_STATUS, str.lower, "en status", "udgår eller udskudt"),
+}
 
 
 @dataclass
@@ -333,24 +352,13 @@ def _value(key: str, cell: Any, where: Location | None = None, report: Report | 
     if raw is None:
         return None
     text = str(raw).strip()
-    if key == "takstenhed":
+    choice = _CHOICES.get(key)
+    if choice is not None:
         if text in EMPTY:
             return None
-        if text.lower() not in _UNITS:
-            raise CellError(f"'{text}' er ikke en takstenhed; brug {join_or([u.value for u in Unit])}")
-        return _UNITS[text.lower()]
-    if key == "rolle":
-        if text in EMPTY:
-            return None
-        if fold(text) not in ROLES:
-            raise CellError(f"'{text}' er ikke en rækketype; brug overskrift, blokhoved, underrække, sum eller takst")
-        return ROLES[fold(text)]
-    if key == "status":
-        if text in EMPTY:
-            return None
-        if text.lower() not in _STATUS:
-            raise CellError(f"'{text}' er ikke en status; brug udgår eller udskudt")
-        return _STATUS[text.lower()]
+        if choice.folded(text) not in choice.values:
+            raise CellError(f"'{text}' er ikke {choice.what}; brug {choice.choices}")
+        return choice.values[choice.folded(text)]
     if key == "strukturændring":
         if text.lower() not in _YES:
             raise CellError(f"'{text}' skal være ja eller nej")
