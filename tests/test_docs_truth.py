@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import datetime as dt
 import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -244,6 +246,62 @@ def test_messages_name_commands_by_their_english_name() -> None:
                 found = [p for p in check_invocation(words) if "option" not in p]
                 problems += [f"{file.relative_to(ROOT)}: {p}" for p in found]
     assert problems == []
+
+
+def _as_loaded(value: Any) -> Any:
+    """YAML as referat's loader sees it: dates stay text (the safe loader makes them `date`s)."""
+    if isinstance(value, dict):
+        return {k: _as_loaded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_loaded(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def yaml_examples() -> Iterator[tuple[str, str, Any]]:
+    """(where, schema kind, data) of every ```yaml example of the docs that is a meeting, an item or a takstbilag."""
+    from ruamel.yaml import YAML
+
+    for path in DOCS:
+        text = _text(path)
+        for block in re.finditer(r"```yaml\n(.*?)```", text, re.DOTALL):
+            data = _as_loaded(YAML(typ="safe").load(block.group(1)))
+            where = f"{path.name}:{text[:block.start()].count(chr(10)) + 1}"
+            if not isinstance(data, dict):
+                continue
+            if "udvalg" in data or set(data) == {"fremmøde"}:
+                yield where, "møde", data
+            elif "driftsherrer" in data:
+                yield where, "takstbilag", data
+            elif set(data) & {"titel", "adgang", "beslutning", "opfølgning", "bilag", "indstilling"}:
+                yield where, "punkt", data
+
+
+def test_the_docs_yaml_examples_are_valid_in_their_schema() -> None:
+    """Every key and value a YAML example shows is one the schema (and so the loader) accepts; examples are excerpts,
+    so a missing required key is not counted."""
+    import jsonschema
+
+    from referat.schema import json_schema
+
+    examples = list(yaml_examples())
+    assert {kind for _, kind, _ in examples} == {"møde", "punkt", "takstbilag"} and len(examples) >= 8, examples
+    problems = [f"{where}: {'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+                for where, kind, data in examples
+                for e in jsonschema.Draft202012Validator(json_schema(kind)).iter_errors(data)
+                if e.validator != "required"]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("kind", "heading"), [("møde", "## `møde.yaml`"), ("punkt", "## An item: ")])
+def test_the_key_tables_of_format_md_list_every_key(kind: str, heading: str) -> None:
+    from referat.schema import json_schema
+
+    text = _text(ROOT / "docs" / "format.md")
+    section = text[text.index(heading):]
+    section = section[:section.index("\n## ", 4)]
+    listed = {key for row in re.findall(r"^\| (`[^|]+) \|", section, re.MULTILINE)
+              for key in re.findall(r"`([^`]+)`", row)}
+    assert set(json_schema(kind)["properties"]) <= listed, sorted(set(json_schema(kind)["properties"]) - listed)
 
 
 # ---------------------------------------------------------------------------------------------------------------
