@@ -535,3 +535,12 @@ def test_an_imported_takstbilag_points_at_the_schema_from_where_it_is_written(ru
     assert "yaml-language-server" not in text and text.startswith("# Importeret med 'referat tariffs import'.")
     code, _, err = run("tariffs", "validate", tmp_path / "løs.yaml")
     assert code == 0, err
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be created")
+def test_a_folder_that_cannot_be_created_is_explained_in_danish(run) -> None:
+    """The operating system's reason is given in Danish for the common causes (it was "No such file or directory")."""
+    code, _, err = run("schema", "--skriv", "/proc/referat-findes-ikke/skemaer")
+    assert code == errors.EXIT_OUTPUT
+    assert err.splitlines()[0] == ("/proc/referat-findes-ikke/skemaer: fejl: mappen kan ikke oprettes eller skrives i "
+                                   "(en del af stien findes ikke og kan ikke oprettes)")
