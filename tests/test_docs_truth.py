@@ -304,6 +304,33 @@ def test_the_key_tables_of_format_md_list_every_key(kind: str, heading: str) -> 
     assert set(json_schema(kind)["properties"]) <= listed, sorted(set(json_schema(kind)["properties"]) - listed)
 
 
+TOP_FOLDERS = ("src/", "tests/", "scripts/", "benchmarks/", "templates/", "schemas/", "agendas/", "docs/", ".ci/")
+GENERATED = {".ci/node"}  # made by `npm install --prefix .ci/node`, as the docs say
+
+
+def named_files(path: Path) -> Iterator[tuple[int, str, list[Path]]]:
+    """(line, name, where it may be) of every repository path a doc names as code: `tests/test_x.py`,
+    `templates/udvalg/…`, and the modules of the code (`render/view.py`, `referat/csvcell.py`). Placeholders
+    (`<udvalg>`, `…`, `*`, `ID`, `NN-titel`) are not paths."""
+    for line, fragment in code_fragments(path):
+        for match in re.finditer(r"(?<![\w/.<-])((?:[\w.æøå-]+/)+[\w.æøå-]*)", fragment):
+            name = match.group(1).rstrip(".")
+            if re.search(r"[<>…*]|\b[A-ZÆØÅ]{2,}\b", fragment[match.start():match.end() + 1]) or name in GENERATED:
+                continue
+            if name.startswith(TOP_FOLDERS):
+                yield line, name, [ROOT / name]
+            elif name.endswith(".py"):
+                yield line, name, [SRC / name, ROOT / "src" / name, ROOT / name]
+
+
+def test_every_file_the_docs_name_exists() -> None:
+    named = [(path, *found) for path in DOCS for found in named_files(path)]
+    assert len(named) >= 100, len(named)
+    missing = [f"{path.name}:{line}: {name}" for path, line, name, places in named
+               if not any(p.exists() for p in places)]
+    assert missing == []
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 2. Links
 
