@@ -571,3 +571,19 @@ def test_a_folder_that_cannot_be_created_is_explained_in_danish(run) -> None:
     assert code == errors.EXIT_OUTPUT
     assert err.splitlines()[0] == ("/proc/referat-findes-ikke/skemaer: fejl: mappen kan ikke oprettes eller skrives i "
                                    "(en del af stien findes ikke og kan ikke oprettes)")
+
+
+def test_a_file_that_cannot_be_read_is_explained_in_danish(tmp_path: Path) -> None:
+    """A symbolic-link loop (any reason the OS gives for not reading a file) is told in Danish; it was "Too many
+    levels of symbolic links"."""
+    try:
+        (tmp_path / "a.pdf").symlink_to(tmp_path / "b.pdf")
+        (tmp_path / "b.pdf").symlink_to(tmp_path / "a.pdf")
+    except OSError as exc:  # Windows without the privilege
+        pytest.skip(f"symbolic links cannot be made here: {exc}")
+    env = {**os.environ, "REFERAT_CERT_PASSWORD": "x"}
+    done = subprocess.run([sys.executable, "-m", "referat", "sign", "a.pdf", "--cert", "c.p12", "--out", "u.pdf"],
+                          cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == errors.EXIT_INVALID
+    assert done.stderr.splitlines()[0] == "a.pdf: fejl: filen kan ikke læses (stien er en løkke af symbolske links)"

@@ -26,6 +26,7 @@ _REASONS = {
     errno.EBUSY: "filen eller drevet er i brug",
     errno.EINVAL: "navnet kan ikke bruges på dette drev",
     errno.EMFILE: "for mange åbne filer",
+    errno.ELOOP: "stien er en løkke af symbolske links",
 }
 
 
@@ -43,7 +44,8 @@ def read_input(path: Path, noun: str = "filen") -> bytes:
     except IsADirectoryError:
         raise ReferatError(f"{noun} er en mappe, ikke en fil", Location(path)) from None
     except OSError as exc:
-        raise ReferatError(f"{noun} kan ikke læses ({exc.strerror})", Location(path)) from None
+        why = "ingen læseadgang" if exc.errno in (errno.EACCES, errno.EPERM) else os_reason(exc)
+        raise ReferatError(f"{noun} kan ikke læses ({why})", Location(path)) from None
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
