@@ -549,8 +549,9 @@ def test_an_imported_takstbilag_points_at_the_schema_from_where_it_is_written(ru
     bilag = project / "agendas" / "2026-05-22-das-social" / "bilag"
     bilag.mkdir(parents=True)
     skema = _takstskema(tmp_path / "skema.xlsx")
-    code, _, err = run("tariffs", "import", skema, "--out", bilag / "takster.yaml")
+    code, out, err = run("tariffs", "import", skema, "--out", bilag / "takster.yaml")
     assert code == 0, err
+    assert out.strip() == f"skrev {bilag / 'takster.yaml'} (1 række)"  # was "(1 rækker)"
     lines = (bilag / "takster.yaml").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# yaml-language-server: $schema=../../../schemas/takstbilag.schema.json"
     assert (bilag / lines[0].split("$schema=")[1]).resolve() == (project / "schemas" / "takstbilag.schema.json")

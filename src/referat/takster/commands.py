@@ -105,7 +105,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.text is None:
         return EXIT_INVALID
     write_atomic(Path(args.out), _with_modeline(Path(args.out), result.text))
-    say(f"skrev {args.out} ({result.rows} rækker)")
+    say(f"skrev {args.out} ({result.rows} {'række' if result.rows == 1 else 'rækker'})")
     return EXIT_INVALID if result.report.has_errors else EXIT_OK
 
 
