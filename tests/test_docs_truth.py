@@ -5,8 +5,9 @@ every `referat …` command they show exists, by its English name, with the opti
 lists every command and option; every YAML example is valid in its schema and format.md's key tables list every
 key; every repository file they name exists; every relative link and anchor resolves; every exit code they name is
 one of `referat/errors.py`; the README's map of the code lists exactly the modules that exist; and the two set-up
-commands are there. A doc that drifts from the program fails here, naming the file and line (each check also has a
-test that feeds it a drifted doc). The last tests cover the program fixes the audit made.
+commands are there. A doc that drifts from the program fails here, naming the file and line (the command, link and
+exit-code checks also have a test that feeds them a drifted doc). The last tests cover the program fixes the audit
+made.
 """
 
 from __future__ import annotations
