@@ -348,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="kontrollér også det, en offentlig udgave kræver (CPR-numre, kontaktoplysninger, lukket_grundlag)")
     _templates_option(p)
 
-    p = command("schema", cmd_schema, "Udskriv JSON Schema for møde-, punkt- eller profilfiler.")
+    p = command("schema", cmd_schema, "Udskriv JSON Schema for møde-, punkt-, profil- eller takstbilagsfiler.")
     p.add_argument("type", nargs="?", choices=["møde", "punkt", "profil", "takstbilag"], help="hvilket skema (standard: møde)")
     p.add_argument("--skriv", metavar="MAPPE", help="skriv skemaerne som filer i MAPPE")
 

@@ -21,10 +21,17 @@ _REASONS = {
     errno.EEXIST: "der ligger en fil med mappens navn",
     errno.EISDIR: "der ligger en mappe med filens navn",
     errno.ENAMETOOLONG: "navnet er for langt",
+    errno.ENOENT: "en del af stien findes ikke og kan ikke oprettes",
+    errno.EIO: "drevet svarer ikke (ind-/uddatafejl)",
+    errno.EBUSY: "filen eller drevet er i brug",
+    errno.EINVAL: "navnet kan ikke bruges på dette drev",
+    errno.EMFILE: "for mange åbne filer",
+    errno.ELOOP: "stien er en løkke af symbolske links",
 }
 
 
-def _reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in Danish where the cause is a common one (else its own words)."""
     return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
@@ -37,7 +44,8 @@ def read_input(path: Path, noun: str = "filen") -> bytes:
     except IsADirectoryError:
         raise ReferatError(f"{noun} er en mappe, ikke en fil", Location(path)) from None
     except OSError as exc:
-        raise ReferatError(f"{noun} kan ikke læses ({exc.strerror})", Location(path)) from None
+        why = "ingen læseadgang" if exc.errno in (errno.EACCES, errno.EPERM) else os_reason(exc)
+        raise ReferatError(f"{noun} kan ikke læses ({why})", Location(path)) from None
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -83,7 +91,7 @@ def _stage(path: Path, data: bytes | str) -> str:
     except PermissionError:
         raise OutputError("ingen skriveadgang til mappen", Location(path.parent)) from None
     except OSError as exc:
-        raise OutputError(f"mappen kan ikke oprettes eller skrives i ({_reason(exc)})", Location(path.parent)) from None
+        raise OutputError(f"mappen kan ikke oprettes eller skrives i ({os_reason(exc)})", Location(path.parent)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -111,4 +119,4 @@ def _file_mode() -> int:
 
 def _write_error(path: Path, exc: OSError, existed: bool) -> OutputError:
     kept = "; den tidligere udgave er urørt" if existed else ""
-    return OutputError(f"filen kunne ikke skrives ({_reason(exc)}){kept}", Location(path))
+    return OutputError(f"filen kunne ikke skrives ({os_reason(exc)}){kept}", Location(path))

@@ -89,7 +89,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
     source = Path(args.pdf)
     pdf = read_input(source)
-    signer = load_signer(Path(args.cert), password())
+    signer = load_signer(Path(args.cert), password(Path(args.cert)))
     name = args.navn or common_name(signer)
     where = Location(source)
     timestamper = UrlTimeStamper(args.tidsstempel, where=where) if args.tidsstempel else None

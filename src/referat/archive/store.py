@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..diagnostics import Location, OutputError
 from ..errors import ArchiveError, InputError
+from ..fileio import os_reason
 from . import manifest as mf
 
 DEFAULT_ROOT = Path("arkiv")
@@ -116,7 +117,7 @@ def locked(root: Path) -> Iterator[None]:
         root.mkdir(parents=True, exist_ok=True)
         handle = open(root / LOCK, "a+b")  # noqa: SIM115 - held for the duration
     except OSError as exc:
-        raise OutputError(f"arkivet kan ikke oprettes eller skrives i ({exc.strerror})", Location(root)) from None
+        raise OutputError(f"arkivet kan ikke oprettes eller skrives i ({os_reason(exc)})", Location(root)) from None
     try:
         try:
             import fcntl

@@ -199,7 +199,7 @@ def cmd_correction_build(args: argparse.Namespace) -> int:
     for name in files:
         print(f"skrev {escape(target / name)}")
     print(f"retter {escape(original.pdf)}; underskriv rettelse.pdf med 'referat sign', og arkivér den med "
-          "'referat rettelse arkivér'")
+          "'referat correction archive'")
     return 0
 
 
@@ -247,19 +247,21 @@ def register(command: Command) -> None:
                 aliases=["rettelse"])
     sub = p.add_subparsers(dest="rettelse_command", metavar="HANDLING", parser_class=type(p))
     sub.required = True
-    b = sub.add_parser("build", aliases=["byg"], help="Byg dokumentet 'Rettelse til referat af …' (PDF og Word).")
+    text = "Byg dokumentet 'Rettelse til referat af …' (PDF og Word)."
+    b = sub.add_parser("build", aliases=["byg"], help=text, description=text)
     b.add_argument("mappe", help="mødets mappe")
     b.add_argument("rettelse", metavar="RETTELSE.yaml", help="rettelsen: rettet_af, begrundelse, rettelser")
     b.add_argument("--arkiv", default="arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/)")
     b.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
     b.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
     b.set_defaults(rettelse_func=cmd_correction_build)
-    a = sub.add_parser("archive", aliases=["arkivér"], help="Arkivér den underskrevne rettelse ved siden af referatet, den retter.")
+    text = "Arkivér den underskrevne rettelse ved siden af referatet, den retter."
+    a = sub.add_parser("archive", aliases=["arkivér"], help=text, description=text)
     a.add_argument("mappe", help="mødets mappe")
     a.add_argument("rettelse", metavar="RETTELSE.yaml", help="rettelsen, som dokumentet er bygget af")
     a.add_argument("pdf", metavar="UNDERSKREVET.pdf", help="den underskrevne rettelse")
     a.add_argument("--arkiv", default="arkiv", metavar="MAPPE", help="arkivets mappe (standard: arkiv/)")
-    a.add_argument("--rodcertifikat", action="append", metavar="FIL.pem", help="betroet rodcertifikat")
+    a.add_argument("--rodcertifikat", action="append", metavar="FIL.pem", help="betroet rodcertifikat (kan gentages)")
     a.add_argument("--tillad-selvsigneret", action="store_true", help="acceptér et selvsigneret certifikat")
     a.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
     a.set_defaults(rettelse_func=cmd_correction_archive)

@@ -22,5 +22,5 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def register(command: Callable[..., Any]) -> None:
     p = command("publish", cmd_publish, "Skriv et statisk websted med de offentlige udgaver af mange møder.")
-    p.add_argument("moeder", nargs="*", metavar="MØDEMAPPE", help="mødernes mapper")
+    p.add_argument("moeder", nargs="+", metavar="MØDEMAPPE", help="mødernes mapper")
     p.add_argument("--site", metavar="MAPPE", required=True, help="webstedets mappe")

@@ -16,13 +16,14 @@ from ..fileio import read_input
 PASSWORD_ENV = "REFERAT_CERT_PASSWORD"
 
 
-def password() -> bytes | None:
-    """The PKCS#12 password: from REFERAT_CERT_PASSWORD, else asked for at the terminal."""
+def password(cert: Path | None = None) -> bytes | None:
+    """The PKCS#12 password of `cert`: from REFERAT_CERT_PASSWORD, else asked for at the terminal."""
     value = os.environ.get(PASSWORD_ENV)
     if value is None:
         if not sys.stdin.isatty():
             raise ReferatError(f"adgangskoden til certifikatet mangler; sæt miljøvariablen {PASSWORD_ENV} "
-                               "eller kør kommandoen i en terminal, så den kan spørge")
+                               "eller kør kommandoen i en terminal, så den kan spørge",
+                               Location(cert) if cert is not None else None)
         value = getpass.getpass("Adgangskode til certifikatet: ")
     return value.encode("utf-8") if value else None
 

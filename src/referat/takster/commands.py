@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..diagnostics import ReferatError, Report, UsageError, print_report, say
@@ -104,9 +104,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     print_report(result.report)
     if result.text is None:
         return EXIT_INVALID
-    write_atomic(Path(args.out), result.text)
-    say(f"skrev {args.out} ({result.rows} rækker)")
+    write_atomic(Path(args.out), _with_modeline(Path(args.out), result.text))
+    say(f"skrev {args.out} ({result.rows} {'række' if result.rows == 1 else 'rækker'})")
     return EXIT_INVALID if result.report.has_errors else EXIT_OK
+
+
+def _with_modeline(out: Path, text: str) -> str:
+    """The imported YAML with a modeline that points at the project's takstbilag schema from where it is written
+    (none outside a project), so an editor finds the schema wherever `--out` puts the file."""
+    from ..scaffold import modeline, schema_dir_for
+
+    first, _, rest = text.partition("\n")
+    if not first.startswith("# yaml-language-server:"):
+        return text
+    target = out.absolute()
+    schemas = schema_dir_for(next(p for p in target.parents if p.is_dir()))
+    return rest if schemas is None else modeline(target, schemas, "takstbilag") + rest
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -124,21 +137,25 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     sub = p.add_subparsers(dest="takst_command", metavar="HANDLING", parser_class=type(p))
     sub.required = True
 
-    v = sub.add_parser("validate", help="Kontrollér et takstbilag mod Styringsaftalens regler.")
+    def action(name: str, text: str, aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
+        """A subcommand whose one-line help is also what its own --help says."""
+        return sub.add_parser(name, help=text, description=text, aliases=list(aliases))
+
+    v = action("validate", "Kontrollér et takstbilag mod Styringsaftalens regler.")
     v.add_argument("fil", help="takstbilag (YAML)")
     v.add_argument("--alle", action="store_true", help="vis også de forklarede afvigelser (de skal godkendes)")
     v.add_argument("--udvalg", default="das-social", metavar="ID",
                    help="udvalgsprofilen, hvis tolerance for takstberegningen gælder (standard: das-social)")
     v.set_defaults(takst_func=cmd_validate)
 
-    o = sub.add_parser("summary", aliases=["opsummering"], help="Skriv oversigten pr. driftsherre som Markdown til takstpunktet.")
+    o = action("summary", "Skriv oversigten pr. driftsherre som Markdown til takstpunktet.", ["opsummering"])
     o.add_argument("fil", help="takstbilag (YAML)")
     o.add_argument("--out", metavar="FIL.md", help="skriv oversigten til en fil (standard: skærmen)")
     o.add_argument("--udvalg", default="das-social", metavar="ID",
                    help="udvalgsprofilen, hvis tolerance for takstberegningen gælder (standard: das-social)")
     o.set_defaults(takst_func=cmd_summary)
 
-    r = sub.add_parser("render", help="Gengiv takstbilaget som PDF, Word, CSV og/eller Excel.")
+    r = action("render", "Gengiv takstbilaget som PDF, Word, CSV og/eller Excel.")
     r.add_argument("fil", help="takstbilag (YAML)")
     r.add_argument("--format", default="pdf", help="kommasepareret: pdf, docx, csv, xlsx (standard: pdf)")
     r.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/takster/)")
@@ -147,12 +164,13 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
                    help="udvalgsprofilen, hvis tolerance for takstberegningen gælder (standard: das-social)")
     r.set_defaults(takst_func=cmd_render)
 
-    i = sub.add_parser("import", help="Importér takstskemaer (Excel) til et takstbilag (YAML).")
+    i = action("import", "Importér takstskemaer (Excel) til et takstbilag (YAML).")
     i.add_argument("xlsx", nargs="+", help="et eller flere takstskemaer")
     i.add_argument("--out", required=True, metavar="FIL.yaml", help="takstbilaget, der skrives")
     i.add_argument("--år", type=int, help="takståret (standard: fra skemaet)")
     i.set_defaults(takst_func=cmd_import)
 
-    t = sub.add_parser("template", aliases=["skabelon"], help="Skriv et tomt takstskema (Excel) til driftsherrerne.")
-    t.add_argument("--out", default="templates/takstskema.xlsx", metavar="FIL.xlsx")
+    t = action("template", "Skriv et tomt takstskema (Excel) til driftsherrerne.", ["skabelon"])
+    t.add_argument("--out", default="templates/takstskema.xlsx", metavar="FIL.xlsx",
+                   help="filen, der skrives (standard: templates/takstskema.xlsx)")
     t.set_defaults(takst_func=cmd_template)

@@ -403,7 +403,7 @@ def to_yaml(data: dict[str, Any]) -> str:
     """The takstbilag as YAML text, each row commented with the cell it came from."""
     lines = [
         "# yaml-language-server: $schema=../../schemas/takstbilag.schema.json",
-        "# Importeret med 'referat takster import'. Angiv årets P/L-indeks (pct.), fx kommune: 3.1, region: 2.46.",
+        "# Importeret med 'referat tariffs import'. Angiv årets P/L-indeks (pct.), fx kommune: 3.1, region: 2.46.",
         f"år: {data['år']}",
         "pl_indeks:",
         *(f"  {k}: {_scalar(v)}" for k, v in data["pl_indeks"].items()),
