@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -217,3 +219,19 @@ def test_a_near_miss_is_suggested_once_for_every_kind_of_name() -> None:
     assert did_you_mean("Ålborg", ["Aalborg"]) == "; mente du 'Aalborg'?"
     assert did_you_mean("A\u030alborg", ["Aalborg"]) == "; mente du 'Aalborg'?"  # å typed decomposed (NFD)
     assert did_you_mean("xyz", ["resumé"]) == ""
+
+
+@pytest.mark.parametrize(("number", "words"), [(errno.EACCES, "ingen adgang"), (errno.ENOENT, "findes ikke"),
+                                               (errno.EIO, "drevet svarer ikke (ind-/uddatafejl)")])
+def test_an_os_error_no_check_foresaw_is_named_in_danish_with_its_file(run, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                                        tmp_path: Path, number: int,
+                                                                        words: str) -> None:
+    import referat.app.build
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(number, os.strerror(number), str(tmp_path / "møde.yaml"))
+
+    monkeypatch.setattr(referat.app.build, "check_meeting", refused)
+    code, _, err = run("validate", tmp_path)
+    assert code == 1, err
+    assert err.strip() == f"{tmp_path / 'møde.yaml'}: fejl: filen kan ikke bruges ({words})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
 import importlib
 import importlib.util
 import re
@@ -363,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                    "medlemslisten, dets referat og de åbne opgaver")
     _templates_option(p)
 
-    p = command("build", cmd_build, "Byg dagsorden og referat som Word og PDF.")
+    p = command("build", cmd_build, "Byg dagsorden og referat: Word og PDF, efter valg også tekst og HTML.")
     p.add_argument("mappe", help="mødets mappe")
     _documents_option(p, "dokumenter")
     p.add_argument("--format", default="docx,pdf", help="kommasepareret: docx, pdf, txt, html (standard: docx,pdf)")
@@ -415,8 +416,12 @@ def _run(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a path the checks did not foresee (a name the file system refuses, a vanished disk)
+        from .fileio import os_reason
+
         where = escape(exc.filename) if exc.filename is not None else "referat"
-        print(f"{where}: fejl: filen kan ikke bruges ({escape(exc.strerror or exc)})", file=sys.stderr)
+        why = {errno.EACCES: "ingen adgang", errno.EPERM: "ingen adgang", errno.ENOENT: "findes ikke"}.get(
+            exc.errno or 0) or os_reason(exc)  # read or write: the words for either
+        print(f"{where}: fejl: filen kan ikke bruges ({escape(why)})", file=sys.stderr)
         return EXIT_INVALID
     except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never as if the input were wrong
         for line in internal_error(exc):
