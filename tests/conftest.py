@@ -64,23 +64,29 @@ punkter: [{items}]
 """
 
 
+def write_meeting(folder: Path, items: dict[str, str] | None = None, meeting: str | None = None,
+                  fase: str = "dagsorden", bilag: dict[str, bytes] | None = None) -> Path:
+    """Write a small valid meeting into `folder` (MEETING in phase `fase`); `items` maps file name → item YAML,
+    `meeting` overrides møde.yaml, `bilag` maps file name → bytes; `folder`."""
+    (folder / "punkter").mkdir(parents=True)
+    (folder / "bilag").mkdir()
+    items = items if items is not None else {"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n"}
+    for fname, text in items.items():
+        (folder / "punkter" / fname).write_text(dedent(text), encoding="utf-8")
+    for fname, data in (bilag or {}).items():
+        (folder / "bilag" / fname).write_bytes(data)
+    text = meeting if meeting is not None else MEETING.format(fase=fase, items=", ".join(items))
+    (folder / "møde.yaml").write_text(dedent(text), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def make_meeting(tmp_path: Path) -> Callable[..., Path]:
-    """Write a small valid meeting; `items` maps file name → item YAML, `meeting` overrides møde.yaml."""
+    """Write a small valid meeting (write_meeting) at tmp_path / `name`."""
 
     def make(items: dict[str, str] | None = None, meeting: str | None = None, fase: str = "dagsorden",
              bilag: dict[str, bytes] | None = None, name: str = "møde") -> Path:
-        folder = tmp_path / name
-        (folder / "punkter").mkdir(parents=True)
-        (folder / "bilag").mkdir()
-        items = items if items is not None else {"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n"}
-        for fname, text in items.items():
-            (folder / "punkter" / fname).write_text(dedent(text), encoding="utf-8")
-        for fname, data in (bilag or {}).items():
-            (folder / "bilag" / fname).write_bytes(data)
-        text = meeting if meeting is not None else MEETING.format(fase=fase, items=", ".join(items))
-        (folder / "møde.yaml").write_text(dedent(text), encoding="utf-8")
-        return folder
+        return write_meeting(tmp_path / name, items, meeting, fase, bilag)
 
     return make
 
