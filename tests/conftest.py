@@ -91,8 +91,11 @@ def make_meeting(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+Run = Callable[..., tuple[int, str, str]]  # what the `run` fixture gives: (exit code, stdout, stderr) of a command
+
+
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
     """Run the CLI in-process: (exit code, stdout, stderr)."""
 
     def invoke(*args: str) -> tuple[int, str, str]:
@@ -172,6 +175,13 @@ def build_minutes(folder: Path, out: Path) -> Path:
     return out / "referat.pdf"
 
 
+@pytest.fixture(scope="module")
+def minutes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """referat.pdf of the example meeting, built as a user would, once per test module that uses it (read, never
+    changed: write what is made from it elsewhere)."""
+    return build_minutes(EXAMPLE, tmp_path_factory.mktemp("build"))
+
+
 def sign(pdf: Path, cert: Path, out: Path, *extra: object) -> Path:
     """`referat sign` `pdf` with `cert` into `out` (extra options as given); `out`."""
     assert main(["sign", str(pdf), "--cert", str(cert), "--out", str(out), *map(str, extra)]) == 0
@@ -183,7 +193,7 @@ def sign_as_chair(pdf: Path, pki: Pki, out: Path) -> Path:
     return sign(pdf, pki.formand, out, "--rolle", "formand")
 
 
-def archive_add(run: Callable[..., tuple[int, str, str]], archive: Path, pdf: Path, *extra: object,
+def archive_add(run: Run, archive: Path, pdf: Path, *extra: object,
                 folder: Path = EXAMPLE) -> tuple[int, str, str]:
     """`referat archive add folder pdf --arkiv archive` (extra options as given) through `run`."""
     return run("archive", "add", folder, pdf, "--arkiv", archive, *extra)

@@ -10,16 +10,14 @@ import hashlib
 import json
 import shutil
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import archived_into, build_minutes, sign, sign_as_chair, write_meeting
+from conftest import Run, archived_into, build_minutes, sign, sign_as_chair, write_meeting
 from pki import Pki
 from referat.cli import main
 
-Run = Callable[..., tuple[int, str, str]]
 DAY = "2026-02-23"
 ITEMS = {
     "01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\nbeslutning: Godkendt\n",
