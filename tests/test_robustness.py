@@ -553,31 +553,29 @@ def snapshot_with_dirs(folder: Path) -> dict[str, bytes | None]:
     return {p.name: None if p.is_dir() else p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_read_only_output_folder_simulated(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests run as root, where chmod does not stop writes: the folder refuses new files as a read-only one would."""
+READ_ONLY = [
+    # id, the error the folder gives when a file is made in it, distinctive part of the message
+    ("skrivebeskyttet-mappe", PermissionError, errno.EACCES, "Permission denied", "ingen skriveadgang til mappen"),
+    ("skrivebeskyttet-drev", OSError, errno.EROFS, "Read-only file system",
+     "mappen kan ikke oprettes eller skrives i (drevet er skrivebeskyttet)"),
+]
+
+
+@pytest.mark.parametrize(("error", "code", "text", "message"), [pytest.param(*case[1:], id=case[0]) for case in READ_ONLY])
+def test_read_only_output_simulated(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch, error: type[OSError],
+                                    code: int, text: str, message: str) -> None:
+    """Tests run as root, where chmod does not stop writes: the folder refuses new files as a read-only folder (or a
+    folder on a read-only drive) would."""
     from referat import fileio
 
     folder, out, before = changed_meeting
 
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise PermissionError(errno.EACCES, "Permission denied")
+        raise error(code, text)
 
     monkeypatch.setattr(fileio.tempfile, "mkstemp", refuse)
     err = rebuild_refused(run, folder, out, before, OUTPUT, "txt,docx")
-    assert "ingen skriveadgang til mappen" in error_line(err, out)
-
-
-def test_read_only_drive_simulated(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    from referat import fileio
-
-    folder, out, before = changed_meeting
-
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OSError(errno.EROFS, "Read-only file system")
-
-    monkeypatch.setattr(fileio.tempfile, "mkstemp", refuse)
-    err = rebuild_refused(run, folder, out, before, OUTPUT, "txt,docx")
-    assert "mappen kan ikke oprettes eller skrives i (drevet er skrivebeskyttet)" in error_line(err, out)
+    assert message in error_line(err, out)
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores folder permissions")
@@ -754,7 +752,8 @@ PARAMETRIZED = {"test_malformed_yaml": MALFORMED, "test_wrong_encoding": ENCODED
                 "test_deeply_nested_yaml": DEEP_YAML, "test_raw_control_character_in_the_file": RAW_CONTROL,
                 "test_bad_bilag": BAD_BILAG, "test_broken_excel_or_image_bilag_is_named_by_the_packet":
                 UNREADABLE_AT_PACKET_TIME, "test_takster_import_of_a_bad_workbook": BAD_WORKBOOKS,
-                "test_full_disk_while_writing": FULL_DISK}
+                "test_full_disk_while_writing": FULL_DISK,
+                "test_read_only_output_simulated": READ_ONLY}
 
 
 def test_robustness_table_lists_every_test() -> None:
