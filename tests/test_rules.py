@@ -256,41 +256,33 @@ def test_item_types_pass(make_meeting):
 # --------------------------------------------------------------------------------------------------
 # attendance.py
 
-def test_name_not_on_roster_suggests_the_member(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersn]")))
-    d = only(apply(attendance.members_known, folder), "'Anne Andersn' står ikke på medlemslisten; mente du 'Anne Andersen'?")
+ROSTER = [
+    # id, rule, the edit of møde.yaml, the whole message, line and column it points at
+    pytest.param(attendance.members_known, ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersn]"),
+                 "'Anne Andersn' står ikke på medlemslisten; mente du 'Anne Andersen'?", 12, 15,
+                 id="name-not-on-roster-suggests-the-member"),
+    pytest.param(attendance.members_known, ("fraværende: [Bo Bertelsen]", "fraværende: [Bo Bertelsen, Xerxes Zyl]"),
+                 "'Xerxes Zyl' står ikke på medlemslisten", 13, 30,  # the whole message: no 'mente du'
+                 id="name-far-from-roster-has-no-suggestion"),
+    pytest.param(attendance.members_known, ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Anne Andersen]"),
+                 "'Anne Andersen' står to gange under til_stede", 12, 30, id="member-listed-twice-as-present"),
+    pytest.param(attendance.members_once, ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Bo Bertelsen]"),
+                 "'Bo Bertelsen' står både som til stede og fraværende", 13, 16, id="member-both-present-and-absent"),
+]
+
+
+@pytest.mark.parametrize(("rule", "edit", "message", "line", "col"), ROSTER)
+def test_attendance_error_points_at_the_name(make_meeting, rule, edit, message, line, col):
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=edited(base(), edit))
+    d = only(apply(rule, folder), message)
+    assert d.message == message
     assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 12, 15)
-
-
-def test_name_far_from_roster_has_no_suggestion(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("fraværende: [Bo Bertelsen]", "fraværende: [Bo Bertelsen, Xerxes Zyl]")))
-    d = only(apply(attendance.members_known, folder), "'Xerxes Zyl' står ikke på medlemslisten")
-    assert "mente du" not in d.message
-    located(d, folder / "møde.yaml", 13, 30)
-
-
-def test_member_listed_twice_as_present(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Anne Andersen]")))
-    d = only(apply(attendance.members_known, folder), "'Anne Andersen' står to gange under til_stede")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 12, 30)
+    located(d, folder / "møde.yaml", line, col)
 
 
 def test_members_known_pass(make_meeting):
     folder = make_meeting({"a.yaml": "titel: T\n"})
     assert apply(attendance.members_known, folder).items == []
-
-
-def test_member_both_present_and_absent(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Bo Bertelsen]")))
-    d = only(apply(attendance.members_once, folder), "'Bo Bertelsen' står både som til stede og fraværende")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 13, 16)
 
 
 def test_member_in_neither_list_in_minutes_is_an_error(make_meeting):
