@@ -82,6 +82,24 @@ def break_item(folder: Path, data: bytes | str) -> Path:
     return path
 
 
+Refused = Callable[[bytes | str], tuple[str, Path]]
+
+
+@pytest.fixture
+def item_refused(make_meeting, run: Run, tmp_path: Path) -> Refused:
+    """A good one-item meeting built once, then its item file replaced by `data` and built again: refused
+    (rebuild_refused: exit 1, no traceback, the earlier outputs byte-identical); (stderr, the item file)."""
+
+    def refuse(data: bytes | str) -> tuple[str, Path]:
+        folder = make_meeting({ITEM: GOOD_ITEM})
+        out = tmp_path / "out"
+        before = built_once(run, folder, out)
+        path = break_item(folder, data)
+        return rebuild_refused(run, folder, out, before), path
+
+    return refuse
+
+
 # --------------------------------------------------------------------------------------------------
 # YAML that cannot be read
 
@@ -112,14 +130,10 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("text", "line", "col", "needle"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
-def test_malformed_yaml(make_meeting, run: Run, tmp_path: Path, text: str, line: int, col: int, needle: str) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, text)
-    err = rebuild_refused(run, folder, out, before)
+def test_malformed_yaml(item_refused: Refused, run: Run, text: str, line: int, col: int, needle: str) -> None:
+    err, path = item_refused(text)
     assert needle in error_line(err, path, line, col)
-    code, _, err = run("validate", folder)
+    code, _, err = run("validate", path.parents[1])  # the meeting folder
     assert code == INVALID and needle in error_line(err, path, line, col)
 
 
@@ -140,13 +154,8 @@ ENCODED = [
 
 
 @pytest.mark.parametrize(("data", "line", "col", "needle"), [e[1:] for e in ENCODED], ids=[e[0] for e in ENCODED])
-def test_wrong_encoding(make_meeting, run: Run, tmp_path: Path, data: bytes, line: int, col: int | None,
-                        needle: str) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, data)
-    err = rebuild_refused(run, folder, out, before)
+def test_wrong_encoding(item_refused: Refused, data: bytes, line: int, col: int | None, needle: str) -> None:
+    err, path = item_refused(data)
     assert needle in error_line(err, path, line, col)
 
 
@@ -172,12 +181,8 @@ TABS = [
 
 
 @pytest.mark.parametrize(("text", "line", "col"), [t[1:] for t in TABS], ids=[t[0] for t in TABS])
-def test_tab_used_for_indentation(make_meeting, run: Run, tmp_path: Path, text: str, line: int, col: int) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, text)
-    err = rebuild_refused(run, folder, out, before)
+def test_tab_used_for_indentation(item_refused: Refused, text: str, line: int, col: int) -> None:
+    err, path = item_refused(text)
     assert "tabulator brugt til indrykning; brug mellemrum" in error_line(err, path, line, col)
 
 
@@ -208,12 +213,8 @@ def test_10_mb_field_validates_and_builds_to_text_and_word(make_meeting, run: Ru
         assert b"SLUTNINGEN" in z.read("word/document.xml")
 
 
-def test_file_over_20_mb_is_refused_with_the_limit(make_meeting, run: Run, tmp_path: Path) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, "titel: A\n" + "# fyld\n" * (21 * 1024 * 1024 // 7))
-    err = rebuild_refused(run, folder, out, before)
+def test_file_over_20_mb_is_refused_with_the_limit(item_refused: Refused) -> None:
+    err, path = item_refused("titel: A\n" + "# fyld\n" * (21 * 1024 * 1024 // 7))
     assert "filen er 21 MB; en YAML-fil må højst fylde 20 MB" in error_line(err, path)
 
 
@@ -246,12 +247,8 @@ DEEP_YAML = [
 
 
 @pytest.mark.parametrize(("text", "line", "col"), [d[1:] for d in DEEP_YAML], ids=[d[0] for d in DEEP_YAML])
-def test_deeply_nested_yaml(make_meeting, run: Run, tmp_path: Path, text: str, line: int, col: int) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, text)
-    err = rebuild_refused(run, folder, out, before)
+def test_deeply_nested_yaml(item_refused: Refused, text: str, line: int, col: int) -> None:
+    err, path = item_refused(text)
     assert "indlejret mere end 200 niveauer dybt" in error_line(err, path, line, col)
 
 
@@ -324,13 +321,9 @@ RAW_CONTROL = [
 
 
 @pytest.mark.parametrize(("text", "line", "col", "needle"), [r[1:] for r in RAW_CONTROL], ids=[r[0] for r in RAW_CONTROL])
-def test_raw_control_character_in_the_file(make_meeting, run: Run, tmp_path: Path, text: str, line: int, col: int,
+def test_raw_control_character_in_the_file(item_refused: Refused, text: str, line: int, col: int,
                                            needle: str) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, text)
-    err = rebuild_refused(run, folder, out, before)
+    err, path = item_refused(text)
     message = error_line(err, path, line, col)
     assert needle in message and "i dobbelte anførselstegn eller slet det" in message
 
