@@ -451,6 +451,19 @@ def good_packet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return outputs
 
 
+def packet_refused(run: Run, folder: Path, out: Path, good_packet: dict[str, bytes]) -> str:
+    """`packet` of `folder` into `out`, which holds an earlier good packet: refused (exit 1, no traceback) with the
+    earlier files byte-identical; its stderr."""
+    out.mkdir()
+    for file_name, content in good_packet.items():
+        (out / file_name).write_bytes(content)
+    code, stdout, err = run("packet", folder, "--out", out)
+    assert code == INVALID
+    no_traceback(stdout, err)
+    assert snapshot(out) == good_packet
+    return err
+
+
 @pytest.mark.parametrize(("name", "data", "needle"), [b[1:] for b in BAD_BILAG], ids=[b[0] for b in BAD_BILAG])
 def test_bad_bilag(make_meeting, run: Run, tmp_path: Path, good_packet: dict[str, bytes], name: str,
                    data: bytes | str | None, needle: str) -> None:
@@ -464,15 +477,8 @@ def test_bad_bilag(make_meeting, run: Run, tmp_path: Path, good_packet: dict[str
     assert code == INVALID
     no_traceback(stdout, err)
     assert needle in error_line(err, item_path(folder), 4, 10)
-    out = tmp_path / "out"
-    out.mkdir()
-    for file_name, content in good_packet.items():
-        (out / file_name).write_bytes(content)
-    code, stdout, err = run("packet", folder, "--out", out)
-    assert code == INVALID
-    no_traceback(stdout, err)
+    err = packet_refused(run, folder, tmp_path / "out", good_packet)
     assert needle in error_line(err, item_path(folder), 4, 10)
-    assert snapshot(out) == good_packet
 
 
 UNREADABLE_AT_PACKET_TIME = [
@@ -488,15 +494,8 @@ def test_broken_excel_or_image_bilag_is_named_by_the_packet(make_meeting, run: R
     """`validate` opens PDFs and Excel files only; images are read when the packet is built (a limit, documented)."""
     folder = make_meeting({ITEM: f"titel: A\nbilag:\n  - titel: Bilaget\n    fil: {name}\n"}, bilag={name: data})
     assert run("validate", folder)[0] == OK
-    out = tmp_path / "out"
-    out.mkdir()
-    for file_name, content in good_packet.items():
-        (out / file_name).write_bytes(content)
-    code, stdout, err = run("packet", folder, "--out", out)
-    assert code == INVALID
-    no_traceback(stdout, err)
+    err = packet_refused(run, folder, tmp_path / "out", good_packet)
     assert needle in error_line(err, folder / "bilag" / name)
-    assert snapshot(out) == good_packet
 
 
 # --------------------------------------------------------------------------------------------------
