@@ -64,6 +64,19 @@ punkter: [{items}]
 """
 
 
+def base(fase: str = "dagsorden", items: str = "a.yaml") -> str:
+    """MEETING (møde.yaml) in phase `fase` listing `items` (comma-separated)."""
+    return MEETING.format(fase=fase, items=items)
+
+
+def edited(text: str, *pairs: tuple[str, str]) -> str:
+    """`text` with each (old, new) of `pairs` replaced; each `old` must stand exactly once."""
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
 def write_meeting(folder: Path, items: dict[str, str] | None = None, meeting: str | None = None,
                   fase: str = "dagsorden", bilag: dict[str, bytes] | None = None) -> Path:
     """Write a small valid meeting into `folder` (MEETING in phase `fase`); `items` maps file name → item YAML,

@@ -8,20 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MEETING, located, only, tiny_pdf
+from conftest import base, edited, located, only, tiny_pdf
 from referat.diagnostics import Diagnostic, Location
 from referat.load.meeting import load_meeting
-
-
-def base(fase: str = "dagsorden", items: str = "a.yaml") -> str:
-    return MEETING.format(fase=fase, items=items)
-
-
-def edited(text: str, *pairs: tuple[str, str]) -> str:
-    for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
 
 
 def write_item(folder: Path, name: str, data: str | bytes) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, MEETING, SEEDS, located, only, tiny_pdf
+from conftest import EXAMPLE, SEEDS, base, edited, located, only, tiny_pdf
 from referat.diagnostics import Diagnostic, Location, Report
 from referat.load.meeting import load_meeting
 from referat.meetings import bilag_checks
@@ -46,17 +46,6 @@ def apply(rule, folder: Path, **context) -> Report:  # type: ignore[no-untyped-d
 def with_archive() -> dict[str, Context]:
     """The validation context that looks archived minutes up (the archive package passes it down)."""
     return {"context": Context(bilag_checks())}
-
-
-def edited(text: str, *pairs: tuple[str, str]) -> str:
-    for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
-
-
-def base(fase: str = "dagsorden", items: str = "a.yaml") -> str:
-    return MEETING.format(fase=fase, items=items)
 
 
 def meeting_diagnostic(make_meeting, rule, needle: str,  # type: ignore[no-untyped-def]
