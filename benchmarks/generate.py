@@ -7,6 +7,7 @@ files.
 
 from __future__ import annotations
 
+import argparse
 import compileall
 import json
 import os
@@ -30,6 +31,21 @@ def as_a_user() -> None:
     after one compile of the package."""
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     compileall.compile_dir(ROOT / "src" / "referat", quiet=1)
+
+
+def options(doc: str | None, repeat: int, flags: dict[str, str]) -> argparse.Namespace:
+    """The command line of a benchmark whose docstring is `doc`: `--repeat N` (default `repeat`), its on/off `flags`
+    (name: help) and `--json FILE`; then set up as a user's machine runs (as_a_user)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    for flag, text in flags.items():
+        parser.add_argument(f"--{flag}", action="store_true", help=text)
+    parser.add_argument("--json", metavar="FILE")
+    args = parser.parse_args()
+    as_a_user()
+    return args
+
+
 EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
 
 _BILAG_TEMPLATE = """

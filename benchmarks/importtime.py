@@ -12,7 +12,6 @@ docs/performance.md holds (benchmarks/run.py --write-docs puts it there).
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -21,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generate import EXAMPLE, as_a_user
+from generate import EXAMPLE, options
 from measure import run_once
 
 TOP = 6
@@ -122,12 +121,7 @@ def markdown(results: dict[str, dict[str, object]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--markdown", action="store_true", help="print the Markdown table")
-    parser.add_argument("--json", metavar="FILE")
-    args = parser.parse_args()
-    as_a_user()
+    args = options(__doc__, 3, {"markdown": "print the Markdown table"})
     results = measure_imports(args.repeat)
     print(markdown(results) if args.markdown else json.dumps(results, indent=2, ensure_ascii=False))
     if args.json:

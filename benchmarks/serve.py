@@ -13,7 +13,6 @@ Traffic goes only to 127.0.0.1; every loop is bounded.
 
 from __future__ import annotations
 
-import argparse
 import json
 import queue
 import shutil
@@ -29,7 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import EXAMPLE, as_a_user, generate
+from generate import EXAMPLE, generate, options
 
 from referat.live.server import Background
 
@@ -104,12 +103,7 @@ def commands(folder: Path, repeat: int, out: Path) -> dict[str, dict[str, float]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--quick", action="store_true", help="3 runs, for a loaded machine")
-    parser.add_argument("--json", metavar="FILE")
-    args = parser.parse_args()
-    as_a_user()
+    args = options(__doc__, 20, {"quick": "3 runs, for a loaded machine"})
     repeat = 3 if args.quick else args.repeat
     work = Path(tempfile.mkdtemp(prefix="referat-serve-bench-"))
     try:

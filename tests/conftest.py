@@ -64,29 +64,51 @@ punkter: [{items}]
 """
 
 
+def base(fase: str = "dagsorden", items: str = "a.yaml") -> str:
+    """MEETING (møde.yaml) in phase `fase` listing `items` (comma-separated)."""
+    return MEETING.format(fase=fase, items=items)
+
+
+def edited(text: str, *pairs: tuple[str, str]) -> str:
+    """`text` with each (old, new) of `pairs` replaced; each `old` must stand exactly once."""
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def write_meeting(folder: Path, items: dict[str, str] | None = None, meeting: str | None = None,
+                  fase: str = "dagsorden", bilag: dict[str, bytes] | None = None) -> Path:
+    """Write a small valid meeting into `folder` (MEETING in phase `fase`); `items` maps file name → item YAML,
+    `meeting` overrides møde.yaml, `bilag` maps file name → bytes; `folder`."""
+    (folder / "punkter").mkdir(parents=True)
+    (folder / "bilag").mkdir()
+    items = items if items is not None else {"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n"}
+    for fname, text in items.items():
+        (folder / "punkter" / fname).write_text(dedent(text), encoding="utf-8")
+    for fname, data in (bilag or {}).items():
+        (folder / "bilag" / fname).write_bytes(data)
+    text = meeting if meeting is not None else MEETING.format(fase=fase, items=", ".join(items))
+    (folder / "møde.yaml").write_text(dedent(text), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def make_meeting(tmp_path: Path) -> Callable[..., Path]:
-    """Write a small valid meeting; `items` maps file name → item YAML, `meeting` overrides møde.yaml."""
+    """Write a small valid meeting (write_meeting) at tmp_path / `name`."""
 
     def make(items: dict[str, str] | None = None, meeting: str | None = None, fase: str = "dagsorden",
              bilag: dict[str, bytes] | None = None, name: str = "møde") -> Path:
-        folder = tmp_path / name
-        (folder / "punkter").mkdir(parents=True)
-        (folder / "bilag").mkdir()
-        items = items if items is not None else {"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n"}
-        for fname, text in items.items():
-            (folder / "punkter" / fname).write_text(dedent(text), encoding="utf-8")
-        for fname, data in (bilag or {}).items():
-            (folder / "bilag" / fname).write_bytes(data)
-        text = meeting if meeting is not None else MEETING.format(fase=fase, items=", ".join(items))
-        (folder / "møde.yaml").write_text(dedent(text), encoding="utf-8")
-        return folder
+        return write_meeting(tmp_path / name, items, meeting, fase, bilag)
 
     return make
 
 
+Run = Callable[..., tuple[int, str, str]]  # what the `run` fixture gives: (exit code, stdout, stderr) of a command
+
+
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
     """Run the CLI in-process: (exit code, stdout, stderr)."""
 
     def invoke(*args: str) -> tuple[int, str, str]:
@@ -166,6 +188,13 @@ def build_minutes(folder: Path, out: Path) -> Path:
     return out / "referat.pdf"
 
 
+@pytest.fixture(scope="module")
+def minutes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """referat.pdf of the example meeting, built as a user would, once per test module that uses it (read, never
+    changed: write what is made from it elsewhere)."""
+    return build_minutes(EXAMPLE, tmp_path_factory.mktemp("build"))
+
+
 def sign(pdf: Path, cert: Path, out: Path, *extra: object) -> Path:
     """`referat sign` `pdf` with `cert` into `out` (extra options as given); `out`."""
     assert main(["sign", str(pdf), "--cert", str(cert), "--out", str(out), *map(str, extra)]) == 0
@@ -177,7 +206,7 @@ def sign_as_chair(pdf: Path, pki: Pki, out: Path) -> Path:
     return sign(pdf, pki.formand, out, "--rolle", "formand")
 
 
-def archive_add(run: Callable[..., tuple[int, str, str]], archive: Path, pdf: Path, *extra: object,
+def archive_add(run: Run, archive: Path, pdf: Path, *extra: object,
                 folder: Path = EXAMPLE) -> tuple[int, str, str]:
     """`referat archive add folder pdf --arkiv archive` (extra options as given) through `run`."""
     return run("archive", "add", folder, pdf, "--arkiv", archive, *extra)

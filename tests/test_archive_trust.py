@@ -21,6 +21,7 @@ from pypdf import PdfReader, PdfWriter
 from conftest import (
     EXAMPLE,
     ROOT,
+    Run,
     archive_add,
     archived_into,
     build_minutes,
@@ -30,15 +31,13 @@ from conftest import (
 )
 from pki import Pki
 
-Run = Callable[..., tuple[int, str, str]]
 pytestmark = pytest.mark.usefixtures("cert_password")  # every test here signs or archives with the PKI's password
 
 
 @pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Path:
+def signed(minutes: Path, pki: Pki) -> Path:
     """The example minutes as built, signed by the chair."""
-    folder = tmp_path_factory.mktemp("signed")
-    return sign_as_chair(build_minutes(EXAMPLE, folder / "ud"), pki, folder / "underskrevet.pdf")
+    return sign_as_chair(minutes, pki, minutes.parent / "underskrevet.pdf")
 
 
 def signed_from(tmp_path: Path, pki: Pki, edit: Callable[[Path], None]) -> Path:
@@ -130,14 +129,14 @@ def test_whole_text_comparison_normalises_layout_but_not_meaning(pdf_text: str, 
     assert (first_difference(pdf_text, meeting_text) is None) == same
 
 
-def test_the_honest_minutes_pass_both_routes(run: Run, signed: Path, pki: Pki, tmp_path: Path) -> None:
+def test_the_honest_minutes_pass_both_routes(run: Run, signed: Path, minutes: Path, pki: Pki, tmp_path: Path) -> None:
     archive = tmp_path / "arkiv"
     code, _, err = add(run, archive, signed, pki)
     assert code == 0, err
     day = archive / "das-social" / "2026-02-23"
     assert json.loads((day / "udgave-1" / "manifest.json").read_text("utf-8"))["sammenligning"] == "byte-identisk"
     # re-saved by another program: not byte-identical, but the text matches item by item
-    writer = PdfWriter(clone_from=PdfReader(build_minutes(EXAMPLE, tmp_path / "ud")))
+    writer = PdfWriter(clone_from=PdfReader(minutes))
     writer.add_metadata({"/Producer": "Et andet program"})
     resaved = tmp_path / "gemt-igen.pdf"
     with resaved.open("wb") as fh:
@@ -572,7 +571,7 @@ def _expired_signer(folder: Path) -> tuple[Path, Path]:
     return root_pem, p12
 
 
-def test_an_expired_signing_certificate_is_reported_as_expired(run: Run, tmp_path: Path) -> None:
+def test_an_expired_signing_certificate_is_reported_as_expired(run: Run, minutes: Path, tmp_path: Path) -> None:
     import datetime as dt
 
     from pyhanko.sign.signers import SimpleSigner
@@ -583,9 +582,8 @@ def test_an_expired_signing_certificate_is_reported_as_expired(run: Run, tmp_pat
     signer = SimpleSigner.load_pkcs12_data(p12.read_bytes(), other_certs=[], passphrase=b"hemmelig")
     assert signer is not None
     # `referat sign` refuses an expired certificate; another program may not
-    minutes = build_minutes(EXAMPLE, tmp_path / "ud").read_bytes()
     pdf = tmp_path / "udloebet-underskrevet.pdf"
-    pdf.write_bytes(sign_pdf(minutes, signer, "Udløbet Formand", "formand"))
+    pdf.write_bytes(sign_pdf(minutes.read_bytes(), signer, "Udløbet Formand", "formand"))
     code, _, err = run("archive", "add", EXAMPLE, pdf, "--arkiv", tmp_path / "arkiv", "--rodcertifikat", root_pem)
     assert code == 1
     expiry = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).strftime("%d.%m.%Y")

@@ -10,31 +10,15 @@ import hashlib
 import json
 import shutil
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import Run, archived_into, build_minutes, sign, sign_as_chair, write_meeting
 from pki import Pki
 from referat.cli import main
 
-Run = Callable[..., tuple[int, str, str]]
 DAY = "2026-02-23"
-MEETING = f"""\
-udvalg: das-social
-fase: referat
-dato: {DAY}
-start: "12.00"
-slut: "16.00"
-sted: Mødelokale 1, Aalborg
-sagsnummer: 2026-005746
-medlemmer:
-  - {{navn: Anne Andersen, titel: Socialdirektør, organisation: Aalborg Kommune}}
-  - {{navn: Bo Bertelsen, titel: Socialdirektør, organisation: Rebild Kommune}}
-fremmøde:
-  til_stede: [Anne Andersen, Bo Bertelsen]
-punkter: [01-dagsorden.yaml, 02-botilbud.yaml]
-"""
 ITEMS = {
     "01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\nbeslutning: Godkendt\n",
     "02-botilbud.yaml": "titel: Nye botilbud i regionen\ntype: beslutning\nsagsnummer: ''\n"
@@ -62,25 +46,14 @@ class Made:
 def made(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Made:
     """A meeting's signed minutes archived, and a signed correction to them archived beside them."""
     base = tmp_path_factory.mktemp("rettelse")
-    folder = base / "møde"
-    (folder / "punkter").mkdir(parents=True)
-    (folder / "bilag").mkdir()
-    (folder / "møde.yaml").write_text(MEETING, encoding="utf-8")
-    for name, text in ITEMS.items():
-        (folder / "punkter" / name).write_text(text, encoding="utf-8")
+    folder = write_meeting(base / "møde", ITEMS, fase="referat")
     out, archive = base / "output", base / "arkiv"
-    assert main(["build", str(folder), "--dokument", "referat", "--format", "pdf", "--out", str(out)]) == 0
-    signed = base / "referat-underskrevet.pdf"
-    assert main(["sign", str(out / "referat.pdf"), "--cert", str(pki.formand), "--out", str(signed),
-                 "--rolle", "formand"]) == 0
-    assert main(["archive", "add", str(folder), str(signed), "--rodcertifikat", str(pki.root_pem),
-                 "--arkiv", str(archive)]) == 0
+    signed = sign_as_chair(build_minutes(folder, out), pki, base / "referat-underskrevet.pdf")
+    archived_into(archive, signed, pki, folder)
     correction = base / "rettelse.yaml"
     correction.write_text(CORRECTION, encoding="utf-8")
     assert main(["correction", "build", str(folder), str(correction), "--arkiv", str(archive), "--out", str(out)]) == 0
-    signed_fix = base / "rettelse-underskrevet.pdf"
-    assert main(["sign", str(out / "rettelse.pdf"), "--cert", str(pki.sekretariat), "--out", str(signed_fix),
-                 "--rolle", "sekretariat"]) == 0
+    signed_fix = sign(out / "rettelse.pdf", pki.sekretariat, base / "rettelse-underskrevet.pdf", "--rolle", "sekretariat")
     assert main(["correction", "archive", str(folder), str(correction), str(signed_fix), "--arkiv", str(archive),
                  "--rodcertifikat", str(pki.root_pem)]) == 0
     return Made(folder, archive, signed, signed_fix, correction)

@@ -2,14 +2,12 @@
 a server running in a thread on a free port, on a copy of the example meeting.
 
 Needs Chromium and chromedriver (Debian: chromium chromium-driver; `.ci/run` installs them) and selenium (the
-[test] extra); without them the tests skip and say why.
+[test] extra), and axe-core for the axe checks (tests/browser.py); without them the tests skip and say why.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,53 +15,21 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
+from browser import axe_violations, chromium, summary
+
 ITEM = "03-planer-ungehjemmet-bifrost.yaml"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1400,1000"]
 WAIT = 20.0  # seconds a page has to show a change (far above the ~0.3 s it takes; the machine may be busy)
-
-
-def _missing() -> str | None:
-    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
-        return "Chromium mangler: `apt-get install chromium chromium-driver` (eller .ci/run)"
-    if shutil.which("chromedriver") is None:
-        return "chromedriver mangler: `apt-get install chromium-driver` (eller .ci/run)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium mangler: pip install -e '.[test]'"
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="referat-chromium-")
-    options = webdriver.ChromeOptions()
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert binary is not None
-    options.binary_location = binary
-    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium(extra_flags=["--window-size=1400,1000"])
 
 
 @pytest.fixture
-def meeting(tmp_path: Path) -> Path:
-    folder = tmp_path / EXAMPLE.name
-    shutil.copytree(EXAMPLE, folder)
-    return folder
+def meeting(example_copy: Path) -> Path:
+    """A copy of the example meeting (conftest's example_copy) for the server to serve."""
+    return example_copy
 
 
 @pytest.fixture
@@ -215,24 +181,10 @@ def test_two_tabs_see_each_others_saves(browser: Any, server: Any, meeting: Path
     browser.switch_to.window(first)
 
 
-AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
 @pytest.mark.parametrize("page", ["/", "/skriv"])
 def test_the_pages_pass_axe(browser: Any, server: Any, page: str) -> None:
     """The preview and the minute-taking page: 0 axe-core violations at WCAG 2.1 A/AA (like the web edition)."""
-    if not AXE.is_file():
-        pytest.skip("axe-core mangler: kør `npm install --prefix .ci/node axe-core@4.10.2` (eller .ci/run)")
-    import json
-
     browser.get(server.url.replace("/?", page + "?"))
     connected(browser)
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    result = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
-        ".then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error', "
-        "help: String(e), nodes: []}])));", TAGS)
-    violations = json.loads(result)
-    assert violations == [], [(v["id"], v["help"], [n.get("target") for n in v["nodes"]][:3]) for v in violations]
+    violations = axe_violations(browser)
+    assert violations == [], summary(violations)

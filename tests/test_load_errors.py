@@ -8,20 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MEETING, located, only, tiny_pdf
+from conftest import base, edited, located, only, tiny_pdf
 from referat.diagnostics import Diagnostic, Location
 from referat.load.meeting import load_meeting
-
-
-def base(fase: str = "dagsorden", items: str = "a.yaml") -> str:
-    return MEETING.format(fase=fase, items=items)
-
-
-def edited(text: str, *pairs: tuple[str, str]) -> str:
-    for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
 
 
 def write_item(folder: Path, name: str, data: str | bytes) -> Path:
@@ -55,25 +44,27 @@ def test_yaml_syntax_error(make_meeting):
     located(d, path, 2, 25)
 
 
-def test_unclosed_quote(make_meeting):
-    d, path = item_error(make_meeting, 'titel: "Godkendelse af dagsorden\nresumé: x\n', "mangler et afsluttende anførselstegn?")
-    located(d, path, 3, 1)
-
-
-def test_duplicate_key_names_the_key_at_its_second_occurrence(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nresumé: a\nbaggrund: b\nresumé: c\n", "nøglen 'resumé' står to gange; slet den ene")
-    located(d, path, 4, 1)
-
-
-def test_duplicate_key_nested_in_a_bilag(make_meeting):
-    data = "titel: T\nbilag:\n  - titel: A\n    fil: a.pdf\n    fil: b.pdf\n"
-    d, path = item_error(make_meeting, data, "nøglen 'fil' står to gange")
-    located(d, path, 5, 5)
-
-
-def test_tab_used_for_indentation(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nindstilling:\n  - Godkender\n\t- Drøfter\n", "tabulator brugt til indrykning; brug mellemrum")
-    located(d, path, 4, 1)
+ITEM_YAML_ERRORS = [
+    # id, the item file's content, distinctive part of the one error, line and column it points at
+    ("unclosed-quote", 'titel: "Godkendelse af dagsorden\nresumé: x\n', "mangler et afsluttende anførselstegn?", 3, 1),
+    ("duplicate-key-names-the-key-at-its-second-occurrence", "titel: T\nresumé: a\nbaggrund: b\nresumé: c\n",
+     "nøglen 'resumé' står to gange; slet den ene", 4, 1),
+    ("duplicate-key-nested-in-a-bilag", "titel: T\nbilag:\n  - titel: A\n    fil: a.pdf\n    fil: b.pdf\n",
+     "nøglen 'fil' står to gange", 5, 5),
+    ("tab-used-for-indentation", "titel: T\nindstilling:\n  - Godkender\n\t- Drøfter\n",
+     "tabulator brugt til indrykning; brug mellemrum", 4, 1),
+    ("nul-byte", b"titel: T\nresum\xc3\xa9: a\x00b\n", "filen indeholder NUL-tegn; er det en binær fil?", 2, None),
+    ("control-character-in-a-literal-block", "titel: T\nsagsfremstilling: |\n  a\n  bc\x1bd\n", "kontroltegn U+001B", 4, 5),
+    ("empty-item-file", "", "filen er tom", 1, 1),
+    ("item-file-with-only-comments-is-empty", "# yaml-language-server: $schema=../../../schemas/punkt.schema.json\n",
+     "filen er tom", 1, 1),
+    ("list-instead-of-a-mapping", "- titel: T\n- resumé: x\n",
+     "filen skal indeholde nøgler og værdier (nøgle: værdi), ikke en liste eller en tekst", 1, 1),
+    ("text-instead-of-a-mapping", "Godkendelse af dagsorden\n",
+     "filen skal indeholde nøgler og værdier (nøgle: værdi), ikke en liste eller en tekst", 1, 1),
+    ("two-yaml-documents", "titel: T\n---\ntitel: U\n", "YAML-syntaksfejl", 2, 1),
+    ("omap-gives-a-message-not-a-traceback", "titel: T\nresumé: !!omap [a: 1]\n", "skal være tekst", 2, 9),
+]
 
 
 def test_latin1_file(make_meeting):
@@ -97,20 +88,10 @@ def test_utf8_bom_is_accepted(make_meeting):
     assert meeting.items[0].title == "Godkendelse af dagsorden"
 
 
-def test_nul_byte(make_meeting):
-    d, path = item_error(make_meeting, b"titel: T\nresum\xc3\xa9: a\x00b\n", "filen indeholder NUL-tegn; er det en binær fil?")
-    located(d, path, 2)
-
-
 def test_control_character_in_a_plain_scalar(make_meeting):
     d, path = item_error(make_meeting, "titel: T\nsagsfremstilling: Tekst\x01her\n", "kontroltegn U+0001 er ikke tilladt i YAML")
     assert 'skriv det som "\\x01" i dobbelte anførselstegn eller slet det' in d.message
     located(d, path, 2, 24)
-
-
-def test_control_character_in_a_literal_block(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nsagsfremstilling: |\n  a\n  bc\x1bd\n", "kontroltegn U+001B")
-    located(d, path, 4, 5)
 
 
 def test_control_character_written_as_an_escape_is_loaded(make_meeting):
@@ -119,37 +100,10 @@ def test_control_character_written_as_an_escape_is_loaded(make_meeting):
     assert meeting.items[0].case == "a\x01b"
 
 
-def test_empty_item_file(make_meeting):
-    d, path = item_error(make_meeting, "", "filen er tom")
-    located(d, path, 1, 1)
-
-
-def test_item_file_with_only_comments_is_empty(make_meeting):
-    d, path = item_error(make_meeting, "# yaml-language-server: $schema=../../../schemas/punkt.schema.json\n", "filen er tom")
-    located(d, path, 1, 1)
-
-
-@pytest.mark.parametrize("data", ["- titel: T\n- resumé: x\n", "Godkendelse af dagsorden\n"])
-def test_list_or_text_instead_of_a_mapping(make_meeting, data):
-    d, path = item_error(make_meeting, data, "filen skal indeholde nøgler og værdier (nøgle: værdi), ikke en liste eller en tekst")
-    located(d, path, 1, 1)
-
-
-def test_two_yaml_documents(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\n---\ntitel: U\n", "YAML-syntaksfejl")
-    located(d, path, 2, 1)
-
-
-def test_tag_that_does_not_fit_its_value(make_meeting):
-    """'!!int abc' used to raise a bare ValueError from ruamel (a traceback)."""
-    d, path = item_error(make_meeting, "titel: T\nresumé: !!int abc\n", "værdien passer ikke til typen !!int")
-    located(d, path, 2, 9)
-
-
-@pytest.mark.parametrize(("value", "tag"), [("!!set abc", "!!set"), ("!!omap abc", "!!omap"), ("!!bool måske", "!!bool"),
-                                          ("!!float x", "!!float")])
+@pytest.mark.parametrize(("value", "tag"), [("!!int abc", "!!int"), ("!!set abc", "!!set"), ("!!omap abc", "!!omap"),
+                                          ("!!bool måske", "!!bool"), ("!!float x", "!!float")])
 def test_other_tags_that_do_not_fit(make_meeting, value, tag):
-    """ruamel raised AttributeError/KeyError/ValueError for these (a traceback)."""
+    """ruamel raised AttributeError/KeyError/ValueError for these (a traceback; '!!int abc' a bare ValueError)."""
     d, path = item_error(make_meeting, f"titel: T\nresumé: {value}\n", f"værdien passer ikke til typen {tag}; slet '{tag}'")
     located(d, path, 2, 9)
 
@@ -163,22 +117,42 @@ def test_merge_key_is_read(make_meeting):
     assert [(b.title, b.file) for b in meeting.items[0].bilag] == [("A", "a.pdf"), ("B", "a.pdf")]
 
 
-def test_omap_gives_a_message_not_a_traceback(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nresumé: !!omap [a: 1]\n", "skal være tekst")
-    located(d, path, 2, 9)
-
-
 # --------------------------------------------------------------------------------------------------
 # Schema errors (pydantic → Danish)
 
-def test_unknown_key_with_suggestion(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nsagsfremstiling: |\n  Tekst\n", "ukendt nøgle 'sagsfremstiling'; mente du 'sagsfremstilling'?")
-    located(d, path, 2, 1)
+ITEM_SCHEMA_ERRORS = [
+    # id, the item file's content, distinctive part of the one error, line and column it points at
+    ("unknown-key-with-suggestion", "titel: T\nsagsfremstiling: |\n  Tekst\n",
+     "ukendt nøgle 'sagsfremstiling'; mente du 'sagsfremstilling'?", 2, 1),
+    ("unknown-key-resume-suggests-resume-with-accent", "titel: T\nresume: Kort.\n",
+     "ukendt nøgle 'resume'; mente du 'resumé'?", 2, 1),
+    # a bilag with neither 'fil' nor 'referat' (or both) is refused at that entry
+    ("bilag-needs-a-file-or-previous-minutes",
+     "titel: T\nbilag:\n  - titel: A\n    fil: a.pdf\n  - titel: B\n    offentlig: false\n",
+     "et bilag skal have enten 'fil' eller 'referat'", 5, 5),
+    ("bilag-cannot-have-both-a-file-and-previous-minutes",
+     "titel: T\nbilag:\n  - titel: B\n    fil: b.pdf\n    referat: ../forrige\n", "ikke begge", 3, 5),
+    # a point without 'tekst' is reported at its own '- ', not at the 'indstilling:' key two lines up
+    ("missing-key-in-a-list-entry-points-at-that-entry",
+     "titel: T\nindstilling:\n  - Godkender dagsordenen\n  - underpunkter: [a, b]\n",
+     "mangler den påkrævede nøgle 'tekst'", 4, 5),
+    ("missing-title", "resumé: x\n", "mangler den påkrævede nøgle 'titel'", 1, 1),
+    ("wrong-type-list-for-text", "titel: [Godkendelse, af dagsorden]\n", "skal være tekst", 1, 8),
+    ("wrong-type-number-for-text-suggests-quotes", "titel: T\nsagsnummer: 2026005746\n",
+     "skal være tekst; sæt værdien i anførselstegn", 2, 13),
+    ("wrong-enum-value", "titel: T\nadgang: lukke\n", "'lukke' er ikke en gyldig værdi; brug 'åben' eller 'lukket'", 2, 9),
+    ("bad-time-slot", 'titel: T\ntidspunkt: "10.00-09.00"\n', "tidsrummet '10.00-09.00' slutter før det begynder", 2, 12),
+    ("offentlig-with-a-non-boolean", "titel: T\nbilag:\n  - titel: A\n    fil: a.pdf\n    offentlig: måske\n",
+     "skal være true eller false (ja/nej)", 5, 16),
+]
 
 
-def test_unknown_key_resume_suggests_resume_with_accent(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nresume: Kort.\n", "ukendt nøgle 'resume'; mente du 'resumé'?")
-    located(d, path, 2, 1)
+@pytest.mark.parametrize(("data", "needle", "line", "col"),
+                         [pytest.param(*case[1:], id=case[0]) for case in ITEM_YAML_ERRORS + ITEM_SCHEMA_ERRORS])
+def test_item_error(make_meeting, data: str | bytes, needle: str, line: int, col: int | None) -> None:
+    """A broken item file: exactly one error, at the file, line and column where the user must look."""
+    d, path = item_error(make_meeting, data, needle)
+    located(d, path, line, col)
 
 
 def test_unknown_key_without_a_close_match(make_meeting):
@@ -201,53 +175,6 @@ def test_missing_key_in_a_bilag_points_at_that_bilag(make_meeting):
     located(only(report, "ukendt nøgle 'fill'; mente du 'fil'?"), path, 6, 5)
 
 
-def test_bilag_needs_a_file_or_previous_minutes(make_meeting):
-    """A bilag with neither 'fil' nor 'referat' (or both) is refused at that entry."""
-    data = "titel: T\nbilag:\n  - titel: A\n    fil: a.pdf\n  - titel: B\n    offentlig: false\n"
-    _, report, path = load_item(make_meeting, data)
-    located(only(report, "et bilag skal have enten 'fil' eller 'referat'"), path, 5, 5)
-
-
-
-def test_bilag_cannot_have_both_a_file_and_previous_minutes(make_meeting):
-    data = "titel: T\nbilag:\n  - titel: B\n    fil: b.pdf\n    referat: ../forrige\n"
-    _, report, path = load_item(make_meeting, data)
-    located(only(report, "ikke begge"), path, 3, 5)
-
-
-def test_missing_key_in_a_list_entry_points_at_that_entry(make_meeting):
-    """A point without 'tekst' is reported at its own '- ', not at the 'indstilling:' key two lines up."""
-    data = "titel: T\nindstilling:\n  - Godkender dagsordenen\n  - underpunkter: [a, b]\n"
-    d, path = item_error(make_meeting, data, "mangler den påkrævede nøgle 'tekst'")
-    located(d, path, 4, 5)
-
-
-def test_missing_name_of_a_participant_points_at_that_participant(make_meeting):
-    meeting = edited(base(), ("    - {navn: Carl Clausen, ", "    - {"))
-    d = _meeting_error(make_meeting, meeting, "mangler den påkrævede nøgle 'navn'")
-    assert (d.location.line, d.location.col) == (15, 7)
-
-
-def test_missing_title(make_meeting):
-    d, path = item_error(make_meeting, "resumé: x\n", "mangler den påkrævede nøgle 'titel'")
-    located(d, path, 1, 1)
-
-
-def test_wrong_type_list_for_text(make_meeting):
-    d, path = item_error(make_meeting, "titel: [Godkendelse, af dagsorden]\n", "skal være tekst")
-    located(d, path, 1, 8)
-
-
-def test_wrong_type_number_for_text_suggests_quotes(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nsagsnummer: 2026005746\n", "skal være tekst; sæt værdien i anførselstegn")
-    located(d, path, 2, 13)
-
-
-def test_wrong_enum_value(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nadgang: lukke\n", "'lukke' er ikke en gyldig værdi; brug 'åben' eller 'lukket'")
-    located(d, path, 2, 9)
-
-
 def test_multi_line_value_is_shown_on_one_line(make_meeting):
     """A message is one output line, even when the offending value spans lines."""
     d, path = item_error(make_meeting, 'titel: T\nadgang: |\n  åben\n  lukket\n', "er ikke en gyldig værdi")
@@ -261,23 +188,12 @@ def test_multi_line_time_slot_is_shown_on_one_line(make_meeting):
     located(d, path, 2, 12)
 
 
-def test_bad_time_slot(make_meeting):
-    d, path = item_error(make_meeting, 'titel: T\ntidspunkt: "10.00-09.00"\n', "tidsrummet '10.00-09.00' slutter før det begynder")
-    located(d, path, 2, 12)
-
-
 def test_offentlig_nej_is_false(make_meeting):
     folder = make_meeting({"a.yaml": "titel: T\nbilag:\n  - titel: A\n    fil: a.pdf\n    offentlig: nej\n"},
                           bilag={"a.pdf": tiny_pdf()})
     meeting, report = load_meeting(folder)
     assert report.items == []
     assert meeting.items[0].bilag[0].public is False
-
-
-def test_offentlig_with_a_non_boolean(make_meeting):
-    d, path = item_error(make_meeting, "titel: T\nbilag:\n  - titel: A\n    fil: a.pdf\n    offentlig: måske\n",
-                         "skal være true eller false (ja/nej)")
-    located(d, path, 5, 16)
 
 
 def _meeting_error(make_meeting, meeting: str, needle: str) -> Diagnostic:  # type: ignore[no-untyped-def]
@@ -290,28 +206,35 @@ def _meeting_error(make_meeting, meeting: str, needle: str) -> Diagnostic:  # ty
     return d
 
 
-def test_impossible_date(make_meeting):
-    d = _meeting_error(make_meeting, edited(base(), ("dato: 2026-02-23", "dato: 2026-02-30")),
-                       "'2026-02-30' er ikke en gyldig dato: 30. februar 2026 findes ikke")
-    assert (d.location.line, d.location.col) == (3, 7)
+MEETING_ERRORS = [
+    # id, møde.yaml, distinctive part of the one error, line and column it points at
+    ("missing-name-of-a-participant-points-at-that-participant", edited(base(), ("    - {navn: Carl Clausen, ", "    - {")),
+     "mangler den påkrævede nøgle 'navn'", 15, 7),
+    ("impossible-date", edited(base(), ("dato: 2026-02-23", "dato: 2026-02-30")),
+     "'2026-02-30' er ikke en gyldig dato: 30. februar 2026 findes ikke", 3, 7),
+    ("date-written-the-danish-way", edited(base(), ("dato: 2026-02-23", "dato: 23.02.2026")),
+     "'23.02.2026' er ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD", 3, 7),
+    ("impossible-time", edited(base(), ('start: "12.00"\nslut', 'start: "25.00"\nslut')),
+     "'25.00' er et umuligt klokkeslæt", 4, 8),
+    ("time-that-is-not-a-time", edited(base(), ('slut: "16.00"\nsted', 'slut: "kl. 16"\nsted')),
+     "'kl. 16' er ikke et klokkeslæt; skriv TT.MM, fx \"12.00\"", 5, 7),
+    ("wrong-phase", edited(base(), ("fase: dagsorden", "fase: referatet")),
+     "'referatet' er ikke en gyldig værdi; brug 'dagsorden' eller 'referat'", 2, 7),
+    # the item list: every entry must name an item file in punkter/, once
+    ("item-file-listed-but-missing", base(items="a.yaml, b.yaml"), "punktfilen punkter/b.yaml findes ikke", 17, 19),
+    ("item-listed-twice", base(items="a.yaml, a.yaml"), "'a.yaml' står allerede som punkt 1 i punktlisten", 17, 19),
+    ("item-name-with-a-folder", base(items="a.yaml, ../b.yaml"),
+     "'../b.yaml' skal være et filnavn i punkter/ der ender på .yaml", 17, 19),
+    ("unknown-committee-profile-suggests-the-closest", edited(base(), ("udvalg: das-social", "udvalg: das-socail")),
+     "udvalgsprofilen 'das-socail' findes ikke i templates/udvalg/; mente du 'das-social'?", 1, 9),
+]
 
 
-def test_date_written_the_danish_way(make_meeting):
-    d = _meeting_error(make_meeting, edited(base(), ("dato: 2026-02-23", "dato: 23.02.2026")),
-                       "'23.02.2026' er ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD")
-    assert (d.location.line, d.location.col) == (3, 7)
-
-
-def test_impossible_time(make_meeting):
-    d = _meeting_error(make_meeting, edited(base(), ('start: "12.00"\nslut', 'start: "25.00"\nslut')),
-                       "'25.00' er et umuligt klokkeslæt")
-    assert (d.location.line, d.location.col) == (4, 8)
-
-
-def test_time_that_is_not_a_time(make_meeting):
-    d = _meeting_error(make_meeting, edited(base(), ('slut: "16.00"\nsted', 'slut: "kl. 16"\nsted')),
-                       "'kl. 16' er ikke et klokkeslæt; skriv TT.MM, fx \"12.00\"")
-    assert (d.location.line, d.location.col) == (5, 7)
+@pytest.mark.parametrize(("meeting", "needle", "line", "col"), [pytest.param(*case[1:], id=case[0]) for case in MEETING_ERRORS])
+def test_meeting_error(make_meeting, meeting: str, needle: str, line: int, col: int) -> None:
+    """A broken møde.yaml: exactly one error, in møde.yaml at the line and column where the user must look."""
+    d = _meeting_error(make_meeting, meeting, needle)
+    assert (d.location.line, d.location.col) == (line, col)
 
 
 @pytest.mark.parametrize(("written", "read"), [("12.30", "12.30"), ("9.05", "09.05"), ("12", "12.00"), ('"12:30"', "12.30")])
@@ -329,29 +252,8 @@ def test_online_nej_is_false(make_meeting):
     assert meeting.online is False
 
 
-def test_wrong_phase(make_meeting):
-    d = _meeting_error(make_meeting, edited(base(), ("fase: dagsorden", "fase: referatet")),
-                       "'referatet' er ikke en gyldig værdi; brug 'dagsorden' eller 'referat'")
-    assert (d.location.line, d.location.col) == (2, 7)
-
-
 # --------------------------------------------------------------------------------------------------
 # The meeting folder
-
-def test_item_file_listed_but_missing(make_meeting):
-    d = _meeting_error(make_meeting, base(items="a.yaml, b.yaml"), "punktfilen punkter/b.yaml findes ikke")
-    assert (d.location.line, d.location.col) == (17, 19)
-
-
-def test_item_listed_twice(make_meeting):
-    d = _meeting_error(make_meeting, base(items="a.yaml, a.yaml"), "'a.yaml' står allerede som punkt 1 i punktlisten")
-    assert (d.location.line, d.location.col) == (17, 19)
-
-
-def test_item_name_with_a_folder(make_meeting):
-    d = _meeting_error(make_meeting, base(items="a.yaml, ../b.yaml"), "'../b.yaml' skal være et filnavn i punkter/ der ender på .yaml")
-    assert (d.location.line, d.location.col) == (17, 19)
-
 
 def test_unlisted_item_file_is_a_warning(make_meeting):
     folder = make_meeting({"a.yaml": "titel: T\n", "b.yaml": "titel: U\n"}, meeting=base(items="a.yaml"))
@@ -384,12 +286,6 @@ def test_meeting_folder_is_a_file(tmp_path):
     path.write_text("udvalg: das-social\n", encoding="utf-8")
     _, report = load_meeting(path)
     located(only(report, "mødemappen er ikke en mappe"), path, None)
-
-
-def test_unknown_committee_profile_suggests_the_closest(make_meeting):
-    d = _meeting_error(make_meeting, edited(base(), ("udvalg: das-social", "udvalg: das-socail")),
-                       "udvalgsprofilen 'das-socail' findes ikke i templates/udvalg/; mente du 'das-social'?")
-    assert (d.location.line, d.location.col) == (1, 9)
 
 
 def test_unknown_committee_profile_lists_the_known_ones(make_meeting):

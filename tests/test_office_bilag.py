@@ -13,6 +13,7 @@ import shutil
 import struct
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -553,6 +554,24 @@ def test_cell_values_print_in_danish_with_the_cells_format(value, fmt, shown) ->
     assert _cell(value, fmt) == shown
 
 
+def rezipped(data: bytes, edits: dict[str, Callable[[bytes], bytes]],
+             compression: int = zipfile.ZIP_STORED) -> bytes:
+    """The Office file (a zip) `data` written again member by member, each member named in `edits` changed by its
+    function (which must change it)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    assert set(edits) <= set(source.namelist()), (sorted(edits), source.namelist())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as target:
+        for name in source.namelist():
+            member = source.read(name)
+            if name in edits:
+                edited = edits[name](member)
+                assert edited != member, name
+                member = edited
+            target.writestr(name, member)
+    return out.getvalue()
+
+
 def tracked_docx() -> bytes:
     """A Word file with a tracked deletion, a tracked insertion, a deleted table row, a comment anchor, hidden
     text and an author in its properties (python-docx, then the revision markup Word writes)."""
@@ -567,27 +586,23 @@ def tracked_docx() -> bytes:
     table.cell(1, 0).text = "SLETTET-RÆKKE-4455"
     buf = io.BytesIO()
     doc.save(buf)
-    source = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
     stamp = 'w:author="A" w:date="2026-01-01T00:00:00Z"'
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "word/document.xml":
-                text = data.decode("utf-8")
-                text = text.replace("<w:r><w:t>PLADSHOLDER</w:t></w:r>", (
-                    '<w:r><w:t xml:space="preserve">Beholdt </w:t></w:r>'
-                    f'<w:del w:id="1" {stamp}><w:r><w:delText>SLETTET-HEMMELIGT-1234</w:delText></w:r></w:del>'
-                    f'<w:ins w:id="2" {stamp}><w:r><w:t>INDSAT-NY-5678</w:t></w:r></w:ins>'
-                    '<w:commentRangeStart w:id="0"/><w:r><w:t xml:space="preserve"> med note</w:t></w:r>'
-                    '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>'))
-                last_row = text.rindex("<w:tr>") if "<w:tr>" in text else text.rindex("<w:tr ")
-                row_end = text.index(">", last_row) + 1
-                text = text[:row_end] + f'<w:trPr><w:del w:id="3" {stamp}/></w:trPr>' + text[row_end:]
-                assert "SLETTET-HEMMELIGT" in text
-                data = text.encode("utf-8")
-            target.writestr(name, data)
-    return out.getvalue()
+
+    def revisions(data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        text = text.replace("<w:r><w:t>PLADSHOLDER</w:t></w:r>", (
+            '<w:r><w:t xml:space="preserve">Beholdt </w:t></w:r>'
+            f'<w:del w:id="1" {stamp}><w:r><w:delText>SLETTET-HEMMELIGT-1234</w:delText></w:r></w:del>'
+            f'<w:ins w:id="2" {stamp}><w:r><w:t>INDSAT-NY-5678</w:t></w:r></w:ins>'
+            '<w:commentRangeStart w:id="0"/><w:r><w:t xml:space="preserve"> med note</w:t></w:r>'
+            '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>'))
+        last_row = text.rindex("<w:tr>") if "<w:tr>" in text else text.rindex("<w:tr ")
+        row_end = text.index(">", last_row) + 1
+        text = text[:row_end] + f'<w:trPr><w:del w:id="3" {stamp}/></w:trPr>' + text[row_end:]
+        assert "SLETTET-HEMMELIGT" in text
+        return text.encode("utf-8")
+
+    return rezipped(buf.getvalue(), {"word/document.xml": revisions}, zipfile.ZIP_DEFLATED)
 
 
 def test_word_tracked_changes_are_warned_and_accepted_before_conversion(make_meeting, run, tmp_path) -> None:
@@ -723,29 +738,24 @@ def test_word_links_to_other_files_are_cut_before_libreoffice_opens_it(tmp_path:
     """An INCLUDETEXT field naming /etc/passwd, a picture linked from a server, a hyperlink (kept)."""
     from referat.render import libreoffice
 
-    source = zipfile.ZipFile(io.BytesIO(_docx("PLADSHOLDER")))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "word/document.xml":
-                data = data.replace(b"<w:r><w:t>PLADSHOLDER</w:t></w:r>", (
-                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                    b'<w:r><w:instrText xml:space="preserve"> INCLUDETEXT "/etc/passwd" </w:instrText></w:r>'
-                    b'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>vist resultat</w:t></w:r>'
-                    b'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-                    b'<w:fldSimple w:instr=" INCLUDEPICTURE &quot;\\\\\\\\server\\\\del\\\\x.png&quot; "/>'
-                    b'<w:fldSimple w:instr=" PAGE "/>'))
-                assert b"INCLUDETEXT" in data
-            if name == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", (
-                    b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    b'relationships/image" Target="http://spor.example/pixel.png" TargetMode="External"/>'
-                    b'<Relationship Id="rIdY" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    b'relationships/hyperlink" Target="https://www.example.dk/" TargetMode="External"/>'
-                    b"</Relationships>"))
-            target.writestr(name, data)
-    cleaned = zipfile.ZipFile(io.BytesIO(libreoffice.accept_revisions(tmp_path / "n.docx", out.getvalue())))
+    fields = (
+        b'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        b'<w:r><w:instrText xml:space="preserve"> INCLUDETEXT "/etc/passwd" </w:instrText></w:r>'
+        b'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>vist resultat</w:t></w:r>'
+        b'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        b'<w:fldSimple w:instr=" INCLUDEPICTURE &quot;\\\\\\\\server\\\\del\\\\x.png&quot; "/>'
+        b'<w:fldSimple w:instr=" PAGE "/>')
+    links = (
+        b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/image" Target="http://spor.example/pixel.png" TargetMode="External"/>'
+        b'<Relationship Id="rIdY" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/hyperlink" Target="https://www.example.dk/" TargetMode="External"/>'
+        b"</Relationships>")
+    docx = rezipped(_docx("PLADSHOLDER"), {
+        "word/document.xml": lambda data: data.replace(b"<w:r><w:t>PLADSHOLDER</w:t></w:r>", fields),
+        "word/_rels/document.xml.rels": lambda data: data.replace(b"</Relationships>", links)})
+    assert b"INCLUDETEXT" in zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
+    cleaned = zipfile.ZipFile(io.BytesIO(libreoffice.accept_revisions(tmp_path / "n.docx", docx)))
     body = cleaned.read("word/document.xml").decode("utf-8")
     assert "INCLUDETEXT" not in body and "INCLUDEPICTURE" not in body and "/etc/passwd" not in body
     assert "vist resultat" in body and 'w:instr=" PAGE "' in body

@@ -82,6 +82,24 @@ def break_item(folder: Path, data: bytes | str) -> Path:
     return path
 
 
+Refused = Callable[[bytes | str], tuple[str, Path]]
+
+
+@pytest.fixture
+def item_refused(make_meeting, run: Run, tmp_path: Path) -> Refused:
+    """A good one-item meeting built once, then its item file replaced by `data` and built again: refused
+    (rebuild_refused: exit 1, no traceback, the earlier outputs byte-identical); (stderr, the item file)."""
+
+    def refuse(data: bytes | str) -> tuple[str, Path]:
+        folder = make_meeting({ITEM: GOOD_ITEM})
+        out = tmp_path / "out"
+        before = built_once(run, folder, out)
+        path = break_item(folder, data)
+        return rebuild_refused(run, folder, out, before), path
+
+    return refuse
+
+
 # --------------------------------------------------------------------------------------------------
 # YAML that cannot be read
 
@@ -112,14 +130,10 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("text", "line", "col", "needle"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
-def test_malformed_yaml(make_meeting, run: Run, tmp_path: Path, text: str, line: int, col: int, needle: str) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, text)
-    err = rebuild_refused(run, folder, out, before)
+def test_malformed_yaml(item_refused: Refused, run: Run, text: str, line: int, col: int, needle: str) -> None:
+    err, path = item_refused(text)
     assert needle in error_line(err, path, line, col)
-    code, _, err = run("validate", folder)
+    code, _, err = run("validate", path.parents[1])  # the meeting folder
     assert code == INVALID and needle in error_line(err, path, line, col)
 
 
@@ -140,13 +154,8 @@ ENCODED = [
 
 
 @pytest.mark.parametrize(("data", "line", "col", "needle"), [e[1:] for e in ENCODED], ids=[e[0] for e in ENCODED])
-def test_wrong_encoding(make_meeting, run: Run, tmp_path: Path, data: bytes, line: int, col: int | None,
-                        needle: str) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, data)
-    err = rebuild_refused(run, folder, out, before)
+def test_wrong_encoding(item_refused: Refused, data: bytes, line: int, col: int | None, needle: str) -> None:
+    err, path = item_refused(data)
     assert needle in error_line(err, path, line, col)
 
 
@@ -172,12 +181,8 @@ TABS = [
 
 
 @pytest.mark.parametrize(("text", "line", "col"), [t[1:] for t in TABS], ids=[t[0] for t in TABS])
-def test_tab_used_for_indentation(make_meeting, run: Run, tmp_path: Path, text: str, line: int, col: int) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, text)
-    err = rebuild_refused(run, folder, out, before)
+def test_tab_used_for_indentation(item_refused: Refused, text: str, line: int, col: int) -> None:
+    err, path = item_refused(text)
     assert "tabulator brugt til indrykning; brug mellemrum" in error_line(err, path, line, col)
 
 
@@ -208,12 +213,8 @@ def test_10_mb_field_validates_and_builds_to_text_and_word(make_meeting, run: Ru
         assert b"SLUTNINGEN" in z.read("word/document.xml")
 
 
-def test_file_over_20_mb_is_refused_with_the_limit(make_meeting, run: Run, tmp_path: Path) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, "titel: A\n" + "# fyld\n" * (21 * 1024 * 1024 // 7))
-    err = rebuild_refused(run, folder, out, before)
+def test_file_over_20_mb_is_refused_with_the_limit(item_refused: Refused) -> None:
+    err, path = item_refused("titel: A\n" + "# fyld\n" * (21 * 1024 * 1024 // 7))
     assert "filen er 21 MB; en YAML-fil må højst fylde 20 MB" in error_line(err, path)
 
 
@@ -246,12 +247,8 @@ DEEP_YAML = [
 
 
 @pytest.mark.parametrize(("text", "line", "col"), [d[1:] for d in DEEP_YAML], ids=[d[0] for d in DEEP_YAML])
-def test_deeply_nested_yaml(make_meeting, run: Run, tmp_path: Path, text: str, line: int, col: int) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, text)
-    err = rebuild_refused(run, folder, out, before)
+def test_deeply_nested_yaml(item_refused: Refused, text: str, line: int, col: int) -> None:
+    err, path = item_refused(text)
     assert "indlejret mere end 200 niveauer dybt" in error_line(err, path, line, col)
 
 
@@ -324,13 +321,9 @@ RAW_CONTROL = [
 
 
 @pytest.mark.parametrize(("text", "line", "col", "needle"), [r[1:] for r in RAW_CONTROL], ids=[r[0] for r in RAW_CONTROL])
-def test_raw_control_character_in_the_file(make_meeting, run: Run, tmp_path: Path, text: str, line: int, col: int,
+def test_raw_control_character_in_the_file(item_refused: Refused, text: str, line: int, col: int,
                                            needle: str) -> None:
-    folder = make_meeting({ITEM: GOOD_ITEM})
-    out = tmp_path / "out"
-    before = built_once(run, folder, out)
-    path = break_item(folder, text)
-    err = rebuild_refused(run, folder, out, before)
+    err, path = item_refused(text)
     message = error_line(err, path, line, col)
     assert needle in message and "i dobbelte anførselstegn eller slet det" in message
 
@@ -458,6 +451,19 @@ def good_packet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return outputs
 
 
+def packet_refused(run: Run, folder: Path, out: Path, good_packet: dict[str, bytes]) -> str:
+    """`packet` of `folder` into `out`, which holds an earlier good packet: refused (exit 1, no traceback) with the
+    earlier files byte-identical; its stderr."""
+    out.mkdir()
+    for file_name, content in good_packet.items():
+        (out / file_name).write_bytes(content)
+    code, stdout, err = run("packet", folder, "--out", out)
+    assert code == INVALID
+    no_traceback(stdout, err)
+    assert snapshot(out) == good_packet
+    return err
+
+
 @pytest.mark.parametrize(("name", "data", "needle"), [b[1:] for b in BAD_BILAG], ids=[b[0] for b in BAD_BILAG])
 def test_bad_bilag(make_meeting, run: Run, tmp_path: Path, good_packet: dict[str, bytes], name: str,
                    data: bytes | str | None, needle: str) -> None:
@@ -471,15 +477,8 @@ def test_bad_bilag(make_meeting, run: Run, tmp_path: Path, good_packet: dict[str
     assert code == INVALID
     no_traceback(stdout, err)
     assert needle in error_line(err, item_path(folder), 4, 10)
-    out = tmp_path / "out"
-    out.mkdir()
-    for file_name, content in good_packet.items():
-        (out / file_name).write_bytes(content)
-    code, stdout, err = run("packet", folder, "--out", out)
-    assert code == INVALID
-    no_traceback(stdout, err)
+    err = packet_refused(run, folder, tmp_path / "out", good_packet)
     assert needle in error_line(err, item_path(folder), 4, 10)
-    assert snapshot(out) == good_packet
 
 
 UNREADABLE_AT_PACKET_TIME = [
@@ -495,15 +494,8 @@ def test_broken_excel_or_image_bilag_is_named_by_the_packet(make_meeting, run: R
     """`validate` opens PDFs and Excel files only; images are read when the packet is built (a limit, documented)."""
     folder = make_meeting({ITEM: f"titel: A\nbilag:\n  - titel: Bilaget\n    fil: {name}\n"}, bilag={name: data})
     assert run("validate", folder)[0] == OK
-    out = tmp_path / "out"
-    out.mkdir()
-    for file_name, content in good_packet.items():
-        (out / file_name).write_bytes(content)
-    code, stdout, err = run("packet", folder, "--out", out)
-    assert code == INVALID
-    no_traceback(stdout, err)
+    err = packet_refused(run, folder, tmp_path / "out", good_packet)
     assert needle in error_line(err, folder / "bilag" / name)
-    assert snapshot(out) == good_packet
 
 
 # --------------------------------------------------------------------------------------------------
@@ -553,31 +545,29 @@ def snapshot_with_dirs(folder: Path) -> dict[str, bytes | None]:
     return {p.name: None if p.is_dir() else p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_read_only_output_folder_simulated(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests run as root, where chmod does not stop writes: the folder refuses new files as a read-only one would."""
+READ_ONLY = [
+    # id, the error the folder gives when a file is made in it, distinctive part of the message
+    ("skrivebeskyttet-mappe", PermissionError, errno.EACCES, "Permission denied", "ingen skriveadgang til mappen"),
+    ("skrivebeskyttet-drev", OSError, errno.EROFS, "Read-only file system",
+     "mappen kan ikke oprettes eller skrives i (drevet er skrivebeskyttet)"),
+]
+
+
+@pytest.mark.parametrize(("error", "code", "text", "message"), [pytest.param(*case[1:], id=case[0]) for case in READ_ONLY])
+def test_read_only_output_simulated(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch, error: type[OSError],
+                                    code: int, text: str, message: str) -> None:
+    """Tests run as root, where chmod does not stop writes: the folder refuses new files as a read-only folder (or a
+    folder on a read-only drive) would."""
     from referat import fileio
 
     folder, out, before = changed_meeting
 
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise PermissionError(errno.EACCES, "Permission denied")
+        raise error(code, text)
 
     monkeypatch.setattr(fileio.tempfile, "mkstemp", refuse)
     err = rebuild_refused(run, folder, out, before, OUTPUT, "txt,docx")
-    assert "ingen skriveadgang til mappen" in error_line(err, out)
-
-
-def test_read_only_drive_simulated(changed_meeting, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    from referat import fileio
-
-    folder, out, before = changed_meeting
-
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OSError(errno.EROFS, "Read-only file system")
-
-    monkeypatch.setattr(fileio.tempfile, "mkstemp", refuse)
-    err = rebuild_refused(run, folder, out, before, OUTPUT, "txt,docx")
-    assert "mappen kan ikke oprettes eller skrives i (drevet er skrivebeskyttet)" in error_line(err, out)
+    assert message in error_line(err, out)
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores folder permissions")
@@ -754,7 +744,8 @@ PARAMETRIZED = {"test_malformed_yaml": MALFORMED, "test_wrong_encoding": ENCODED
                 "test_deeply_nested_yaml": DEEP_YAML, "test_raw_control_character_in_the_file": RAW_CONTROL,
                 "test_bad_bilag": BAD_BILAG, "test_broken_excel_or_image_bilag_is_named_by_the_packet":
                 UNREADABLE_AT_PACKET_TIME, "test_takster_import_of_a_bad_workbook": BAD_WORKBOOKS,
-                "test_full_disk_while_writing": FULL_DISK}
+                "test_full_disk_while_writing": FULL_DISK,
+                "test_read_only_output_simulated": READ_ONLY}
 
 
 def test_robustness_table_lists_every_test() -> None:

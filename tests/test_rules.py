@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, MEETING, SEEDS, located, only, tiny_pdf
+from conftest import EXAMPLE, SEEDS, base, edited, located, only, tiny_pdf
 from referat.diagnostics import Diagnostic, Location, Report
 from referat.load.meeting import load_meeting
 from referat.meetings import bilag_checks
@@ -48,15 +48,14 @@ def with_archive() -> dict[str, Context]:
     return {"context": Context(bilag_checks())}
 
 
-def edited(text: str, *pairs: tuple[str, str]) -> str:
-    for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
-
-
-def base(fase: str = "dagsorden", items: str = "a.yaml") -> str:
-    return MEETING.format(fase=fase, items=items)
+def meeting_diagnostic(make_meeting, rule, needle: str,  # type: ignore[no-untyped-def]
+                       *edits: tuple[str, str], severity: str = "fejl") -> tuple[Diagnostic, Path]:
+    """Run `rule` on a one-item meeting whose møde.yaml is the base one with `edits` (old, new): its one
+    diagnostic containing `needle`, checked to be of `severity`, and the path of møde.yaml."""
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=edited(base(), *edits))
+    d = only(apply(rule, folder), needle)
+    assert d.severity == severity
+    return d, folder / "møde.yaml"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -90,19 +89,16 @@ def test_real_example_passes_every_rule_except_its_known_seed_defects(rule):
 # structure.py
 
 def test_case_number_of_meeting_must_match_pattern(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("sagsnummer: 2026-005746", "sagsnummer: 2026-5746")))
-    d = only(apply(structure.case_numbers, folder), "sagsnummeret '2026-5746' har ikke den rigtige form, fx 2026-005746")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 7, 13)
+    d, path = meeting_diagnostic(make_meeting, structure.case_numbers,
+                                 "sagsnummeret '2026-5746' har ikke den rigtige form, fx 2026-005746",
+                                 ("sagsnummer: 2026-005746", "sagsnummer: 2026-5746"))
+    located(d, path, 7, 13)
 
 
 def test_case_number_that_yaml_could_read_as_a_date_is_checked_as_text(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("sagsnummer: 2026-005746", "sagsnummer: 2026-01-05")))
-    d = only(apply(structure.case_numbers, folder), "sagsnummeret '2026-01-05'")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 7, 13)
+    d, path = meeting_diagnostic(make_meeting, structure.case_numbers, "sagsnummeret '2026-01-05'",
+                                 ("sagsnummer: 2026-005746", "sagsnummer: 2026-01-05"))
+    located(d, path, 7, 13)
 
 
 def test_case_number_of_item_must_match_pattern(make_meeting):
@@ -119,39 +115,37 @@ def test_case_numbers_pass(make_meeting):
 
 
 def test_meeting_end_before_start(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=edited(base(), ('slut: "16.00"\nsted', 'slut: "11.30"\nsted')))
-    d = only(apply(structure.meeting_times, folder), "mødet slutter kl. 11.30, før det begynder kl. 12.00")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 5, 7)
+    d, path = meeting_diagnostic(make_meeting, structure.meeting_times,
+                                 "mødet slutter kl. 11.30, før det begynder kl. 12.00",
+                                 ('slut: "16.00"\nsted', 'slut: "11.30"\nsted'))
+    located(d, path, 5, 7)
 
 
 def test_meeting_end_equal_to_start_is_an_error(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=edited(base(), ('slut: "16.00"\nsted', 'slut: "12.00"\nsted')))
-    assert only(apply(structure.meeting_times, folder), "før det begynder").severity == "fejl"
+    meeting_diagnostic(make_meeting, structure.meeting_times, "før det begynder",
+                       ('slut: "16.00"\nsted', 'slut: "12.00"\nsted'))
 
 
 def test_next_meeting_not_after_this_one(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("næste_møde: {dato: 2026-05-22", "næste_møde: {dato: 2026-02-23")))
-    d = only(apply(structure.meeting_times, folder), "næste møde (23.02.2026) ligger ikke efter dette møde (23.02.2026)")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 16, 20)
+    d, path = meeting_diagnostic(make_meeting, structure.meeting_times,
+                                 "næste møde (23.02.2026) ligger ikke efter dette møde (23.02.2026)",
+                                 ("næste_møde: {dato: 2026-05-22", "næste_møde: {dato: 2026-02-23"))
+    located(d, path, 16, 20)
 
 
 def test_next_meeting_ends_before_it_starts(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=edited(
-        base(), ('næste_møde: {dato: 2026-05-22, start: "12.00", slut: "16.00"',
-                 'næste_møde: {dato: 2026-05-22, start: "12.00", slut: "10.00"')))
-    d = only(apply(structure.meeting_times, folder), "næste møde slutter, før det begynder")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 16, 54)
+    d, path = meeting_diagnostic(make_meeting, structure.meeting_times,
+                                 "næste møde slutter, før det begynder",
+                                 ('næste_møde: {dato: 2026-05-22, start: "12.00", slut: "16.00"',
+                                  'næste_møde: {dato: 2026-05-22, start: "12.00", slut: "10.00"'))
+    located(d, path, 16, 54)
 
 
 def test_meeting_without_place_or_online_is_a_warning(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=edited(base(), ("sted: Mødelokale 1, Aalborg\n", "")))
-    d = only(apply(structure.meeting_times, folder), "mødet har hverken 'sted' eller 'online: true'")
-    assert d.severity == "advarsel"
-    located(d, folder / "møde.yaml", 1, 1)
+    d, path = meeting_diagnostic(make_meeting, structure.meeting_times,
+                                 "mødet har hverken 'sted' eller 'online: true'",
+                                 ("sted: Mødelokale 1, Aalborg\n", ""), severity="advarsel")
+    located(d, path, 1, 1)
 
 
 def test_meeting_times_pass(make_meeting):
@@ -256,41 +250,32 @@ def test_item_types_pass(make_meeting):
 # --------------------------------------------------------------------------------------------------
 # attendance.py
 
-def test_name_not_on_roster_suggests_the_member(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersn]")))
-    d = only(apply(attendance.members_known, folder), "'Anne Andersn' står ikke på medlemslisten; mente du 'Anne Andersen'?")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 12, 15)
+ROSTER = [
+    # id, rule, the edit of møde.yaml, the whole message, line and column it points at
+    pytest.param(attendance.members_known, ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersn]"),
+                 "'Anne Andersn' står ikke på medlemslisten; mente du 'Anne Andersen'?", 12, 15,
+                 id="name-not-on-roster-suggests-the-member"),
+    pytest.param(attendance.members_known, ("fraværende: [Bo Bertelsen]", "fraværende: [Bo Bertelsen, Xerxes Zyl]"),
+                 "'Xerxes Zyl' står ikke på medlemslisten", 13, 30,  # the whole message: no 'mente du'
+                 id="name-far-from-roster-has-no-suggestion"),
+    pytest.param(attendance.members_known, ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Anne Andersen]"),
+                 "'Anne Andersen' står to gange under til_stede", 12, 30, id="member-listed-twice-as-present"),
+    pytest.param(attendance.members_once, ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Bo Bertelsen]"),
+                 "'Bo Bertelsen' står både som til stede og fraværende", 13, 16,
+                 id="member-both-present-and-absent"),
+]
 
 
-def test_name_far_from_roster_has_no_suggestion(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("fraværende: [Bo Bertelsen]", "fraværende: [Bo Bertelsen, Xerxes Zyl]")))
-    d = only(apply(attendance.members_known, folder), "'Xerxes Zyl' står ikke på medlemslisten")
-    assert "mente du" not in d.message
-    located(d, folder / "møde.yaml", 13, 30)
-
-
-def test_member_listed_twice_as_present(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Anne Andersen]")))
-    d = only(apply(attendance.members_known, folder), "'Anne Andersen' står to gange under til_stede")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 12, 30)
+@pytest.mark.parametrize(("rule", "edit", "message", "line", "col"), ROSTER)
+def test_attendance_error_points_at_the_name(make_meeting, rule, edit, message, line, col):
+    d, path = meeting_diagnostic(make_meeting, rule, message, edit)
+    assert d.message == message
+    located(d, path, line, col)
 
 
 def test_members_known_pass(make_meeting):
     folder = make_meeting({"a.yaml": "titel: T\n"})
     assert apply(attendance.members_known, folder).items == []
-
-
-def test_member_both_present_and_absent(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Bo Bertelsen]")))
-    d = only(apply(attendance.members_once, folder), "'Bo Bertelsen' står både som til stede og fraværende")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 13, 16)
 
 
 def test_member_in_neither_list_in_minutes_is_an_error(make_meeting):
@@ -315,39 +300,36 @@ def test_members_once_pass(make_meeting):
 
 
 def test_substitute_for_a_member_who_is_not_absent(make_meeting):
-    meeting = edited(base(), ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Bo Bertelsen]"),
-                     ("fraværende: [Bo Bertelsen]", "fraværende: []"))
-    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=meeting)
-    d = only(apply(attendance.substitutes, folder),
-             "'Carl Clausen' deltager i stedet for 'Bo Bertelsen', men 'Bo Bertelsen' står ikke som fraværende")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 15, 90)
+    d, path = meeting_diagnostic(
+        make_meeting, attendance.substitutes,
+        "'Carl Clausen' deltager i stedet for 'Bo Bertelsen', men 'Bo Bertelsen' står ikke som fraværende",
+        ("til_stede: [Anne Andersen]", "til_stede: [Anne Andersen, Bo Bertelsen]"),
+        ("fraværende: [Bo Bertelsen]", "fraværende: []"))
+    located(d, path, 15, 90)
 
 
 def test_substitute_for_someone_not_on_the_roster_suggests_the_member(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("i_stedet_for: Bo Bertelsen", "i_stedet_for: Bo Bertelson")))
-    d = only(apply(attendance.substitutes, folder), "som ikke er medlem; mente du 'Bo Bertelsen'?")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 15, 90)
+    d, path = meeting_diagnostic(make_meeting, attendance.substitutes,
+                                 "som ikke er medlem; mente du 'Bo Bertelsen'?",
+                                 ("i_stedet_for: Bo Bertelsen", "i_stedet_for: Bo Bertelson"))
+    located(d, path, 15, 90)
 
 
 def test_member_listed_under_others(make_meeting):
-    folder = make_meeting({"a.yaml": "titel: T\n"},
-                          meeting=edited(base(), ("navn: Carl Clausen", "navn: Anne Andersen")))
-    d = only(apply(attendance.substitutes, folder),
-             "'Anne Andersen' er medlem og skal stå under til_stede eller fraværende, ikke under øvrige")
-    assert d.severity == "fejl"
-    located(d, folder / "møde.yaml", 15, 14)
+    d, path = meeting_diagnostic(
+        make_meeting, attendance.substitutes,
+        "'Anne Andersen' er medlem og skal stå under til_stede eller fraværende, ikke under øvrige",
+        ("navn: Carl Clausen", "navn: Anne Andersen"))
+    located(d, path, 15, 14)
 
 
 def test_two_substitutes_for_one_member_is_a_warning(make_meeting):
     second = "\n    - {navn: Dorte Dahl, i_stedet_for: Bo Bertelsen}"
-    meeting = edited(base(), ("i_stedet_for: Bo Bertelsen}", "i_stedet_for: Bo Bertelsen}" + second))
-    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=meeting)
-    d = only(apply(attendance.substitutes, folder), "2 deltagere står i stedet for 'Bo Bertelsen'")
-    assert d.severity == "advarsel"
-    located(d, folder / "møde.yaml", 14, 3)
+    d, path = meeting_diagnostic(make_meeting, attendance.substitutes,
+                                 "2 deltagere står i stedet for 'Bo Bertelsen'",
+                                 ("i_stedet_for: Bo Bertelsen}", "i_stedet_for: Bo Bertelsen}" + second),
+                                 severity="advarsel")
+    located(d, path, 14, 3)
 
 
 def test_substitutes_pass(make_meeting):

@@ -26,6 +26,7 @@ from pypdf import PdfReader, PdfWriter
 from conftest import (
     EXAMPLE,
     ROOT,
+    Run,
     archived_into,
     build_minutes,
     meeting_copy,
@@ -36,14 +37,7 @@ from conftest import (
 from conftest import archive_add as add
 from pki import PASSWORD, Pki
 
-Run = Callable[..., tuple[int, str, str]]
 pytestmark = pytest.mark.usefixtures("cert_password")  # every test here signs or archives with the PKI's password
-
-
-@pytest.fixture(scope="module")
-def minutes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """referat.pdf of the example meeting, built as a user would."""
-    return build_minutes(EXAMPLE, tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="module")
