@@ -385,7 +385,7 @@ def test_a_closed_item_flipped_open_in_the_manifest_stays_out_of_a_public_packet
 def test_the_honest_closed_archive_verifies(run: Run, closed_archive: tuple[Path, Path]) -> None:
     code, out, err = run("archive", "verify", "--arkiv", closed_archive[1])
     assert code == 0, err
-    assert "1 udgaver kontrolleret" in out
+    assert "1 udgave kontrolleret" in out
 
 
 # --- read-only commands never write -----------------------------------------------------------------------
@@ -428,7 +428,7 @@ def test_an_archive_on_read_only_media_is_listed_searched_and_verified(archived:
     archive = copy_archive(archived, tmp_path)
     done = on_read_only_media(archive, "archive", "verify", "--arkiv", str(archive))
     assert done.returncode == 0, done.stderr
-    assert "1 udgaver kontrolleret" in done.stdout
+    assert "1 udgave kontrolleret" in done.stdout
     done = on_read_only_media(archive, "search", "Bifrost", "--arkiv", str(archive))
     assert done.returncode == 0 and "punkt 3:" in done.stdout, done.stderr
     # a missing index on read-only media is rebuilt in memory, not written

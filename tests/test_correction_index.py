@@ -192,7 +192,7 @@ def test_verify_checks_the_correction_and_says_so(run: Run, made: Made) -> None:
     code, out, err = run("archive", "verify", "--arkiv", made.archive)
     assert code == 0, err
     assert f"ok  {made.archive / FIX / 'rettelse-signeret.pdf'} (rettelse)" in out
-    assert "1 udgaver kontrolleret og 1 rettelser" in out
+    assert "1 udgave og 1 rettelse kontrolleret" in out
 
 
 @pytest.mark.parametrize(("column", "value"), [

@@ -154,7 +154,7 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
     assert code == 0 and "Rettelse 1 til referat af DAS Social 01.03.2027 (udgave 1)\n" in found
     code, verified, err = run("archive", "verify", "--arkiv", archive)
     assert code == 0 and err == "", err
-    assert "rettelse-signeret.pdf (rettelse)" in verified and "1 udgaver kontrolleret og 1 rettelser" in verified
+    assert "rettelse-signeret.pdf (rettelse)" in verified and "1 udgave og 1 rettelse kontrolleret" in verified
 
     # the next meeting, from this one: date, roster, the archived minutes, the open task
     following = tmp_path / "2027-04-12-das"

@@ -487,7 +487,7 @@ def test_a_killed_add_leaves_the_archive_as_before(signed: Path, minutes: Path, 
     assert any((archive / ".indgang").iterdir()), "the test hook did stop midway"
     assert snapshot(archive) == before
     verified = _cli("archive", "verify", "--arkiv", archive)
-    assert verified.returncode == 0 and "1 udgaver kontrolleret" in verified.stdout
+    assert verified.returncode == 0 and "1 udgave kontrolleret" in verified.stdout
     assert _cli(*args).returncode == 0
     assert not any((archive / ".indgang").iterdir()), "the next add clears what the crash left"
     assert (archive / "das-social" / "2026-02-23" / "udgave-2" / "manifest.json").is_file()

@@ -90,8 +90,12 @@ def print_report(report: Report, summary: bool = True) -> None:
 
 def summary_line(report: Report) -> str:
     """"2 fejl, 1 advarsel": how many of each kind, in Danish number agreement (fejl is both singular and plural)."""
-    warnings = len(report.warnings)
-    return f"{len(report.errors)} fejl, {warnings} {'advarsel' if warnings == 1 else 'advarsler'}"
+    return f"{len(report.errors)} fejl, {count(len(report.warnings), 'advarsel', 'advarsler')}"
+
+
+def count(n: int, one: str, many: str) -> str:
+    """"1 udgave", "2 udgaver": a number and its noun in Danish number agreement."""
+    return f"{n} {one if n == 1 else many}"
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

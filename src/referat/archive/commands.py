@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Location, ReferatError, UsageError, print_report, say
+from ..diagnostics import Location, ReferatError, UsageError, count, print_report, say
 from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError
 
 if TYPE_CHECKING:
@@ -200,11 +200,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for pdf in outcome.corrections:
         if pdf not in outcome.bad_corrections:
             say(f"ok  {pdf} (rettelse)")
-    fixes = f" og {len(outcome.corrections)} rettelser" if outcome.corrections else ""
+    fixes = f" og {count(len(outcome.corrections), 'rettelse', 'rettelser')}" if outcome.corrections else ""
+    versions = count(len(outcome.checked), "udgave", "udgaver")
     if outcome.report.has_errors:
-        say(f"{len(outcome.report.errors)} fejl i {len(outcome.checked)} udgaver{fixes}", file=sys.stderr)
+        say(f"{len(outcome.report.errors)} fejl i {versions}{fixes}", file=sys.stderr)
         return EXIT_INVALID
-    say(f"{len(outcome.checked)} udgaver kontrolleret{fixes}: filer og underskrifter er uændrede")
+    say(f"{versions}{fixes} kontrolleret: filer og underskrifter er uændrede")
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..diagnostics import ReferatError, Report, UsageError, print_report, say
+from ..diagnostics import ReferatError, Report, UsageError, count, print_report, say
 from ..errors import EXIT_INVALID, EXIT_OK
 
 
@@ -105,7 +105,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.text is None:
         return EXIT_INVALID
     write_atomic(Path(args.out), _with_modeline(Path(args.out), result.text))
-    say(f"skrev {args.out} ({result.rows} {'række' if result.rows == 1 else 'rækker'})")
+    say(f"skrev {args.out} ({count(result.rows, 'række', 'rækker')})")
     return EXIT_INVALID if result.report.has_errors else EXIT_OK
 
 
