@@ -8,6 +8,16 @@
   let version = Number(document.body.dataset.version);
 
   function say(text) { status.textContent = text; }
+  // Characters that cannot be seen or that reorder the text after them (U+202E), written out as [U+202E], as the
+  // server's templates do (`visible` in live/app.py): the page says what the file says.
+  const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+  function visible(text) {
+    return String(text).replace(HIDDEN, (c, at, all) => {
+      if (c === "\u200d" && /[\p{So}\p{Sk}\p{Mn}\ufe0f]$/u.test(all.slice(Math.max(0, at - 2), at)) &&
+          /^\p{So}/u.test(all.slice(at + 1, at + 3))) return c;  // inside an emoji sequence
+      return "[U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0") + "]";
+    });
+  }
   function el(tag, cls, text) {
     const node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -16,7 +26,8 @@
   }
   function messageItem(m) {
     const li = el("li", m.alvor);
-    li.append(el("span", "sted", m.sted), " ", el("span", "alvor", m.alvor + ":"), " ", el("span", "tekst", m.tekst));
+    li.append(el("span", "sted", visible(m.sted)), " ", el("span", "alvor", m.alvor + ":"), " ",
+              el("span", "tekst", visible(m.tekst)));
     return li;
   }
   function fillMessages(list, messages) {
@@ -64,9 +75,15 @@
 
   async function send(what, sec, body) {
     body.sha256 = sec.dataset.sha256;
-    const response = await fetch("/api/gem/" + what, {
-      method: "POST", headers: {"Content-Type": "application/json", "X-Referat-Token": token},
-      body: JSON.stringify(body)});
+    let response;
+    try {
+      response = await fetch("/api/gem/" + what, {
+        method: "POST", headers: {"Content-Type": "application/json", "X-Referat-Token": token},
+        body: JSON.stringify(body)});
+    } catch (error) {
+      note(sec, "Ikke gemt: ingen forbindelse til referat serve (er den stoppet?). Det, du skrev, står her stadig.");
+      return false;
+    }
     const answer = await response.json().catch(() => ({fejl: "ugyldigt svar fra serveren"}));
     if (response.ok) {
       sec.dataset.sha256 = answer.sha256;
@@ -90,11 +107,12 @@
     box.replaceChildren();
     box.append(el("h3", null, "Konflikt: " + answer.fil + " er ændret et andet sted"),
                el("p", null, "Intet er gemt. Vælg, hvilken udgave der skal gælde."));
-    const mine = body.tekst !== undefined ? body.tekst : JSON.stringify(body, null, 1);
+    const {sha256: _sha, fil: _fil, ...mineOnly} = body;
+    const mine = body.tekst !== undefined ? body.tekst : JSON.stringify(mineOnly, null, 1);
     const yours = el("div", "udgave");
-    yours.append(el("h4", null, "Din udgave"), el("pre", "din", mine));
+    yours.append(el("h4", null, "Din udgave"), el("pre", "din", visible(mine)));
     const disk = el("div", "udgave");
-    disk.append(el("h4", null, "På disken nu"), el("pre", "disk", answer.disk));
+    disk.append(el("h4", null, "På disken nu"), el("pre", "disk", visible(answer.disk)));
     const keep = el("button", "behold-min", "Gem min udgave");
     keep.type = "button";
     const take = el("button", "brug-disk", "Brug diskens udgave");
@@ -106,7 +124,7 @@
     take.addEventListener("click", async () => {
       dirty.delete(sec);
       box.hidden = true;
-      await refreshMinutes(true);
+      await refreshMinutes(sec);
       note(sec, "Diskens udgave er indlæst.");
     });
     box.append(yours, disk, keep, " ", take);
@@ -197,7 +215,7 @@
   }
 
   function setupMinutes() {
-    for (const sec of document.querySelectorAll("section.punkt")) {
+    for (const sec of document.querySelectorAll("section.punkt[data-sha256]")) {
       const area = sec.querySelector("textarea");
       area.addEventListener("input", () => later(sec, saveDecision(sec), 600));
       area.addEventListener("change", () => now(sec, saveDecision(sec)));
@@ -244,20 +262,20 @@
       event.preventDefault();
       const form = event.target;
       const data = Object.fromEntries(new FormData(form).entries());
-      if (await post("gaest", att, data)) { form.reset(); await refreshMinutes(true); }
+      if (await post("gaest", att, data)) { form.reset(); await refreshMinutes(att); }
     });
   }
 
   function guestItem(guest, numbers) {
     const li = el("li", "gaest");
     li.dataset.navn = guest.navn;
-    li.append(el("span", "navn", guest.navn));
+    li.append(el("span", "navn", visible(guest.navn)));
     const role = [guest.titel, guest.organisation].filter(Boolean).join(", ");
-    if (role) li.append(" ", el("span", "rolle", "(" + role + ")"));
-    if (guest.i_stedet_for) li.append(" ", el("span", "stedfortraeder", "i stedet for " + guest.i_stedet_for));
+    if (role) li.append(" ", el("span", "rolle", "(" + visible(role) + ")"));
+    if (guest.i_stedet_for) li.append(" ", el("span", "stedfortraeder", "i stedet for " + visible(guest.i_stedet_for)));
     const group = el("span", "punktvalg");
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Punkter for " + guest.navn);
+    group.setAttribute("aria-label", "Punkter for " + visible(guest.navn));
     for (const n of numbers) {
       const label = el("label");
       const box = el("input");
@@ -269,26 +287,51 @@
     return li;
   }
 
-  // Another tab's save or an edit on disk: take over what is not being typed in here.
-  async function refreshMinutes(force) {
+  // Another tab's save or an edit on disk: take over what is not being typed in here. `forced` (a section) takes the
+  // disk's version there even while it is being worked in ("Brug diskens udgave", a guest just added); every other
+  // section keeps what is typed in it.
+  async function refreshMinutes(forced) {
     const state = await getState(true);
     version = state.version;
     const data = state.skriv;
-    if (!data || !data.klar) { say("Mødet kan ikke indlæses lige nu; se Forhåndsvisning."); return; }
+    const general = document.querySelector("#moedet ul.beskeder");
+    if (general) fillMessages(general, state.beskeder.filter((m) => m.punkt === ""));
+    const sections = [...document.querySelectorAll("section.punkt")];
+    // Every item's messages beside it, also an item whose file cannot be read now (it is not in data.punkter).
+    for (const sec of sections) {
+      fillMessages(sec.querySelector("ul.beskeder"), state.beskeder.filter((m) => m.punkt === sec.dataset.fil));
+    }
+    const blocked = document.getElementById("kan-ikke-indlaeses");
+    if (!data || !data.klar) {
+      if (blocked) blocked.hidden = false;
+      const first = state.beskeder.find((m) => m.alvor === "fejl");
+      say("Mødet kan ikke indlæses lige nu" + (first ? ": " + visible(first.tekst) : "") + ". Intet gemmes, før det er rettet.");
+      return;
+    }
+    if (blocked) blocked.hidden = true;
+    // The items the page can write in are not the ones the meeting has now (a file made unreadable or readable
+    // again, the item list changed): the page is built again, unless something typed here is not yet saved.
+    const main = document.querySelector("main.skriv");
+    if (main && main.dataset.opbygning !== data.opbygning) {
+      if (dirty.size === 0) { location.reload(); return; }
+      say("Punktlisten eller medlemmerne er ændret på disken; genindlæs siden, når det, du har skrevet, er gemt.");
+    }
     for (const item of data.punkter) {
-      const sec = [...document.querySelectorAll("section.punkt")].find((s) => s.dataset.fil === item.fil);
+      const sec = sections.find((s) => s.dataset.fil === item.fil && s.dataset.sha256 !== undefined);
       if (!sec) continue;
-      fillMessages(sec.querySelector("ul.beskeder"), state.beskeder.filter((m) => m.punkt === item.fil));
+      const force = forced === sec;
       // Being typed in (or just focused): keep what is there and the sha256 it was loaded with, so that the
       // next save is checked against the older file and conflicts instead of overwriting the newer one.
       if ((dirty.has(sec) || sec.contains(document.activeElement)) && !force) continue;
       if (sec.dataset.sha256 === item.sha256 && !force) continue;
       sec.dataset.sha256 = item.sha256;
+      sec.querySelector("h2").textContent = visible(item.nummer + ". " + item.titel);
       sec.querySelector("textarea").value = item.beslutning;
       const body = sec.querySelector(".opgaver tbody");
       body.replaceChildren(...item.opfoelgning.map(taskRow));
     }
     const att = document.getElementById("fremmoede");
+    const force = forced === att;
     if (att && (force || (!dirty.has(att) && !att.contains(document.activeElement) &&
                            att.dataset.sha256 !== data.moede_sha256))) {
       att.dataset.sha256 = data.moede_sha256;

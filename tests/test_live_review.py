@@ -1,0 +1,344 @@
+"""`referat serve` reviewed against issue 16 as a minute-taker uses it in a meeting room (task s4-live).
+
+What the other live tests do not reach: the failure paths a meeting room has (the meeting folder deleted or
+renamed while serving, an item file made invalid YAML while the page is open, a read-only disk at save time, a
+save while a reload runs), each answered with a Danish message naming the file, and the server going on; hostile
+text (`<script>`, `{{ }}`, a right-to-left override, zero-width characters) shown literally on both pages and in
+the preview; and, in a real browser, that choosing the disk's version of one item leaves what is typed in another
+alone, and that the pages say what went wrong.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from referat.live.app import create_app, visible
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
+TOKEN = "review-token-8c1e"
+ITEM = "03-planer-ungehjemmet-bifrost.yaml"
+FIRST = "01-godkendelse-af-dagsorden.yaml"
+GONE = "slettet eller omdøbt"
+
+
+def sha_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): sha_of(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def meeting(tmp_path: Path) -> Path:
+    folder = tmp_path / "moeder" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+@pytest.fixture
+def client(meeting: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(meeting, TOKEN, watch=False), base_url="http://127.0.0.1",
+                    raise_server_exceptions=False) as c:
+        assert c.get("/", params={"token": TOKEN}).status_code == 200  # the cookie for what follows
+        yield c
+
+
+def post(client: TestClient, what: str, body: dict[str, object]) -> Any:
+    return client.post(f"/api/gem/{what}", json=body, headers={"X-Referat-Token": TOKEN})
+
+
+def break_yaml(path: Path) -> None:
+    """A hand edit that leaves the file invalid YAML: an unclosed `[` on the title's line (3), which the parser
+    finds on line 4."""
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[2].startswith("titel:")
+    path.write_text(text.replace("titel:", "titel: [", 1), encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------- an invalid item file
+
+
+def test_an_item_made_invalid_yaml_is_on_the_page_with_its_message_and_a_save_names_file_and_line(
+        client: TestClient, meeting: Path) -> None:
+    path = meeting / "punkter" / ITEM
+    loaded = sha_of(path)
+    break_yaml(path)
+    broken = path.read_bytes()
+    page = client.get("/skriv").text
+    # the item is still on the minute-taking page, with the message that says why it cannot be written in
+    start = page.index(f'data-fil="{ITEM}"')
+    section = page[start:page.index("</section>", start)]
+    assert "ulaest" in page[page.rindex("<section", 0, start):start]
+    assert "kan ikke læses" in section and "ret den i en editor" in section
+    assert f"punkter/{ITEM}:4:" in section and "YAML-syntaksfejl" in section
+    # the other items can be written in as before
+    assert 'data-fil="04-nyt-takstskema.yaml" data-nummer="4" data-sha256=' in page
+    # the page still holding the file as it was loaded: a conflict with both versions, nothing written
+    stale = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": loaded})
+    assert stale.status_code == 409 and stale.json()["disk"] == broken.decode("utf-8")
+    # "Gem min udgave" against the broken file: refused, naming the file and the line, nothing written
+    refused = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": stale.json()["sha256"]})
+    assert refused.status_code == 422
+    assert refused.json()["fejl"].startswith(f"punkter/{ITEM}:4:")
+    assert "YAML" in refused.json()["fejl"] and "ret den i en editor" in refused.json()["fejl"]
+    assert path.read_bytes() == broken
+    other = meeting / "punkter" / FIRST
+    ok = post(client, "beslutning", {"fil": FIRST, "tekst": "Godkendt", "sha256": sha_of(other)})
+    assert ok.status_code == 200 and "beslutning: Godkendt\n" in other.read_text(encoding="utf-8")
+
+
+def test_a_meeting_file_made_invalid_says_why_on_the_minutes_page(client: TestClient, meeting: Path) -> None:
+    path = meeting / "møde.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("fase: referat", "fase: [referat", 1),
+                    encoding="utf-8")
+    page = client.get("/skriv").text
+    assert '<p class="fejl" id="kan-ikke-indlaeses">Mødet kan ikke indlæses' in page  # not hidden
+    general = page[page.index('<section id="moedet"'):page.index("</section>")]
+    assert "møde.yaml:" in general and "YAML-syntaksfejl" in general
+    state = client.get("/api/tilstand", params={"skriv": 1}).json()
+    assert state["skriv"] == {"klar": False} and any(m["punkt"] == "" for m in state["beskeder"])
+    # loaded again, the notice is hidden
+    path.write_text((EXAMPLE / "møde.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert '<p class="fejl" id="kan-ikke-indlaeses" hidden>' in client.get("/skriv").text
+
+
+# ------------------------------------------------------------------------------------------- the folder gone
+
+
+def test_the_meeting_folder_deleted_while_serving_is_said_in_danish_and_nothing_is_written(
+        client: TestClient, meeting: Path) -> None:
+    item_sha = sha_of(meeting / "punkter" / ITEM)
+    shutil.rmtree(meeting)
+    state = client.get("/api/tilstand", params={"skriv": 1}).json()
+    assert state["fejl"] and state["skriv"] == {"klar": False}
+    [gone] = state["beskeder"]
+    assert GONE in gone["tekst"] and gone["punkt"] == ""
+    for page in ("/", "/skriv"):
+        response = client.get(page)
+        assert response.status_code == 200 and GONE in response.text
+    saved = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": item_sha})
+    assert saved.status_code == 422 and GONE in saved.json()["fejl"] and "Intet kan gemmes" in saved.json()["fejl"]
+    assert not meeting.exists()  # a save did not make the folder again
+    blocked = client.get("/dokument/referat/intern.html")
+    assert blocked.status_code == 409 and "Traceback" not in blocked.text
+    # put back: served as before
+    shutil.copytree(EXAMPLE, meeting)
+    assert not client.get("/api/tilstand").json()["fejl"]
+    assert post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": item_sha}).status_code == 200
+
+
+def _wait(check: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} skete ikke inden for {seconds} s")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("how", ["renamed", "deleted"])
+def test_the_watcher_tells_the_pages_when_the_folder_goes_and_watches_it_again_when_it_is_back(
+        meeting: Path, how: str) -> None:
+    """Without any request from a page: the state is what the event stream announces to every open page."""
+    from referat.live.server import Background
+
+    with Background(meeting) as running:
+        state = running._app.live.state
+        aside = meeting.with_name("flyttet")
+        if how == "renamed":
+            meeting.rename(aside)
+        else:
+            shutil.rmtree(meeting)
+        _wait(lambda: any(GONE in d.message for d in state.current.report.items), "beskeden om den forsvundne mappe")
+        if how == "renamed":
+            aside.rename(meeting)
+        else:
+            shutil.copytree(EXAMPLE, meeting)
+        _wait(lambda: state.current.meeting is not None and not state.current.report.has_errors, "genindlæsningen")
+        path = meeting / "punkter" / ITEM
+        path.write_text(path.read_text(encoding="utf-8").replace("titel: Godkendelse", "titl: Godkendelse", 1),
+                        encoding="utf-8")
+        _wait(lambda: any("titl" in d.message for d in state.current.report.items),
+              "beskeden efter en ændring i den genskabte mappe (overvågningen går videre)")
+
+
+# ------------------------------------------------------------------------------------------- a read-only disk
+
+
+def test_a_read_only_disk_at_save_time_is_said_with_the_file_and_the_server_goes_on(
+        client: TestClient, meeting: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk becomes read-only (a USB stick's switch, a network share gone read-only) between loading the
+    page and saving. Run as root here, so chmod cannot make it so: the rename the save ends with fails as the
+    kernel fails it (EROFS)."""
+    import referat.fileio
+
+    path = meeting / "punkter" / ITEM
+    before = path.read_bytes()
+    real = os.replace
+
+    def read_only(src: Any, dst: Any) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+
+    monkeypatch.setattr(referat.fileio.os, "replace", read_only)
+    refused = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": sha_of(path)})
+    assert refused.status_code == 422
+    message = refused.json()["fejl"]
+    assert message.startswith(f"punkter/{ITEM}: ") and "skrivebeskyttet" in message and "urørt" in message
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []  # no temporary file left
+    monkeypatch.setattr(referat.fileio.os, "replace", real)
+    again = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": sha_of(path)})
+    assert again.status_code == 200 and "beslutning: Godkendt\n" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="chmod hindrer ikke root i at skrive")
+def test_a_folder_without_write_access_is_said_with_the_file(client: TestClient, meeting: Path) -> None:
+    items = meeting / "punkter"
+    path = items / ITEM
+    before = path.read_bytes()
+    items.chmod(0o555)
+    try:
+        refused = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": sha_of(path)})
+    finally:
+        items.chmod(0o755)
+    assert refused.status_code == 422 and refused.json()["fejl"].startswith("punkter")
+    assert "skriveadgang" in refused.json()["fejl"] and path.read_bytes() == before
+
+
+# ------------------------------------------------------------------------------------------- saves and reloads
+
+
+def test_a_save_while_a_reload_runs_waits_for_it_and_answers_with_its_own_messages(
+        client: TestClient, meeting: Path) -> None:
+    """A reload (the watcher's, after a hand edit) is running when the minute-taker's save comes: the save is
+    written, waits for the reload, and its answer and the state are those of the file with the save in it."""
+    live = client.app.live  # type: ignore[attr-defined]
+    state = live.state
+    path = meeting / "punkter" / ITEM
+    loaded = sha_of(path)
+    real = state._loader
+    answers: list[Any] = []
+
+    def reload_during_which_a_save_comes(folder: Path, templates: Any) -> Any:
+        state._loader = real  # once: the save's own reload is an ordinary one
+        result = real(folder, templates)  # the folder as it was: the reload's view is already out of date …
+        saver = threading.Thread(target=lambda: answers.append(
+            post(client, "beslutning", {"fil": ITEM, "tekst": "Gemt under genindlæsning", "sha256": loaded})))
+        saver.start()
+        _wait(lambda: sha_of(path) != loaded, "gemningen")  # … when the save has written the file
+        return result
+
+    state._loader = reload_during_which_a_save_comes
+    path.with_name("ny-bilag.txt").write_text("x", encoding="utf-8")  # a change that makes the reload run
+    reloader = threading.Thread(target=state.refresh)
+    reloader.start()
+    reloader.join(30)
+    state._loader = real
+    _wait(lambda: bool(answers), "svaret på gemningen")
+    [answer] = answers
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["sha256"] == sha_of(path)
+    current = state.current
+    assert current.meeting is not None
+    [item] = [it for it in current.meeting.items if it.file is not None and it.file.name == ITEM]
+    assert item.decision == "Gemt under genindlæsning"  # the state is not the reload's older one
+    assert answer.json()["version"] == current.version
+
+
+def test_a_reload_that_fails_after_a_save_does_not_make_the_save_look_failed(
+        client: TestClient, meeting: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The file is written before the reload: were the answer an error, the page would keep the old sha256 and
+    then conflict with its own save."""
+    state = client.app.live.state  # type: ignore[attr-defined]
+    path = meeting / "punkter" / ITEM
+
+    def broken(folder: Path, templates: Any) -> Any:
+        raise ZeroDivisionError("simuleret fejl i genindlæsningen")
+
+    state._loader = broken
+    answer = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": sha_of(path)})
+    assert answer.status_code == 200 and answer.json()["sha256"] == sha_of(path)
+    assert "intern fejl (ZeroDivisionError)" in capsys.readouterr().err
+
+
+def test_a_file_that_vanishes_while_it_is_read_is_a_message_not_a_bug(client: TestClient, meeting: Path) -> None:
+    state = client.app.live.state  # type: ignore[attr-defined]
+
+    def vanished(folder: Path, templates: Any) -> Any:
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(folder / "punkter" / ITEM))
+
+    state._loader = vanished
+    assert state.refresh(force=True)
+    [message] = state.messages()
+    assert message["alvor"] == "fejl" and message["sted"] == f"punkter/{ITEM}"
+    assert "kunne ikke læses" in message["tekst"]
+    assert client.get("/skriv").status_code == 200
+
+
+# ------------------------------------------------------------------------------------------- hostile text
+
+
+HOSTILE = "<script>alert(1)</script> {{ 7*7 }} \u202eFDP.exe\u202c og\u200busynlig"
+SHOWN = "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} [U+202E]FDP.exe[U+202C] og[U+200B]usynlig"
+
+
+def test_visible_writes_out_what_cannot_be_seen_and_keeps_emoji_sequences() -> None:
+    assert visible("a\u202eb\u200bc\u2066d\ufeffe\x07f") == "a[U+202E]b[U+200B]c[U+2066]d[U+FEFF]e[U+0007]f"
+    assert visible("linje\nlinje\tfane") == "linje\nlinje\tfane"
+    assert visible("👩\u200d💻 og a\u200db") == "👩\u200d💻 og a[U+200D]b"
+
+
+def test_hostile_text_is_shown_literally_on_both_pages_and_invisible_characters_are_written_out(
+        client: TestClient, meeting: Path) -> None:
+    path = meeting / "punkter" / ITEM
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    [at] = [i for i, line in enumerate(lines) if line.startswith("titel:")]
+    lines[at] = "titel: \"" + HOSTILE.replace("\u202e", "\\u202E").replace("\u202c", "\\u202C").replace(
+        "\u200b", "\\u200B") + "\"\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    for page in ("/", "/skriv"):
+        text = client.get(page).text
+        assert SHOWN in text, page
+        assert "<script>alert" not in text and "\u202e" not in text and "\u200b" not in text
+    # the override is an error, so the preview says so instead of showing the document
+    blocked = client.get("/dokument/referat/intern.html")
+    assert blocked.status_code == 409 and "mødet har fejl" in blocked.text
+    messages = client.get("/api/tilstand").json()["beskeder"]
+    assert any("U+202E" in m["tekst"] and m["punkt"] == ITEM and m["alvor"] == "fejl" for m in messages)
+
+
+def test_hostile_text_without_an_override_is_printed_literally_in_the_preview(client: TestClient,
+                                                                              meeting: Path) -> None:
+    path = meeting / "punkter" / ITEM
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    [at] = [i for i, line in enumerate(lines) if line.startswith("titel:")]
+    lines[at] = "titel: \"<script>alert(1)</script> {{ 7*7 }} & <img src=x onerror=alert(2)>\"\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    document = client.get("/dokument/referat/intern.html")
+    assert document.status_code == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} &amp; &lt;img src=x onerror=alert(2)&gt;" in document.text
+    assert "<script" not in document.text and "<img src=x" not in document.text
+    assert "script-src" not in document.headers["content-security-policy"]
+
+
+def test_a_hostile_guest_name_is_saved_as_typed_and_shown_written_out(client: TestClient, meeting: Path) -> None:
+    name = "Eve \u202eevE <b>x</b>"
+    saved = post(client, "gaest", {"navn": name, "sha256": sha_of(meeting / "møde.yaml")})
+    assert saved.status_code == 200, saved.text
+    data = client.get("/api/tilstand", params={"skriv": 1}).json()["skriv"]
+    assert name in [g["navn"] for g in data["oevrige"]]  # as typed: the page's script writes it out
+    page = client.get("/skriv").text
+    assert 'data-navn="Eve \u202eevE &lt;b&gt;x&lt;/b&gt;"' in page  # the value the page sends back, exact
+    assert '<span class="navn">Eve [U+202E]evE &lt;b&gt;x&lt;/b&gt;</span>' in page
