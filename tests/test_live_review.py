@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+import test_live_browser as live_browser
 from referat.live.app import create_app, visible
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -342,3 +343,135 @@ def test_a_hostile_guest_name_is_saved_as_typed_and_shown_written_out(client: Te
     page = client.get("/skriv").text
     assert 'data-navn="Eve \u202eevE &lt;b&gt;x&lt;/b&gt;"' in page  # the value the page sends back, exact
     assert '<span class="navn">Eve [U+202E]evE &lt;b&gt;x&lt;/b&gt;</span>' in page
+
+
+# ------------------------------------------------------------------------------------------- in a real browser
+# Chromium, chromedriver and selenium as in tests/test_live_browser.py (whose fixture and helpers these reuse);
+# without them the tests skip and say why.
+
+browser = live_browser.browser  # the fixture: headless Chromium, or a skip that says what is missing
+connected, wait_for = live_browser.connected, live_browser.wait_for
+
+
+@pytest.fixture
+def served(meeting: Path) -> Iterator[Any]:
+    from referat.live.server import Background
+
+    with Background(meeting) as running:
+        yield running
+
+
+def _minutes(browser: Any, served: Any) -> None:
+    browser.get(served.url.replace("/?", "/skriv?"))
+    connected(browser)
+
+
+def _section(browser: Any, name: str) -> Any:
+    return browser.find_element("css selector", f'section[data-fil="{name}"]')
+
+
+def _conflict(browser: Any, meeting: Path, name: str, typed: str) -> Any:
+    """The file changes on disk while the user types in its decision: the page shows the conflict."""
+    path = meeting / "punkter" / name
+    area = _section(browser, name).find_element("css selector", "textarea")
+    area.click()
+    path.write_text(path.read_text(encoding="utf-8").replace("beslutning:", "# rettet i editoren\nbeslutning:", 1),
+                    encoding="utf-8")
+    area.send_keys(typed)
+    return wait_for(lambda: _section(browser, name).find_element("css selector", ".konflikt").is_displayed() and
+                    _section(browser, name).find_element("css selector", ".konflikt"), f"konflikten i {name}")
+
+
+def test_taking_the_disks_version_of_one_item_leaves_what_is_typed_in_another(browser: Any, served: Any,
+                                                                              meeting: Path) -> None:
+    _minutes(browser, served)
+    _conflict(browser, meeting, ITEM, " og min tilføjelse til punkt 3")
+    first = meeting / "punkter" / FIRST
+    box = _conflict(browser, meeting, FIRST, " og min tilføjelse til punkt 1")
+    disk_first = first.read_text(encoding="utf-8")
+    box.find_element("css selector", "button.brug-disk").click()
+    wait_for(lambda: "Diskens udgave er indlæst" in _section(browser, FIRST).find_element(
+        "css selector", ".gemt").text, "at diskens udgave er indlæst")
+    assert "og min tilføjelse til punkt 1" not in _section(browser, FIRST).find_element(
+        "css selector", "textarea").get_property("value")
+    # item 3 still holds what was typed there, and still shows its conflict: nothing taken over silently
+    third = _section(browser, ITEM)
+    assert "og min tilføjelse til punkt 3" in third.find_element("css selector", "textarea").get_property("value")
+    assert third.find_element("css selector", ".konflikt").is_displayed()
+    assert first.read_text(encoding="utf-8") == disk_first  # choosing the disk's version writes nothing
+    third.find_element("css selector", "button.behold-min").click()
+    wait_for(lambda: "og min tilføjelse til punkt 3" in (meeting / "punkter" / ITEM).read_text(encoding="utf-8"),
+             "punkt 3 gemt")
+
+
+def test_an_item_made_invalid_while_the_page_is_open_shows_its_message_there(browser: Any, served: Any,
+                                                                             meeting: Path) -> None:
+    _minutes(browser, served)
+    path = meeting / "punkter" / ITEM
+    good = path.read_text(encoding="utf-8")
+    break_yaml(path)
+    shown = wait_for(lambda: browser.find_element("css selector", f'section.ulaest[data-fil="{ITEM}"]').text,
+                     "punktet med fejlen")
+    assert "kan ikke læses" in shown and f"punkter/{ITEM}:4:" in shown and "YAML-syntaksfejl" in shown
+    connected(browser)
+    path.write_text(good, encoding="utf-8")  # fixed in the editor: the item can be written in again
+    wait_for(lambda: _section(browser, ITEM).find_element("css selector", "textarea"), "punktet igen")
+    assert not browser.find_elements("css selector", "section.ulaest")
+
+
+def test_the_folder_renamed_while_the_preview_is_open_is_said_there(browser: Any, served: Any,
+                                                                    meeting: Path) -> None:
+    browser.get(served.url)
+    connected(browser)
+    general = '#beskeder .gruppe[data-punkt=""] ul.beskeder'
+    aside = meeting.with_name("omdøbt")
+    meeting.rename(aside)
+    try:
+        shown = wait_for(lambda: GONE in browser.find_element("css selector", general).text and
+                         browser.find_element("css selector", general).text, "beskeden om mappen")
+        assert "fejl" in shown
+    finally:
+        aside.rename(meeting)
+    wait_for(lambda: GONE not in browser.find_element("css selector", general).text, "at mappen er tilbage")
+
+
+def test_a_read_only_disk_at_save_time_is_said_beside_the_item(browser: Any, served: Any, meeting: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import referat.fileio
+
+    real = os.replace
+
+    def read_only(src: Any, dst: Any) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+
+    _minutes(browser, served)
+    path = meeting / "punkter" / ITEM
+    before = path.read_bytes()
+    monkeypatch.setattr(referat.fileio.os, "replace", read_only)
+    area = _section(browser, ITEM).find_element("css selector", "textarea")
+    area.send_keys(" skrevet på et skrivebeskyttet drev")
+    note = wait_for(lambda: "Ikke gemt" in _section(browser, ITEM).find_element("css selector", ".gemt").text and
+                    _section(browser, ITEM).find_element("css selector", ".gemt").text, "'Ikke gemt'")
+    assert f"punkter/{ITEM}:" in note and "skrivebeskyttet" in note
+    assert path.read_bytes() == before
+    assert "skrevet på et skrivebeskyttet drev" in area.get_property("value")  # the text is not lost
+    monkeypatch.setattr(referat.fileio.os, "replace", real)
+    area.send_keys(".")  # the disk writable again: the next keystroke saves
+    wait_for(lambda: "skrevet på et skrivebeskyttet drev." in path.read_text(encoding="utf-8"), "gemt igen")
+
+
+def test_a_guest_name_with_an_override_is_written_out_by_the_page_script(browser: Any, served: Any,
+                                                                         meeting: Path) -> None:
+    _minutes(browser, served)
+    browser.find_element("css selector", "#fremmoede details summary").click()
+    field = browser.find_element("css selector", '#ny-gaest input[name="navn"]')
+    browser.execute_script("arguments[0].value = arguments[1];", field, "Eve \u202eevE <b>x</b>")
+    browser.find_element("css selector", '#ny-gaest button[type="submit"]').click()
+    guest = wait_for(lambda: browser.find_element("css selector", '#gaester li.gaest[data-navn^="Eve"]'),
+                     "den nye deltager")
+    text = guest.find_element("css selector", ".navn").text
+    assert text == "Eve [U+202E]evE <b>x</b>" and "\u202e" not in text
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load((meeting / "møde.yaml").read_text(encoding="utf-8"))
+    assert "Eve \u202eevE <b>x</b>" in [g["navn"] for g in data["fremmøde"]["øvrige"]]  # saved as typed

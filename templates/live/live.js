@@ -127,6 +127,7 @@
       await refreshMinutes(sec);
       note(sec, "Diskens udgave er indlæst.");
     });
+    box.dataset.tekst = body.tekst !== undefined ? body.tekst : "";
     box.append(yours, disk, keep, " ", take);
     box.hidden = false;
     note(sec, "Ikke gemt: konflikt.");
@@ -218,7 +219,13 @@
     for (const sec of document.querySelectorAll("section.punkt[data-sha256]")) {
       const area = sec.querySelector("textarea");
       area.addEventListener("input", () => later(sec, saveDecision(sec), 600));
-      area.addEventListener("change", () => now(sec, saveDecision(sec)));
+      area.addEventListener("change", () => {
+        // Leaving the field to answer a conflict ("Gem min udgave", "Brug diskens udgave") is no new save: it
+        // would only conflict again and hide the choice just made.
+        const box = sec.querySelector(".konflikt");
+        if (!box.hidden && box.dataset.tekst === area.value) return;
+        now(sec, saveDecision(sec));
+      });
       for (const button of sec.querySelectorAll("button.frase")) {
         button.addEventListener("click", () => {
           const phrase = button.dataset.frase;

@@ -102,13 +102,6 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-async def _until_moved(folder: Path, identity: tuple[int, int], stop: asyncio.Event, moved: asyncio.Event) -> None:
-    """Sets `moved` when the folder at the path is no longer the one being watched (or the server stops)."""
-    while not stop.is_set() and _identity(folder) == identity:
-        await _pause(stop, FOLDER_CHECK_SECONDS)
-    moved.set()
-
-
 async def watch_folder(state: LiveState, stop: asyncio.Event) -> None:
     """Reload the state whenever a file of the meeting changes, until `stop` is set.
 
@@ -125,26 +118,30 @@ async def watch_folder(state: LiveState, stop: asyncio.Event) -> None:
     polling = False
     first = True
     while not stop.is_set():
-        if not first:  # the folder came back (or another is in its place), or the watching had to start again
-            await asyncio.to_thread(_refresh, state)
-        first = False
         identity = _identity(folder)
         if identity is None:
             await asyncio.to_thread(_refresh, state)
             while not stop.is_set() and _identity(folder) is None:
                 await _pause(stop, FOLDER_CHECK_SECONDS)
+            first = False
             continue
-        moved = asyncio.Event()
-        guard = asyncio.create_task(_until_moved(folder, identity, stop, moved))
+        # Watch first, then reload once (at the watch's first quiet moment): a change made while the watch was
+        # being set up is then seen by the one or the other. The first watch needs no reload: the state is new.
+        reload_due = not first
+        first = False
         try:
-            watch = watchfiles.awatch(folder, watch_filter=wanted, debounce=DEBOUNCE_MS, step=10, stop_event=moved,
-                                      recursive=True, force_polling=polling or None)
+            watch = watchfiles.awatch(folder, watch_filter=wanted, debounce=DEBOUNCE_MS, step=10, stop_event=stop,
+                                      recursive=True, force_polling=polling or None,
+                                      rust_timeout=int(FOLDER_CHECK_SECONDS * 1000), yield_on_timeout=True)
             async with contextlib.aclosing(watch):
                 async for changes in watch:
-                    await asyncio.to_thread(_refresh, state)
-                    # The folder itself deleted: nothing more comes from this watch, even when a folder is made at
-                    # the path again (which may get the same inode number): watch again from the top.
-                    if any(kind == watchfiles.Change.deleted and Path(path) == folder for kind, path in changes):
+                    if changes or reload_due:
+                        reload_due = False
+                        await asyncio.to_thread(_refresh, state)
+                    # The folder itself deleted, renamed or replaced: nothing more comes from this watch, even when
+                    # a folder is made at the path again (which may get the same inode number): watch again.
+                    if _identity(folder) != identity or any(
+                            kind == watchfiles.Change.deleted and Path(path) == folder for kind, path in changes):
                         break
         except (OSError, RuntimeError) as exc:  # no inotify watches left, a file system without events
             if _identity(folder) != identity:
@@ -157,11 +154,7 @@ async def watch_folder(state: LiveState, stop: asyncio.Event) -> None:
                 say(f"referat serve: filovervågning virker ikke her ({exc}); tjekker mappen med jævne mellemrum",
                     sys.stderr)
                 polling = True
-        finally:
-            moved.set()
-            guard.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await guard
+        await asyncio.to_thread(_refresh, state)  # the folder went, or another one is in its place
         await _pause(stop, FOLDER_CHECK_SECONDS / 5)  # no busy loop where a watch ends at once
 
 
