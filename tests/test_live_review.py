@@ -475,3 +475,58 @@ def test_a_guest_name_with_an_override_is_written_out_by_the_page_script(browser
 
     data = YAML(typ="safe").load((meeting / "møde.yaml").read_text(encoding="utf-8"))
     assert "Eve \u202eevE <b>x</b>" in [g["navn"] for g in data["fremmøde"]["øvrige"]]  # saved as typed
+
+
+# ------------------------------------------------------------------------------------------- a guest taken out
+
+
+def test_a_guest_added_by_mistake_is_taken_out_from_the_page_with_every_other_line_unchanged(
+        client: TestClient, meeting: Path) -> None:
+    path = meeting / "møde.yaml"
+    before = path.read_text(encoding="utf-8")
+    added = post(client, "gaest", {"navn": "Anna Stedfortrædr", "i_stedet_for": "Socialdirektør, Læsø Kommune",
+                                   "sha256": sha_of(path)})
+    assert added.status_code == 200, added.text
+    removed = post(client, "gaest-fjern", {"navn": "Anna Stedfortrædr", "sha256": added.json()["sha256"]})
+    assert removed.status_code == 200, removed.text
+    assert path.read_text(encoding="utf-8") == before  # byte for byte as before the mistake
+    # a guest of the file itself, between comments: only its own lines go
+    lines = before.splitlines(keepends=True)
+    at = lines.index("    - navn: Martin Bjørn Jensen          # L61\n")
+    assert lines[at + 3] == "      punkter: [3]\n"
+    removed = post(client, "gaest-fjern", {"navn": "Martin Bjørn Jensen", "sha256": sha_of(path)})
+    assert removed.status_code == 200, removed.text
+    assert path.read_text(encoding="utf-8") == "".join(lines[:at] + lines[at + 4:])
+    names = [g["navn"] for g in client.get("/api/tilstand", params={"skriv": 1}).json()["skriv"]["oevrige"]]
+    assert "Martin Bjørn Jensen" not in names and "Henrik Aarup-Kristensen" in names
+    # one that is not there: refused in Danish, nothing written
+    after = path.read_bytes()
+    refused = post(client, "gaest-fjern", {"navn": "Findes Ikke", "sha256": sha_of(path)})
+    assert refused.status_code == 422 and refused.json()["fejl"] == (
+        "møde.yaml: 'Findes Ikke' står ikke under fremmøde.øvrige")
+    assert path.read_bytes() == after
+
+
+@pytest.mark.parametrize("text, index, expected", [
+    ("a: 1\nl:\n  # om x\n  - x  # x\n  # om y\n  - y\nb: 2\n", 0, "a: 1\nl:\n  # om x\n  # om y\n  - y\nb: 2\n"),
+    ("l:\n- navn: x\n  punkter: [1]\n- navn: y\n", 1, "l:\n- navn: x\n  punkter: [1]\n"),
+    ("l: [x, y, z]\nb: 2\n", 1, "l: [x, z]\nb: 2\n"),
+    ("l:\r\n  - x\r\n  - y\r\n", 1, "l:\r\n  - x\r\n"),
+    ("\ufeffl:\n  - |\n    x\n    z\n\n  - y\n", 0, "\ufeffl:\n\n  - y\n"),
+])
+def test_remove_entry_takes_out_exactly_the_entrys_lines(text: str, index: int, expected: str) -> None:
+    from referat.live.edit_yaml import remove_entry
+
+    assert remove_entry(text, Path("x.yaml"), ("l",), index) == expected
+
+
+def test_a_guest_is_taken_out_in_the_browser(browser: Any, served: Any, meeting: Path) -> None:
+    path = meeting / "møde.yaml"
+    _minutes(browser, served)
+    guest = browser.find_element("css selector", '#gaester li.gaest[data-navn="Peter Hvid Paulsen"]')
+    guest.find_element("css selector", "button.fjern-gaest").click()
+    browser.switch_to.alert.accept()
+    wait_for(lambda: "Peter Hvid Paulsen" not in path.read_text(encoding="utf-8"), "deltageren fjernet i filen")
+    wait_for(lambda: not browser.find_elements("css selector", '#gaester li.gaest[data-navn="Peter Hvid Paulsen"]'),
+             "deltageren fjernet på siden")
+    assert "Gemt i møde.yaml" in browser.find_element("css selector", "#fremmoede .gemt").text

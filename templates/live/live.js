@@ -265,6 +265,13 @@
       const items = [...guest.querySelectorAll("input:checked")].map((box) => Number(box.value) || box.value);
       now(att, () => post("gaest-punkter", att, {navn: guest.dataset.navn, punkter: items}));
     });
+    document.getElementById("gaester").addEventListener("click", async (event) => {
+      if (!event.target.classList.contains("fjern-gaest")) return;
+      const guest = event.target.closest("li.gaest");
+      if (!window.confirm("Fjern " + visible(guest.dataset.navn) + " fra deltagerne?")) return;
+      dirty.add(att);
+      if (await post("gaest-fjern", att, {navn: guest.dataset.navn})) { dirty.delete(att); await refreshMinutes(att); }
+    });
     document.getElementById("ny-gaest").addEventListener("submit", async (event) => {
       event.preventDefault();
       const form = event.target;
@@ -290,7 +297,10 @@
       label.append(box, " " + n);
       group.append(label, " ");
     }
-    li.append(" ", group);
+    const remove = el("button", "fjern-gaest", "Fjern");
+    remove.type = "button";
+    remove.setAttribute("aria-label", "Fjern " + visible(guest.navn));
+    li.append(" ", group, " ", remove);
     return li;
   }
 

@@ -265,6 +265,8 @@ class LiveApp:
                 saved = edit.set_partial_attendance(folder, body.get("delvis"), sha)  # type: ignore[arg-type]
             elif what == "gaest-punkter":
                 saved = edit.set_guest_items(folder, _text(body, "navn"), body.get("punkter"), sha)  # type: ignore[arg-type]
+            elif what == "gaest-fjern":
+                saved = edit.remove_guest(folder, _text(body, "navn"), sha)
             elif what == "gaest":
                 saved = edit.add_guest(folder, _text(body, "navn"), body.get("titel") or None,
                                        body.get("organisation") or None, body.get("i_stedet_for") or None, sha)
