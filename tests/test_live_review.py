@@ -530,3 +530,53 @@ def test_a_guest_is_taken_out_in_the_browser(browser: Any, served: Any, meeting:
     wait_for(lambda: not browser.find_elements("css selector", '#gaester li.gaest[data-navn="Peter Hvid Paulsen"]'),
              "deltageren fjernet på siden")
     assert "Gemt i møde.yaml" in browser.find_element("css selector", "#fremmoede .gemt").text
+
+
+# ------------------------------------------------------------------------------------------- two tabs, tasks
+
+
+def test_attendance_set_in_one_tab_reaches_the_other_even_with_a_button_focused_there(
+        browser: Any, served: Any, meeting: Path) -> None:
+    first_name, second_name = "Socialdirektør, Læsø Kommune", "Socialdirektør, Rebild Kommune"
+    row = '#fremmoede tr[data-navn="{}"] input[value="fravaerende"]'
+    _minutes(browser, served)
+    first = browser.current_window_handle
+    browser.find_element("css selector", row.format(first_name)).click()  # the focus stays on that button
+    path = meeting / "møde.yaml"
+    wait_for(lambda: "Gemt" in browser.find_element("css selector", "#fremmoede .gemt").text, "'Gemt'")
+    browser.switch_to.new_window("tab")
+    browser.get(served.base + "/skriv")
+    connected(browser)
+    second = browser.current_window_handle
+    assert browser.find_element("css selector", row.format(first_name)).is_selected()
+    browser.find_element("css selector", row.format(second_name)).click()
+    wait_for(lambda: "fraværende:\n    - Socialdirektør, Læsø Kommune\n    - Socialdirektør, Rebild Kommune"
+             in path.read_text(encoding="utf-8"), "det andet fravær gemt")
+    browser.switch_to.window(first)
+    wait_for(lambda: browser.find_element("css selector", row.format(second_name)).is_selected(),
+             "den anden fanes fravær i den første")
+    browser.switch_to.window(second)
+    browser.close()
+    browser.switch_to.window(first)
+
+
+def test_a_task_being_filled_in_survives_a_change_to_its_file_from_elsewhere(browser: Any, served: Any,
+                                                                             meeting: Path) -> None:
+    _minutes(browser, served)
+    section = _section(browser, ITEM)
+    section.find_element("css selector", "details.opgaver summary").click()
+    section.find_element("css selector", "button.ny-opgave").click()
+    task = section.find_element("css selector", 'tr.opgave input[name="opgave"]')
+    task.send_keys("Sekretariatet sender planen ud")
+    task.send_keys("\t")  # to 'ansvarlig': a save, without the incomplete task
+    browser.find_element("css selector", "h1").click()  # and out of the item altogether
+    state = served._app.live.state
+    before = state.current.version
+    path = meeting / "punkter" / ITEM
+    path.write_text(path.read_text(encoding="utf-8") + "# en kommentar fra en editor\n", encoding="utf-8")
+    wait_for(lambda: state.current.version > before, "genindlæsningen på serveren")
+    wait_for(lambda: int(browser.execute_script("return Number(document.body.dataset.version)")) >=
+             state.current.version, "opdateringen på siden")
+    wait_for(lambda: _section(browser, ITEM).find_element("css selector", 'tr.opgave input[name="opgave"]')
+             .get_property("value") == "Sekretariatet sender planen ud", "opgaven stadig på siden")
+    assert "Sekretariatet sender planen ud" not in path.read_text(encoding="utf-8")  # not complete: not saved

@@ -210,8 +210,11 @@
   function saveTasks(sec) {
     return async () => {
       const {tasks: list, incomplete} = tasks(sec);
+      const ok = await post("opfoelgning", sec, {fil: sec.dataset.fil, opgaver: list});
       if (incomplete) note(sec, "En opgave gemmes, når opgave, ansvarlig og frist er udfyldt.");
-      return post("opfoelgning", sec, {fil: sec.dataset.fil, opgaver: list});
+      // A task not yet complete is not in the file: the section stays "being worked in", so that a change from
+      // elsewhere does not replace the table and lose it (a later save conflicts instead, with both versions).
+      return ok && !incomplete;
     };
   }
 
@@ -307,9 +310,15 @@
   // Another tab's save or an edit on disk: take over what is not being typed in here. `forced` (a section) takes the
   // disk's version there even while it is being worked in ("Brug diskens udgave", a guest just added); every other
   // section keeps what is typed in it.
+  // Typed here and not yet in the file: a field waiting for its save, or a task row not yet complete.
+  function unsaved() {
+    return dirty.size > 0 || [...document.querySelectorAll("section.punkt[data-sha256]")].some((s) => tasks(s).incomplete);
+  }
+
   async function refreshMinutes(forced) {
     const state = await getState(true);
     version = state.version;
+    document.body.dataset.version = String(version);
     const data = state.skriv;
     const general = document.querySelector("#moedet ul.beskeder");
     if (general) fillMessages(general, state.beskeder.filter((m) => m.punkt === ""));
@@ -330,7 +339,7 @@
     // again, the item list changed): the page is built again, unless something typed here is not yet saved.
     const main = document.querySelector("main.skriv");
     if (main && main.dataset.opbygning !== data.opbygning) {
-      if (dirty.size === 0) { location.reload(); return; }
+      if (!unsaved()) { location.reload(); return; }
       say("Punktlisten eller medlemmerne er ændret på disken; genindlæs siden, når det, du har skrevet, er gemt.");
     }
     for (const item of data.punkter) {
@@ -339,7 +348,8 @@
       const force = forced === sec;
       // Being typed in (or just focused): keep what is there and the sha256 it was loaded with, so that the
       // next save is checked against the older file and conflicts instead of overwriting the newer one.
-      if ((dirty.has(sec) || sec.contains(document.activeElement)) && !force) continue;
+      // A task row being filled in (not yet in the file) is kept the same way.
+      if ((dirty.has(sec) || sec.contains(document.activeElement) || tasks(sec).incomplete) && !force) continue;
       if (sec.dataset.sha256 === item.sha256 && !force) continue;
       sec.dataset.sha256 = item.sha256;
       sec.querySelector("h2").textContent = visible(item.nummer + ". " + item.titel);
@@ -349,8 +359,9 @@
     }
     const att = document.getElementById("fremmoede");
     const force = forced === att;
-    if (att && (force || (!dirty.has(att) && !att.contains(document.activeElement) &&
-                           att.dataset.sha256 !== data.moede_sha256))) {
+    // Attendance is chosen with buttons, not typed: focus on one (it stays after a click) does not keep another
+    // tab's change out; only a save not yet answered does. The form for a new participant is not touched.
+    if (att && (force || (!dirty.has(att) && att.dataset.sha256 !== data.moede_sha256))) {
       att.dataset.sha256 = data.moede_sha256;
       for (const row of att.querySelectorAll("tr[data-navn]")) {
         const name = row.dataset.navn;
