@@ -580,3 +580,41 @@ def test_a_task_being_filled_in_survives_a_change_to_its_file_from_elsewhere(bro
     wait_for(lambda: _section(browser, ITEM).find_element("css selector", 'tr.opgave input[name="opgave"]')
              .get_property("value") == "Sekretariatet sender planen ud", "opgaven stadig på siden")
     assert "Sekretariatet sender planen ud" not in path.read_text(encoding="utf-8")  # not complete: not saved
+
+
+# ------------------------------------------------------------------------------------------- --host
+
+
+def test_shared_on_the_network_the_address_for_the_others_is_printed_and_needs_the_token(meeting: Path) -> None:
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    from referat.live.server import network_addresses
+
+    if not network_addresses("0.0.0.0"):
+        pytest.skip("maskinen har ingen netværksadresse (kun 127.0.0.1)")
+    process = subprocess.Popen([sys.executable, "-m", "referat", "serve", str(meeting), "--ingen-browser",
+                                "--host", "0.0.0.0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        lines = []
+        while not lines or not lines[-1].startswith("Stop med Ctrl+C"):
+            lines.append(process.stdout.readline())
+            assert lines[-1], lines
+        assert lines[0].startswith("advarsel: serveren kan nås fra andre maskiner")
+        [local] = [line.removeprefix("Åbn ").strip() for line in lines if line.startswith("Åbn ")]
+        [other] = [line.removeprefix("Fra en anden maskine: ").strip() for line in lines
+                   if line.startswith("Fra en anden maskine: ")]
+        assert other.partition("/?token=")[2] == local.partition("/?token=")[2]  # the same token
+        assert not other.startswith("http://127.")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(other.partition("?")[0], timeout=30)
+        assert refused.value.code == 403
+        with urllib.request.urlopen(other, timeout=30) as page:
+            assert page.status == 200 and "Forhåndsvisning" in page.read().decode("utf-8")
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 143 and "Traceback" not in err
