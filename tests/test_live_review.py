@@ -618,3 +618,16 @@ def test_shared_on_the_network_the_address_for_the_others_is_printed_and_needs_t
         process.terminate()
         _, err = process.communicate(timeout=30)
     assert process.returncode == 143 and "Traceback" not in err
+
+
+def test_a_websocket_without_the_token_is_refused_too(client: TestClient) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    client.cookies.clear()
+    with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/events"):
+        pass
+    assert refused.value.code == 1008
+    for path in ("/events", "/", "/static/live.js", "/dokument/referat/intern.pdf", "/api/tilstand",
+                 "/favicon.ico"):
+        assert client.get(path).status_code == 403, path
+        assert client.head(path).status_code == 403, path
