@@ -85,6 +85,7 @@ def test_an_item_made_invalid_yaml_is_on_the_page_with_its_message_and_a_save_na
     assert "ulaest" in page[page.rindex("<section", 0, start):start]
     assert "kan ikke læses" in section and "ret den i en editor" in section
     assert f"punkter/{ITEM}:4:" in section and "YAML-syntaksfejl" in section
+    assert f">{ITEM}</h2>" in section  # named by its file: its title and number cannot be read
     # the other items can be written in as before
     assert 'data-fil="04-nyt-takstskema.yaml" data-nummer="4" data-sha256=' in page
     # the page still holding the file as it was loaded: a conflict with both versions, nothing written
