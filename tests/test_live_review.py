@@ -632,3 +632,14 @@ def test_a_websocket_without_the_token_is_refused_too(client: TestClient) -> Non
                  "/favicon.ico"):
         assert client.get(path).status_code == 403, path
         assert client.head(path).status_code == 403, path
+
+
+def test_what_is_typed_just_before_leaving_the_page_is_saved(browser: Any, served: Any, meeting: Path) -> None:
+    """The minute-taker types the last words and goes straight to the preview (or closes the tab) within the
+    600 ms the page waits after the last key."""
+    _minutes(browser, served)
+    path = meeting / "punkter" / ITEM
+    area = _section(browser, ITEM).find_element("css selector", "textarea")
+    area.send_keys(" Sidste ord før siden forlades.")
+    browser.get(served.url)  # at once, with the save still waiting for its timer
+    wait_for(lambda: "Sidste ord før siden forlades." in path.read_text(encoding="utf-8"), "den sidste tekst gemt")

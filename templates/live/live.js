@@ -79,7 +79,7 @@
     try {
       response = await fetch("/api/gem/" + what, {
         method: "POST", headers: {"Content-Type": "application/json", "X-Referat-Token": token},
-        body: JSON.stringify(body)});
+        body: JSON.stringify(body), keepalive: leaving});
     } catch (error) {
       note(sec, "Ikke gemt: ingen forbindelse til referat serve (er den stoppet?). Det, du skrev, står her stadig.");
       return false;
@@ -193,16 +193,27 @@
   }
 
   const timers = new Map();
+  const waiting = new Map();  // section → the save its timer will make
   function later(sec, action, ms) {
     dirty.add(sec);
     clearTimeout(timers.get(sec));
-    timers.set(sec, setTimeout(async () => { if (await action()) dirty.delete(sec); }, ms));
+    waiting.set(sec, action);
+    timers.set(sec, setTimeout(async () => { waiting.delete(sec); if (await action()) dirty.delete(sec); }, ms));
   }
   function now(sec, action) {
     clearTimeout(timers.get(sec));
+    waiting.delete(sec);
     dirty.add(sec);
     return action().then((ok) => { if (ok) dirty.delete(sec); });
   }
+  // The page closed (or reloaded, or left for the preview) less than 600 ms after the last key: what was typed is
+  // saved now, with a request that outlives the page (keepalive), instead of being lost with its timer.
+  let leaving = false;
+  window.addEventListener("pagehide", () => {
+    leaving = true;
+    for (const [sec, action] of waiting) { clearTimeout(timers.get(sec)); action(); }
+    waiting.clear();
+  });
 
   function saveDecision(sec) {
     return () => post("beslutning", sec, {fil: sec.dataset.fil, tekst: sec.querySelector("textarea").value});
