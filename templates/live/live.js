@@ -8,6 +8,16 @@
   let version = Number(document.body.dataset.version);
 
   function say(text) { status.textContent = text; }
+  // Characters that cannot be seen or that reorder the text after them (U+202E), written out as [U+202E], as the
+  // server's templates do (`visible` in live/app.py): the page says what the file says.
+  const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+  function visible(text) {
+    return String(text).replace(HIDDEN, (c, at, all) => {
+      if (c === "\u200d" && /[\p{So}\p{Sk}\p{Mn}\ufe0f]$/u.test(all.slice(Math.max(0, at - 2), at)) &&
+          /^\p{So}/u.test(all.slice(at + 1, at + 3))) return c;  // inside an emoji sequence
+      return "[U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0") + "]";
+    });
+  }
   function el(tag, cls, text) {
     const node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -16,7 +26,8 @@
   }
   function messageItem(m) {
     const li = el("li", m.alvor);
-    li.append(el("span", "sted", m.sted), " ", el("span", "alvor", m.alvor + ":"), " ", el("span", "tekst", m.tekst));
+    li.append(el("span", "sted", visible(m.sted)), " ", el("span", "alvor", m.alvor + ":"), " ",
+              el("span", "tekst", visible(m.tekst)));
     return li;
   }
   function fillMessages(list, messages) {
@@ -64,9 +75,15 @@
 
   async function send(what, sec, body) {
     body.sha256 = sec.dataset.sha256;
-    const response = await fetch("/api/gem/" + what, {
-      method: "POST", headers: {"Content-Type": "application/json", "X-Referat-Token": token},
-      body: JSON.stringify(body)});
+    let response;
+    try {
+      response = await fetch("/api/gem/" + what, {
+        method: "POST", headers: {"Content-Type": "application/json", "X-Referat-Token": token},
+        body: JSON.stringify(body), keepalive: leaving});
+    } catch (error) {
+      note(sec, "Ikke gemt: ingen forbindelse til referat serve (er den stoppet?). Det, du skrev, står her stadig.");
+      return false;
+    }
     const answer = await response.json().catch(() => ({fejl: "ugyldigt svar fra serveren"}));
     if (response.ok) {
       sec.dataset.sha256 = answer.sha256;
@@ -90,11 +107,12 @@
     box.replaceChildren();
     box.append(el("h3", null, "Konflikt: " + answer.fil + " er ændret et andet sted"),
                el("p", null, "Intet er gemt. Vælg, hvilken udgave der skal gælde."));
-    const mine = body.tekst !== undefined ? body.tekst : JSON.stringify(body, null, 1);
+    const {sha256: _sha, fil: _fil, ...mineOnly} = body;
+    const mine = body.tekst !== undefined ? body.tekst : JSON.stringify(mineOnly, null, 1);
     const yours = el("div", "udgave");
-    yours.append(el("h4", null, "Din udgave"), el("pre", "din", mine));
+    yours.append(el("h4", null, "Din udgave"), el("pre", "din", visible(mine)));
     const disk = el("div", "udgave");
-    disk.append(el("h4", null, "På disken nu"), el("pre", "disk", answer.disk));
+    disk.append(el("h4", null, "På disken nu"), el("pre", "disk", visible(answer.disk)));
     const keep = el("button", "behold-min", "Gem min udgave");
     keep.type = "button";
     const take = el("button", "brug-disk", "Brug diskens udgave");
@@ -106,9 +124,10 @@
     take.addEventListener("click", async () => {
       dirty.delete(sec);
       box.hidden = true;
-      await refreshMinutes(true);
+      await refreshMinutes(sec);
       note(sec, "Diskens udgave er indlæst.");
     });
+    box.dataset.tekst = body.tekst !== undefined ? body.tekst : "";
     box.append(yours, disk, keep, " ", take);
     box.hidden = false;
     note(sec, "Ikke gemt: konflikt.");
@@ -174,16 +193,27 @@
   }
 
   const timers = new Map();
+  const waiting = new Map();  // section → the save its timer will make
   function later(sec, action, ms) {
     dirty.add(sec);
     clearTimeout(timers.get(sec));
-    timers.set(sec, setTimeout(async () => { if (await action()) dirty.delete(sec); }, ms));
+    waiting.set(sec, action);
+    timers.set(sec, setTimeout(async () => { waiting.delete(sec); if (await action()) dirty.delete(sec); }, ms));
   }
   function now(sec, action) {
     clearTimeout(timers.get(sec));
+    waiting.delete(sec);
     dirty.add(sec);
     return action().then((ok) => { if (ok) dirty.delete(sec); });
   }
+  // The page closed (or reloaded, or left for the preview) less than 600 ms after the last key: what was typed is
+  // saved now, with a request that outlives the page (keepalive), instead of being lost with its timer.
+  let leaving = false;
+  window.addEventListener("pagehide", () => {
+    leaving = true;
+    for (const [sec, action] of waiting) { clearTimeout(timers.get(sec)); action(); }
+    waiting.clear();
+  });
 
   function saveDecision(sec) {
     return () => post("beslutning", sec, {fil: sec.dataset.fil, tekst: sec.querySelector("textarea").value});
@@ -191,16 +221,25 @@
   function saveTasks(sec) {
     return async () => {
       const {tasks: list, incomplete} = tasks(sec);
+      const ok = await post("opfoelgning", sec, {fil: sec.dataset.fil, opgaver: list});
       if (incomplete) note(sec, "En opgave gemmes, når opgave, ansvarlig og frist er udfyldt.");
-      return post("opfoelgning", sec, {fil: sec.dataset.fil, opgaver: list});
+      // A task not yet complete is not in the file: the section stays "being worked in", so that a change from
+      // elsewhere does not replace the table and lose it (a later save conflicts instead, with both versions).
+      return ok && !incomplete;
     };
   }
 
   function setupMinutes() {
-    for (const sec of document.querySelectorAll("section.punkt")) {
+    for (const sec of document.querySelectorAll("section.punkt[data-sha256]")) {
       const area = sec.querySelector("textarea");
       area.addEventListener("input", () => later(sec, saveDecision(sec), 600));
-      area.addEventListener("change", () => now(sec, saveDecision(sec)));
+      area.addEventListener("change", () => {
+        // Leaving the field to answer a conflict ("Gem min udgave", "Brug diskens udgave") is no new save: it
+        // would only conflict again and hide the choice just made.
+        const box = sec.querySelector(".konflikt");
+        if (!box.hidden && box.dataset.tekst === area.value) return;
+        now(sec, saveDecision(sec));
+      });
       for (const button of sec.querySelectorAll("button.frase")) {
         button.addEventListener("click", () => {
           const phrase = button.dataset.frase;
@@ -240,24 +279,31 @@
       const items = [...guest.querySelectorAll("input:checked")].map((box) => Number(box.value) || box.value);
       now(att, () => post("gaest-punkter", att, {navn: guest.dataset.navn, punkter: items}));
     });
+    document.getElementById("gaester").addEventListener("click", async (event) => {
+      if (!event.target.classList.contains("fjern-gaest")) return;
+      const guest = event.target.closest("li.gaest");
+      if (!window.confirm("Fjern " + visible(guest.dataset.navn) + " fra deltagerne?")) return;
+      dirty.add(att);
+      if (await post("gaest-fjern", att, {navn: guest.dataset.navn})) { dirty.delete(att); await refreshMinutes(att); }
+    });
     document.getElementById("ny-gaest").addEventListener("submit", async (event) => {
       event.preventDefault();
       const form = event.target;
       const data = Object.fromEntries(new FormData(form).entries());
-      if (await post("gaest", att, data)) { form.reset(); await refreshMinutes(true); }
+      if (await post("gaest", att, data)) { form.reset(); await refreshMinutes(att); }
     });
   }
 
   function guestItem(guest, numbers) {
     const li = el("li", "gaest");
     li.dataset.navn = guest.navn;
-    li.append(el("span", "navn", guest.navn));
+    li.append(el("span", "navn", visible(guest.navn)));
     const role = [guest.titel, guest.organisation].filter(Boolean).join(", ");
-    if (role) li.append(" ", el("span", "rolle", "(" + role + ")"));
-    if (guest.i_stedet_for) li.append(" ", el("span", "stedfortraeder", "i stedet for " + guest.i_stedet_for));
+    if (role) li.append(" ", el("span", "rolle", "(" + visible(role) + ")"));
+    if (guest.i_stedet_for) li.append(" ", el("span", "stedfortraeder", "i stedet for " + visible(guest.i_stedet_for)));
     const group = el("span", "punktvalg");
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Punkter for " + guest.navn);
+    group.setAttribute("aria-label", "Punkter for " + visible(guest.navn));
     for (const n of numbers) {
       const label = el("label");
       const box = el("input");
@@ -265,32 +311,68 @@
       label.append(box, " " + n);
       group.append(label, " ");
     }
-    li.append(" ", group);
+    const remove = el("button", "fjern-gaest", "Fjern");
+    remove.type = "button";
+    remove.setAttribute("aria-label", "Fjern " + visible(guest.navn));
+    li.append(" ", group, " ", remove);
     return li;
   }
 
-  // Another tab's save or an edit on disk: take over what is not being typed in here.
-  async function refreshMinutes(force) {
+  // Another tab's save or an edit on disk: take over what is not being typed in here. `forced` (a section) takes the
+  // disk's version there even while it is being worked in ("Brug diskens udgave", a guest just added); every other
+  // section keeps what is typed in it.
+  // Typed here and not yet in the file: a field waiting for its save, or a task row not yet complete.
+  function unsaved() {
+    return dirty.size > 0 || [...document.querySelectorAll("section.punkt[data-sha256]")].some((s) => tasks(s).incomplete);
+  }
+
+  async function refreshMinutes(forced) {
     const state = await getState(true);
     version = state.version;
+    document.body.dataset.version = String(version);
     const data = state.skriv;
-    if (!data || !data.klar) { say("Mødet kan ikke indlæses lige nu; se Forhåndsvisning."); return; }
+    const general = document.querySelector("#moedet ul.beskeder");
+    if (general) fillMessages(general, state.beskeder.filter((m) => m.punkt === ""));
+    const sections = [...document.querySelectorAll("section.punkt")];
+    // Every item's messages beside it, also an item whose file cannot be read now (it is not in data.punkter).
+    for (const sec of sections) {
+      fillMessages(sec.querySelector("ul.beskeder"), state.beskeder.filter((m) => m.punkt === sec.dataset.fil));
+    }
+    const blocked = document.getElementById("kan-ikke-indlaeses");
+    if (!data || !data.klar) {
+      if (blocked) blocked.hidden = false;
+      const first = state.beskeder.find((m) => m.alvor === "fejl");
+      say("Mødet kan ikke indlæses lige nu" + (first ? ": " + visible(first.tekst) : "") + ". Intet gemmes, før det er rettet.");
+      return;
+    }
+    if (blocked) blocked.hidden = true;
+    // The items the page can write in are not the ones the meeting has now (a file made unreadable or readable
+    // again, the item list changed): the page is built again, unless something typed here is not yet saved.
+    const main = document.querySelector("main.skriv");
+    if (main && main.dataset.opbygning !== data.opbygning) {
+      if (!unsaved()) { location.reload(); return; }
+      say("Punktlisten eller medlemmerne er ændret på disken; genindlæs siden, når det, du har skrevet, er gemt.");
+    }
     for (const item of data.punkter) {
-      const sec = [...document.querySelectorAll("section.punkt")].find((s) => s.dataset.fil === item.fil);
+      const sec = sections.find((s) => s.dataset.fil === item.fil && s.dataset.sha256 !== undefined);
       if (!sec) continue;
-      fillMessages(sec.querySelector("ul.beskeder"), state.beskeder.filter((m) => m.punkt === item.fil));
+      const force = forced === sec;
       // Being typed in (or just focused): keep what is there and the sha256 it was loaded with, so that the
       // next save is checked against the older file and conflicts instead of overwriting the newer one.
-      if ((dirty.has(sec) || sec.contains(document.activeElement)) && !force) continue;
+      // A task row being filled in (not yet in the file) is kept the same way.
+      if ((dirty.has(sec) || sec.contains(document.activeElement) || tasks(sec).incomplete) && !force) continue;
       if (sec.dataset.sha256 === item.sha256 && !force) continue;
       sec.dataset.sha256 = item.sha256;
+      sec.querySelector("h2").textContent = visible(item.nummer + ". " + item.titel);
       sec.querySelector("textarea").value = item.beslutning;
       const body = sec.querySelector(".opgaver tbody");
       body.replaceChildren(...item.opfoelgning.map(taskRow));
     }
     const att = document.getElementById("fremmoede");
-    if (att && (force || (!dirty.has(att) && !att.contains(document.activeElement) &&
-                           att.dataset.sha256 !== data.moede_sha256))) {
+    const force = forced === att;
+    // Attendance is chosen with buttons, not typed: focus on one (it stays after a click) does not keep another
+    // tab's change out; only a save not yet answered does. The form for a new participant is not touched.
+    if (att && (force || (!dirty.has(att) && att.dataset.sha256 !== data.moede_sha256))) {
       att.dataset.sha256 = data.moede_sha256;
       for (const row of att.querySelectorAll("tr[data-navn]")) {
         const name = row.dataset.navn;

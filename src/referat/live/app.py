@@ -12,6 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
+import re
+import unicodedata
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +31,7 @@ from ..diagnostics import ReferatError
 from ..load.profile import bundled_templates
 from .events import Hub, change_event, connect, watch_folder
 from .guard import TokenGuard
-from .state import EDITIONS, GENERAL, KINDS, LiveState, Loaded
+from .state import EDITIONS, FOLDER_GONE, GENERAL, KINDS, LiveState, Loaded
 
 STATIC = {"live.css": "text/css; charset=utf-8", "live.js": "text/javascript; charset=utf-8"}
 NO_STORE = {"cache-control": "no-store"}
@@ -46,10 +49,34 @@ def live_templates() -> Path:
     raise ReferatError("referats egne sideskabeloner (templates/live) mangler; installér referat igen")
 
 
+# Characters that cannot be seen or that reorder the text after them (U+202E makes "fdp.exe" read "exe.pdf"), as
+# the loader's list of invisible characters (model/base.py): on the pages they are shown as "[U+202E]", so that what
+# the page says is what the file says (validation names them too). Newline and tab are text.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029"
+                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def visible(text: object) -> str:
+    """`text` with every invisible or reordering character written out as [U+XXXX] (a zero-width joiner inside an
+    emoji sequence is part of the emoji and stays). The page script does the same (`visible` in live.js)."""
+    value = str(text)
+
+    def shown(match: re.Match[str]) -> str:
+        ch, at = match.group(), match.start()
+        if ch == "\u200d" and 0 < at < len(value) - 1 and unicodedata.category(value[at + 1]) == "So" and (
+                unicodedata.category(value[at - 1]) in ("So", "Sk", "Mn") or value[at - 1] == "\ufe0f"):
+            return ch
+        return f"[U+{ord(ch):04X}]"
+
+    return _HIDDEN.sub(shown, value)
+
+
 @lru_cache(maxsize=2)
 def _environment(folder: str) -> Environment:
-    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True,
-                       default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True,
+                      default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["synlig"] = visible
+    return env
 
 
 def _sha(path: Path) -> str:
@@ -113,7 +140,13 @@ class LiveApp:
     async def minutes(self, request: Request) -> Response:
         await run_in_threadpool(self.state.refresh)
         loaded = self.state.current
-        return self._page("referatskrivning.html.j2", data=self._minutes_data(loaded), **self._common(loaded))
+        data = self._minutes_data(loaded)
+        common = self._common(loaded)
+        by_file = {item["fil"]: item for item in data.get("punkter", [])}
+        # every item of the list in order: the loaded ones to write in, the others (a file that cannot be read)
+        # with the messages that say why, so that no item is missing from the page without a word
+        sections = [(entry, by_file.get(entry["fil"])) for entry in common["items"]]
+        return self._page("referatskrivning.html.j2", data=data, sections=sections, **common)
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -166,7 +199,12 @@ class LiveApp:
         guests = [{"navn": g.name, "titel": g.title or "", "organisation": g.organisation or "",
                    "i_stedet_for": g.substitute_for or "", "punkter": [str(n) for n in g.items]}
                   for g in attendance.others]
-        return {"klar": True, "faser": meeting.phase.value, "fraser": phrases, "punkter": items,
+        # what the page is built of (the items it can write in, the members): a page built of something else is
+        # built again (live.js), as it cannot take the change over field by field
+        shape = json.dumps([meeting.item_files, [(it["fil"], it["nummer"]) for it in items],
+                            [m.name for m in meeting.roster]], ensure_ascii=False)
+        return {"klar": True, "opbygning": hashlib.sha256(shape.encode()).hexdigest()[:16],
+                "faser": meeting.phase.value, "fraser": phrases, "punkter": items,
                 "medlemmer": [m.name for m in meeting.roster], "til_stede": list(attendance.present),
                 "fravaerende": list(attendance.absent), "oevrige": guests,
                 "delvis": {p.name: {"fra_punkt": p.from_item, "til_punkt": p.to_item} for p in attendance.partial},
@@ -213,6 +251,9 @@ class LiveApp:
         sha = body.get("sha256")
         if not isinstance(sha, str):
             return _json_error("sha256 mangler: indlæs siden igen", 400)
+        if not folder.is_dir():
+            self._reload()
+            return _json_error(FOLDER_GONE, 422)
         try:
             if what == "beslutning":
                 saved = edit.set_decision(folder, _text(body, "fil"), _text(body, "tekst"), sha)
@@ -224,23 +265,52 @@ class LiveApp:
                 saved = edit.set_partial_attendance(folder, body.get("delvis"), sha)  # type: ignore[arg-type]
             elif what == "gaest-punkter":
                 saved = edit.set_guest_items(folder, _text(body, "navn"), body.get("punkter"), sha)  # type: ignore[arg-type]
+            elif what == "gaest-fjern":
+                saved = edit.remove_guest(folder, _text(body, "navn"), sha)
             elif what == "gaest":
                 saved = edit.add_guest(folder, _text(body, "navn"), body.get("titel") or None,
                                        body.get("organisation") or None, body.get("i_stedet_for") or None, sha)
             else:
                 return _json_error("ukendt handling", 404)
         except edit.Conflict as exc:
-            self.state.refresh()
+            self._reload()
             return JSONResponse({"fejl": "konflikt", "besked": exc.message, "sha256": exc.actual.sha256,
                                  "disk": exc.actual.text, "fil": _relative(exc.actual.path, folder)},
                                 status_code=409, headers=NO_STORE)
         except ReferatError as exc:
-            return _json_error(exc.message, 422)
-        self.state.refresh()
+            return self._refused(exc)
+        self._reload()
         loaded = self.state.current
         mine = [m for m in self.state.messages(loaded) if m["sted"].split(":")[0] == _relative(saved.path, folder)]
         return JSONResponse({"gemt": True, "sha256": saved.sha256, "fil": _relative(saved.path, folder),
                              "version": loaded.version, "beskeder": mine}, headers=NO_STORE)
+
+    def _reload(self) -> None:
+        """Reload after a save, so that the answer and the other pages carry its messages. The file is written by
+        then: a failure here (a bug) is reported on stderr but must not make the page believe the save failed — the
+        page would keep the old sha256 and conflict with its own save."""
+        try:
+            self.state.refresh()
+        except Exception as exc:  # noqa: BLE001 - reported as a bug; the save itself stands
+            import sys
+
+            from ..errors import internal_error
+
+            for line in internal_error(exc):
+                print(line, file=sys.stderr)
+
+    def _refused(self, exc: ReferatError) -> JSONResponse:
+        """A save refused or failed (a file that cannot be read as YAML, a read-only disk): the Danish message
+        with the file (and line) it concerns, relative to the meeting folder, as the page shows it."""
+        diagnostics = exc.report.errors or exc.report.items
+        if not diagnostics:
+            return _json_error(str(exc) or "intet er gemt", 422)
+        diag = diagnostics[0]
+        place = self.state.place(diag)
+        path = diag.location.path if diag.location.path.is_absolute() else Path.cwd() / diag.location.path
+        inside = self.state.folder == path.resolve() or self.state.folder in path.resolve().parents
+        text = f"{place}: {diag.message}" if inside and place != "." else diag.message
+        return JSONResponse({"fejl": text, "sted": place if inside else ""}, status_code=422, headers=NO_STORE)
 
     # -- the application ---------------------------------------------------------------------------------------
     @contextlib.asynccontextmanager

@@ -1,7 +1,7 @@
 """Saving what the minute-taker types in the browser: one value per save, into the meeting's YAML files.
 
 Each function sets one key (an item's `beslutning` or `opfølgning`; `fremmøde.til_stede`/`fraværende`, a guest's
-`punkter` or a new guest in møde.yaml) and leaves every other byte of the file as it was (`edit_yaml`). A save is
+`punkter`, a new guest or one taken out again in møde.yaml) and leaves every other byte of the file as it was (`edit_yaml`). A save is
 made only when the file on disk is still the one the page loaded: the caller passes the sha256 it got from
 `snapshot` (or from the previous `Saved`), and a different file on disk raises `Conflict` with what is there now,
 so nothing is overwritten silently. Check and write happen under one lock per file, so two saves at once (two
@@ -282,6 +282,19 @@ def add_guest(folder: Path, name: str, title: str | None, organisation: str | No
         except InputError:
             return edit_yaml.append_entry(old, path, ("fremmøde", "øvrige"), entry)
         raise InputError(f"'{name}' står allerede under fremmøde.øvrige", Location(path))
+
+    return _save(path, expected_sha256, change)
+
+
+def remove_guest(folder: Path, name: str, expected_sha256: str) -> Saved:
+    """The participant `name` taken out of `fremmøde.øvrige` (added by mistake, or did not come): that entry's lines
+    go, every other line of møde.yaml stays as it was."""
+    path = meeting_file(folder)
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("hvilken deltager der skal fjernes, mangler", Location(path))
+
+    def change(old: str) -> str:
+        return edit_yaml.remove_entry(old, path, ("fremmøde", "øvrige"), _guest_index(old, path, name))
 
     return _save(path, expected_sha256, change)
 

@@ -499,3 +499,38 @@ def _same_data(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True  # .nan elsewhere in the file is unchanged
     return _same(a, b)
+
+
+def remove_entry(text: str, path: Path, keys: tuple[Key, ...], index: int) -> str:
+    """`text` without entry `index` of the list at `keys`: in a block list exactly that entry's lines go (the dash
+    line to the end of its value; comment lines before and after it stay with their neighbours); a flow list, or
+    the list's only entry, is set anew with `set_value`. Checked by loading the result back, like `set_value`."""
+    if text.startswith("\ufeff"):
+        return "\ufeff" + remove_entry(text[1:], path, keys, index)
+    if "\r" in text:
+        return _crlf(text, path, lambda lf: remove_entry(lf, path, keys, index))
+    data = load(text, path)
+    current = _get(data, keys)
+    if not isinstance(current, list) or not 0 <= index < len(current):
+        raise ReferatError("punktet findes ikke i listen og kan ikke fjernes herfra", Location(path))
+    rest = current[:index] + current[index + 1:]
+    root = _compose(text, path)
+    node: Node | None = root
+    for k in keys:
+        found = _find(node, k) if node is not None else None
+        node = found[1] if found is not None else None
+    if not isinstance(node, SequenceNode) or node.flow_style or len(node.value) < 2:
+        return set_value(text, path, keys, rest, Style(flow_lists=bool(isinstance(node, SequenceNode)
+                                                                         and node.flow_style)))
+    entry = node.value[index]
+    dash = text.rfind("-", 0, int(entry.start_mark.index))
+    start = _line_start(text, dash)
+    if text[start:dash].strip():
+        raise ReferatError("listen står ikke med ét punkt pr. linje og kan ikke ændres herfra; ret filen i en "
+                           "editor", Location(path, int(entry.start_mark.line) + 1))
+    end = _line_end(text, _value_end(entry, text) if not _empty(entry) else dash + 1)
+    new = text[:start] + text[min(end + 1, len(text)):]
+    if not _same_data(load(new, path), _put(data, keys, rest)):
+        raise ReferatError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
+                           "uændret); ret filen i en editor", Location(path))
+    return new

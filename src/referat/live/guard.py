@@ -50,7 +50,7 @@ class TokenGuard:
         self.live: Any = None  # the application behind the guard (referat.live.app.LiveApp), for the server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):  # the server's own lifespan messages
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -65,6 +65,9 @@ class TokenGuard:
         ok = _same(from_query, self.token) or _same(from_cookie, self.token)
         if ok and scope.get("method") not in ("GET", "HEAD"):
             ok = _same(headers.get(HEADER), self.token)
+        if not ok and scope["type"] == "websocket":  # none is served; refused like any request without the token
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if not ok:
             body = FORBIDDEN_PAGE.encode("utf-8")
             await send({"type": "http.response.start", "status": 403, "headers": [
@@ -72,7 +75,7 @@ class TokenGuard:
                 (b"cache-control", b"no-store")]})
             await send({"type": "http.response.body", "body": body})
             return
-        if not _same(from_query, self.token):
+        if not _same(from_query, self.token) or scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
 

@@ -56,6 +56,20 @@ def url(host: str, port: int, token: str) -> str:
     return f"http://{shown}:{port}/?token={token}"
 
 
+def network_addresses(host: str) -> list[str]:
+    """This machine's address on its network, for the others in the room (served on all addresses, `--host
+    0.0.0.0`): the address the system would send from towards an outside address. A UDP socket's `connect` sends
+    nothing; no network, no address (and nothing printed)."""
+    family, probe = (socket.AF_INET6, "2001:db8::1") if host == "::" else (socket.AF_INET, "192.0.2.1")
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            address = str(udp.getsockname()[0])
+    except OSError:
+        return []
+    return [] if address in LOCAL_HOSTS or address.startswith("127.") else [address]
+
+
 def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bool = True,
           templates: list[Path] | None = None, out: TextIO | None = None) -> None:
     """Serve the meeting folder until Ctrl+C (KeyboardInterrupt) or SIGTERM."""
@@ -76,6 +90,9 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bo
         print(f"advarsel: serveren kan nås fra andre maskiner på netværket (--host {escape(host)}); kun med "
               "nøglen i adressen. Del adressen kun med mødets deltagere.", file=out)
     print(f"Åbn {address}", file=out)
+    if host in ("0.0.0.0", "::", ""):
+        for other in network_addresses(host):
+            print(f"Fra en anden maskine: {url(other, bound, token)}", file=out)
     print("Stop med Ctrl+C.", file=out, flush=True)
     if open_browser:
         with contextlib.suppress(Exception):  # no browser is no error: the address is printed

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, ReferatError, Report
+from ..diagnostics import Diagnostic, Location, ReferatError, Report
 from ..meetings import check_meeting
 from ..model.meeting import Meeting
 
@@ -25,6 +25,16 @@ MEETING_FILE = "møde.yaml"
 KINDS = ("dagsorden", "referat")
 EDITIONS = ("intern", "offentlig")
 GENERAL = ""  # the group of messages that concern the meeting as a whole (møde.yaml, the folder)
+
+
+FOLDER_GONE = ("mødemappen findes ikke længere: den er slettet eller omdøbt, mens referat serve kørte. Intet kan "
+               "gemmes, før den er tilbage; læg den tilbage, eller start referat serve igen med dens nye sted")
+
+
+def _report(path: Path, message: str) -> Report:
+    report = Report()
+    report.error(Location(path), message)
+    return report
 
 
 @dataclass(frozen=True)
@@ -103,10 +113,18 @@ class LiveState:
 
     # -- loading ---------------------------------------------------------------------------------------------
     def _load(self, print_: str, version: int) -> Loaded:
+        if not self.folder.is_dir():
+            return Loaded(print_, version, None, _report(self.folder, FOLDER_GONE))
         try:
             meeting, report = self._loader(self.folder, self.templates)
         except ReferatError as exc:
             return Loaded(print_, version, None, exc.report)
+        except OSError as exc:  # the folder or a file went while it was read (deleted, renamed, unmounted)
+            where = Path(exc.filename) if isinstance(exc.filename, str) else self.folder
+            if not self.folder.is_dir():
+                return Loaded(print_, version, None, _report(self.folder, FOLDER_GONE))
+            return Loaded(print_, version, None, _report(where, f"filen kunne ikke læses ({exc.strerror or exc}); "
+                                                                "mødet indlæses igen ved næste ændring"))
         return Loaded(print_, version, meeting, report)
 
     @property
