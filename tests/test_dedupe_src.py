@@ -37,27 +37,32 @@ def test_location_format_escapes_unless_raw() -> None:
     assert cell.format("t\nx.xlsx", raw=True) == "t\nx.xlsx!ark\u202e1!A1"
 
 
-@pytest.mark.parametrize("edit", ["set", "append"])
+@pytest.mark.parametrize("edit", ["set", "append", "remove"])
 @pytest.mark.parametrize(("head", "nl"), [("", "\n"), ("\ufeff", "\n"), ("", "\r\n"), ("\ufeff", "\r\n")])
-def test_set_value_and_append_entry_keep_bom_and_line_breaks(edit: str, head: str, nl: str) -> None:
-    text = head + nl.join(["titel: T", "liste:", "  - a", ""])
+def test_every_edit_keeps_bom_and_line_breaks(edit: str, head: str, nl: str) -> None:
+    text = head + nl.join(["titel: T", "liste:", "  - a", "  - c", ""])
     path = Path("punkt.yaml")
     if edit == "set":
         new = edit_yaml.set_value(text, path, ("titel",), "Ny")
-        assert new == head + nl.join(["titel: Ny", "liste:", "  - a", ""])
-    else:
+        assert new == head + nl.join(["titel: Ny", "liste:", "  - a", "  - c", ""])
+    elif edit == "append":
         new = edit_yaml.append_entry(text, path, ("liste",), "b")
-        assert new == head + nl.join(["titel: T", "liste:", "  - a", "  - b", ""])
+        assert new == head + nl.join(["titel: T", "liste:", "  - a", "  - c", "  - b", ""])
+    else:
+        new = edit_yaml.remove_entry(text, path, ("liste",), 1)
+        assert new == head + nl.join(["titel: T", "liste:", "  - a", ""])
 
 
-@pytest.mark.parametrize("edit", ["set", "append"])
-def test_set_value_and_append_entry_refuse_mixed_line_breaks(edit: str) -> None:
-    text = "\ufefftitel: T\r\nliste:\n  - a\r\n"
+@pytest.mark.parametrize("edit", ["set", "append", "remove"])
+def test_every_edit_refuses_mixed_line_breaks(edit: str) -> None:
+    text = "\ufefftitel: T\r\nliste:\n  - a\r\n  - c\n"
     with pytest.raises(ReferatError, match="blander Windows- og Unix-linjeskift") as caught:
         if edit == "set":
             edit_yaml.set_value(text, Path("punkt.yaml"), ("titel",), "Ny")
-        else:
+        elif edit == "append":
             edit_yaml.append_entry(text, Path("punkt.yaml"), ("liste",), "b")
+        else:
+            edit_yaml.remove_entry(text, Path("punkt.yaml"), ("liste",), 0)
     assert [d.location for d in caught.value.report.items] == [Location(Path("punkt.yaml"))]
 
 

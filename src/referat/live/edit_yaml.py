@@ -501,14 +501,11 @@ def _same_data(a: Any, b: Any) -> bool:
     return _same(a, b)
 
 
+@_plain_text
 def remove_entry(text: str, path: Path, keys: tuple[Key, ...], index: int) -> str:
     """`text` without entry `index` of the list at `keys`: in a block list exactly that entry's lines go (the dash
     line to the end of its value; comment lines before and after it stay with their neighbours); a flow list, or
     the list's only entry, is set anew with `set_value`. Checked by loading the result back, like `set_value`."""
-    if text.startswith("\ufeff"):
-        return "\ufeff" + remove_entry(text[1:], path, keys, index)
-    if "\r" in text:
-        return _crlf(text, path, lambda lf: remove_entry(lf, path, keys, index))
     data = load(text, path)
     current = _get(data, keys)
     if not isinstance(current, list) or not 0 <= index < len(current):
