@@ -11,6 +11,7 @@ import contextlib
 import copy
 import datetime as dt
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,11 +192,17 @@ def _busy(holder: str) -> str:
 
 
 def _holder(fd: int) -> str:
-    try:
-        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    except OSError:
-        return ""
-    return text if text.isdigit() else ""
+    """The holder's process number, as it wrote it into the lock file; it writes it just after it has taken the
+    lock, so an empty file is read again a few times (0.5 s at most) before the message goes without it."""
+    for _ in range(50):
+        try:
+            text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        except OSError:
+            return ""
+        if text.isdigit():
+            return text
+        time.sleep(0.01)
+    return ""
 
 
 def _exclusive_file(path: Path) -> int:  # pragma: no cover - Windows
