@@ -39,6 +39,23 @@ def example_copy(tmp_path: Path) -> Path:
     return dst
 
 
+def example_among_meetings(tmp_path: Path) -> Path:
+    """A private copy of the example meeting in a folder of meetings (`moeder/<name>`), as a secretariat keeps them:
+    what a command might write beside the meeting lands in `moeder/`, where a test can look for it."""
+    folder = tmp_path / "moeder" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file below `folder` (posix path relative to it) with its sha256: what a test compares to see that
+    nothing changed."""
+    import hashlib
+
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

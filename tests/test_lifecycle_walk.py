@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from conftest import tree
 from pki import PASSWORD, make_pki
 
 Run = Callable[..., tuple[int, str, str]]
@@ -23,11 +24,6 @@ Run = Callable[..., tuple[int, str, str]]
 def password(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("REFERAT_CERT_PASSWORD", PASSWORD)
     yield
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def text(path: Path) -> str:

@@ -24,6 +24,7 @@ import pytest
 from starlette.testclient import TestClient
 
 import test_live_browser as live_browser
+from conftest import example_among_meetings
 from referat.live.app import create_app, visible
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,15 +39,9 @@ def sha_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): sha_of(p) for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture
 def meeting(tmp_path: Path) -> Path:
-    folder = tmp_path / "moeder" / EXAMPLE.name
-    shutil.copytree(EXAMPLE, folder)
-    return folder
+    return example_among_meetings(tmp_path)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ and archived with the existing commands."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 from starlette.testclient import TestClient  # needs httpx2 (or httpx, older starlette), in the [test] extra
 
+from conftest import example_among_meetings, tree
 from referat.live.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,16 +25,9 @@ ITEM = "03-planer-ungehjemmet-bifrost.yaml"
 
 
 
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture
 def meeting(tmp_path: Path) -> Path:
-    folder = tmp_path / "moeder" / EXAMPLE.name
-    shutil.copytree(EXAMPLE, folder)
-    return folder
+    return example_among_meetings(tmp_path)
 
 
 @pytest.fixture
