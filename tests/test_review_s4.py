@@ -4,6 +4,9 @@
   inside a Danish message, both when the meeting is loaded (live/state.py, new today) and when a save reads the
   file (live/edit.py), while the command line says it in Danish since today (fileio.read_input). One Danish
   wording for reading (`fileio.read_reason`) serves all three.
+- The same English reason was left where every YAML file is read (load/yamlfile.py: `validate`, `build`, every
+  command) and where a Word bilag is read for `validate` (validate/bilag.py): today's change that made
+  `read_input` Danish did not reach them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Run
 from referat.diagnostics import ReferatError
 from referat.fileio import read_input, read_reason
 from referat.live import edit
@@ -88,3 +92,47 @@ def test_read_input_keeps_its_danish_reasons(tmp_path: Path, monkeypatch: pytest
         read_input(path, "certifikatfilen")
     monkeypatch.undo()
     assert refused.value.message == f"certifikatfilen kan ikke læses ({danish})"
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path, error: OSError) -> None:
+    """`path` (only that file) cannot be read: reading its bytes raises `error`."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.resolve() == path.resolve():
+            raise error
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+@pytest.mark.parametrize(("error", "danish"), [p for p in UNREADABLE if p.id in ("link-loop", "io-error")])
+def test_an_item_file_that_cannot_be_read_is_named_in_danish_by_validate(
+        make_meeting, run: Run, monkeypatch: pytest.MonkeyPatch, error: OSError, danish: str) -> None:  # type: ignore[no-untyped-def]
+    folder = make_meeting({"a.yaml": "titel: Godkendelse af dagsorden\n"})
+    path = folder / "punkter" / "a.yaml"
+    _unreadable(monkeypatch, path, error)
+    code, _, err = run("validate", folder)
+    assert code == 1, err
+    assert f"a.yaml: fejl: filen kan ikke læses ({danish})" in err, err
+    assert not any(word in err for word in ENGLISH), err
+
+
+@pytest.mark.parametrize(("error", "danish"), [p for p in UNREADABLE if p.id in ("link-loop", "io-error")])
+def test_a_word_bilag_that_cannot_be_read_is_named_in_danish_by_validate(
+        make_meeting, run: Run, monkeypatch: pytest.MonkeyPatch, error: OSError, danish: str) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Notat")
+    buf = io.BytesIO()
+    doc.save(buf)
+    folder = make_meeting({"a.yaml": "titel: T\nbilag:\n  - titel: Notat\n    fil: notat.docx\n"},
+                          bilag={"notat.docx": buf.getvalue()})
+    _unreadable(monkeypatch, folder / "bilag" / "notat.docx", error)
+    code, _, err = run("validate", folder)
+    assert code == 1, err
+    assert f"fejl: bilag/notat.docx kan ikke læses ({danish})" in err, err
+    assert not any(word in err for word in ENGLISH), err
