@@ -35,6 +35,16 @@ def os_reason(exc: OSError) -> str:
     return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
+def read_reason(exc: OSError) -> str:
+    """Why a file could not be read, in Danish: `os_reason`, with the words for reading where they differ from
+    those for writing (no read access; a file that is not there)."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "ingen læseadgang"
+    if exc.errno == errno.ENOENT:
+        return "findes ikke"
+    return os_reason(exc)
+
+
 def read_input(path: Path, noun: str = "filen") -> bytes:
     """The bytes of a file the user named, or a Danish ReferatError naming it ("certifikatfilen findes ikke")."""
     try:
@@ -44,8 +54,7 @@ def read_input(path: Path, noun: str = "filen") -> bytes:
     except IsADirectoryError:
         raise ReferatError(f"{noun} er en mappe, ikke en fil", Location(path)) from None
     except OSError as exc:
-        why = "ingen læseadgang" if exc.errno in (errno.EACCES, errno.EPERM) else os_reason(exc)
-        raise ReferatError(f"{noun} kan ikke læses ({why})", Location(path)) from None
+        raise ReferatError(f"{noun} kan ikke læses ({read_reason(exc)})", Location(path)) from None
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

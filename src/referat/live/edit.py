@@ -26,7 +26,7 @@ from typing import Any
 
 from ..diagnostics import Location, ReferatError, Report
 from ..errors import InputError
-from ..fileio import write_atomic
+from ..fileio import read_reason, write_atomic
 from ..load.meeting import ITEMS_DIR, MEETING_FILE
 from . import edit_yaml
 from .edit_yaml import Style
@@ -80,7 +80,7 @@ def snapshot(path: Path) -> Snapshot:
     except IsADirectoryError:
         raise InputError("er en mappe, ikke en fil", Location(path)) from None
     except OSError as exc:
-        raise InputError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
+        raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

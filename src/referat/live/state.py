@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location, ReferatError, Report
+from ..fileio import read_reason
 from ..meetings import check_meeting
 from ..model.meeting import Meeting
 
@@ -123,7 +124,7 @@ class LiveState:
             where = Path(exc.filename) if isinstance(exc.filename, str) else self.folder
             if not self.folder.is_dir():
                 return Loaded(print_, version, None, _report(self.folder, FOLDER_GONE))
-            return Loaded(print_, version, None, _report(where, f"filen kunne ikke læses ({exc.strerror or exc}); "
+            return Loaded(print_, version, None, _report(where, f"filen kunne ikke læses ({read_reason(exc)}); "
                                                                 "mødet indlæses igen ved næste ændring"))
         return Loaded(print_, version, meeting, report)
 

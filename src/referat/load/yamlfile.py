@@ -11,6 +11,7 @@ from ruamel.yaml.reader import ReaderError
 
 from ..diagnostics import Location
 from ..errors import InputError
+from ..fileio import read_reason
 from ..model.source import SourceMap
 from .nodes import NodeError, build
 from .nodes import compose as _compose
@@ -68,7 +69,7 @@ def _read_text(path: Path) -> str:
     except PermissionError:
         raise InputError("ingen adgang til at læse filen", Location(path)) from None
     except OSError as exc:
-        raise InputError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
+        raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise InputError("filen er gemt som UTF-16/UTF-32; gem den som UTF-8", Location(path, 1, 1))
     if _looks_utf16(raw):

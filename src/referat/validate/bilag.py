@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Location, ReferatError, Report
+from ..fileio import read_reason
 from ..model.meeting import Meeting
 from ..packet.imagemeta import HEAD_BYTES, too_large
 from ..pdfcheck import pdf_problem
@@ -128,7 +129,7 @@ def _word(path: Path, name: str, where: Location, report: Report) -> None:
             report.error(where, f"bilag/{name}: {diag.message}")
         return
     except OSError as exc:
-        report.error(where, f"bilag/{name} kan ikke læses ({exc.strerror})")
+        report.error(where, f"bilag/{name} kan ikke læses ({read_reason(exc)})")
         return
     for note in notes:
         report.warning(where, f"bilag/{name} {note}")

@@ -1,0 +1,138 @@
+"""Review of the day's merged change (task s4-rv): defects found with fresh eyes, each with the test that found it.
+
+- `referat serve` said why a file could not be read in the operating system's English ("Permission denied")
+  inside a Danish message, both when the meeting is loaded (live/state.py, new today) and when a save reads the
+  file (live/edit.py), while the command line says it in Danish since today (fileio.read_input). One Danish
+  wording for reading (`fileio.read_reason`) serves all three.
+- The same English reason was left where every YAML file is read (load/yamlfile.py: `validate`, `build`, every
+  command) and where a Word bilag is read for `validate` (validate/bilag.py): today's change that made
+  `read_input` Danish did not reach them.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+from referat.diagnostics import ReferatError
+from referat.fileio import read_input, read_reason
+from referat.live import edit
+from referat.live.state import LiveState
+
+ENGLISH = ("Permission denied", "Operation not permitted", "No such file", "Too many levels", "Input/output")
+
+UNREADABLE = [
+    # id, the error the operating system gives, the Danish words for it
+    pytest.param(PermissionError(errno.EACCES, "Permission denied"), "ingen læseadgang", id="no-access"),
+    pytest.param(PermissionError(errno.EPERM, "Operation not permitted"), "ingen læseadgang", id="not-permitted"),
+    pytest.param(OSError(errno.ELOOP, "Too many levels of symbolic links"), "stien er en løkke af symbolske links",
+                 id="link-loop"),
+    pytest.param(OSError(errno.EIO, "Input/output error"), "drevet svarer ikke (ind-/uddatafejl)", id="io-error"),
+]
+
+
+def test_read_reason_says_findes_ikke_for_a_vanished_file() -> None:
+    """Not the words for writing ('en del af stien findes ikke og kan ikke oprettes'): a file read is not made."""
+    assert read_reason(FileNotFoundError(errno.ENOENT, "No such file or directory")) == "findes ikke"
+
+
+@pytest.mark.parametrize(("error", "danish"), UNREADABLE)
+def test_the_live_page_says_in_danish_why_the_meeting_could_not_be_read(example_copy: Path, error: OSError,
+                                                                      danish: str) -> None:
+    """A file of the meeting that cannot be read while it is loaded (no access to punkter/, a disk that stops
+    answering): the page's message names the file and says why in Danish."""
+    where = example_copy / "punkter"
+    error.filename = str(where)
+
+    def loader(folder: Path, templates: list[Path] | None) -> tuple[None, None]:
+        raise error
+
+    state = LiveState(example_copy, loader=loader)  # type: ignore[arg-type]
+    [message] = state.messages()
+    assert message["alvor"] == "fejl"
+    assert message["sted"] == "punkter"
+    assert message["tekst"] == f"filen kunne ikke læses ({danish}); mødet indlæses igen ved næste ændring"
+    assert not any(word in message["tekst"] for word in ENGLISH), message
+
+
+@pytest.mark.parametrize(("error", "danish"), UNREADABLE)
+def test_a_save_from_the_page_says_in_danish_why_the_file_could_not_be_read(
+        example_copy: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, danish: str) -> None:
+    """The file a save must read first cannot be read: refused, nothing written, the reason in Danish."""
+    path = example_copy / "møde.yaml"
+    before = path.read_bytes()
+
+    def refuse(self: Path) -> bytes:
+        raise error
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(ReferatError) as refused:
+        edit.snapshot(path)
+    monkeypatch.undo()
+    assert refused.value.message == f"filen kan ikke læses ({danish})"
+    assert refused.value.report.errors[0].location.path == path
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("error", "danish"), UNREADABLE)
+def test_read_input_keeps_its_danish_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError,
+                                             danish: str) -> None:
+    """The command line's reading (fileio.read_input) now shares read_reason: the same words as before."""
+    path = tmp_path / "certifikat.p12"
+    path.write_bytes(b"x")
+
+    def refuse(self: Path) -> bytes:
+        raise error
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(ReferatError) as refused:
+        read_input(path, "certifikatfilen")
+    monkeypatch.undo()
+    assert refused.value.message == f"certifikatfilen kan ikke læses ({danish})"
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path, error: OSError) -> None:
+    """`path` (only that file) cannot be read: reading its bytes raises `error`."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.resolve() == path.resolve():
+            raise error
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+@pytest.mark.parametrize(("error", "danish"), [p for p in UNREADABLE if p.id in ("link-loop", "io-error")])
+def test_an_item_file_that_cannot_be_read_is_named_in_danish_by_validate(
+        make_meeting, run: Run, monkeypatch: pytest.MonkeyPatch, error: OSError, danish: str) -> None:  # type: ignore[no-untyped-def]
+    folder = make_meeting({"a.yaml": "titel: Godkendelse af dagsorden\n"})
+    path = folder / "punkter" / "a.yaml"
+    _unreadable(monkeypatch, path, error)
+    code, _, err = run("validate", folder)
+    assert code == 1, err
+    assert f"a.yaml: fejl: filen kan ikke læses ({danish})" in err, err
+    assert not any(word in err for word in ENGLISH), err
+
+
+@pytest.mark.parametrize(("error", "danish"), [p for p in UNREADABLE if p.id in ("link-loop", "io-error")])
+def test_a_word_bilag_that_cannot_be_read_is_named_in_danish_by_validate(
+        make_meeting, run: Run, monkeypatch: pytest.MonkeyPatch, error: OSError, danish: str) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Notat")
+    buf = io.BytesIO()
+    doc.save(buf)
+    folder = make_meeting({"a.yaml": "titel: T\nbilag:\n  - titel: Notat\n    fil: notat.docx\n"},
+                          bilag={"notat.docx": buf.getvalue()})
+    _unreadable(monkeypatch, folder / "bilag" / "notat.docx", error)
+    code, _, err = run("validate", folder)
+    assert code == 1, err
+    assert f"fejl: bilag/notat.docx kan ikke læses ({danish})" in err, err
+    assert not any(word in err for word in ENGLISH), err
