@@ -136,3 +136,59 @@ def test_a_word_bilag_that_cannot_be_read_is_named_in_danish_by_validate(
     assert code == 1, err
     assert f"fejl: bilag/notat.docx kan ikke læses ({danish})" in err, err
     assert not any(word in err for word in ENGLISH), err
+
+
+# The last places that read a file and gave the OS's English reason (found by the same review, mended by the lead):
+# the takstskema workbook, a sent version's file, an archived version's manifest and a signed correction.
+@pytest.mark.parametrize(("error", "danish"), UNREADABLE)
+def test_the_last_readers_say_in_danish_why_a_file_could_not_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     error: OSError, danish: str) -> None:
+    from referat.archive import recheck
+    from referat.archive.store import Version
+    from referat.lifecycle import versions
+    from referat.takster import importer
+
+    workbook = tmp_path / "takstskema.xlsx"
+    workbook.write_bytes(b"PK\x03\x04")
+    version = Version(tmp_path / "arkiv", "das-social", "2026-02-23", 1)
+    version.folder.mkdir(parents=True)
+    version.manifest.write_text("{}", encoding="utf-8")
+    real_open, real_read = Path.open, Path.read_bytes
+
+    def refused_open(self: Path, *args: object, **kwargs: object) -> object:
+        if self == workbook:
+            raise error
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def refused_read(self: Path) -> bytes:
+        if self in (workbook, version.manifest, tmp_path / "udgave.pdf"):
+            raise error
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "open", refused_open)
+    monkeypatch.setattr(Path, "read_bytes", refused_read)
+    assert importer._unreadable(workbook) == f"filen kan ikke læses ({danish})"
+    with pytest.raises(ReferatError) as sent:
+        versions._read(tmp_path / "udgave.pdf")
+    assert str(sent.value.report.items[0].message) == f"filen kan ikke læses ({danish})"
+    checked = recheck.load(version)
+    messages = [d.message for d in checked.report.items]
+    assert f"manifestet kan ikke læses ({danish})" in messages, messages
+    assert not any(word in m for m in [*messages, importer._unreadable(workbook) or ""] for word in ENGLISH)
+
+
+@pytest.mark.parametrize(("content", "danish"), [
+    (b'{"format": ', "ugyldig JSON i linje 1, kolonne 12"),
+    (b'{\n  "format": "x",\n  oops\n}', "ugyldig JSON i linje 3, kolonne 3"),
+    (b'{"format": "\xff"}', "ikke UTF-8 ved byte 12"),
+])
+def test_a_damaged_manifest_says_in_danish_where(tmp_path: Path, content: bytes, danish: str) -> None:
+    from referat.archive import manifest
+
+    path = tmp_path / "manifest.json"
+    path.write_bytes(content)
+    with pytest.raises(ReferatError) as caught:
+        manifest.load(path)
+    [item] = caught.value.report.items
+    assert item.message == f"manifestet kan ikke læses ({danish})"
+    assert item.location.path == path

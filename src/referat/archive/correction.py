@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import Field, PrivateAttr
 
 from ..diagnostics import Location, OutputError, ReferatError, Report
+from ..fileio import read_reason
 from ..model.base import Model
 from ..model.meeting import Meeting
 from . import correction_index, index
@@ -130,7 +131,7 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
     try:
         data = signed_path.read_bytes()
     except OSError as exc:
-        raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(signed_path)) from None
+        raise ReferatError(f"filen kan ikke læses ({read_reason(exc)})", Location(signed_path)) from None
     where = Location(signed_path)
     report = Report()
     if not data.startswith(files["rettelse.pdf"]):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Location
 from ..errors import ArchiveError
+from ..fileio import read_reason
 
 if TYPE_CHECKING:  # kept out of the import path of `search` and `list`, which need neither pyHanko nor pypdf
     from ..signing.signatures import Signature
@@ -52,6 +53,19 @@ def dumps(manifest: Manifest) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
+def _why(exc: Exception) -> str:
+    """Why a manifest's bytes are no manifest, in Danish."""
+    if isinstance(exc, OSError):
+        return read_reason(exc)
+    if isinstance(exc, RecursionError):
+        return "for dybt indlejret"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"ikke UTF-8 ved byte {exc.start}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"ugyldig JSON i linje {exc.lineno}, kolonne {exc.colno}"
+    return str(exc)
+
+
 def load(path: Path) -> Manifest:
     """A stored manifest, or an ArchiveError saying why it cannot be read."""
     try:
@@ -59,8 +73,7 @@ def load(path: Path) -> Manifest:
     except FileNotFoundError:
         raise ArchiveError("manifestet mangler", Location(path)) from None
     except (OSError, ValueError, RecursionError) as exc:
-        reason = "for dybt indlejret" if isinstance(exc, RecursionError) else str(exc)
-        raise ArchiveError(f"manifestet kan ikke læses ({reason})", Location(path)) from None
+        raise ArchiveError(f"manifestet kan ikke læses ({_why(exc)})", Location(path)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ArchiveError(f"ukendt manifestformat (forventede '{FORMAT}')", Location(path))
     return data

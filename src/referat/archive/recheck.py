@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, ReferatError, Report
+from ..fileio import read_reason
 from . import manifest as mf
 from .store import Version
 
@@ -104,7 +105,7 @@ def load(version: Version) -> Checked:
         if isinstance(exc, ReferatError):
             out.report.extend(exc.report)
         else:
-            out.report.error(Location(version.manifest), f"manifestet kan ikke læses ({exc.strerror})")
+            out.report.error(Location(version.manifest), f"manifestet kan ikke læses ({read_reason(exc)})")
         out.manifest = None
         return out
     manifest, where = out.manifest, Location(version.manifest)

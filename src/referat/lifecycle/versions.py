@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, OutputError, ReferatError
+from ..fileio import read_reason
 from ..load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
 
 SENT_DIR = "udsendt"
@@ -89,7 +90,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ReferatError(f"filen kan ikke læses ({exc.strerror})", Location(path)) from None
+        raise ReferatError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
 
 
 def sent_versions(folder: Path) -> list[SentVersion]:

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Location, ReferatError, Report
+from ..fileio import read_reason
 from ..progress import Progress
 from ..render.danish import join_or
 from ..render.richtext import printable
@@ -146,7 +147,7 @@ def _unreadable(path: Path) -> str | None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        return f"filen kan ikke læses ({exc.strerror})"
+        return f"filen kan ikke læses ({read_reason(exc)})"
     if not head:
         return "filen er tom (0 byte)"
     if head == _OLE2:
