@@ -192,3 +192,19 @@ def test_a_damaged_manifest_says_in_danish_where(tmp_path: Path, content: bytes,
     [item] = caught.value.report.items
     assert item.message == f"manifestet kan ikke læses ({danish})"
     assert item.location.path == path
+
+
+def test_a_send_that_cannot_make_its_lock_file_says_why_in_danish(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meeting folder on a drive that has become read-only: the lock file of `send` cannot be made."""
+    from referat.diagnostics import OutputError
+    from referat.lifecycle import send
+
+    def refused(*args: object, **kwargs: object) -> int:
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / send.LOCK))
+
+    monkeypatch.setattr(send.os, "open", refused)
+    with pytest.raises(OutputError) as caught, send.sending(tmp_path):
+        pass
+    [item] = caught.value.report.items
+    assert item.message == "låsefilen kan ikke oprettes (drevet er skrivebeskyttet); intet er udsendt"

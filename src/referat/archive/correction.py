@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import Field, PrivateAttr
 
 from ..diagnostics import Location, OutputError, ReferatError, Report
-from ..fileio import read_reason
+from ..fileio import os_reason, read_reason
 from ..model.base import Model
 from ..model.meeting import Meeting
 from . import correction_index, index
@@ -173,7 +173,7 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
             _fsync_dir(target.parent)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            raise OutputError(f"rettelsen kunne ikke gemmes i arkivet ({exc.strerror}); arkivet er uændret",
+            raise OutputError(f"rettelsen kunne ikke gemmes i arkivet ({os_reason(exc)}); arkivet er uændret",
                               Location(target)) from None
         stored = StoredCorrection(target, number, manifest)
         with index.opened(root) as conn:  # checked above: the file is the built correction, its signatures valid

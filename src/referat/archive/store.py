@@ -200,7 +200,7 @@ def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Ma
         _fsync_dir(target.parent)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        reason = "disken er fuld" if exc.errno == 28 else (exc.strerror or str(exc))
+        reason = os_reason(exc)
         raise OutputError(f"referatet kunne ikke gemmes i arkivet ({reason}); arkivet er uændret",
                           Location(target)) from None
     shutil.rmtree(staging, ignore_errors=True)

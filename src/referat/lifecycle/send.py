@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, OutputError, ReferatError, Report
+from ..fileio import os_reason
 from ..model.meeting import Meeting
 from ..render.danish import long_date
 from ..render.view import View, document_view
@@ -161,7 +162,7 @@ def sending(folder: Path) -> Iterator[None]:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise OutputError(f"låsefilen kan ikke oprettes ({exc.strerror}); intet er udsendt", Location(path)) from None
+            raise OutputError(f"låsefilen kan ikke oprettes ({os_reason(exc)}); intet er udsendt", Location(path)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -212,7 +213,7 @@ def _exclusive_file(path: Path) -> int:  # pragma: no cover - Windows
         raise OutputError(_busy("") + f" (kører ingen 'referat send', så slet {path.name})",
                           Location(path)) from None
     except OSError as exc:
-        raise OutputError(f"låsefilen kan ikke oprettes ({exc.strerror}); intet er udsendt", Location(path)) from None
+        raise OutputError(f"låsefilen kan ikke oprettes ({os_reason(exc)}); intet er udsendt", Location(path)) from None
     os.write(fd, f"{os.getpid()}\n".encode())
     return fd
 

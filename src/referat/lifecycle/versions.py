@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, OutputError, ReferatError
-from ..fileio import read_reason
+from ..fileio import os_reason, read_reason
 from ..load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
 
 SENT_DIR = "udsendt"
@@ -160,14 +160,14 @@ def write_version(folder: Path, files: dict[str, bytes], state: State, meta: dic
     try:
         root.mkdir(exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"mappen kan ikke oprettes ({exc.strerror})", Location(root)) from None
+        raise OutputError(f"mappen kan ikke oprettes ({os_reason(exc)})", Location(root)) from None
     versions = sent_versions(folder)
     number = (versions[-1].number + 1) if versions else 1
     target = root / f"{number}-{today.isoformat()}"
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".udsender-", dir=root))
     except OSError as exc:
-        raise OutputError(f"mappen kan ikke skrives ({exc.strerror})", Location(root)) from None
+        raise OutputError(f"mappen kan ikke skrives ({os_reason(exc)})", Location(root)) from None
     try:
         entries: dict[str, str] = {}
         for name, data in files.items():
@@ -202,7 +202,7 @@ def write_version(folder: Path, files: dict[str, bytes], state: State, meta: dic
         if target.exists():
             raise OutputError("udgaven findes allerede (kører to 'referat send' på én gang?); intet er ændret",
                               Location(target)) from None
-        raise OutputError(f"den udsendte udgave kan ikke skrives ({exc.strerror})", Location(target)) from None
+        raise OutputError(f"den udsendte udgave kan ikke skrives ({os_reason(exc)})", Location(target)) from None
     except BaseException:
         _remove_staged(tmp)
         raise
