@@ -221,11 +221,13 @@ def test_a_near_miss_is_suggested_once_for_every_kind_of_name() -> None:
     assert did_you_mean("xyz", ["resumé"]) == ""
 
 
-@pytest.mark.parametrize(("number", "words"), [(errno.EACCES, "ingen adgang"), (errno.ENOENT, "findes ikke"),
-                                               (errno.EIO, "drevet svarer ikke (ind-/uddatafejl)")])
+@pytest.mark.parametrize(("number", "words", "exit_code"), [
+    (errno.EACCES, "ingen adgang", 1), (errno.ENOENT, "findes ikke", 1),
+    (errno.EIO, "drevet svarer ikke (ind-/uddatafejl)", 1),
+    (errno.ENOSPC, "disken er fuld", 3), (errno.EROFS, "drevet er skrivebeskyttet", 3)])
 def test_an_os_error_no_check_foresaw_is_named_in_danish_with_its_file(run, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                                                         tmp_path: Path, number: int,
-                                                                        words: str) -> None:
+                                                                        words: str, exit_code: int) -> None:
     import referat.app.build
 
     def refused(*args: object, **kwargs: object) -> None:
@@ -233,5 +235,5 @@ def test_an_os_error_no_check_foresaw_is_named_in_danish_with_its_file(run, monk
 
     monkeypatch.setattr(referat.app.build, "check_meeting", refused)
     code, _, err = run("validate", tmp_path)
-    assert code == 1, err
+    assert code == exit_code, err
     assert err.strip() == f"{tmp_path / 'møde.yaml'}: fejl: filen kan ikke bruges ({words})"

@@ -422,7 +422,8 @@ def _run(argv: Sequence[str] | None) -> int:
         why = {errno.EACCES: "ingen adgang", errno.EPERM: "ingen adgang", errno.ENOENT: "findes ikke"}.get(
             exc.errno or 0) or os_reason(exc)  # read or write: the words for either
         print(f"{where}: fejl: filen kan ikke bruges ({escape(why)})", file=sys.stderr)
-        return EXIT_INVALID
+        # a full disk, a used-up quota, a read-only drive: only a write fails so (exit 3, as every OutputError)
+        return EXIT_OUTPUT if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) else EXIT_INVALID
     except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never as if the input were wrong
         for line in internal_error(exc):
             print(escape(line), file=sys.stderr)
