@@ -416,12 +416,10 @@ def _run(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a path the checks did not foresee (a name the file system refuses, a vanished disk)
-        from .fileio import os_reason
+        from .fileio import use_reason
 
         where = escape(exc.filename) if exc.filename is not None else "referat"
-        why = {errno.EACCES: "ingen adgang", errno.EPERM: "ingen adgang", errno.ENOENT: "findes ikke"}.get(
-            exc.errno or 0) or os_reason(exc)  # read or write: the words for either
-        print(f"{where}: fejl: filen kan ikke bruges ({escape(why)})", file=sys.stderr)
+        print(f"{where}: fejl: filen kan ikke bruges ({escape(use_reason(exc))})", file=sys.stderr)
         # a full disk, a used-up quota, a read-only drive: only a write fails so (exit 3, as every OutputError)
         return EXIT_OUTPUT if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) else EXIT_INVALID
     except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never as if the input were wrong

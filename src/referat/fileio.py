@@ -35,14 +35,20 @@ def os_reason(exc: OSError) -> str:
     return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
+# `_REASONS` speaks of writing; where a file was read, or it is not known whether it was read or written, these
+# words stand in for the ones that differ (no access; a file that is not there).
+_READING = {errno.EACCES: "ingen læseadgang", errno.EPERM: "ingen læseadgang", errno.ENOENT: "findes ikke"}
+_EITHER = {errno.EACCES: "ingen adgang", errno.EPERM: "ingen adgang", errno.ENOENT: "findes ikke"}
+
+
 def read_reason(exc: OSError) -> str:
-    """Why a file could not be read, in Danish: `os_reason`, with the words for reading where they differ from
-    those for writing (no read access; a file that is not there)."""
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "ingen læseadgang"
-    if exc.errno == errno.ENOENT:
-        return "findes ikke"
-    return os_reason(exc)
+    """Why a file could not be read, in Danish."""
+    return _READING.get(exc.errno or 0) or os_reason(exc)
+
+
+def use_reason(exc: OSError) -> str:
+    """Why a file could not be used, in Danish, where it is not known whether it was being read or written."""
+    return _EITHER.get(exc.errno or 0) or os_reason(exc)
 
 
 def read_input(path: Path, noun: str = "filen") -> bytes:
