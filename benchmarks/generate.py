@@ -17,9 +17,9 @@ from pathlib import Path
 
 import typst
 
+from referat.app.scaffold import dump
 from referat.load.meeting import load_meeting
-from referat.render.fonts import FONT_DIR
-from referat.scaffold import dump
+from referat.text.fonts import FONT_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -70,7 +70,7 @@ _ENGINE_PROBE = """
 import sys, time
 from pathlib import Path
 from referat.render.pdf import write_pdf
-from referat.render.view import document_view
+from referat.view.document import document_view
 from referat.validate import check_meeting
 meeting, _ = check_meeting(Path(sys.argv[1]))
 view = document_view(meeting, "referat")

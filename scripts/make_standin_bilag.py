@@ -18,7 +18,7 @@ import typst
 
 from referat.load.meeting import load_meeting
 from referat.model import Bilag, Item
-from referat.render.fonts import FONT_DIR
+from referat.text.fonts import FONT_DIR
 
 TEMPLATE = """
 #let d = json(bytes(sys.inputs.data))

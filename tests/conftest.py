@@ -154,7 +154,7 @@ def text_pdf(text: str) -> bytes:
     """A one-page PDF whose page shows `text` (Typst, bundled fonts), for checks on extracted text."""
     import typst
 
-    from referat.render.fonts import FONT_DIR
+    from referat.text.fonts import FONT_DIR
 
     source = b'#set text(font: "Liberation Sans")\n#sys.inputs.text'
     pdf = typst.compile(source, font_paths=[str(FONT_DIR)], ignore_system_fonts=True, sys_inputs={"text": text})

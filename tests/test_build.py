@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from conftest import EXAMPLE
 from referat.load.meeting import load_meeting
-from referat.render.richtext import inline_text, parse
+from referat.text.richtext import inline_text, parse
 
 ITEM_COUNT = 17
 

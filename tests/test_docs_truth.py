@@ -313,7 +313,7 @@ GENERATED = {".ci/node"}  # made by `npm install --prefix .ci/node`, as the docs
 
 def named_files(path: Path) -> Iterator[tuple[int, str, list[Path]]]:
     """(line, name, where it may be) of every repository path a doc names as code: `tests/test_x.py`,
-    `templates/udvalg/…`, and the modules of the code (`render/view.py`, `referat/csvcell.py`). Placeholders
+    `templates/udvalg/…`, and the modules of the code (`view/document.py`, `referat/csvcell.py`). Placeholders
     (`<udvalg>`, `…`, `*`, `ID`, `NN-titel`) are not paths."""
     for line, fragment in code_fragments(path):
         for match in re.finditer(r"(?<![\w/.<-])((?:[\w.æøå-]+/)+[\w.æøå-]*)", fragment):

@@ -1,4 +1,4 @@
-"""The words of the packet's covers and the takstbilag's page footer come from render/labels.py, not the templates:
+"""The words of the packet's covers and the takstbilag's page footer come from view/labels.py, not the templates:
 changing a label changes what the reader sees (the templates set no words of their own)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, tiny_pdf
-from referat.render import labels as L
+from referat.view import labels as L
 
 Run = Callable[..., tuple[int, str, str]]
 ANNEX = ROOT / "agendas" / "2023-03-31-das-social" / "bilag" / "07-takster-2023-revideret.yaml"

@@ -19,28 +19,23 @@ PACKAGE = SRC / "referat"
 # Lowest first. A module may import from its own layer and the ones listed before it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("grundlag", (
-        "referat", "referat.diagnostics", "referat.errors", "referat.fileio", "referat.csvcell", "referat.pdfcheck",
-        "referat.xlsxcheck", "referat.suggest", "referat.fold", "referat.progress",
-        # Leaf helpers that live in a feature's package but import nothing of referat above this layer (checked
-        # like every other module): Danish dates and numbers, the Markdown subset of rich text, the bundled fonts,
-        # finding and running LibreOffice, reading an image header. Validation uses them.
-        "referat.render.danish", "referat.render.richtext", "referat.render.fonts", "referat.render.libreoffice",
-        "referat.packet.imagemeta",
-        # The control-character pictures (validation names them, writers print them) and the typed shapes of the
-        # document view and its rich text (plain TypedDicts, no imports), which rich text builds.
-        "referat.render.chars", "referat.render.viewtypes",
+        "referat", "referat.diagnostics", "referat.errors", "referat.fileio", "referat.csvcell", "referat.fold",
+        "referat.progress",
+        # Text helpers (Danish dates and numbers, the Markdown subset of rich text and its typed nodes, the
+        # control-character pictures, the bundled fonts) and file inspectors (a PDF's, a workbook's, an image's
+        # header; finding and running LibreOffice): validation and every writer use them.
+        "referat.text", "referat.files",
     )),
     ("model", ("referat.model",)),
     ("load", ("referat.load",)),
     ("validate", ("referat.validate",)),
-    ("view", ("referat.render.view", "referat.render.labels", "referat.render.edition")),
+    ("view", ("referat.view",)),
     ("writers", ("referat.render",)),
     ("features", ("referat.packet", "referat.takster", "referat.archive", "referat.signing", "referat.meetings",
                   "referat.schema", "referat.lifecycle", "referat.publish",
                   # Live work on a meeting folder (issue 16): saves from the browser; only cli/app import it.
                   "referat.live")),
-    ("application", ("referat.app", "referat.scaffold", "referat.archive.commands", "referat.takster.commands",
-                     "referat.lifecycle.commands", "referat.publish.commands")),
+    ("application", ("referat.app",)),
     ("cli", ("referat.cli", "referat.__main__")),
 ]
 
@@ -111,11 +106,90 @@ def test_no_module_imports_from_a_layer_above_its_own() -> None:
     assert not found, "imports that point up:\n" + "\n".join(found)
 
 
-def test_no_two_modules_import_each_other() -> None:
-    graph = {module_name(p): {t for t, _ in imports(p)} for p in _modules()}
-    rings = sorted({tuple(sorted((a, b))) for a, deps in graph.items() for b in deps
-                    if a != b and a in graph.get(b, set())})
-    assert not rings, f"modules that import each other: {rings}"
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every group of modules that import each other round, of any length (Tarjan's strongly connected
+    components), each sorted, the groups sorted; a module importing itself counts."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:  # iterative would be longer; the graph is ~150 modules deep at most
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in graph:
+                continue
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group: list[str] = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1 or node in graph.get(node, ()):
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module → the modules it imports; `from pkg import name` counts as importing `pkg.name` when that is a
+    module, else `pkg`."""
+    modules = {module_name(p) for p in _modules()}
+    graph: dict[str, set[str]] = {}
+    for path in _modules():
+        own = module_name(path)
+        targets = set()
+        for target, _ in imports(path):
+            while target not in modules and "." in target:
+                target = target.rpartition(".")[0]
+            if target in modules and target != own and not (own.startswith(target + ".") and
+                                                            target == own.rpartition(".")[0]):
+                targets.add(target)
+        graph[own] = targets
+    return graph
+
+
+@pytest.mark.xfail(strict=True, reason="issue 22: meetings → packet.sources → publish.bilag → meetings; the pipeline "
+                   "in app/ removes this ring (strict: the mark must go when it does)")
+def test_no_modules_import_each_other_round() -> None:
+    rings = cycles(_graph())
+    assert not rings, "modules that import each other round (every import counts, also inside functions):\n" + \
+        "\n".join(" → ".join(ring) for ring in rings)
+
+
+def test_a_ring_of_three_is_found() -> None:
+    """The cycle check must see rings longer than two: `meetings → publish.bilag → packet.sources → meetings`
+    passed the earlier pairs-only check."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}, "f": {"g"}, "g": set()}
+    assert cycles(graph) == [["a", "b", "c"], ["e"]]
+    assert cycles({"x": {"y"}, "y": set()}) == []
+
+
+def test_the_table_names_only_modules_that_exist() -> None:
+    modules = {module_name(p) for p in _modules()}
+    missing = [prefix for _, prefixes in LAYERS for prefix in prefixes
+               if prefix not in modules and not any(m.startswith(prefix + ".") for m in modules)]
+    assert not missing, f"LAYERS names modules or packages that do not exist: {missing}"
+
+
+def test_each_package_sits_in_one_layer() -> None:
+    """A folder per layer: every module of a package is in the layer of the package itself."""
+    mixed = sorted({module_name(p) for p in _modules() if p.name != "__init__.py" and p.parent != PACKAGE
+                    and layer_of(module_name(p)) != layer_of(module_name(p.parent / "__init__.py"))})
+    assert not mixed, f"modules whose layer differs from their package's: {mixed}"
 
 
 # The check itself must be able to fail: each kind of upward import, placed in a made-up module, is caught.

@@ -15,7 +15,7 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from referat.render.richtext import parse
+from referat.text.richtext import parse
 
 ITEM = "01-punkt.yaml"
 
@@ -77,14 +77,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _lists(blocks: list[dict[str, Any]]) -> list[tuple[bool, int, list[str]]]:
     """(ordered, start, item texts) of the top-level lists."""
-    from referat.render.richtext import inline_text
+    from referat.text.richtext import inline_text
 
     return [(b["ordered"], b["start"], [" ".join(inline_text(p["inlines"]) for p in item) for item in b["items"]])
             for b in blocks if b["type"] == "list"]
 
 
 def _pars(blocks: list[dict[str, Any]]) -> list[str]:
-    from referat.render.richtext import inline_text
+    from referat.text.richtext import inline_text
 
     return [inline_text(b["inlines"]) for b in blocks if b["type"] == "par"]
 

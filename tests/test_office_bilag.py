@@ -21,8 +21,8 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from conftest import ROOT, tiny_pdf
-from referat.packet import imagemeta
-from referat.xlsxcheck import BILAG_CELLS, check_workbook
+from referat.files import imagemeta
+from referat.files.xlsxcheck import BILAG_CELLS, check_workbook
 
 FIXTURES = Path(__file__).parent / "fixtures" / "office"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -347,7 +347,7 @@ def _docx(text: str) -> bytes:
 def test_word_bilag_is_converted_once_and_a_bad_cache_entry_is_not_trusted(make_meeting, run, tmp_path, monkeypatch):
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) er ikke installeret: Word-bilag kan ikke konverteres i denne test")
-    from referat.render import libreoffice
+    from referat.files import libreoffice
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("REFERAT_CACHE", str(cache))
@@ -370,7 +370,7 @@ def test_word_bilag_is_converted_once_and_a_bad_cache_entry_is_not_trusted(make_
 
 
 def test_cache_key_changes_with_the_file_and_the_converter(tmp_path, monkeypatch) -> None:
-    from referat.render import libreoffice
+    from referat.files import libreoffice
 
     monkeypatch.setenv("REFERAT_CACHE", str(tmp_path / "c"))
     assert libreoffice.cache_dir() == tmp_path / "c"
@@ -606,7 +606,7 @@ def tracked_docx() -> bytes:
 
 
 def test_word_tracked_changes_are_warned_and_accepted_before_conversion(make_meeting, run, tmp_path) -> None:
-    from referat.render import libreoffice
+    from referat.files import libreoffice
 
     data = tracked_docx()
     folder = make_meeting(one_item("notat.docx"), bilag={"notat.docx": data})
@@ -727,7 +727,7 @@ def test_a_member_encrypted_with_a_password_is_a_message_not_a_traceback(make_me
         code, _, err = run("takster", "import", skema, "--out", tmp_path / "t.yaml")
         assert code == INVALID and lines_with(err, "skema.xlsx!Ark1: fejl: arket 'Ark1' er krypteret")
     else:
-        from referat.render import libreoffice
+        from referat.files import libreoffice
 
         with pytest.raises(Exception) as caught:
             libreoffice.accept_revisions(folder / "bilag" / name, data)
@@ -736,7 +736,7 @@ def test_a_member_encrypted_with_a_password_is_a_message_not_a_traceback(make_me
 
 def test_word_links_to_other_files_are_cut_before_libreoffice_opens_it(tmp_path: Path) -> None:
     """An INCLUDETEXT field naming /etc/passwd, a picture linked from a server, a hyperlink (kept)."""
-    from referat.render import libreoffice
+    from referat.files import libreoffice
 
     fields = (
         b'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -863,7 +863,7 @@ def test_a_bilag_name_with_control_characters_is_refused_and_shown_escaped(make_
 
 
 def test_a_word_file_over_the_size_limit_is_refused_without_reading_it(make_meeting, run) -> None:
-    from referat.xlsxcheck import MAX_TOTAL_BYTES
+    from referat.files.xlsxcheck import MAX_TOTAL_BYTES
 
     folder = make_meeting(one_item("stor.docx"), bilag={"stor.docx": _docx("Notat")})
     with (folder / "bilag" / "stor.docx").open("r+b") as fh:  # sparse: large on paper, nothing on disk

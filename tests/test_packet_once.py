@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import EXAMPLE, text_pdf, tiny_pdf
-from referat import pdfcheck
+from referat.files import pdfcheck
 from referat.render import pdf as render_pdf
 
 

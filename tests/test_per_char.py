@@ -1,7 +1,7 @@
 """Per-character work as regular expressions (issue 17, item 6), checked against the loops they replaced.
 
 The old implementations are kept below as oracles: `validate/content.py` looked up `unicodedata.category` of every
-character of every text, `render/fonts.py` read the fonts' cmaps with fontTools and walked every character twice (in
+character of every text, `text/fonts.py` read the fonts' cmaps with fontTools and walked every character twice (in
 validation and again for the PDF). The new code must say the same, at the same place, and give the same bytes."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from referat.diagnostics import Report
 from referat.fold import fold, loose_fold
-from referat.render import fonts
-from referat.render.chars import picture
+from referat.text import fonts
+from referat.text.chars import picture
 from referat.validate import content
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -131,7 +131,7 @@ def test_the_format_class_matches_unicodedata_for_every_code_point() -> None:
     assert found == expected
 
 
-# ---- render/fonts.py ----------------------------------------------------------------------------------------------
+# ---- text/fonts.py ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", sorted(fonts.FONT_DIR.glob("*.ttf")), ids=lambda p: p.name)
 def test_cmap_reader_gives_fonttools_code_points(path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from referat.render.richtext import broken_spans, resolve_spans
+from referat.text.richtext import broken_spans, resolve_spans
 from referat.validate.privacy import cpr_numbers
 
 OPEN = """\

@@ -25,13 +25,13 @@ from pypdf import PdfReader
 
 from conftest import MEETING
 from referat.model.meeting import Meeting
-from referat.render import richtext
 from referat.render.pdf import write_pdf
 from referat.render.text import write_text
-from referat.render.view import document_view
 from referat.render.word import write_docx
 from referat.takster.importer import import_workbooks
 from referat.takster.numbers import CellError, parse_number
+from referat.text import richtext
+from referat.view.document import document_view
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # Word and PDF

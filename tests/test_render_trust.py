@@ -15,7 +15,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from pypdf import PdfReader
 
 from conftest import MEETING, dedent
-from referat.render.richtext import parse, safe_url
+from referat.text.richtext import parse, safe_url
 
 ITEM = "01-punkt.yaml"
 

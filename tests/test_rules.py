@@ -950,7 +950,7 @@ def test_empty_case_number_means_none_and_is_not_flagged(make_meeting):
     folder = make_meeting({"a.yaml": 'titel: T\nsagsnummer: ""\n'})
     assert not apply(structure.case_numbers, folder).items
     assert not apply(structure.item_types, folder).items
-    from referat.render.view import document_view
+    from referat.view.document import document_view
 
     meeting, _ = load_meeting(folder)
     assert document_view(meeting, "dagsorden")["items"][0]["case_number"] is None

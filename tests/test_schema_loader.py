@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from referat.app.scaffold import new_meeting
 from referat.load.yamlfile import read_yaml
-from referat.scaffold import new_meeting
 from referat.schema import DANISH, SCHEMAS, json_schema, schema_file_name
 
 ROOT = Path(__file__).resolve().parents[1]

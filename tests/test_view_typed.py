@@ -19,16 +19,16 @@ from pypdf import PdfReader
 from conftest import ROOT, text_pdf
 from referat.archive.text import item_texts
 from referat.packet.assemble import collect_parts
-from referat.render import labels as L
-from referat.render.chars import picture, printable
-from referat.render.danish import amount, kroner, percent
 from referat.render.pdf import write_pdf
-from referat.render.richtext import inline_text, parse, plain_text
 from referat.render.text import write_text
-from referat.render.view import document_view, included_bilag
-from referat.render.viewtypes import DocumentView
 from referat.render.word import write_docx
+from referat.text.chars import picture, printable
+from referat.text.danish import amount, kroner, percent
+from referat.text.richtext import inline_text, parse, plain_text
 from referat.validate import check_meeting
+from referat.view import labels as L
+from referat.view.document import document_view, included_bilag
+from referat.view.types import DocumentView
 
 EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
 SRC = ROOT / "src" / "referat"

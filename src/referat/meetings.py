@@ -17,14 +17,14 @@ from .diagnostics import Location, ReferatError, Report
 from .errors import TemplateError
 from .model.meeting import Meeting
 from .progress import progress
-from .render import labels as L
 from .render.text import write_text
-from .render.view import document_view
-from .render.viewtypes import DocumentView
 from .validate import BilagChecks, Context
 from .validate import check_meeting as _check_meeting
 from .validate import order as order_of
 from .validate.privacy import check_public
+from .view import labels as L
+from .view.document import document_view
+from .view.types import DocumentView
 
 FORMATS = ("docx", "pdf", "txt", "html")
 KINDS = ("dagsorden", "referat")
@@ -167,7 +167,7 @@ def _render_one(meeting: Meeting, view: DocumentView, kind: str, public: bool, f
     if "pdf" in formats:
         if engine == "libreoffice":
             assert docx is not None
-            from .render.libreoffice import docx_to_pdf
+            from .files.libreoffice import docx_to_pdf
 
             files[f"{stem}.pdf"] = docx_to_pdf(docx, stem, meeting.folder)
         else:

@@ -10,9 +10,9 @@ from asn1crypto import x509
 
 from ..diagnostics import Location, Report
 from ..errors import InputError, SignatureError
+from ..files.pdfcheck import pdf_problem
 from ..meetings import load_valid, render_documents
 from ..model.meeting import Meeting
-from ..pdfcheck import pdf_problem
 from ..signing.signatures import (
     EXPIRED,
     NOT_YET_VALID,

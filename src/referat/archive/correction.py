@@ -72,9 +72,9 @@ def original_of(root: Path, meeting: Meeting) -> Version:
 
 
 def correction_view(meeting: Meeting, correction: Correction, original: Version, original_sha: str) -> Any:
-    from ..render.danish import long_date
-    from ..render.richtext import parse, printable
-    from ..render.view import document_view
+    from ..text.danish import long_date
+    from ..text.richtext import parse, printable
+    from ..view.document import document_view
 
     base = document_view(meeting, "referat")
     titles = {item.number: item.title for item in meeting.items}

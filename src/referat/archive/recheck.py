@@ -338,7 +338,7 @@ def closed_items(manifest: mf.Manifest, data: bytes) -> str | None:
     'Lukket' line — never from the manifest alone (which can be edited): either saying 'closed' is enough, and
     a PDF without text, which cannot say, is refused too.
     """
-    from ..render import labels as L
+    from ..view import labels as L
     from .text import pdf_lines
 
     try:
@@ -455,7 +455,7 @@ def recheck_correction(stored: Any, signatures: bool = True) -> CheckedCorrectio
 
 def _correction_text(checked: CheckedCorrection, points: list[Any], where: Location) -> None:
     """Who corrects, why and what, as the manifest says, must be printed in the signed PDF."""
-    from ..render.richtext import parse, plain_text
+    from ..text.richtext import parse, plain_text
     from .text import Keyed, pdf_text
 
     assert checked.manifest is not None and checked.pdf is not None

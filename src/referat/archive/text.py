@@ -13,10 +13,10 @@ from typing import Any
 from pypdf import PdfReader
 
 from ..model.meeting import Meeting
-from ..render import labels as L
-from ..render.danish import long_date
-from ..render.richtext import plain_text, printable
-from ..render.view import document_view
+from ..text.danish import long_date
+from ..text.richtext import plain_text, printable
+from ..view import labels as L
+from ..view.document import document_view
 
 
 @dataclass

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from ..render.richtext import printable
-from ..render.viewtypes import DocumentView
+from ..text.richtext import printable
+from ..view.types import DocumentView
 from .versions import State, safe_load
 
 FIELDS = [("titel", "Titel"), ("adgang", "Adgang"), ("type", "Type"), ("sagsnummer", "Sagsnummer"),

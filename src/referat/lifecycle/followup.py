@@ -83,7 +83,7 @@ def open_tasks(tasks: list[Task], today: dt.date) -> list[Task]:
 
 def markdown(tasks: list[Task], today: dt.date) -> str:
     """The open tasks as a Markdown list, for the item "Opfølgning på beslutninger"."""
-    from ..render.danish import long_date
+    from ..text.danish import long_date
 
     lines = []
     for t in tasks:

@@ -17,7 +17,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..diagnostics import ReferatError, UsageError
 from ..model.meeting import MeetingForm
-from ..render.danish import long_date
+from ..text.danish import long_date
 
 MINUTES_ITEM = "godkendelse af referat fra seneste møde"
 FOLLOW_UP_TITLE = "Opfølgning på beslutninger"

@@ -20,8 +20,8 @@ from typing import Any
 from ..diagnostics import Location, OutputError, ReferatError, Report
 from ..fileio import os_reason
 from ..model.meeting import Meeting
-from ..render.danish import long_date
-from ..render.view import View, document_view
+from ..text.danish import long_date
+from ..view.document import View, document_view
 from .versions import SENT_DIR, SentVersion, State, current_state, sent_versions, write_version
 
 ADDENDUM_MARK = "(tillæg)"

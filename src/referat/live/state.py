@@ -234,7 +234,7 @@ class LiveState:
     def _render(self, loaded: Loaded, kind: str, public: bool, fmt: str) -> bytes:
         from ..render.html import template_folder, write_html
         from ..render.pdf import write_pdf
-        from ..render.view import document_view
+        from ..view.document import document_view
 
         meeting = loaded.meeting
         if meeting is None or loaded.report.has_errors:

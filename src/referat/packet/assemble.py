@@ -29,12 +29,12 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObj
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..progress import progress
-from ..render import labels as L
-from ..render.edition import edition
 from ..render.pdf import compile_typst, with_asset
-from ..render.view import document_view, included_bilag
-from ..render.viewtypes import DocumentView
 from ..takster.annex import approval_line
+from ..view import labels as L
+from ..view.document import document_view, included_bilag
+from ..view.edition import edition
+from ..view.types import DocumentView
 from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
 from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_layers

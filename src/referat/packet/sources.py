@@ -16,13 +16,13 @@ from pypdf import PdfReader
 from ..diagnostics import Location, ReferatError
 from ..errors import ConverterMissing
 from ..fileio import read_input
-from ..pdfcheck import open_pdf
-from ..render.danish import number
-from ..render.libreoffice import CONVERT_HINT, bilag_to_pdf, check_word_size, find_soffice
+from ..files.imagemeta import HEAD_BYTES, PNG_SIGNATURE, strip_metadata, too_large
+from ..files.libreoffice import CONVERT_HINT, bilag_to_pdf, check_word_size, find_soffice
+from ..files.pdfcheck import open_pdf
+from ..files.xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, SheetFacts, check_workbook
 from ..render.pdf import compile_typst, with_asset
-from ..render.richtext import printable
-from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, SheetFacts, check_workbook
-from .imagemeta import HEAD_BYTES, PNG_SIGNATURE, strip_metadata, too_large
+from ..text.danish import number
+from ..text.richtext import printable
 
 WORD = (".docx", ".doc")
 EXCEL = (".xlsx", ".xlsm")
@@ -42,7 +42,7 @@ def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
     """The minutes (without their bilag) of an earlier meeting, built now from its folder."""
     from ..meetings import load_valid
     from ..render.pdf import write_pdf
-    from ..render.view import document_view
+    from ..view.document import document_view
 
     meeting, _ = load_valid(folder)
     pdf = write_pdf(document_view(meeting, "referat", public), meeting.date, meeting.profile.logo_path())

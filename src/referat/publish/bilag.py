@@ -14,7 +14,7 @@ from ..model.meeting import Meeting
 from ..packet.metadata import set_metadata
 from ..packet.sanitize import clean_packet, clean_part, layers, prepare, set_layers
 from ..packet.sources import archived_minutes_pdf, bilag_pdf, previous_minutes_pdf
-from ..render.edition import edition
+from ..view.edition import edition
 
 
 def bilag_name(bilag_id: str) -> str:

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..model.meeting import Meeting
-from ..render.richtext import SPAN
+from ..text.richtext import SPAN
 from ..validate.privacy import cpr_numbers, public_texts
 
 CHANNELS = ("tekstlag", "metadata (Info og XMP)", "bogmærker", "linkmål", "vedhæftede filer", "filnavne",

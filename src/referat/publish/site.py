@@ -24,9 +24,9 @@ from ..fileio import write_all
 from ..meetings import control_reports, kinds_for, load_valid, render_documents
 from ..model.meeting import Meeting
 from ..progress import progress
-from ..render.danish import long_date
-from ..render.richtext import plain_text
-from ..render.view import document_view
+from ..text.danish import long_date
+from ..text.richtext import plain_text
+from ..view.document import document_view
 
 STYLE = """body{font-family:"Liberation Sans",Arial,sans-serif;line-height:1.5;color:#1a1a1a;background:#fff;
 max-width:50rem;margin:0 auto;padding:1rem 1.25rem 3rem}a{color:#0b4f8a}h1{color:#1F4E79}

@@ -14,9 +14,9 @@ import typst
 
 from ..diagnostics import Location
 from ..errors import InputError, InternalError
-from .fonts import FONT_DIR, coverable
-from .richtext import inline_text
-from .viewtypes import Block, DocumentView, FrontRow, ItemView, Section
+from ..text.fonts import FONT_DIR, coverable
+from ..text.richtext import inline_text
+from ..view.types import Block, DocumentView, FrontRow, ItemView, Section
 
 _Data = TypeVar("_Data", bound=Mapping[str, Any])
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"

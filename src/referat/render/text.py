@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .richtext import inline_text, row_texts
-from .viewtypes import Block, DocumentView
+from ..text.richtext import inline_text, row_texts
+from ..view.types import Block, DocumentView
 
 WIDTH = 100
 

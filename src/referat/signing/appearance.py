@@ -10,7 +10,7 @@ from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..render.pdf import compile_typst
-from ..render.richtext import printable
+from ..text.richtext import printable
 
 COLOUR = "#1F4E79"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..diagnostics import ReferatError, Report
 from ..progress import Progress, danish
-from ..render.danish import long_date
+from ..text.danish import long_date
 from . import render
 from .load import load_takstbilag
 from .model import Takstbilag

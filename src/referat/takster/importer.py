@@ -19,10 +19,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Location, ReferatError, Report
 from ..fileio import read_reason
+from ..files.xlsxcheck import IMPORT_CELLS, check_workbook
 from ..progress import Progress
-from ..render.danish import join_or
-from ..render.richtext import printable
-from ..xlsxcheck import IMPORT_CELLS, check_workbook
+from ..text.danish import join_or
+from ..text.richtext import printable
 from .columns import HEADER_LOOKUP, KIND, META, ROLES, fold
 from .model import AMBIGUOUS, DASHES, Status, Unit
 from .numbers import EMPTY, CellError, is_excel_error, parse_number
@@ -318,7 +318,7 @@ def _percent(cell: Any, value: float, where: Location, label: str, report: Repor
 
 
 def number_text(value: float) -> str:
-    from ..render.danish import number
+    from ..text.danish import number
 
     target = round(value, 6)
     decimals = next(d for d in range(7) if round(value, d) == target)

@@ -55,7 +55,7 @@ def docx(view: dict[str, Any], when: dt.date) -> bytes:
     if view["approval"]:
         doc.add_paragraph().add_run(view["approval"]).italic = True
     doc.add_paragraph(view["guide_title"], style="Heading 1")
-    from ..render.richtext import plain_text
+    from ..text.richtext import plain_text
 
     for block in view["guide"]:
         if block["type"] == "list":

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Location, Report, Severity
-from ..render.danish import kroner as kr
-from ..render.danish import number
-from ..render.danish import percent as pct
+from ..text.danish import kroner as kr
+from ..text.danish import number
+from ..text.danish import percent as pct
 from .model import Direction, Offer, Owner, Role, Row, Takstbilag, Unit
 
 DEFAULT_TOLERANCE_PCT = 2.0

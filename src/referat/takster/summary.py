@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..render.danish import number
-from ..render.richtext import printable
+from ..text.danish import number
+from ..text.richtext import printable
 from .model import Takstbilag
 from .rules import CATEGORIES, Finding, effective_change, is_tariff
 

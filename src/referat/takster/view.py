@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..render import labels as L
-from ..render.danish import amount, number, percent
-from ..render.richtext import parse, printable
+from ..text.danish import amount, number, percent
+from ..text.richtext import parse, printable
+from ..view import labels as L
 from .model import Role, Row, Status, Takstbilag
 from .rules import Finding, effective_change
 from .summary import HEADER as SUMMARY_HEADER

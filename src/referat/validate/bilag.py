@@ -9,11 +9,11 @@ from pathlib import Path
 
 from ..diagnostics import Location, ReferatError, Report
 from ..fileio import read_reason
+from ..files.imagemeta import HEAD_BYTES, too_large
+from ..files.libreoffice import CONVERT_HINT, check_word_size, find_soffice, word_notes
+from ..files.pdfcheck import pdf_problem
+from ..files.xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
 from ..model.meeting import Meeting
-from ..packet.imagemeta import HEAD_BYTES, too_large
-from ..pdfcheck import pdf_problem
-from ..render.libreoffice import CONVERT_HINT, check_word_size, find_soffice, word_notes
-from ..xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
 
 FileCheck = Callable[[Path, Meeting], Report]
 """Checks a bilag file of a kind a higher layer owns (a takstbilag): its own findings, with its own file and lines."""

@@ -12,8 +12,8 @@ from typing import Any
 from ..diagnostics import Report
 from ..fold import loose_fold
 from ..model.meeting import Meeting
-from ..render.chars import picture
-from ..render.fonts import REPLACEMENT, uncovered
+from ..text.chars import picture
+from ..text.fonts import REPLACEMENT, uncovered
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
           "oktober", "november", "december")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..diagnostics import Report
 from ..model.meeting import Meeting
-from ..render.richtext import SPAN, broken_spans
+from ..text.richtext import SPAN, broken_spans
 
 HINT = "skriv [[skjul: … | grund]] om det, så det kun står i de interne udgaver"
 

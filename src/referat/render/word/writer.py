@@ -24,8 +24,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ...diagnostics import Location, ReferatError
 from ...errors import TemplateError
-from ..richtext import inline_text, plain_text, safe_url
-from ..viewtypes import Block, DocumentView, Inline, ItemView, TableBlock
+from ...text.richtext import inline_text, plain_text, safe_url
+from ...view.types import Block, DocumentView, Inline, ItemView, TableBlock
 from .numbering import Numbering, set_numbering
 from .oxml import add_field, add_hyperlink, repeat_header, set_language, update_fields_on_open
 

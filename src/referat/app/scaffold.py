@@ -11,11 +11,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .diagnostics import Location, ReferatError, Report
-from .fileio import write_atomic
-from .load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
-from .load.profile import load_profile, template_dirs
-from .schema import schema_file_name, schema_text
+from ..diagnostics import Location, ReferatError, Report
+from ..fileio import write_atomic
+from ..load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
+from ..load.profile import load_profile, template_dirs
+from ..schema import schema_file_name, schema_text
 
 
 def slug(text: str) -> str:

@@ -23,7 +23,7 @@ def _templates(args: argparse.Namespace) -> list[Path]:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from .send import send
+    from ..lifecycle.send import send
 
     folder = _folder(args.mappe)
     result = send(folder, _templates(args))
@@ -44,11 +44,11 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def _states(folder: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from ..lifecycle.versions import current_state, find_version, item_order, sent_versions
     from ..load.meeting import MEETING_FILE
-    from .versions import current_state, find_version, item_order, sent_versions
 
     def now():  # type: ignore[no-untyped-def]
-        from .versions import _read
+        from ..lifecycle.versions import _read
 
         return current_state(folder, item_order(_read(folder / MEETING_FILE), folder / MEETING_FILE))
 
@@ -71,7 +71,7 @@ def _loc(folder: Path):  # type: ignore[no-untyped-def]
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import diff_states, terminal_lines
+    from ..lifecycle.diff import diff_states, terminal_lines
 
     folder = _folder(args.mappe)
     if not (folder / "møde.yaml").is_file():
@@ -84,10 +84,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.rettelsesblad:
         from ..app.build import output_dir
         from ..fileio import write_all
-        from ..render.view import document_view
+        from ..lifecycle.diff import errata_view
+        from ..lifecycle.send import render_view
         from ..validate import check_meeting
-        from .diff import errata_view
-        from .send import render_view
+        from ..view.document import document_view
 
         meeting, report = check_meeting(folder, _templates(args))
         if meeting is None or "profil" in meeting.broken:
@@ -104,7 +104,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_minutes(args: argparse.Namespace) -> int:
-    from .minutes import to_minutes
+    from ..lifecycle.minutes import to_minutes
 
     folder = _folder(args.mappe)
     result = to_minutes(folder, _templates(args))
@@ -122,8 +122,8 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 def gather_tasks(folders: list[Path], archive: Path | None, templates: list[Path]):  # type: ignore[no-untyped-def]
     """Every task from the archive and the named meeting folders, with a report of what could not be read."""
     from ..diagnostics import Report
+    from ..lifecycle.followup import from_archive, from_meeting
     from ..validate import check_meeting
-    from .followup import from_archive, from_meeting
 
     report = Report()
     tasks = []
@@ -144,8 +144,8 @@ def cmd_followup(args: argparse.Namespace) -> int:
     import io
 
     from ..csvcell import csv_text
-    from ..render.richtext import printable
-    from .followup import open_tasks
+    from ..lifecycle.followup import open_tasks
+    from ..text.richtext import printable
 
     archive = Path(args.arkiv) if args.arkiv else Path("arkiv")
     if args.arkiv and not archive.is_dir():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..model.item import Bilag, Item, Recommendation
 from ..model.meeting import Meeting
-from .richtext import resolve_spans
+from ..text.richtext import resolve_spans
 
 
 def _opt(text: str | None, public: bool) -> str | None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from ..model.item import Item, ItemType
 from ..model.meeting import Meeting, PartialAttendance
 from ..model.person import Member
+from ..text.danish import join_and, long_date, short_date, time_span
+from ..text.richtext import parse, printable
 from . import labels as L
-from .danish import join_and, long_date, short_date, time_span
 from .edition import edition
-from .richtext import parse, printable
-from .viewtypes import (
+from .types import (
     BilagEntry,
     BilagSection,
     Block,

@@ -24,7 +24,7 @@ from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcesso
 from markdown.treeprocessors import Treeprocessor
 
 from .chars import picture, printable
-from .viewtypes import Block, Inline, TableBlock, TextNode
+from .nodes import Block, Inline, TableBlock, TextNode
 
 __all__ = ["Block", "Inline", "TextNode", "inline_text", "parse", "picture", "plain", "plain_text", "printable",
            "row_texts", "safe_url"]

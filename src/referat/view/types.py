@@ -4,77 +4,58 @@ The view is JSON-ready data (TypedDicts over plain dicts and lists): the PDF wri
 the others walk it. It carries every decision and every word a writer places — closed or not, public edition or
 not, labels and suffixes — so a writer never compares display text or adds wording of its own.
 
-Rich text is a tree of nodes with one discriminator, ``"type"``: blocks are ``par``, ``heading``, ``list`` and
-``table``; inlines are ``text``, ``code``, ``br``, ``strong``, ``emph`` and ``link``. Sections of an item are
-told apart by ``"type"`` as well: ``points`` (the Indstilling), ``bilag`` and ``blocks`` (rich text).
+Rich text is a tree of typed nodes (`referat.text.nodes`, re-exported here for the writers). Sections of an item
+are told apart by ``"type"``: ``points`` (the Indstilling), ``bilag`` and ``blocks`` (rich text).
 """
 
 from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
-# ---- rich text: inlines ----
+from ..text.nodes import (
+    Block,
+    BreakNode,
+    CodeNode,
+    EmphNode,
+    HeadingBlock,
+    Inline,
+    LinkNode,
+    ListBlock,
+    ParBlock,
+    StrongNode,
+    TableBlock,
+    TextNode,
+)
+
+__all__ = [
+    "BilagEntry",
+    "BilagSection",
+    "Block",
+    "BlocksSection",
+    "BreakNode",
+    "CodeNode",
+    "Committee",
+    "DocumentView",
+    "EmphNode",
+    "FrontRow",
+    "HeadingBlock",
+    "Inline",
+    "ItemView",
+    "Kind",
+    "Labels",
+    "LinkNode",
+    "ListBlock",
+    "Look",
+    "ParBlock",
+    "Point",
+    "PointsSection",
+    "Section",
+    "StrongNode",
+    "TableBlock",
+    "TextNode",
+]
 
 
-class TextNode(TypedDict):
-    type: Literal["text"]
-    v: str
-
-
-class CodeNode(TypedDict):
-    type: Literal["code"]
-    v: str
-
-
-class BreakNode(TypedDict):
-    type: Literal["br"]
-
-
-class StrongNode(TypedDict):
-    type: Literal["strong"]
-    c: list[Inline]
-
-
-class EmphNode(TypedDict):
-    type: Literal["emph"]
-    c: list[Inline]
-
-
-class LinkNode(TypedDict):
-    type: Literal["link"]
-    url: str  # only http(s) with a host, or mailto (richtext.safe_url)
-    c: list[Inline]
-
-
-Inline = TextNode | CodeNode | BreakNode | StrongNode | EmphNode | LinkNode
-
-# ---- rich text: blocks ----
-
-
-class ParBlock(TypedDict):
-    type: Literal["par"]
-    inlines: list[Inline]
-
-
-class HeadingBlock(TypedDict):
-    type: Literal["heading"]
-    inlines: list[Inline]
-
-
-class ListBlock(TypedDict):
-    type: Literal["list"]
-    ordered: bool
-    start: int
-    items: list[list[Block]]
-
-
-class TableBlock(TypedDict):
-    type: Literal["table"]
-    header: list[list[Inline]]  # cells of the header row (empty: no header)
-    rows: list[list[list[Inline]]]  # rows of cells of inlines
-
-
-Block = ParBlock | HeadingBlock | ListBlock | TableBlock
 
 # ---- the document ----
 

@@ -17,7 +17,7 @@ from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError
 if TYPE_CHECKING:
     import sqlite3
 
-    from .correction_index import CorrectionHit, Listed
+    from ..archive.correction_index import CorrectionHit, Listed
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
@@ -36,7 +36,7 @@ def _existing_root(args: argparse.Namespace, message: str = "arkivet findes ikke
 
 def _date(iso: object, root: Path, path: str) -> str:
     """23.02.2026, as the documents print a meeting date; a located message for a malformed index row."""
-    from ..render.danish import short_date
+    from ..text.danish import short_date
 
     try:
         if not isinstance(iso, str):
@@ -51,7 +51,7 @@ def _date(iso: object, root: Path, path: str) -> str:
 def _consistent(root: Path, conn: object, scope: str, only: set[str] | None = None) -> None:
     """Refuse to show an index that disagrees with the manifests (edited index rows or manifests), as far as
     the command shows it (`scope`: list, decisions or search)."""
-    from .verify import index_consistency
+    from ..archive.verify import index_consistency
 
     report = index_consistency(root, conn, scope, only)
     if report.has_errors:
@@ -60,7 +60,7 @@ def _consistent(root: Path, conn: object, scope: str, only: set[str] | None = No
 
 def _notes(root: Path, caught: object) -> None:
     """What the look at the index did: versions indexed now, versions refused, an index kept in memory."""
-    from .index import CaughtUp
+    from ..archive.index import CaughtUp
 
     assert isinstance(caught, CaughtUp)
     for version in caught.added:
@@ -101,9 +101,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from . import index, store
-    from . import manifest as mf
-    from .checks import Options, examine
+    from ..archive import index, store
+    from ..archive import manifest as mf
+    from ..archive.checks import Options, examine
 
     root = _root(args)
     options = Options([Path(p) for p in args.rodcertifikat or []], args.tillad_selvsigneret, args.scannet,
@@ -133,7 +133,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from . import index
+    from ..archive import index
 
     root = _existing_root(args, "arkivet findes ikke (endnu)")
     with index.reading(root) as (conn, caught):
@@ -159,7 +159,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _indexed_corrections(root: Path, conn: sqlite3.Connection) -> list[Listed]:
     """The corrections in the index (issue 14), refused when a row disagrees with its manifest."""
-    from .correction_index import consistency, listed
+    from ..archive.correction_index import consistency, listed
 
     report = consistency(root, conn)
     if report.has_errors:
@@ -181,7 +181,7 @@ def _list_corrections(root: Path, fixes: list[Listed]) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .verify import verify
+    from ..archive.verify import verify
 
     root = _existing_root(args)
     outcome = verify(root)
@@ -215,8 +215,8 @@ MAX_QUERY_WORDS = 50
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from . import index
-    from .matching import query_terms
+    from ..archive import index
+    from ..archive.matching import query_terms
 
     if args.antal < 1:
         raise UsageError(f"--antal skal være mindst 1, ikke {args.antal}")
@@ -254,7 +254,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _search_corrections(root: Path, conn: sqlite3.Connection, query: str,
                         limit: int) -> tuple[list[CorrectionHit], int]:
     """The corrections whose text matches (issue 14), their index rows checked against their manifests."""
-    from .correction_index import consistency, search
+    from ..archive.correction_index import consistency, search
 
     fixes, total = search(conn, query, limit)
     if fixes:
@@ -308,9 +308,9 @@ def _decisions_xlsx(rows: list[list[str]]) -> bytes:
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
+    from ..archive import index
     from ..csvcell import csv_text
     from ..fileio import write_atomic
-    from . import index
 
     root = _existing_root(args)
     with index.reading(root) as (conn, caught):
@@ -345,7 +345,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         say(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
         say(f"    {first[:160] + '…' if len(first) > 160 else first}")
         if tasks.get((d.committee, d.date, d.number)):
-            from ..render.richtext import printable
+            from ..text.richtext import printable
 
             say(printable(f"    opgaver: {tasks[(d.committee, d.date, d.number)]}").replace("\n", " "))
     say(f"{len(found)} beslutninger")

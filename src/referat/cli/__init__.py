@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__
-from .diagnostics import escape, print_report
-from .errors import (
+from .. import __version__
+from ..diagnostics import escape, print_report
+from ..errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_INVALID,
@@ -180,12 +180,12 @@ def _meeting_folder(text: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .app.build import check_meeting
+    from ..app.build import check_meeting
 
     meeting, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
     if meeting is not None and args.offentlig and not report.has_errors:
-        from .validate import order
-        from .validate.privacy import check_public
+        from ..validate import order
+        from ..validate.privacy import check_public
 
         check_public(meeting, report)
         report.items.sort(key=order(meeting))
@@ -196,10 +196,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import SCHEMAS, schema_file_name, schema_text
+    from ..schema import SCHEMAS, schema_file_name, schema_text
 
     if args.skriv:
-        from .fileio import write_atomic
+        from ..fileio import write_atomic
 
         kinds = [args.type] if args.type else list(SCHEMAS)
         for kind in kinds:
@@ -212,14 +212,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .load.profile import COMMITTEE_ID
-    from .scaffold import new_meeting
+    from ..app.scaffold import new_meeting
+    from ..load.profile import COMMITTEE_ID
 
     if not COMMITTEE_ID.fullmatch(args.udvalg):
         raise UsageError(f"--udvalg '{args.udvalg}' er ikke et udvalgs-id; skriv profilens navn uden sti, fx das-social")
     carried = None
     if args.fra is not None:  # the next meeting from the previous one (lifecycle)
-        from .lifecycle.nextmeeting import carry_over
+        from ..lifecycle.nextmeeting import carry_over
 
         carried = carry_over(_meeting_folder(args.fra), Path(args.mappe), args, _templates(args))
     start = _clock_option("--start", args.start or "12.00")
@@ -229,8 +229,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.sted is not None and any(not c.isprintable() for c in args.sted):
         raise UsageError("--sted må ikke indeholde linjeskift eller kontroltegn")
     date = args.dato or (dt.date.today() + dt.timedelta(days=14))
-    from .diagnostics import Location, Report
-    from .load.profile import ignored_templates, template_dirs
+    from ..diagnostics import Location, Report
+    from ..load.profile import ignored_templates, template_dirs
 
     report = Report()
     for ignored, why in ignored_templates(Path(args.mappe), template_dirs(Path(args.mappe), _templates(args))):
@@ -244,7 +244,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .app.build import FORMATS, build
+    from ..app.build import FORMATS, build
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -261,7 +261,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_packet(args: argparse.Namespace) -> int:
-    from .app.build import packet
+    from ..app.build import packet
 
     result = packet(_meeting_folder(args.mappe), args.dokument, args.offentlig, Path(args.out) if args.out else None,
                     _templates(args), before_writing=print_report)
@@ -273,7 +273,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
 
 def _sent_notice(folder: Path, item_files: list[str] | None = None) -> None:
     """One line when the meeting has a sent version (udsendt/) and its data differs from the latest one."""
-    from .lifecycle.send import sent_notice  # lazy: only build and packet need it, after their work
+    from ..lifecycle.send import sent_notice  # lazy: only build and packet need it, after their work
 
     note = sent_notice(folder, item_files)
     if note:
@@ -288,7 +288,7 @@ def _date(text: str) -> dt.date:
     """A date on the command line, read as møde.yaml reads one ("30. februar 2027 findes ikke")."""
     from pydantic import TypeAdapter, ValidationError
 
-    from .model.base import Date
+    from ..model.base import Date
 
     try:
         return TypeAdapter(Date).validate_python(text)
@@ -300,7 +300,7 @@ def _clock_option(option: str, text: str) -> str:
     """A time given on the command line, checked as møde.yaml will check it ("25.00" is refused here, not later)."""
     from pydantic import TypeAdapter, ValidationError
 
-    from .model.base import Clock
+    from ..model.base import Clock
 
     if re.fullmatch(r"\s*\d{1,2}\s*", text):  # "13" on the command line is 13.00, as `slut: 13` is in YAML
         text = text.strip() + ".00"
@@ -387,8 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = (".archive.commands", ".takster.commands", ".lifecycle.commands", ".publish.commands",
-                    ".live.commands")
+_COMMAND_MODULES = (".archive", ".tariffs", ".lifecycle", ".publish", ".live")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -416,7 +415,7 @@ def _run(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a path the checks did not foresee (a name the file system refuses, a vanished disk)
-        from .fileio import use_reason
+        from ..fileio import use_reason
 
         where = escape(exc.filename) if exc.filename is not None else "referat"
         print(f"{where}: fejl: filen kan ikke bruges ({escape(use_reason(exc))})", file=sys.stderr)

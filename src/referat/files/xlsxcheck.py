@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .diagnostics import Location, ReferatError
+from ..diagnostics import Location, ReferatError
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 64 * 1024 * 1024

@@ -10,7 +10,7 @@ from typing import Any
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from ..diagnostics import UsageError, escape
-    from .site import publish_site
+    from ..publish.site import publish_site
 
     if not args.moeder:
         raise UsageError("angiv mindst én mødemappe")

@@ -91,7 +91,7 @@ def _xml(data: bytes) -> Any:
 
 
 def _word_zip(path: Path, data: bytes) -> zipfile.ZipFile:
-    from ..xlsxcheck import check_zip
+    from .xlsxcheck import check_zip
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -103,7 +103,7 @@ def _word_zip(path: Path, data: bytes) -> zipfile.ZipFile:
 
 def check_word_size(path: Path) -> None:
     """A Word file no larger than a workbook may unpack to, before it is read into memory."""
-    from ..xlsxcheck import MAX_TOTAL_BYTES
+    from .xlsxcheck import MAX_TOTAL_BYTES
 
     size = path.stat().st_size
     if size > MAX_TOTAL_BYTES:
@@ -138,7 +138,7 @@ def accept_revisions(path: Path, data: bytes) -> bytes:
     """The .docx with every tracked change accepted and comments unanchored, so no deleted text, earlier
     formatting or comment is published, and with nothing that reaches outside the file (external pictures,
     OLE links, INCLUDETEXT/INCLUDEPICTURE/LINK/DDE fields); other parts are copied unchanged."""
-    from ..xlsxcheck import ZIP_ERRORS
+    from .xlsxcheck import ZIP_ERRORS
 
     out = io.BytesIO()
     with _word_zip(path, data) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -210,7 +210,7 @@ def _internal_only(part: bytes) -> bytes:
 def bilag_to_pdf(path: Path, data: bytes) -> bytes:
     """A Word bilag as PDF, its tracked changes accepted and comments left out: from the cache when this file
     was converted by this LibreOffice before."""
-    from ..pdfcheck import pdf_problem
+    from .pdfcheck import pdf_problem
 
     soffice = find_soffice()
     if soffice is None:

@@ -16,7 +16,7 @@ def _port(text: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import serve  # the server libraries are imported only by this command
+    from ..live.server import serve  # the server libraries are imported only by this command
 
     path = Path(args.mappe)
     folder = path.parent if path.name == "møde.yaml" and path.is_file() else path

@@ -19,7 +19,7 @@ def _tolerance(args: argparse.Namespace) -> float:
     from ..load.profile import load_profile, template_dirs
 
     if not re.fullmatch(r"[a-z0-9æøå][a-z0-9æøå_-]{0,63}", args.udvalg):  # an id, never a path
-        from ..render.richtext import printable
+        from ..text.richtext import printable
 
         raise UsageError(f"--udvalg '{printable(args.udvalg[:40])}' er ikke et profil-id; brug fx das-social")
     report = Report()
@@ -32,9 +32,9 @@ def _tolerance(args: argparse.Namespace) -> float:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..render.richtext import printable
-    from .annex import check_file
-    from .summary import summarise, text_lines
+    from ..takster.annex import check_file
+    from ..takster.summary import summarise, text_lines
+    from ..text.richtext import printable
 
     tb, findings, report = check_file(Path(args.fil), _tolerance(args))
     print_report(report)
@@ -57,8 +57,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from ..fileio import write_atomic
-    from .annex import check_file
-    from .summary import markdown
+    from ..takster.annex import check_file
+    from ..takster.summary import markdown
 
     tb, findings, report = check_file(Path(args.fil), _tolerance(args))
     if tb is None:
@@ -75,7 +75,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from ..fileio import write_all
-    from .annex import FORMATS, render_annex
+    from ..takster.annex import FORMATS, render_annex
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -97,7 +97,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ..fileio import write_atomic
     from ..progress import progress
-    from .importer import import_workbooks
+    from ..takster.importer import import_workbooks
 
     with progress("Takster: {n}/{total} rækker: {detail}", 0) as shown:
         result = import_workbooks([Path(p) for p in args.xlsx], args.år, shown)
@@ -112,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _with_modeline(out: Path, text: str) -> str:
     """The imported YAML with a modeline that points at the project's takstbilag schema from where it is written
     (none outside a project), so an editor finds the schema wherever `--out` puts the file."""
-    from ..scaffold import modeline, schema_dir_for
+    from ..app.scaffold import modeline, schema_dir_for
 
     first, _, rest = text.partition("\n")
     if not first.startswith("# yaml-language-server:"):
@@ -124,7 +124,7 @@ def _with_modeline(out: Path, text: str) -> str:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from ..fileio import write_atomic
-    from .template import blank_workbook
+    from ..takster.template import blank_workbook
 
     write_atomic(Path(args.out), blank_workbook())
     say(f"skrev {args.out}")
