@@ -24,7 +24,7 @@ from ..signing.signatures import (
 )
 from . import manifest as mf
 from .recheck import IDENTICAL, MIN_TEXT, NOT_COMPARED, TEXT_MATCH
-from .text import Layout, item_texts, pdf_text, text_difference
+from .text import Layout, item_texts, pdf_text, printed_texts, text_difference
 
 
 @dataclass
@@ -91,6 +91,10 @@ def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
         "punkter": [mf.item_entry(i) for i in item_texts(meeting)],
         "tekstopdeling": Layout.of(meeting).to_json(),
     }
+    if comparison != NOT_COMPARED:  # each item's whole text as the signed PDF prints it: searched (issue 24)
+        for entry, text in zip(manifest["punkter"], printed_texts(data, meeting), strict=True):
+            if text is not None:
+                entry["tekst"] = text
     from ..lifecycle.followup import manifest_entries
 
     tasks = manifest_entries(meeting)

@@ -64,7 +64,8 @@ MANIFEST_KEYS = frozenset({
     "arkiveret", "bytes", "dato", "fil", "format", "punkter", "referat_sha256", "sagsnummer", "sammenligning",
     "sha256", "status", "tekstopdeling", "udgave", "udvalg", "udvalg_fulde_navn", "udvalg_navn", "underskrifter",
     "opfølgning"})  # the decisions' follow-up tasks (issue 14), from the meeting data
-ITEM_KEYS = frozenset({"beslutning", "lukket", "nummer", "sagsnummer", "titel"})
+ITEM_KEYS = frozenset({"beslutning", "lukket", "nummer", "sagsnummer", "titel",
+                       "tekst"})  # the item's whole text as the signed PDF prints it (issue 24: search)
 SIGNER_KEYS = frozenset({"certifikat", "dækker", "dækker_bytes", "felt", "navn", "revision", "rodcertifikat", "rolle",
                          "tidspunkt", "tidsstempel", "tidsstempel_betroet", "tillid", "note"})
 
@@ -197,7 +198,8 @@ def recheck_text(checked: Checked) -> None:
     try:
         expected = [Expected(str(i["nummer"]), layout.label.format(nummer=i["nummer"]), str(i["titel"]),
                              str(i.get("beslutning") or ""), i.get("lukket") is True,
-                             str(i["sagsnummer"]) if i.get("sagsnummer") else None) for i in items]
+                             str(i["sagsnummer"]) if i.get("sagsnummer") else None,
+                             str(i["tekst"]) if "tekst" in i else None) for i in items]
     except (KeyError, ValueError, IndexError):
         report.error(where, "et punkt i feltet 'punkter' mangler 'nummer' eller 'titel'")
         return

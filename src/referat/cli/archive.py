@@ -279,8 +279,24 @@ def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
     return {key: "; ".join(tasks) for key, tasks in out.items()}
 
 
+def _xlsx_value(column: str, value: str) -> object:
+    """A register cell as Excel should hold it: the date as a date, a plain item number ("3") as a number,
+    everything else as text with control characters shown as their pictures (a workbook cannot hold them)."""
+    from ..text.chars import printable
+
+    if column == "dato":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if column == "punkt" and value.isascii() and value.isdigit():
+        return int(value)
+    return printable(value)
+
+
 def _decisions_xlsx(rows: list[list[str]]) -> bytes:
-    """The register as a workbook: a header row, one row per decision; text stays text (never a formula)."""
+    """The register as a workbook: a header row, one row per decision; the date a date (dd.mm.åååå), the item
+    number a number, text stays text (never a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -293,11 +309,16 @@ def _decisions_xlsx(rows: list[list[str]]) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append([_xlsx_value(column, value) for column, value in zip(HEADER, row, strict=True)])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl would store any "=…" as a formula
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "dd.mm.yyyy"
+                cell.alignment = Alignment(vertical="top")
+            else:
+                cell.alignment = Alignment(horizontal="left", vertical="top")
     for letter, width in zip("ABCDEFGHIJ", (14, 11, 14, 6, 40, 60, 7, 12, 30, 50), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
@@ -307,9 +328,21 @@ def _decisions_xlsx(rows: list[list[str]]) -> bytes:
     return stable_xlsx(out.getvalue(), dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
 
+def _decisions_csv(rows: list[list[str]], terminal: bool) -> str:
+    """The register as CSV (semicolons, CRLF); on a terminal every control character is a visible escape."""
+    from ..csvcell import csv_text
+    from ..diagnostics import escape
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([escape(csv_text(cell)) if terminal else csv_text(cell) for cell in row])
+    return buf.getvalue()
+
+
 def cmd_decisions(args: argparse.Namespace) -> int:
     from ..archive import index
-    from ..csvcell import csv_text
     from ..fileio import write_atomic
 
     root = _existing_root(args)
@@ -323,32 +356,30 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         return [d.committee_name, d.date, d.case_number or "", d.number, d.title, d.decision,
                 "ja" if d.closed else "nej", d.status, str(root / d.path), tasks.get((d.committee, d.date, d.number), "")]
 
+    rows = [cells(d) for d in found]
+    decisions = count(len(found), "beslutning", "beslutninger")
+    notes = sys.stderr if args.csv and not args.out else sys.stdout  # stdout may be carrying the CSV
     if args.xlsx:
-        write_atomic(Path(args.xlsx), _decisions_xlsx([cells(d) for d in found]))
-        print(f"skrev {args.xlsx} ({len(found)} beslutninger)")
+        write_atomic(Path(args.xlsx), _decisions_xlsx(rows))
+        say(f"skrev {args.xlsx} ({decisions})", file=notes)
+    if args.out:
+        write_atomic(Path(args.out), "\ufeff" + _decisions_csv(rows, False))  # BOM: Danish Excel reads it as UTF-8
+        say(f"skrev {args.out} ({decisions})", file=notes)
+    elif args.csv:
+        sys.stdout.write(_decisions_csv(rows, sys.stdout.isatty()))
+    if args.xlsx or args.out or args.csv:
         return EXIT_OK
-    if args.csv or args.out:
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-        writer.writerow(HEADER)
-        for d in found:
-            writer.writerow([csv_text(str(cell)) for cell in cells(d)])
-        if args.out:
-            write_atomic(Path(args.out), "\ufeff" + buf.getvalue())  # BOM: Danish Excel reads it as UTF-8
-            say(f"skrev {args.out} ({len(found)} beslutninger)")
-        else:
-            sys.stdout.write(buf.getvalue())
-        return EXIT_OK
+    from ..text.richtext import printable
+
     for d in found:
         date = _date(d.date, root, d.path)
         first = " ".join(d.decision.split())
-        say(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
+        closed = " (lukket punkt)" if d.closed else ""
+        say(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}{closed}")
         say(f"    {first[:160] + '…' if len(first) > 160 else first}")
         if tasks.get((d.committee, d.date, d.number)):
-            from ..text.richtext import printable
-
             say(printable(f"    opgaver: {tasks[(d.committee, d.date, d.number)]}").replace("\n", " "))
-    say(f"{len(found)} beslutninger")
+    say(decisions)
     return EXIT_OK
 
 
