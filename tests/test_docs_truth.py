@@ -496,7 +496,7 @@ def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_tariffs_and_correction_subcommands_say_what_they_do(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Kontrollér et takstbilag mod Styringsaftalens regler." in _help(capsys, "tariffs", "validate")
     assert "Gengiv takstbilaget som PDF, Word, CSV og/eller Excel." in _help(capsys, "tariffs", "render")
-    assert "(standard: templates/takstskema.xlsx)" in _help(capsys, "tariffs", "template")
+    assert "(standard: takstskema.xlsx i arbejdsmappen;" in " ".join(_help(capsys, "tariffs", "template").split())
     assert "Byg dokumentet 'Rettelse til referat af …'" in _help(capsys, "correction", "build")
     assert "rodcertifikat (kan gentages)" in _help(capsys, "correction", "archive")
     assert "takstbilag" in _help(capsys, "schema").split("argumenter:")[0]
