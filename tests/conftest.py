@@ -25,6 +25,35 @@ EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # the seed lines tests quote (scripts/extract_seed_lines.py)
 
 
+_BASETEMP: list[Path] = []  # the run's temporary folder (pytest's basetemp), set once per session
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_root(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _BASETEMP.append(tmp_path_factory.getbasetemp())
+
+
+def absolute(text: str, cwd: Path | None = None) -> str:
+    """`text` (a command's output) with every path below the run's temporary folder written absolute.
+
+    Messages name a file relative to the working directory when that is shorter (`../pytest-of-root/…/x.yaml`
+    when the clone lies beside the temporary folder, as in `/tmp/x`), so a test that expects `f"{path}: fejl: …"`
+    compares the path itself, resolved from `cwd` (the command's working directory; default: this process's),
+    not where the clone happens to sit."""
+    import re
+
+    if not _BASETEMP:
+        return text
+    base = _BASETEMP[0]
+    here = Path(os.path.abspath(cwd if cwd is not None else Path.cwd()))
+    if here == base or base in here.parents:
+        return text  # a test that went into its temporary folder expects paths relative to it
+    rel = os.path.relpath(base, here)
+    if rel.startswith(os.pardir + os.sep + os.pardir) or os.path.isabs(rel):
+        return text  # paths below it are printed absolute
+    return re.sub(r"(?<![\w./\\-])" + re.escape(rel + os.sep), lambda _: str(base) + os.sep, text)
+
+
 @pytest.fixture(autouse=True)
 def _private_conversion_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Word bilag converted by tests are cached in a temporary folder, never in the user's ~/.cache."""
@@ -131,7 +160,7 @@ def run(capsys: pytest.CaptureFixture[str]) -> Run:
     def invoke(*args: str) -> tuple[int, str, str]:
         code = main([str(a) for a in args])
         out = capsys.readouterr()
-        return code, out.out, out.err
+        return code, absolute(out.out), absolute(out.err)
 
     return invoke
 

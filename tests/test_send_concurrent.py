@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import absolute
 from pki import PASSWORD, Pki
 from referat.cli import main
 
@@ -44,7 +45,7 @@ def together(*commands: tuple[object, ...]) -> list[tuple[int, str, str]]:
     out = []
     for proc in procs:
         stdout, stderr = proc.communicate(timeout=300)
-        out.append((proc.returncode, stdout, stderr))
+        out.append((proc.returncode, absolute(stdout), absolute(stderr)))  # the paths compared, wherever the clone is
     return out
 
 
