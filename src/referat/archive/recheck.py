@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, ReferatError, Report, count
 from ..fileio import read_reason
 from . import manifest as mf
 from .store import Version
@@ -289,7 +289,7 @@ def recheck_signers(manifest: mf.Manifest, data: bytes, pdf_where: Location, whe
     elif not found:
         report.error(pdf_where, "filen har ingen digital underskrift")
     if len(found) != len(recorded):
-        report.error(pdf_where, f"filen har {len(found)} underskrifter, manifestet {len(recorded)}")
+        report.error(pdf_where, f"filen har {count(len(found), 'underskrift', 'underskrifter')}, manifestet {len(recorded)}")
         return found
     for sig, entry in zip(found, recorded, strict=True):
         who = f"underskriften '{sig.field_name}' ({sig.name})"

@@ -12,6 +12,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from ..diagnostics import count
 from ..model.meeting import Meeting
 from ..text.danish import long_date
 from ..text.richtext import plain_text, printable
@@ -286,7 +287,7 @@ def compare_items(lines: list[str], expected: list[Expected], layout: Layout) ->
         if problem:
             return problem
     if len(found) != len(expected):
-        return (f"den underskrevne PDF har {len(found)} punkter, mødet har {len(expected)}"
+        return (f"den underskrevne PDF har {count(len(found), 'punkt', 'punkter')}, mødet har {len(expected)}"
                 + (f"; PDF'ens punkt nr. {len(expected) + 1} er »{_shown(found[len(expected)])}«"
                    if len(found) > len(expected) else
                    f"; punkt {expected[len(found)].number} '{expected[len(found)].title}' mangler i PDF'en"))

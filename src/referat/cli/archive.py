@@ -123,7 +123,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             index.mark_caught_up(conn, store.generation(root), caught)  # under the lock: no other add since
     manifest = examined.manifest
     say(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
-          f"{len(manifest['punkter'])} punkter)")
+          f"{count(len(manifest['punkter']), 'punkt', 'punkter')})")
     for signer in manifest["underskrifter"]:
         role = f", {signer['rolle']}" if signer.get("rolle") else ""
         say(f"  underskrift: {signer.get('navn') or '(ukendt)'}{role} – {signer['tillid']}")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import ReferatError, escape, print_report
+from ..diagnostics import ReferatError, count, escape, print_report
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -112,7 +112,8 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     for path in result.written:
         print(f"rettede {escape(path)}")
     if result.attendance_filled:
-        print(f"fremmøde: {result.attendance_filled} medlemmer er sat som til stede ud fra medlemslisten; ret det "
+        members = count(result.attendance_filled, "medlem er sat", "medlemmer er sat")
+        print(f"fremmøde: {members} som til stede ud fra medlemslisten; ret det "
               "til det faktiske fremmøde")
     print("Mødet står nu i fasen 'referat'. Ret beslutningerne, og byg referatet med "
           f"'referat build {escape(args.mappe)}'.")

@@ -26,7 +26,7 @@ from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, ReferatError, Report, count
 from ..model.meeting import Meeting
 from ..progress import progress
 from ..render.pdf import compile_typst, with_asset
@@ -204,7 +204,7 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
     all_hidden: list[Any] = []
     with progress("Pakke: bilag {n}/{total}: {detail}", len(parts)) as shown:
         for i, part in enumerate(parts):
-            shown.step(f"{part.id} sættes ind ({part.pages} sider)")
+            shown.step(f"{part.id} sættes ind ({count(part.pages, 'side', 'sider')})")
             stamp_index = _insert(writer, covers.pages[i], part, sources, meeting, stamps, geometry, stamp_index,
                                   all_groups, all_hidden)
     set_layers(writer, all_groups, all_hidden)

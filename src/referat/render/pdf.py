@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
@@ -142,5 +146,88 @@ def with_asset(data: _Data, key: str, path: Path | None) -> tuple[_Data, list[Pa
 
 
 def write_pdf(view: DocumentView, when: dt.date, logo: Path | None = None) -> bytes:
-    data, assets = with_asset(view, "logo", logo)
-    return compile_typst("document.typ", data, when, assets, accessible=True)[0]
+    return _document(view, when, logo, for_pdf=True)[0]
+
+
+def item_pages(view: DocumentView, when: dt.date, logo: Path | None = None) -> tuple[list[int], int]:
+    """The page each item begins on in the PDF edition, and its number of pages: what the Word edition's table
+    of contents and page count say (Word recounts when its fields are updated)."""
+    _, pages, total = _document(view, when, logo, for_pdf=False)
+    return pages, total
+
+
+@dataclass
+class _Compiled:
+    """One compile of a view: where its items begin, and the PDF while a PDF writer waits for it."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    pdf: bytes | None = None
+    pdf_waiting: int = 0  # PDF writers waiting for this compile
+    pages: list[int] = field(default_factory=list)
+    total: int = 0
+    error: BaseException | None = None
+
+
+_COMPILED: OrderedDict[str, _Compiled] = OrderedDict()
+_COMPILED_LOCK = threading.Lock()
+_KEEP = 8  # the views of one build: two documents, internal and public, with room to spare
+
+
+def _document(view: DocumentView, when: dt.date, logo: Path | None, for_pdf: bool) -> tuple[bytes, list[int], int]:
+    """The PDF of `view` and where its items begin.
+
+    Where the items begin is kept (a few views): the Word writer asks after or while the PDF writer compiles
+    (meetings._PdfsBeside's thread), and takes it from that compile. A PDF is never kept: the PDF writer gets a
+    compile of its own, or one it waited for while it ran — so a build twice compares two compiles."""
+    stamp = "" if logo is None else f"{logo.resolve()}:{_stat(logo)}"
+    key = hashlib.sha256(json.dumps([view, when.isoformat(), stamp], ensure_ascii=False, sort_keys=True,
+                                    default=str).encode("utf-8")).hexdigest()
+    with _COMPILED_LOCK:
+        entry = _COMPILED.get(key)
+        if entry is not None and for_pdf and entry.done.is_set():
+            entry = None  # finished before this writer asked: its PDF is gone, compile again
+        mine = entry is None
+        if entry is None:
+            entry = _COMPILED[key] = _Compiled()
+            while len(_COMPILED) > _KEEP:
+                _COMPILED.popitem(last=False)
+        elif for_pdf:
+            entry.pdf_waiting += 1
+        _COMPILED.move_to_end(key)
+    if mine:
+        try:
+            data, assets = with_asset(view, "logo", logo)
+            pdf, found = compile_typst("document.typ", data, when, assets, query="<punktside>", accessible=True)
+            entry.pages, entry.total = [int(f["page"]) for f in found], int(found[0]["total"]) if found else 0
+            with _COMPILED_LOCK:
+                entry.pdf = pdf if entry.pdf_waiting else None
+        except BaseException as exc:
+            entry.error = exc
+            with _COMPILED_LOCK:
+                if _COMPILED.get(key) is entry:
+                    del _COMPILED[key]
+            raise
+        finally:
+            entry.done.set()
+        return pdf, entry.pages, entry.total
+    entry.done.wait()
+    if entry.error is not None:
+        raise entry.error
+    if not for_pdf:
+        return b"", entry.pages, entry.total
+    with _COMPILED_LOCK:
+        entry.pdf_waiting -= 1
+        kept = entry.pdf
+        if not entry.pdf_waiting:
+            entry.pdf = None
+    if kept is None:
+        return _document(view, when, logo, for_pdf)
+    return kept, entry.pages, entry.total
+
+
+def _stat(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return "?"
+    return f"{info.st_size}:{info.st_mtime_ns}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..diagnostics import count
 from ..text.danish import number
 from ..text.richtext import printable
 from .model import Takstbilag
@@ -91,5 +92,5 @@ def text_lines(summary: list[OwnerSummary]) -> list[str]:
     out = []
     for s in summary:
         flags = "; ".join(f"{label}: {cell(s.counts[k])}" for k, label in CATEGORIES.items() if any(s.counts[k]))
-        out.append(f"  {s.name}: {s.tariffs} takster" + (f"; {flags}" if flags else "; ingen markeringer"))
+        out.append(f"  {s.name}: {count(s.tariffs, 'takst', 'takster')}" + (f"; {flags}" if flags else "; ingen markeringer"))
     return out

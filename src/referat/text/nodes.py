@@ -68,6 +68,7 @@ class TableBlock(TypedDict):
     type: Literal["table"]
     header: list[list[Inline]]  # cells of the header row (empty: no header)
     rows: list[list[list[Inline]]]  # rows of cells of inlines
+    align: list[str]  # per column, as Markdown's delimiter row says: "left", "right", "center" or "" (not given)
 
 
 Block = ParBlock | HeadingBlock | ListBlock | TableBlock
