@@ -49,13 +49,11 @@
       const mine = state.beskeder.filter((m) => m.punkt === group.dataset.punkt);
       fillMessages(group.querySelector("ul.beskeder"), mine);
     }
-    const errors = state.beskeder.filter((m) => m.alvor === "fejl").length;
-    const warnings = state.beskeder.length - errors;
-    document.getElementById("opsummering").textContent =
-      state.beskeder.length ? `${errors} fejl, ${warnings} advarsler` : "Ingen fejl eller advarsler";
+    // the words come from the server (diagnostics.count), so "1 advarsel" is singular here too
+    document.getElementById("opsummering").textContent = state.opsummering;
     const frame = document.getElementById("dokument");
     frame.src = frame.dataset.src + "?v=" + version;
-    say(`Opdateret (version ${version}): ${errors} fejl, ${warnings} advarsler.`);
+    say(`Opdateret (version ${version}): ${state.opsummering}.`);
   }
 
   // ---------------------------------------------------------------------------------------------- minutes
