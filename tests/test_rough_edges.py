@@ -91,12 +91,14 @@ def test_the_live_preview_says_one_warning_in_the_singular(tmp_path: Path) -> No
     assert "advarsler" not in js  # the script shows the server's words, it does not count in words of its own
 
 
-def test_the_packet_progress_says_one_page_in_the_singular() -> None:
-    from referat.diagnostics import count
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="ingen pseudoterminaler (Windows)")
+def test_the_packet_progress_says_one_page_in_the_singular(tmp_path: Path) -> None:
+    from test_progress import run_on_terminal
 
-    assert count(1, "side", "sider") == "1 side" and count(2, "side", "sider") == "2 sider"
-    source = (ROOT / "src" / "referat" / "packet" / "assemble.py").read_text(encoding="utf-8")
-    assert "sider)" not in source.replace("'sider')", "")
+    code, _, terminal = run_on_terminal("packet", str(EXAMPLE), "--dokument", "referat", "--out", str(tmp_path))
+    assert code == 0
+    assert "sættes ind (1 side)" in terminal  # the stand-in bilag are one page each
+    assert "(1 sider)" not in terminal
 
 
 # ---------------------------------------------------------------------- item 5: certificate fields named in Danish
@@ -124,3 +126,173 @@ def test_every_field_asn1crypto_names_is_said_in_danish() -> None:
     # asn1crypto separates the fields by "; " when a value holds a comma
     assert danish_name(subject) == ("e-mail: formand@example.dk; navn: Henrik Aarup-Kristensen; afdeling: Social; "
                                     "organisation: Sekretariat, Aalborg; by: Aalborg; land: DK")
+
+
+# ---------------------------------------------------------------------------- item 5: "mente du" for commands, files
+
+
+def test_a_mistyped_command_is_named_with_mente_du(capsys: pytest.CaptureFixture[str]) -> None:
+    from referat.cli import main
+
+    for args, wanted in ((["buld", "x"], "ugyldigt valg: 'buld'; mente du 'build'?"),
+                         (["archive", "lst"], "ugyldigt valg: 'lst'; mente du 'list'?"),
+                         (["build", "x", "--dokument", "refrat"], "ugyldigt valg: 'refrat'; mente du 'referat'?")):
+        with pytest.raises(SystemExit) as done:
+            main(args)
+        assert done.value.code == 2
+        err = capsys.readouterr().err
+        assert f"referat: fejl: argument " in err and wanted in err, err
+
+
+@pytest.mark.parametrize(("written", "on_disk"), [
+    ("03-bilag-afdaekning.pdf", "03-bilag-afdækning.pdf"),  # æ written ae
+    ("03-bilag-afdækning.pdf", "03-bilag-afdaekning.pdf"),  # and the other way round
+    ("05-sundhedstjek-paa-botilbud.pdf", "05-sundhedstjek-på-botilbud.pdf"),  # å written aa
+    ("06-bilag-oekonomi.pdf", "06-Bilag-Økonomi.pdf"),  # ø written oe, other case
+    ("07-bilag-plann.pdf", "07-bilag-plan.pdf"),  # a typo
+])
+def test_a_missing_bilag_gets_mente_du_for_a_near_name(make_meeting, written: str, on_disk: str) -> None:
+    from conftest import tiny_pdf
+    from referat.validate import check_meeting
+
+    folder = make_meeting({"a.yaml": f"titel: T\nbilag:\n  - titel: Bilag 1. Notat\n    fil: {written}\n"},
+                          bilag={on_disk: tiny_pdf(), "andet.pdf": tiny_pdf()})
+    _, report = check_meeting(folder)
+    [error] = report.errors
+    assert error.message == f"bilagsfilen bilag/{written} findes ikke; mente du '{on_disk}'?"
+
+
+def test_a_key_that_lost_its_indentation_is_named_as_such(make_meeting) -> None:
+    from conftest import base, edited
+    from referat.validate import check_meeting
+
+    text = edited(base(), ('næste_møde: {dato: 2026-05-22, start: "12.00", slut: "16.00", form: fysisk}',
+                           'næste_møde:\n  dato: 2026-05-22\n  start: "12.00"\n  slut: "16.00"\nform: fysisk'))
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=text)
+    _, report = check_meeting(folder)
+    [error] = report.errors
+    assert error.message == ("ukendt nøgle 'form'; den hører vist under 'næste_møde' længere oppe: ryk den ind "
+                             "(indrykning), så den står på linje med nøglerne i 'næste_møde'")
+
+
+# ------------------------------------------------------------------------------------- item 5: likely slips
+
+
+def _future(text: str) -> str:
+    from conftest import edited
+
+    return edited(text, ("dato: 2026-02-23", "dato: 2099-03-02"), ("næste_møde: {dato: 2026-05-22", "næste_møde: {dato: 2099-05-22"))
+
+
+def test_new_with_a_date_in_the_past_warns(run: Run, tmp_path: Path) -> None:
+    code, out, err = run("new", tmp_path / "møde", "--dato", "2020-01-06")
+    assert code == 0 and "oprettede" in out
+    assert err.startswith("--dato 2020-01-06: advarsel: datoen ligger før i dag (")
+    code, _, err = run("new", tmp_path / "andet", "--dato", "2099-01-05")
+    assert code == 0 and "advarsel" not in err
+
+
+def test_new_from_a_place_with_a_line_break_names_the_previous_meetings_file(run: Run, tmp_path: Path) -> None:
+    import shutil
+
+    previous = tmp_path / "2026-02-23-das-social"
+    shutil.copytree(EXAMPLE, previous)
+    yaml = previous / "møde.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace('  form: fysisk', '  form: fysisk\n  sted: "Rådhuset\\nLokale 3"'),
+                    encoding="utf-8")
+    code, out, err = run("new", tmp_path / "næste", "--fra", previous)
+    assert code == 1 and out == ""
+    line = next(n for n, text in enumerate(yaml.read_text(encoding="utf-8").splitlines(), 1) if "Rådhuset" in text)
+    assert err.startswith(f"{yaml}:{line}:9: fejl: stedet indeholder et linjeskift eller kontroltegn"), err
+    assert "--sted må ikke" not in err
+
+
+def test_to_minutes_before_the_meeting_warns(run: Run, make_meeting) -> None:
+    from conftest import base
+
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=_future(base(items="a.yaml")))
+    code, _, err = run("to-minutes", folder)
+    assert code == 0
+    assert f"{folder / 'møde.yaml'}:3:7: advarsel: mødet er først den 02.03.2099; referatet skrives vist før mødet" in err
+
+
+@pytest.mark.usefixtures("cert_password")
+def test_sign_before_the_meeting_warns(run: Run, make_meeting, pki: Pki, tmp_path: Path) -> None:
+    from conftest import base
+
+    folder = make_meeting({"a.yaml": "titel: T\nbeslutning: Godkendt\n"}, meeting=_future(base("referat")))
+    assert run("build", folder, "--format", "pdf", "--out", tmp_path / "ud")[0] == 0
+    code, _, err = run("sign", tmp_path / "ud" / "referat.pdf", "--cert", pki.formand, "--out", tmp_path / "s.pdf")
+    assert code == 0
+    assert (f"{tmp_path / 'ud' / 'referat.pdf'}: advarsel: PDF'en er dateret 02.03.2099 (referatets mødedato), efter i "
+            "dag; underskrives referatet, før mødet er holdt?") in err
+    held = minutes_pdf(tmp_path)  # a meeting already held: no warning
+    code, _, err = run("sign", held, "--cert", pki.formand, "--out", tmp_path / "t.pdf")
+    assert code == 0 and "PDF'en er dateret" not in err
+
+
+def minutes_pdf(tmp_path: Path) -> Path:
+    from conftest import build_minutes
+
+    return build_minutes(EXAMPLE, tmp_path / "eksempel")
+
+
+# ------------------------------------------------------------------- item 5: progress when sign or verify is slow
+
+SLOW = """
+import sys, time
+from referat.progress import progress
+with progress("Arbejde: {detail}", 0, delay=float(sys.argv[1])) as shown:
+    shown.step("første trin")
+    time.sleep(float(sys.argv[2]))
+    shown.step("andet trin")
+    time.sleep(0.2)
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="ingen pseudoterminaler (Windows)")
+@pytest.mark.parametrize(("delay", "work", "shown"), [(0.5, 1.5, True), (2.0, 0.1, False)])
+def test_a_delayed_progress_line_appears_only_when_the_work_takes_longer(tmp_path: Path, delay: float, work: float,
+                                                                         shown: bool) -> None:
+    import sys
+
+    from test_progress import run_on_terminal_argv
+
+    script = tmp_path / "langsom.py"
+    script.write_text(SLOW, encoding="utf-8")
+    code, _, terminal = run_on_terminal_argv([sys.executable, str(script), str(delay), str(work)])
+    assert code == 0
+    assert ("Arbejde: første trin" in terminal) is shown, terminal  # shown in the middle of the long step
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="ingen pseudoterminaler (Windows)")
+def test_sign_shows_progress_on_a_terminal_while_a_timestamp_server_is_slow(minutes: Path, pki: Pki,
+                                                                           tmp_path: Path) -> None:
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from pki import PASSWORD
+    from test_progress import run_on_terminal
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(3)
+            self.send_error(503)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    try:
+        code, _, terminal = run_on_terminal("sign", str(minutes), "--cert", str(pki.formand), "--out",
+                                            str(tmp_path / "s.pdf"), "--tidsstempel", url,
+                                            REFERAT_CERT_PASSWORD=PASSWORD)
+    finally:
+        server.shutdown()
+    assert code != 0  # the server never stamps
+    assert f"Underskrift: PDF'en underskrives og tidsstemples ({url})" in terminal, terminal
+

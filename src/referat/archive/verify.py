@@ -48,7 +48,7 @@ def verify(root: Path) -> Outcome:
     already = {c.version: c for c in caught.refused}
     stored = versions(root)
     where = Location(root / index.INDEX)
-    with progress("Arkiv: udgave {n}/{total} kontrolleres", len(stored)) as shown:
+    with progress("Arkiv: udgave {n}/{total} kontrolleres", len(stored), delay=2.0) as shown:  # when over 2 s
         _check_versions(stored, already, indexed, where, out, shown)
     for path in sorted(set(indexed) - {v.relative for v in stored}):
         out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Location, ReferatError, UsageError, count, print_report, say
 from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError
+from ..progress import progress
 
 if TYPE_CHECKING:
     import sqlite3
@@ -89,15 +90,38 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
     source = Path(args.pdf)
     pdf = read_input(source)
-    signer = load_signer(Path(args.cert), password(Path(args.cert)))
-    name = args.navn or common_name(signer)
-    where = Location(source)
-    timestamper = UrlTimeStamper(args.tidsstempel, where=where) if args.tidsstempel else None
-    signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where)
-    write_atomic(Path(args.out), signed)
+    secret = password(Path(args.cert))  # a prompt, if any, before a progress line can appear
+    _before_the_meeting(pdf, source)
+    # a line on a terminal when signing takes over 2 s (a slow timestamp server, a large file); none otherwise
+    with progress("Underskrift: {detail}", 0, delay=2.0) as shown:
+        shown.step("certifikatet læses")
+        signer = load_signer(Path(args.cert), secret)
+        name = args.navn or common_name(signer)
+        where = Location(source)
+        timestamper = UrlTimeStamper(args.tidsstempel, where=where) if args.tidsstempel else None
+        shown.step("PDF'en underskrives" + (f" og tidsstemples ({args.tidsstempel})" if timestamper else ""))
+        signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where)
+        shown.step(f"{args.out} skrives")
+        write_atomic(Path(args.out), signed)
     level = "PAdES B-T (med tidsstempel)" if timestamper else "PAdES B-B"
     say(f"skrev {args.out}: underskrevet af {name}" + (f" ({args.rolle})" if args.rolle else "") + f", {level}")
     return EXIT_OK
+
+
+def _before_the_meeting(pdf: bytes, source: Path) -> None:
+    """A warning when the PDF is dated after today: referat's minutes carry the meeting's date as their creation
+    date, so these are the minutes of a meeting that has not been held (the wrong file, or signed too early)."""
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        created = PdfReader(io.BytesIO(pdf), strict=False).metadata.creation_date  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - no or unreadable metadata: nothing to warn about (signing says the rest)
+        return
+    if created is not None and created.date() > dt.date.today():
+        say(f"{source}: advarsel: PDF'en er dateret {created.date():%d.%m.%Y} (referatets mødedato), efter i dag; "
+            "underskrives referatet, før mødet er holdt?", file=sys.stderr)
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ gets the planned attendance (the members, less those announced absent) for the s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -74,6 +75,9 @@ def to_minutes(folder: Path, templates: list[Path] | None = None) -> MinutesResu
     meeting, report = load_valid(folder, templates)
     if meeting.is_minutes:
         raise ReferatError("mødet står allerede i fasen 'referat'; intet er ændret", meeting.source.at(("fase",)))
+    if meeting.date > dt.date.today():  # a likely slip: the wrong meeting, or the date typed wrong (issue 24)
+        report.warning(meeting.source.at(("dato",)), f"mødet er først den {meeting.date:%d.%m.%Y}; referatet "
+                                                     "skrives vist før mødet")
     phrases = dict(meeting.profile.decision_phrases)
     already = [item for item in meeting.items if item.file is not None
                and "beslutning" in _round_trip(_read_text(item.file), item.file)]
