@@ -296,3 +296,60 @@ def test_sign_shows_progress_on_a_terminal_while_a_timestamp_server_is_slow(minu
     assert code != 0  # the server never stamps
     assert f"Underskrift: PDF'en underskrives og tidsstemples ({url})" in terminal, terminal
 
+
+
+# ------------------------------------------------------------------------ item 5: the revised packet, dates
+
+
+def test_the_revised_packet_is_titled_revideret(run: Run, make_meeting) -> None:
+    from pypdf import PdfReader
+
+    folder = make_meeting({"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n",
+                           "02-botilbud.yaml": "titel: Nye botilbud\nsagsfremstilling: To nye botilbud.\n"})
+    assert run("send", folder)[0] == 0
+    item = folder / "punkter" / "02-botilbud.yaml"
+    item.write_text(item.read_text(encoding="utf-8").replace("To nye", "Tre nye"), encoding="utf-8")
+    code, _, err = run("send", folder)
+    assert code == 0, err
+    first, second = sorted((folder / "udsendt").iterdir())
+    assert PdfReader(first / "dagsordenspakke.pdf").metadata.title == "Dagsordenspakke – DAS Social – 23. februar 2026"
+    assert PdfReader(second / "dagsordenspakke.pdf").metadata.title == \
+        "Dagsordenspakke – DAS Social – 23. februar 2026 – Revideret"
+    assert PdfReader(second / "dagsorden.pdf").metadata.title == "Dagsorden – DAS Social – 23. februar 2026 – Revideret"
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from referat.cli import main
+
+    out = tmp_path_factory.mktemp("datoer")
+    assert main(["build", str(EXAMPLE), "--format", "pdf,docx,html,txt", "--out", str(out)]) == 0
+    return out
+
+
+def test_a_document_prints_its_dates_long_and_never_wrapped(editions: Path) -> None:
+    """'23. februar 2026' in running text, its spaces no-break spaces (the date stays on one line)."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    long_dates = ["Mødet den 23.\u00a0februar\u00a02026, kl. 12.00 - 16.00",
+                  "Næste møde finder sted d. 22.\u00a0maj\u00a02026 i tidsrummet 12.00-16.00."]
+    pdf = "\n".join(p.extract_text() for p in PdfReader(editions / "referat.pdf").pages)
+    word = "\n".join([p.text for p in Document(str(editions / "referat.docx")).paragraphs]
+                     + [c.text for t in Document(str(editions / "referat.docx")).tables for r in t.rows for c in r.cells])
+    html = (editions / "referat.html").read_text(encoding="utf-8")
+    text = (editions / "referat.txt").read_text(encoding="utf-8")
+    for name, shown in (("pdf", pdf), ("docx", word), ("html", html), ("txt", text)):
+        for line in long_dates:  # (a date the secretariat typed into an item is printed as typed)
+            assert line in shown, (name, line)
+            assert line.replace("\u00a0", " ") not in shown, (name, line)
+
+
+def test_tables_and_lists_print_dates_short(run: Run, tmp_path: Path) -> None:
+    """The site's decision register (a table) and follow-up's list: 23.02.2026, not 2026-02-23."""
+    import re
+
+    assert run("publish", "--site", tmp_path / "site", EXAMPLE)[0] == 0
+    register = (tmp_path / "site" / "beslutninger.html").read_text(encoding="utf-8")
+    assert "<tr><td>23.02.2026</td><td>DAS Social</td>" in register
+    assert not re.search(r"<td>\d{4}-\d{2}-\d{2}</td>", register)

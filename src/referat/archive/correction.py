@@ -72,7 +72,7 @@ def original_of(root: Path, meeting: Meeting) -> Version:
 
 
 def correction_view(meeting: Meeting, correction: Correction, original: Version, original_sha: str) -> Any:
-    from ..text.danish import long_date
+    from ..text.danish import document_date, long_date
     from ..text.richtext import parse, printable
     from ..view.document import document_view
 
@@ -84,7 +84,8 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
     view["edition_title"] = TITLE
     view["title"] = printable(f"{TITLE} af mødet den {day} – {meeting.profile.short_name}")
     view["front"] = [
-        {"label": "Retter", "lines": [printable(f"Referat af mødet den {day}, arkiveret som {original.relative}"),
+        {"label": "Retter", "lines": [printable(f"Referat af mødet den {document_date(meeting.date)}, arkiveret som "
+                                                f"{original.relative}"),
                                       f"sha256 {original_sha}"]},
         {"label": "Rettet af", "lines": [printable(correction.by)]},
         {"label": "Begrundelse", "lines": [], "blocks": parse(correction.reason)},

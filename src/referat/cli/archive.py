@@ -291,6 +291,16 @@ def _search_corrections(root: Path, conn: sqlite3.Connection, query: str,
 HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil", "opgaver"]
 
 
+def _short(iso: str) -> str:
+    """2027-06-30 → 30.06.2027, as a register (a table) prints a date; anything else as it is."""
+    from ..text.danish import short_date
+
+    try:
+        return short_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
 def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
     """The follow-up tasks each archived decision made (issue 14), as one line per item for the register."""
     from ..diagnostics import Report
@@ -299,7 +309,7 @@ def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
     out: dict[tuple[str, str, str], list[str]] = {}
     for t in from_archive(root, Report()):
         out.setdefault((t.committee, t.meeting_date, t.item_number), []).append(
-            f"{t.task} ({t.responsible}, frist {t.deadline}, {t.status})")
+            f"{t.task} ({t.responsible}, frist {_short(t.deadline)}, {t.status})")
     return {key: "; ".join(tasks) for key, tasks in out.items()}
 
 

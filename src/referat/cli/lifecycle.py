@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable
@@ -141,7 +142,6 @@ def gather_tasks(folders: list[Path], archive: Path | None, templates: list[Path
 
 def cmd_followup(args: argparse.Namespace) -> int:
     import csv
-    import datetime as dt
     import io
 
     from ..csvcell import csv_text
@@ -171,10 +171,20 @@ def cmd_followup(args: argparse.Namespace) -> int:
         return 0
     for t in found:
         late = "OVERSKREDET " if t.overdue(today) else ""
-        print(printable(f"{late}frist {t.deadline}: {t.task} – ansvarlig: {t.responsible} "
-                        f"(møde {t.meeting_date}, punkt {t.item_number}: {t.item_title})").replace("\n", " "))
-    print(f"{len(found)} åbne opgaver" if len(found) != 1 else "1 åben opgave")
+        print(printable(f"{late}frist {_short(t.deadline)}: {t.task} – ansvarlig: {t.responsible} "
+                        f"(møde {_short(t.meeting_date)}, punkt {t.item_number}: {t.item_title})").replace("\n", " "))
+    print(count(len(found), "åben opgave", "åbne opgaver"))
     return 0
+
+
+def _short(iso: str) -> str:
+    """2026-06-30 → 30.06.2026, as a list of tasks prints a date; anything else as it is."""
+    from ..text.danish import short_date
+
+    try:
+        return short_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def _archived_meeting(args: argparse.Namespace):  # type: ignore[no-untyped-def]

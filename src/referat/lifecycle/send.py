@@ -20,7 +20,7 @@ from typing import Any
 from ..diagnostics import Location, OutputError, ReferatError, Report
 from ..fileio import os_reason
 from ..model.meeting import Meeting
-from ..text.danish import long_date
+from ..text.danish import document_date
 from ..view.document import View, document_view
 from .versions import SENT_DIR, SentVersion, State, current_state, sent_versions, write_version
 
@@ -108,7 +108,7 @@ def addendum_view(meeting: Meeting, versions: list[SentVersion], changes: Change
 
 def _day_text(iso: str) -> str:
     try:
-        return long_date(dt.date.fromisoformat(iso))
+        return document_date(dt.date.fromisoformat(iso))
     except ValueError:
         return iso
 

@@ -214,7 +214,7 @@ def build_packet(meeting: Meeting, kind: str, public: bool,
     _page_labels(writer, len(doc.pages), parts)
     conforming = all(claims_pdfa(p.reader) for p in parts)
     fingerprint = hashlib.sha256(doc_pdf + b"".join(_bytes(p.reader) for p in parts)).digest()
-    title = view["title"].replace(view["kind_title"], L.PACKET_TITLE[kind], 1)
+    title = _packet_title(view, kind)
     set_metadata(writer, title, view["author"], view["subject"], view["lang"], meeting.date,
                  doc if conforming else None, fingerprint)
     out = io.BytesIO()
@@ -269,6 +269,18 @@ def _insert(writer: PdfWriter, cover: Any, part: Part, sources: Sources, meeting
         _stamp_page(writer, page, stamps.pages[stamp_index], geometry[stamp_index])
         stamp_index += 1
     return stamp_index
+
+
+def _packet_title(view: DocumentView, kind: str) -> str:
+    """"Dagsorden – DAS Social – 23. februar 2026" → "Dagsordenspakke – DAS Social – …". A revised agenda's
+    kind_title ("Dagsorden – Revideret") is not in its title ("Dagsorden – … – Revideret"): the longest start of
+    it that is, is what the packet's name replaces (so "… – Revideret" stays at the end)."""
+    parts = view["kind_title"].split(" – ")
+    for n in range(len(parts), 0, -1):
+        name = " – ".join(parts[:n])
+        if name in view["title"]:
+            return view["title"].replace(name, L.PACKET_TITLE[kind], 1)
+    return view["title"]
 
 
 def _bytes(reader: PdfReader) -> bytes:

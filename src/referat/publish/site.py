@@ -24,7 +24,7 @@ from ..fileio import write_all
 from ..meetings import control_reports, kinds_for, load_valid, render_documents
 from ..model.meeting import Meeting
 from ..progress import progress
-from ..text.danish import long_date
+from ..text.danish import long_date, short_date
 from ..text.richtext import plain_text
 from ..view.document import document_view
 from .calendar import calendar
@@ -100,7 +100,7 @@ def _decisions(pubs: list[Published]) -> bytes:
                             if s["type"] == "blocks" and s["key"] == "beslutning")
             if item["notice"]:
                 text = (item["notice"] + " " + text).strip()
-            rows.append(f"<tr><td>{pub.meeting.date.isoformat()}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
+            rows.append(f"<tr><td>{short_date(pub.meeting.date)}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
                         f'<td><a href="{pub.path}/referat-offentlig.html#punkt-{escape(item["number"])}">'
                         f'{escape(item["bookmark"])}</a></td><td>{escape(text)}</td></tr>')
     body = ('<table>\n<caption>Beslutninger fra de offentlige referater</caption>\n<thead><tr><th scope="col">Dato</th>'

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..diagnostics import ReferatError, Report
 from ..progress import Progress, danish
-from ..text.danish import long_date
+from ..text.danish import document_date
 from . import render
 from .load import load_takstbilag
 from .model import Takstbilag
@@ -55,7 +55,7 @@ def approval_line(decision: str | None, committee: str, date: dt.date) -> str | 
     """'Godkendt af … den …' only when the meeting's decision approved the item outright."""
     if not approves(decision):
         return None
-    return f"Godkendt af {committee} den {long_date(date)}"
+    return f"Godkendt af {committee} den {document_date(date)}"
 
 
 def render_annex(path: Path, formats: list[str], approval: str | None = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..model.item import Item, ItemType
 from ..model.meeting import Meeting, PartialAttendance
 from ..model.person import Member
-from ..text.danish import join_and, long_date, short_date, time_span
+from ..text.danish import document_date, join_and, long_date, short_date, time_span
 from ..text.richtext import parse, printable
 from . import labels as L
 from .edition import edition
@@ -68,7 +68,7 @@ def _kind(kind: str) -> Kind:
 
 def _front(meeting: Meeting) -> list[FrontRow]:
     rows: list[FrontRow] = [
-        {"label": L.TIME, "lines": [L.MEETING_LINE.format(dato=long_date(meeting.date),
+        {"label": L.TIME, "lines": [L.MEETING_LINE.format(dato=document_date(meeting.date),
                                                           tid=time_span(meeting.start, meeting.end))]},
         {"label": L.PLACE, "lines": [printable(meeting.place) if meeting.place and not meeting.online
                                      else L.ONLINE_PLACE]},
@@ -208,5 +208,5 @@ def _next_meeting_text(meeting: Meeting, item: Item) -> str | None:
     if (nxt is None or item.type is not ItemType.STANDARD or item.case
             or item.title.strip().lower() != L.NEXT_MEETING_TITLE):
         return None
-    return L.NEXT_MEETING.format(dato=long_date(nxt.date), start=nxt.start or "", slut=nxt.end or "",
+    return L.NEXT_MEETING.format(dato=document_date(nxt.date), start=nxt.start or "", slut=nxt.end or "",
                                  form=L.NEXT_FORM[nxt.form.value])
