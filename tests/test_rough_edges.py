@@ -353,3 +353,37 @@ def test_tables_and_lists_print_dates_short(run: Run, tmp_path: Path) -> None:
     register = (tmp_path / "site" / "beslutninger.html").read_text(encoding="utf-8")
     assert "<tr><td>23.02.2026</td><td>DAS Social</td>" in register
     assert not re.search(r"<td>\d{4}-\d{2}-\d{2}</td>", register)
+
+
+# ----------------------------------------------------------------------------- item 6: a save and its undo
+
+
+def test_a_save_too_large_to_undo_is_not_made(tmp_path: Path) -> None:
+    """A 3 MB paste into a decision is refused (nothing written), so the file stays one the page can save and
+    undo; before, it was written and its undo then refused as too large."""
+    import hashlib
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from referat.live.app import create_app
+
+    folder = tmp_path / "møde"
+    shutil.copytree(EXAMPLE, folder)
+    item = folder / "punkter" / "03-planer-ungehjemmet-bifrost.yaml"
+    before = item.read_bytes()
+    sha = hashlib.sha256(before).hexdigest()
+    with TestClient(create_app(folder, "t0k3n", watch=False), base_url="http://127.0.0.1") as client:
+        assert client.get("/skriv", params={"token": "t0k3n"}).status_code == 200
+        headers = {"X-Referat-Token": "t0k3n"}
+        big = client.post("/api/gem/beslutning", headers=headers,
+                          json={"fil": item.name, "tekst": "x" * (3 * 1024 * 1024), "sha256": sha})
+        assert big.status_code >= 400
+        assert "3,0 MB, større end de 2 MB, der kan gemmes herfra; intet er gemt" in str(big.json())
+        assert item.read_bytes() == before
+        small = client.post("/api/gem/beslutning", headers=headers,
+                            json={"fil": item.name, "tekst": "Godkendt", "sha256": sha})
+        assert small.status_code == 200 and small.json()["gemt"] is True
+        undo = client.post("/api/gem/beslutning", headers=headers,  # and back again: the undo
+                           json={"fil": item.name, "tekst": "Godkendt med ændringer", "sha256": small.json()["sha256"]})
+        assert undo.status_code == 200
