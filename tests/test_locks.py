@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import re
 import tomllib
-from pathlib import Path
 
 from conftest import ROOT
 

@@ -134,8 +134,8 @@ def test_the_text_register_marks_closed_items_as_the_csv_does(run: Run, archive:
     assert code == 0
     heads = [line for line in out.splitlines() if "  punkt " in line]
     closed = [line for line in heads if line.endswith(" (lukket punkt)")]
-    assert closed == ["23.02.2026  DAS Social  punkt 12: Repræsentation i tværsektorielle og tværkommunale fora i "
-                      "Nordjylland (lukket punkt)"]
+    assert closed == [("23.02.2026  DAS Social  punkt 12: Repræsentation i tværsektorielle og tværkommunale fora i "
+                      "Nordjylland (lukket punkt)")]
     code, csv_text, _ = run("decisions", "--csv", "--arkiv", archive)
     rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
     assert [r[3] for r in rows[1:] if r[6] == "ja"] == ["12"]

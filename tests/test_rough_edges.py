@@ -141,7 +141,7 @@ def test_a_mistyped_command_is_named_with_mente_du(capsys: pytest.CaptureFixture
             main(args)
         assert done.value.code == 2
         err = capsys.readouterr().err
-        assert f"referat: fejl: argument " in err and wanted in err, err
+        assert "referat: fejl: argument " in err and wanted in err, err
 
 
 @pytest.mark.parametrize(("written", "on_disk"), [
@@ -276,7 +276,7 @@ def test_sign_shows_progress_on_a_terminal_while_a_timestamp_server_is_slow(minu
     from test_progress import run_on_terminal
 
     class Slow(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             time.sleep(3)
             self.send_error(503)

@@ -4,7 +4,7 @@ Markdown column alignment kept in Word, PDF and HTML."""
 
 from __future__ import annotations
 
-import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -16,7 +16,7 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, ROOT, Run
+from conftest import EXAMPLE, ROOT
 from referat import __version__
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -37,7 +37,7 @@ def _item_starts(pdf: Path) -> list[int]:
     starts: dict[int, int] = {}
     for n, page in enumerate(PdfReader(pdf).pages, start=1):
         lines = [line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
-        for above, line in zip(lines, lines[1:], strict=False):
+        for above, line in itertools.pairwise(lines):
             found = re.match(r"Punkt (\d+)\.", line)
             if above in ("Åben", "Lukket") and found:
                 starts.setdefault(int(found[1]), n)
