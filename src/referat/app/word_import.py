@@ -271,7 +271,7 @@ def _item_data(contribution: Contribution, number: int, meeting_case: str | None
         if found is None:
             missing.append(name)
             report.warning(Location(document), f"bilaget «{_short(name)}» er ikke fundet (hverken givet med --bilag, "
-                                               "beside dokumentet eller i mødets bilag/); læg filen i bilag/ og "
+                                               "ved siden af dokumentet eller i mødets bilag/); læg filen i bilag/ og "
                                                "skriv den under bilag: i punktet")
             lines.append(f"bilag «{_short(name)}» → ikke fundet (skrevet som kommentar i punktet)")
             continue

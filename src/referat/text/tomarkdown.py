@@ -17,7 +17,8 @@ __all__ = ["escape", "to_markdown"]
 
 _ALWAYS = re.compile(r"([\\`*\[\]])")
 _EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-zÀ-ÿ])_|_(?![0-9A-Za-zÀ-ÿ])")
-_LINE_START = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<mark>[#>+\-])(?=[ \t]|$|#)|(?P<num>\d+)(?P<punct>[.)])(?=[ \t]|$))")
+_LINE_START = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<mark>>|[#+\-](?=[ \t]|$|#))|(?P<num>\d+)(?P<punct>[.)])(?=[ \t]|$))")
+_RULE = re.compile(r"^-[ \t]*-[ \t]*-[- \t]*$")  # a thematic break ("---", "- - -", "-- -")
 _SETEXT = re.compile(r"^[ \t]*(=+|-+)[ \t]*$")
 
 
@@ -34,7 +35,7 @@ def escape(text: str, line_start: bool = True, pipes: bool = False) -> str:
 
 def _escape_start(line: str) -> str:
     stripped = line.lstrip(" \t")
-    if _SETEXT.match(stripped) and stripped[:1] == "-":
+    if (_SETEXT.match(stripped) and stripped[:1] == "-") or _RULE.match(stripped):
         return "\\" + stripped
     m = _LINE_START.match(stripped)
     if not m:
@@ -52,6 +53,9 @@ def to_markdown(blocks: list[Block]) -> str:
 
 def _block(block: Block) -> str:
     if block["type"] == "par":
+        only = block["inlines"][0] if len(block["inlines"]) == 1 else None
+        if only is not None and only["type"] == "code" and ("\n" in only["v"] or only["v"] != only["v"].strip()):
+            return "\n".join("    " + line if line.strip() else "" for line in only["v"].split("\n"))
         return _inlines(block["inlines"])
     if block["type"] == "heading":
         text = _inlines(block["inlines"], line_start=False).replace("  \n", " ")
@@ -105,6 +109,8 @@ def _inline(node: Inline, at_start: bool, pipes: bool) -> str:
         return "  \n"
     if node["type"] == "code":
         value = node["v"]
+        if not value.strip():
+            return "` `"  # Python-Markdown reads a blank code span as empty code
         ticks = "`" * (max((len(m) for m in re.findall(r"`+", value)), default=0) + 1)
         pad = " " if value.startswith("`") or value.endswith("`") else ""
         return f"{ticks}{pad}{value}{pad}{ticks}"

@@ -106,9 +106,11 @@ def build(records: list[Record], picture_ref: dict[int, str]) -> Built:
             if rec.inlines:
                 built.blocks.append({"type": "heading", "inlines": unbold(rec.inlines)})
             continue
-        if rec.num is not None and rec.level is not None:
+        if rec.num is not None and rec.level is not None and rec.inlines:
             lists.add(rec.inlines, (rec.num[0], rec.level.ordered), rec.num[1], rec.level.start, rec.indent)
             continue
+        if rec.num is not None and not rec.inlines:
+            continue  # an empty list item (Enter pressed twice) prints nothing
         if i in hand:
             ordered, number, inlines = hand[i]
             lists.add(inlines, ("hand", ordered), 0, number or 1, 0, number)

@@ -165,7 +165,8 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
     for key, heading, body in sections:
         if key in seen and heading:
             result.warnings.append(f"overskriften «{heading}» står flere gange; teksten er lagt sammen i {key}")
-        seen.add(key)
+        if heading:
+            seen.add(key)
         built = build([_as_body(rec, bold_mode) for rec in body], refs)
         merged_tables += built.merged_tables
         nested_tables += built.nested_tables

@@ -577,7 +577,12 @@ def _strip(nodes: list[Inline]) -> list[Inline]:
         if i == len(out) - 1 or out[i + 1]["type"] == "br":
             v = v.rstrip()
         out[i] = {"type": "text", "v": v}
-    return [n for n in out if not (n["type"] == "text" and not n["v"])]
+    out = [n for n in out if not (n["type"] == "text" and not n["v"])]
+    while out and out[-1]["type"] == "br":
+        out.pop()  # a line break at the end of a paragraph breaks nothing
+    while out and out[0]["type"] == "br":
+        out.pop(0)
+    return out
 
 
 __all__ = ["Para", "Picture", "Record", "Table", "Walker", "build_inlines", "on"]
