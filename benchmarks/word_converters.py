@@ -80,8 +80,9 @@ def checks(convert: Callable[[Path], str]) -> dict[str, bool]:
     }
 
 
-def twenty_pages(pages: int) -> Path:
-    """A generated contribution of about `pages` A4 pages (python-docx): headings, paragraphs, lists, tables."""
+def twenty_pages(pages: int, out: Path | None = None) -> Path:
+    """A generated contribution of about `pages` A4 pages (python-docx): headings, paragraphs, lists, tables
+    (20 gives 21 pages when LibreOffice prints it)."""
     from docx import Document
 
     doc = Document()
@@ -104,7 +105,7 @@ def twenty_pages(pages: int) -> Path:
     doc.add_paragraph("godkender analysen", style="List Number")
     buf = io.BytesIO()
     doc.save(buf)
-    out = Path(__import__("tempfile").mkdtemp()) / f"bidrag-{pages}-sider.docx"
+    out = out or Path(__import__("tempfile").mkdtemp()) / f"bidrag-{pages}-sider.docx"
     out.write_bytes(buf.getvalue())
     return out
 

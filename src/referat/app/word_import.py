@@ -8,7 +8,6 @@ after item N, every other byte of the file kept. All files are written together 
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -310,24 +309,21 @@ def _place(source: Path, data: bytes, bilag_dir: Path, number: int, files: dict[
 
 
 def item_yaml(item: dict[str, Any], missing: list[str], source: str) -> str:
-    """A new item file's text (without its modeline): Markdown fields as literal blocks; Bilag lines that found
+    """A new item file's text (without its modeline): Markdown fields as literal blocks (`|`), every value
+    written so that it loads back as given (live/edit_yaml's emitter checks each block); Bilag lines that found
     no file as comments under `bilag:`."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.scalarstring import LiteralScalarString
+    from ..live import edit_yaml
 
-    yaml = YAML()
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    body = {k: LiteralScalarString(v) if isinstance(v, str) and "\n" in v else v for k, v in item.items()}
-    buf = io.StringIO()
-    yaml.dump(body, buf)
-    text = f"# Importeret fra {_comment(source)} med 'referat import'\n" + buf.getvalue()
+    lines = [f"# Importeret fra {_comment(source)} med 'referat import'"]
+    for key, value in item.items():
+        inline, body = edit_yaml.emit(value, 0, edit_yaml.Style(block_text=True))
+        lines.append(f"{edit_yaml.scalar(key)}:" + (f" {inline}" if inline else ""))
+        lines.extend(body)
     if missing:
-        note = "".join(f"#   - {_comment(name)}\n" for name in missing)
-        text += "# Bilag, som dokumentet nævner, men hvis fil ikke blev fundet (læg filen i bilag/, og skriv den " \
-                "under bilag:):\n" + note
-    return text
+        lines.append("# Bilag, som dokumentet nævner, men hvis fil ikke blev fundet (læg filen i bilag/, og skriv "
+                     "den under bilag:):")
+        lines.extend(f"#   - {_comment(name)}" for name in missing)
+    return "\n".join(lines) + "\n"
 
 
 def _comment(text: str) -> str:
