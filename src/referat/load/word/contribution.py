@@ -23,6 +23,7 @@ from ...text.nodes import Block, Inline
 from ...text.richtext import inline_text
 from ...text.tomarkdown import to_markdown
 from .blocks import build, unbold
+from .lists import bilag_names, points
 from .walk import Para, Picture, Record, Table
 
 TEXT_FIELDS = ("resumé", "baggrund", "sagsfremstilling", "beslutning")
@@ -191,11 +192,11 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
             if text.strip():
                 result.fields[key] = text
     if merged.get("indstilling"):
-        points = _points(merged["indstilling"], options, result)
-        if points:
-            result.fields["indstilling"] = points
+        found = points(merged["indstilling"], options.lead_in, options.committee_names, result.warnings)
+        if found:
+            result.fields["indstilling"] = found
     if merged.get("bilag"):
-        result.bilag_names = _bilag_names(merged["bilag"])
+        result.bilag_names = bilag_names(merged["bilag"])
     return result
 
 
@@ -307,97 +308,6 @@ def _pictures(records: list[Record]) -> list[tuple[Picture, str]]:
         title = f"Billede {n}" + (f": {alt}" if alt else "")
         out.append((rec, title))
     return out
-
-
-def _points(blocks: list[Block], options: Options, result: Contribution) -> list[Any]:
-    """The Indstilling's points: list items (their sub-items as underpunkter) or paragraphs, the lead-in left out
-    ("Det indstilles, at …" is the profile's)."""
-    points: list[Any] = []
-    formatted = False
-    for block in blocks:
-        if block["type"] == "par":
-            text = _clean(inline_text(block["inlines"]))
-            formatted = formatted or any(n["type"] != "text" for n in block["inlines"])
-            rest = _after_lead_in(text, options, result)
-            if rest:
-                points.append(rest)
-        elif block["type"] == "list":
-            for item in block["items"]:
-                texts: list[str] = []
-                subs: list[str] = []
-                for part in item:
-                    if part["type"] == "par":
-                        texts.append(_clean(inline_text(part["inlines"])))
-                        formatted = formatted or any(n["type"] != "text" for n in part["inlines"])
-                    elif part["type"] == "list":
-                        for sub in part["items"]:
-                            deeper = [b for b in sub if b["type"] == "list"]
-                            if deeper:
-                                result.warnings.append("indstillingen har punkter i mere end to niveauer; de "
-                                                       "dybere er lagt ind i underpunktet")
-                            subs.append(_clean(" ".join(_flat(sub))))
-                text = " ".join(t for t in texts if t)
-                if text or subs:
-                    points.append({"tekst": text, "underpunkter": subs} if subs else text)
-        elif block["type"] == "table":
-            result.warnings.append("en tabel i indstillingen er ikke et punkt; dens rækker er lagt ind som punkter")
-            points.extend(_clean(" | ".join(inline_text(c) for c in row))
-                          for row in [block["header"], *block["rows"]] if row)
-        elif block["type"] == "heading":
-            result.warnings.append(f"underoverskriften «{inline_text(block['inlines'])}» i indstillingen er udeladt")
-    if formatted:
-        result.warnings.append("indstillingens punkter er ren tekst; fed, kursiv og links i dem er ikke med")
-    return points
-
-
-def _flat(blocks: list[Block]) -> list[str]:
-    out: list[str] = []
-    for block in blocks:
-        if block["type"] in ("par", "heading"):
-            out.append(inline_text(block["inlines"]))  # type: ignore[typeddict-item]
-        elif block["type"] == "list":
-            for item in block["items"]:
-                out.extend(_flat(item))
-    return out
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _after_lead_in(text: str, options: Options, result: Contribution) -> str:
-    """A paragraph of the Indstilling without its lead-in: "" when it is only the lead-in."""
-    folded = loose_fold(text)
-    lead = loose_fold(options.lead_in)
-    if lead and folded.startswith(lead):
-        return text[len(options.lead_in):].strip(" :,")
-    m = re.match(r"^(.{0,80}?\bindstille[rs]?\b.{0,10}?,?\s*at)\b\s*(.*)$", text, re.IGNORECASE | re.DOTALL)
-    if not m:
-        return text
-    rest = m.group(2).strip(" :")
-    addressed = rest
-    for name in sorted(options.committee_names, key=len, reverse=True):
-        if name and loose_fold(rest).startswith(loose_fold(name)):
-            return rest[len(name):].strip(" :,")
-    if options.lead_in:
-        result.warnings.append(f"indstillingens indledning «{text[:100]}» er erstattet af udvalgets "
-                               f"«{options.lead_in}»; se efter, at indstillingen er rettet til udvalget")
-    return addressed if len(addressed.split()) > 3 else ""
-
-
-def _bilag_names(blocks: list[Block]) -> list[str]:
-    names: list[str] = []
-    for block in blocks:
-        if block["type"] == "par":
-            names.extend(_clean(line) for line in inline_text(block["inlines"]).split("\n") if line.strip())
-        elif block["type"] == "list":
-            for item in block["items"]:
-                text = _clean(" ".join(_flat(item)))
-                if text:
-                    names.append(text)
-        elif block["type"] == "table":
-            names.extend(_clean(inline_text(row[0])) for row in [block["header"], *block["rows"]] if row and row[0])
-    return names
 
 
 def _count(n: int, one: str, many: str) -> str:
