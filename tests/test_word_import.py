@@ -349,3 +349,20 @@ def test_heading_words_come_from_the_profile(tmp_path: Path, capsys: pytest.Capt
     assert heading_key("FORLØB:", words) == "baggrund"
     assert heading_key("2. Resume", words) == "resumé"  # the default words of the other sections stay
     assert heading_key("Økonomi", words) is None
+
+
+def test_a_meeting_file_with_windows_line_breaks_keeps_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _new_meeting(tmp_path)
+    meeting = folder / "møde.yaml"
+    original = meeting.read_bytes().replace(b"\n", b"\r\n")
+    meeting.write_bytes(original)
+    for after in ("0", "4"):
+        code, _, err = _import(capsys, str(CORPUS / "lo-fra-html.docx"), "--til", str(folder), "--efter", after)
+        assert code == 0, err
+    new = meeting.read_bytes()
+    assert b"\n" not in new.replace(b"\r\n", b"")
+    entries = [line for line in new.decode("utf-8").split("\r\n") if line.startswith("  - ")]
+    assert entries[0] == "  - 05-orientering-om-ny-takstmodel-for-botilbu.yaml"
+    assert entries[4] == "  - 06-orientering-om-ny-takstmodel-for-botilbu.yaml"
+    assert len(entries) == 6
+    assert main(["validate", str(folder)]) == 0

@@ -331,28 +331,39 @@ def _comment(text: str) -> str:
 
 
 def insert_items(text: str, path: Path, names: list[str], position: int) -> str:
-    """møde.yaml's text with `names` in `punkter:` at `position` (0 = first), every other byte kept."""
+    """møde.yaml's text with `names` in `punkter:` at `position` (0 = first), every other byte kept (a byte-order
+    mark and Windows line breaks too)."""
     from ..live import edit_yaml
 
-    data = edit_yaml.load(text, path)
-    current = list(data.get("punkter") or [])
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    crlf = "\r\n" in text
+    body = text[len(bom):].replace("\r\n", "\n") if crlf else text[len(bom):]
+    current = list(edit_yaml.load(body, path).get("punkter") or [])
     if position >= len(current):
-        new = text
+        new = body
         for name in names:
             new = edit_yaml.append_entry(new, path, ("punkter",), name)
-        return new
+    else:
+        new = _insert_before(body, path, names, position, current)
+    return bom + (new.replace("\n", "\r\n") if crlf else new)
+
+
+def _insert_before(text: str, path: Path, names: list[str], position: int, current: list[Any]) -> str:
+    """`names` as block-list entries on the lines before entry `position` of `punkter:` (after the comment lines
+    that stand before it); a list in flow form is written anew. Checked by loading the result back."""
     from ruamel.yaml import YAML
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-    root = YAML(typ="safe").compose(text.lstrip("\ufeff"))
+    from ..live import edit_yaml
+
+    root = YAML(typ="safe").compose(text)
     node = next((v for k, v in root.value if k.value == "punkter"), None) if isinstance(root, MappingNode) else None
     expected = current[:position] + names + current[position:]
     if isinstance(node, SequenceNode) and not node.flow_style and node.value:
-        entry = node.value[position]
-        bom = 1 if text.startswith("\ufeff") else 0
-        start = text.rfind("\n", 0, int(entry.start_mark.index) + bom) + 1
-        indent = text[start:int(entry.start_mark.index) + bom]
-        dash = indent[: indent.find("-")] if "-" in indent else "  "
+        at = int(node.value[position].start_mark.index)
+        start = text.rfind("\n", 0, at) + 1
+        dash = text[start:at]
+        dash = dash[: dash.find("-")] if "-" in dash else "  "
         new = text[:start] + "".join(f"{dash}- {edit_yaml.scalar(n)}\n" for n in names) + text[start:]
         if edit_yaml.load(new, path).get("punkter") == expected:
             return new
