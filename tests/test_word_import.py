@@ -71,16 +71,18 @@ def _new_items(folder: Path, before: set[str]) -> list[Path]:
     return sorted(p for p in (folder / "punkter").iterdir() if p.name not in before)
 
 
-@pytest.mark.parametrize("name", DOCUMENTS)
+@pytest.mark.parametrize("name", [*DOCUMENTS, "sporede-aendringer"])
 def test_each_contribution_imports_to_its_golden_item(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                       request: pytest.FixtureRequest) -> None:
+    """(The document with tracked changes with --accepter-ændringer; without, it is refused, tested below.)"""
     folder = _new_meeting(tmp_path)
     before = {p.name for p in (folder / "punkter").iterdir()}
     work = tmp_path / "indbakke"
     work.mkdir()
     for f in CORPUS.iterdir():  # the document and what lies beside it, as in a mail folder
         shutil.copyfile(f, work / f.name)
-    code, out, err = _import(capsys, str(work / f"{name}.docx"), "--til", str(folder))
+    extra = ["--accepter-ændringer"] if name == "sporede-aendringer" else []
+    code, out, err = _import(capsys, str(work / f"{name}.docx"), "--til", str(folder), *extra)
     assert code == 0, err
     [item] = _new_items(folder, before)
     text = item.read_text(encoding="utf-8")
