@@ -368,3 +368,23 @@ def test_a_meeting_file_with_windows_line_breaks_keeps_them(tmp_path: Path, caps
     assert entries[4] == "  - 06-orientering-om-ny-takstmodel-for-botilbu.yaml"
     assert len(entries) == 6
     assert main(["validate", str(folder)]) == 0
+
+
+def test_a_picture_in_the_bilag_section_is_a_bilag_not_a_bilag_line(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    picture = ROOT / "tests" / "fixtures" / "office" / "tegning-med-metadata.png"
+
+    def build(doc) -> None:  # type: ignore[no-untyped-def]
+        doc.core_properties.title = "Et punkt med et kort"
+        doc.add_heading("Sagsfremstilling", 1)
+        doc.add_paragraph("Se kortet i bilaget.")
+        doc.add_heading("Bilag", 1)
+        doc.add_picture(str(picture))
+
+    folder = _new_meeting(tmp_path)
+    code, out, err = _import(capsys, str(_docx(tmp_path, build)), "--til", str(folder))
+    assert code == 0, err
+    item = next(p for p in (folder / "punkter").iterdir() if "kort" in p.name).read_text(encoding="utf-8")
+    assert "fil: 05-billede-1.png" in item
+    assert "Billede: se bilaget" not in item and "ikke fundet" not in err
+    assert (folder / "bilag" / "05-billede-1.png").read_bytes() == picture.read_bytes()

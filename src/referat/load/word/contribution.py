@@ -168,6 +168,8 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
             result.warnings.append(f"overskriften «{heading}» står flere gange; teksten er lagt sammen i {key}")
         if heading:
             seen.add(key)
+        if key in ("indstilling", "bilag"):  # a picture there is saved as a bilag, but is no point or bilag line
+            body = [rec for rec in body if not isinstance(rec, Picture)]
         built = build([_as_body(rec, bold_mode) for rec in body], refs)
         merged_tables += built.merged_tables
         nested_tables += built.nested_tables
