@@ -382,7 +382,7 @@ def test_a_picture_in_the_bilag_section_is_a_bilag_not_a_bilag_line(tmp_path: Pa
         doc.add_picture(str(picture))
 
     folder = _new_meeting(tmp_path)
-    code, out, err = _import(capsys, str(_docx(tmp_path, build)), "--til", str(folder))
+    code, _out, err = _import(capsys, str(_docx(tmp_path, build)), "--til", str(folder))
     assert code == 0, err
     item = next(p for p in (folder / "punkter").iterdir() if "kort" in p.name).read_text(encoding="utf-8")
     assert "fil: 05-billede-1.png" in item
