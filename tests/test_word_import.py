@@ -388,3 +388,15 @@ def test_a_picture_in_the_bilag_section_is_a_bilag_not_a_bilag_line(tmp_path: Pa
     assert "fil: 05-billede-1.png" in item
     assert "Billede: se bilaget" not in item and "ikke fundet" not in err
     assert (folder / "bilag" / "05-billede-1.png").read_bytes() == picture.read_bytes()
+
+
+def test_import_loads_no_pdf_template_excel_or_font_library(tmp_path: Path) -> None:
+    """The reader walks the XML with lxml: neither python-docx, docxtpl nor any PDF, Excel or font library is
+    loaded by `referat import` (start-up is most of its time)."""
+    from test_startup import EXCEL, FONT_TOOLS, PDF_LIBRARIES, WORD, loaded
+
+    folder = tmp_path / "moede"
+    assert main(["new", str(folder), "--dato", "2026-09-14"]) == 0
+    code, output, modules = loaded("import", CORPUS / "lo-fra-odt.docx", "--til", folder, cwd=tmp_path)
+    assert code == 0, output
+    assert not modules & (PDF_LIBRARIES | WORD | EXCEL | FONT_TOOLS | {"typst"}), sorted(modules)
