@@ -634,7 +634,7 @@ def test_an_expired_signing_certificate_is_reported_as_expired(run: Run, minutes
     assert code == 1
     expiry = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).strftime("%d.%m.%Y")
     assert (f"udloebet-underskrevet.pdf: fejl: underskriften 'Underskrift 1' (Udløbet Formand): certifikatet "
-            f"(Common Name: Udløbet Formand) er udløbet (gyldig til {expiry})") in err
+            f"(navn: Udløbet Formand) er udløbet (gyldig til {expiry})") in err  # the field named in Danish
     assert "ikke betroet" not in err
 
 
