@@ -78,7 +78,7 @@ def test_the_live_preview_says_one_warning_in_the_singular(tmp_path: Path) -> No
     from starlette.testclient import TestClient
 
     from conftest import write_meeting
-    from referat.live.app import create_app
+    from referat.app.serve import create_app
 
     folder = write_meeting(tmp_path / "møde", {"a.yaml": "titel: Orientering\nsagsfremstilling: '[Skriv]'\n"})
     with TestClient(create_app(folder, "t0k3n", watch=False), base_url="http://127.0.0.1") as client:
@@ -153,7 +153,7 @@ def test_a_mistyped_command_is_named_with_mente_du(capsys: pytest.CaptureFixture
 ])
 def test_a_missing_bilag_gets_mente_du_for_a_near_name(make_meeting, written: str, on_disk: str) -> None:
     from conftest import tiny_pdf
-    from referat.validate import check_meeting
+    from referat.validate import validate_folder as check_meeting
 
     folder = make_meeting({"a.yaml": f"titel: T\nbilag:\n  - titel: Bilag 1. Notat\n    fil: {written}\n"},
                           bilag={on_disk: tiny_pdf(), "andet.pdf": tiny_pdf()})
@@ -164,7 +164,7 @@ def test_a_missing_bilag_gets_mente_du_for_a_near_name(make_meeting, written: st
 
 def test_a_key_that_lost_its_indentation_is_named_as_such(make_meeting) -> None:
     from conftest import base, edited
-    from referat.validate import check_meeting
+    from referat.validate import validate_folder as check_meeting
 
     text = edited(base(), ('næste_møde: {dato: 2026-05-22, start: "12.00", slut: "16.00", form: fysisk}',
                            'næste_møde:\n  dato: 2026-05-22\n  start: "12.00"\n  slut: "16.00"\nform: fysisk'))
@@ -366,7 +366,7 @@ def test_a_save_too_large_to_undo_is_not_made(tmp_path: Path) -> None:
 
     from starlette.testclient import TestClient
 
-    from referat.live.app import create_app
+    from referat.app.serve import create_app
 
     folder = tmp_path / "møde"
     shutil.copytree(EXAMPLE, folder)

@@ -189,7 +189,7 @@ def test_task_deadlines_pass(make_meeting):
 
 def test_an_invalid_date_does_not_hide_the_times(make_meeting):
     """Issue 24: 'dato' wrong and the meeting ending before it starts: both are said at once."""
-    from referat.validate import check_meeting
+    from referat.validate import validate_folder as check_meeting
 
     folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=edited(base(), ("dato: 2026-02-23", "dato: 2026-02-30"),
                                                                    ('slut: "16.00"\nsted', 'slut: "11.00"\nsted')))
