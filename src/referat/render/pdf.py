@@ -138,6 +138,17 @@ def compile_typst(template: str, data: Mapping[str, Any], when: dt.date, assets:
     return pdf, found
 
 
+def query_typst(template: str, data: Mapping[str, Any], query: str, assets: list[Path] | None = None) -> list[Any]:
+    """The values of the metadata labelled `query` in a template of ours laid out with `data` (no PDF made)."""
+    try:
+        return list(json.loads(compiler(template, data, assets).query(query, field="value", format="json")))
+    except typst.TypstError as exc:
+        if assets and IMAGE_UNREADABLE in exc.message:
+            raise InputError(f"billedet kan ikke læses af PDF-motoren ({exc.message})", Location(assets[0])) from None
+        raise InternalError(f"PDF-motoren fejlede i skabelonen {template}: {exc.message}. Det er en fejl i "
+                            "referat, ikke i dine filer; rapportér den til projektet") from exc
+
+
 def with_asset(data: _Data, key: str, path: Path | None) -> tuple[_Data, list[Path]]:
     """`data` with `key` set to the path Typst reads `path` by (from its root), and the asset list."""
     if path is None:
@@ -163,6 +174,7 @@ class _Compiled:
     done: threading.Event = field(default_factory=threading.Event)
     pdf: bytes | None = None
     pdf_waiting: int = 0  # PDF writers waiting for this compile
+    makes_pdf: bool = False  # a PDF writer's compile (the Word writer's lays the document out only)
     pages: list[int] = field(default_factory=list)
     total: int = 0
     error: BaseException | None = None
@@ -177,18 +189,19 @@ def _document(view: DocumentView, when: dt.date, logo: Path | None, for_pdf: boo
     """The PDF of `view` and where its items begin.
 
     Where the items begin is kept (a few views): the Word writer asks after or while the PDF writer compiles
-    (meetings._PdfsBeside's thread), and takes it from that compile. A PDF is never kept: the PDF writer gets a
-    compile of its own, or one it waited for while it ran — so a build twice compares two compiles."""
+    (app.pipeline._PdfsBeside's thread), and takes it from that compile; asking first, it only lays the document
+    out (Typst's query, no PDF). A PDF is never kept: the PDF writer gets a compile of its own, or one it waited
+    for while it ran — so a build twice compares two compiles."""
     stamp = "" if logo is None else f"{logo.resolve()}:{_stat(logo)}"
     key = hashlib.sha256(json.dumps([view, when.isoformat(), stamp], ensure_ascii=False, sort_keys=True,
                                     default=str).encode("utf-8")).hexdigest()
     with _COMPILED_LOCK:
         entry = _COMPILED.get(key)
-        if entry is not None and for_pdf and entry.done.is_set():
-            entry = None  # finished before this writer asked: its PDF is gone, compile again
+        if entry is not None and for_pdf and (entry.done.is_set() or not entry.makes_pdf):
+            entry = None  # finished before this writer asked (its PDF is gone), or makes none: compile
         mine = entry is None
         if entry is None:
-            entry = _COMPILED[key] = _Compiled()
+            entry = _COMPILED[key] = _Compiled(makes_pdf=for_pdf)
             while len(_COMPILED) > _KEEP:
                 _COMPILED.popitem(last=False)
         elif for_pdf:
@@ -197,10 +210,13 @@ def _document(view: DocumentView, when: dt.date, logo: Path | None, for_pdf: boo
     if mine:
         try:
             data, assets = with_asset(view, "logo", logo)
-            pdf, found = compile_typst("document.typ", data, when, assets, query="<punktside>", accessible=True)
+            if for_pdf:
+                pdf, found = compile_typst("document.typ", data, when, assets, query="<punktside>", accessible=True)
+            else:  # the Word writer asked first: the layout only, no PDF (a third of the time)
+                pdf, found = b"", query_typst("document.typ", data, "<punktside>", assets)
             entry.pages, entry.total = [int(f["page"]) for f in found], int(found[0]["total"]) if found else 0
             with _COMPILED_LOCK:
-                entry.pdf = pdf if entry.pdf_waiting else None
+                entry.pdf = pdf if pdf and entry.pdf_waiting else None
         except BaseException as exc:
             entry.error = exc
             with _COMPILED_LOCK:
