@@ -39,7 +39,8 @@ def absolute(text: str, cwd: Path | None = None) -> str:
     Messages name a file relative to the working directory when that is shorter (`../pytest-of-root/…/x.yaml`
     when the clone lies beside the temporary folder, as in `/tmp/x`), so a test that expects `f"{path}: fejl: …"`
     compares the path itself, resolved from `cwd` (the command's working directory; default: this process's),
-    not where the clone happens to sit."""
+    not where the clone happens to sit. (A test that expects `Location(path).format()` compares the display form
+    and needs none of this.) `absolute_run` wraps the `run` fixture so."""
     import re
 
     if not _BASETEMP:
@@ -52,6 +53,16 @@ def absolute(text: str, cwd: Path | None = None) -> str:
     if rel.startswith(os.pardir + os.sep + os.pardir) or os.path.isabs(rel):
         return text  # paths below it are printed absolute
     return re.sub(r"(?<![\w./\\-])" + re.escape(rel + os.sep), lambda _: str(base) + os.sep, text)
+
+
+def absolute_run(run: Run) -> Run:
+    """`run` with paths below the temporary folder absolute in what the command printed (see `absolute`): for a
+    module whose tests expect `f"{path}: fejl: …"`, as `@pytest.fixture def run(run): return absolute_run(run)`."""
+    def invoke(*args: object) -> tuple[int, str, str]:
+        code, out, err = run(*args)
+        return code, absolute(out), absolute(err)
+
+    return invoke
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +171,7 @@ def run(capsys: pytest.CaptureFixture[str]) -> Run:
     def invoke(*args: str) -> tuple[int, str, str]:
         code = main([str(a) for a in args])
         out = capsys.readouterr()
-        return code, absolute(out.out), absolute(out.err)
+        return code, out.out, out.err
 
     return invoke
 

@@ -22,6 +22,7 @@ from conftest import (
     EXAMPLE,
     ROOT,
     Run,
+    absolute_run,
     archive_add,
     archived_into,
     build_minutes,
@@ -32,6 +33,12 @@ from conftest import (
 from pki import Pki
 
 pytestmark = pytest.mark.usefixtures("cert_password")  # every test here signs or archives with the PKI's password
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 
 
 @pytest.fixture(scope="module")

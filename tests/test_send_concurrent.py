@@ -18,11 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import absolute
+from conftest import absolute, absolute_run
 from pki import PASSWORD, Pki
 from referat.cli import main
 
 Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
+
 LOCK = ".udsender.laas"
 BUSY = "en anden 'referat send' udsender allerede dette møde"
 ITEMS = {
