@@ -299,3 +299,32 @@ def test_a_copied_site_keeps_its_bytes(base: Path, tmp_path: Path) -> None:
     first = {p.relative_to(base / "site"): p.read_bytes() for p in files_below(base / "site")}
     again = {p.relative_to(tmp_path / "site"): p.read_bytes() for p in files_below(tmp_path / "site")}
     assert first == again
+
+
+def test_archived_minutes_with_a_misspelt_marker_are_not_published(base: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Data archived before misspelt markers were errors (made here by editing the archive and its manifest): the
+    public edition of those minutes would print '[[skjul Navn]]' as written, so the public packet is refused."""
+    import hashlib
+
+    copy = tmp_path / "kopi"
+    shutil.copytree(base / "moeder", copy / "moeder")
+    shutil.copytree(base / "arkiv", copy / "arkiv")
+    version = copy / "arkiv" / "das-social" / ARCHIVED / "udgave-1"
+    item = version / "data" / "punkter" / "01-aaben.yaml"
+    item.chmod(0o644)
+    text = item.read_text("utf-8").replace("[[skjul: ", "[[skjul ", 1)
+    item.write_text(text, "utf-8")
+    manifest = version / "manifest.json"
+    manifest.chmod(0o644)
+    data = json.loads(manifest.read_text("utf-8"))
+    data["data"]["filer"]["data/punkter/01-aaben.yaml"] = hashlib.sha256(item.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
+    folder = copy / "moeder" / f"{MAIN}-das-social"
+    assert main(["packet", str(folder), "--dokument", "dagsorden", "--out", str(tmp_path / "intern")]) == 0
+    capsys.readouterr()
+    assert main(["packet", str(folder), "--dokument", "dagsorden", "--offentlig", "--out", str(tmp_path / "ud")]) == 1
+    err = capsys.readouterr().err
+    assert (f"fejl: det arkiverede referat das-social/{ARCHIVED} har en skjul-markering, der ikke er skrevet "
+            f"rigtigt ({item}:1:16: '[[skjul {MARKER} | Offentlighedslov…' ligner en skjul-markering") in err
+    assert not (tmp_path / "ud").exists()

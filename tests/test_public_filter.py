@@ -249,7 +249,7 @@ def test_every_page_of_the_site_is_leak_checked(run: Run, tmp_path: Path, monkey
     closed = ("titel: Personalesag\nadgang: lukket\nlukket_grundlag: Offentlighedslovens § 30, nr. 1\n"
               "resumé: |\n  Ansættelsesudvalget indstiller Kandidat Hemmeligsen.\n")
     folder = write_meeting(tmp_path / "møde", {"01-lukket.yaml": closed}, agenda_meeting("01-lukket.yaml"))
-    import referat.app.publish as publish
+    from referat.app import publish
 
     real = publish.site_files
     for page, added in (("feed.atom", "Ansættelsesudvalget indstiller Kandidat Hemmeligsen."),

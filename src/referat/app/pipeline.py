@@ -377,6 +377,16 @@ def _archived_minutes(folder: Path, reference: str, public: bool, where: Locatio
         raise ReferatError(f"det arkiverede referat {reference} er arkiveret uden mødets data, så dets offentlige "
                            "udgave kan ikke laves (den underskrevne fil viser det, en offentlig udgave udelader); "
                            "sæt 'offentlig: false' på bilaget", where)
+    from ..validate.privacy import redaction_spans
+
+    # archived before misspelt markers were errors, a '[[skjul Navn]]' would print as written: refused, located
+    markers = Report()
+    redaction_spans(meeting, markers)
+    if markers.has_errors:
+        first = markers.errors[0]
+        raise ReferatError(f"det arkiverede referat {reference} har en skjul-markering, der ikke er skrevet rigtigt "
+                           f"({first.location.format()}: {first.message}), så dets offentlige udgave kan ikke "
+                           "laves; sæt 'offentlig: false' på bilaget", where)
     from ..archive.text import text_difference
 
     # The data decides what the public edition leaves out, so it must be the data of the signed minutes: every
