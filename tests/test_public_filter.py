@@ -266,3 +266,50 @@ def test_every_page_of_the_site_is_leak_checked(run: Run, tmp_path: Path, monkey
         assert not (tmp_path / "site").exists()
     monkeypatch.setattr(publish, "site_files", real)
     assert run("publish", "--site", tmp_path / "site", folder)[0] == 0
+
+
+# ---- the walk itself --------------------------------------------------------------------------------------------
+
+
+def test_the_walk_reads_text_and_leaves_data_alone(tmp_path: Path) -> None:
+    """File names, clock times and the committee id are data (their types are marked NotText): the filter leaves
+    them as they are; every other string is text. A copy keeps what the loader set (item number, bilag path)."""
+    from referat.load.meeting import load_meeting
+    from referat.model.texts import text_fields, with_texts
+
+    item = ('titel: "Sag [[skjul: A | g]]"\ntidspunkt: 09.00-10.00\nbilag:\n  - titel: "Notat [[skjul: B | g]]"\n'
+            '    fil: notat.pdf\nopfølgning:\n  - {opgave: "Ring til [[skjul: C | g]]", ansvarlig: D, frist: 2026-03-01}\n')
+    folder = write_meeting(tmp_path / "møde", {"01-sag.yaml": item}, agenda_meeting("01-sag.yaml"),
+                           bilag={"notat.pdf": text_pdf("x")})
+    meeting, report = load_meeting(folder)
+    assert meeting is not None and not report.has_errors, report.lines()
+    keys = {path[0] for path, _ in text_fields(meeting)}
+    assert {"sted", "fremmøde", "næste_møde", "medlemmer", "sagsnummer"} <= keys
+    assert not keys & {"udvalg", "start", "slut", "punkter", "fase", "dato"}
+    paths = {path for path, _ in text_fields(meeting.items[0])}
+    assert {("titel",), ("bilag", 0, "titel"), ("opfølgning", 0, "opgave"), ("opfølgning", 0, "ansvarlig")} <= paths
+    assert not any(p[-1] in ("fil", "tidspunkt", "frist", "status", "adgang") for p in paths)
+    copy = with_texts(meeting.items[0], str.upper)
+    assert copy.title == "SAG [[SKJUL: A | G]]" and copy.bilag[0].file == "notat.pdf"
+    assert copy.number == meeting.items[0].number and copy.bilag[0].path == meeting.items[0].bilag[0].path
+    assert meeting.items[0].title == "Sag [[skjul: A | g]]"  # the original is untouched
+
+
+def test_a_closed_items_public_edition_holds_only_what_it_prints(tmp_path: Path) -> None:
+    from referat.load.meeting import load_meeting
+    from referat.model.texts import text_fields
+    from referat.view.edition import edition
+
+    closed = ("titel: Personalesag\nadgang: lukket\nlukket_grundlag: Offentlighedslovens § 30, nr. 1\n"
+              "fremlæggere: [Anne Andersen]\nresumé: Hemmelig.\nbilag:\n  - {titel: Lønoversigt, fil: l.pdf}\n"
+              "opfølgning:\n  - {opgave: Ring til kandidaten, ansvarlig: Anne Andersen, frist: 2026-03-01}\n")
+    folder = write_meeting(tmp_path / "møde", {"01-lukket.yaml": closed}, agenda_meeting("01-lukket.yaml"),
+                           bilag={"l.pdf": text_pdf("x")})
+    meeting, _ = load_meeting(folder)
+    assert meeting is not None
+    public = edition(meeting, True)
+    assert [p for p, _ in text_fields(public.items[0])] == [("titel",), ("lukket_grundlag",)]
+    assert public.items[0].closed and public.items[0].number == "1"
+    assert edition(public, True) is public  # made once: the pipeline's copy passes through unchanged
+    internal = edition(meeting, False)
+    assert internal.items[0].follow_up[0].task == "Ring til kandidaten"
