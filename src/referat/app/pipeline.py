@@ -338,12 +338,10 @@ def earlier(checked: Checked) -> EarlierMinutes:
     """How this meeting's bilag that are the minutes of other meetings become PDF pages: through this pipeline,
     so that the other meeting's state (its signed, archived minutes) and the public filter apply to them too."""
     templates = list(checked.templates)
-    seen: list[Meeting] = []
     made = EarlierMinutes(
         folder_minutes=lambda folder, public, where: _folder_minutes(folder, public, templates, made),
         archived_minutes=lambda folder, ref, public, where: _archived_minutes(folder, ref, public, where, templates,
-                                                                                made),
-        public_meetings=seen)
+                                                                                made))
     return made
 
 
