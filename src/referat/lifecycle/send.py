@@ -299,8 +299,13 @@ def sent_notice(folder: Path, item_files: list[str] | None = None) -> str | None
     versions = sent_versions(folder)
     if not versions:
         return None
+    latest = versions[-1]
     try:
-        latest = versions[-1]
+        latest.manifest()
+    except ReferatError as exc:  # changed since it was sent: say so, and build on
+        first = exc.report.items[0]
+        return f"bemærk: den udsendte {latest.label} bruges ikke: {first.location.format()}: {first.message}"
+    try:
         if item_files is None:
             item_files = item_order(_read(folder / MEETING_FILE), folder / MEETING_FILE)
         if latest.manifest().get("data_sha256") == current_state(folder, item_files).data_hash():

@@ -29,6 +29,7 @@ from ..diagnostics import Location, ReferatError, Report
 from ..errors import InputError
 from ..fileio import read_reason, write_atomic
 from ..load import yamledit
+from ..load.confine import inside as _inside
 from ..load.meeting import ITEMS_DIR, MEETING_FILE
 from ..load.yamledit import Style, key, key_path
 from ..model.item import FollowUp, Item
@@ -126,14 +127,6 @@ def _save(path: Path, expected_sha256: str, change: Callable[[str], str]) -> Sav
 
 
 # ---------------------------------------------------------------------------------------------------- files
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        real, root = path.resolve(), folder.resolve()
-    except (OSError, RuntimeError):
-        return False
-    return root in real.parents
 
 
 def meeting_file(folder: Path) -> Path:
