@@ -121,6 +121,18 @@ def test_a_version_sent_without_ids_is_matched_by_content(make_meeting: Callable
     assert "Eventuelt" not in pdf_text(v2 / "tillægsdagsorden.pdf")
 
 
+def test_send_sends_when_an_id_cannot_be_written(make_meeting: Callable[..., Path], run: Run) -> None:
+    """An item file the writer refuses to edit (a '...' end marker) keeps no id: send warns, naming it, and sends."""
+    text = "titel: Eventuelt\ntype: standard\n...\n"
+    folder = make_meeting({"01-dagsorden.yaml": "titel: Godkendelse af dagsorden\ntype: standard\n",
+                           "02-eventuelt.yaml": text})
+    code, _, err = run("send", folder)
+    assert code == 0, err
+    assert "02-eventuelt.yaml:3:1: advarsel: punktets id kan ikke skrives (filen har en dokumentslut-markør" in err
+    assert (folder / "punkter" / "02-eventuelt.yaml").read_text(encoding="utf-8") == text
+    assert "id: dagsorden" in (folder / "punkter" / "01-dagsorden.yaml").read_text(encoding="utf-8")
+
+
 def test_two_items_with_one_id_are_an_error_at_the_copy(make_meeting: Callable[..., Path], run: Run) -> None:
     folder = make_meeting({"01-a.yaml": "titel: A\nid: sag\n", "02-b.yaml": "# kopi af 01\ntitel: B\nid: sag\n"})
     code, _, err = run("validate", folder)

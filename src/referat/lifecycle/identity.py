@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location
+from ..diagnostics import Location, Report
 from ..errors import InputError
 from ..fileio import read_reason, write_all
 from ..load.yamledit import key, key_path, set_value
@@ -57,18 +57,25 @@ def with_id(text: str, path: Path, item_id: str) -> str:
     return set_value(text, path, key_path(Item, "item_id"), item_id)
 
 
-def write_missing_ids(meeting: Meeting) -> list[Path]:
-    """Write an id into every item file of `meeting` that has none (all files or none); the files written."""
+def write_missing_ids(meeting: Meeting, report: Report) -> list[Path]:
+    """Write an id into every item file of `meeting` that has none (all files at once); the files written. A file
+    the writer cannot edit safely (a `...` end marker, mixed line breaks) keeps no id, with a warning: the item is
+    then matched by content, and sending goes on."""
     files: dict[Path, str] = {}
     for path, item_id in missing_ids(meeting).items():
         target = path.resolve() if path.is_symlink() else path  # a link inside the folder (validated): its file
         try:
-            text = target.read_bytes().decode("utf-8")
-        except OSError as exc:
-            raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
-        except UnicodeDecodeError:
-            raise InputError("filen er ikke gyldig UTF-8; gem den som UTF-8", Location(path)) from None
-        files[target] = with_id(text, path, item_id)
+            try:
+                text = target.read_bytes().decode("utf-8")
+            except OSError as exc:
+                raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
+            except UnicodeDecodeError:
+                raise InputError("filen er ikke gyldig UTF-8; gem den som UTF-8", Location(path)) from None
+            files[target] = with_id(text, path, item_id)
+        except InputError as exc:
+            for diag in exc.report.items:
+                report.warning(diag.location, f"punktets id kan ikke skrives ({diag.message}); punktet genkendes "
+                                              "på sit indhold, til det har et id")
     write_all(files)
     return list(files)
 

@@ -264,7 +264,7 @@ def _send(folder: Path, templates: list[Path] | None, today: dt.date | None) -> 
     versions = sent_versions(folder)
     if versions and versions[-1].manifest().get("data_sha256") == state.data_hash():
         return SendResult(None, report, [], Changes(), unchanged_since=versions[-1])
-    if write_missing_ids(meeting):  # each item's identity, frozen with the data (lifecycle/identity.py)
+    if write_missing_ids(meeting, report):  # each item's identity, frozen with the data (lifecycle/identity.py)
         state = current_state(folder, list(meeting.item_files))
     changes = item_changes(meeting, state, versions)
     files: dict[str, bytes] = {}
