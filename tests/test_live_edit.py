@@ -700,7 +700,8 @@ def test_agenda_to_minutes_taken_in_the_library_then_built(make_meeting: Any, ru
     assert code == 0, err
     assert "Sekretariatet retter sagen" in out
     assert item(folder, "02-sag.yaml").read_text(encoding="utf-8").startswith(
-        "titel: En sag  # fra sekretariatet\ntype: beslutning\nindstilling:\n  - Godkender sagen\nbeslutning: |\n")
+        "titel: En sag  # fra sekretariatet\ntype: beslutning\nindstilling:\n  - Godkender sagen\nid: sag\n"
+        "beslutning: |\n")  # to-minutes wrote the item's id, then the decision
 
 
 def test_a_file_too_large_to_save_from_the_browser_is_refused(make_meeting: Any) -> None:

@@ -63,7 +63,7 @@ def test_renamed_items_are_moved_not_new_in_the_tillaeg_and_the_diff(run: Run, t
                            "03-botilbud.yaml", "07-eventuelt.yaml", "08-naeste-moede.yaml"])
     code, out, err = run("send", folder)
     assert code == 0 and "tillægsdagsorden" in out, err
-    v1, v2 = versions(folder)
+    _v1, v2 = versions(folder)
     addendum = pdf_text(v2 / "tillægsdagsorden.pdf")
     assert re.search(r"^Nye punkter: 3$", addendum, re.MULTILINE) and "Nye botilbud i regionen" in addendum
     assert "Ændrede punkter" not in addendum and "Eventuelt" not in addendum and "Næste møde" not in addendum
