@@ -217,6 +217,19 @@ def test_every_command_refuses_an_item_linked_out_of_the_meeting(make_meeting: C
     assert len(versions(folder)) == 1 and not (tmp_path / "site").exists()
 
 
+def test_diff_refuses_a_meeting_file_linked_out_of_the_meeting(make_meeting: Callable[..., Path], run: Run,
+                                                               tmp_path: Path) -> None:
+    folder = sent(make_meeting, run)
+    outside = tmp_path / "andet-møde.yaml"
+    outside.write_bytes((folder / "møde.yaml").read_bytes().replace(b"Aalborg", b"Hemmeligby"))
+    (folder / "møde.yaml").unlink()
+    (folder / "møde.yaml").symlink_to(outside)
+    for args in (("validate", folder), ("diff", folder), ("send", folder)):
+        code, out, err = run(*args)
+        assert code == 1 and "møde.yaml peger (via et symbolsk link) ud af mødemappen" in err, args
+        assert "Hemmeligby" not in out + err
+
+
 def test_every_command_refuses_a_bilag_file_linked_out_of_the_meeting(make_meeting: Callable[..., Path], run: Run,
                                                                       tmp_path: Path) -> None:
     """A file in bilag/ that leads out of the meeting (no item names it): `send` and `diff` hashed it, reading

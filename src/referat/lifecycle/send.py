@@ -293,8 +293,7 @@ def _send(folder: Path, templates: list[Path] | None, today: dt.date | None) -> 
 
 def sent_notice(folder: Path, item_files: list[str] | None = None) -> str | None:
     """For build/packet: a line when a sent version exists and the data differs from the latest one."""
-    from ..load.meeting import MEETING_FILE
-    from .versions import _read, item_order
+    from .versions import folder_state
 
     versions = sent_versions(folder)
     if not versions:
@@ -306,9 +305,8 @@ def sent_notice(folder: Path, item_files: list[str] | None = None) -> str | None
         first = exc.report.items[0]
         return f"bemærk: den udsendte {latest.label} bruges ikke: {first.location.format()}: {first.message}"
     try:
-        if item_files is None:
-            item_files = item_order(_read(folder / MEETING_FILE), folder / MEETING_FILE)
-        if latest.manifest().get("data_sha256") == current_state(folder, item_files).data_hash():
+        now = folder_state(folder) if item_files is None else current_state(folder, item_files)
+        if latest.manifest().get("data_sha256") == now.data_hash():
             return None
     except ReferatError:
         return None

@@ -186,6 +186,12 @@ def current_state(folder: Path, item_files: list[str]) -> State:
     return State(meeting, items, bilag, "mappen nu")
 
 
+def folder_state(folder: Path) -> State:
+    """The folder's data now, in the order its møde.yaml lists the items (read under the same rule)."""
+    confine.refuse_outside(folder / MEETING_FILE, folder)
+    return current_state(folder, item_order(_read(folder / MEETING_FILE), folder / MEETING_FILE))
+
+
 def item_order(state_meeting: bytes, where: Path) -> list[str]:
     """The `punkter` list of a møde.yaml's bytes (safe load; an unreadable one is a Danish error)."""
     data = safe_load(state_meeting, where)
