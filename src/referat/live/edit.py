@@ -1,9 +1,9 @@
 """Saving what the minute-taker types in the browser: one value per save, into the meeting's YAML files.
 
 Each function sets one key (an item's `beslutning` or `opfølgning`; `fremmøde.til_stede`/`fraværende`, a guest's
-`punkter`, a new guest or one taken out again in møde.yaml) and leaves every other byte of the file as it was (the one
-YAML writer, `load/yamledit.py`). A save is
-made only when the file on disk is still the one the page loaded: the caller passes the sha256 it got from
+`punkter`, a new guest or one taken out again in møde.yaml) and leaves every other byte of the file as it was (the
+one YAML writer, `load/yamledit.py`; the keys come from the model). A save is made only when the file on disk is
+still the one the page loaded: the caller passes the sha256 it got from
 `snapshot` (or from the previous `Saved`), and a different file on disk raises `Conflict` with what is there now,
 so nothing is overwritten silently. Check and write happen under one lock per file, so two saves at once (two
 browser tabs) are serialised: the second one sees the first one's file and gets `Conflict`. The file is
