@@ -55,12 +55,11 @@ def _read_text(path: Path) -> str:
         raise InputError("filen er ikke gyldig UTF-8; gem den som UTF-8", Location(path)) from None
 
 
-def to_minutes(folder: Path, templates: list[Path] | None = None) -> MinutesResult:
+def to_minutes(folder: Path, meeting: Meeting, report: Report) -> MinutesResult:
+    """`meeting` and `report`: the folder as the pipeline checked it (no errors)."""
     from ..fileio import write_all
-    from ..meetings import load_valid
     from .identity import missing_ids, with_id
 
-    meeting, report = load_valid(folder, templates)
     if meeting.is_minutes:
         raise ReferatError("mødet står allerede i fasen 'referat'; intet er ændret", meeting.source.at(("fase",)))
     phrases = dict(meeting.profile.decision_phrases)

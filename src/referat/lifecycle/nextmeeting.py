@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import ReferatError, UsageError
+from ..diagnostics import ReferatError, Report, UsageError
 from ..load.yamledit import entry
 from ..model.item import Access, Bilag, ItemType
-from ..model.meeting import MeetingForm
+from ..model.meeting import Meeting, MeetingForm
 from ..text.danish import long_date
 
 MINUTES_ITEM = "godkendelse af referat fra seneste møde"
@@ -26,12 +27,13 @@ FOLLOW_UP_TITLE = "Opfølgning på beslutninger"
 CLOSED_FOLLOW_UP_TITLE = "Opfølgning på lukkede punkter"
 
 
-def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates: list[Path]) -> dict[str, Any]:
+def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates: list[Path],
+               check: Callable[[Path, list[Path]], tuple[Meeting | None, Report]]) -> dict[str, Any]:
+    """What the next meeting takes over from the previous one; `check`: the pipeline's `check_folder`."""
     from ..archive.store import find_root, latest
-    from ..validate import check_meeting
     from .followup import from_archive, from_meeting, markdown, open_tasks
 
-    meeting, report = check_meeting(previous, templates)
+    meeting, report = check(previous, templates)
     if meeting is None or report.has_errors:
         raise ReferatError(report)
     args.udvalg = meeting.committee_id
@@ -58,8 +60,6 @@ def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates
         bilag = entry(Bilag, title=title,
                       minutes_of=Path(os.path.relpath(previous.resolve(), folder.resolve())).as_posix())
     carried["bilag"] = {MINUTES_ITEM: [bilag]}
-    from ..diagnostics import Report
-
     tasks = from_meeting(meeting) + (from_archive(root, Report()) if root is not None else [])
     today = dt.date.today()
     still_open = open_tasks(tasks, today)
