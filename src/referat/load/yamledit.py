@@ -46,8 +46,8 @@ from .nodes import NodeError, build
 from .nodes import compose as compose_fast
 from .yamlemit import Style, document, emit, plain_data, same, scalar, seq_entry
 
-__all__ = ["Key", "Style", "append_entry", "entry", "key", "key_path", "load", "new_document", "remove_entry",
-           "set_value"]
+__all__ = ["Key", "Style", "append_entry", "entry", "insert_entries", "key", "key_path", "load", "new_document",
+           "remove_entry", "set_value"]
 
 Key = str | int
 """A step of a path: a mapping key, or an index into a list."""
@@ -483,10 +483,46 @@ def remove_entry(text: str, path: Path, keys: tuple[Key, ...], index: int) -> st
     return new
 
 
-def new_document(data: dict[str, Any], path: Path, comments: dict[str, str] | None = None, head: str = "") -> str:
-    """The text of a new file holding `data` (see `yamlemit.document`), checked like every edit: it must load back
-    as exactly `data`."""
+def new_document(data: dict[str, Any], path: Path, comments: dict[str, str] | None = None, head: str = "",
+                 tail: list[str] | None = None) -> str:
+    """The text of a new file holding `data` (see `yamlemit.document`), with `tail` as comment lines at its end,
+    checked like every edit: it must load back as exactly `data`."""
     text = document(data, comments, head)
+    text += "".join("# " + "".join(c if c.isprintable() else " " for c in line) + "\n" for line in tail or [])
     if not _same_data(load(text, path), plain_data(data)):  # pragma: no cover - the emitter writes only what loads back
         raise AssertionError(f"{path}: the new file would not load back as written")
     return text
+
+
+@_plain_text
+def insert_entries(text: str, path: Path, keys: tuple[Key, ...], index: int, entries: list[Any]) -> str:
+    """`text` with `entries` put into the list at `keys` before its entry `index` (at the end when `index` is its
+    length): in a block list as lines before that entry's (after the comment lines that stand before it), every
+    other byte kept; a flow list is written anew. Checked like `set_value`."""
+    entries = plain_data(entries)
+    data = load(text, path)
+    current = _get(data, keys)
+    if not isinstance(current, list) or not 0 <= index <= len(current):
+        raise InputError("listen findes ikke, eller stedet ligger uden for den; ret filen i en editor",
+                         Location(path))
+    if index == len(current):
+        for item in entries:
+            text = append_entry(text, path, keys, item)
+        return text
+    expected = current[:index] + entries + current[index:]
+    root = _compose(text, path)
+    node: Node | None = root
+    for k in keys:
+        found = _find(node, k) if node is not None else None
+        node = found[1] if found is not None else None
+    if isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        at = int(node.value[index].start_mark.index)
+        dash = text.rfind("-", 0, at)
+        start = _line_start(text, dash)
+        if not text[start:dash].strip():
+            lines = [line for item in entries for line in seq_entry(item, dash - start, PLAIN)]
+            new = text[:start] + "".join(line + "\n" for line in lines) + text[start:]
+            if _same_data(load(new, path), _put(data, keys, expected)):
+                return new
+    return set_value(text, path, keys, expected,
+                     Style(flow_lists=bool(isinstance(node, SequenceNode) and node.flow_style)))
