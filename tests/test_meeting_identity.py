@@ -379,3 +379,18 @@ def test_the_meeting_the_writer_makes_is_the_format_of_the_docs(run: Run, tmp_pa
     meeting, _ = read_yaml(folder / "møde.yaml")
     assert meeting["dato"] == "2027-03-01" and meeting["start"] == "12.00" and meeting["online"] is True
     assert dedent(MEETING)  # the fixture meeting is untouched by this module
+
+
+def test_entries_are_inserted_before_a_list_entry_every_other_byte_kept(tmp_path: Path) -> None:
+    from referat.load.yamledit import insert_entries
+
+    path = tmp_path / "møde.yaml"
+    text = "\ufeffudvalg: das-social\r\npunkter:\r\n  - 01.yaml\r\n  # før to\r\n  - 02.yaml  # to\r\n"
+    assert insert_entries(text, path, ("punkter",), 1, ["05.yaml", "06.yaml"]) == (
+        "\ufeffudvalg: das-social\r\npunkter:\r\n  - 01.yaml\r\n  # før to\r\n  - 05.yaml\r\n  - 06.yaml\r\n"
+        "  - 02.yaml  # to\r\n")
+    assert insert_entries(text, path, ("punkter",), 2, ["05.yaml"]).endswith("  - 02.yaml  # to\r\n  - 05.yaml\r\n")
+    assert insert_entries("punkter: [a.yaml, b.yaml]  # x\n", path, ("punkter",), 0, ["c.yaml"]) == (
+        "punkter: [c.yaml, a.yaml, b.yaml]  # x\n")
+    with pytest.raises(Exception, match="dokumentslut-markør"):
+        insert_entries("punkter: [a.yaml]\n...\n", path, ("punkter",), 0, ["c.yaml"])
