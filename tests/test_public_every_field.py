@@ -328,3 +328,53 @@ def test_archived_minutes_with_a_misspelt_marker_are_not_published(base: Path, t
     assert (f"fejl: det arkiverede referat das-social/{ARCHIVED} har en skjul-markering, der ikke er skrevet "
             f"rigtigt ({item}:1:16: '[[skjul {MARKER} | Offentlighedslov…' ligner en skjul-markering") in err
     assert not (tmp_path / "ud").exists()
+
+
+def _leaves(annotation: Any) -> Iterator[Any]:
+    import typing
+
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Annotated:
+        yield from _leaves(args[0])
+    elif args:
+        for arg in args:
+            yield from _leaves(arg)
+    else:
+        yield annotation
+
+
+def _formed(prop: dict[str, Any]) -> bool:
+    """A string with a pattern or format in the schema (not an enum's any-case spelling)."""
+    branches = prop.get("anyOf") or [prop]
+    return any(("pattern" in b or "format" in b) and "enum" not in b and b.get("type") == "string"
+               for b in branches) and not any("enum" in b or "$ref" in b for b in branches)
+
+
+def test_a_string_with_a_form_is_data_and_every_other_string_is_text() -> None:
+    """The walk and the schema agree: a string field whose schema gives it a form (a pattern or format: a file name,
+    a clock time, an id) is marked NotText, and every other string field is text. A new id or path type without
+    the mark fails here; a new free-text field needs nothing."""
+    from enum import Enum
+
+    from referat.model import item as item_module
+    from referat.model import meeting as meeting_module
+    from referat.model import person
+    from referat.model.base import Model
+    from referat.model.texts import is_text_field
+
+    models = {cls for module in (item_module, meeting_module, person) for cls in vars(module).values()
+              if isinstance(cls, type) and issubclass(cls, Model) and cls is not Model and cls.model_fields}
+    assert {Meeting, Item} <= models and len(models) >= 8
+    checked = 0
+    for model in sorted(models, key=lambda m: m.__name__):
+        schema = _schema(model)
+        properties = schema.get("properties") or next(b["properties"] for b in schema["anyOf"] if "properties" in b)
+        for name, info in model.model_fields.items():
+            leaves = list(_leaves(info.annotation))
+            if str not in leaves or any(isinstance(t, type) and issubclass(t, Enum) for t in leaves):
+                continue
+            prop = properties[info.alias or name]
+            prop = prop.get("items", prop) if prop.get("type") == "array" else prop
+            assert is_text_field(info) is not _formed(prop), f"{model.__name__}.{name}"
+            checked += 1
+    assert checked >= 20

@@ -232,7 +232,7 @@ def _item_id(value: str) -> str:
     return value
 
 
-ItemId = Annotated[str, AfterValidator(_item_id), Field(json_schema_extra={"pattern": ITEM_ID})]
+ItemId = Annotated[str, AfterValidator(_item_id), Field(json_schema_extra={"pattern": ITEM_ID}), NOT_TEXT]
 """An item's stable identity within its meeting (`id:`), kept when its file is renamed or renumbered."""
 
 
