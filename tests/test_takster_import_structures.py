@@ -215,8 +215,8 @@ def test_an_ambiguous_comma_in_a_cell_is_read_as_the_formula_says_at_import(tmp_
     result = import_workbooks([skema])
     assert result.report.items == []
     assert result.text is not None and "takst: 2249\n" in result.text
-    assert result.readings == ["skema.xlsx (Aalborg Kommune): engelsk (1,234,567.5) — tvetydige tal afgjort af "
-                               "takstformlen (1)"]
+    assert result.readings == [("skema.xlsx (Aalborg Kommune): engelsk (1,234,567.5) — tvetydige tal afgjort af "
+                               "takstformlen (1)")]
 
 
 def test_an_ambiguous_comma_nothing_settles_is_named_at_import_and_kept_as_written(tmp_path: Path) -> None:

@@ -129,6 +129,7 @@ class Decision:
     convention: Convention | None  # None: no evidence; the Danish reading was kept
     source: str  # what settled it, in words for the run's summary ('takstformlen', …; 'ingen')
     conflict: bool = False
+    evidence: tuple[str, ...] = ()  # where the conflict lies: the columns whose cells were counted
 
 
 @dataclass
@@ -147,7 +148,13 @@ class SectionReading:
 
     @property
     def conflicts(self) -> list[str]:
-        """The columns whose deciding evidence pointed both ways (the section's one warning names them)."""
+        """The columns whose cells, counted to decide an ambiguous number, pointed both ways (the section's one
+        warning names them)."""
+        return sorted({key for d in self.decisions.values() if d.conflict for key in d.evidence})
+
+    @property
+    def conflicted(self) -> list[str]:
+        """The columns whose ambiguous numbers were decided on evidence that pointed both ways."""
         return sorted({w.key for w, d in self.decisions.items() if d.conflict})
 
     @property
@@ -174,7 +181,7 @@ class SectionReading:
         labels = labels or {}
         used = self.used()
         if not used:
-            text = "ingen tal skrevet med tusindtals- eller decimaltegn"
+            text = "ingen entydige tal at gå efter" if self.decisions else "ingen tal skrevet med tusindtals- eller decimaltegn"
         elif len(set(used.values())) == 1:
             convention = next(iter(used.values()))
             text = f"{convention.value} ({convention.example})"
@@ -188,7 +195,8 @@ class SectionReading:
             how = Counter(d.source for d in settled)
             text += " — tvetydige tal afgjort af " + ", ".join(f"{source} ({n})" for source, n in sorted(how.items()))
         if self.unresolved:
-            text += f"; {len(self.unresolved)} tvetydige tal uden holdepunkt, læst på dansk"
+            n = len(self.unresolved)
+            text += f"; {n} {'tvetydigt tal' if n == 1 else 'tvetydige tal'} uden holdepunkt, læst på dansk"
         return text
 
 
@@ -220,7 +228,7 @@ def _decide_one(section: SectionReading, w: Written, by_formula: Convention | No
         plausible = [c for c in Convention if abs(reading(w.text, c)) < PERCENT_LIMIT]
         if len(plausible) == 1:
             return Decision(plausible[0], "procentens størrelse")
-    levels = [("kolonnens entydige tal", [w.key]),
+    levels = [("kolonnens øvrige tal", [w.key]),
               ("entydige tal i kolonner af samme slags", [k for k in section.votes if KINDS.get(k, k) == kind]),
               ("driftsherrens øvrige entydige tal", list(section.votes))]
     for source, keys in levels:
@@ -232,7 +240,8 @@ def _decide_one(section: SectionReading, w: Written, by_formula: Convention | No
         ranked = votes.most_common()
         if len(ranked) == 1:
             return Decision(ranked[0][0], source)
+        counted = tuple(k for k in keys if section.votes.get(k))
         if ranked[0][1] > ranked[1][1]:
-            return Decision(ranked[0][0], source, conflict=True)
-        return Decision(None, source, conflict=True)  # as many cells each way: no reading is supported
+            return Decision(ranked[0][0], source, conflict=True, evidence=counted)
+        return Decision(None, source, conflict=True, evidence=counted)  # as many each way: no reading is supported
     return Decision(None, "ingen")

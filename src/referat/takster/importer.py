@@ -33,6 +33,7 @@ from .columns import HEADER_LOOKUP, KIND, LABELS, META, ROLES, fold
 from .convention import Convention, SectionReading, Written, agrees, ambiguous, decide, reading
 from .model import DASHES, LIMIT, Status, Unit
 from .numbers import EMPTY, CellError, is_excel_error, parse_number
+from .rules import conflict_message
 
 HEADER_SCAN_ROWS = 30
 REQUIRED = ("ydelse", "takstenhed")  # missing: a warning on the row, never a refusal
@@ -182,7 +183,8 @@ def _read_submission(submission: _Submission, report: Report) -> SectionReading:
     the evidence decides, the text as typed (with a warning naming both readings) where nothing does."""
     formula: dict[Written, Convention] = {}
     for cell, (record, _) in submission.pending.items():
-        if cell.key == "takst":
+        if cell.key == "takst" and not any(isinstance(record.get(k), str) and ambiguous(record[k])
+                                           for k in ("budget", "antal_pladser", "belægning_pct")):
             convention = agrees(_expected(record, submission.inherited.get(id(record), {})), cell.text)
             if convention is not None:
                 formula[cell] = convention
@@ -201,9 +203,7 @@ def _read_submission(submission: _Submission, report: Report) -> SectionReading:
                               f"({'komma' if sep == ',' else 'punktum'} som tusindtalsseparator), og intet andet tal i "
                               "skemaet afgør det; det står i takstbilaget som skrevet. Skriv tallet entydigt")
     if section.conflicts and submission.first is not None:
-        report.warning(submission.first, f"tallene i {', '.join(LABELS[k] for k in section.conflicts)} er skrevet både "
-                                         "på dansk (1.234,5) og engelsk (1,234.5); de tvetydige (som 1,234) er læst, "
-                                         "som flest af de entydige er skrevet. Kontrollér dem")
+        report.warning(submission.first, conflict_message(section))
     return section
 
 

@@ -11,6 +11,8 @@ from .convention import SectionReading, Written, agrees, ambiguous, decide
 from .model import Owner, Takstbilag
 from .row import Row
 
+_INPUTS = ("budget", "antal_pladser", "belægning_pct")  # a formula on an ambiguous budget proves nothing
+
 
 def read_section(owner: Owner) -> SectionReading:
     """Decide the section's convention and read its ambiguous cells in it; returns what was decided."""
@@ -23,7 +25,7 @@ def read_section(owner: Owner) -> SectionReading:
                 cell = Written(key, text, id(row))
                 cells.append(cell)
                 row_of[cell] = row
-                if key == "takst" and ambiguous(text):
+                if key == "takst" and ambiguous(text) and not any(ambiguous(row.written.get(k, "")) for k in _INPUTS):
                     convention = agrees(row.expected_tariff(), text)
                     if convention is not None:
                         formula[cell] = convention

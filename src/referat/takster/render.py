@@ -125,7 +125,8 @@ def xlsx(view: AnnexView, when: dt.date) -> bytes:
     for cells in ws.iter_rows(min_row=1, max_row=1):
         for c in cells:
             c.alignment = Alignment(wrap_text=True)
-    _sheet_rows(wb.create_sheet("Oversigt"), [view["summary_header"], *view["summary"]], bold)
+    counts = [[int(v) if v.isdigit() else v for v in row] for row in view["summary"]]  # the counts as numbers
+    _sheet_rows(wb.create_sheet("Oversigt"), [view["summary_header"], *counts], bold)
     legend = wb["Oversigt"]
     legend.append([])
     for item in view["colours"]:
@@ -146,7 +147,7 @@ def xlsx(view: AnnexView, when: dt.date) -> bytes:
     return stable_xlsx(out.getvalue(), stamp)  # same annex → same bytes
 
 
-def _sheet_rows(ws: Any, rows: list[list[str]], bold: Any) -> None:
+def _sheet_rows(ws: Any, rows: list[list[Any]], bold: Any) -> None:
     for values in rows:
         ws.append(values)
         for cell in ws[ws.max_row]:

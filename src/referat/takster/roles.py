@@ -78,7 +78,7 @@ def resolve_roles(rows: list[Row]) -> bool:
             i += 1
             continue
         named_sum = explicit is None and bool(_SUM_NAME.match(row.name)) and row.tariff is None and row.has_numbers()
-        carries = row.places is not None or row.budget is not None
+        carries = bool(row.places) or row.budget is not None  # 0 pladser head no rows (a closed or new place)
         averaged = explicit is None and row.tariff is not None and carries  # a header with its own (average) takst
         candidate = explicit in (Role.BLOCK, Role.SUM) or named_sum or averaged or (
             explicit is None and row.tariff is None and row.status is None and not row.closed and carries)

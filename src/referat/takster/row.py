@@ -143,6 +143,22 @@ def float_decimals(value: float) -> int:
     return min(len(frac), MAX_DECIMALS) if frac != "0" else 0
 
 
+class _State:
+    """What a row knows beyond its fields: its cells as written, and its place among the rows around it. One plain
+    object (read through `Row.state`), so the rules' many reads of it cost no more than an attribute each."""
+
+    __slots__ = ("dashes", "decimals", "members", "parent", "role", "unresolved", "written")
+
+    def __init__(self) -> None:
+        self.dashes: frozenset[str] = frozenset()  # number keys where a "-" was written
+        self.written: dict[str, str] = {}  # number key → the text as written
+        self.decimals: dict[str, int] = {}  # number key → decimals as written
+        self.unresolved: frozenset[str] = frozenset()  # ambiguous numbers no evidence settled
+        self.role: Role = Role.TARIFF  # as given, or as read from the rows around it
+        self.parent: Row | None = None  # the block header or sum row above a sub-row
+        self.members: list[Row] = []  # a sum row's takstgrupper, a header's sub-rows
+
+
 class Row(Model):
     """One row of a driftsherre's table: a tariff (Takstrække), or a block header, sub-row, sum or heading."""
 
@@ -173,13 +189,13 @@ class Row(Model):
         None, alias="importfejl", description="Celler, som importen ikke kunne læse: kolonnens nøgle (fx takst) → "
         "meddelelsen. Værdien står som null; rækken markeres i takstbilaget.")
 
-    _dashes: frozenset[str] = PrivateAttr(frozenset())  # number keys where a "-" was written
-    _written: dict[str, str] = PrivateAttr(default_factory=dict)  # number key → the text as written
-    _decimals: dict[str, int] = PrivateAttr(default_factory=dict)  # number key → decimals as written
-    _unresolved: frozenset[str] = PrivateAttr(frozenset())  # ambiguous numbers no evidence settled
-    _role: Role = PrivateAttr(Role.TARIFF)  # as given, or as read from the rows around it
-    _parent: Row | None = PrivateAttr(None)  # the block header or sum row above a sub-row
-    _members: list[Row] = PrivateAttr(default_factory=list)  # a sum row's takstgrupper, a header's sub-rows
+    _state: _State = PrivateAttr(default_factory=_State)
+
+    @property
+    def state(self) -> _State:
+        # pydantic keeps private attributes in __pydantic_private__ and reaches them through a Python-level
+        # __getattr__; the rules read a row's role and header tens of thousands of times in a full annex.
+        return self.__pydantic_private__["_state"]  # type: ignore[index,no-any-return]
 
     @model_validator(mode="wrap")
     @classmethod
@@ -207,53 +223,57 @@ class Row(Model):
     def note_as_written(self, dashes: frozenset[str], written: dict[str, str], decimals: dict[str, int]) -> None:
         """What the number cells held as written: "-" (kept as a dash), the text of a number typed as text, and
         the decimals each was written with."""
-        self._dashes, self._written, self._decimals = dashes, written, decimals
+        state = self.state
+        state.dashes, state.written, state.decimals = dashes, written, decimals
 
     @property
     def dashes(self) -> frozenset[str]:
         """The number keys where a "-" was written."""
-        return self._dashes
+        return self.state.dashes
 
     @property
     def written(self) -> dict[str, str]:
         """Number key → the text as written, for the numbers typed as text ("1.234.567", "1,234", "98 %")."""
-        return self._written
+        return self.state.written
 
     def decimals(self, key: str) -> int:
         """How many decimals the number under `key` was written with (`1.234` 0, `3,77` 2, `100` 0)."""
-        if key in self._decimals:
-            return self._decimals[key]
+        known = self.state.decimals
+        if key in known:
+            return known[key]
         value = getattr(self, ATTR[key])
         return 0 if value is None else float_decimals(value)
 
     def read_as(self, key: str, convention: Convention) -> None:
         """Read the ambiguous number under `key` ('1,234') in `convention`, as its section's evidence decided."""
-        text = self._written[key]
+        state = self.state
+        text = state.written[key]
         setattr(self, ATTR[key], reading(text, convention))
-        self._decimals = {**self._decimals, key: written_decimals(text, convention)}
+        state.decimals = {**state.decimals, key: written_decimals(text, convention)}
 
     def leave_unresolved(self, keys: frozenset[str]) -> None:
         """The ambiguous numbers no evidence settled: they keep the Danish reading and get a marker."""
-        self._unresolved = keys
+        self.state.unresolved = keys
 
     @property
     def unresolved(self) -> frozenset[str]:
         """Number keys whose ambiguous value ('1,234') no evidence in its section settled."""
-        return self._unresolved
+        return self.state.unresolved
 
     @property
     def parent(self) -> Row | None:
         """The block header or sum row above a sub-row."""
-        return self._parent
+        return self.state.parent
 
     @property
     def members(self) -> list[Row]:
         """A sum row's takstgrupper, a block header's sub-rows."""
-        return self._members
+        return self.state.members
 
     def set_role(self, role: Role, parent: Row | None = None, members: list[Row] | None = None) -> None:
         """The row's role in its offer, and the rows it heads or the row above it (see roles.resolve_roles)."""
-        self._role, self._parent, self._members = role, parent, members if members is not None else []
+        state = self.state
+        state.role, state.parent, state.members = role, parent, members if members is not None else []
 
     @model_validator(mode="after")
     def _days(self) -> Row:
@@ -267,7 +287,7 @@ class Row(Model):
 
     @property
     def kind(self) -> Role:
-        return self._role
+        return self.state.role
 
     @property
     def has_explanation(self) -> bool:
@@ -277,15 +297,17 @@ class Row(Model):
     def inherited(self, attr: str) -> Any:
         """The row's own value, else its block header's (pladser, belægning, overhead, enhed, lovgrundlag …)."""
         value = getattr(self, attr)
-        if value is None and self._parent is not None and self._role is Role.SUB:
-            return getattr(self._parent, attr)
+        if value is None:
+            state = self.state
+            if state.parent is not None and state.role is Role.SUB:
+                return getattr(state.parent, attr)
         return value
 
     def shared(self, attr: str) -> Any:
         """As `inherited`; a block header or sum row without its own value takes the one its rows share."""
         value = self.inherited(attr)
-        if value is None and self._role in (Role.BLOCK, Role.SUM):
-            values = {getattr(m, attr) for m in self._members if getattr(m, attr) is not None}
+        if value is None and self.state.role in (Role.BLOCK, Role.SUM):
+            values = {getattr(m, attr) for m in self.state.members if getattr(m, attr) is not None}
             value = values.pop() if len(values) == 1 else None
         return value
 
@@ -304,7 +326,7 @@ class Row(Model):
 
     def is_text(self) -> bool:
         """A row with words only: no number, no '-', no unit, no status (a heading, or a remark)."""
-        return self.unit is None and self.status is None and not self._dashes and not self.has_numbers()
+        return self.unit is None and self.status is None and not self.state.dashes and not self.has_numbers()
 
     def expected_tariff(self) -> float | None:
         """The takst the row's own budget gives: budget / (pladser × belægning × dage) (+ regulering, or basistakst

@@ -22,7 +22,7 @@ from ..text.danish import kroner as kr
 from ..text.danish import number
 from ..text.danish import percent as pct
 from .columns import LABELS
-from .convention import readings
+from .convention import SectionReading, readings
 from .model import Direction, Offer, Owner, Role, Row, Takstbilag, Unit
 
 DEFAULT_TOLERANCE_PCT = 2.0
@@ -211,14 +211,14 @@ def overhead(tb: Takstbilag) -> Iterator[Finding]:
             continue
         rows = [(offer, row) for offer in owner.offers for row in offer.rows
                 if is_tariff(row) and row.tariff is not None]
-        if rows and all(row.shared("overhead_pct") is None for _, row in rows):
+        if rows and all(row.inherited("overhead_pct") is None for _, row in rows):
             where = tb.source_map.at(("driftsherrer", i, "navn")) if tb.source_map is not None else Location(Path(owner.name))
             yield Finding(owner.name, "(alle tilbud)", "(alle ydelser)", "overhead_pct", "advarsel",
                           "overheadprocenten mangler: hverken en generel procent for driftsherren eller på nogen takst",
                           False, where, rule="Overhead")
             continue
         for offer, row in rows:
-            if row.shared("overhead_pct") is None:
+            if row.inherited("overhead_pct") is None:  # a header's own average takst: its own, or the general
                 yield _find(tb, owner, offer, row, "overhead_pct", "advarsel",
                             "overheadprocenten mangler (hverken på rækken, på dens blokhoved eller som generel procent "
                             "for driftsherren)", True, "overhead_pct", rule="Overhead")
@@ -285,19 +285,24 @@ def _formula_reason(row: Row, expected: float) -> str | None:
 _SEPARATOR = {",": "komma", ".": "punktum"}
 
 
+def conflict_message(section: SectionReading) -> str:
+    """The section's one warning where the evidence that decided its ambiguous numbers points both ways."""
+    evidence = ", ".join(LABELS.get(k, k) for k in section.conflicts)
+    decided = ", ".join(LABELS.get(k, k) for k in section.conflicted)
+    read = ", ".join(sorted({d.convention.value for d in section.decisions.values() if d.conflict and d.convention}))
+    return (f"tallene i {evidence} er skrevet både på dansk (1.234,5) og engelsk (1,234.5); de tvetydige i {decided} "
+            f"(som 1,234) er læst, som flest af dem er skrevet ({read or 'ingen læsning: lige mange hver vej'}). "
+            "Kontrollér dem")
+
+
 def ambiguous_numbers(tb: Takstbilag) -> Iterator[Finding]:
     """A number that reads two ways ('1,234': 1,234 or 1.234) and that nothing in its section settles: a
     warning and a marker of its own on the cell; a section whose evidence points both ways: one warning."""
     for i, owner in enumerate(tb.owners):
         section = owner.reading
         if section.conflicts:
-            used = section.used()
             where = tb.source_map.at(("driftsherrer", i, "navn")) if tb.source_map is not None else Location(Path(owner.name))
-            columns = ", ".join(LABELS.get(k, k) for k in section.conflicts)
-            read = ", ".join(sorted({used[k].value for k in section.conflicts if k in used}))
-            yield Finding(owner.name, "(alle tilbud)", "(alle ydelser)", "", "advarsel",
-                          f"tallene i {columns} er skrevet både på dansk (1.234,5) og engelsk (1,234.5); de tvetydige "
-                          f"(som 1,234) er læst, som flest af de entydige er skrevet ({read or 'dansk'}). Kontrollér dem",
+            yield Finding(owner.name, "(alle tilbud)", "(alle ydelser)", "", "advarsel", conflict_message(section),
                           False, where, rule="Talformat")
         for offer in owner.offers:
             for row in offer.rows:
@@ -312,8 +317,8 @@ def ambiguous_numbers(tb: Takstbilag) -> Iterator[Finding]:
                     yield _find(tb, owner, offer, row, column, "advarsel",
                                 f"'{text}' i {LABELS.get(key, key)} kan læses som {decimal} ({_SEPARATOR[sep]} som decimaltegn) eller "
                                 f"{thousands} ({_SEPARATOR[sep]} som tusindtalsseparator), og intet andet tal fra "
-                                f"{owner.name} afgør det; læst på dansk som {kept}. Skriv tallet entydigt: "
-                                f"{number(as_thousands, 0).replace('.', '')} uden skilletegn, eller {decimal}0",
+                                f"{owner.name} afgør det; læst på dansk som {kept}. Skriv tusinder uden skilletegn "
+                                f"({number(as_thousands, 0).replace('.', '')}) og decimaler med komma",
                                 True, key, rule="Tvetydigt tal", mark=AMBIGUOUS)
 
 
@@ -369,7 +374,8 @@ def structure(tb: Takstbilag) -> Iterator[Finding]:
             continue
         if row.service is None and row.kind in (Role.TARIFF, Role.SUB):
             yield _find(tb, owner, offer, row, "ydelse", "advarsel", "ydelsen mangler på rækken", True, rule="Ydelse")
-        if row.kind in (Role.TARIFF, Role.SUB) and not row.closed and row.tariff is not None and row.shared("unit") is None:
+        if row.kind in (Role.TARIFF, Role.SUB) and not row.closed and row.tariff is not None and row.shared("unit") is None \
+                and offer.recognised:  # in a structure not recognised, the takstgrupper's unit was their total's
             yield _find(tb, owner, offer, row, "takstenhed", "advarsel", "takstenheden mangler (Døgn, Dag, Time, Styk "
                         "eller Måned)", True, rule="Takstenhed")
         if row.role is Role.SUB and row.parent is None:

@@ -19,6 +19,7 @@ class OwnerSummary:
     name: str
     tariffs: int = 0
     counts: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0] for k in CATEGORIES})  # [forklaret, uforklaret]
+    other: int = 0  # the other marked cells: takst mangler, overhead, sums, lovgrundlag, import, ambiguous numbers …
     rises: list[str] = field(default_factory=list)  # the largest rises, largest first
     falls: list[str] = field(default_factory=list)  # the largest falls, largest first
 
@@ -43,12 +44,16 @@ def summarise(tb: Takstbilag, findings: list[Finding]) -> list[OwnerSummary]:
         out.append(s)
     by_name = {s.name: s for s in out}
     for f in findings:
-        if f.category in CATEGORIES and f.owner in by_name:
+        if f.owner not in by_name:
+            continue
+        if f.category in CATEGORIES:
             by_name[f.owner].counts[f.category][0 if f.explained else 1] += 1
+        elif f.highlight:
+            by_name[f.owner].other += 1
     return out
 
 
-HEADER = ["Driftsherre", "Takster", *CATEGORIES.values(), "Største stigninger", "Største fald"]
+HEADER = ["Driftsherre", "Takster", *CATEGORIES.values(), "Andre markeringer", "Største stigninger", "Største fald"]
 
 
 def cell(pair: list[int]) -> str:
@@ -65,11 +70,12 @@ def cell(pair: list[int]) -> str:
 
 
 def table(summary: list[OwnerSummary]) -> list[list[str]]:
-    rows = [[s.name, str(s.tariffs), *(cell(s.counts[k]) for k in CATEGORIES), "; ".join(s.rises) or "–",
-             "; ".join(s.falls) or "–"] for s in summary]
+    rows = [[s.name, str(s.tariffs), *(cell(s.counts[k]) for k in CATEGORIES), str(s.other) if s.other else "–",
+             "; ".join(s.rises) or "–", "; ".join(s.falls) or "–"] for s in summary]
     total = [sum(s.counts[k][i] for s in summary) for k in CATEGORIES for i in (0, 1)]
+    other = sum(s.other for s in summary)
     rows.append(["I alt", str(sum(s.tariffs for s in summary)),
-                 *(cell(total[2 * n:2 * n + 2]) for n in range(len(CATEGORIES))), "", ""])
+                 *(cell(total[2 * n:2 * n + 2]) for n in range(len(CATEGORIES))), str(other) if other else "–", "", ""])
     return rows
 
 
@@ -94,6 +100,7 @@ def text_lines(summary: list[OwnerSummary]) -> list[str]:
     """The overview for the terminal, one line per driftsherre."""
     out = []
     for s in summary:
-        flags = "; ".join(f"{label}: {cell(s.counts[k])}" for k, label in CATEGORIES.items() if any(s.counts[k]))
+        flags = "; ".join([f"{label}: {cell(s.counts[k])}" for k, label in CATEGORIES.items() if any(s.counts[k])]
+                          + ([f"andre markeringer: {s.other}"] if s.other else []))
         out.append(f"  {s.name}: {s.tariffs} takster" + (f"; {flags}" if flags else "; ingen markeringer"))
     return out

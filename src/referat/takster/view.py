@@ -80,12 +80,22 @@ _SHOWN_IN = {"pladser_sidste_år": "antal_pladser", "takst_sidste_år": "ændrin
              "rolle": "ydelse", "importfejl": "ydelse", "": "ydelse"}
 
 
+_DANISH = str.maketrans({",": ".", ".": ","})
+
+
+def danish_number(value: float, places: int) -> str:
+    """1.234.567,5: Danish notation with exactly `places` decimals. As `text.danish.number`, at C speed for the
+    annex's thousands of cells; the two agree wherever no rounding happens, as here (a number is printed with
+    the decimals it was written with)."""
+    return f"{value:,.{places}f}".translate(_DANISH)
+
+
 def _number_cell(row: Row, key: str) -> AnnexCell:
     value = getattr(row, ATTR[key])
     if value is None:
         return _cell("-" if key in row.dashes else "")
     places = row.decimals(key)
-    text = number(value, places)
+    text = danish_number(value, places)
     percent = key in PERCENT_KEYS
     cell = _cell(f"{text} %" if percent else text)
     cell["number"], cell["decimals"] = float(value), places
@@ -101,7 +111,7 @@ def _cell(text: str) -> AnnexCell:
 def _float_cell(value: float | None, places: int, percent: bool = False) -> AnnexCell:
     if value is None:
         return _cell("")
-    cell = _cell(number(value, places) + (" %" if percent else ""))
+    cell = _cell(danish_number(value, places) + (" %" if percent else ""))
     cell["number"], cell["decimals"] = float(value), places
     if percent:
         cell["percent"] = True
