@@ -31,6 +31,8 @@ PL, OCCUPANCY, FORMULA, PLACES = "pl", "belægning", "formel", "pladser"
 CATEGORIES = {PL: "Ændring over P/L + 2 pp", OCCUPANCY: "Belægning under 95 %", FORMULA: "Afvigelse fra formlen",
               PLACES: "Ændrede pladser"}
 DEVIATION, AMBIGUOUS = "afvigelse", "tvetydig"  # how a marked cell is marked: deviation colours, or its own
+# The short names of the rules the view acts on (the table of markings prints each rule's name).
+MISSING_TARIFF, OVERHEAD = "Takst mangler", "Overhead"
 
 
 @dataclass(frozen=True)
@@ -215,13 +217,13 @@ def overhead(tb: Takstbilag) -> Iterator[Finding]:
             where = tb.source_map.at(("driftsherrer", i, "navn")) if tb.source_map is not None else Location(Path(owner.name))
             yield Finding(owner.name, "(alle tilbud)", "(alle ydelser)", "overhead_pct", "advarsel",
                           "overheadprocenten mangler: hverken en generel procent for driftsherren eller på nogen takst",
-                          False, where, rule="Overhead")
+                          False, where, rule=OVERHEAD)
             continue
         for offer, row in rows:
             if row.inherited("overhead_pct") is None:  # a header's own average takst: its own, or the general
                 yield _find(tb, owner, offer, row, "overhead_pct", "advarsel",
                             "overheadprocenten mangler (hverken på rækken, på dens blokhoved eller som generel procent "
-                            "for driftsherren)", True, "overhead_pct", rule="Overhead")
+                            "for driftsherren)", True, "overhead_pct", rule=OVERHEAD)
 
 
 _REGULATION = re.compile(r"under-?\s*skud|over-?\s*skud|regulering|efterregul", re.IGNORECASE)
@@ -426,7 +428,7 @@ def missing_tariff(tb: Takstbilag) -> Iterator[Finding]:
         if row.import_errors and "takst" in row.import_errors:
             continue  # the import's marking says why
         yield _find(tb, owner, offer, row, "takst", "advarsel", "taksten mangler (angiv den, eller status: udskudt/udgår)",
-                    True, "takst", rule="Takst mangler")
+                    True, "takst", rule=MISSING_TARIFF)
 
 
 def import_problems(tb: Takstbilag) -> Iterator[Finding]:

@@ -9,13 +9,15 @@ once, in the reading guide).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ..text.danish import number
 from ..text.nodes import Block
 from ..text.richtext import parse, plain_text, printable
 from ..view import labels as L
 from .model import Note, Offer, Owner, Role, Row, Status, Takstbilag
-from .row import ATTR
-from .rules import AMBIGUOUS, Finding, offer_name
+from .row import ATTR, float_decimals
+from .rules import AMBIGUOUS, MISSING_TARIFF, OVERHEAD, Finding, offer_name
 from .summary import HEADER as SUMMARY_HEADER
 from .summary import summarise
 from .summary import table as summary_table
@@ -150,8 +152,6 @@ def _cells(offer: Offer, row: Row, revised: bool, missing: bool) -> dict[str, An
 
 
 def _places(value: float | None) -> int:
-    from .row import float_decimals
-
     return 0 if value is None else float_decimals(value)
 
 
@@ -172,7 +172,7 @@ def _section(tb: Takstbilag, owner: Owner, columns: list[tuple[str, str, str]], 
     footnotes: list[Footnote] = []
     for offer in owner.offers:
         for row in offer.rows:
-            missing = any(f.rule == "Takst mangler" for f in flagged.get((id(row), "takst"), []))
+            missing = any(f.rule == MISSING_TARIFF for f in flagged.get((id(row), "takst"), []))
             cells = _cells(offer, row, revised, missing)
             ref = printable(f"{offer_name(offer, row)} › {row.name}")
             out: list[AnnexCell] = []
@@ -215,7 +215,7 @@ def _guide_facts(tb: Takstbilag, findings: list[Finding], ambiguous: bool) -> li
     if missing:
         facts.append(f"P/L-indekset er ikke angivet for {' og '.join(sorted(missing))}; ændringer over P/L + 2 "
                      "procentpoint er derfor ikke kontrolleret for dem.")
-    overhead = sorted({f.owner for f in findings if f.rule == "Overhead"})
+    overhead = sorted({f.owner for f in findings if f.rule == OVERHEAD})
     if overhead:
         facts.append(f"Generel overheadprocent er ikke oplyst for {', '.join(overhead)}; de takster, der heller ikke "
                      "selv angiver en, er markeret.")
@@ -238,7 +238,7 @@ def table_view(tb: Takstbilag, findings: list[Finding], approval: str | None = N
     sections = [_section(tb, owner, columns, revised, flagged) for owner in tb.owners]
     ambiguous = any(fn["ambiguous"] for s in sections for fn in s["footnotes"])
     summary = summary_table(summarise(tb, findings))
-    aligns: list = ["right" if align == "right" else "left" for _, _, align in columns]
+    aligns: list[Literal["left", "right"]] = ["right" if align == "right" else "left" for _, _, align in columns]
     column_views: list[AnnexColumn] = [{"key": k, "label": label, "align": "right" if align == "right" else "left"}
                                        for k, label, align in columns]
     return {
