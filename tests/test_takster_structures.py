@@ -175,7 +175,7 @@ def test_dash_and_blank_are_kept_apart(tmp_path: Path) -> None:
     tb = check_file(path)[0]
     assert tb is not None
     dash, blank = tb.owners[0].offers[0].rows[1:]
-    assert dash._dashes == frozenset({"budget"}) and blank._dashes == frozenset()
+    assert dash.dashes == frozenset({"budget"}) and blank.dashes == frozenset()
     assert dash.budget is None and blank.budget is None
 
 
@@ -292,7 +292,7 @@ def test_opsummering_writes_the_markdown_table(run, tmp_path: Path) -> None:
     assert code == 0, err
     table = [line for line in out.splitlines() if line.startswith("|")]
     assert table[0] == ("| Driftsherre | Takster | Ændring over P/L + 2 pp | Belægning under 95 % | "
-                        "Afvigelse fra formlen | Ændrede pladser | Største stigninger | Største fald |")
+                        "Afvigelse fra formlen | Ændrede pladser | Andre markeringer | Største stigninger | Største fald |")
     assert table[2].startswith("| Aalborg Kommune | 13 | – | – | 1 forklaret | – | ")
     assert "Frederikshavn Krisecenter, Krisecenterophold: +8,33 %" in table[3]
     assert table[2].endswith("| Botilbud Sonjavej, Sonjavej A-C Huse: -1,52 % |")  # issue 23: the falls too
