@@ -2,7 +2,8 @@
 
 Each case runs the real command on a real example meeting and compares a readable rendering of the output with
 the committed file: the text edition of every document, the Word document's `document.xml` pretty-printed, the
-data the PDF engine receives, the packet's outline and page labels, and the takst annex as CSV. A difference
+data the PDF engine receives, the packet's outline and page labels, and the takst annex as CSV and as the data its
+Typst template receives. A difference
 fails with a unified diff. `pytest --update-golden` (or `REFERAT_UPDATE_GOLDEN=1`) rewrites the files; the
 change is then a reviewed diff in the commit.
 """
@@ -28,6 +29,7 @@ from conftest import ROOT
 GOLDEN = Path(__file__).resolve().parent / "golden"
 MEETINGS = ["2026-02-23-das-social", "2023-03-31-das-social"]
 ANNEX = ROOT / "agendas" / "2023-03-31-das-social" / "bilag" / "07-takster-2023-revideret.yaml"
+SUBMITTED = ROOT / "tests" / "fixtures" / "takster" / "indsendt-2027.yaml"  # every case of issue 23
 DIFF_LINES = 120
 
 
@@ -171,3 +173,18 @@ def test_takst_annex_csv(tmp_path: Path, golden: Callable[[str, str], None]) -> 
     assert main(["takster", "render", str(ANNEX), "--format", "csv", "--out", str(tmp_path)]) == 0
     (csv,) = tmp_path.glob("*.csv")
     golden("takster/07-takster-2023-revideret.csv", csv.read_text(encoding="utf-8-sig"))
+
+
+def test_takst_annex_pdf_engine_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      golden: Callable[[str, str], None]) -> None:
+    """The data the takstbilag's Typst template receives (takster/types.py: AnnexView), for the made-up annex
+    that has every case of issue 23: each cell as printed, its number and decimals, its marking and footnote."""
+    from referat.cli import main
+
+    _Recorder.seen = []
+    monkeypatch.setattr(typst, "Compiler", _Recorder)
+    assert main(["tariffs", "render", str(SUBMITTED), "--format", "pdf", "--godkendt",
+                 "Godkendt af DAS den 17. november 2026", "--out", str(tmp_path)]) == 0
+    assert [t for t, _ in _Recorder.seen] == ["takstbilag.typ"]
+    text = json.dumps(_Recorder.seen[0][1], ensure_ascii=False, indent=1, sort_keys=True)
+    golden("takster/indsendt-2027.typst-input.json", text + "\n")
