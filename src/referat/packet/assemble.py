@@ -40,6 +40,7 @@ from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
 from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_layers
 from .sources import bilag_pdf, check_converters, minutes_reader
+from .types import CoverData, StampData, StampPage
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
 
@@ -284,7 +285,7 @@ def _bytes(reader: PdfReader) -> bytes:
 
 
 def _covers(meeting: Meeting, view: DocumentView, parts: list[Part], total: int) -> PdfReader:
-    data = {
+    data: CoverData = {
         "title": view["title"], "font": view["look"]["font"], "colour": view["look"]["colour"],
         "page_label": L.PAGE, "cover_title": L.BILAG_COVER_TITLE, "total": total,
         "covers": [{"number": p.item, "title": p.title, "page": p.cover_page, "note": None} for p in parts],
@@ -303,7 +304,7 @@ Geometry = tuple[float, float, float, float, int]  # a page's crop box (left, bo
 def _stamps(when: dt.date, parts: list[Part], total: int) -> tuple[PdfReader, list[Geometry]]:
     """The stamps of every bilag page, one Typst page each, and each bilag page's geometry (read once: a copied
     page has the same boxes and rotation as its original)."""
-    pages = []
+    pages: list[StampPage] = []
     geometry: list[Geometry] = []
     for part in parts:
         for k, page in enumerate(part.reader.pages):
@@ -316,7 +317,8 @@ def _stamps(when: dt.date, parts: list[Part], total: int) -> tuple[PdfReader, li
                           "text": L.PAGE.format(x=part.cover_page + 1 + k, y=total)})
     if not pages:
         pages = [{"w": 10, "h": 10, "text": ""}]
-    return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0])), geometry
+    data: StampData = {"pages": pages}
+    return PdfReader(io.BytesIO(compile_typst("stamp.typ", data, when)[0])), geometry
 
 
 def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
