@@ -29,7 +29,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObj
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..progress import progress
-from ..render.pdf import compile_typst, with_asset
+from ..render.pdf import BilagLink, compile_typst, write_pdf_with_links
 from ..takster.annex import approval_line
 from ..view import labels as L
 from ..view.document import included_bilag
@@ -189,8 +189,8 @@ def build_packet(meeting: Meeting, view: DocumentView, sources: Sources | None =
         starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
         total = 99999
     for _ in range(4):
-        data, assets = with_asset(_with_pages(view, starts, total), "logo", logo)
-        doc_pdf, links = compile_typst("document.typ", data, meeting.date, assets, query="<bilaglink>")
+        # the same compile as the document alone (render.pdf.write_pdf), with the bilag pages in its lists
+        doc_pdf, links = write_pdf_with_links(_with_pages(view, starts, total), meeting.date, logo)
         doc = PdfReader(io.BytesIO(doc_pdf))
         new_starts, new_total = _layout(parts, len(doc.pages))
         if (new_starts, new_total) == (starts, total):
@@ -361,13 +361,13 @@ def _bookmarks(writer: PdfWriter, doc: PdfReader, view: DocumentView, parts: lis
                                         parent=node)
 
 
-def _links(writer: PdfWriter, doc: PdfReader, links: list[dict[str, Any]], starts: dict[str, int]) -> None:
+def _links(writer: PdfWriter, doc: PdfReader, links: list[BilagLink], starts: dict[str, int]) -> None:
     for link in links:
         if link["id"] not in starts:
             continue
-        index = int(link["page"]) - 1
+        index = link["page"] - 1
         _, _, width, height = _box(doc.pages[index])
-        x, y = float(link["x"]), float(link["y"])
+        x, y = link["x"], link["y"]
         rect = (x - 2, height - y - 13, width - 70, height - y + 2)
         writer.add_annotation(page_number=index, annotation=Link(rect=rect, target_page_index=starts[link["id"]] - 1))
 
