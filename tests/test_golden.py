@@ -1,9 +1,9 @@
 """Golden files: what a reader of the example meetings sees, committed under tests/golden/ (pandoc-style).
 
 Each case runs the real command on a real example meeting and compares a readable rendering of the output with
-the committed file: the text edition of every document, the Word document's `document.xml` pretty-printed, the
-data the PDF engine receives, the packet's outline and page labels, and the takst annex as CSV and as the data its
-Typst template receives. A difference
+the committed file: the text and web (HTML) editions of every document, the Word `document.xml` pretty-printed,
+the data the PDF engine receives, the packet's outline and page labels, and the takst annex as CSV and as the data
+its Typst template receives. A difference
 fails with a unified diff. `pytest --update-golden` (or `REFERAT_UPDATE_GOLDEN=1`) rewrites the files; the
 change is then a reviewed diff in the commit.
 """
@@ -64,13 +64,13 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """Every document of both example meetings, internal and public, as docx and txt (one build each)."""
+    """Every document of both example meetings, internal and public, as docx, txt and html (one build each)."""
     from referat.cli import main
 
     out: dict[str, Path] = {}
     for name in MEETINGS:
         target = tmp_path_factory.mktemp(name)
-        code = main(["build", str(ROOT / "agendas" / name), "--format", "docx,txt", "--offentlig",
+        code = main(["build", str(ROOT / "agendas" / name), "--format", "docx,txt,html", "--offentlig",
                      "--out", str(target)])
         assert code == 0, name
         out[name] = target
@@ -88,6 +88,12 @@ CASES = [(m, stem) for m in MEETINGS for stem in _documents(m)]
 @pytest.mark.parametrize(("meeting", "stem"), CASES)
 def test_text_edition(built: dict[str, Path], golden: Callable[[str, str], None], meeting: str, stem: str) -> None:
     golden(f"{meeting}/{stem}.txt", (built[meeting] / f"{stem}.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("meeting", "stem"), CASES)
+def test_web_edition(built: dict[str, Path], golden: Callable[[str, str], None], meeting: str, stem: str) -> None:
+    """The page as the browser gets it (the bundled template; the bilag it links to are beside it)."""
+    golden(f"{meeting}/{stem}.html", (built[meeting] / f"{stem}.html").read_text(encoding="utf-8"))
 
 
 def pretty_xml(data: bytes) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from ..model.meeting import Meeting
+from ..render.html import fill
 from ..text.danish import long_date
 from ..text.richtext import plain_text
 from ..view.types import DocumentView
@@ -91,13 +92,14 @@ def _decisions(pubs: list[Published]) -> bytes:
         if "referat" not in pub.kinds:
             continue
         view = pub.views["referat"]
+        anchor = view["labels"]["anchor"]  # the item's anchor in the web edition (render/html.py sets it)
         for item in view["items"]:
             text = " ".join(plain_text(s["blocks"], sep=" ") for s in item["sections"]
                             if s["type"] == "blocks" and s["key"] == "beslutning")
             if item["notice"]:
                 text = (item["notice"] + " " + text).strip()
             rows.append(f"<tr><td>{pub.meeting.date.isoformat()}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
-                        f'<td><a href="{pub.path}/referat-offentlig.html#punkt-{escape(item["number"])}">'
+                        f'<td><a href="{pub.path}/referat-offentlig.html#{escape(fill(anchor, nummer=item["number"]))}">'
                         f'{escape(item["bookmark"])}</a></td><td>{escape(text)}</td></tr>')
     body = ('<table>\n<caption>Beslutninger fra de offentlige referater</caption>\n<thead><tr><th scope="col">Dato</th>'
             '<th scope="col">Udvalg</th><th scope="col">Punkt</th><th scope="col">Beslutning</th></tr></thead>\n<tbody>'

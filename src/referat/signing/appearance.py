@@ -11,6 +11,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..render.pdf import compile_typst
 from ..text.richtext import printable
+from ..view import labels as L
+from .types import SignatureData
 
 COLOUR = "#1F4E79"
 
@@ -34,8 +36,9 @@ class ImportedPdfBytes(ImportedPdfPage):
 def appearance(name: str, role: str | None, box: tuple[int, int, int, int]) -> ImportedPdfBytes:
     """A box the size of `box`: 'Godkendt og underskrevet', the name, the role and the local time now."""
     now = dt.datetime.now().astimezone()
-    lines = ([printable(role)] if role else []) + [f"{now:%d.%m.%Y kl. %H.%M} ({now:%Z})"]
-    data = {"title": "Underskrift", "heading": "Godkendt og underskrevet", "name": printable(name), "lines": lines,
-            "width": box[2] - box[0], "height": box[3] - box[1], "colour": COLOUR}
+    lines = ([printable(role)] if role else []) + [L.SIGNED_AT.format(dato=f"{now:%d.%m.%Y}", tid=f"{now:%H.%M}",
+                                                                        zone=f"{now:%Z}")]
+    data: SignatureData = {"title": L.SIGNATURE_TITLE, "heading": L.SIGNATURE_HEADING, "name": printable(name),
+                           "lines": lines, "width": box[2] - box[0], "height": box[3] - box[1], "colour": COLOUR}
     pdf, _ = compile_typst("signature.typ", data, now.date())
     return ImportedPdfBytes(pdf)
