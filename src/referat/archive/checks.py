@@ -19,7 +19,7 @@ from ..signing.signatures import (
     SELF_SIGNED,
     TRUSTED,
     Signature,
-    load_roots,
+    load_root_files,
     read_signatures,
 )
 from . import manifest as mf
@@ -46,15 +46,7 @@ class Examined:
 
 def trust_roots(files: list[Path], meeting: Meeting) -> list[x509.Certificate]:
     """The trust anchors: --rodcertifikat files and the committee profile's 'rodcertifikater'."""
-    roots: list[x509.Certificate] = []
-    for path in [*files, *meeting.profile.trust_root_paths()]:
-        try:
-            roots.extend(load_roots(path.read_bytes()))
-        except FileNotFoundError:
-            raise SignatureError("rodcertifikatet findes ikke", Location(path)) from None
-        except (OSError, ValueError) as exc:
-            raise SignatureError(f"rodcertifikatet kan ikke læses som PEM eller DER ({exc})", Location(path)) from None
-    return roots
+    return load_root_files([*files, *meeting.profile.trust_root_paths()])
 
 
 def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:

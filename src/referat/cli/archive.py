@@ -84,19 +84,23 @@ def _notes(root: Path, caught: object) -> None:
 def cmd_sign(args: argparse.Namespace) -> int:
     from ..fileio import read_input, write_atomic
     from ..signing.certificate import common_name, load_signer, password
+    from ..signing.longterm import level_for
     from ..signing.sign import sign_pdf
+    from ..signing.signatures import load_root_files
     from ..signing.timestamp import UrlTimeStamper
 
+    level, note = level_for(args.niveau, args.tidsstempel)
     source = Path(args.pdf)
+    roots = load_root_files([Path(p) for p in args.rodcertifikat or []])
     pdf = read_input(source)
     signer = load_signer(Path(args.cert), password(Path(args.cert)))
     name = args.navn or common_name(signer)
     where = Location(source)
     timestamper = UrlTimeStamper(args.tidsstempel, where=where) if args.tidsstempel else None
-    signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where)
+    signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where, level, roots)
     write_atomic(Path(args.out), signed)
-    level = "PAdES B-T (med tidsstempel)" if timestamper else "PAdES B-B"
-    say(f"skrev {args.out}: underskrevet af {name}" + (f" ({args.rolle})" if args.rolle else "") + f", {level}")
+    say(f"skrev {args.out}: underskrevet af {common_name(signer)}" + (f" ({args.rolle})" if args.rolle else "")
+        + f", PAdES {level}{note}")
     return EXIT_OK
 
 
@@ -367,7 +371,13 @@ def register(command: Command) -> None:
     p.add_argument("--navn", help="underskriverens navn (standard: navnet i certifikatet)")
     p.add_argument("--rolle", help="underskriverens rolle, fx formand eller sekretariat")
     p.add_argument("--synlig", action="store_true", help="vis underskriften som en boks på sidste side")
-    p.add_argument("--tidsstempel", metavar="URL", help="tidsstempelserver (RFC 3161) → PAdES B-T")
+    p.add_argument("--tidsstempel", metavar="URL", help="tidsstempelserver (RFC 3161); giver PAdES B-LT, medmindre "
+                                                        "--niveau siger andet")
+    p.add_argument("--niveau", choices=["B-B", "B-T", "B-LT", "B-LTA"],
+                   help="PAdES-niveau (standard: B-LT med --tidsstempel, ellers B-B); B-LT og B-LTA lægger "
+                        "certifikatkæde og spærreoplysninger ind i filen, B-LTA også et dokumenttidsstempel")
+    p.add_argument("--rodcertifikat", action="append", metavar="FIL.pem",
+                   help="udstederens rodcertifikat, hvis .p12-filen ikke selv har det (til B-LT og B-LTA; kan gentages)")
 
     archive = command("archive", lambda args: args.archive_func(args),
                       "Arkivet af underskrevne referater: tilføj, vis og kontrollér.")
