@@ -245,7 +245,8 @@ def test_verify_names_a_file_with_one_byte_changed(run: Run, signed: Path, minut
     code, out, err = run("archive", "verify", "--arkiv", archive)
     assert code == 1
     assert "das-social/2026-02-23/udgave-1/referat-signeret.pdf: fejl: filen er ændret siden arkiveringen" in err
-    assert "udgave-2/referat-signeret-2.pdf" not in err and "ok  " in out and "referat-signeret-2.pdf" in out
+    # the unchanged version is no error (a PAdES B-B file gets a warning that it cannot be proven for long, issue 25)
+    assert "udgave-2/referat-signeret-2.pdf: fejl" not in err and "ok  " in out and "referat-signeret-2.pdf" in out
 
 
 def test_verify_catches_a_changed_manifest_and_a_broken_signature(run: Run, signed: Path, pki: Pki,

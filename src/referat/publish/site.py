@@ -14,7 +14,7 @@ over every file of the meeting); nothing else from a meeting folder is copied. S
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
@@ -39,6 +39,7 @@ class Published:
     path: str  # "das-social/2026-02-23"
     files: dict[str, bytes]
     kinds: list[str]
+    signers: list[str] = field(default_factory=list)  # of the archived minutes, as the certificates say
 
 
 def _page(title: str, body: str, depth: int) -> bytes:
@@ -69,6 +70,9 @@ def _meeting_page(pub: Published) -> bytes:
     if bilag:
         body += "<h2>Bilag</h2>\n<ul>" + "".join(
             f'<li><a href="{name}">{escape(titles.get(name, name))}</a></li>' for name in bilag) + "</ul>\n"
+    if pub.signers:  # the archived, signed minutes: who the certificates name (issue 25)
+        body += "<h2>Underskrifter</h2>\n<p>Referatet er underskrevet digitalt af:</p>\n<ul>" + "".join(
+            f"<li>{escape(line)}</li>" for line in pub.signers) + "</ul>\n"
     return _page(title, body, 2)
 
 
@@ -166,7 +170,10 @@ def _published(folder: Path, seen: dict[str, Path]) -> Published:
     if path in seen:
         raise ReferatError(f"to mødemapper er samme møde ({path}); angiv kun den ene", Location(folder))
     seen[path] = folder
-    return Published(meeting, path, files, kinds)
+    from ..archive.signers import archived_signers
+
+    signers = archived_signers(folder, meeting.profile.id, meeting.date.isoformat()) if "referat" in kinds else []
+    return Published(meeting, path, files, kinds, signers)
 
 
 def publish_site(site: Path, folders: list[Path]) -> list[Path]:

@@ -194,6 +194,7 @@ class Stamp:
     valid_to: dt.datetime | None  # the end of the validity of its certificate (or of its chain, if earlier)
     ok: bool
     problem: str | None = None
+    anchor: x509.Certificate | None = None  # the root its chain ended in
 
 
 @dataclass
@@ -204,6 +205,7 @@ class SignatureProof:
     level: str
     proven_at: dt.datetime | None  # the time a timestamp proves the signature existed
     problems: list[str] = field(default_factory=list)
+    anchors: list[x509.Certificate] = field(default_factory=list)  # roots of its chain and its timestamp's
 
 
 @dataclass
@@ -224,6 +226,13 @@ class Proof:
     @property
     def sound(self) -> bool:
         return not self.problems and not any(s.problems for s in self.signatures)
+
+    @property
+    def anchors(self) -> list[x509.Certificate]:
+        """Every root a chain of the proof ended in (signers', timestamps'), once each."""
+        found = {c.sha256: c for s in self.signatures for c in s.anchors}
+        found.update({s.anchor.sha256: s.anchor for s in self.stamps if s.anchor is not None})
+        return list(found.values())
 
 
 def _reader(pdf: bytes) -> PdfFileReader:
@@ -249,7 +258,7 @@ def _offline(reader: PdfFileReader, roots: list[x509.Certificate], moment: dt.da
     else:
         policy = CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule), retroactive_revinfo=True)
     kwargs: dict[str, Any] = {"trust_roots": roots, "moment": moment, "allow_fetching": False,
-                              "revinfo_policy": policy}
+                              "revinfo_policy": policy, "crls": [], "ocsps": []}
     try:
         return DocumentSecurityStore.read_dss(reader).as_validation_context(kwargs)
     except NoDSSFoundError:
@@ -264,24 +273,39 @@ def _path_end(path: Any, cert: x509.Certificate) -> dt.datetime:
     return min(ends)
 
 
+def _anchor(path: Any) -> x509.Certificate | None:
+    """The root certificate a validation path ends in (None for none, or an anchor that is no certificate)."""
+    cert = getattr(getattr(path, "trust_anchor", None), "certificate", None) if path is not None else None
+    return cert if isinstance(cert, x509.Certificate) else None
+
+
 def _authority(cert: x509.Certificate) -> str:
     from .certificate import subject_name
 
     return subject_name(cert)
 
 
-def prove(pdf: bytes, roots: list[x509.Certificate], at: dt.datetime | None = None) -> Proof:
-    """Every signature of `pdf` checked at `at` (default now) with the file's own validation data only."""
+def prove(pdf: bytes, roots: list[x509.Certificate], at: dt.datetime | None = None, _again: bool = True) -> Proof:
+    """Every signature of `pdf` checked at `at` (default now) with the file's own validation data only. When the
+    document timestamps no longer hold at `at`, each signature's level is what the file held while they did
+    (checked at the newest timestamp's time), and the proof's problems say why it fails now."""
     at = at or now()
-    reader = _reader(pdf)
     try:
-        signatures = reader.embedded_regular_signatures
-        timestamps = reader.embedded_timestamp_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        return Proof([], [], None, at, [f"underskrifterne kan ikke læses ({exc})"])
+        return _prove(pdf, roots, at, _again)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:  # a damaged, untrusted file
+        return Proof([], [], None, at, [f"underskrifterne kan ikke læses ({type(exc).__name__})"])
+
+
+def _prove(pdf: bytes, roots: list[x509.Certificate], at: dt.datetime, _again: bool) -> Proof:
+    reader = _reader(pdf)
+    signatures = reader.embedded_regular_signatures
+    timestamps = reader.embedded_timestamp_signatures
     stamps = _stamp_chain(reader, timestamps, roots, at)
     proofs = [_signature(reader, sig, timestamps, stamps, roots, at) for sig in signatures]
     problems = [s.problem for s in stamps if s.problem]
+    if problems and _again and stamps and stamps[-1].time is not None and stamps[-1].time < at:
+        then = prove(pdf, roots, stamps[-1].time, _again=False)
+        proofs = [SignatureProof(p.field_name, p.level, p.proven_at, [], p.anchors) for p in then.signatures]
     until: dt.datetime | None = None
     if stamps and all(s.ok for s in stamps):
         until = stamps[-1].valid_to
@@ -311,7 +335,8 @@ def _stamp_chain(reader: PdfFileReader, timestamps: list[EmbeddedPdfSignature], 
         if not ok:
             problem = (f"dokumenttidsstemplet '{ts.field_name}' ({authority}) kan ikke bekræftes pr. "
                        f"{moment:%d.%m.%Y}: {_why(status, ts.signer_cert, moment)}")
-        out.append(Stamp(str(ts.field_name), status.timestamp, authority, end, ok, problem))
+        anchor = _anchor(status.validation_path) if ok else None
+        out.append(Stamp(str(ts.field_name), status.timestamp, authority, end, ok, problem, anchor))
         moment = status.timestamp if ok else None
     return list(reversed(out))
 
@@ -360,6 +385,10 @@ def _signature(reader: PdfFileReader, sig: EmbeddedPdfSignature, timestamps: lis
         return SignatureProof(name, B_T, proven, ["underskriften er brudt: de underskrevne bytes er ændret"])
     if not status.trusted:
         return SignatureProof(name, B_T, proven)
+    ts_status = status.timestamp_validity
+    found = [_anchor(status.validation_path), _anchor(ts_status.validation_path) if ts_status is not None
+             and ts_status.trusted else None]
+    anchors = [a for a in found if a is not None]
     covered = any(stamp.ok and "/DSS" in reader.get_historical_resolver(ts.signed_revision).root
                   for ts, stamp in later)
-    return SignatureProof(name, B_LTA if covered else B_LT, proven)
+    return SignatureProof(name, B_LTA if covered else B_LT, proven, [], anchors)

@@ -170,11 +170,14 @@ BOOKKEEPING = {"/Producer", "/ModDate"}  # what a PDF writer (pyHanko's too) upd
 
 
 def _only_validation_data_after(sig: EmbeddedPdfSignature) -> bool:
-    """Whether every revision after the signed one adds validation data (the DSS) or a document timestamp, and
+    return only_validation_data_since(sig.reader, sig.signed_revision)
+
+
+def only_validation_data_since(reader: PdfFileReader, since: int) -> bool:
+    """Whether every revision after revision `since` adds validation data (the DSS) or a document timestamp, and
     changes nothing in the document information but the writer's bookkeeping. pyHanko files an /Info change
     (a new title, say) with these as harmless; after the last signature it is a change all the same."""
-    reader = sig.reader
-    for revision in range(sig.signed_revision + 1, reader.xrefs.total_revisions):
+    for revision in range(since + 1, reader.xrefs.total_revisions):
         before, after = reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
         written = after.explicit_refs_in_revision()
         stamped = any(getattr(after(ref), "get", lambda _k: None)("/Type") == "/DocTimeStamp" for ref in written)
