@@ -11,8 +11,11 @@ after twenty: a renewal with the second keeps minutes verifiable past the first 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 PASSWORD = "hemmelig-æøå"
 ARCH = "referat"
-KEYS = ("root", "ocsp", "tsa", "tsa2", "formand", "sekretariat")
+KEYS = ("root", "ocsp", "tsa", "tsa2", "formand", "sekretariat", "spaerret")
 CHAIR = "Henrik Aarup-Kristensen"  # the chair's certificate
 ORG = "Nordjysk Socialaftale"
 
@@ -58,6 +61,7 @@ def config(url: str, start: dt.datetime) -> dict[str, Any]:
                 "tsa2": {"common-name": "Referat Test TSA 2", "organization-name": "Referat Test"},
                 "formand": {"common-name": CHAIR, "organization-name": ORG},
                 "sekretariat": {"common-name": "Sekretariat for Nordjysk Socialaftale", "organization-name": ORG},
+                "spaerret": {"common-name": "Bo Bertelsen", "organization-name": ORG},
             },
             "certs": {
                 "root": {"subject": "root", "issuer": "root", "validity": valid(2, 50), "profiles": [
@@ -69,6 +73,9 @@ def config(url: str, start: dt.datetime) -> dict[str, Any]:
                 "formand": {**signer, "revocation": {"revoked-since": _iso(start + dt.timedelta(days=30)),
                                                      "reason": "key_compromise"}},
                 "sekretariat": signer,
+                # revoked an hour before the fixture starts: it can no longer make a valid signature
+                "spaerret": {**signer, "revocation": {"revoked-since": _iso(start - dt.timedelta(hours=1)),
+                                                      "reason": "key_compromise"}},
             },
             "services": {
                 "ocsp": {"root": {"for-issuer": "root", "responder-cert": "ocsp", "signing-key": "ocsp"}},
@@ -101,6 +108,10 @@ class Services:
     @property
     def sekretariat(self) -> Path:
         return self.folder / "sekretariat.p12"
+
+    @property
+    def revoked(self) -> Path:
+        return self.folder / "spaerret.p12"
 
     def tsa(self, label: str = "tsa") -> str:
         return f"{self.url}/{ARCH}/tsa/{label}"
@@ -142,18 +153,36 @@ def running(folder: Path) -> Iterator[Services]:
     holder: dict[str, Any] = {}
 
     def app(environ: Any, start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        prefix = f"/{ARCH}/ocsp/"
+        if environ.get("REQUEST_METHOD") == "GET" and path.startswith(prefix) and path.count("/") > 3:
+            # RFC 6960 A.1: an OCSP request may come as GET, base64 in the URL (NSS, and so pdfsig, sends it so);
+            # certomancer's responder takes POST only, so the request is handed on as one
+            label, _, encoded = path[len(prefix):].partition("/")
+            body = base64.b64decode(urllib.parse.unquote(encoded))
+            environ = {**environ, "REQUEST_METHOD": "POST", "PATH_INFO": prefix + label,
+                       "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/ocsp-request",
+                       "wsgi.input": io.BytesIO(body)}
         return holder["animator"](environ, start_response)
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
     url = f"http://127.0.0.1:{server.server_port}"
     start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    class WholeSeconds(Animator):
+        """Times in whole seconds, as real services give them: a GeneralizedTime with a fraction of a second in an
+        OCSP response is refused by NSS (and so by pdfsig) and by cryptography."""
+
+        def at_time(self, request: Any) -> dt.datetime:
+            moment: dt.datetime = super().at_time(request)
+            return moment.replace(microsecond=0)
+
     cfg = CertomancerConfig(config(url, start), key_search_dir=str(folder))
-    animator = Animator(AnimatorArchStore(cfg.pki_archs), with_web_ui=False)
+    animator = WholeSeconds(AnimatorArchStore(cfg.pki_archs), with_web_ui=False)
     holder["animator"] = animator
     services = Services(folder, url, animator, start)
     arch = services.arch
     services.root_pem.write_bytes(_pem(arch.get_cert("root")))
-    for label in ("formand", "sekretariat"):
+    for label in ("formand", "sekretariat", "spaerret"):
         (folder / f"{label}.p12").write_bytes(arch.package_pkcs12(label, password=PASSWORD.encode()))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -47,6 +47,7 @@ class Examined:
     manifest: mf.Manifest
     warnings: Report = field(default_factory=Report)
     upgraded: bool = False
+    given: bytes = b""  # the file as given (what 'not the same file twice' compares)
 
 
 def trust_roots(files: list[Path], meeting: Meeting) -> list[x509.Certificate]:
@@ -104,7 +105,7 @@ def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
                                **({"tidsstempelserver": options.timestamp_url} if options.timestamp_url else {})}
     if data != given:
         manifest["indgivet_sha256"] = mf.sha256(given)
-    return Examined(meeting, data, manifest, _claims(signatures, where), data != given)
+    return Examined(meeting, data, manifest, _claims(signatures, where), data != given, given)
 
 
 def _longterm(data: bytes, signatures: list[Signature], roots: list[x509.Certificate], options: Options,

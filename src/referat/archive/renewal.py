@@ -163,22 +163,9 @@ def read_chain(item: Renewable, base: bytes) -> Chain:
 
 def _only_appended_proof(previous: bytes, data: bytes) -> str | None:
     """Why what a renewal appended is more than validation data and document timestamps (None when it is not)."""
-    import io
+    from ..signing.longterm import appended_problem
 
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    from ..signing.signatures import only_validation_data_since
-
-    try:
-        before = PdfFileReader(io.BytesIO(previous), strict=False)
-        after = PdfFileReader(io.BytesIO(data), strict=False)
-        if len(after.embedded_regular_signatures) != len(before.embedded_regular_signatures):
-            return "den fornyede fil har andre underskrifter end den fil, den fornyer"
-        if not only_validation_data_since(after, before.xrefs.total_revisions - 1):
-            return "den fornyede fil tilføjer mere end valideringsdata og dokumenttidsstempler"
-    except Exception as exc:  # noqa: BLE001 - an untrusted file: a message, not a traceback
-        return f"den fornyede fil kan ikke læses ({type(exc).__name__})"
-    return None
+    return appended_problem(previous, data)
 
 
 def roots_of(manifest: mf.Manifest, records: list[dict[str, Any]],

@@ -118,7 +118,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     meeting = examined.meeting
     with store.locked(root):
         store.clear_staging(root)
-        same = store.same_file(root, meeting.profile.id, meeting.date, examined.pdf)
+        same = store.same_file(root, meeting.profile.id, meeting.date, examined.given)
         if same is not None:
             raise ArchiveError(f"filen er allerede arkiveret som udgave {same.number} ({same.pdf}); den samme "
                                "fil arkiveres ikke to gange", Location(Path(args.pdf)))

@@ -392,3 +392,19 @@ def _signature(reader: PdfFileReader, sig: EmbeddedPdfSignature, timestamps: lis
     covered = any(stamp.ok and "/DSS" in reader.get_historical_resolver(ts.signed_revision).root
                   for ts, stamp in later)
     return SignatureProof(name, B_LTA if covered else B_LT, proven, [], anchors)
+
+
+def appended_problem(previous: bytes, data: bytes) -> str | None:
+    """Why `data` (which begins with `previous`) adds more than validation data and document timestamps — other
+    signatures, or any other change — or None when it does not."""
+    from .signatures import only_validation_data_since
+
+    try:
+        before, after = _reader(previous), _reader(data)
+        if len(after.embedded_regular_signatures) != len(before.embedded_regular_signatures):
+            return "den fornyede fil har andre underskrifter end den fil, den fornyer"
+        if not only_validation_data_since(after, before.xrefs.total_revisions - 1):
+            return "den fornyede fil tilføjer mere end valideringsdata og dokumenttidsstempler"
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:  # an untrusted file
+        return f"den fornyede fil kan ikke læses ({type(exc).__name__})"
+    return None

@@ -194,7 +194,10 @@ def only_validation_data_since(reader: PdfFileReader, since: int) -> bool:
 def _info_unchanged(before: Any, after: Any) -> bool:
     def info(resolver: Any) -> dict[str, Any]:
         found = resolver.trailer_view.get("/Info") if "/Info" in resolver.trailer_view else None
-        return {} if found is None else {k: found.raw_get(k) for k in found if k not in BOOKKEEPING}
+        found = found.get_object() if isinstance(found, IndirectObject) else found
+        if not isinstance(found, dict):
+            return {}
+        return {k: found.raw_get(k) for k in found if k not in BOOKKEEPING}
 
     return info(before) == info(after)
 
