@@ -24,11 +24,11 @@ import pytest
 pytest.importorskip("certomancer", reason="certomancer (the test extra) makes the test PKI / laver test-PKI'en")
 pytest.importorskip("werkzeug", reason="werkzeug (certomancer[web-api]) serves the test PKI / serverer test-PKI'en")
 
-import ltv_pki  # noqa: E402
-import tagging  # noqa: E402
-from conftest import Run, build_minutes, example_among_meetings, sign  # noqa: E402
-from referat.archive.verify import verify  # noqa: E402
-from referat.signing.longterm import B_LT, B_LTA, prove  # noqa: E402
+import ltv_pki
+import tagging
+from conftest import Run, build_minutes, example_among_meetings, sign
+from referat.archive.verify import verify
+from referat.signing.longterm import B_LT, B_LTA, prove
 
 pytestmark = pytest.mark.usefixtures("cert_password")  # ltv_pki.PASSWORD is the password cert_password sets
 CHAIR = "Henrik Aarup-Kristensen, Nordjysk Socialaftale"
@@ -231,9 +231,9 @@ def test_verify_warns_when_renewal_is_due_and_renew_brings_b_t_to_b_lta(run: Run
     soon = expiry(services, "tsa") - dt.timedelta(days=200)  # within two years of the timestamp's expiry
     due = verify(archive, at=soon)
     assert not due.report.has_errors
-    assert [d.message for d in due.warnings.warnings] == [
-        f"beskyttelsen udløber {expiry(services, 'tsa'):%d.%m.%Y} (det nyeste tidsstempels certifikat); forny den "
-        "inden da med 'referat archive renew'"]
+    wanted = (f"beskyttelsen udløber {expiry(services, 'tsa'):%d.%m.%Y} (det nyeste tidsstempels certifikat); forny "
+              "den inden da med 'referat archive renew'")
+    assert [d.message for d in due.warnings.warnings] == [wanted]
 
 
 def test_archive_add_with_a_timestamp_server_brings_a_b_t_file_to_b_lta(run: Run, minutes: Path,

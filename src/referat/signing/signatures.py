@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from asn1crypto import pem, x509
-from pyhanko.pdf_utils.generic import IndirectObject
+from pyhanko.pdf_utils.generic import DictionaryObject, IndirectObject
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -195,7 +195,7 @@ def _info_unchanged(before: Any, after: Any) -> bool:
     def info(resolver: Any) -> dict[str, Any]:
         found = resolver.trailer_view.get("/Info") if "/Info" in resolver.trailer_view else None
         found = found.get_object() if isinstance(found, IndirectObject) else found
-        if not isinstance(found, dict):
+        if not isinstance(found, DictionaryObject):
             return {}
         return {k: found.raw_get(k) for k in found if k not in BOOKKEEPING}
 
