@@ -24,10 +24,10 @@ import time
 import uuid
 from pathlib import Path
 
+from referat.app.pipeline import load
 from referat.archive import index, store
 from referat.archive import manifest as mf
 from referat.archive.text import item_texts
-from referat.meetings import load_valid
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "agendas" / "2026-02-23-das-social"
 QUERIES = ("Bifrost", "ungehjem", "takster", "sundhedstjek botilbud", "kommunerne", "rammeaftaler")
@@ -35,7 +35,7 @@ QUERIES = ("Bifrost", "ungehjem", "takster", "sundhedstjek botilbud", "kommunern
 
 def fill(root: Path, meetings: int, seed: int = 7) -> None:
     """An archive of `meetings` meetings, one version each, indexed."""
-    meeting, _ = load_valid(EXAMPLE)
+    meeting = load(EXAMPLE).meeting
     items = [mf.item_entry(i) for i in item_texts(meeting)]
     rng = random.Random(seed)
     day = dt.date(2026, 2, 23)

@@ -71,8 +71,8 @@ import sys, time
 from pathlib import Path
 from referat.render.pdf import write_pdf
 from referat.view.document import document_view
-from referat.validate import check_meeting
-meeting, _ = check_meeting(Path(sys.argv[1]))
+from referat.validate import validate_folder
+meeting, _ = validate_folder(Path(sys.argv[1]))
 view = document_view(meeting, "referat")
 start = time.perf_counter()
 write_pdf(view, meeting.date)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import EXAMPLE, generate, options
 
-from referat.live.server import Background
+from referat.app.serve import Background
 
 ITEM_TIMEOUT = 60.0
 

@@ -16,7 +16,7 @@ from referat.load.meeting import ITEM_PLACEHOLDERS, MEETING_PLACEHOLDERS
 from referat.load.parse import parse_model
 from referat.model.item import Item
 from referat.model.meeting import Meeting
-from referat.validate import check_meeting
+from referat.validate import validate_folder as check_meeting
 
 ROOT = Path(__file__).resolve().parents[1]
 

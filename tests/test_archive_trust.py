@@ -359,27 +359,73 @@ def closed_archive(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     return base, archived_into(base / "arkiv", pdf, pki, folder)
 
 
-def test_a_closed_item_flipped_open_in_the_manifest_stays_out_of_a_public_packet(
-        run: Run, closed_archive: tuple[Path, Path], tmp_path: Path) -> None:
-    base = tmp_path / "kopi"
-    shutil.copytree(closed_archive[0], base)
-    archive = base / "arkiv"
-    manifest = edit_manifest(archive, lambda m: [p.__setitem__("lukket", False) for p in m["punkter"]])
+def _next_meeting_with_archived_minutes(base: Path) -> Path:
+    """The meeting after the archived one, with those minutes attached as `arkiv: das-social/2026-02-23`."""
     folder = base / "møder" / "2026-05-22-das-social"
     shutil.copytree(EXAMPLE, folder)
     replace_in(folder / "møde.yaml", "dato: 2026-02-23", "dato: 2026-05-22")
     replace_in(folder / "møde.yaml", "  dato: 2026-05-22", "  dato: 2026-09-01")
     replace_in(folder / "punkter" / "02-godkendelse-af-referat.yaml", "fil: 02-das-social-referat-2025-11-17.pdf",
                "arkiv: das-social/2026-02-23")
+    return folder
+
+
+def bilag_text(packet: Path, bilag_id: str) -> str:
+    """The text of one bilag's own pages in a packet (found by their page labels, 'Bilag 2.1: 3')."""
+    reader = PdfReader(packet)
+    text = " ".join(page.extract_text() for label, page in zip(reader.page_labels, reader.pages, strict=True)
+                    if label.startswith(f"Bilag {bilag_id}: "))
+    return " ".join(text.split())  # words, whatever the lines
+
+
+CLOSED_ITEM_WORDS = "Status på sundhedstjek på botilbud"  # item 5's title, closed in the archived minutes
+
+
+def test_a_closed_item_flipped_open_in_the_manifest_stays_out_of_a_public_packet(
+        run: Run, closed_archive: tuple[Path, Path], tmp_path: Path) -> None:
+    """The public edition of archived minutes is made from the data archived with them (issue 22), so the
+    manifest's word does not decide what is left out: item 5 stays closed, and verify names the edited manifest."""
+    base = tmp_path / "kopi"
+    shutil.copytree(closed_archive[0], base)
+    archive = base / "arkiv"
+    manifest = edit_manifest(archive, lambda m: [p.__setitem__("lukket", False) for p in m["punkter"]])
+    folder = _next_meeting_with_archived_minutes(base)
     code, _, err = run("packet", folder, "--dokument", "referat", "--offentlig", "--out", tmp_path / "ud")
-    assert code == 1
-    assert ("det arkiverede referat das-social/2026-02-23 har 1 lukkede punkter (ifølge den underskrevne PDF) og "
-            "kan ikke indgå i den offentlige udgave") in err
-    assert not (tmp_path / "ud" / "referat-med-bilag-offentlig.pdf").exists()
+    assert code == 0, err
+    shown = bilag_text(tmp_path / "ud" / "referat-med-bilag-offentlig.pdf", "2.1")  # the archived minutes
+    assert CLOSED_ITEM_WORDS in shown  # item 5's number and title are shown, as for any closed item …
+    start = shown.rindex(CLOSED_ITEM_WORDS)
+    assert "Lukket punkt" in shown[start:start + 200]  # … with the closed notice, not its text:
+    decision = "markant nedgang i antal sundhedstjek"  # in item 5's decision in the signed minutes
+    signed = bilag_text(tmp_path / "ud" / "referat-med-bilag.pdf", "2.1")
+    assert decision in signed[signed.rindex(CLOSED_ITEM_WORDS):]
+    assert decision not in shown[start:shown.find("Punkt 6.", start)]
     code, _, err = run("archive", "verify", "--arkiv", archive)
     assert code == 1
     assert (f"{manifest}: fejl: manifestets punkter stemmer ikke med den underskrevne PDF: punkt 5 'Status på "
             "sundhedstjek på botilbud' står som 'Lukket' i den underskrevne PDF, men som 'Åben'") in err
+
+
+def test_archived_data_that_opens_a_closed_item_is_refused_in_a_public_packet(
+        run: Run, closed_archive: tuple[Path, Path], tmp_path: Path) -> None:
+    """Data and manifest edited together (item 5 opened, the sha256 rewritten to match): the signed PDF still says
+    'Lukket', so the archived data is not the signed minutes' data and no public edition is made from it."""
+    base = tmp_path / "kopi"
+    shutil.copytree(closed_archive[0], base)
+    archive = base / "arkiv"
+    item = version_folder(archive) / "data" / "punkter" / "05-sundhedstjek-paa-botilbud.yaml"
+    item.chmod(0o644)
+    replace_in(item, "adgang: lukket\nlukket_grundlag: Offentlighedslovens § 30, nr. 1", "adgang: åben")
+    digest = hashlib.sha256(item.read_bytes()).hexdigest()
+    edit_manifest(archive, lambda m: m["data"]["filer"].__setitem__(
+        "data/punkter/05-sundhedstjek-paa-botilbud.yaml", digest))
+    folder = _next_meeting_with_archived_minutes(base)
+    code, _, err = run("packet", folder, "--dokument", "referat", "--offentlig", "--out", tmp_path / "ud")
+    assert code == 1
+    assert ("det arkiverede referat das-social/2026-02-23: mødets data i arkivet passer ikke med den underskrevne "
+            "PDF (punkt 5 'Status på sundhedstjek på botilbud' står som 'Lukket' i den underskrevne PDF, men som "
+            "'Åben')") in err
+    assert not (tmp_path / "ud" / "referat-med-bilag-offentlig.pdf").exists()
 
 
 def test_the_honest_closed_archive_verifies(run: Run, closed_archive: tuple[Path, Path]) -> None:

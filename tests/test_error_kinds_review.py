@@ -131,10 +131,10 @@ def test_archive_references_and_stored_files_raise_their_kinds(tmp_path: Path) -
 
 
 def test_archive_add_raises_its_kinds(tmp_path: Path) -> None:
+    from referat.app.pipeline import load
     from referat.archive.checks import Options, examine, trust_roots
-    from referat.meetings import load_valid
 
-    meeting, _ = load_valid(EXAMPLE)
+    meeting = load(EXAMPLE).meeting
     with pytest.raises(SignatureError) as no_root:
         trust_roots([tmp_path / "rod.pem"], meeting)
     assert no_root.value.message == "rodcertifikatet findes ikke"
@@ -143,11 +143,11 @@ def test_archive_add_raises_its_kinds(tmp_path: Path) -> None:
         trust_roots([tmp_path / "rod.pem"], meeting)
     assert bad_root.value.message.startswith("rodcertifikatet kan ikke læses som PEM eller DER")
     with pytest.raises(InputError) as no_file:
-        examine(EXAMPLE, tmp_path / "mangler.pdf", Options([], False, False, []))
+        examine(meeting, bytes, tmp_path / "mangler.pdf", Options([], False, False, []))
     assert no_file.value.message == "filen findes ikke"
     (tmp_path / "referat.pdf").write_text("ikke en PDF", "utf-8")
     with pytest.raises(SignatureError) as not_pdf:
-        examine(EXAMPLE, tmp_path / "referat.pdf", Options([], False, False, []))
+        examine(meeting, bytes, tmp_path / "referat.pdf", Options([], False, False, []))
     assert not_pdf.value.report.errors[0].message.startswith("filen er ikke en PDF")
 
 

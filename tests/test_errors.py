@@ -156,12 +156,12 @@ def test_missing_libreoffice_is_a_converter_error(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_missing_word_template_is_a_template_error(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from referat.meetings import load_valid, render_documents
+    from referat.app.pipeline import load, render
 
-    meeting, _ = load_valid(example_copy)
-    monkeypatch.setattr(type(meeting.profile), "word_template_path", lambda self: example_copy / "mangler.docx")
+    checked = load(example_copy)
+    monkeypatch.setattr(type(checked.meeting.profile), "word_template_path", lambda self: example_copy / "mangler.docx")
     with pytest.raises(TemplateError) as caught:
-        render_documents(meeting, ["dagsorden"], ["docx"], [False])
+        render(checked, ["dagsorden"], ["docx"], [False])
     assert caught.value.message == "Word-skabelonen findes ikke"
 
 
@@ -228,12 +228,12 @@ def test_a_near_miss_is_suggested_once_for_every_kind_of_name() -> None:
 def test_an_os_error_no_check_foresaw_is_named_in_danish_with_its_file(run, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                                                         tmp_path: Path, number: int,
                                                                         words: str, exit_code: int) -> None:
-    import referat.app.build
+    import referat.app.pipeline
 
     def refused(*args: object, **kwargs: object) -> None:
         raise OSError(number, os.strerror(number), str(tmp_path / "møde.yaml"))
 
-    monkeypatch.setattr(referat.app.build, "check_meeting", refused)
+    monkeypatch.setattr(referat.app.pipeline, "check_folder", refused)
     code, _, err = run("validate", tmp_path)
     assert code == exit_code, err
     assert err.strip() == f"{tmp_path / 'møde.yaml'}: fejl: filen kan ikke bruges ({words})"

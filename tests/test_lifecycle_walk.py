@@ -84,7 +84,7 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
                     encoding="utf-8")
     code, out, err = run("build", meeting, "--dokument", "referat", "--format", "pdf", "--out", outdir)
     assert code == 0, err
-    assert "afviger fra den udsendte udgave 2" in out
+    assert "afviger fra den udsendte" not in out  # in fase 'referat' the difference is expected (issue 22)
     assert tree(sent) == frozen
 
     # sign and archive; the same file twice is refused

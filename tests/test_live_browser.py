@@ -34,7 +34,7 @@ def meeting(example_copy: Path) -> Path:
 
 @pytest.fixture
 def server(meeting: Path) -> Iterator[Any]:
-    from referat.live.server import Background
+    from referat.app.serve import Background
 
     with Background(meeting) as running:
         yield running

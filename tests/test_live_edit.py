@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from referat.app.pipeline import check_folder
 from referat.live import edit
 from referat.live.edit import Conflict, Saved, snapshot
 from referat.load.yamlfile import read_yaml
@@ -210,7 +211,7 @@ def test_empty_task_field_is_left_out_and_validation_says_so(example_copy: Path)
     edit.set_follow_up(example_copy, DECISION_ITEM, [{"opgave": "Notat", "ansvarlig": "Sekretariatet",
                                                       "frist": ""}], snapshot(path).sha256)
     assert loaded(path)["opfølgning"] == [{"opgave": "Notat", "ansvarlig": "Sekretariatet"}]
-    report = edit.check(example_copy)
+    report = check_folder(example_copy)[1]
     assert any("frist" in d.message and d.location.path.name == DECISION_ITEM for d in report.errors), \
         report.lines()
 
@@ -307,10 +308,10 @@ def test_first_guest_goes_into_an_empty_list(make_meeting: Any) -> None:
     saved = edit.add_guest(folder, "Carl Clausen", None, "", "Bo Bertelsen", snapshot(path).sha256)
     assert saved.text == meeting.replace("  øvrige: []  # ingen endnu\n", "  øvrige:  # ingen endnu\n"
                                          "    - navn: Carl Clausen\n      i_stedet_for: Bo Bertelsen\n")
-    assert [d.message for d in edit.check(folder).errors] == [
+    assert [d.message for d in check_folder(folder)[1].errors] == [
         "punkt 1 mangler en beslutning (mødet er i fasen 'referat')"]
     edit.set_decision(folder, "01-dagsorden.yaml", "Godkendt", snapshot(item(folder, "01-dagsorden.yaml")).sha256)
-    assert not edit.check(folder).errors
+    assert not check_folder(folder)[1].errors
 
 
 def test_guest_mistakes_are_refused(example_copy: Path) -> None:
@@ -435,7 +436,7 @@ def test_whole_meeting_taken_through_the_library_validates(example_copy: Path, r
     saved = edit.set_attendance(example_copy, members[:5] + members[6:], [members[5]], snapshot(meeting).sha256)
     saved = edit.add_guest(example_copy, "Lone Læsø", "Afdelingschef", "Læsø Kommune", members[5], saved.sha256)
     saved = edit.set_guest_items(example_copy, "Henrik Aarup-Kristensen", list(range(1, 18)), saved.sha256)
-    assert not edit.check(example_copy).errors
+    assert not check_folder(example_copy)[1].errors
     code, out, err = run("validate", example_copy)
     assert code == 0, err
     assert "0 fejl" in err and "gyldig" in out
@@ -448,7 +449,7 @@ def test_validation_reports_a_name_not_on_the_roster_after_a_save(example_copy: 
     edit.set_attendance(example_copy, [*members[:-1], "Socialdirektør, Aalborg Komune"], [members[-1]],
                         snapshot(meeting).sha256)
     assert loaded(meeting)["fremmøde"]["til_stede"][-1] == "Socialdirektør, Aalborg Komune"
-    errors = edit.check(example_copy).errors
+    errors = check_folder(example_copy)[1].errors
     assert any("'Socialdirektør, Aalborg Komune' står ikke på medlemslisten" in d.message
                and d.location.path.name == "møde.yaml" for d in errors), [d.format() for d in errors]
 
@@ -468,7 +469,7 @@ def test_partial_attendance_is_saved_validated_and_printed(example_copy: Path, r
     saved = edit.set_partial_attendance(example_copy, entries, old.sha256)
     assert loaded(meeting)["fremmøde"]["delvis"] == entries
     assert changed_blocks(old.text, saved.text)[0][0] == []  # only lines added
-    assert not edit.check(example_copy).errors
+    assert not check_folder(example_copy)[1].errors
     code, _out, err = run("build", example_copy, "--format", "txt", "--dokument", "referat", "--out", tmp_path / "ud")
     assert code == 0, err
     text = (tmp_path / "ud" / "referat.txt").read_text(encoding="utf-8")
@@ -501,7 +502,7 @@ def test_partial_attendance_mistakes_are_reported_at_their_line(example_copy: Pa
                                                                  message: str) -> None:
     meeting = example_copy / "møde.yaml"
     saved = edit.set_partial_attendance(example_copy, entries, snapshot(meeting).sha256)
-    errors = edit.check(example_copy).errors
+    errors = check_folder(example_copy)[1].errors
     assert [d.message for d in errors] == [message]
     line = errors[0].location.line
     assert line is not None and meeting == errors[0].location.path
@@ -514,7 +515,7 @@ def test_partial_member_listed_as_absent(example_copy: Path) -> None:
     saved = edit.set_attendance(example_copy, members[1:], members[:1], snapshot(meeting).sha256)
     saved = edit.add_guest(example_copy, "Stedfortræder", None, None, members[0], saved.sha256)
     edit.set_partial_attendance(example_copy, [{"navn": members[0], "fra_punkt": 2}], saved.sha256)
-    assert [d.message for d in edit.check(example_copy).errors] == [
+    assert [d.message for d in check_folder(example_copy)[1].errors] == [
         (f"'{members[0]}' står under delvis, men som fraværende; et medlem, der deltog i en del af mødet, står "
         "under til_stede")]
 
@@ -526,12 +527,12 @@ def test_member_who_left_cannot_present_a_later_item(example_copy: Path) -> None
     path.write_text(path.read_text(encoding="utf-8").replace(
         "fremlæggere: [Henrik Aarup-Kristensen, Martin Bjørn Jensen]",
         f"fremlæggere: [Henrik Aarup-Kristensen, Martin Bjørn Jensen, \"{member}\"]"), encoding="utf-8")
-    assert not edit.check(example_copy).errors
+    assert not check_folder(example_copy)[1].errors
     saved = edit.set_partial_attendance(example_copy, [{"navn": member, "til_punkt": 2}], snapshot(meeting).sha256)
-    assert [d.message for d in edit.check(example_copy).errors] == [
+    assert [d.message for d in check_folder(example_copy)[1].errors] == [
         f"fremlæggeren '{member}' deltager kun i punkt 1, 2"]
     edit.set_partial_attendance(example_copy, [{"navn": member, "fra_punkt": 3}], saved.sha256)
-    assert not edit.check(example_copy).errors
+    assert not check_folder(example_copy)[1].errors
 
 
 # ---------------------------------------------------------------------------------------------------- odd files

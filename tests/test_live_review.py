@@ -17,6 +17,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ from starlette.testclient import TestClient
 
 import test_live_browser as live_browser
 from conftest import example_among_meetings
-from referat.live.app import create_app, visible
+from referat.app.serve import create_app
+from referat.live.app import visible
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
@@ -149,7 +151,7 @@ def _wait(check: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
 def test_the_watcher_tells_the_pages_when_the_folder_goes_and_watches_it_again_when_it_is_back(
         meeting: Path, how: str) -> None:
     """Without any request from a page: the state is what the event stream announces to every open page."""
-    from referat.live.server import Background
+    from referat.app.serve import Background
 
     with Background(meeting) as running:
         state = running._app.live.state
@@ -225,11 +227,11 @@ def test_a_save_while_a_reload_runs_waits_for_it_and_answers_with_its_own_messag
     state = live.state
     path = meeting / "punkter" / ITEM
     loaded = sha_of(path)
-    real = state._loader
+    real = state.pipeline.load
     answers: list[Any] = []
 
     def reload_during_which_a_save_comes(folder: Path, templates: Any) -> Any:
-        state._loader = real  # once: the save's own reload is an ordinary one
+        state.pipeline = replace(state.pipeline, load=real)  # once: the save's own reload is an ordinary one
         result = real(folder, templates)  # the folder as it was: the reload's view is already out of date …
         saver = threading.Thread(target=lambda: answers.append(
             post(client, "beslutning", {"fil": ITEM, "tekst": "Gemt under genindlæsning", "sha256": loaded})))
@@ -237,12 +239,12 @@ def test_a_save_while_a_reload_runs_waits_for_it_and_answers_with_its_own_messag
         _wait(lambda: sha_of(path) != loaded, "gemningen")  # … when the save has written the file
         return result
 
-    state._loader = reload_during_which_a_save_comes
+    state.pipeline = replace(state.pipeline, load=reload_during_which_a_save_comes)
     path.with_name("ny-bilag.txt").write_text("x", encoding="utf-8")  # a change that makes the reload run
     reloader = threading.Thread(target=state.refresh)
     reloader.start()
     reloader.join(30)
-    state._loader = real
+    state.pipeline = replace(state.pipeline, load=real)
     _wait(lambda: bool(answers), "svaret på gemningen")
     [answer] = answers
     assert answer.status_code == 200, answer.text
@@ -264,7 +266,7 @@ def test_a_reload_that_fails_after_a_save_does_not_make_the_save_look_failed(
     def broken(folder: Path, templates: Any) -> Any:
         raise ZeroDivisionError("simuleret fejl i genindlæsningen")
 
-    state._loader = broken
+    state.pipeline = replace(state.pipeline, load=broken)
     answer = post(client, "beslutning", {"fil": ITEM, "tekst": "Godkendt", "sha256": sha_of(path)})
     assert answer.status_code == 200 and answer.json()["sha256"] == sha_of(path)
     assert "intern fejl (ZeroDivisionError)" in capsys.readouterr().err
@@ -276,7 +278,7 @@ def test_a_file_that_vanishes_while_it_is_read_is_a_message_not_a_bug(client: Te
     def vanished(folder: Path, templates: Any) -> Any:
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(folder / "punkter" / ITEM))
 
-    state._loader = vanished
+    state.pipeline = replace(state.pipeline, load=vanished)
     assert state.refresh(force=True)
     [message] = state.messages()
     assert message["alvor"] == "fejl" and message["sted"] == f"punkter/{ITEM}"
@@ -351,7 +353,7 @@ connected, wait_for = live_browser.connected, live_browser.wait_for
 
 @pytest.fixture
 def served(meeting: Path) -> Iterator[Any]:
-    from referat.live.server import Background
+    from referat.app.serve import Background
 
     with Background(meeting) as running:
         yield running

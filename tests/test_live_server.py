@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from starlette.testclient import TestClient  # needs httpx2 (or httpx, older starlette), in the [test] extra
 
 from conftest import example_among_meetings, tree
-from referat.live.app import create_app
+from referat.app.serve import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"

@@ -86,15 +86,16 @@ def test_the_document_is_compiled_once_for_the_packet(run, tmp_path: Path, compi
 @pytest.mark.parametrize("guess", [None, 1, 200])
 def test_any_first_guess_gives_the_same_packet(guess: int | None) -> None:
     """A wrong guess of the document's length costs a compile more, never a different packet."""
-    from referat.meetings import load_valid
+    from referat.app.pipeline import load, view_of
     from referat.packet.assemble import build_packet
 
-    meeting, _ = load_valid(EXAMPLE)
-    exact = build_packet(meeting, "referat", False)
+    checked = load(EXAMPLE)
+    meeting, view = checked.meeting, view_of(checked, "referat", False)
+    exact = build_packet(meeting, view)
     doc_pages = len(PdfReader(io.BytesIO(exact.document_pdf)).pages)
-    other = build_packet(meeting, "referat", False, document_pages=guess)
+    other = build_packet(meeting, view, document_pages=guess)
     assert other.pdf == exact.pdf
-    right = build_packet(meeting, "referat", False, document_pages=doc_pages)
+    right = build_packet(meeting, view, document_pages=doc_pages)
     assert right.pdf == exact.pdf
 
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLE
-from referat import meetings
+from referat.app import pipeline
+from referat.app.pipeline import jobs, load
+from referat.app.pipeline import render as render_documents
 from referat.diagnostics import ReferatError
-from referat.meetings import jobs, load_valid, render_documents
 from referat.render import pdf as render_pdf
 from referat.render import word as render_word
 
@@ -21,7 +22,7 @@ FORMATS = ["docx", "pdf", "txt"]
 
 @pytest.fixture(scope="module")
 def example() -> Any:
-    return load_valid(EXAMPLE)[0]
+    return load(EXAMPLE)
 
 
 def _threads_of_pdfs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -42,13 +43,13 @@ def test_jobs_follow_referat_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFERAT_JOBS", "2")
     assert jobs() == 2
     monkeypatch.setenv("REFERAT_JOBS", "nej")
-    monkeypatch.setattr(meetings.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(meetings.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
     assert jobs() == 2
-    monkeypatch.setattr(meetings.os, "getloadavg", lambda: (7.5, 7.0, 6.0))  # both cores busy already
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (7.5, 7.0, 6.0))  # both cores busy already
     assert jobs() == 1
-    monkeypatch.setattr(meetings.os, "cpu_count", lambda: 1)
-    monkeypatch.setattr(meetings.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert jobs() == 1
 
 

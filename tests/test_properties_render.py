@@ -45,15 +45,14 @@ LETTERS = re.compile(r"[A-Za-zÆØÅæøå]+")
 @pytest.fixture(scope="module")
 def meeting(tmp_path_factory: pytest.TempPathFactory) -> Meeting:
     """A valid one-item meeting; each example puts its text into the item's sagsfremstilling."""
-    from referat.meetings import load_valid
+    from referat.app.pipeline import load
 
     folder = tmp_path_factory.mktemp("egenskaber") / "møde"
     (folder / "punkter").mkdir(parents=True)
     (folder / "bilag").mkdir()
     (folder / "punkter" / "a.yaml").write_text("titel: Punktet\nsagsfremstilling: x\n", "utf-8")
     (folder / "møde.yaml").write_text(MEETING.format(fase="dagsorden", items="a.yaml"), "utf-8")
-    loaded, _ = load_valid(folder)
-    return loaded
+    return load(folder).meeting
 
 
 def view_of(meeting: Meeting, text: str) -> dict[str, Any]:

@@ -12,11 +12,13 @@
 from __future__ import annotations
 
 import errno
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from conftest import Run
+from referat.app.serve import live_pipeline
 from referat.diagnostics import ReferatError
 from referat.fileio import read_input, read_reason
 from referat.live import edit
@@ -50,7 +52,7 @@ def test_the_live_page_says_in_danish_why_the_meeting_could_not_be_read(example_
     def loader(folder: Path, templates: list[Path] | None) -> tuple[None, None]:
         raise error
 
-    state = LiveState(example_copy, loader=loader)  # type: ignore[arg-type]
+    state = LiveState(example_copy, replace(live_pipeline(), load=loader))  # type: ignore[arg-type]
     [message] = state.messages()
     assert message["alvor"] == "fejl"
     assert message["sted"] == "punkter"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, SEEDS, base, edited, located, only, tiny_pdf
+from referat.app.pipeline import bilag_checks
 from referat.diagnostics import Diagnostic, Location, Report
 from referat.load.meeting import load_meeting
-from referat.meetings import bilag_checks
 from referat.validate import RULES, Context, attendance, bilag, content, structure
 
 SEED_002 = "002_f01f6cdfddf04c04.txt"

@@ -25,7 +25,7 @@ from referat.render.word import write_docx
 from referat.text.chars import picture, printable
 from referat.text.danish import amount, kroner, percent
 from referat.text.richtext import inline_text, parse, plain_text
-from referat.validate import check_meeting
+from referat.validate import validate_folder as check_meeting
 from referat.view import labels as L
 from referat.view.document import document_view, included_bilag
 from referat.view.types import DocumentView

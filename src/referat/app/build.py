@@ -1,4 +1,4 @@
-"""`referat build` and `referat packet`: validate, render every requested file in memory, then write them atomically."""
+"""`referat build` and `referat packet`: the pipeline's documents and packets, written atomically."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from pathlib import Path
 
 from ..diagnostics import Report
 from ..fileio import write_all
-from ..meetings import FORMATS, KINDS, check_meeting, control_reports, kinds_for, load_valid, render_documents
+from . import pipeline
+from .pipeline import Checked
 
-__all__ = ["FORMATS", "KINDS", "BuildResult", "build", "check_meeting", "kinds_for", "load_valid", "output_dir",
-           "packet", "render_documents"]
+__all__ = ["BuildResult", "build", "output_dir", "packet"]
 
 
 @dataclass
 class BuildResult:
     written: list[Path]
     report: Report
+    checked: Checked
 
 
 def output_dir(folder: Path, out: Path | None) -> Path:
@@ -25,34 +26,38 @@ def output_dir(folder: Path, out: Path | None) -> Path:
 
 
 def build(folder: Path, kind: str | None = None, formats: list[str] | None = None, public: bool = False,
-          out: Path | None = None, engine: str = "typst", templates: list[Path] | None = None) -> BuildResult:
-    meeting, report = load_valid(folder, templates, public)
-    kinds = kinds_for(meeting, kind)
+          out: Path | None = None, engine: str = "typst", templates: list[Path] | None = None,
+          archive: Path | None = None) -> BuildResult:
+    checked = pipeline.load(folder, templates, public, archive)
+    kinds = pipeline.kinds_for(checked.meeting, kind)
     editions = [False, True] if public else [False]
-    files = render_documents(meeting, kinds, list(formats or ("docx", "pdf")), editions, engine)
+    views = pipeline.views(checked, kinds, editions)
+    files = pipeline.documents(checked, views, list(formats or ("docx", "pdf")), engine)
     if public:  # kontrol.txt per public edition; a leak of hidden text stops the build
-        files.update(control_reports(meeting, kinds, files))
+        files.update(pipeline.control_reports(checked.meeting, kinds, files))
     target = output_dir(folder, out)
     written = [target / name for name in files]
     write_all(dict(zip(written, files.values(), strict=True)))
-    return BuildResult(written, report)
+    return BuildResult(written, checked.report, checked)
 
 
 def packet(folder: Path, kind: str | None = None, public: bool = False, out: Path | None = None,
            templates: list[Path] | None = None,
-           before_writing: Callable[[Report], None] | None = None) -> BuildResult:
+           before_writing: Callable[[Report], None] | None = None, archive: Path | None = None) -> BuildResult:
     """The documents as PDF and the packets (every bilag behind its cover). The report is complete before anything
     is written; `before_writing` gets it then (the CLI prints it, so that it shows even when writing fails)."""
     from ..packet.assemble import write_packets  # pypdf: only when a packet is made (issue 17, start-up)
 
-    meeting, report = load_valid(folder, templates, public)
-    kinds = kinds_for(meeting, kind)
+    checked = pipeline.load(folder, templates, public, archive)
+    kinds = pipeline.kinds_for(checked.meeting, kind)
     editions = [False, True] if public else [False]
-    files = render_documents(meeting, kinds, ["pdf"], editions)
-    files.update(write_packets(meeting, kinds, editions, report, documents=files))
+    earlier = pipeline.earlier(checked)
+    views = pipeline.views(checked, kinds, editions)
+    files = pipeline.documents(checked, views, ["pdf"], earlier_minutes=earlier)
+    files.update(write_packets(checked.meeting, list(views.values()), earlier, checked.report, documents=files))
     if before_writing is not None:
-        before_writing(report)
+        before_writing(checked.report)
     target = output_dir(folder, out)
     written = [target / name for name in files]
     write_all(dict(zip(written, files.values(), strict=True)))
-    return BuildResult(written, report)
+    return BuildResult(written, checked.report, checked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from asn1crypto import x509
 from ..diagnostics import Location, ReferatError, Report
 from ..errors import InputError, SignatureError
 from ..files.pdfcheck import pdf_problem
-from ..meetings import load_valid, render_documents
 from ..model.meeting import Meeting
 from ..signing.longterm import Proof
 from ..signing.signatures import (
@@ -55,9 +55,10 @@ def trust_roots(files: list[Path], meeting: Meeting) -> list[x509.Certificate]:
     return load_root_files([*files, *meeting.profile.trust_root_paths()])
 
 
-def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
-    """Every check of the issue, all problems reported at once; a SignatureError when any fails."""
-    meeting, _ = load_valid(folder, options.templates)  # in fase 'referat' every item has a decision
+def examine(meeting: Meeting, rebuilt: Callable[[], bytes], pdf_path: Path, options: Options) -> Examined:
+    """Every check of the issue, all problems reported at once; a SignatureError when any fails. `meeting` is the
+    checked meeting (in fase 'referat' every item has a decision), `rebuilt()` its minutes as the pipeline makes
+    them now (the internal referat.pdf)."""
     report = Report()
     where = Location(pdf_path)
     if not meeting.is_minutes:
@@ -70,8 +71,8 @@ def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
         report.error(where, f"filen {problem}")
         raise SignatureError(report)
     data = pdf_path.read_bytes()
-    rebuilt = render_documents(meeting, ["referat"], ["pdf"], [False])["referat.pdf"]
-    comparison = _compare(data, rebuilt, meeting, options.scanned, where, report)
+    made = rebuilt()
+    comparison = _compare(data, made, meeting, options.scanned, where, report)
     roots = trust_roots(options.roots, meeting)
     signatures = _signatures(data, roots, options, where, report)
     if report.has_errors:
@@ -89,7 +90,7 @@ def examine(folder: Path, pdf_path: Path, options: Options) -> Examined:
         "sha256": mf.sha256(data), "bytes": len(data),
         "arkiveret": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "status": mf.SCANNED if options.scanned else mf.VERIFIED,
-        "sammenligning": comparison, "referat_sha256": mf.sha256(rebuilt),
+        "sammenligning": comparison, "referat_sha256": mf.sha256(made),
         "underskrifter": [mf.signer_entry(s, levels.get(s.field_name)) for s in signatures]
         + ([mf.SCANNED_SIGNER] if options.scanned else []),
         "punkter": [mf.item_entry(i) for i in item_texts(meeting)],

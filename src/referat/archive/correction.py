@@ -71,13 +71,24 @@ def original_of(root: Path, meeting: Meeting) -> Version:
     return version
 
 
+def archived_items(original: Version) -> dict[str, dict[str, Any]]:
+    """The archived minutes' items as the manifest records them (number → entry): a correction names items by what
+    was signed, never by what the folder says now."""
+    entries = mf.load(original.manifest).get("punkter")
+    return {str(e.get("nummer")): e for e in entries if isinstance(e, dict)} if isinstance(entries, list) else {}
+
+
 def correction_view(meeting: Meeting, correction: Correction, original: Version, original_sha: str) -> Any:
+    """The correction document's view: `meeting` is the archived meeting (its data, or the folder for a version
+    archived without data: only its committee and date are used then), the items' titles and access are the
+    archived minutes' (the manifest, checked against the signed file by `archive verify`)."""
     from ..text.danish import long_date
     from ..text.richtext import parse, printable
+    from ..view import labels as L
     from ..view.document import document_view
 
     base = document_view(meeting, "referat")
-    titles = {item.number: item.title for item in meeting.items}
+    signed = archived_items(original)
     view = dict(base)
     day = long_date(meeting.date)
     view["kind_title"] = TITLE
@@ -92,42 +103,52 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
     items = []
     for point in correction.points:
         label = meeting.profile.label(point.item)
-        title = printable(titles.get(point.item, ""))
+        entry = signed.get(point.item, {})
+        title = printable(str(entry.get("titel") or ""))
+        closed = entry.get("lukket") is True
         items.append({"number": point.item, "label": label, "title": title, "bookmark": f"{label} {title}",
-                      "access": "Åben", "closed": False, "withheld": False, "case_number": None, "time_slot": None, "notice": None,
-                      "sections": [{"type": "blocks", "key": "rettelse", "heading": "Rettelse", "blocks": parse(point.text)}]})
+                      "access": L.CLOSED if closed else L.OPEN, "closed": closed, "withheld": False,
+                      "case_number": None, "time_slot": None, "notice": None,
+                      "sections": [{"type": "blocks", "key": "rettelse", "heading": "Rettelse",
+                                    "blocks": parse(point.text)}]})
     view["items"] = items
     return view
 
 
-def check_points(meeting: Meeting, correction: Correction, path: Path) -> None:
-    numbers = {item.number for item in meeting.items}
+def check_points(original: Version, correction: Correction, path: Path) -> None:
+    numbers = set(archived_items(original))
     report = Report()
     for n, point in enumerate(correction.points):
         if point.item not in numbers:
             where = correction.source.at(("rettelser", n, "punkt")) if correction.source else Location(path)
-            report.error(where, f"referatet har intet punkt {point.item}; punkterne er {', '.join(sorted(numbers, key=int))}")
+            report.error(where, f"det arkiverede referat har intet punkt {point.item}; punkterne er "
+                                f"{', '.join(sorted(numbers, key=lambda n: (len(n), n)))}")
     if report.has_errors:
         raise ReferatError(report)
 
 
-def build_correction(meeting: Meeting, correction_path: Path, root: Path) -> tuple[dict[str, bytes], Version, str]:
-    """The correction document as PDF and Word, with the archived version it corrects and that file's sha256."""
-    from ..lifecycle.send import render_view
+def correction_document(meeting: Meeting, correction_path: Path, root: Path, templates: list[Path] | None = None
+                        ) -> tuple[Any, Meeting, Version, str]:
+    """The correction document's view, the archived meeting it is made from, the archived version it corrects and
+    that file's sha256: made from the archived version (its data when it was archived with it), never from the
+    folder, which may have been changed since (that is what a correction is for)."""
+    from .snapshot import archived_meeting
 
     correction = read_correction(correction_path)
-    check_points(meeting, correction, correction_path)
     original = original_of(root, meeting)
+    check_points(original, correction, correction_path)
     original_sha = mf.sha256(original.pdf.read_bytes())
-    files = render_view(meeting, correction_view(meeting, correction, original, original_sha), "rettelse")
-    return files, original, original_sha
+    base = archived_meeting(original, mf.load(original.manifest), templates, Location(original.folder)) or meeting
+    return correction_view(base, correction, original, original_sha), base, original, original_sha
 
 
 def archive_correction(root: Path, meeting: Meeting, correction_path: Path, signed_path: Path, roots: list[Path],
-                       allow_self_signed: bool) -> StoredCorrection:
+                       allow_self_signed: bool, built: tuple[dict[str, bytes], Version, str]) -> StoredCorrection:
+    """Store the signed correction; `built`: the correction's files as `correction build` makes them (the pipeline
+    renders them), the version it corrects and that file's sha256."""
     from .checks import Options, _signatures, trust_roots
 
-    files, original, original_sha = build_correction(meeting, correction_path, root)
+    files, original, original_sha = built
     try:
         data = signed_path.read_bytes()
     except OSError as exc:

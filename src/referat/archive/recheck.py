@@ -64,6 +64,7 @@ MANIFEST_KEYS = frozenset({
     "arkiveret", "bytes", "dato", "fil", "format", "punkter", "referat_sha256", "sagsnummer", "sammenligning",
     "sha256", "status", "tekstopdeling", "udgave", "udvalg", "udvalg_fulde_navn", "udvalg_navn", "underskrifter",
     "opfølgning",  # the decisions' follow-up tasks (issue 14), from the meeting data
+    "data",  # the meeting data archived beside the signed file (issue 22; archive/snapshot.py)
     "langtid", "indgivet_sha256"})  # the long-term proof, the file as given before --tidsstempel (issue 25)
 ITEM_KEYS = frozenset({"beslutning", "lukket", "nummer", "sagsnummer", "titel"})
 SIGNER_KEYS = frozenset({"certifikat", "dækker", "dækker_bytes", "felt", "navn", "revision", "rodcertifikat", "rolle",
@@ -132,6 +133,9 @@ def load(version: Version) -> Checked:
                                              f"men manifestet har {str(manifest.get('sha256'))[:16]}…")
         return out
     out.hash_ok = True
+    from .snapshot import check_snapshot  # the data archived with the minutes, each file against its sha256
+
+    check_snapshot(version, manifest, out.report)
     if manifest.get("bytes") != len(out.pdf):
         out.report.error(where, f"feltet 'bytes' er {manifest.get('bytes')!r}, men filen har {len(out.pdf)} bytes")
     return out

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location
 from . import manifest as mf
 
 CLAIMED = "oplyst"
@@ -93,15 +92,3 @@ def public_lines(manifest: mf.Manifest) -> list[str]:
         out.append(who + (f" ({CLAIMED}: {', '.join(claims)})" if claims else "") + day)
     return out
 
-
-def archived_signers(meeting_folder: Path, committee: str, date: str) -> list[str]:
-    """The signers of a meeting's newest archived minutes, for its page in the web edition: [] when there is no
-    archive above the meeting's folder or no signed minutes in it; an ArchiveError when the stored file no
-    longer matches its manifest (as a bilag from the archive is refused)."""
-    from .store import find_archived, find_root, latest
-
-    root = find_root(meeting_folder)
-    if root is None or latest(root, committee, date) is None:
-        return []
-    _, manifest, _ = find_archived(meeting_folder, f"{committee}/{date}", Location(meeting_folder))
-    return public_lines(manifest)

@@ -175,8 +175,10 @@ def _make_writable(func, path, _exc):  # type: ignore[no-untyped-def]
     func(path)
 
 
-def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Manifest) -> Version:
-    """Store a new version (the next number) of a meeting's signed minutes; call with the lock held."""
+def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Manifest,
+          extra: dict[str, bytes] | None = None) -> Version:
+    """Store a new version (the next number) of a meeting's signed minutes; call with the lock held. `extra`:
+    further files of the version (path in its folder → bytes), the meeting data archived with it."""
     day = date.isoformat()
     previous = latest(root, committee, day)
     version = Version(root, committee, day, previous.number + 1 if previous else 1)
@@ -194,6 +196,11 @@ def store(root: Path, committee: str, date: dt.date, pdf: bytes, manifest: mf.Ma
         inner.mkdir(parents=True)
         _write_new(inner / version.pdf_name, pdf)
         _write_new(inner / MANIFEST, mf.dumps(manifest))
+        for rel, data in sorted((extra or {}).items()):
+            (inner / rel).parent.mkdir(parents=True, exist_ok=True)
+            _write_new(inner / rel, data)
+        for folder in sorted({(inner / rel).parent for rel in extra or {}}, key=lambda p: -len(p.parts)):
+            _fsync_dir(folder)
         for folder in [inner, *inner.parents]:
             _fsync_dir(folder)
             if folder == staging:

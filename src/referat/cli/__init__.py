@@ -180,9 +180,9 @@ def _meeting_folder(text: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..app.build import check_meeting
+    from ..app.pipeline import check_folder
 
-    meeting, report = check_meeting(_meeting_folder(args.mappe), _templates(args))
+    meeting, report = check_folder(_meeting_folder(args.mappe), _templates(args))
     if meeting is not None and args.offentlig and not report.has_errors:
         from ..validate import order
         from ..validate.privacy import check_public
@@ -219,9 +219,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError(f"--udvalg '{args.udvalg}' er ikke et udvalgs-id; skriv profilens navn uden sti, fx das-social")
     carried = None
     if args.fra is not None:  # the next meeting from the previous one (lifecycle)
+        from ..app.pipeline import check_folder
         from ..lifecycle.nextmeeting import carry_over
 
-        carried = carry_over(_meeting_folder(args.fra), Path(args.mappe), args, _templates(args))
+        carried = carry_over(_meeting_folder(args.fra), Path(args.mappe), args, _templates(args), check_folder)
     start = _clock_option("--start", args.start or "12.00")
     end = _clock_option("--slut", args.slut or "16.00")
     if end <= start:
@@ -244,7 +245,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ..app.build import FORMATS, build
+    from ..app.build import build
+    from ..app.pipeline import FORMATS
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -252,11 +254,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError(f"ukendt format: {escape(', '.join(unknown)) or '(intet)'}; brug {', '.join(FORMATS)}")
     formats = list(dict.fromkeys(formats))
     result = build(_meeting_folder(args.mappe), args.dokument, formats, args.offentlig,
-                   Path(args.out) if args.out else None, args.pdf_motor, _templates(args))
+                   Path(args.out) if args.out else None, args.pdf_motor, _templates(args), archive_arg(args))
     print_report(result.report)
     for path in result.written:
         print(f"skrev {escape(path)}")
-    _sent_notice(_meeting_folder(args.mappe))
+    _state_notes(result.checked, result.written)
     return EXIT_OK
 
 
@@ -264,18 +266,23 @@ def cmd_packet(args: argparse.Namespace) -> int:
     from ..app.build import packet
 
     result = packet(_meeting_folder(args.mappe), args.dokument, args.offentlig, Path(args.out) if args.out else None,
-                    _templates(args), before_writing=print_report)
+                    _templates(args), before_writing=print_report, archive=archive_arg(args))
     for path in result.written:
         print(f"skrev {escape(path)}")
-    _sent_notice(_meeting_folder(args.mappe))
+    _state_notes(result.checked, result.written)
     return EXIT_OK
 
 
-def _sent_notice(folder: Path, item_files: list[str] | None = None) -> None:
-    """One line when the meeting has a sent version (udsendt/) and its data differs from the latest one."""
-    from ..lifecycle.send import sent_notice  # lazy: only build and packet need it, after their work
+def _state_notes(checked: Any, written: list[Path]) -> None:
+    """What the meeting's state means for what was just written: sealed minutes came from the archive; an agenda
+    whose data differs from the latest sent version says so."""
+    from ..app.state import sent_notice
 
-    note = sent_notice(folder, item_files)
+    archived = checked.state.archived
+    if archived is not None and any(p.name == "referat.pdf" for p in written):
+        print(escape(f"bemærk: referat.pdf er det underskrevne referat fra arkivet ({archived.relative}); de "
+                     "øvrige udgaver af referatet er bygget af de samme data"))
+    note = sent_notice(checked.meeting, checked.state)
     if note:
         print(escape(note))
 
@@ -329,6 +336,18 @@ def _out_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="MAPPE", help="outputmappe (standard: output/<mødets mappe>/)")
 
 
+def archive_option(parser: argparse.ArgumentParser) -> None:
+    """`--arkiv` of the commands that make the minutes: where their signed, archived version is looked for."""
+    parser.add_argument("--arkiv", metavar="MAPPE",
+                        help="arkivet med det underskrevne referat (standard: den første arkiv/-mappe i eller over "
+                             "mødets mappe)")
+
+
+def archive_arg(args: argparse.Namespace) -> Path | None:
+    value = getattr(args, "arkiv", None)
+    return Path(value) if value else None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="referat", description="Dagsordener, referater og takstbilag fra YAML.")
     parser.add_argument("--version", action="version", version=f"referat {__version__}",
@@ -372,6 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     _out_option(p)
     p.add_argument("--pdf-motor", choices=["typst", "libreoffice"], default="typst", type=_lower,
                    help="typst (indbygget, standard) eller libreoffice (konverterer Word-filen)")
+    archive_option(p)
     _templates_option(p)
 
     p = command("packet", cmd_packet, "Byg dagsordenspakken / referat med bilag: én PDF med alle bilag.")
@@ -379,6 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     _documents_option(p, "pakker")
     p.add_argument("--offentlig", action="store_true", help="byg også de offentlige udgaver")
     _out_option(p)
+    archive_option(p)
     _templates_option(p)
 
     for module in _COMMAND_MODULES:  # features that bring their own commands (archive, tariffs)

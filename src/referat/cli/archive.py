@@ -105,28 +105,16 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from ..archive import index, store
-    from ..archive import manifest as mf
-    from ..archive.checks import Options, examine
+    from ..app.archive import add
+    from ..archive.checks import Options
     from ..archive.signers import describe
 
     root = _root(args)
     options = Options([Path(p) for p in args.rodcertifikat or []], args.tillad_selvsigneret, args.scannet,
                       [Path(p) for p in args.skabeloner or []], args.tidsstempel)
-    examined = examine(Path(args.mappe), Path(args.pdf), options)
+    added = add(Path(args.mappe), Path(args.pdf), options, root)
+    version, examined = added.version, added.examined
     print_report(examined.warnings, summary=False)
-    meeting = examined.meeting
-    with store.locked(root):
-        store.clear_staging(root)
-        same = store.same_file(root, meeting.profile.id, meeting.date, examined.given)
-        if same is not None:
-            raise ArchiveError(f"filen er allerede arkiveret som udgave {same.number} ({same.pdf}); den samme "
-                               "fil arkiveres ikke to gange", Location(Path(args.pdf)))
-        version = store.store(root, meeting.profile.id, meeting.date, examined.pdf, examined.manifest)
-        with index.opened(root) as conn:
-            index.add(conn, version, mf.load(version.manifest), version.manifest.read_bytes())  # checked above
-            caught = index.catch_up(conn, root)
-            index.mark_caught_up(conn, store.generation(root), caught)  # under the lock: no other add since
     manifest = examined.manifest
     say(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
           f"{len(manifest['punkter'])} punkter)")
@@ -134,9 +122,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         say(f"  underskrift: {describe(signer)}")
     longterm = manifest.get("langtid")
     if longterm:
-        added = " (valideringsdata og dokumenttidsstempel tilføjet ved arkiveringen)" if examined.upgraded else ""
+        upgraded = " (valideringsdata og dokumenttidsstempel tilføjet ved arkiveringen)" if examined.upgraded else ""
         until = longterm.get("beskyttet_til")
-        say(f"  PAdES {longterm['niveau']}{added}"
+        say(f"  PAdES {longterm['niveau']}{upgraded}"
             + (f"; beskyttet til {dt.datetime.fromisoformat(until):%d.%m.%Y}" if until else ""))
     if version.number > 1:
         say(f"  udgave {version.number}; de tidligere udgaver er urørte")

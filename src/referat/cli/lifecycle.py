@@ -23,7 +23,7 @@ def _templates(args: argparse.Namespace) -> list[Path]:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from ..lifecycle.send import send
+    from ..app.send import send
 
     folder = _folder(args.mappe)
     result = send(folder, _templates(args))
@@ -83,19 +83,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(line)
     if args.rettelsesblad:
         from ..app.build import output_dir
+        from ..app.pipeline import check_folder, write_view
         from ..fileio import write_all
         from ..lifecycle.diff import errata_view
-        from ..lifecycle.send import render_view
-        from ..validate import check_meeting
         from ..view.document import document_view
 
-        meeting, report = check_meeting(folder, _templates(args))
+        meeting, report = check_folder(folder, _templates(args))
         if meeting is None or "profil" in meeting.broken:
             print_report(report)
             raise ReferatError("rettelsesbladet kan ikke skrives, fordi mødet ikke kan læses (se ovenfor)",
                                _loc(folder / "møde.yaml"))
         view = errata_view(document_view(meeting, "dagsorden"), diff)
-        files = render_view(meeting, view, "rettelsesblad")
+        files = write_view(meeting, view, "rettelsesblad")
         target = output_dir(folder, Path(args.out) if args.out else None)
         write_all({target / name: data for name, data in files.items()})
         for name in files:
@@ -104,10 +103,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_minutes(args: argparse.Namespace) -> int:
+    from ..app import pipeline
     from ..lifecycle.minutes import to_minutes
 
     folder = _folder(args.mappe)
-    result = to_minutes(folder, _templates(args))
+    checked = pipeline.load(folder, _templates(args))
+    result = to_minutes(folder, checked.meeting, checked.report)
     print_report(result.report)
     for path in result.written:
         print(f"rettede {escape(path)}")
@@ -121,16 +122,16 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 
 def gather_tasks(folders: list[Path], archive: Path | None, templates: list[Path]):  # type: ignore[no-untyped-def]
     """Every task from the archive and the named meeting folders, with a report of what could not be read."""
+    from ..app.pipeline import check_folder
     from ..diagnostics import Report
     from ..lifecycle.followup import from_archive, from_meeting
-    from ..validate import check_meeting
 
     report = Report()
     tasks = []
     if archive is not None and archive.is_dir():
         tasks += from_archive(archive, report)
     for folder in folders:
-        meeting, found = check_meeting(folder, templates)
+        meeting, found = check_folder(folder, templates)
         if meeting is None or found.has_errors:
             report.items.extend(found.items)
             continue
@@ -176,24 +177,21 @@ def cmd_followup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _archived_meeting(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from ..meetings import load_valid
-
+def _archive_root(args: argparse.Namespace) -> Path:
     root = Path(args.arkiv)
     if not root.is_dir():
         raise ReferatError("arkivet findes ikke", _loc(root))
-    meeting, report = load_valid(_folder(args.mappe), _templates(args))
-    print_report(report, summary=False)
-    return root, meeting
+    return root
 
 
 def cmd_correction_build(args: argparse.Namespace) -> int:
     from ..app.build import output_dir
-    from ..archive.correction import build_correction
+    from ..app.correction import build
     from ..fileio import write_all
 
-    root, meeting = _archived_meeting(args)
-    files, original, _ = build_correction(meeting, Path(args.rettelse), root)
+    root = _archive_root(args)
+    files, original, _, checked = build(_folder(args.mappe), Path(args.rettelse), root, _templates(args))
+    print_report(checked.report, summary=False)
     target = output_dir(_folder(args.mappe), Path(args.out) if args.out else None)
     write_all({target / name: data for name, data in files.items()})
     for name in files:
@@ -204,11 +202,11 @@ def cmd_correction_build(args: argparse.Namespace) -> int:
 
 
 def cmd_correction_archive(args: argparse.Namespace) -> int:
-    from ..archive.correction import archive_correction
+    from ..app.correction import archive
 
-    root, meeting = _archived_meeting(args)
-    stored = archive_correction(root, meeting, Path(args.rettelse), Path(args.pdf),
-                                [Path(p) for p in args.rodcertifikat or []], args.tillad_selvsigneret)
+    root = _archive_root(args)
+    stored = archive(_folder(args.mappe), Path(args.rettelse), Path(args.pdf), root,
+                     [Path(p) for p in args.rodcertifikat or []], args.tillad_selvsigneret, _templates(args))
     print(f"arkiverede {escape(stored.folder / stored.manifest['fil'])} som rettelse {stored.number} til "
           f"{escape(stored.manifest['retter'])}; det rettede referat er urørt")
     return 0

@@ -16,12 +16,13 @@ def _port(text: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..live.server import serve  # the server libraries are imported only by this command
+    from ..app.serve import serve  # the server libraries are imported only by this command
+    from . import archive_arg
 
     path = Path(args.mappe)
     folder = path.parent if path.name == "møde.yaml" and path.is_file() else path
     serve(folder, args.host, args.port, not args.ingen_browser,
-          [Path(p) for p in getattr(args, "skabeloner", None) or []])
+          [Path(p) for p in getattr(args, "skabeloner", None) or []], archive=archive_arg(args))
     return 0
 
 
@@ -33,4 +34,7 @@ def register(command: Command) -> None:
                    help="adresse at lytte på (standard: 127.0.0.1, kun denne maskine); 0.0.0.0 deler på netværket, "
                         "stadig kun med nøglen")
     p.add_argument("--ingen-browser", action="store_true", help="åbn ikke browseren")
+    from . import archive_option
+
+    archive_option(p)
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")

@@ -9,12 +9,13 @@ from typing import Any
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from ..app.publish import publish_site
     from ..diagnostics import UsageError, escape
-    from ..publish.site import publish_site
+    from . import archive_arg
 
     if not args.moeder:
         raise UsageError("angiv mindst én mødemappe")
-    written = publish_site(Path(args.site), [Path(m) for m in args.moeder])
+    written = publish_site(Path(args.site), [Path(m) for m in args.moeder], archive_arg(args))
     for path in written:
         print(f"skrev {escape(path)}")
     return 0
@@ -24,3 +25,6 @@ def register(command: Callable[..., Any]) -> None:
     p = command("publish", cmd_publish, "Skriv et statisk websted med de offentlige udgaver af mange møder.")
     p.add_argument("moeder", nargs="+", metavar="MØDEMAPPE", help="mødernes mapper")
     p.add_argument("--site", metavar="MAPPE", required=True, help="webstedets mappe")
+    from . import archive_option
+
+    archive_option(p)

@@ -21,6 +21,7 @@ from ruamel.yaml.error import YAMLError
 from ..diagnostics import Location, ReferatError, Report
 from ..load.meeting import MEETING_FILE
 from ..model.item import Item, ItemType
+from ..model.meeting import Meeting
 
 DEFAULT_PHRASES = {
     ItemType.DECISION.value: "Godkendt",
@@ -67,11 +68,10 @@ def _block(key: str, text: str, indent: str = "") -> str:
     return f"{indent}{key}: |\n{body}"
 
 
-def to_minutes(folder: Path, templates: list[Path] | None = None) -> MinutesResult:
+def to_minutes(folder: Path, meeting: Meeting, report: Report) -> MinutesResult:
+    """`meeting` and `report`: the folder as the pipeline checked it (no errors)."""
     from ..fileio import write_all
-    from ..meetings import load_valid
 
-    meeting, report = load_valid(folder, templates)
     if meeting.is_minutes:
         raise ReferatError("mødet står allerede i fasen 'referat'; intet er ændret", meeting.source.at(("fase",)))
     phrases = dict(meeting.profile.decision_phrases)

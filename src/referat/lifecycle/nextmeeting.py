@@ -10,25 +10,27 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from ..diagnostics import ReferatError, UsageError
-from ..model.meeting import MeetingForm
+from ..diagnostics import ReferatError, Report, UsageError
+from ..model.meeting import Meeting, MeetingForm
 from ..text.danish import long_date
 
 MINUTES_ITEM = "godkendelse af referat fra seneste møde"
 FOLLOW_UP_TITLE = "Opfølgning på beslutninger"
 
 
-def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates: list[Path]) -> dict[str, Any]:
+def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates: list[Path],
+               check: Callable[[Path, list[Path]], tuple[Meeting | None, Report]]) -> dict[str, Any]:
+    """What the next meeting takes over from the previous one; `check`: the pipeline's `check_folder`."""
     from ..archive.store import find_root, latest
-    from ..validate import check_meeting
     from .followup import from_archive, from_meeting, markdown, open_tasks
 
-    meeting, report = check_meeting(previous, templates)
+    meeting, report = check(previous, templates)
     if meeting is None or report.has_errors:
         raise ReferatError(report)
     args.udvalg = meeting.committee_id

@@ -1,6 +1,7 @@
-"""`referat send`: validate, build the agenda and the packet, and freeze them with the data as a sent version.
+"""What `referat send` adds to the agenda: the revised agenda's marks, the tillægsdagsorden, one send at a time.
 
-The first sending is the agenda. Every later sending is the full agenda marked "Revideret" (the items added
+The command itself (`referat.app.send`) takes the checked meeting and its views from the pipeline and freezes
+them with the data as a sent version. The first sending is the agenda. Every later sending is the full agenda marked "Revideret" (the items added
 since the first sending marked as tillæg) and, when items were added or changed since the previous sending,
 the tillægsdagsorden: only those items, numbered as in the full agenda, with a front line saying what it adds to.
 """
@@ -15,14 +16,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ..diagnostics import Location, OutputError, ReferatError, Report
+from ..diagnostics import Location, OutputError, Report
 from ..fileio import os_reason
 from ..model.meeting import Meeting
 from ..text.danish import long_date
-from ..view.document import View, document_view
-from .versions import SENT_DIR, SentVersion, State, current_state, sent_versions, write_version
+from ..view.document import View
+from .versions import SENT_DIR, SentVersion, State
 
 ADDENDUM_MARK = "(tillæg)"
 REVISED = "Revideret"
@@ -65,8 +65,9 @@ def mark_addenda(meeting: Meeting, view: View, addenda: list[str]) -> None:
             item_view["bookmark"] = f"{item_view['bookmark']} {ADDENDUM_MARK}"
 
 
-def revised_view(meeting: Meeting, previous: SentVersion, addenda: list[str]) -> View:
-    view = document_view(meeting, "dagsorden")
+def revised_view(meeting: Meeting, base: View, previous: SentVersion, addenda: list[str]) -> View:
+    """The agenda's view (the pipeline's `base`, not changed) marked as the revised agenda."""
+    view = copy.deepcopy(base)
     mark_revised(meeting, view, previous, addenda)
     return view
 
@@ -80,12 +81,13 @@ def mark_revised(meeting: Meeting, view: View, previous: SentVersion, addenda: l
         f"Erstatter dagsordenen udsendt {_day_text(previous.day)} ({previous.label.split(' (')[0]})"]})
 
 
-def addendum_view(meeting: Meeting, versions: list[SentVersion], changes: Changes) -> View | None:
-    """Only the new and changed items, numbered as in the full agenda; None when there are none."""
+def addendum_view(meeting: Meeting, base: View, versions: list[SentVersion], changes: Changes) -> View | None:
+    """Only the new and changed items of the agenda's view (the pipeline's `base`, not changed), numbered as in the
+    full agenda; None when there are none."""
     wanted = set(changes.new) | set(changes.changed)
     if not wanted:
         return None
-    full = document_view(meeting, "dagsorden")
+    full = copy.deepcopy(base)
     mark_addenda(meeting, full, changes.added_since_first)
     view = copy.copy(full)
     view["items"] = [v for item, v in zip(meeting.items, full["items"], strict=True)
@@ -111,19 +113,6 @@ def _day_text(iso: str) -> str:
         return long_date(dt.date.fromisoformat(iso))
     except ValueError:
         return iso
-
-
-def render_view(meeting: Meeting, view: View, stem: str) -> dict[str, bytes]:
-    """The view as PDF (Typst) and Word (the committee's template)."""
-    from ..render.pdf import write_pdf
-    from ..render.word import write_docx
-
-    template = meeting.profile.word_template_path()
-    if not template.is_file():
-        raise ReferatError("Word-skabelonen findes ikke", Location(template))
-    logo = meeting.profile.logo_path()
-    return {f"{stem}.pdf": write_pdf(view, meeting.date, logo),
-            f"{stem}.docx": write_docx(view, template, meeting.date, logo)}
 
 
 @dataclass
@@ -227,7 +216,7 @@ def _release(path: Path, fd: int) -> None:
         os.close(fd)
 
 
-def _clear_staging(folder: Path) -> None:
+def clear_staging(folder: Path) -> None:
     """Staging folders (`udsendt/.udsender-*`) left by a send that was killed (SIGKILL, a power cut); called with
     the lock held, so no other send is writing one."""
     from .versions import _remove_staged
@@ -237,69 +226,3 @@ def _clear_staging(folder: Path) -> None:
         for entry in sent.iterdir():
             if entry.name.startswith(".udsender-") and entry.is_dir() and not entry.is_symlink():
                 _remove_staged(entry)
-
-
-def send(folder: Path, templates: list[Path] | None = None, today: dt.date | None = None) -> SendResult:
-    """Validate, build and freeze the next sent version, one send of the meeting at a time (see `sending`)."""
-    with sending(folder):
-        _clear_staging(folder)
-        return _send(folder, templates, today)
-
-
-def _send(folder: Path, templates: list[Path] | None, today: dt.date | None) -> SendResult:
-    from ..meetings import load_valid
-    from ..packet.assemble import packet_name, write_packets
-    from ..validate import check_meeting
-
-    checked, found = check_meeting(folder, templates)
-    if checked is not None and "fase" not in checked.broken and checked.is_minutes:
-        raise ReferatError("mødet står i fasen 'referat'; dagsordenen udsendes før mødet, og en udsendt udgave "
-                           "ændres aldrig", checked.source.at(("fase",)))
-    meeting, report = load_valid(folder, templates) if checked is None or found.has_errors else (checked, found)
-    state = current_state(folder, list(meeting.item_files))
-    versions = sent_versions(folder)
-    if versions and versions[-1].manifest().get("data_sha256") == state.data_hash():
-        return SendResult(None, report, [], Changes(), unchanged_since=versions[-1])
-    changes = item_changes(meeting, state, versions)
-    files: dict[str, bytes] = {}
-    meta: dict[str, Any] = {"type": "dagsorden"}
-    if versions:
-        files.update(render_view(meeting, revised_view(meeting, versions[-1], changes.added_since_first), "dagsorden"))
-        addendum = addendum_view(meeting, versions, changes)
-        if addendum is not None:
-            files.update(render_view(meeting, addendum, "tillægsdagsorden"))
-        meta.update({"type": "revideret", "erstatter": versions[-1].number,
-                     "tillæg": {"nye": changes.new, "ændrede": changes.changed, "fjernede": changes.removed,
-                                "tilføjet_efter_første": changes.added_since_first}})
-    else:
-        files.update(render_view(meeting, document_view(meeting, "dagsorden"), "dagsorden"))
-    adjust = None
-    if versions:
-        def adjust(view: View) -> None:
-            mark_revised(meeting, view, versions[-1], changes.added_since_first)
-
-    packets = write_packets(meeting, ["dagsorden"], [False], report, adjust)
-    name = packet_name("dagsorden", False)
-    files[name] = packets[name]
-    version = write_version(folder, files, state, meta, today or dt.date.today())
-    return SendResult(version, report, sorted(files), changes)
-
-
-def sent_notice(folder: Path, item_files: list[str] | None = None) -> str | None:
-    """For build/packet: a line when a sent version exists and the data differs from the latest one."""
-    from ..load.meeting import MEETING_FILE
-    from .versions import _read, item_order
-
-    versions = sent_versions(folder)
-    if not versions:
-        return None
-    try:
-        latest = versions[-1]
-        if item_files is None:
-            item_files = item_order(_read(folder / MEETING_FILE), folder / MEETING_FILE)
-        if latest.manifest().get("data_sha256") == current_state(folder, item_files).data_hash():
-            return None
-    except ReferatError:
-        return None
-    return (f"bemærk: mødets data afviger fra den udsendte {latest.label}, som ligger uændret i "
-            f"{folder / SENT_DIR}; 'referat diff {folder}' viser ændringerne")

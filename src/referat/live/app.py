@@ -31,7 +31,7 @@ from ..diagnostics import ReferatError
 from ..load.profile import bundled_templates
 from .events import Hub, change_event, connect, watch_folder
 from .guard import TokenGuard
-from .state import EDITIONS, FOLDER_GONE, GENERAL, KINDS, LiveState, Loaded
+from .state import EDITIONS, FOLDER_GONE, GENERAL, KINDS, LiveState, Loaded, Pipeline
 
 STATIC = {"live.css": "text/css; charset=utf-8", "live.js": "text/javascript; charset=utf-8"}
 NO_STORE = {"cache-control": "no-store"}
@@ -202,8 +202,9 @@ class LiveApp:
         # what the page is built of (the items it can write in, the members): a page built of something else is
         # built again (live.js), as it cannot take the change over field by field
         shape = json.dumps([meeting.item_files, [(it["fil"], it["nummer"]) for it in items],
-                            [m.name for m in meeting.roster]], ensure_ascii=False)
+                            [m.name for m in meeting.roster], loaded.sealed], ensure_ascii=False)
         return {"klar": True, "opbygning": hashlib.sha256(shape.encode()).hexdigest()[:16],
+                "forseglet": loaded.sealed or "",
                 "faser": meeting.phase.value, "fraser": phrases, "punkter": items,
                 "medlemmer": [m.name for m in meeting.roster], "til_stede": list(attendance.present),
                 "fravaerende": list(attendance.absent), "oevrige": guests,
@@ -254,6 +255,9 @@ class LiveApp:
         if not folder.is_dir():
             self._reload()
             return _json_error(FOLDER_GONE, 422)
+        sealed = self.state.current.sealed
+        if sealed:
+            return _json_error(SEALED.format(state=sealed), 409)
         try:
             if what == "beslutning":
                 saved = edit.set_decision(folder, _text(body, "fil"), _text(body, "tekst"), sha)
@@ -386,9 +390,14 @@ def _message_page(message: str) -> str:
             f"<body><main><p>{escape(message)}</p></main></body></html>\n")
 
 
-def create_app(folder: Path, token: str, templates: list[Path] | None = None, watch: bool = True) -> TokenGuard:
-    """The ASGI application for one meeting folder."""
-    live = LiveApp(LiveState(folder, templates), token, watch)
+SEALED = ("referatet kan ikke ændres her: {state}. Et underskrevet, arkiveret referat ændres ikke; ret det med "
+          "'referat correction build' og 'referat correction archive'")
+
+
+def create_app(folder: Path, token: str, pipeline: Pipeline, templates: list[Path] | None = None,
+               watch: bool = True) -> TokenGuard:
+    """The ASGI application for one meeting folder (`pipeline`: the application's, see `referat.app.serve`)."""
+    live = LiveApp(LiveState(folder, pipeline, templates), token, watch)
     guard = live.asgi()
     guard.live = live
     return guard

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, ReferatError
 from ..errors import InputError
 from ..fileio import read_reason, write_atomic
 from ..load.meeting import ITEMS_DIR, MEETING_FILE
@@ -329,10 +329,3 @@ def set_partial_attendance(folder: Path, entries: list[dict[str, Any]], expected
         return edit_yaml.set_value(old, path, ("fremmøde", "delvis"), clean)
 
     return _save(path, expected_sha256, change)
-
-
-def check(folder: Path) -> Report:
-    """The meeting's validation messages after a save, with every check `referat validate` runs."""
-    from ..meetings import check_meeting
-
-    return check_meeting(folder)[1]

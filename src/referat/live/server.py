@@ -23,6 +23,7 @@ from typing import Any, Self, TextIO
 
 from ..diagnostics import Location, ReferatError, UsageError, escape
 from ..load.meeting import MEETING_FILE
+from .state import Pipeline
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -70,7 +71,7 @@ def network_addresses(host: str) -> list[str]:
     return [] if address in LOCAL_HOSTS or address.startswith("127.") else [address]
 
 
-def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bool = True,
+def serve(folder: Path, pipeline: Pipeline, host: str = "127.0.0.1", port: int = 0, open_browser: bool = True,
           templates: list[Path] | None = None, out: TextIO | None = None) -> None:
     """Serve the meeting folder until Ctrl+C (KeyboardInterrupt) or SIGTERM."""
 
@@ -82,7 +83,7 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bo
     if not (folder / MEETING_FILE).is_file():
         raise ReferatError(f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'", Location(folder))
     token = secrets.token_urlsafe(24)
-    app = create_app(folder, token, templates)
+    app = create_app(folder, token, pipeline, templates)
     sock = bind(host, port)
     bound = sock.getsockname()[1]
     address = url(host, bound, token)
@@ -126,7 +127,8 @@ def _server(app: Any) -> Any:
 class Background:
     """The server in a thread of this process, on a free local port (for tests and the benchmark)."""
 
-    def __init__(self, folder: Path, token: str | None = None, templates: list[Path] | None = None) -> None:
+    def __init__(self, folder: Path, pipeline: Pipeline, token: str | None = None,
+                 templates: list[Path] | None = None) -> None:
 
         from .app import create_app
 
@@ -134,7 +136,7 @@ class Background:
         self._sock = bind("127.0.0.1", 0)
         self.port = self._sock.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self._app = create_app(folder, self.token, templates)
+        self._app = create_app(folder, self.token, pipeline, templates)
         self._server = _server(self._app)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 

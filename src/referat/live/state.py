@@ -1,9 +1,10 @@
 """The warm state of `referat serve`: one meeting loaded and validated once, kept in memory, reloaded on change.
 
-A `LiveState` holds the meeting folder's model and report (`referat.meetings.check_meeting`, every check), a
-fingerprint of the folder (the bytes of every YAML file, the size and time of every other file) and the rendered
-documents cached by that fingerprint: the HTML page (`render.html`) at once, the real PDF (`render.pdf.write_pdf`)
-only when asked for. Nothing here writes a file. Reloads are serialised by a lock; readers get an immutable
+A `LiveState` holds the meeting folder's model and report, a fingerprint of the folder (the bytes of every YAML
+file, the size and time of every other file) and the rendered documents cached by that fingerprint: the HTML page
+at once, the real PDF only when asked for. Loading, checking and rendering are the application's pipeline
+(`referat.app.pipeline`, every check; the meeting's state: sealed minutes), handed in as a `Pipeline` because this
+package sits below the application. Nothing here writes a file. Reloads are serialised by a lock; readers get an immutable
 `Loaded` snapshot, so a request never sees half a reload.
 """
 
@@ -19,7 +20,6 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Location, ReferatError, Report
 from ..fileio import read_reason
-from ..meetings import check_meeting
 from ..model.meeting import Meeting
 
 MEETING_FILE = "møde.yaml"
@@ -39,6 +39,28 @@ def _report(path: Path, message: str) -> Report:
 
 
 @dataclass(frozen=True)
+class Load:
+    """What the pipeline made of the folder: the model (if it loaded), every message, and whether the minutes are
+    sealed (signed and archived: the state's line then, and the minute-taking page is read-only)."""
+
+    meeting: Meeting | None
+    report: Report
+    sealed: str | None = None
+    handle: Any = None  # the pipeline's own checked meeting, handed back to `render` and `public_report`
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """What `referat serve` takes from the application's pipeline: `load(folder, templates)`, `render(handle,
+    kind, public, fmt)` → bytes ("html" without bilag links, or "pdf"), `public_report(handle)` → the load's
+    report with the public edition's checks."""
+
+    load: Callable[[Path, list[Path] | None], Load]
+    render: Callable[[Any, str, bool, str], bytes]
+    public_report: Callable[[Any], Report]
+
+
+@dataclass(frozen=True)
 class Loaded:
     """One load of the folder: what every request of that moment reads."""
 
@@ -47,6 +69,8 @@ class Loaded:
     meeting: Meeting | None
     report: Report
     error: str | None = None  # a load that failed in a way the report could not carry
+    sealed: str | None = None  # the minutes are signed and archived: the state's line (the page is read-only)
+    handle: Any = None
 
 
 @dataclass
@@ -101,11 +125,10 @@ def _files(folder: Path) -> list[Path]:
 class LiveState:
     """The meeting folder, loaded; `refresh()` reloads it when its fingerprint changed."""
 
-    def __init__(self, folder: Path, templates: list[Path] | None = None,
-                 loader: Callable[[Path, list[Path] | None], tuple[Meeting | None, Report]] = check_meeting) -> None:
+    def __init__(self, folder: Path, pipeline: Pipeline, templates: list[Path] | None = None) -> None:
         self.folder = folder.resolve()
         self.templates = templates
-        self._loader = loader
+        self.pipeline = pipeline
         self._lock = threading.RLock()
         self._render_lock = threading.Lock()
         self._cache = _Cache()
@@ -117,7 +140,7 @@ class LiveState:
         if not self.folder.is_dir():
             return Loaded(print_, version, None, _report(self.folder, FOLDER_GONE))
         try:
-            meeting, report = self._loader(self.folder, self.templates)
+            load = self.pipeline.load(self.folder, self.templates)
         except ReferatError as exc:
             return Loaded(print_, version, None, exc.report)
         except OSError as exc:  # the folder or a file went while it was read (deleted, renamed, unmounted)
@@ -126,7 +149,7 @@ class LiveState:
                 return Loaded(print_, version, None, _report(self.folder, FOLDER_GONE))
             return Loaded(print_, version, None, _report(where, f"filen kunne ikke læses ({read_reason(exc)}); "
                                                                 "mødet indlæses igen ved næste ændring"))
-        return Loaded(print_, version, meeting, report)
+        return Loaded(print_, version, load.meeting, load.report, sealed=load.sealed, handle=load.handle)
 
     @property
     def current(self) -> Loaded:
@@ -173,18 +196,12 @@ class LiveState:
 
     def report(self, loaded: Loaded, public: bool = False) -> Report:
         """The load's report; with `public`, also the checks a public edition needs (as `validate --offentlig`)."""
-        if not public or loaded.meeting is None or loaded.report.has_errors:
+        if not public or loaded.meeting is None or loaded.report.has_errors or loaded.handle is None:
             return loaded.report
         with self._render_lock:
             cache = self._cache_for(loaded)
             if cache.public is None:
-                from ..validate import order
-                from ..validate.privacy import check_public
-
-                report = Report(list(loaded.report.items))
-                check_public(loaded.meeting, report)
-                report.items.sort(key=order(loaded.meeting))
-                cache.public = report
+                cache.public = self.pipeline.public_report(loaded.handle)
             return cache.public
 
     def _cache_for(self, loaded: Loaded) -> _Cache:
@@ -232,17 +249,9 @@ class LiveState:
             return data
 
     def _render(self, loaded: Loaded, kind: str, public: bool, fmt: str) -> bytes:
-        from ..render.html import template_folder, write_html
-        from ..render.pdf import write_pdf
-        from ..view.document import document_view
-
         meeting = loaded.meeting
-        if meeting is None or loaded.report.has_errors:
+        if meeting is None or loaded.report.has_errors or loaded.handle is None:
             raise ReferatError("mødet har fejl; dokumentet vises igen, når de er rettet")
         if kind == "referat" and not meeting.is_minutes:
             raise ReferatError("mødet står i fasen 'dagsorden'; referatet kan vises, når der står 'fase: referat'")
-        view = document_view(meeting, kind, public)
-        logo = meeting.profile.logo_path()
-        if fmt == "pdf":
-            return write_pdf(view, meeting.date, logo)
-        return write_html(view, template_folder(meeting.profile.word_template_path()), {}, logo)
+        return self.pipeline.render(loaded.handle, kind, public, fmt)

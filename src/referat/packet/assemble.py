@@ -32,13 +32,14 @@ from ..progress import progress
 from ..render.pdf import compile_typst, with_asset
 from ..takster.annex import approval_line
 from ..view import labels as L
-from ..view.document import document_view, included_bilag
+from ..view.document import included_bilag
 from ..view.edition import edition
 from ..view.types import DocumentView
+from .earlier import Earlier
 from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
 from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_layers
-from .sources import archived_minutes_pdf, bilag_pdf, check_converters, previous_minutes_pdf
+from .sources import bilag_pdf, check_converters, minutes_reader
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
 
@@ -76,7 +77,8 @@ class Sources:
     a second reader of the same bytes, so that its pages are copies of their own, stamped with their own numbers.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, earlier: Earlier | None = None) -> None:
+        self.earlier = earlier  # the minutes of other meetings (bilag `referat:` and `arkiv:`), from the pipeline
         self._readers: dict[tuple[Any, ...], PdfReader] = {}
         self._damaged: weakref.WeakKeyDictionary[PdfReader, Counter[str]] = weakref.WeakKeyDictionary()
 
@@ -130,15 +132,18 @@ def _part(meeting: Meeting, view: DocumentView, sources: Sources, parts: list[Pa
                 if view["kind"] == "referat" else None)
     if b.archived is not None:
         where = item.source.at(("bilag", n - 1, "arkiv"))
-        reader = sources.get(("arkiv", b.archived, public), archived_minutes_pdf, meeting.folder, b.archived,
-                             public, where)
+        assert sources.earlier is not None, "a packet with earlier minutes needs the pipeline's Earlier"
+        reader = sources.get(("arkiv", b.archived, public), lambda: minutes_reader(
+            sources.earlier.archived_minutes(meeting.folder, b.archived, public, where)))  # type: ignore[union-attr]
     elif b.file is not None:
         assert b.path is not None
         reader = sources.get(("fil", b.path, b.title, approval), bilag_pdf, b.path, b.title, meeting.date,
                              approval)
     else:
-        assert b.path is not None
-        reader = sources.get(("referat", b.path, public), previous_minutes_pdf, b.path, public)
+        assert b.path is not None and sources.earlier is not None
+        where = item.source.at(("bilag", n - 1, "referat"))
+        reader = sources.get(("referat", b.path, public), lambda: minutes_reader(
+            sources.earlier.folder_minutes(b.path, public, where)))  # type: ignore[union-attr]
     if any(part.reader is reader for part in parts):  # the same bilag twice in this packet
         reader = PdfReader(io.BytesIO(_bytes(reader)), strict=False)
         if reader.is_encrypted:
@@ -167,15 +172,13 @@ def _layout(parts: list[Part], doc_pages: int) -> tuple[dict[str, int], int]:
     return starts, page - 1
 
 
-def build_packet(meeting: Meeting, kind: str, public: bool,
-                 adjust: Callable[[DocumentView], None] | None = None, sources: Sources | None = None,
+def build_packet(meeting: Meeting, view: DocumentView, sources: Sources | None = None,
                  document_pages: int | None = None) -> Packet:
-    """The packet of one kind and edition. `document_pages`, the page count of the same document built alone,
-    is the first guess of its length in the packet (one compile instead of two when the numbers fit)."""
-    meeting = edition(meeting, public)  # redaction spans resolved in covers, bookmarks and the document
-    view = document_view(meeting, kind, public)
-    if adjust is not None:  # e.g. a revised agenda's marks (`referat send`)
-        adjust(view)
+    """The packet of the document `view` (made by the pipeline: one kind, one edition, any marks a command adds).
+    `document_pages`, the page count of the same document built alone, is the first guess of its length in the
+    packet (one compile instead of two when the numbers fit)."""
+    kind, public = view["kind"], view["public"]
+    meeting = edition(meeting, public)  # redaction spans resolved in what the packet takes from the bilag entries
     sources = sources if sources is not None else Sources()
     parts = collect_parts(meeting, view, sources)
     logo = meeting.profile.logo_path()
@@ -381,28 +384,26 @@ def packet_name(kind: str, public: bool) -> str:
     return L.file_stem(PACKET_NAMES[kind], public) + ".pdf"
 
 
-def write_packets(meeting: Meeting, kinds: list[str], public_editions: list[bool],
-                  report: Report | None = None,
-                  adjust: Callable[[DocumentView], None] | None = None,
-                  documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """File name → bytes for every packet.
+def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier | None,
+                  report: Report | None = None, documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition).
 
     With `report`, a warning per bilag file from which active content was removed (once per file). `documents`
-    (file name → bytes, as `render_documents` names them) are the documents built alone; their page counts are
-    the first guess of each document's length in its packet."""
+    (file name → bytes, as the pipeline names them) are the same documents built alone; their page counts are
+    the first guess of each document's length in its packet. `earlier`: the minutes of other meetings."""
     files: dict[str, bytes] = {}
     told: set[Path] = set()
-    sources = Sources()
-    for kind in kinds:
-        for public in public_editions:
-            alone = (documents or {}).get(L.file_stem(kind, public) + ".pdf")
-            pages = len(PdfReader(io.BytesIO(alone)).pages) if alone is not None and adjust is None else None
-            packet = build_packet(meeting, kind, public, adjust, sources, pages)
-            files[packet_name(kind, public)] = packet.pdf
-            for part in packet.parts:
-                text = describe(part.removed)
-                if report is not None and text and part.source is not None and part.source not in told:
-                    told.add(part.source)
-                    report.warning(Location(part.source), text)
+    sources = Sources(earlier)
+    for view in views:
+        kind, public = view["kind"], view["public"]
+        alone = (documents or {}).get(L.file_stem(kind, public) + ".pdf")
+        pages = len(PdfReader(io.BytesIO(alone)).pages) if alone is not None else None
+        packet = build_packet(meeting, view, sources, pages)
+        files[packet_name(kind, public)] = packet.pdf
+        for part in packet.parts:
+            text = describe(part.removed)
+            if report is not None and text and part.source is not None and part.source not in told:
+                told.add(part.source)
+                report.warning(Location(part.source), text)
     return files
 

@@ -38,27 +38,7 @@ def check_converters(paths: list[Path], where: Path) -> None:
                            f"{CONVERT_HINT}", Location(where))
 
 
-def previous_minutes_pdf(folder: Path, public: bool) -> PdfReader:
-    """The minutes (without their bilag) of an earlier meeting, built now from its folder."""
-    from ..meetings import load_valid
-    from ..render.pdf import write_pdf
-    from ..view.document import document_view
-
-    meeting, _ = load_valid(folder)
-    pdf = write_pdf(document_view(meeting, "referat", public), meeting.date, meeting.profile.logo_path())
-    return PdfReader(io.BytesIO(pdf))
-
-
-def archived_minutes_pdf(folder: Path, reference: str, public: bool, where: Location) -> PdfReader:
-    """The signed minutes of an earlier meeting exactly as archived (`arkiv: udvalg/dato`)."""
-    from ..archive.recheck import closed_items
-    from ..archive.store import find_archived
-
-    _, manifest, data = find_archived(folder, reference, where)
-    why = closed_items(manifest, data) if public else None  # read from the signed PDF, not trusted from the manifest
-    if why:
-        raise ReferatError(f"det arkiverede referat {reference} {why} og kan ikke indgå i den "
-                           "offentlige udgave; sæt 'offentlig: false' på bilaget", where)
+def minutes_reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 

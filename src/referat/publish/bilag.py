@@ -11,10 +11,12 @@ from pypdf import PdfWriter
 
 from ..diagnostics import Location, ReferatError
 from ..model.meeting import Meeting
+from ..packet.earlier import Earlier
 from ..packet.metadata import set_metadata
 from ..packet.sanitize import clean_packet, clean_part, layers, prepare, set_layers
-from ..packet.sources import archived_minutes_pdf, bilag_pdf, previous_minutes_pdf
-from ..view.edition import edition
+from ..packet.sources import bilag_pdf, minutes_reader
+from ..view.document import included_bilag
+from ..view.types import DocumentView
 
 
 def bilag_name(bilag_id: str) -> str:
@@ -22,41 +24,41 @@ def bilag_name(bilag_id: str) -> str:
     return "bilag-" + bilag_id.replace(".", "-") + ".pdf"
 
 
-def published_bilag(meeting: Meeting, public: bool) -> dict[str, tuple[str, bytes]]:
-    """Bilag id → (file name, clean PDF) for every bilag this edition shows; in a public edition only the
-    public bilag of open items."""
-    meeting = edition(meeting, public)
+def published_bilag(meeting: Meeting, view: DocumentView, earlier: Earlier) -> dict[str, tuple[str, bytes]]:
+    """Bilag id → (file name, clean PDF) for every bilag the document `view` shows (the view decides: a public
+    edition shows only the public bilag of open items), titled as the view titles them."""
     author = meeting.profile.secretariat or meeting.profile.name
+    items = {item.number: item for item in meeting.items}
+    public = view["public"]
     out: dict[str, tuple[str, bytes]] = {}
-    for item in meeting.items:
-        if public and item.closed:
-            continue
-        for n, b in enumerate(item.bilag, start=1):
-            if public and not b.public:
-                continue
-            bid = f"{item.number}.{n}"
-            where = item.source.at(("bilag", n - 1)) if item.source is not None else Location(meeting.folder)
-            if b.archived is not None:
-                reader = archived_minutes_pdf(meeting.folder, b.archived, public, where)
-            elif b.file is not None:
-                assert b.path is not None
-                reader = bilag_pdf(b.path, b.title, meeting.date)
-            else:
-                assert b.path is not None
-                reader = previous_minutes_pdf(b.path, public)
-            writer = PdfWriter()
-            prepare(reader)
-            try:
-                writer.append(reader, import_outline=False)
-            except Exception:  # noqa: BLE001 - a PDF pypdf cannot copy
-                raise ReferatError("bilaget kan ikke læses som PDF; gem det som PDF igen", where) from None
-            clean_part(writer, list(writer.pages), reader)
-            groups, hidden = layers(writer, reader)
-            set_layers(writer, groups, hidden)
-            clean_packet(writer)
-            buffer = io.BytesIO()
-            fingerprint = hashlib.sha256(bid.encode() + b.title.encode()).digest()
-            set_metadata(writer, f"Bilag {bid} {b.title}", author, "", "da-DK", meeting.date, None, fingerprint)
-            writer.write(buffer)
-            out[bid] = (bilag_name(bid), buffer.getvalue())
+    for shown, entry in included_bilag(view):
+        item = items[shown["number"]]
+        bid = entry["id"]
+        n = int(bid.rsplit(".", 1)[1])
+        b = item.bilag[n - 1]
+        where = item.source.at(("bilag", n - 1)) if item.source is not None else Location(meeting.folder)
+        if b.archived is not None:
+            reader = minutes_reader(earlier.archived_minutes(meeting.folder, b.archived, public, where))
+        elif b.file is not None:
+            assert b.path is not None
+            reader = bilag_pdf(b.path, b.title, meeting.date)
+        else:
+            assert b.path is not None
+            reader = minutes_reader(earlier.folder_minutes(b.path, public, where))
+        writer = PdfWriter()
+        prepare(reader)
+        try:
+            writer.append(reader, import_outline=False)
+        except Exception:  # noqa: BLE001 - a PDF pypdf cannot copy
+            raise ReferatError("bilaget kan ikke læses som PDF; gem det som PDF igen", where) from None
+        clean_part(writer, list(writer.pages), reader)
+        groups, hidden = layers(writer, reader)
+        set_layers(writer, groups, hidden)
+        clean_packet(writer)
+        buffer = io.BytesIO()
+        title = entry["name"]
+        fingerprint = hashlib.sha256(bid.encode() + title.encode()).digest()
+        set_metadata(writer, f"Bilag {bid} {title}", author, "", "da-DK", meeting.date, None, fingerprint)
+        writer.write(buffer)
+        out[bid] = (bilag_name(bid), buffer.getvalue())
     return out

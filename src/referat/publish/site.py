@@ -7,8 +7,9 @@ DIR/feed.atom                       an Atom feed of the published meetings
 DIR/<udvalg>/<dato>/index.html      a meeting: its web editions, PDF editions and public bilag
 DIR/<udvalg>/<dato>/…-offentlig.*   the public editions; bilag-N-M.pdf the public bilag, cleaned
 
-Only public editions are built, after the same checks as `build --offentlig` (privacy lint and the leak check
-over every file of the meeting); nothing else from a meeting folder is copied. Same input, same bytes.
+Only public editions are built, by the pipeline (`referat.app.publish`), after the same checks as `build
+--offentlig` (privacy lint and the leak check over every file of the meeting); nothing else from a meeting folder
+is copied. This module writes the site's own pages from the public views. Same input, same bytes.
 """
 
 from __future__ import annotations
@@ -19,14 +20,10 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from ..diagnostics import Location, ReferatError
-from ..fileio import write_all
-from ..meetings import control_reports, kinds_for, load_valid, render_documents
 from ..model.meeting import Meeting
-from ..progress import progress
 from ..text.danish import long_date
 from ..text.richtext import plain_text
-from ..view.document import document_view
+from ..view.types import DocumentView
 
 STYLE = """body{font-family:"Liberation Sans",Arial,sans-serif;line-height:1.5;color:#1a1a1a;background:#fff;
 max-width:50rem;margin:0 auto;padding:1rem 1.25rem 3rem}a{color:#0b4f8a}h1{color:#1F4E79}
@@ -39,7 +36,8 @@ class Published:
     path: str  # "das-social/2026-02-23"
     files: dict[str, bytes]
     kinds: list[str]
-    signers: list[str] = field(default_factory=list)  # of the archived minutes, as the certificates say
+    views: dict[str, DocumentView]  # kind → its public view, made by the pipeline
+    signers: list[str] = field(default_factory=list)  # of the archived minutes, as the certificates say (issue 25)
 
 
 def _page(title: str, body: str, depth: int) -> bytes:
@@ -63,7 +61,7 @@ def _meeting_page(pub: Published) -> bytes:
         rows.append(f'<li><a href="{kind}-offentlig.html">{word} (webudgave)</a> · '
                     f'<a href="{kind}-offentlig.pdf">{word} (PDF)</a></li>')
     bilag = sorted(name for name in pub.files if name.startswith("bilag-"))
-    view = document_view(m, pub.kinds[-1], public=True)
+    view = pub.views[pub.kinds[-1]]
     titles = {f"bilag-{b['id'].replace('.', '-')}.pdf": b["title"] for item in view["items"]
               for s in item["sections"] if s["type"] == "bilag" for b in s["bilag"]}
     body = "<h2>Dokumenter</h2>\n<ul>" + "".join(rows) + "</ul>\n"
@@ -96,7 +94,7 @@ def _decisions(pubs: list[Published]) -> bytes:
     for pub in sorted(pubs, key=lambda p: (p.meeting.date, p.path)):
         if "referat" not in pub.kinds:
             continue
-        view = document_view(pub.meeting, "referat", public=True)
+        view = pub.views["referat"]
         for item in view["items"]:
             text = " ".join(plain_text(s["blocks"], sep=" ") for s in item["sections"]
                             if s["type"] == "blocks" and s["key"] == "beslutning")
@@ -160,36 +158,12 @@ def _feed(pubs: list[Published]) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def _published(folder: Path, seen: dict[str, Path]) -> Published:
-    """One meeting's public editions, checked for leaks; a second folder of the same meeting is refused."""
-    meeting, _ = load_valid(folder, None, public=True)
-    kinds = kinds_for(meeting, None)
-    files = render_documents(meeting, kinds, ["pdf", "html"], [True])
-    control_reports(meeting, kinds, files)  # raises on any leak
-    path = f"{meeting.committee_id}/{meeting.date.isoformat()}"
-    if path in seen:
-        raise ReferatError(f"to mødemapper er samme møde ({path}); angiv kun den ene", Location(folder))
-    seen[path] = folder
-    from ..archive.signers import archived_signers
-
-    signers = archived_signers(folder, meeting.profile.id, meeting.date.isoformat()) if "referat" in kinds else []
-    return Published(meeting, path, files, kinds, signers)
-
-
-def publish_site(site: Path, folders: list[Path]) -> list[Path]:
-    """Build every meeting's public editions and write the site; returns the files written."""
-    pubs: list[Published] = []
-    seen: dict[str, Path] = {}
-    with progress("Publicering: møde {n}/{total}: {detail}", len(folders)) as shown:
-        for folder in folders:
-            shown.step(folder.name)
-            pubs.append(_published(folder, seen))
+def site_files(site: Path, pubs: list[Published]) -> dict[Path, bytes]:
+    """Every file of the site: the index pages, register, calendar and feed, and each meeting's page and files."""
     out: dict[Path, bytes] = {site / "index.html": _index(pubs), site / "beslutninger.html": _decisions(pubs),
                               site / "moeder.ics": _calendar(pubs), site / "feed.atom": _feed(pubs)}
     for pub in pubs:
         base = site / pub.path
         out[base / "index.html"] = _meeting_page(pub)
         out.update({base / name: data for name, data in sorted(pub.files.items())})
-    write_all(out)
-    return sorted(out)
-
+    return out

@@ -13,7 +13,7 @@ from .bilag import BilagChecks, Context
 
 Rule = Callable[[Meeting, Report], None]
 
-__all__ = ["BilagChecks", "Context", "Rule", "check_meeting", "rules", "validate_meeting"]
+__all__ = ["BilagChecks", "Context", "Rule", "order", "rules", "validate_folder", "validate_meeting"]
 
 
 def rules(context: Context | None = None) -> list[Rule]:
@@ -72,12 +72,12 @@ def validate_meeting(meeting: Meeting, report: Report | None = None, context: Co
     return report
 
 
-def check_meeting(folder: Path, templates: list[Path] | None = None, *,
-                  context: Context | None = None) -> tuple[Meeting | None, Report]:
+def validate_folder(folder: Path, templates: list[Path] | None = None, *,
+                    context: Context | None = None) -> tuple[Meeting | None, Report]:
     """Load and validate a meeting folder: the model (if it loaded) and every problem, in file order.
 
     The checks of the layers above (a takstbilag's rules, archived minutes) run when `context` carries them:
-    `referat.meetings.check_meeting` passes them all."""
+    the pipeline's `referat.app.pipeline.check_folder` passes them all; commands use that one."""
     meeting, report = load_meeting(folder, templates)
     if meeting is not None:
         validate_meeting(meeting, report, context)

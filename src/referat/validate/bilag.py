@@ -187,7 +187,7 @@ def duplicate_files(meeting: Meeting, report: Report) -> None:
 def previous_minutes(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """A bilag `referat: ../mappe` names a meeting whose minutes can be built: valid and in fase 'referat'."""
     context = context or Context()
-    from . import check_meeting  # the same checks, on the other meeting (a module of this package)
+    from . import validate_folder  # the same checks, on the other meeting (a module of this package)
 
     for item in meeting.items:
         for i, b in enumerate(item.bilag):
@@ -202,7 +202,7 @@ def previous_minutes(meeting: Meeting, report: Report, context: Context | None =
                                     "møde; henvisningerne går i ring")
                 continue
             inner = Context(context.checks, context.following | {meeting.folder.resolve()})
-            other, sub_report = check_meeting(b.path, context=inner)
+            other, sub_report = validate_folder(b.path, context=inner)
             if other is None or sub_report.has_errors:
                 first = sub_report.errors[0].format() if sub_report.errors else ""
                 report.error(where, f"referatet i '{b.minutes_of}' kan ikke bygges: {first}")

@@ -1,0 +1,202 @@
+"""The meeting's state, derived in one place from the folder, its sent versions (`udsendt/`) and the archive.
+
+    dagsorden (kladde) → dagsorden udsendt (udgave N) → referat (kladde) → referat arkiveret (udgave N) → rettet
+
+Every command asks this module what the meeting is, instead of deciding for itself:
+
+- once signed minutes are archived, the folder's minutes are **sealed**: the documents of the minutes come from the
+  archived version (its signed file for the internal PDF; its data for every other format, which the folder must
+  still equal), and a folder that differs is an error naming each changed field and pointing to
+  `referat correction` (`sealed_minutes`);
+- a correction is built from the archived version it corrects, never from the folder (`archive.correction`);
+- the note that the data differs from the sent agenda belongs to the agenda's time only (`sent_notice`).
+
+The archive is the first `arkiv/` folder in or above the meeting folder (as for bilag `arkiv: udvalg/dato`), or the
+one a command names with `--arkiv`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Location, ReferatError, Report
+from ..errors import ArchiveError
+from ..lifecycle.versions import SENT_DIR, SentVersion, State, current_state, sent_versions
+from ..model.meeting import Meeting
+
+CORRECTION_HINT = ("et underskrevet, arkiveret referat ændres ikke; ret det med 'referat correction build' og "
+                   "'referat correction archive' (docs/lifecycle.md), og læg mappen tilbage, som den var")
+# Fields that are not part of the signed minutes: the decisions' follow-up tasks change after the meeting (their
+# status is kept up to date in the folder; `archive add` records them in the manifest, not in the signed text).
+UNSEALED_FIELDS = frozenset({"opfølgning"})
+
+
+class Phase(StrEnum):
+    AGENDA_DRAFT = "dagsorden, ikke udsendt"
+    AGENDA_SENT = "dagsorden udsendt"
+    MINUTES_DRAFT = "referat, ikke arkiveret"
+    ARCHIVED = "referat underskrevet og arkiveret"
+    CORRECTED = "referat underskrevet, arkiveret og rettet"
+
+
+@dataclass(frozen=True)
+class Archived:
+    """The newest archived version of the meeting's signed minutes, checked against its manifest."""
+
+    relative: str  # "das-social/2026-02-23/udgave-1"
+    folder: Path
+    manifest: dict[str, Any]
+    pdf: bytes
+    data: State | None  # the meeting data archived with it; None for a version archived before referat kept it
+
+
+@dataclass(frozen=True)
+class MeetingState:
+    phase: Phase
+    sent: tuple[SentVersion, ...]
+    archive: Path | None  # the archive this meeting's signed minutes go into (None: no arkiv/ found)
+    archived: Archived | None
+    corrections: int = 0
+
+    @property
+    def sealed(self) -> bool:
+        return self.archived is not None
+
+    def describe(self) -> str:
+        """The state in one Danish line."""
+        if self.archived is not None:
+            text = f"{self.phase} ({self.archived.relative})"
+            return text if not self.corrections else f"{text}, {self.corrections} rettelse(r)"
+        if self.phase is Phase.AGENDA_SENT and self.sent:
+            return f"{self.phase} ({self.sent[-1].label})"
+        return str(self.phase)
+
+
+def archive_of(folder: Path, archive: Path | None = None) -> Path | None:
+    from ..archive.store import find_root
+
+    if archive is not None:
+        return archive
+    return find_root(folder)
+
+
+def meeting_state(meeting: Meeting, archive: Path | None = None) -> MeetingState:
+    """The meeting's state now. Reading the archive costs nothing for a meeting that has none; an archived
+    version is read (and its file and data checked against the manifest) only when it exists."""
+    sent = tuple(sent_versions(meeting.folder))
+    root = archive_of(meeting.folder, archive)
+    archived = _archived(root, meeting) if root is not None and meeting.is_minutes else None
+    if archived is not None:
+        fixes = _corrections(root, meeting) if root is not None else 0
+        return MeetingState(Phase.CORRECTED if fixes else Phase.ARCHIVED, sent, root, archived, fixes)
+    if meeting.is_minutes:
+        return MeetingState(Phase.MINUTES_DRAFT, sent, root, None)
+    return MeetingState(Phase.AGENDA_SENT if sent else Phase.AGENDA_DRAFT, sent, root, None)
+
+
+def _archived(root: Path, meeting: Meeting) -> Archived | None:
+    from ..archive import manifest as mf
+    from ..archive.snapshot import read_snapshot
+    from ..archive.store import VERSION_DIR, Version
+
+    day = root / meeting.committee_id / meeting.date.isoformat()
+    if not day.is_dir():
+        return None
+    numbers = sorted(int(m[1]) for p in day.iterdir() if (m := VERSION_DIR.match(p.name)) and (p / "manifest.json"
+                                                                                                 ).is_file())
+    if not numbers:
+        return None
+    version = Version(root, meeting.committee_id, meeting.date.isoformat(), numbers[-1])
+    where = Location(version.folder)
+    if any(p.is_symlink() for p in (version.folder, version.manifest, version.pdf)):
+        raise ArchiveError("den arkiverede udgave indeholder en symbolsk henvisning; den følges ikke", where)
+    manifest = mf.load(version.manifest)
+    try:
+        pdf = version.pdf.read_bytes()  # never a name from the manifest
+    except OSError:
+        raise ArchiveError(f"den arkiverede fil {version.pdf_name} mangler; kør 'referat archive verify'",
+                           where) from None
+    if mf.sha256(pdf) != manifest.get("sha256"):
+        raise ArchiveError(f"den arkiverede fil {version.pdf_name} er ændret siden arkiveringen; kør 'referat "
+                           "archive verify'", Location(version.pdf))
+    return Archived(version.relative, version.folder, manifest, pdf, read_snapshot(version, manifest))
+
+
+def _corrections(root: Path, meeting: Meeting) -> int:
+    from ..archive.correction_index import corrections
+
+    return len(corrections(root, meeting.committee_id, meeting.date.isoformat()))
+
+
+# ---- sealed minutes ---------------------------------------------------------------------------------------------
+
+def seal_report(meeting: Meeting, state: MeetingState) -> Report:
+    """Every way the folder's minutes differ from the archived ones, each an error at the changed field."""
+    report = Report()
+    archived = state.archived
+    if archived is None:
+        return report
+    if archived.data is None:  # archived before the data was kept: compare the signed file's text, item by item
+        from ..archive.text import text_difference
+
+        difference = text_difference(archived.pdf, meeting)
+        if difference:
+            report.error(Location(meeting.folder), f"mødets mappe afviger fra det underskrevne referat "
+                                                   f"({archived.relative}): {difference}; {CORRECTION_HINT}")
+        return report
+    from ..lifecycle.diff import diff_states
+
+    now = current_state(meeting.folder, list(meeting.item_files))
+    diff = diff_states(archived.data, now)
+    what = f"efter at referatet blev underskrevet og arkiveret ({archived.relative})"
+    for change in diff.meeting:
+        if change.key not in UNSEALED_FIELDS:
+            report.error(meeting.source.at((change.key,)), f"'{change.key}' er ændret {what}; {CORRECTION_HINT}")
+    files = {item.file.name: item for item in meeting.items if item.file is not None}
+    for item_change in diff.items:
+        item = files.get(item_change.file)
+        if item_change.status == "fjernet" or item is None:
+            report.error(meeting.source.at(("punkter",)), f"punktet {item_change.file} ('{item_change.title}') er "
+                                                          f"fjernet {what}; {CORRECTION_HINT}")
+            continue
+        if item_change.status == "tilføjet":
+            report.error(Location(item.file or meeting.folder), f"punktet er tilføjet {what}; {CORRECTION_HINT}")
+            continue
+        if item_change.moved:
+            report.error(meeting.source.at(("punkter",)), f"punktet {item_change.file} er flyttet {what}; "
+                                                          f"{CORRECTION_HINT}")
+        for change in item_change.fields:
+            if change.key not in UNSEALED_FIELDS:
+                report.error(item.source.at((change.key,)), f"'{change.key}' er ændret {what}; {CORRECTION_HINT}")
+        for bilag in item_change.bilag:
+            report.error(item.source.at(("bilag",)), f"bilaget {bilag.name} er {bilag.kind} {what}; "
+                                                     f"{CORRECTION_HINT}")
+    return report
+
+
+def sealed_minutes(meeting: Meeting, state: MeetingState) -> None:
+    """Raise a ReferatError naming each changed field when the minutes are archived and the folder differs."""
+    report = seal_report(meeting, state)
+    if report.has_errors:
+        raise ReferatError(report)
+
+
+# ---- the sent agenda ---------------------------------------------------------------------------------------------
+
+def sent_notice(meeting: Meeting, state: MeetingState) -> str | None:
+    """For build/packet while the meeting is an agenda: a line when it was sent and the data differs from the
+    latest sent version. Once the meeting is in `fase: referat` the difference is expected and not repeated."""
+    if meeting.is_minutes or not state.sent:
+        return None
+    latest = state.sent[-1]
+    try:
+        if latest.manifest().get("data_sha256") == current_state(meeting.folder,
+                                                                 list(meeting.item_files)).data_hash():
+            return None
+    except ReferatError:
+        return None
+    return (f"bemærk: mødets data afviger fra den udsendte {latest.label}, som ligger uændret i "
+            f"{meeting.folder / SENT_DIR}; 'referat diff {meeting.folder}' viser ændringerne")

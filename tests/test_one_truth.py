@@ -1,0 +1,165 @@
+"""One meeting, one truth (issue 22): every command asks the meeting's state, and signed, archived minutes are
+sealed: `build`, `packet`, `publish` and `serve` make them from the archived version, a folder that differs is an
+error at each changed field, and a correction is made from the archive, never from the folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from starlette.testclient import TestClient
+
+from conftest import EXAMPLE, Run, archived_into, build_minutes, replace_in, sign_as_chair, tree
+from pki import Pki
+from referat.app.serve import create_app
+
+ITEM = "04-nyt-takstskema.yaml"
+CLOSED = "05-sundhedstjek-paa-botilbud.yaml"
+TOKEN = "proeve-noegle"
+
+
+@pytest.fixture(scope="module")
+def sealed_base(pki: Pki, cert_password: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A secretariat's folder: `moeder/<meeting>` (item 5 closed) whose signed minutes are in `arkiv/` beside it."""
+    base = tmp_path_factory.mktemp("forseglet")
+    folder = base / "moeder" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    replace_in(folder / "punkter" / CLOSED, "adgang: åben", "adgang: lukket\nlukket_grundlag: Offentlighedslovens § 30, nr. 1")
+    signed = sign_as_chair(build_minutes(folder, base / "ud"), pki, base / "underskrevet.pdf")
+    archived_into(base / "arkiv", signed, pki, folder)
+    return base
+
+
+@pytest.fixture
+def sealed(sealed_base: Path, tmp_path: Path) -> Path:
+    """A private copy of the sealed meeting folder (its archive beside it)."""
+    shutil.copytree(sealed_base, tmp_path / "projekt")
+    return tmp_path / "projekt" / "moeder" / EXAMPLE.name
+
+
+def signed_pdf(folder: Path) -> bytes:
+    return (folder.parent.parent / "arkiv" / "das-social" / "2026-02-23" / "udgave-1" / "referat-signeret.pdf").read_bytes()
+
+
+def edit_decision(folder: Path) -> tuple[Path, int]:
+    """The decision of item 4 changed by hand after archiving; the file and the line of its `beslutning` key."""
+    path = folder / "punkter" / ITEM
+    replace_in(path, "Henrik Aarup-Kristensen indledte punktet med baggrund",
+               "Henrik Aarup-Kristensen indledte punktet kort")
+    line = next(n for n, text in enumerate(path.read_text("utf-8").splitlines(), 1) if text.startswith("beslutning:"))
+    return path, line
+
+
+def test_the_archive_adds_the_meeting_data_beside_the_signed_file(sealed: Path) -> None:
+    version = sealed.parent.parent / "arkiv" / "das-social" / "2026-02-23" / "udgave-1"
+    assert (version / "data" / "møde.yaml").read_bytes() == (sealed / "møde.yaml").read_bytes()
+    assert (version / "data" / "punkter" / ITEM).read_bytes() == (sealed / "punkter" / ITEM).read_bytes()
+
+
+def test_sealed_minutes_are_built_from_the_archived_version(run: Run, sealed: Path, tmp_path: Path) -> None:
+    code, out, err = run("build", sealed, "--dokument", "referat", "--format", "pdf,txt", "--out", tmp_path / "ud")
+    assert code == 0, err
+    assert (tmp_path / "ud" / "referat.pdf").read_bytes() == signed_pdf(sealed)  # the signed file itself
+    assert "bemærk: referat.pdf er det underskrevne referat fra arkivet (das-social/2026-02-23/udgave-1)" in out
+    assert "Henrik Aarup-Kristensen indledte punktet med baggrund" in (tmp_path / "ud" / "referat.txt").read_text("utf-8")
+
+
+def test_a_decision_changed_after_archiving_is_a_located_error_in_build_packet_and_publish(
+        run: Run, sealed: Path, tmp_path: Path) -> None:
+    path, line = edit_decision(sealed)
+    message = (f"{path}:{line}:13: fejl: 'beslutning' er ændret efter at referatet blev underskrevet og arkiveret "
+               "(das-social/2026-02-23/udgave-1); et underskrevet, arkiveret referat ændres ikke; ret det med "
+               "'referat correction build'")
+    before = tree(sealed.parent.parent / "arkiv")
+    for command in (["build", sealed, "--out", tmp_path / "ud"], ["packet", sealed, "--out", tmp_path / "ud"],
+                    ["publish", "--site", tmp_path / "site", sealed]):
+        code, _, err = run(*command)
+        assert code == 1, (command, err)
+        assert message in err, (command, err)
+    assert not (tmp_path / "ud").exists() and not (tmp_path / "site").exists()
+    assert tree(sealed.parent.parent / "arkiv") == before
+    # the agenda is not sealed: it still builds
+    code, _, err = run("build", sealed, "--dokument", "dagsorden", "--format", "pdf", "--out", tmp_path / "ud")
+    assert code == 0, err
+
+
+def test_a_changed_title_a_new_item_and_a_replaced_bilag_are_named_too(run: Run, sealed: Path, tmp_path: Path) -> None:
+    replace_in(sealed / "punkter" / ITEM, "titel: Udvikling af nyt takstskema", "titel: Nyt takstskema")
+    bilag = sealed / "bilag" / "04-forslag-til-ny-takstskabelon.pdf"
+    bilag.write_bytes(bilag.read_bytes() + b"\n% tilfoejet\n")
+    code, _, err = run("build", sealed, "--dokument", "referat", "--format", "pdf", "--out", tmp_path / "ud")
+    assert code == 1
+    assert f"{sealed / 'punkter' / ITEM}:3:8: fejl: 'titel' er ændret efter at referatet blev underskrevet" in err
+    assert "fejl: bilaget 04-forslag-til-ny-takstskabelon.pdf er udskiftet efter at referatet blev underskrevet" in err
+
+
+def test_follow_up_tasks_may_change_after_archiving(run: Run, sealed: Path, tmp_path: Path) -> None:
+    """The decisions' tasks are kept up to date in the folder after the meeting; they are not in the signed text."""
+    path = sealed / "punkter" / ITEM
+    path.write_text(path.read_text("utf-8") + "opfølgning:\n  - {opgave: Nyt skema afprøves, ansvarlig: "
+                                              "Sekretariatet, frist: 2026-06-30, status: udført}\n", "utf-8")
+    code, _, err = run("build", sealed, "--dokument", "referat", "--format", "pdf", "--out", tmp_path / "ud")
+    assert code == 0, err
+
+
+@pytest.fixture
+def client(sealed: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(sealed, TOKEN, watch=False), base_url="http://127.0.0.1") as c:
+        assert c.get("/", params={"token": TOKEN}).status_code == 200
+        yield c
+
+
+def test_serve_shows_sealed_minutes_read_only_and_refuses_saves(client: TestClient, sealed: Path) -> None:
+    page = client.get("/skriv").text
+    assert "Referatet er underskrevet og arkiveret (referat underskrevet og arkiveret " \
+           "(das-social/2026-02-23/udgave-1)); det vises her, men kan ikke ændres." in page
+    assert '<fieldset class="forseglet" disabled>' in page
+    path = sealed / "punkter" / ITEM
+    before = path.read_bytes()
+    import hashlib
+
+    answer = client.post("/api/gem/beslutning", headers={"X-Referat-Token": TOKEN},
+                         json={"fil": ITEM, "tekst": "Godkendt", "sha256": hashlib.sha256(before).hexdigest()})
+    assert answer.status_code == 409
+    assert answer.json()["fejl"].startswith("referatet kan ikke ændres her: referat underskrevet og arkiveret")
+    assert path.read_bytes() == before
+    # the signed file is the internal PDF the preview offers
+    assert client.get("/dokument/referat/intern.pdf").content == signed_pdf(sealed)
+
+
+def test_serve_shows_a_folder_changed_after_archiving_as_errors(client: TestClient, sealed: Path) -> None:
+    _, line = edit_decision(sealed)
+    client.app.live.state.refresh(force=True)  # type: ignore[attr-defined]
+    state = client.get("/api/tilstand").json()
+    assert state["fejl"]
+    assert any(m["sted"] == f"punkter/{ITEM}:{line}:13" and m["tekst"].startswith(
+        "'beslutning' er ændret efter at referatet blev underskrevet og arkiveret") for m in state["beskeder"])
+    assert client.get("/dokument/referat/intern.html").status_code == 409
+
+
+def _correction(folder: Path) -> Path:
+    path = folder.parent / "rettelse.yaml"
+    path.write_text("rettet_af: Sekretariatet\nbegrundelse: En fejl i referatet.\nrettelser:\n"
+                    "  - punkt: \"4\"\n    tekst: I beslutningen rettes 'horisontalt' til 'vandret'.\n"
+                    "  - punkt: \"5\"\n    tekst: I beslutningen rettes et navn.\n", "utf-8")
+    return path
+
+
+def test_a_correction_is_made_from_the_archived_version_not_the_folder(run: Run, sealed: Path, tmp_path: Path) -> None:
+    """The folder was edited after archiving (item 4 retitled, item 5 opened): the correction still names item 4 by
+    its archived title and prints item 5 as 'Lukket', as the signed minutes do."""
+    replace_in(sealed / "punkter" / ITEM, "titel: Udvikling af nyt takstskema", "titel: Et helt andet punkt")
+    replace_in(sealed / "punkter" / CLOSED, "adgang: lukket\nlukket_grundlag: Offentlighedslovens § 30, nr. 1",
+               "adgang: åben")
+    archive = sealed.parent.parent / "arkiv"
+    code, _, err = run("correction", "build", sealed, _correction(sealed), "--arkiv", archive,
+                       "--out", tmp_path / "ud")
+    assert code == 0, err
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(tmp_path / "ud" / "rettelse.pdf").pages).split())
+    assert "Udvikling af nyt takstskema" in text and "Et helt andet punkt" not in text
+    start = text.rindex("Status på sundhedstjek på botilbud")  # the item itself, after the table of contents
+    assert "Lukket" in text[max(0, start - 40):start]
+    assert "Åben" not in text[max(0, start - 40):start]
