@@ -5,7 +5,8 @@ its Animator answers OCSP, CRL and RFC 3161 requests over HTTP; werkzeug serves 
 on a free port of 127.0.0.1. The services' clock (`Services.clock`) can be moved by a test: a certificate revoked
 "in 30 days" is then revoked as far as OCSP and the CRL say, without waiting.
 
-The first timestamp authority ("tsa") has a certificate that expires after three years, the second ("tsa2")
+The chair's certificate is issued by the root, whose OCSP responder answers for it; the secretariat's by an issuing
+CA below the root that publishes a CRL only. The first timestamp authority ("tsa") has a certificate that expires after three years, the second ("tsa2")
 after twenty: a renewal with the second keeps minutes verifiable past the first one's expiry.
 """
 
@@ -27,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 PASSWORD = "hemmelig-æøå"
 ARCH = "referat"
-KEYS = ("root", "ocsp", "tsa", "tsa2", "formand", "sekretariat", "spaerret")
+KEYS = ("root", "ocsp", "udsteder", "tsa", "tsa2", "formand", "sekretariat", "spaerret")
 CHAIR = "Henrik Aarup-Kristensen"  # the chair's certificate
 ORG = "Nordjysk Socialaftale"
 
@@ -57,6 +58,7 @@ def config(url: str, start: dt.datetime) -> dict[str, Any]:
             "entities": {
                 "root": {"common-name": "Referat Test Rod-CA", "organization-name": "Referat Test"},
                 "ocsp": {"common-name": "Referat Test OCSP", "organization-name": "Referat Test"},
+                "udsteder": {"common-name": "Referat Test Udsteder-CA", "organization-name": "Referat Test"},
                 "tsa": {"common-name": "Referat Test TSA 1", "organization-name": "Referat Test"},
                 "tsa2": {"common-name": "Referat Test TSA 2", "organization-name": "Referat Test"},
                 "formand": {"common-name": CHAIR, "organization-name": ORG},
@@ -67,12 +69,15 @@ def config(url: str, start: dt.datetime) -> dict[str, Any]:
                 "root": {"subject": "root", "issuer": "root", "validity": valid(2, 50), "profiles": [
                     {"id": "simple-ca", "params": {"crl-repo": "root", "ocsp-service": "root"}}]},
                 "ocsp": {"issuer": "root", "validity": valid(1, 50), "profiles": ["ocsp-responder"]},
+                # an issuing CA below the root that publishes a CRL only (no OCSP), as many CAs do
+                "udsteder": {"issuer": "root", "validity": valid(1, 30), "profiles": [
+                    {"id": "simple-ca", "params": {"crl-repo": "udsteder"}}]},
                 "tsa": ts_cert(3),
                 "tsa2": ts_cert(20),
                 # the chair's certificate is revoked 30 days from now: after the minutes are signed and stamped
                 "formand": {**signer, "revocation": {"revoked-since": _iso(start + dt.timedelta(days=30)),
                                                      "reason": "key_compromise"}},
-                "sekretariat": signer,
+                "sekretariat": {**signer, "issuer": "udsteder"},  # its revocation data: the issuing CA's CRL
                 # revoked an hour before the fixture starts: it can no longer make a valid signature
                 "spaerret": {**signer, "revocation": {"revoked-since": _iso(start - dt.timedelta(hours=1)),
                                                       "reason": "key_compromise"}},
@@ -80,7 +85,9 @@ def config(url: str, start: dt.datetime) -> dict[str, Any]:
             "services": {
                 "ocsp": {"root": {"for-issuer": "root", "responder-cert": "ocsp", "signing-key": "ocsp"}},
                 "crl-repo": {"root": {"for-issuer": "root", "signing-key": "root",
-                                      "simulated-update-schedule": "P7D"}},
+                                      "simulated-update-schedule": "P7D"},
+                             "udsteder": {"for-issuer": "udsteder", "signing-key": "udsteder",
+                                          "simulated-update-schedule": "P7D"}},
                 "time-stamping": {"tsa": {"signing-key": "tsa", "signing-cert": "tsa"},
                                   "tsa2": {"signing-key": "tsa2", "signing-cert": "tsa2"}},
             },

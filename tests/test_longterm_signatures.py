@@ -3,8 +3,9 @@
 named as the certificate says, and signed minutes that stay tagged.
 
 The PKI is certomancer's, served on 127.0.0.1 by the `services` fixture (tests/ltv_pki.py): a root CA with an OCSP
-responder and a CRL, two timestamp authorities (the first one's certificate expires after three years, the
-second's after twenty), and the chair's certificate, which its CA revokes 30 days after the fixture starts.
+responder and a CRL, an issuing CA with a CRL only (the secretariat's), two timestamp authorities (the first one's
+certificate expires after three years, the second's after twenty), and the chair's certificate, which its CA
+revokes 30 days after the fixture starts.
 """
 
 from __future__ import annotations
@@ -101,9 +102,15 @@ def test_a_timestamp_server_gives_b_lt_by_default_with_the_validation_data_in_th
 
 
 def test_b_lta_adds_a_document_timestamp_over_the_validation_data(lta: Path, services: ltv_pki.Services) -> None:
+    from asn1crypto import crl
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import DocumentSecurityStore
 
     reader = PdfFileReader(io.BytesIO(lta.read_bytes()))
+    dss = DocumentSecurityStore.read_dss(reader)
+    issuers = {crl.CertificateList.load(ref.get_object().data).issuer.native["common_name"] for ref in dss.crls}
+    assert "Referat Test Udsteder-CA" in issuers  # the secretariat's revocation data: its CA's CRL
+    assert services.cert("udsteder").sha256 in {c.sha256 for c in dss.load_certs()}  # and the chain through it
     assert [s.field_name for s in reader.embedded_regular_signatures] == ["Underskrift 1", "Underskrift 2"]
     stamps = reader.embedded_timestamp_signatures
     assert [s.field_name for s in stamps] == ["Tidsstempel 1", "Tidsstempel 2"]
@@ -223,6 +230,8 @@ def test_verify_warns_when_renewal_is_due_and_renew_brings_b_t_to_b_lta(run: Run
     assert "referat archive renew --tidsstempel URL" in err
     code, said, err = run("archive", "renew", "--arkiv", archive)  # no server known for this file
     assert code == 1 and "kan ikke fornyes: ingen tidsstempelserver er brugt til filen før" in err
+    code, _, err = run("archive", "renew", "--arkiv", archive, "--før", "31.12.2030")
+    assert code == 2 and "--før skal være en dato (ÅÅÅÅ-MM-DD), ikke '31.12.2030'" in err
     code, said, err = run("archive", "renew", "--arkiv", archive, "--tidsstempel", services.tsa())
     assert code == 0, err
     assert "(udgave 1): PAdES B-LTA" in said
