@@ -378,6 +378,9 @@ def test_the_structure_rule_clears_only_new_signature_fields(lta: Path, services
     found = read_signatures(changed.read_bytes(), root(services))
     assert [s.problems for s in found] == [["dokumentet er ændret efter underskriften (mere end nye underskrifter)"]] * 2
     assert read_signatures(lta.read_bytes(), root(services))[0].problems == []  # and without the change, none
+    from referat.signing.longterm import CHANGED_AFTER
+
+    assert [s.problems for s in prove(changed.read_bytes(), root(services)).signatures] == [[CHANGED_AFTER]] * 2
 
 
 # --- an independent client: poppler's pdfsig ---------------------------------------------------------------------

@@ -307,8 +307,8 @@ def _search_corrections(root: Path, conn: sqlite3.Connection, query: str,
     return fixes, total
 
 
-HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil", "opgaver",
-          "underskrevet_af"]
+HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil", "underskrevet_af",
+          "opgaver"]
 
 
 def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
@@ -351,7 +351,7 @@ def _decisions_xlsx(rows: list[list[str]]) -> bytes:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl would store any "=…" as a formula
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJK", (14, 11, 14, 6, 40, 60, 7, 12, 30, 50, 50), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (14, 11, 14, 6, 40, 60, 7, 12, 30, 40, 50), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     wb.properties.creator = "referat"
@@ -375,8 +375,8 @@ def cmd_decisions(args: argparse.Namespace) -> int:
 
     def cells(d: index.Decision) -> list[str]:
         return [d.committee_name, d.date, d.case_number or "", d.number, d.title, d.decision,
-                "ja" if d.closed else "nej", d.status, str(root / d.path), tasks.get((d.committee, d.date, d.number), ""),
-                signers.get(d.path, "")]
+                "ja" if d.closed else "nej", d.status, str(root / d.path), signers.get(d.path, ""),
+                tasks.get((d.committee, d.date, d.number), "")]
 
     if args.xlsx:
         write_atomic(Path(args.xlsx), _decisions_xlsx([cells(d) for d in found]))

@@ -28,6 +28,7 @@ from asn1crypto import x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis.policy_api import ModificationLevel
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field, enumerate_sig_fields
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfTimeStamper
@@ -97,10 +98,20 @@ def collecting_context(roots: list[x509.Certificate], chain: list[x509.Certifica
                              revocation_mode="require")
 
 
-def collecting_error(exc: Exception, what: str, where: Location | None,
-                     cert: x509.Certificate | None = None) -> ReferatError:
+SIGN_HINT = "uden dem kan underskriften ikke gøres langtidsgyldig (B-LT); vælg --niveau B-T, hvis det er nok"
+RENEW_HINT = "uden dem kan filen ikke fornyes; prøv igen senere, eller spørg udstederen"
+
+
+def collecting_error(exc: Exception, what: str, where: Location | None, cert: x509.Certificate | None = None,
+                     hint: str = SIGN_HINT) -> ReferatError:
     """A Danish message for a failure to validate or fetch validation data while signing or renewing (pyHanko's
-    own message is English and stays out of it)."""
+    own message is English and stays out of it). `what` names the certificate, unless the error says which one
+    of the chain (the timestamp authority's, say) it was."""
+    from .certificate import subject_name
+
+    leaf = getattr(getattr(exc, "original_path", None), "leaf", None)
+    if isinstance(leaf, x509.Certificate) and (cert is None or leaf.sha256 != cert.sha256):
+        what, cert = f"certifikatet for {subject_name(leaf)}", leaf
     if isinstance(exc, RevokedError):
         return ReferatError(f"{what} er spærret (tilbagekaldt) ifølge udstederen; der kan ikke laves en gyldig "
                             "underskrift eller fornyelse med det", where)
@@ -108,11 +119,10 @@ def collecting_error(exc: Exception, what: str, where: Location | None,
         return ReferatError(f"{what} kan ikke føres tilbage til et rodcertifikat, så spærreoplysningerne kan ikke "
                             "hentes; angiv udstederens rodcertifikat med --rodcertifikat FIL.pem", where)
     sources = revocation_sources(cert) if cert is not None else []
-    why = (f"ingen gyldigt svar fra {', '.join(sources)}" if sources
+    why = (f"intet gyldigt svar fra {', '.join(sources)}" if sources
            else "certifikatet angiver ingen OCSP-tjeneste eller spærreliste (CRL)" if cert is not None
            else "udstederens OCSP-tjeneste eller spærreliste svarer ikke, eller svaret kan ikke godkendes")
-    return ReferatError(f"spærreoplysningerne (OCSP eller CRL) for {what} kunne ikke hentes: {why}; uden dem kan "
-                        "underskriften ikke gøres langtidsgyldig (B-LT); vælg --niveau B-T, hvis det er nok", where)
+    return ReferatError(f"spærreoplysningerne (OCSP eller CRL) for {what} kunne ikke hentes: {why}; {hint}", where)
 
 
 def revocation_sources(cert: x509.Certificate) -> list[str]:
@@ -135,7 +145,7 @@ def add_document_timestamp(pdf: bytes, timestamper: TimeStamper, context: Valida
         try:
             status = validate_pdf_timestamp(extra_dss, context, diff_policy=DIFF_POLICY)
         except (PathValidationError, PathBuildingError, ValueError) as exc:
-            raise collecting_error(exc, "det seneste tidsstempels certifikat", where) from None
+            raise collecting_error(exc, "det seneste tidsstempels certifikat", where, hint=RENEW_HINT) from None
         if status.validation_path is None or not (status.intact and status.valid and status.trusted):
             raise ReferatError("det seneste tidsstempel i filen kan ikke bekræftes nu (certifikatet er udløbet, "
                                "spærret eller ikke betroet); fornyelsen kom for sent", where)
@@ -152,8 +162,9 @@ def add_document_timestamp(pdf: bytes, timestamper: TimeStamper, context: Valida
         out = PdfTimeStamper(timestamper, field_name=name).timestamp_pdf(writer, "sha256", context, in_place=True)
     except (PathValidationError, PathBuildingError) as exc:
         raise collecting_error(exc, "tidsstempelserverens certifikat", where) from None
-    except SigningError as exc:
-        raise ReferatError(f"dokumenttidsstemplet kunne ikke tilføjes ({exc})", where) from None
+    except SigningError:
+        raise ReferatError("dokumenttidsstemplet kunne ikke tilføjes: tidsstempelserverens svar kunne ikke bruges",
+                           where) from None
     return bytes(out.getvalue())
 
 
@@ -175,7 +186,7 @@ def extend(pdf: bytes, timestamper: TimeStamper, roots: list[x509.Certificate], 
             out = add_validation_info(sig, context, in_place=False, force_write=True)
         except (PathValidationError, PathBuildingError) as exc:
             raise collecting_error(exc, f"certifikatet i underskriften '{sig.field_name}'", where,
-                                   sig.signer_cert) from None
+                                   sig.signer_cert, RENEW_HINT) from None
         pdf = bytes(out.getvalue())
     timestamps = _reader(pdf).embedded_timestamp_signatures
     return add_document_timestamp(pdf, timestamper, context, where, timestamps[-1] if timestamps else None)
@@ -363,6 +374,10 @@ def _signature_ts_end(sig: EmbeddedPdfSignature) -> dt.datetime | None:
     return None
 
 
+CHANGED_AFTER = ("dokumentet er ændret efter underskriften (mere end nye underskrifter, valideringsdata og "
+                 "dokumenttidsstempler)")
+
+
 def _signature(reader: PdfFileReader, sig: EmbeddedPdfSignature, timestamps: list[EmbeddedPdfSignature],
                stamps: list[Stamp], roots: list[x509.Certificate], at: dt.datetime) -> SignatureProof:
     """One signature: when a timestamp proves it existed, and whether it validates then with embedded data."""
@@ -383,6 +398,9 @@ def _signature(reader: PdfFileReader, sig: EmbeddedPdfSignature, timestamps: lis
                                     diff_policy=DIFF_POLICY)
     if not (status.intact and status.valid):
         return SignatureProof(name, B_T, proven, ["underskriften er brudt: de underskrevne bytes er ændret"])
+    changed = status.modification_level
+    if changed is None or changed > ModificationLevel.FORM_FILLING or status.docmdp_ok is False:
+        return SignatureProof(name, B_T, proven, [CHANGED_AFTER])
     if not status.trusted:
         return SignatureProof(name, B_T, proven)
     ts_status = status.timestamp_validity
