@@ -8,7 +8,10 @@ Series (full sizes; `--quick` takes the smaller two of each):
 - the takstbilag with ~600 / 6,000 / 30,000 rows (the sample annex's 11 driftsherrer copied under new names),
   rendered to PDF;
 - the packet of the minutes with 300 / 1,500 / 3,000 bilag pages (25 bilag);
-- `search` over an archive of 100 / 1,000 / 10,000 meetings (benchmarks/archive_search.py's archive).
+- `search` over an archive of 100 / 1,000 / 10,000 meetings (benchmarks/archive_search.py's archive);
+- `import` of a Word contribution of 5 / 20 / 80 pages (benchmarks/word_converters.py's generated document:
+  headings, paragraphs, bullet lists, a table per page) into a meeting made by `referat new`; each run adds one
+  more item to that meeting, which the import does not read beyond møde.yaml.
 
 The time is the whole command (start-up included), so at small sizes a fixed cost flattens k; `k_last` (the
 slope between the two largest sizes) shows the growth where the work dominates.
@@ -127,6 +130,19 @@ def _archive(work: Path, meetings: int) -> tuple[Path, int]:
     return root, meetings
 
 
+def _contribution(work: Path, pages: int) -> tuple[Path, int]:
+    from word_converters import twenty_pages
+
+    folder = work / f"import-{pages}"
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        twenty_pages(pages, folder / "bidrag.docx")
+        from referat.cli import main
+
+        main(["new", str(folder / "moede"), "--dato", "2026-09-14"])
+    return folder, pages
+
+
 KB, MB = 1024, 1024 * 1024
 SERIES = [
     Series("validate_items", "validate, møde med n punkter", "punkter", (19, 100, 500), _meeting,
@@ -142,6 +158,8 @@ SERIES = [
            lambda p, w: [*REFERAT, "tariffs", "render", str(p), "--format", "pdf", "--out", str(w / "ud-takst")]),
     Series("packet_pages", "packet --dokument referat, n bilagssider", "sider", (300, 1_500, 3_000), _packet,
            lambda p, w: [*REFERAT, "packet", str(p), "--dokument", "referat", "--out", str(w / "ud-pakke")]),
+    Series("import_pages", "import af et Word-bidrag på n sider", "sider", (5, 20, 80), _contribution,
+           lambda p, w: [*REFERAT, "import", str(p / "bidrag.docx"), "--til", str(p / "moede")]),
     Series("search_meetings", "search \"Bifrost\", arkiv med n møder", "møder", (100, 1_000, 10_000), _archive,
            lambda p, w: [*REFERAT, "search", "Bifrost", "--arkiv", str(p)]),
 ]

@@ -157,7 +157,7 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
     following = tmp_path / "2027-04-12-das"
     code, _, err = run("new", following, "--fra", meeting)
     assert code == 0, err
-    assert "dato: '2027-04-12'" in (following / "møde.yaml").read_text(encoding="utf-8")
+    assert "dato: 2027-04-12" in (following / "møde.yaml").read_text(encoding="utf-8")
     items = {p.name: p.read_text(encoding="utf-8") for p in (following / "punkter").iterdir()}
     assert "arkiv: das-social/2027-03-01" in items["02-godkendelse-af-referat-fra-seneste-moede.yaml"]
     assert "Sekretariatet indhenter tilbud" in items["03-opfoelgning-paa-beslutninger.yaml"]

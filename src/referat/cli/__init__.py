@@ -408,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = (".archive", ".tariffs", ".lifecycle", ".publish", ".live")
+_COMMAND_MODULES = (".archive", ".tariffs", ".lifecycle", ".publish", ".live", ".word_import")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -205,6 +205,22 @@ CommitteeId = Annotated[str, AfterValidator(_committee_id), Field(json_schema_ex
 """The id of a committee profile (its file name in templates/udvalg/ without .yaml): never a path."""
 
 
+ITEM_ID = r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,79}$"
+_ITEM_ID = re.compile(ITEM_ID)
+
+
+def _item_id(value: str) -> str:
+    if not _ITEM_ID.fullmatch(value):
+        raise PydanticCustomError(
+            "punkt_id", "'{value}' er ikke et punkt-id; skriv højst 80 bogstaver, tal, '-' og '_' (ingen mellemrum), "
+            "fx eventuelt", {"value": value if len(value) <= 80 else value[:77] + "…"})
+    return value
+
+
+ItemId = Annotated[str, AfterValidator(_item_id), Field(json_schema_extra={"pattern": ITEM_ID})]
+"""An item's stable identity within its meeting (`id:`), kept when its file is renamed or renumbered."""
+
+
 MAX_NAME_BYTES = 255  # one name on ext4, APFS, NTFS (in UTF-16 units there; bytes here is the stricter bound)
 MAX_PATH_CHARS = 1024
 

@@ -21,6 +21,23 @@ DEFAULT_HEADINGS = {
     "beslutning": "Beslutning:",
 }
 
+# The headings a contribution from Word starts its sections with (`referat import`): the usual words of municipal
+# templates, their variants and common misspellings. Case, accents, punctuation and a leading number are ignored
+# when they are compared, so "RESUME:", "Resumé" and "1. Resume" are one entry.
+DEFAULT_HEADING_WORDS: dict[str, list[str]] = {
+    "resumé": ["Resumé", "Resume", "Resumè", "Resumée", "Sammenfatning", "Sammendrag", "Kort resumé",
+               "Kort om sagen", "Summary"],
+    "baggrund": ["Baggrund", "Baggrunden", "Baggrund for sagen", "Bagrund", "Historik"],
+    "sagsfremstilling": ["Sagsfremstilling", "Sagsfremstiling", "Sagsfremstillingen", "Sagsfremsstilling",
+                         "Sagsfremtilling", "Sagsbeskrivelse", "Beskrivelse", "Sagen", "Beskrivelse af sagen",
+                         "Redegørelse", "Fremstilling"],
+    "indstilling": ["Indstilling", "Indstillinger", "Indstiling", "Indstillling", "Forslag til beslutning",
+                    "Forslag til indstilling", "Det indstilles", "Administrationens indstilling",
+                    "Forvaltningens indstilling", "Indstilling til beslutning"],
+    "bilag": ["Bilag", "Bilagsliste", "Bilagsoversigt", "Vedlagte bilag", "Vedhæftede bilag", "Bialg"],
+    "beslutning": ["Beslutning", "Beslutninger", "Beslutningen", "Afgørelse"],
+}
+
 
 def _template(value: str, allowed: tuple[str, ...]) -> str:
     """A text with {felter}: only the named fields, with nothing after the name ({nummer}, not {nummer.x} or
@@ -82,6 +99,13 @@ class Committee(Model):
     headings: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HEADINGS), alias="overskrifter",
                                      description="Overskrift for hvert afsnit.",
                                      json_schema_extra={"propertyNames": {"enum": list(SECTIONS)}})
+    heading_words: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_HEADING_WORDS.items()}, alias="overskriftsord",
+        description="Overskrifter, som et bidrag fra Word ('referat import') kan begynde hvert afsnit med: varianter "
+                    "og stavefejl; store og små bogstaver, accenter, tegnsætning og et foranstillet nummer ses der "
+                    "bort fra. Afsnittets egen overskrift (overskrifter) gælder altid. Et afsnit, der ikke står her, "
+                    "får standardordene.",
+        json_schema_extra={"propertyNames": {"enum": list(SECTIONS)}})
     order: list[str] = Field(default_factory=lambda: list(SECTIONS), alias="rækkefølge",
                              description="Afsnittenes rækkefølge.",
                              json_schema_extra={"items": {"type": "string", "enum": list(SECTIONS)},
@@ -140,6 +164,18 @@ class Committee(Model):
         if unknown:
             raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
         return {**DEFAULT_HEADINGS, **value}
+
+    @field_validator("heading_words")
+    @classmethod
+    def _heading_word_keys(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - set(SECTIONS)
+        if unknown:
+            raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
+        return {**{k: list(v) for k, v in DEFAULT_HEADING_WORDS.items()}, **value}
+
+    def section_words(self) -> dict[str, list[str]]:
+        """Per section, every heading that starts it in a contribution: its own heading and the heading words."""
+        return {key: [self.headings[key], *self.heading_words.get(key, [])] for key in SECTIONS}
 
     @field_validator("decision_phrases")
     @classmethod
