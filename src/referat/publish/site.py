@@ -15,7 +15,7 @@ is copied. This module writes the site's own pages from the public views. Same i
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
@@ -38,6 +38,7 @@ class Published:
     files: dict[str, bytes]
     kinds: list[str]
     views: dict[str, DocumentView]  # kind → its public view, made by the pipeline
+    signers: list[str] = field(default_factory=list)  # of the archived minutes, as the certificates say (issue 25)
 
 
 def _page(title: str, body: str, depth: int) -> bytes:
@@ -68,6 +69,9 @@ def _meeting_page(pub: Published) -> bytes:
     if bilag:
         body += "<h2>Bilag</h2>\n<ul>" + "".join(
             f'<li><a href="{name}">{escape(titles.get(name, name))}</a></li>' for name in bilag) + "</ul>\n"
+    if pub.signers:  # the archived, signed minutes: who the certificates name (issue 25)
+        body += "<h2>Underskrifter</h2>\n<p>Referatet er underskrevet digitalt af:</p>\n<ul>" + "".join(
+            f"<li>{escape(line)}</li>" for line in pub.signers) + "</ul>\n"
     return _page(title, body, 2)
 
 
