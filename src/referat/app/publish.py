@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..archive.signers import public_lines
 from ..diagnostics import Location, ReferatError, Report
 from ..fileio import write_all, write_atomic
 from ..model.meeting import Meeting
@@ -52,7 +53,10 @@ def _published(folder: Path, seen: dict[str, Path], archive: Path | None) -> _Me
     if path in seen:
         raise ReferatError(f"to mødemapper er samme møde ({path}); angiv kun den ene", Location(folder))
     seen[path] = folder
-    public = Published(checked.edition(True), path, files, kinds, {kind: views[(kind, True)] for kind in kinds})
+    archived = checked.state.archived  # the signed minutes' signers, as their certificates name them (issue 25)
+    signers = public_lines(archived.manifest) if archived is not None and "referat" in kinds else []
+    public = Published(checked.edition(True), path, files, kinds, {kind: views[(kind, True)] for kind in kinds},
+                       signers)
     return _Meeting(public, meeting, list(earlier.public_meetings))
 
 
