@@ -387,8 +387,10 @@ def packet_name(kind: str, public: bool) -> str:
 
 
 def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier | None,
-                  report: Report | None = None, documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition).
+                  report: Report | None = None, documents: dict[str, bytes] | None = None,
+                  editions: Callable[[bool], Meeting] | None = None) -> dict[str, bytes]:
+    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition); `editions`: the
+    meeting as each edition sees it, as the pipeline made it (else made here, by the same `view.edition`).
 
     With `report`, a warning per bilag file from which active content was removed (once per file). `documents`
     (file name → bytes, as the pipeline names them) are the same documents built alone; their page counts are
@@ -400,7 +402,7 @@ def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier 
         kind, public = view["kind"], view["public"]
         alone = (documents or {}).get(L.file_stem(kind, public) + ".pdf")
         pages = len(PdfReader(io.BytesIO(alone)).pages) if alone is not None else None
-        packet = build_packet(meeting, view, sources, pages)
+        packet = build_packet(editions(public) if editions else meeting, view, sources, pages)
         files[packet_name(kind, public)] = packet.pdf
         for part in packet.parts:
             text = describe(part.removed)
