@@ -17,8 +17,8 @@ from pathlib import Path
 
 import typst
 
-from referat.app.scaffold import dump
 from referat.load.meeting import load_meeting
+from referat.load.yamledit import new_document
 from referat.text.fonts import FONT_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +106,8 @@ def generate(folder: Path, items: int = 19, bilag: int = 25, bilag_pages: int = 
             data["bilag"] = files
         data["beslutning"] = base.decision or "Godkendt."
         name = f"{n:02d}-punkt.yaml"
-        (folder / "punkter" / name).write_text(dump(data), encoding="utf-8")
+        path = folder / "punkter" / name
+        path.write_text(new_document(data, path), encoding="utf-8")
         names.append(name)
     for b in bilag_iter:  # any bilag left over go on the last item
         name = f"{items:02d}-ekstra-{b}.pdf"

@@ -9,7 +9,7 @@ import pytest
 from referat.archive.recheck import Checked, CheckedCorrection
 from referat.archive.store import Version
 from referat.diagnostics import Location, ReferatError
-from referat.live import edit_yaml
+from referat.load import yamledit as edit_yaml
 
 
 def test_location_format_default_is_the_path_the_user_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

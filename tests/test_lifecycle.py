@@ -217,18 +217,18 @@ def test_til_referat_writes_decisions_and_attendance_and_leaves_every_other_byte
         if name == "møde.yaml":
             continue
         new = (folder / "punkter" / name).read_bytes()
-        assert new.startswith(old)  # every byte of the item is kept; the decision is added after it
+        assert new.startswith(old)  # every byte of the item is kept; its id and the decision are added after it
     decisions = {name: (folder / "punkter" / name).read_text(encoding="utf-8")[len(before[name].decode()):]
                  for name in items}
-    assert decisions == {"01-dagsorden.yaml": "beslutning: |\n  Godkendt\n",
-                         "02-botilbud.yaml": "beslutning: |\n  Taget til efterretning\n",
-                         "03-drøftelse.yaml": "beslutning: |\n  Drøftet\n",
-                         "04-eventuelt.yaml": "beslutning: |\n  Taget til efterretning\n"}
+    assert decisions == {"01-dagsorden.yaml": "id: dagsorden\nbeslutning: |\n  Godkendt\n",
+                         "02-botilbud.yaml": "id: botilbud\nbeslutning: |\n  Taget til efterretning\n",
+                         "03-drøftelse.yaml": "id: droeftelse\nbeslutning: |\n  Drøftet\n",
+                         "04-eventuelt.yaml": "id: eventuelt\nbeslutning: |\n  Taget til efterretning\n"}
     old_lines = before["møde.yaml"].decode().splitlines(keepends=True)
     new_lines = (folder / "møde.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
     changed = [n for n, line in enumerate(old_lines) if line.startswith(("fase:", "  til_stede:"))]
     assert new_lines[changed[0]] == "fase: 'referat'   # ændres af til-referat\n"
-    assert new_lines[changed[1]:changed[1] + 2] == ["  til_stede:  # udfyldes\n", '    - "Anne Andersen"\n']
+    assert new_lines[changed[1]:changed[1] + 2] == ["  til_stede:  # udfyldes\n", "    - Anne Andersen\n"]
     untouched_old = [line for n, line in enumerate(old_lines) if n not in changed]
     untouched_new = new_lines[:changed[0]] + new_lines[changed[0] + 1:changed[1]] + new_lines[changed[1] + 2:]
     assert untouched_new == untouched_old
@@ -308,7 +308,7 @@ def test_new_from_the_previous_meeting(make_meeting: Callable[..., Path], run: R
     assert code == 0, err
     assert hashes(previous) == before  # the previous meeting is read, never written
     meeting = (tmp_path / "næste" / "møde.yaml").read_text(encoding="utf-8")
-    assert "dato: '2026-05-22'" in meeting and "start: '12.00'" in meeting
+    assert "dato: 2026-05-22" in meeting and 'start: "12.00"' in meeting
     assert "Anne Andersen" in meeting and "Bo Bertelsen" in meeting  # the roster
     files = sorted((tmp_path / "næste" / "punkter").iterdir())
     minutes_item = next(p for p in files if "referat" in p.name).read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from referat.app.pipeline import check_folder
+from referat.diagnostics import Location
 from referat.live import edit
 from referat.live.edit import Conflict, Saved, snapshot
 from referat.load.yamlfile import read_yaml
@@ -574,13 +576,33 @@ def test_files_that_cannot_be_edited_safely_are_left_alone(make_meeting: Any, te
     assert path.read_bytes() == text.encode("utf-8")
 
 
-def test_document_markers_and_a_null_value(make_meeting: Any) -> None:
-    folder, path = one_item(make_meeting, "---\ntitel: T\nbeslutning:   # udfyldes under mødet\n...\n")
+def test_a_document_start_marker_and_a_null_value(make_meeting: Any) -> None:
+    folder, path = one_item(make_meeting, "---\ntitel: T\nbeslutning:   # udfyldes under mødet\n")
     saved = edit.set_decision(folder, "01-d.yaml", "Godkendt", snapshot(path).sha256)
-    assert saved.text == "---\ntitel: T\nbeslutning: Godkendt   # udfyldes under mødet\n...\n"
+    assert saved.text == "---\ntitel: T\nbeslutning: Godkendt   # udfyldes under mødet\n"
     saved = edit.set_follow_up(folder, "01-d.yaml", [{"opgave": "A", "ansvarlig": "B", "frist": "2026-03-01"}],
                                saved.sha256)
-    assert saved.text.endswith("frist: 2026-03-01\n...\n")
+    assert saved.text.endswith("beslutning: Godkendt   # udfyldes under mødet\nopfølgning:\n  - opgave: A\n"
+                               "    ansvarlig: B\n    frist: 2026-03-01\n")
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("---\ntitel: T\nbeslutning:   # udfyldes under mødet\n...\n", 4, "dokumentslut-markør ('...')"),
+    ("titel: T\n...\n# noter efter dokumentet\n", 2, "dokumentslut-markør ('...')"),
+    ("titel: T\n---\ntitel: U\n", 2, "mere end ét YAML-dokument"),
+    ("\ufefftitel: T\r\nbeslutning: x\r\n...\r\n", 3, "dokumentslut-markør ('...')"),
+])
+def test_a_document_end_marker_or_a_second_document_is_refused_with_its_line(
+        make_meeting: Any, text: str, line: int, message: str) -> None:
+    """Issue 22, item 8: the writer refuses a file with '...' or several documents, naming the line, and writes
+    nothing (before, a save wrote beside the marker)."""
+    folder, path = one_item(make_meeting, text)
+    for save in (lambda sha: edit.set_decision(folder, "01-d.yaml", "Godkendt", sha),
+                 lambda sha: edit.set_follow_up(folder, "01-d.yaml", [{"opgave": "A", "ansvarlig": "B"}], sha)):
+        with pytest.raises(edit.InputError, match=re.escape(message)) as exc:
+            save(snapshot(path).sha256)
+        assert exc.value.report.errors[0].location == Location(path, line, 1)
+        assert path.read_bytes() == text.encode("utf-8")
 
 
 def test_empty_values_in_the_middle_of_the_file(make_meeting: Any) -> None:
@@ -679,7 +701,8 @@ def test_agenda_to_minutes_taken_in_the_library_then_built(make_meeting: Any, ru
     assert code == 0, err
     assert "Sekretariatet retter sagen" in out
     assert item(folder, "02-sag.yaml").read_text(encoding="utf-8").startswith(
-        "titel: En sag  # fra sekretariatet\ntype: beslutning\nindstilling:\n  - Godkender sagen\nbeslutning: |\n")
+        "titel: En sag  # fra sekretariatet\ntype: beslutning\nindstilling:\n  - Godkender sagen\nid: sag\n"
+        "beslutning: |\n")  # to-minutes wrote the item's id, then the decision
 
 
 def test_a_file_too_large_to_save_from_the_browser_is_refused(make_meeting: Any) -> None:
@@ -694,7 +717,7 @@ def test_a_file_too_large_to_save_from_the_browser_is_refused(make_meeting: Any)
 def _marks(node: Any, out: list[tuple[int, int]]) -> list[tuple[int, int]]:
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-    if node.start_mark.index != node.end_mark.index:  # an empty value: see edit_yaml._empty
+    if node.start_mark.index != node.end_mark.index:  # an empty value: see load/yamledit._empty
         out.append((node.start_mark.index, node.end_mark.index))
     children = [x for pair in node.value for x in pair] if isinstance(node, MappingNode) else \
         node.value if isinstance(node, SequenceNode) else []
@@ -704,7 +727,7 @@ def _marks(node: Any, out: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def test_the_c_parser_gives_the_pure_parsers_offsets() -> None:
-    """edit_yaml composes with the C parser for speed and relies on its character offsets being the pure parser's:
+    """load/yamledit composes with the C parser for speed and relies on its character offsets being the pure parser's:
     checked over every YAML file of the repository and text with emoji, combining marks and quotes."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError

@@ -513,7 +513,7 @@ def test_a_guest_added_by_mistake_is_taken_out_from_the_page_with_every_other_li
     ("\ufeffl:\n  - |\n    x\n    z\n\n  - y\n", 0, "\ufeffl:\n\n  - y\n"),
 ])
 def test_remove_entry_takes_out_exactly_the_entrys_lines(text: str, index: int, expected: str) -> None:
-    from referat.live.edit_yaml import remove_entry
+    from referat.load.yamledit import remove_entry
 
     assert remove_entry(text, Path("x.yaml"), ("l",), index) == expected
 

@@ -285,7 +285,7 @@ def test_new_with_hour_only_times_validates(run, tmp_path: Path) -> None:
     code, _, err = run("new", tmp_path / "nyt", "--start", "9", "--slut", "13:30", "--sted", "Lokale 1")
     assert code == 0, err
     text = (tmp_path / "nyt" / "møde.yaml").read_text("utf-8")
-    assert "start: '09.00'" in text and "slut: '13.30'" in text
+    assert 'start: "09.00"' in text and 'slut: "13.30"' in text
     code, _, err = run("validate", tmp_path / "nyt")
     assert code == 0, err
 

@@ -70,6 +70,7 @@ COVERED = {
     "redaction_spans", "closed_reasons",  # privacy.py: tested in tests/test_privacy.py
     "partial_members",  # fremmøde.delvis: tested in tests/test_live_edit.py
     "folder_date", "task_deadlines",  # slips met in use (issue 24)
+    "item_ids", "links_out",  # issue 22: items with identity, no link out of the meeting
 }
 
 
@@ -278,6 +279,19 @@ def test_substantive_item_without_any_case_number_is_a_warning(make_meeting):
     d = only(apply(structure.item_types, folder), "punktet har intet sagsnummer, og mødet har heller intet")
     assert d.severity == "advarsel"
     located(d, folder / "punkter" / "a.yaml", 2, 8)
+
+
+def test_two_items_with_one_id(make_meeting):
+    """Issue 22: an item file copied to start a new item keeps the original's id; the copy is named."""
+    folder = make_meeting({"a.yaml": "id: sag\ntitel: A\n", "b.yaml": "titel: B\nid: sag\n"})
+    d = only(apply(structure.item_ids, folder), "punktet har samme id 'sag' som punkt 1 (punkter/a.yaml)")
+    assert d.severity == "fejl"
+    located(d, folder / "punkter" / "b.yaml", 2, 5)
+
+
+def test_item_ids_pass(make_meeting):
+    folder = make_meeting({"a.yaml": "id: sag\ntitel: A\n", "b.yaml": "titel: B\nid: sag-2\n", "c.yaml": "titel: C\n"})
+    assert apply(structure.item_ids, folder).items == []
 
 
 def test_item_types_pass(make_meeting):
@@ -569,6 +583,24 @@ def test_duplicate_files_pass(make_meeting):
     items = {"a.yaml": "titel: T\nbilag: [{titel: A, fil: a.pdf}]\n", "b.yaml": "titel: U\nbilag: [{titel: A, fil: a.pdf}]\n"}
     folder = make_meeting(items, bilag={"a.pdf": tiny_pdf()})
     assert apply(bilag.duplicate_files, folder).items == []
+
+
+def test_a_file_in_bilag_linked_out_of_the_meeting_is_an_error(make_meeting, tmp_path):
+    """Issue 22: `send` and `diff` hash every file in bilag/; one that leads out of the meeting is refused, and
+    validation says so first, at the file (a bilag an item names is `bilag_files`' message)."""
+    outside = tmp_path / "privat.pdf"
+    outside.write_bytes(tiny_pdf())
+    folder = make_meeting({"a.yaml": "titel: T\nbilag: [{titel: A, fil: a.pdf}]\n"}, bilag={"a.pdf": tiny_pdf()})
+    (folder / "bilag" / "privat.pdf").symlink_to(outside)
+    (folder / "bilag" / "inde.pdf").symlink_to(folder / "bilag" / "a.pdf")  # a link inside the folder is fine
+    d = only(apply(bilag.links_out, folder), "bilag/privat.pdf peger (via et symbolsk link) ud af mødemappen")
+    assert d.severity == "fejl"
+    located(d, folder / "bilag" / "privat.pdf", None)
+
+
+def test_links_out_pass(make_meeting):
+    folder = make_meeting({"a.yaml": "titel: T\nbilag: [{titel: A, fil: a.pdf}]\n"}, bilag={"a.pdf": tiny_pdf()})
+    assert apply(bilag.links_out, folder).items == []
 
 
 # --------------------------------------------------------------------------------------------------

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import re
 from pathlib import Path
 from typing import Any
-
-from ruamel.yaml import YAML
 
 from ..diagnostics import Location, ReferatError, Report
 from ..fileio import write_atomic
 from ..load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
 from ..load.profile import load_profile, template_dirs
+from ..load.yamledit import entry, key, new_document
+from ..model.item import Access, Item
+from ..model.meeting import Attendance, Meeting, Phase
 from ..schema import schema_file_name, schema_text
+from ..text.danish import slug
 
-
-def slug(text: str) -> str:
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].rstrip("-") or "punkt"
+__all__ = ["modeline", "new_meeting", "schema_dir_for", "slug"]
 
 
 def schema_dir_for(folder: Path) -> Path | None:
@@ -36,21 +33,13 @@ def modeline(file: Path, schemas: Path, kind: str) -> str:
     return f"# yaml-language-server: $schema={Path(rel).as_posix()}\n"
 
 
-def dump(data: dict[str, Any]) -> str:
-    yaml = YAML()
-    yaml.allow_unicode = True
-    yaml.width = 110
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    buf = io.StringIO()
-    yaml.dump(data, buf)
-    return buf.getvalue()
-
-
 def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: str, place: str | None,
                 templates: list[Path] | None = None, carried: dict[str, Any] | None = None) -> list[Path]:
-    """`carried` (from `new --fra`): "medlemmer" (the roster), "bilag" (standard item title → bilag entries)
-    and "punkter" (extra items placed after the standard start items)."""
-    """Create the meeting folder; refuse to touch one that already has a meeting."""
+    """Create the meeting folder; refuse to touch one that already has a meeting.
+
+    `carried` (from `new --fra`, `lifecycle/nextmeeting.py`): "medlemmer" (the roster), "bilag" (standard item
+    title → bilag entries) and "punkter" (extra items, as model field → value, placed after the standard start
+    items). Every file is written by the one YAML writer, with the model's keys; each item gets its `id`."""
     if (folder / MEETING_FILE).exists():
         raise ReferatError(f"der er allerede et møde her ({MEETING_FILE}); vælg en ny mappe", Location(folder / MEETING_FILE))
     report = Report()
@@ -62,42 +51,39 @@ def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: st
         schemas = folder / ".schema"
         for kind in ("møde", "punkt"):
             write_atomic(schemas / schema_file_name(kind), schema_text(kind))
-    starts = [s for s in profile.standard_items if s.position == "start"]
-    ends = [s for s in profile.standard_items if s.position == "slut"]
+    carried = carried or {}
+
+    def standard(std: Any) -> dict[str, Any]:
+        return {"title": std.title, "access": Access.OPEN, "type": std.type,
+                "recommendation": list(std.recommendation) or None}
+
+    bodies = [standard(s) for s in profile.standard_items if s.position == "start"]
+    bodies += list(carried.get("punkter", []))
+    bodies += [standard(s) for s in profile.standard_items if s.position == "slut"]
     written: list[Path] = []
     names: list[str] = []
-    carried = carried or {}
-    bodies: list[dict[str, Any]] = []
-    for std in starts:
-        bodies.append({"titel": std.title, "adgang": "åben", "type": std.type.value,
-                       **({"indstilling": list(std.recommendation)} if std.recommendation else {})})
-    bodies += list(carried.get("punkter", []))
-    for std in ends:
-        bodies.append({"titel": std.title, "adgang": "åben", "type": std.type.value,
-                       **({"indstilling": list(std.recommendation)} if std.recommendation else {})})
+    taken: set[str] = set()
     for n, body in enumerate(bodies, start=1):
-        name = f"{n:02d}-{slug(body['titel'])}.yaml"
+        word = slug(body["title"])
+        name = f"{n:02d}-{word}.yaml"
         path = folder / ITEMS_DIR / name
-        extra = carried.get("bilag", {}).get(body["titel"].strip().lower())
-        if extra:
-            body["bilag"] = extra
-        write_atomic(path, modeline(path, schemas, "punkt") + dump(body))
+        item_id, k = word, 2
+        while item_id in taken:  # two items of one title ("Opfølgning på beslutninger", open and closed)
+            item_id, k = f"{word[:37]}-{k}", k + 1
+        taken.add(item_id)
+        extra = carried.get("bilag", {}).get(body["title"].strip().lower())
+        data = entry(Item, item_id=item_id, **body, bilag=extra or None)
+        write_atomic(path, new_document(data, path, head=modeline(path, schemas, "punkt")))
         written.append(path)
         names.append(name)
-    meeting: dict[str, Any] = {
-        "udvalg": committee, "fase": "dagsorden", "dato": date.isoformat(), "start": start, "slut": end,
-    }
-    if place:
-        meeting["sted"] = place
-    else:
-        meeting["online"] = True
-    if carried.get("medlemmer"):
-        meeting["medlemmer"] = carried["medlemmer"]
-    meeting["fremmøde"] = {"til_stede": [], "fraværende": [], "øvrige": []}
-    meeting["punkter"] = names
+    meeting = entry(Meeting, committee_id=committee, phase=Phase.AGENDA, date=date.isoformat(), start=start,
+                    end=end, place=place or None, online=True if not place else None,
+                    members=carried.get("medlemmer") or None,
+                    attendance=entry(Attendance, present=[], absent=[], others=[]), item_files=names)
     path = folder / MEETING_FILE
-    text = modeline(path, schemas, "møde") + dump(meeting)
-    text = text.replace("  øvrige: []\n", "  øvrige: []\n# Tilføj punkter: læg en fil i punkter/ og skriv dens navn i listen herunder.\n")
+    items_key = key(Meeting, "item_files")
+    text = new_document(meeting, path, head=modeline(path, schemas, "møde"), comments={
+        items_key: f"Tilføj punkter: læg en fil i {ITEMS_DIR}/ og skriv dens navn i listen herunder."})
     write_atomic(path, text)
     (folder / BILAG_DIR).mkdir(parents=True, exist_ok=True)
     return [path, *written]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import ReferatError
+from ..lifecycle.identity import write_missing_ids
 from ..lifecycle.send import (
     Changes,
     SendResult,
@@ -45,6 +46,8 @@ def _send(folder: Path, templates: list[Path] | None, today: dt.date | None) -> 
     versions = list(checked.state.sent)
     if versions and versions[-1].manifest().get("data_sha256") == state.data_hash():
         return SendResult(None, checked.report, [], Changes(), unchanged_since=versions[-1])
+    if write_missing_ids(meeting, checked.report):  # each item's identity, frozen with the data
+        state = current_state(folder, list(meeting.item_files))
     changes = item_changes(meeting, state, versions)
     base = pipeline.view_of(checked, "dagsorden", False)
     files: dict[str, bytes] = {}

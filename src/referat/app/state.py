@@ -193,6 +193,11 @@ def sent_notice(meeting: Meeting, state: MeetingState) -> str | None:
         return None
     latest = state.sent[-1]
     try:
+        latest.manifest()
+    except ReferatError as exc:  # changed since it was sent (lifecycle/versions.py): say so, and build on
+        first = exc.report.items[0]
+        return f"bemærk: den udsendte {latest.label} bruges ikke: {first.location.format()}: {first.message}"
+    try:
         if latest.manifest().get("data_sha256") == current_state(meeting.folder,
                                                                  list(meeting.item_files)).data_hash():
             return None

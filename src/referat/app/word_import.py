@@ -18,10 +18,13 @@ from ..diagnostics import Location, ReferatError, Report
 from ..fileio import read_input, write_all
 from ..files.libreoffice import check_word_size
 from ..fold import loose_fold
+from ..load import yamledit
 from ..load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
 from ..load.profile import load_profile, template_dirs
 from ..load.word import Contribution, Options, read_word
-from ..model.item import Item
+from ..load.yamledit import entry, key
+from ..model.item import Access, Bilag, Item, ItemType
+from ..model.meeting import Meeting
 from ..view import labels
 from .scaffold import modeline, schema_dir_for, slug
 
@@ -41,8 +44,6 @@ class Imported:
 def import_word(documents: list[Path], folder: Path, after: int | None = None, bilag: list[Path] | None = None,
                 accept_changes: bool = False, templates: list[Path] | None = None) -> Imported:
     """Import `documents` into the meeting in `folder` (see the module's docstring)."""
-    from ..live import edit_yaml  # the round-trip YAML edits (replaced by the one YAML writer when it lands)
-
     meeting_file = folder / MEETING_FILE
     if not meeting_file.is_file():
         raise ReferatError("mappen har ingen møde.yaml; opret mødet med 'referat new' først", Location(folder))
@@ -50,23 +51,23 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
         meeting_text = read_input(meeting_file).decode("utf-8")
     except UnicodeDecodeError:
         raise ReferatError("møde.yaml er ikke UTF-8; gem den som UTF-8", Location(meeting_file)) from None
-    data = edit_yaml.load(meeting_text, meeting_file)
-    if not isinstance(data, dict) or not isinstance(data.get("punkter", []), list):
-        raise ReferatError("møde.yaml har ingen liste 'punkter:', som de nye punkter kan sættes ind i",
+    data = yamledit.load(meeting_text, meeting_file)
+    if not isinstance(data, dict) or not isinstance(data.get(ITEM_LIST, []), list):
+        raise ReferatError(f"møde.yaml har ingen liste '{ITEM_LIST}:', som de nye punkter kan sættes ind i",
                            Location(meeting_file))
-    order: list[str] = [str(name) for name in data.get("punkter") or []]
+    order: list[str] = [str(name) for name in data.get(ITEM_LIST) or []]
     if after is not None and not 0 <= after <= len(order):
         raise ReferatError(f"--efter {after}: mødet har {len(order)} punkter; brug et tal fra 0 til {len(order)}",
                            Location(meeting_file))
     report = Report()
-    profile = load_profile(str(data.get("udvalg", "")), template_dirs(folder, templates),
+    profile = load_profile(str(data.get(key(Meeting, "committee_id"), "")), template_dirs(folder, templates),
                            Location(meeting_file, 1), report)
     if profile is None:
         raise ReferatError(report)
     options = Options(heading_words=profile.section_words(), lead_in=profile.lead_in,
                       committee_names=profile.names(), item_label=profile.item_label,
                       generated=[labels.NEXT_MEETING])
-    meeting_case = str(data.get("sagsnummer") or "") or None
+    meeting_case = str(data.get(key(Meeting, "case_number")) or "") or None
     result = Imported(report=report)
     files: dict[Path, bytes | str] = {}
     taken_numbers = _numbers(folder, order)
@@ -97,7 +98,7 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
                 raise ReferatError(f"«{_short(contribution.title)}» kan ikke blive et gyldigt punkt ({exc})",
                                    Location(document)) from None
             header = modeline(path, schemas, "punkt")
-            files[path] = header + item_yaml(item, missing, document.name)
+            files[path] = item_yaml(item, missing, document.name, path, header)
             new_names.append(name)
             result.lines.append(f"{path} ← {document.name}: «{_short(contribution.title)}» "
                                 f"(titel fra {contribution.title_from})")
@@ -247,21 +248,19 @@ def _item_data(contribution: Contribution, number: int, meeting_case: str | None
                bilag_dir: Path, files: dict[Path, bytes | str], document: Path,
                report: Report) -> tuple[dict[str, Any], list[str], list[str]]:
     """The item's YAML data, the Bilag lines without a file, and lines for the printout."""
-    item: dict[str, Any] = {"titel": contribution.title,
-                            "adgang": "lukket" if contribution.closed else "åben"}
+    item = entry(Item, title=contribution.title, access=Access.CLOSED if contribution.closed else Access.OPEN)
     if contribution.edition:
         case = contribution.case_number
         if case is None and meeting_case:
-            item["type"] = "standard"  # referat prints no case number only on standard items
+            item[key(Item, "type")] = ItemType.STANDARD  # referat prints no case number only on standard items
         elif case is not None and case != meeting_case:
-            item["sagsnummer"] = case
+            item[key(Item, "case_number")] = case
         if contribution.time_slot:
-            item["tidspunkt"] = contribution.time_slot
-    for key in ("resumé", "baggrund", "sagsfremstilling"):
-        if key in contribution.fields:
-            item[key] = contribution.fields[key]
-    if "indstilling" in contribution.fields:
-        item["indstilling"] = contribution.fields["indstilling"]
+            item[key(Item, "time_slot")] = contribution.time_slot
+    for field_name in ("summary", "background", "case", "recommendation"):  # the sections, as the reader keys them
+        section = key(Item, field_name)
+        if section in contribution.fields:
+            item[section] = contribution.fields[section]
     lines: list[str] = []
     entries: list[dict[str, Any]] = []
     missing: list[str] = []
@@ -275,18 +274,19 @@ def _item_data(contribution: Contribution, number: int, meeting_case: str | None
             lines.append(f"bilag «{_short(name)}» → ikke fundet (skrevet som kommentar i punktet)")
             continue
         file_name = _place(found, found.read_bytes(), bilag_dir, number, files)
-        entries.append({"titel": name, "fil": file_name})
+        entries.append(entry(Bilag, title=name, file=file_name))
         lines.append(f"bilag «{_short(name)}» → bilag/{file_name}")
     for k, (picture, title) in enumerate(contribution.pictures, start=1):
         kind = "billede" if picture.ext in ("png", "jpg") else "indlejret"
         file_name = f"{number:02d}-{kind}-{k}.{picture.ext}"
         files[bilag_dir / file_name] = picture.data
-        entries.append({"titel": title, "fil": file_name})
+        entries.append(entry(Bilag, title=title, file=file_name))
         lines.append(f"{title} → bilag/{file_name}")
     if entries:
-        item["bilag"] = entries
-    if "beslutning" in contribution.fields:
-        item["beslutning"] = contribution.fields["beslutning"]
+        item[key(Item, "bilag")] = entries
+    decision = key(Item, "decision")
+    if decision in contribution.fields:
+        item[decision] = contribution.fields[decision]
     return item, missing, lines
 
 
@@ -305,25 +305,20 @@ def _place(source: Path, data: bytes, bilag_dir: Path, number: int, files: dict[
 
 
 # ---------------------------------------------------------------------------------------------- YAML writing
-# Kept in these two functions so that they can be pointed at the project's one YAML writer when it lands.
+# Through the project's one YAML writer (load/yamledit.py), with the model's keys.
+
+ITEM_LIST = key(Meeting, "item_files")
 
 
-def item_yaml(item: dict[str, Any], missing: list[str], source: str) -> str:
-    """A new item file's text (without its modeline): Markdown fields as literal blocks (`|`), every value
-    written so that it loads back as given (live/edit_yaml's emitter checks each block); Bilag lines that found
-    no file as comments under `bilag:`."""
-    from ..live import edit_yaml
-
-    lines = [f"# Importeret fra {_comment(source)} med 'referat import'"]
-    for key, value in item.items():
-        inline, body = edit_yaml.emit(value, 0, edit_yaml.Style(block_text=True))
-        lines.append(f"{edit_yaml.scalar(key)}:" + (f" {inline}" if inline else ""))
-        lines.extend(body)
-    if missing:
-        lines.append("# Bilag, som dokumentet nævner, men hvis fil ikke blev fundet (læg filen i bilag/, og skriv "
-                     "den under bilag:):")
-        lines.extend(f"#   - {_comment(name)}" for name in missing)
-    return "\n".join(lines) + "\n"
+def item_yaml(item: dict[str, Any], missing: list[str], source: str, path: Path, modeline_text: str = "") -> str:
+    """A new item file's text: the modeline, a line naming the source, Markdown fields as literal blocks (`|`),
+    every value written so that it loads back as given (the writer checks the file); Bilag lines that found no
+    file as comments at the end."""
+    head = modeline_text + f"# Importeret fra {_comment(source)} med 'referat import'\n"
+    note = ("Bilag, som dokumentet nævner, men hvis fil ikke blev fundet (læg filen i bilag/, og skriv den under "
+            "bilag:):")
+    tail = [note, *(f"  - {name}" for name in missing)] if missing else []
+    return yamledit.new_document(item, path, head=head, tail=tail)
 
 
 def _comment(text: str) -> str:
@@ -333,39 +328,10 @@ def _comment(text: str) -> str:
 def insert_items(text: str, path: Path, names: list[str], position: int) -> str:
     """møde.yaml's text with `names` in `punkter:` at `position` (0 = first), every other byte kept (a byte-order
     mark and Windows line breaks too)."""
-    from ..live import edit_yaml
-
-    bom = "\ufeff" if text.startswith("\ufeff") else ""
-    crlf = "\r\n" in text
-    body = text[len(bom):].replace("\r\n", "\n") if crlf else text[len(bom):]
-    current = list(edit_yaml.load(body, path).get("punkter") or [])
-    if position >= len(current):
-        new = body
-        for name in names:
-            new = edit_yaml.append_entry(new, path, ("punkter",), name)
-    else:
-        new = _insert_before(body, path, names, position, current)
-    return bom + (new.replace("\n", "\r\n") if crlf else new)
+    return yamledit.insert_entries(text, path, (ITEM_LIST,), min(position, _length(text, path)), list(names))
 
 
-def _insert_before(text: str, path: Path, names: list[str], position: int, current: list[Any]) -> str:
-    """`names` as block-list entries on the lines before entry `position` of `punkter:` (after the comment lines
-    that stand before it); a list in flow form is written anew. Checked by loading the result back."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
-    from ..live import edit_yaml
-
-    root = YAML(typ="safe").compose(text)
-    node = next((v for k, v in root.value if k.value == "punkter"), None) if isinstance(root, MappingNode) else None
-    expected = current[:position] + names + current[position:]
-    if isinstance(node, SequenceNode) and not node.flow_style and node.value:
-        at = int(node.value[position].start_mark.index)
-        start = text.rfind("\n", 0, at) + 1
-        dash = text[start:at]
-        dash = dash[: dash.find("-")] if "-" in dash else "  "
-        new = text[:start] + "".join(f"{dash}- {edit_yaml.scalar(n)}\n" for n in names) + text[start:]
-        if edit_yaml.load(new, path).get("punkter") == expected:
-            return new
-    return edit_yaml.set_value(text, path, ("punkter",), expected,
-                               edit_yaml.Style(flow_lists=bool(getattr(node, "flow_style", False))))
+def _length(text: str, path: Path) -> int:
+    data = yamledit.load(text.removeprefix("\ufeff").replace("\r\n", "\n"), path)
+    listed = data.get(ITEM_LIST) if isinstance(data, dict) else None
+    return len(listed) if isinstance(listed, list) else 0

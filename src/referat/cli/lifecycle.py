@@ -45,13 +45,10 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def _states(folder: Path, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from ..lifecycle.versions import current_state, find_version, item_order, sent_versions
-    from ..load.meeting import MEETING_FILE
+    from ..lifecycle.versions import find_version, folder_state, sent_versions
 
     def now():  # type: ignore[no-untyped-def]
-        from ..lifecycle.versions import _read
-
-        return current_state(folder, item_order(_read(folder / MEETING_FILE), folder / MEETING_FILE))
+        return folder_state(folder)
 
     versions = sent_versions(folder)
     if args.fra is not None:

@@ -1,7 +1,9 @@
 """`referat diff`: what changed between two versions of a meeting's data (or a version and the folder now).
 
-Compared at the level of the data: items added, removed, moved (by their file in punkter/); per item the
-sections that changed, with a word-level diff, and the bilag added, removed or replaced (by sha256).
+Compared at the level of the data: items added, removed, moved; per item the sections that changed, with a
+word-level diff, and the bilag added, removed or replaced (by sha256). An item is known by its identity
+(`identity.match_items`: its `id`, else its content), not by its file: a renamed or renumbered item is moved,
+never added.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, cast
 
 from ..text.richtext import printable
 from ..view.types import DocumentView
+from .identity import match_items
 from .versions import State, safe_load
 
 FIELDS = [("titel", "Titel"), ("adgang", "Adgang"), ("type", "Type"), ("sagsnummer", "Sagsnummer"),
@@ -56,6 +59,7 @@ class ItemChange:
     fields: list[FieldChange] = field(default_factory=list)
     bilag: list[BilagChange] = field(default_factory=list)
     moved: bool = False
+    renamed_from: str | None = None  # the item's file in the old version, when it is called otherwise now
 
 
 @dataclass
@@ -159,8 +163,10 @@ def diff_states(old: State, new: State) -> Diff:
     old_meeting, new_meeting = _load(old), _load(new)
     old_order = [n for n in old_meeting.get("punkter") or [] if n in old.items]
     new_order = [n for n in new_meeting.get("punkter") or [] if n in new.items]
-    common_old = [n for n in old_order if n in new.items]
-    common_new = [n for n in new_order if n in old.items]
+    pairs = match_items(old, new)  # new file → old file: the same item
+    kept_old = set(pairs.values())
+    common_old = [n for n in old_order if n in kept_old]
+    common_new = [pairs[n] for n in new_order if n in pairs]  # by their old names, in the new order
     matcher = difflib.SequenceMatcher(a=common_old, b=common_new, autojunk=False)
     kept = {common_old[i + k] for i, _, size in matcher.get_matching_blocks() for k in range(size)}
     items: list[ItemChange] = []
@@ -168,19 +174,20 @@ def diff_states(old: State, new: State) -> Diff:
         data = _load(new, name)
         number = new_order.index(name) + 1
         title = printable(_text(data.get("titel")))
-        if name not in old.items:
+        if name not in pairs:
             items.append(ItemChange(name, None, number, title, "tilføjet"))
             continue
-        before = _load(old, name)
-        change = ItemChange(name, old_order.index(name) + 1 if name in old_order else None, number, title, "ændret",
+        was = pairs[name]
+        before = _load(old, was)
+        change = ItemChange(name, old_order.index(was) + 1 if was in old_order else None, number, title, "ændret",
                             _fields(before, data, FIELDS), _bilag(before, data, old.bilag, new.bilag),
-                            moved=name not in kept)
+                            moved=was not in kept or was != name, renamed_from=was if was != name else None)
         if change.moved and not change.fields and not change.bilag:
             change.status = "flyttet"
         if change.fields or change.bilag or change.moved:
             items.append(change)
     for name in old_order:
-        if name not in new.items:
+        if name not in kept_old:
             data = _load(old, name)
             items.append(ItemChange(name, old_order.index(name) + 1, None, printable(_text(data.get("titel"))),
                                     "fjernet"))
@@ -210,7 +217,8 @@ def item_heading(change: ItemChange) -> str:
         where = f"Punkt {change.number_old} → {change.number_new}"
     else:
         where = f"Punkt {change.number_new if change.number_new is not None else change.number_old}"
-    return f"{where}. {change.title} (punkter/{printable(change.file)}): {change.status}"
+    before = f", tidligere punkter/{printable(change.renamed_from)}" if change.renamed_from else ""
+    return f"{where}. {change.title} (punkter/{printable(change.file)}{before}): {change.status}"
 
 
 def terminal_lines(diff: Diff, colour: bool = False) -> list[str]:
@@ -265,6 +273,8 @@ def errata_view(base: DocumentView, diff: Diff) -> DocumentView:
     if diff.meeting:
         items.append(_errata_item("", "Mødet", "Mødet", diff.meeting, []))
     for change in diff.items:
+        if change.status == "flyttet" and change.number_old == change.number_new:
+            continue  # only the file was renamed: nothing a reader of the agenda sees
         number = str(change.number_new if change.number_new is not None else change.number_old)
         label = f"Punkt {number}."
         title = f"{change.title} ({change.status})"

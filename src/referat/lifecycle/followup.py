@@ -3,10 +3,15 @@
 Tasks come from meeting folders (the items' `opfølgning`) and from the archive (each archived version's
 manifest records the tasks of the meeting it was built from). The same task (same opgave and ansvarlig) in a
 later meeting replaces the earlier entry, so a task is closed by writing it again with `status: udført`.
+
+A task of a closed item (`adgang: lukket`) stays closed wherever it is carried: `Task.closed` is kept through
+every later entry of the same task, and `referat new --fra` carries such tasks into a closed item of their own
+(`lifecycle/nextmeeting.py`), never into the open "Opfølgning på beslutninger" that a public agenda prints.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -28,6 +33,8 @@ class Task:
     deadline: str  # ISO date
     status: str  # "åben" or "udført"
     source: str  # the item file or the archived version
+    closed: bool = False  # the decision was made in a closed item
+    closed_reason: str = ""  # that item's lukket_grundlag, where known (the archive does not record it)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -46,7 +53,8 @@ def manifest_entries(meeting: Meeting) -> list[dict[str, Any]]:
 
 def from_meeting(meeting: Meeting) -> list[Task]:
     return [Task(meeting.committee_id, meeting.date.isoformat(), item.number, item.title, f.task, f.responsible,
-                 f.deadline.isoformat(), f.status.value, str(item.file) if item.file else "")
+                 f.deadline.isoformat(), f.status.value, str(item.file) if item.file else "", item.closed,
+                 (item.closed_reason or "").strip() if item.closed else "")
             for item in meeting.items for f in item.follow_up]
 
 
@@ -65,17 +73,26 @@ def from_archive(root: Path, report: Report) -> list[Task]:
             report.warning(Location(v.manifest), "manifestet kan ikke læses; dets opgaver er sprunget over")
             continue
         entries = manifest.get("opfølgning") if isinstance(manifest, dict) else None
+        items = manifest.get("punkter") if isinstance(manifest, dict) else None
+        closed = {str(i.get("nummer")) for i in items if isinstance(i, dict) and i.get("lukket") is True} \
+            if isinstance(items, list) else set()
         for e in entries if isinstance(entries, list) else []:
             if isinstance(e, dict) and all(isinstance(e.get(k), str) for k in ("opgave", "ansvarlig", "frist")):
-                tasks.append(Task(committee, date, str(e.get("nummer", "")), str(e.get("titel", "")), e["opgave"],
-                                  e["ansvarlig"], e["frist"], str(e.get("status") or "åben"), v.relative))
+                number = str(e.get("nummer", ""))
+                tasks.append(Task(committee, date, number, str(e.get("titel", "")), e["opgave"],
+                                  e["ansvarlig"], e["frist"], str(e.get("status") or "åben"), v.relative,
+                                  number in closed))
     return tasks
 
 
 def open_tasks(tasks: list[Task], today: dt.date) -> list[Task]:
-    """The open tasks after later entries have replaced earlier ones; overdue first, then by deadline."""
+    """The open tasks after later entries have replaced earlier ones; overdue first, then by deadline. A task that
+    any of its entries places in a closed item is closed (with the first lukket_grundlag known)."""
     latest: dict[tuple[str, str, str], Task] = {}
     for t in sorted(tasks, key=lambda t: t.meeting_date):
+        before = latest.get(t.key)
+        if before is not None and before.closed:
+            t = dataclasses.replace(t, closed=True, closed_reason=t.closed_reason or before.closed_reason)
         latest[t.key] = t
     still_open = [t for t in latest.values() if t.status == "åben"]
     return sorted(still_open, key=lambda t: (not t.overdue(today), t.deadline, t.meeting_date, t.task))

@@ -1,28 +1,29 @@
 """`referat to-minutes`: move a meeting from agenda to minutes without touching anything else in its files.
 
-The files are edited as text at the places ruamel's round-trip loader reports, so every comment, every quote
-and every line not edited stays byte-identical: `fase: dagsorden` becomes `fase: referat`, every item gets a
-`beslutning:` pre-filled from the profile's standard phrase for its type, and an empty `fremmøde.til_stede`
-gets the planned attendance (the members, less those announced absent) for the secretariat to correct.
+The files are edited by the one YAML writer (`load/yamledit.py`, keys from the model), so every comment, every
+quote and every line not edited stays byte-identical, and a file keeps its line breaks (CR LF stays CR LF) and
+byte-order mark: `fase: dagsorden` becomes `fase: referat`, every item gets a `beslutning:` pre-filled from the
+profile's standard phrase for its type (and its `id`, when it has none), and an empty `fremmøde.til_stede` gets
+the planned attendance (the members, less those announced absent) for the secretariat to correct. A file the
+writer cannot edit safely (a `...` document end marker, mixed line breaks) is refused with its line, and no file
+is changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
-
 from ..diagnostics import Location, ReferatError, Report
+from ..errors import InputError
+from ..fileio import read_reason
+from ..load import yamledit
 from ..load.meeting import MEETING_FILE
+from ..load.yamledit import Style, key, key_path
 from ..model.item import Item, ItemType
-from ..model.meeting import Meeting
+from ..model.meeting import Meeting, Phase
 
 DEFAULT_PHRASES = {
     ItemType.DECISION.value: "Godkendt",
@@ -46,32 +47,19 @@ def phrase_for(item: Item, phrases: dict[str, str]) -> str:
     return phrases.get(item.type.value, DEFAULT_PHRASES[item.type.value])
 
 
-def _round_trip(text: str, path: Path) -> CommentedMap:
-    try:
-        data = YAML().load(text)
-    except YAMLError as exc:
-        raise ReferatError(f"filen kan ikke læses som YAML ({type(exc).__name__})", Location(path)) from None
-    if not isinstance(data, CommentedMap) or data.fa.flow_style():
-        raise ReferatError("filen skal være en YAML-mapping i blokform (nøgle: værdi pr. linje) for at kunne "
-                           "rettes automatisk", Location(path))
-    return data
-
-
 def _read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReferatError(f"filen kan ikke læses ({type(exc).__name__})", Location(path)) from None
-
-
-def _block(key: str, text: str, indent: str = "") -> str:
-    body = "".join(f"{indent}  {line}\n" if line else "\n" for line in text.splitlines())
-    return f"{indent}{key}: |\n{body}"
+    except OSError as exc:
+        raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("filen er ikke gyldig UTF-8; gem den som UTF-8", Location(path)) from None
 
 
 def to_minutes(folder: Path, meeting: Meeting, report: Report) -> MinutesResult:
     """`meeting` and `report`: the folder as the pipeline checked it (no errors)."""
     from ..fileio import write_all
+    from .identity import missing_ids, with_id
 
     if meeting.is_minutes:
         raise ReferatError("mødet står allerede i fasen 'referat'; intet er ændret", meeting.source.at(("fase",)))
@@ -79,72 +67,55 @@ def to_minutes(folder: Path, meeting: Meeting, report: Report) -> MinutesResult:
         report.warning(meeting.source.at(("dato",)), f"mødet er først den {meeting.date:%d.%m.%Y}; referatet "
                                                      "skrives vist før mødet")
     phrases = dict(meeting.profile.decision_phrases)
+    decision = key(Item, "decision")
+    texts = {item.file: _read_text(item.file) for item in meeting.items if item.file is not None}
     already = [item for item in meeting.items if item.file is not None
-               and "beslutning" in _round_trip(_read_text(item.file), item.file)]
+               and decision in (yamledit.load(texts[item.file], item.file) or {})]
     if already:
         for item in already:
             assert item.file is not None
-            report.error(item.source.at(("beslutning",)) if item.source is not None else Location(item.file),
+            report.error(item.source.at((decision,)) if item.source is not None else Location(item.file),
                          "punktet har allerede en beslutning; 'referat to-minutes' udfylder kun tomme referater, "
                          "og intet er ændret")
         raise ReferatError(report)
+    ids = missing_ids(meeting)
     files: dict[Path, str] = {}
     for item in meeting.items:
         assert item.file is not None
-        text = _read_text(item.file)
-        if text and not text.endswith("\n"):
-            text += "\n"
-        files[item.file] = text + _block("beslutning", phrase_for(item, phrases))
+        text = texts[item.file]
+        if item.file in ids:
+            text = with_id(text, item.file, ids[item.file])
+        files[item.file] = yamledit.set_value(text, item.file, (decision,), phrase_for(item, phrases) + "\n",
+                                              Style(block_text=True))
     meeting_path = folder / MEETING_FILE
-    text = _read_text(meeting_path)
-    data = _round_trip(text, meeting_path)
-    lines = text.splitlines(keepends=True)
-    line, col = data.lc.value("fase")
-    m = re.compile(r"""(["']?)dagsorden\1""").match(lines[line], col)
-    if m is None:
-        raise ReferatError("'fase' kan ikke rettes automatisk; skriv 'fase: referat'",
-                           Location(meeting_path, line + 1, col + 1))
-    quote = m.group(1)
-    lines[line] = lines[line][:m.start()] + f"{quote}referat{quote}" + lines[line][m.end():]
-    filled = _fill_attendance(data, lines, meeting)
-    files[meeting_path] = "".join(lines)
+    text = yamledit.set_value(_read_text(meeting_path), meeting_path, key_path(Meeting, "phase"),
+                              Phase.MINUTES.value)
+    text, filled = _fill_attendance(text, meeting_path, meeting, report)
+    files[meeting_path] = text
     write_all(files)
     return MinutesResult(list(files), filled, report)
 
 
-def _fill_attendance(data: CommentedMap, lines: list[str], meeting: Any) -> int:
-    """Planned attendance into an empty `til_stede`: the members, less those announced absent."""
+def _fill_attendance(text: str, path: Path, meeting: Meeting, report: Report) -> tuple[str, int]:
+    """Planned attendance into an empty `til_stede`: the members, less those announced absent. A møde.yaml the
+    writer cannot place it in is left as it was, with a warning."""
     att = meeting.attendance
     if att.present:
-        return 0
+        return text, 0
     absent = set(att.absent)
     names = [m.name for m in meeting.roster if m.name not in absent]
     if not names:
-        return 0
-    entries = "".join(f"    - {json.dumps(n, ensure_ascii=False)}\n" for n in names)
-    section = data.get("fremmøde")
-    if "fremmøde" not in data:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        lines.append("fremmøde:\n  til_stede:\n" + entries)
-        return len(names)
-    if not isinstance(section, CommentedMap) or section.fa.flow_style():
-        return 0
-    if "til_stede" in section:
-        line, col = section.lc.key("til_stede")
-        vline, vcol = section.lc.value("til_stede")
-        if vline != line or not re.match(r"\[\s*\]\s*(#.*)?$", lines[line][vcol:].rstrip("\n")):
-            return 0
-        indent = " " * col
-        comment = re.search(r"#.*$", lines[line][vcol:].rstrip("\n"))
-        head = f"{indent}til_stede:" + (f"  {comment.group(0)}" if comment else "") + "\n"
-        lines[line] = head + "".join(f"{indent}  - {json.dumps(n, ensure_ascii=False)}\n" for n in names)
-        return len(names)
-    line, _ = data.lc.key("fremmøde")
-    if not lines[line].rstrip("\n").rstrip().endswith(":"):
-        return 0
-    first = next(iter(section), None)
-    indent = " " * (section.lc.key(first)[1] if first is not None else 2)
-    lines[line] = lines[line] + f"{indent}til_stede:\n" + "".join(
-        f"{indent}  - {json.dumps(n, ensure_ascii=False)}\n" for n in names)
-    return len(names)
+        return text, 0
+    present = key_path(Meeting, "attendance", "present")
+    current: Any = yamledit.load(text, path)
+    for step in present:
+        current = current.get(step) if isinstance(current, dict) else None
+    if current not in (None, []):
+        return text, 0
+    try:
+        return yamledit.set_value(text, path, present, names), len(names)
+    except InputError as exc:
+        report.warning(exc.report.items[0].location if exc.report.items else Location(path),
+                       "fremmødet kunne ikke udfyldes automatisk (" + "; ".join(d.message for d in exc.report.items)
+                       + "); skriv selv, hvem der var til stede, under fremmøde.til_stede")
+        return text, 0

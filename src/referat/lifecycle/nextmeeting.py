@@ -2,7 +2,9 @@
 
 Date, time and place from the previous meeting's `næste_møde` (unless given on the command line), its member
 list, its minutes as bilag to "Godkendelse af referat fra seneste møde" (the signed, archived file when the
-archive has it, else the folder), and an item "Opfølgning på beslutninger" when tasks are still open.
+archive has it, else the folder), and an item "Opfølgning på beslutninger" when tasks are still open. A task of a
+closed item goes into a closed item of its own, "Opfølgning på lukkede punkter" (with the closed items'
+lukket_grundlag), so that no public edition prints it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.scalarstring import LiteralScalarString
-
 from ..diagnostics import ReferatError, Report, UsageError
+from ..load.yamledit import entry
+from ..model.item import Access, Bilag, ItemType
 from ..model.meeting import Meeting, MeetingForm
 from ..text.danish import long_date
 
 MINUTES_ITEM = "godkendelse af referat fra seneste møde"
 FOLLOW_UP_TITLE = "Opfølgning på beslutninger"
+CLOSED_FOLLOW_UP_TITLE = "Opfølgning på lukkede punkter"
 
 
 def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates: list[Path],
@@ -57,17 +60,31 @@ def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates
     root = find_root(folder.parent if not folder.exists() else folder)
     reference = f"{meeting.committee_id}/{meeting.date.isoformat()}"
     if root is not None and latest(root, meeting.committee_id, meeting.date.isoformat()) is not None:
-        bilag = {"titel": title, "arkiv": reference}
+        bilag = entry(Bilag, title=title, archived=reference)
     else:
-        bilag = {"titel": title, "referat": Path(os.path.relpath(previous.resolve(), folder.resolve())).as_posix()}
+        bilag = entry(Bilag, title=title,
+                      minutes_of=Path(os.path.relpath(previous.resolve(), folder.resolve())).as_posix())
     carried["bilag"] = {MINUTES_ITEM: [bilag]}
-    from ..diagnostics import Report
-
     tasks = from_meeting(meeting) + (from_archive(root, Report()) if root is not None else [])
-    still_open = open_tasks(tasks, dt.date.today())
-    if still_open:
-        carried["punkter"] = [{"titel": FOLLOW_UP_TITLE, "adgang": "åben", "type": "orientering", "sagsnummer": "",
-                               "sagsfremstilling": LiteralScalarString(
-                                   "Åbne opgaver fra tidligere beslutninger:\n\n" + markdown(still_open, dt.date.today())),
-                               "indstilling": ["Tager orienteringen til efterretning"]}]
+    today = dt.date.today()
+    still_open = open_tasks(tasks, today)
+    public = [t for t in still_open if not t.closed]
+    closed = [t for t in still_open if t.closed]
+    carried["punkter"] = []
+    if public:
+        carried["punkter"].append(_follow_up_item(FOLLOW_UP_TITLE, markdown(public, today)))
+    if closed:  # a task of a closed item stays closed: its own closed item, never the open one
+        reasons = list(dict.fromkeys(t.closed_reason for t in closed if t.closed_reason))
+        carried["punkter"].append(_follow_up_item(CLOSED_FOLLOW_UP_TITLE, markdown(closed, today), reasons))
     return carried
+
+
+def _follow_up_item(title: str, tasks: str, closed_reasons: list[str] | None = None) -> dict[str, Any]:
+    """An item with the open tasks (as model field → value, for `app.scaffold.new_meeting`); closed when
+    `closed_reasons` is given (their lukket_grundlag joined; none known: the secretariat writes it, and a public
+    edition is refused until then)."""
+    closed = closed_reasons is not None
+    return {"title": title, "access": Access.CLOSED if closed else Access.OPEN, "type": ItemType.INFORMATION,
+            "case_number": "", "closed_reason": "; ".join(closed_reasons or []) or None,
+            "case": "Åbne opgaver fra tidligere beslutninger:\n\n" + tasks,
+            "recommendation": ["Tager orienteringen til efterretning"]}

@@ -22,6 +22,7 @@ from ..fileio import os_reason
 from ..model.meeting import Meeting
 from ..text.danish import document_date
 from ..view.document import View
+from .identity import match_items, same_item
 from .versions import SENT_DIR, SentVersion, State
 
 ADDENDUM_MARK = "(tillæg)"
@@ -31,7 +32,8 @@ ADDENDUM_TITLE = "Tillægsdagsorden"
 
 @dataclass
 class Changes:
-    """What the meeting has now compared with its sent versions."""
+    """What the meeting has now compared with its sent versions (item files by their names now; an item renamed or
+    renumbered since is the same item, `identity.match_items`)."""
 
     added_since_first: list[str] = field(default_factory=list)  # item files not in the first sent version
     new: list[str] = field(default_factory=list)  # item files not in the previous sent version
@@ -44,16 +46,18 @@ def item_changes(meeting: Meeting, state: State, versions: list[SentVersion]) ->
     if not versions:
         return out
     first, previous = versions[0].state(), versions[-1].state()
+    in_first, in_previous = match_items(first, state), match_items(previous, state)
     for item in meeting.items:
         name = item.file.name if item.file is not None else ""
-        if name not in first.items:
+        if name not in in_first:
             out.added_since_first.append(name)
-        if name not in previous.items:
+        if name not in in_previous:
             out.new.append(name)
-        elif previous.items[name] != state.items.get(name) or any(
+        elif not same_item(previous, in_previous[name], state, name) or any(
                 b.file is not None and previous.bilag.get(b.file) != state.bilag.get(b.file) for b in item.bilag):
             out.changed.append(name)
-    out.removed = [name for name in previous.items if name not in state.items]
+    kept = set(in_previous.values())
+    out.removed = [name for name in previous.items if name not in kept]
     return out
 
 

@@ -2,6 +2,11 @@
 
 A sent version is written once (staged in a temporary folder, then renamed into place) and never changed:
 its files are made read-only, and nothing in `referat` writes into an existing version folder.
+
+It is read only after it has been checked (`SentVersion.manifest`): every file its manifest names (the documents
+and the data) must hash to the sha256 recorded there, and the data as a whole to `data_sha256`; a file changed,
+missing or reached through a symbolic link out of the meeting folder (load/confine.py) is a Danish error naming
+it (exit 1). `diff`, `diff --rettelsesblad`, `send` and the notes of `build` and `packet` all read through it.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, OutputError, ReferatError
+from ..errors import InputError
 from ..fileio import os_reason, read_reason
+from ..load import confine
 from ..load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
 
 SENT_DIR = "udsendt"
@@ -56,30 +63,77 @@ class SentVersion:
     number: int
     day: str
     folder: Path
+    _checked: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _state: State | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def label(self) -> str:
         return f"udgave {self.number} ({self.day})"
 
+    @property
+    def meeting_folder(self) -> Path:
+        return self.folder.parent.parent
+
     def manifest(self) -> dict[str, Any]:
+        """The manifest, once every file it names has been found unchanged (see the module docstring)."""
+        if self._checked is None:
+            self._checked = self._check()
+        return self._checked
+
+    def _check(self) -> dict[str, Any]:
+        home = self.meeting_folder
         path = self.folder / MANIFEST
+        for where in (self.folder.parent, self.folder, path):
+            confine.refuse_outside(where, home)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ReferatError(f"den udsendte udgaves manifest kan ikke læses ({type(exc).__name__})",
-                               Location(path)) from None
-        if not isinstance(data, dict):
-            raise ReferatError("den udsendte udgaves manifest er ikke et JSON-objekt", Location(path))
-        return data
+            raise InputError(f"den udsendte udgaves manifest kan ikke læses ({type(exc).__name__})",
+                             Location(path)) from None
+        if not isinstance(manifest, dict):
+            raise InputError("den udsendte udgaves manifest er ikke et JSON-objekt", Location(path))
+        data: dict[str, bytes] = {}
+        for section, base in (("filer", self.folder), ("data", self.folder / DATA_DIR)):
+            entries = manifest.get(section)
+            if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+                raise InputError(f"den udsendte udgaves manifest har ingen gyldig liste '{section}' over filerne og "
+                                 "deres sha256; udgaven kan ikke kontrolleres og bruges ikke", Location(path))
+            for name, digest in entries.items():
+                if not all(_plain_name(part) for part in name.split("/")):
+                    raise InputError(f"manifestet nævner filen '{name}', som ikke ligger i den udsendte udgave",
+                                     Location(path))
+                file = base.joinpath(*name.split("/"))
+                confine.refuse_outside(file, home)
+                content = _read(file)
+                if sha256(content) != digest:
+                    raise InputError("filen er ændret, efter udgaven blev udsendt (dens sha256 stemmer ikke med "
+                                     "manifestet); en udsendt udgave ændres aldrig, og referat bruger den ikke. "
+                                     "Læg den udsendte fil tilbage, eller udsend en ny udgave", Location(file))
+                if section == "data":
+                    data[name] = content
+        names = manifest.get("punkter")
+        if not isinstance(names, list) or not all(_plain_name(n) for n in names):
+            raise InputError("den udsendte udgaves manifest har ingen gyldig punktliste ('punkter')", Location(path))
+        missing = [n for n in [MEETING_FILE, *(f"{ITEMS_DIR}/{n}" for n in names)] if n not in data]
+        if missing:
+            raise InputError(f"manifestet nævner ingen sha256 for {missing[0]}; udgaven kan ikke kontrolleres og "
+                             "bruges ikke", Location(path))
+        bilag = manifest.get("bilag")
+        if not isinstance(bilag, dict) or not all(isinstance(v, str) for v in bilag.values()):
+            raise InputError("den udsendte udgaves manifest har ingen gyldig liste over bilag ('bilag')",
+                             Location(path))
+        state = State(data[MEETING_FILE], {n: data[f"{ITEMS_DIR}/{n}"] for n in names}, dict(bilag), self.label)
+        if manifest.get("data_sha256") != state.data_hash():
+            raise InputError("manifestets 'data_sha256' stemmer ikke med udgavens data og bilag; manifestet er "
+                             "ændret efter udsendelsen, og referat bruger ikke udgaven", Location(path))
+        self._state = state
+        return manifest
 
     def state(self) -> State:
-        manifest = self.manifest()
-        data = self.folder / DATA_DIR
-        meeting = _read(data / MEETING_FILE)
-        items = {name: _read(data / ITEMS_DIR / name) for name in manifest.get("punkter", [])
-                 if _plain_name(name)}
-        bilag = {k: v for k, v in dict(manifest.get("bilag", {})).items() if isinstance(v, str)}
-        return State(meeting, items, bilag, self.label)
+        """The data as sent: read from the checked files (never from the folder without the check)."""
+        self.manifest()
+        assert self._state is not None
+        return self._state
 
 
 def _plain_name(name: object) -> bool:
@@ -118,20 +172,24 @@ def find_version(folder: Path, text: str) -> SentVersion:
 
 
 def current_state(folder: Path, item_files: list[str]) -> State:
-    """The folder's data now: møde.yaml, the listed item files and every file in bilag/ (by hash)."""
+    """The folder's data now: møde.yaml, the listed item files and every file in bilag/ (by hash); a file that
+    leads out of the folder by a symbolic link is refused, as `validate` refuses it (load/confine.py)."""
+    confine.refuse_outside(folder / MEETING_FILE, folder)
     meeting = _read(folder / MEETING_FILE)
     items = {}
     for name in item_files:
         path = folder / ITEMS_DIR / name
-        if _plain_name(name) and path.is_file():
+        if _plain_name(name) and (path.is_file() or path.is_symlink()):
+            confine.refuse_outside(path, folder)
             items[name] = _read(path)
-    bilag = {}
-    bilag_dir = folder / BILAG_DIR
-    if bilag_dir.is_dir():
-        for entry in sorted(bilag_dir.iterdir()):
-            if entry.is_file() and not entry.name.startswith("."):
-                bilag[entry.name] = sha256(_read(entry))
+    bilag = {entry.name: sha256(_read(entry)) for entry in confine.files_in(folder / BILAG_DIR, folder)}
     return State(meeting, items, bilag, "mappen nu")
+
+
+def folder_state(folder: Path) -> State:
+    """The folder's data now, in the order its møde.yaml lists the items (read under the same rule)."""
+    confine.refuse_outside(folder / MEETING_FILE, folder)
+    return current_state(folder, item_order(_read(folder / MEETING_FILE), folder / MEETING_FILE))
 
 
 def item_order(state_meeting: bytes, where: Path) -> list[str]:
@@ -157,6 +215,8 @@ def write_version(folder: Path, files: dict[str, bytes], state: State, meta: dic
 
     An existing version is never touched: the rename fails rather than replace one (two runs at once)."""
     root = folder / SENT_DIR
+    if root.is_symlink() or root.exists():
+        confine.refuse_outside(root, folder)  # never write a version out of the meeting folder
     try:
         root.mkdir(exist_ok=True)
     except OSError as exc:

@@ -1,8 +1,9 @@
 """Saving what the minute-taker types in the browser: one value per save, into the meeting's YAML files.
 
 Each function sets one key (an item's `beslutning` or `opfølgning`; `fremmøde.til_stede`/`fraværende`, a guest's
-`punkter`, a new guest or one taken out again in møde.yaml) and leaves every other byte of the file as it was (`edit_yaml`). A save is
-made only when the file on disk is still the one the page loaded: the caller passes the sha256 it got from
+`punkter`, a new guest or one taken out again in møde.yaml) and leaves every other byte of the file as it was (the
+one YAML writer, `load/yamledit.py`; the keys come from the model). A save is made only when the file on disk is
+still the one the page loaded: the caller passes the sha256 it got from
 `snapshot` (or from the previous `Saved`), and a different file on disk raises `Conflict` with what is there now,
 so nothing is overwritten silently. Check and write happen under one lock per file, so two saves at once (two
 browser tabs) are serialised: the second one sees the first one's file and gets `Conflict`. The file is
@@ -27,12 +28,24 @@ from typing import Any
 from ..diagnostics import Location, ReferatError
 from ..errors import InputError
 from ..fileio import read_reason, write_atomic
+from ..load import yamledit
+from ..load.confine import inside as _inside
 from ..load.meeting import ITEMS_DIR, MEETING_FILE
-from . import edit_yaml
-from .edit_yaml import Style
+from ..load.yamledit import Style, key, key_path
+from ..model.item import FollowUp, Item
+from ..model.meeting import Meeting, PartialAttendance
+from ..model.person import Guest
 
-TASK_FIELDS = ("opgave", "ansvarlig", "frist", "status")
-"""The keys of one `opfølgning` task, in the order they are written (model/item.py FollowUp)."""
+# The YAML keys the saves write, from the model (model/): never spelt out here.
+TASK_FIELDS = tuple(key(FollowUp, name) for name in FollowUp.model_fields)
+"""The keys of one `opfølgning` task, in the order they are written (the fields of FollowUp)."""
+ITEM_LIST = key(Meeting, "item_files")
+DECISION, FOLLOW_UP = key_path(Item, "decision"), key_path(Item, "follow_up")
+PRESENT, ABSENT = key_path(Meeting, "attendance", "present"), key_path(Meeting, "attendance", "absent")
+GUESTS, PARTIAL = key_path(Meeting, "attendance", "others"), key_path(Meeting, "attendance", "partial")
+GUEST_FIELDS = tuple(key(Guest, name) for name in ("name", "title", "organisation", "substitute_for"))
+GUEST_ITEMS = key(Guest, "items")
+PARTIAL_FIELDS = tuple(key(PartialAttendance, name) for name in ("name", "from_item", "to_item"))
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """The largest file saved from the browser (real item files are a few kB): a save reads the file twice, and a
@@ -120,14 +133,6 @@ def _save(path: Path, expected_sha256: str, change: Callable[[str], str]) -> Sav
 # ---------------------------------------------------------------------------------------------------- files
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        real, root = path.resolve(), folder.resolve()
-    except (OSError, RuntimeError):
-        return False
-    return root in real.parents
-
-
 def meeting_file(folder: Path) -> Path:
     """møde.yaml of the meeting folder (refused when it is missing or a link out of the folder)."""
     path = folder / MEETING_FILE
@@ -146,8 +151,8 @@ def item_path(folder: Path, item_file: str) -> Path:
             or "\\" in item_file or not item_file.endswith((".yaml", ".yml"))):
         raise InputError(f"'{shown}' er ikke et filnavn fra punktlisten ('punkter:') i {MEETING_FILE}",
                          Location(mpath))
-    data = edit_yaml.load(snapshot(mpath).text, mpath)
-    listed = data.get("punkter") if isinstance(data, dict) else None
+    data = yamledit.load(snapshot(mpath).text, mpath)
+    listed = data.get(ITEM_LIST) if isinstance(data, dict) else None
     if not isinstance(listed, list) or item_file not in listed:
         raise InputError(f"'{item_file}' står ikke i punktlisten ('punkter:') i {MEETING_FILE}", Location(mpath))
     path = folder / ITEMS_DIR / item_file
@@ -165,8 +170,8 @@ def snapshots(folder: Path) -> dict[str, Snapshot]:
     mpath = meeting_file(folder)
     meeting = snapshot(mpath)
     out = {MEETING_FILE: meeting}
-    data = edit_yaml.load(meeting.text, mpath)
-    listed = data.get("punkter") if isinstance(data, dict) else None
+    data = yamledit.load(meeting.text, mpath)
+    listed = data.get(ITEM_LIST) if isinstance(data, dict) else None
     for name in listed if isinstance(listed, list) else []:
         if isinstance(name, str) and name not in out:
             try:
@@ -185,7 +190,7 @@ def set_decision(folder: Path, item_file: str, text: str, expected_sha256: str) 
         raise InputError("beslutningen skal være tekst", Location(folder / MEETING_FILE))
     path = item_path(folder, item_file)
     return _save(path, expected_sha256,
-                 lambda old: edit_yaml.set_value(old, path, ("beslutning",), text, Style(block_text=True)))
+                 lambda old: yamledit.set_value(old, path, DECISION, text, Style(block_text=True)))
 
 
 def set_follow_up(folder: Path, item_file: str, tasks: list[dict[str, str]], expected_sha256: str) -> Saved:
@@ -196,9 +201,9 @@ def set_follow_up(folder: Path, item_file: str, tasks: list[dict[str, str]], exp
     clean = [_task(task, path, i) for i, task in enumerate(tasks)]
 
     def change(old: str) -> str:
-        if not clean and "opfølgning" not in (edit_yaml.load(old, path) or {}):
+        if not clean and FOLLOW_UP[0] not in (yamledit.load(old, path) or {}):
             return old
-        return edit_yaml.set_value(old, path, ("opfølgning",), clean)
+        return yamledit.set_value(old, path, FOLLOW_UP, clean)
 
     return _save(path, expected_sha256, change)
 
@@ -211,14 +216,14 @@ def _task(task: Any, path: Path, index: int) -> dict[str, str]:
         raise InputError(f"opgave {index + 1} har det ukendte felt '{unknown[0]}'; felterne er "
                          f"{', '.join(TASK_FIELDS)}", Location(path))
     out: dict[str, str] = {}
-    for key in TASK_FIELDS:
-        value = task.get(key)
+    for field in TASK_FIELDS:
+        value = task.get(field)
         if value is None:
             continue
         if not isinstance(value, str):
-            raise InputError(f"opgave {index + 1}: '{key}' skal være tekst", Location(path))
+            raise InputError(f"opgave {index + 1}: '{field}' skal være tekst", Location(path))
         if value.strip():
-            out[key] = value
+            out[field] = value
     return out
 
 
@@ -232,21 +237,22 @@ def set_attendance(folder: Path, present: list[str], absent: list[str], expected
     """møde.yaml's `fremmøde.til_stede` and `fremmøde.fraværende` set to the names given (a block list per name;
     `[]` when empty)."""
     path = meeting_file(folder)
-    present, absent = _names(present, "til_stede", path), _names(absent, "fraværende", path)
+    present, absent = _names(present, str(PRESENT[-1]), path), _names(absent, str(ABSENT[-1]), path)
 
     def change(old: str) -> str:
-        new = edit_yaml.set_value(old, path, ("fremmøde", "til_stede"), present)
-        return edit_yaml.set_value(new, path, ("fremmøde", "fraværende"), absent)
+        new = yamledit.set_value(old, path, PRESENT, present)
+        return yamledit.set_value(new, path, ABSENT, absent)
 
     return _save(path, expected_sha256, change)
 
 
 def _guest_index(text: str, path: Path, name: str) -> int:
-    data = edit_yaml.load(text, path)
-    guests = data.get("fremmøde", {}).get("øvrige") if isinstance(data, dict) and isinstance(
-        data.get("fremmøde"), dict) else None
+    data = yamledit.load(text, path)
+    section, others = GUESTS
+    guests = data.get(section, {}).get(others) if isinstance(data, dict) and isinstance(
+        data.get(section), dict) else None
     for i, guest in enumerate(guests if isinstance(guests, list) else []):
-        if isinstance(guest, dict) and guest.get("navn") == name:
+        if isinstance(guest, dict) and guest.get(GUEST_FIELDS[0]) == name:
             return i
     raise InputError(f"'{name}' står ikke under fremmøde.øvrige", Location(path))
 
@@ -260,7 +266,7 @@ def set_guest_items(folder: Path, guest_name: str, items: list[int], expected_sh
 
     def change(old: str) -> str:
         index = _guest_index(old, path, guest_name)
-        return edit_yaml.set_value(old, path, ("fremmøde", "øvrige", index, "punkter"), list(items),
+        return yamledit.set_value(old, path, (*GUESTS, index, GUEST_ITEMS), list(items),
                                    Style(flow_lists=True))
 
     return _save(path, expected_sha256, change)
@@ -273,18 +279,18 @@ def add_guest(folder: Path, name: str, title: str | None, organisation: str | No
     path = meeting_file(folder)
     if not isinstance(name, str) or not name.strip():
         raise InputError("en deltager skal have et navn", Location(path))
-    entry: dict[str, str] = {"navn": name}
-    for key, value in (("titel", title), ("organisation", organisation), ("i_stedet_for", substitute_for)):
+    entry: dict[str, str] = {GUEST_FIELDS[0]: name}
+    for field, value in zip(GUEST_FIELDS[1:], (title, organisation, substitute_for), strict=True):
         if value is not None and not isinstance(value, str):
-            raise InputError(f"'{key}' skal være tekst", Location(path))
+            raise InputError(f"'{field}' skal være tekst", Location(path))
         if value and value.strip():
-            entry[key] = value
+            entry[field] = value
 
     def change(old: str) -> str:
         try:
             _guest_index(old, path, name)
         except InputError:
-            return edit_yaml.append_entry(old, path, ("fremmøde", "øvrige"), entry)
+            return yamledit.append_entry(old, path, GUESTS, entry)
         raise InputError(f"'{name}' står allerede under fremmøde.øvrige", Location(path))
 
     return _save(path, expected_sha256, change)
@@ -298,7 +304,7 @@ def remove_guest(folder: Path, name: str, expected_sha256: str) -> Saved:
         raise InputError("hvilken deltager der skal fjernes, mangler", Location(path))
 
     def change(old: str) -> str:
-        return edit_yaml.remove_entry(old, path, ("fremmøde", "øvrige"), _guest_index(old, path, name))
+        return yamledit.remove_entry(old, path, GUESTS, _guest_index(old, path, name))
 
     return _save(path, expected_sha256, change)
 
@@ -309,27 +315,28 @@ def set_partial_attendance(folder: Path, entries: list[dict[str, Any]], expected
     path = meeting_file(folder)
     clean: list[dict[str, Any]] = []
     for i, entry in enumerate(entries if isinstance(entries, list) else [None]):
-        if not isinstance(entry, dict) or not isinstance(entry.get("navn"), str) or not entry["navn"].strip():
+        name_key = PARTIAL_FIELDS[0]
+        if not isinstance(entry, dict) or not isinstance(entry.get(name_key), str) or not entry[name_key].strip():
             raise InputError(f"delvis deltagelse {i + 1} skal have et navn", Location(path))
-        unknown = [k for k in entry if k not in ("navn", "fra_punkt", "til_punkt")]
+        unknown = [k for k in entry if k not in PARTIAL_FIELDS]
         if unknown:
             raise InputError(f"delvis deltagelse {i + 1} har det ukendte felt '{unknown[0]}'; felterne er navn, "
                              "fra_punkt og til_punkt", Location(path))
-        out: dict[str, Any] = {"navn": entry["navn"]}
-        for key in ("fra_punkt", "til_punkt"):
-            number = entry.get(key)
+        out: dict[str, Any] = {name_key: entry[name_key]}
+        for field in PARTIAL_FIELDS[1:]:
+            number = entry.get(field)
             if number is None:
                 continue
             if not isinstance(number, int) or isinstance(number, bool):
-                raise InputError(f"delvis deltagelse {i + 1}: '{key}' skal være et punktnummer", Location(path))
-            out[key] = number
+                raise InputError(f"delvis deltagelse {i + 1}: '{field}' skal være et punktnummer", Location(path))
+            out[field] = number
         clean.append(out)
 
     def change(old: str) -> str:
-        data = edit_yaml.load(old, path)
-        section = data.get("fremmøde") if isinstance(data, dict) else None
-        if not clean and not (isinstance(section, dict) and "delvis" in section):
+        data = yamledit.load(old, path)
+        section = data.get(PARTIAL[0]) if isinstance(data, dict) else None
+        if not clean and not (isinstance(section, dict) and PARTIAL[1] in section):
             return old
-        return edit_yaml.set_value(old, path, ("fremmøde", "delvis"), clean)
+        return yamledit.set_value(old, path, PARTIAL, clean)
 
     return _save(path, expected_sha256, change)

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..diagnostics import Location, Report
 from ..model.item import Item
 from ..model.meeting import Meeting
+from .confine import inside as _inside
 from .parse import Placeholders, parse_model
 from .profile import ignored_templates, load_profile, template_dirs
 
@@ -90,13 +91,3 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
             if extra.name not in listed:
                 report.warning(Location(extra), f"punktfilen står ikke i punktlisten i {MEETING_FILE} og kommer ikke med")
     return items
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    """A file of the meeting really lies in the meeting folder (a symbolic link in a mailed zip may point anywhere)."""
-    try:
-        real, root = path.resolve(), folder.resolve()
-    except (OSError, RuntimeError):
-        return False
-    return real == root or root in real.parents
-

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from .base import Choice, DanishBool, Date, FileName, Model, TimeSlot
+from .base import Choice, DanishBool, Date, FileName, ItemId, Model, TimeSlot
 from .source import SourceMap
 
 SECTIONS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "bilag", "beslutning")
@@ -107,6 +107,7 @@ class Item(Model):
     """A punkt on the agenda: title, access, sections, attachments and (in minutes) the decision."""
 
     title: str = Field(alias="titel", min_length=1, description="Punktets titel.")
+    item_id: ItemId | None = Field(None, alias="id", description="Punktets faste id i mødet (skrives af referat new, send og to-minutes): punktet er det samme, når filen omdøbes eller får et nyt nummer. Et kopieret punkt skal have sit eget id.")
     access: Access = Field(Access.OPEN, alias="adgang", description="åben eller lukket (lukkede punkter vises kun med titel i den offentlige udgave).")
     type: ItemType = Field(ItemType.DECISION, alias="type", description="standard, beslutning, drøftelse eller orientering.")
     case_number: str | None = Field(None, alias="sagsnummer", description="Sagsnummer; som standard mødets (standardpunkter har intet). \"\" betyder intet sagsnummer.")

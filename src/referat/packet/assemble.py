@@ -29,7 +29,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObj
 from ..diagnostics import Location, ReferatError, Report, count
 from ..model.meeting import Meeting
 from ..progress import progress
-from ..render.pdf import compile_typst, with_asset
+from ..render.pdf import BilagLink, compile_typst, write_pdf_with_links
 from ..takster.annex import approval_line
 from ..view import labels as L
 from ..view.document import included_bilag
@@ -40,6 +40,7 @@ from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
 from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_layers
 from .sources import bilag_pdf, check_converters, minutes_reader
+from .types import CoverData, StampData, StampPage
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
 
@@ -188,8 +189,8 @@ def build_packet(meeting: Meeting, view: DocumentView, sources: Sources | None =
         starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
         total = 99999
     for _ in range(4):
-        data, assets = with_asset(_with_pages(view, starts, total), "logo", logo)
-        doc_pdf, links = compile_typst("document.typ", data, meeting.date, assets, query="<bilaglink>")
+        # the same compile as the document alone (render.pdf.write_pdf), with the bilag pages in its lists
+        doc_pdf, links = write_pdf_with_links(_with_pages(view, starts, total), meeting.date, logo)
         doc = PdfReader(io.BytesIO(doc_pdf))
         new_starts, new_total = _layout(parts, len(doc.pages))
         if (new_starts, new_total) == (starts, total):
@@ -296,7 +297,7 @@ def _bytes(reader: PdfReader) -> bytes:
 
 
 def _covers(meeting: Meeting, view: DocumentView, parts: list[Part], total: int) -> PdfReader:
-    data = {
+    data: CoverData = {
         "title": view["title"], "font": view["look"]["font"], "colour": view["look"]["colour"],
         "page_label": L.PAGE, "cover_title": L.BILAG_COVER_TITLE, "total": total,
         "covers": [{"number": p.item, "title": p.title, "page": p.cover_page, "note": None} for p in parts],
@@ -315,7 +316,7 @@ Geometry = tuple[float, float, float, float, int]  # a page's crop box (left, bo
 def _stamps(when: dt.date, parts: list[Part], total: int) -> tuple[PdfReader, list[Geometry]]:
     """The stamps of every bilag page, one Typst page each, and each bilag page's geometry (read once: a copied
     page has the same boxes and rotation as its original)."""
-    pages = []
+    pages: list[StampPage] = []
     geometry: list[Geometry] = []
     for part in parts:
         for k, page in enumerate(part.reader.pages):
@@ -328,7 +329,8 @@ def _stamps(when: dt.date, parts: list[Part], total: int) -> tuple[PdfReader, li
                           "text": L.PAGE.format(x=part.cover_page + 1 + k, y=total)})
     if not pages:
         pages = [{"w": 10, "h": 10, "text": ""}]
-    return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0])), geometry
+    data: StampData = {"pages": pages}
+    return PdfReader(io.BytesIO(compile_typst("stamp.typ", data, when)[0])), geometry
 
 
 def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
@@ -371,13 +373,13 @@ def _bookmarks(writer: PdfWriter, doc: PdfReader, view: DocumentView, parts: lis
                                         parent=node)
 
 
-def _links(writer: PdfWriter, doc: PdfReader, links: list[dict[str, Any]], starts: dict[str, int]) -> None:
+def _links(writer: PdfWriter, doc: PdfReader, links: list[BilagLink], starts: dict[str, int]) -> None:
     for link in links:
         if link["id"] not in starts:
             continue
-        index = int(link["page"]) - 1
+        index = link["page"] - 1
         _, _, width, height = _box(doc.pages[index])
-        x, y = float(link["x"]), float(link["y"])
+        x, y = link["x"], link["y"]
         rect = (x - 2, height - y - 13, width - 70, height - y + 2)
         writer.add_annotation(page_number=index, annotation=Link(rect=rect, target_page_index=starts[link["id"]] - 1))
 
@@ -397,8 +399,10 @@ def packet_name(kind: str, public: bool) -> str:
 
 
 def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier | None,
-                  report: Report | None = None, documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition).
+                  report: Report | None = None, documents: dict[str, bytes] | None = None,
+                  editions: Callable[[bool], Meeting] | None = None) -> dict[str, bytes]:
+    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition); `editions`: the
+    meeting as each edition sees it, as the pipeline made it (else made here, by the same `view.edition`).
 
     With `report`, a warning per bilag file from which active content was removed (once per file). `documents`
     (file name → bytes, as the pipeline names them) are the same documents built alone; their page counts are
@@ -410,7 +414,7 @@ def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier 
         kind, public = view["kind"], view["public"]
         alone = (documents or {}).get(L.file_stem(kind, public) + ".pdf")
         pages = len(PdfReader(io.BytesIO(alone)).pages) if alone is not None else None
-        packet = build_packet(meeting, view, sources, pages)
+        packet = build_packet(editions(public) if editions else meeting, view, sources, pages)
         files[packet_name(kind, public)] = packet.pdf
         for part in packet.parts:
             text = describe(part.removed)

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypedDict, TypeVar, cast
 
 import typst
 
@@ -156,14 +156,37 @@ def with_asset(data: _Data, key: str, path: Path | None) -> tuple[_Data, list[Pa
     return cast(_Data, {**data, key: "/" + path.resolve().relative_to(_root([path])).as_posix()}), [path]
 
 
+class BilagLink(TypedDict):
+    """Where a bilag list entry with a packet page stands in the document (document.typ's `<bilaglink>` marks):
+    the packet puts a link to the bilag's cover there."""
+
+    id: str  # the bilag's id, "3.1"
+    page: int  # the document's page, from 1
+    x: float  # the entry's start, in points from the page's left edge
+    y: float  # and from its top edge
+
+
+BILAG_LINK = "<bilaglink>"
+
+
 def write_pdf(view: DocumentView, when: dt.date, logo: Path | None = None) -> bytes:
-    return _document(view, when, logo, for_pdf=True)[0]
+    """The document as PDF/A-2b, and PDF/UA-1 as well when Typst's accessibility checks pass (tagged either way)."""
+    return _shared(view, when, logo, for_pdf=True)[0]
+
+
+def write_pdf_with_links(view: DocumentView, when: dt.date, logo: Path | None = None
+                         ) -> tuple[bytes, list[BilagLink]]:
+    """`write_pdf`'s document (the same compile: tags, standards, bytes for the same view), and where each bilag
+    entry that has a packet page (`BilagEntry.page`) stands: what the packet needs to link them to their covers."""
+    data, assets = with_asset(view, "logo", logo)
+    pdf, found = compile_typst("document.typ", data, when, assets, query=BILAG_LINK, accessible=True)
+    return pdf, [{"id": str(v["id"]), "page": int(v["page"]), "x": float(v["x"]), "y": float(v["y"])} for v in found]
 
 
 def item_pages(view: DocumentView, when: dt.date, logo: Path | None = None) -> tuple[list[int], int]:
     """The page each item begins on in the PDF edition, and its number of pages: what the Word edition's table
     of contents and page count say (Word recounts when its fields are updated)."""
-    _, pages, total = _document(view, when, logo, for_pdf=False)
+    _, pages, total = _shared(view, when, logo, for_pdf=False)
     return pages, total
 
 
@@ -185,7 +208,7 @@ _COMPILED_LOCK = threading.Lock()
 _KEEP = 8  # the views of one build: two documents, internal and public, with room to spare
 
 
-def _document(view: DocumentView, when: dt.date, logo: Path | None, for_pdf: bool) -> tuple[bytes, list[int], int]:
+def _shared(view: DocumentView, when: dt.date, logo: Path | None, for_pdf: bool) -> tuple[bytes, list[int], int]:
     """The PDF of `view` and where its items begin.
 
     Where the items begin is kept (a few views): the Word writer asks after or while the PDF writer compiles
@@ -237,7 +260,7 @@ def _document(view: DocumentView, when: dt.date, logo: Path | None, for_pdf: boo
         if not entry.pdf_waiting:
             entry.pdf = None
     if kept is None:
-        return _document(view, when, logo, for_pdf)
+        return _shared(view, when, logo, for_pdf)
     return kept, entry.pages, entry.total
 
 

@@ -1,4 +1,4 @@
-"""Danish dates, times and numbers (babel), as the documents print them."""
+"""Danish dates, times and numbers (babel), as the documents print them; file-name words of Danish titles."""
 
 from __future__ import annotations
 
@@ -71,3 +71,11 @@ def join_and(parts: list[str], word: str = "og") -> str:
 def join_or(parts: list[str]) -> str:
     """Døgn, Dag eller Time"""
     return join_and(parts, "eller")
+
+
+def slug(text: str) -> str:
+    """A file-name word of `text`: "Næste møde" → "naeste-moede" (æ, ø, å written out; at most 40 characters)."""
+    import re
+
+    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].rstrip("-") or "punkt"

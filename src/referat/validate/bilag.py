@@ -13,6 +13,7 @@ from ..files.imagemeta import HEAD_BYTES, too_large
 from ..files.libreoffice import CONVERT_HINT, check_word_size, find_soffice, word_notes
 from ..files.pdfcheck import pdf_problem
 from ..files.xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, check_workbook, hidden_notes
+from ..load import confine
 from ..model.meeting import Meeting
 
 FileCheck = Callable[[Path, Meeting], Report]
@@ -78,8 +79,8 @@ def _near_name(name: str, folder: Path) -> str:
 def bilag_files(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """Every bilag file exists in bilag/, is a file of a supported kind, and (for PDF) opens."""
     context = context or Context()
-    folder = (meeting.folder / "bilag").resolve()
-    inside = folder.is_relative_to(meeting.folder.resolve())  # bilag/ itself may be a link out of the meeting
+    folder = meeting.folder / "bilag"
+    inside = confine.inside(folder, meeting.folder)  # bilag/ itself may be a link out of the meeting
     for item in meeting.items:
         for i, b in enumerate(item.bilag):
             if b.file is None:
@@ -88,7 +89,7 @@ def bilag_files(meeting: Meeting, report: Report, context: Context | None = None
             assert b.path is not None  # a name with a control or invisible character never gets here: the
             # model's FileName refuses it when the item is loaded (tests/test_office_bilag.py, control characters)
             path = bilag_path(b.path)
-            if not inside or Path(b.file).is_absolute() or not path.resolve().is_relative_to(folder):
+            if not inside or Path(b.file).is_absolute() or not confine.inside(path, folder):
                 report.error(where, f"bilagsfilen '{b.file}' ligger uden for mødets bilag/-mappe")
                 continue
             if not path.exists():
@@ -129,6 +130,19 @@ def bilag_files(meeting: Meeting, report: Report, context: Context | None = None
                     if find_soffice() is None:
                         report.warning(where, f"bilag/{b.file} skal konverteres til PDF med LibreOffice, som ikke er "
                                               f"installeret; {CONVERT_HINT}")
+
+
+def links_out(meeting: Meeting, report: Report) -> None:
+    """A file in bilag/ that leads (by a symbolic link) out of the meeting folder: `send` and `diff` hash every file
+    of bilag/, and refuse it (load/confine.py); validation says so first. The bilag an item names are checked by
+    `bilag_files`."""
+    folder = meeting.folder / "bilag"
+    if not folder.is_dir() or not confine.inside(folder, meeting.folder):
+        return
+    named = {b.file for item in meeting.items for b in item.bilag if b.file is not None}
+    for entry in sorted(folder.iterdir()):
+        if not entry.name.startswith(".") and entry.name not in named and not confine.inside(entry, meeting.folder):
+            report.error(Location(entry), confine.outside_message(f"bilag/{entry.name}"))
 
 
 def _word(path: Path, name: str, where: Location, report: Report) -> None:
@@ -262,4 +276,4 @@ def rules(context: Context) -> list[Rule]:
              (archived_minutes_, "archived_minutes")]
     for rule, name in named:
         rule.__name__ = rule.__qualname__ = name
-    return [bilag_files_, duplicate_files, previous_minutes_, archived_minutes_]
+    return [bilag_files_, links_out, duplicate_files, previous_minutes_, archived_minutes_]

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from ..diagnostics import Report
-from ..model.item import ItemType
+from ..model.item import Item, ItemType
 from ..model.meeting import Meeting
 
 
@@ -103,5 +103,20 @@ def task_deadlines(meeting: Meeting, report: Report) -> None:
                                f"{meeting.date:%d.%m.%Y}; er årstallet rigtigt?")
 
 
-RULES = [case_numbers, meeting_times, folder_date, decisions_match_phase, empty_sections, item_types,
+def item_ids(meeting: Meeting, report: Report) -> None:
+    """Each item's `id` is its own: a copied item file keeps the original's id, and two items with one id cannot be
+    told apart between sent versions (issue 22)."""
+    seen: dict[str, Item] = {}
+    for item in meeting.items:
+        if item.item_id is None:
+            continue
+        first = seen.setdefault(item.item_id, item)
+        if first is not item:
+            where = f"punkter/{first.file.name}" if first.file is not None else f"punkt {first.number}"
+            report.error(item.source.at(("id",)),
+                         f"punktet har samme id '{item.item_id}' som punkt {first.number} ({where}); et kopieret "
+                         "punkt skal have sit eget id: slet linjen 'id:' her, så skriver 'referat send' et nyt")
+
+
+RULES = [case_numbers, meeting_times, folder_date, decisions_match_phase, empty_sections, item_types, item_ids,
          task_deadlines]

@@ -53,7 +53,8 @@ def document_view(meeting: Meeting, kind: str, public: bool = False) -> Document
         "look": {"colour": profile.look.colour, "font": profile.look.font},
         "header": printable(profile.header(short_date(meeting.date))),
         "front": _front(meeting),
-        "labels": {"toc": L.TOC, "page": L.PAGE, "bilag_page": L.BILAG_PAGE},
+        "labels": {"toc": L.TOC, "page": L.PAGE, "bilag_page": L.BILAG_PAGE, "skip": L.SKIP_TO_CONTENT,
+                   "case_number": L.CASE_NUMBER, "time_slot": L.TIME_SLOT, "anchor": L.ITEM_ANCHOR},
         "items": [_item(meeting, item, which, public) for item in meeting.items],
     }
 

@@ -10,6 +10,27 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 
+def add_field(paragraph, instruction: str, result_runs: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """A complex field (TOC, PAGE …) whose shown result is `result_runs`, one line each, until Word updates it."""
+    def fld(kind: str) -> Any:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    run = paragraph.add_run()
+    run._r.append(fld("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    run._r.append(fld("separate"))
+    for i, line in enumerate(result_runs):
+        r = paragraph.add_run(line)
+        if i < len(result_runs) - 1:
+            r.add_break()
+    paragraph.add_run()._r.append(fld("end"))
+
+
 def add_hyperlink(paragraph, url: str, text: str, bold: bool = False, italic: bool = False) -> None:  # type: ignore[no-untyped-def]
     """An external link, styled as one."""
     r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)

@@ -1,10 +1,22 @@
-"""Replacing or inserting one value in a YAML file's text, every other byte kept.
+"""The one YAML writer: a value set, a list entry added or removed in a file's text, every other byte kept; and a
+new file written.
 
-The file is composed with ruamel's composer, whose marks give each node's start and end as character offsets
-into the text. The edit replaces only the text of the value (from the key's colon to the value's real
-end); a comment on the key's line, or after a one-line value, is kept on the key's line; comment lines before
-the value's first list entry, every other line, quoting and order stay as they were. A key that is missing is
-inserted after the last value of its mapping, indented like that mapping's keys.
+`yamlfile` reads YAML; this module is the only code that writes it. `referat serve` saves the minute-taker's
+edits with it, `referat to-minutes` and `referat send` write what they add to the meeting's files, and
+`referat new` writes its files with it (`new_document`). The key names come from the model
+(`key_path(Meeting, "attendance", "present")` is `("fremmøde", "til_stede")`, `entry(FollowUp, task=…)` a
+mapping with the model's Danish keys), never from string literals of their own.
+
+An edit composes the file with ruamel's composer, whose marks give each node's start and end as character offsets
+into the text. It replaces only the text of the value (from the key's colon to the value's real end); a comment
+on the key's line, or after a one-line value, is kept on the key's line; comment lines before the value's first
+list entry, every other line, quoting and order stay as they were; a quoted scalar replaced by text keeps its
+quotes. A key that is missing is inserted after the last value of its mapping, indented like that mapping's keys.
+The text is edited without its byte-order mark and with LF line breaks: the BOM is put back and a file with CR LF
+throughout is written back with CR LF; a file that mixes them is refused.
+
+A file with a document end marker (`...`) or with more than one document is refused with a message naming the
+line: what stands after the marker is not part of the meeting's data, and no edit should be placed beside it.
 
 Every edit is checked before it is returned: the new text is read back with referat's own loader, the edited
 value must load as exactly the value given and everything else as before. An edit that does not hold (a file
@@ -16,33 +28,79 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
+from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import DocumentEndEvent, DocumentStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..diagnostics import Location, ReferatError
-from ..load.nodes import NodeError, build
-from ..load.nodes import compose as compose_fast
+from ..diagnostics import Location
+from ..errors import InputError
 from ..model.source import SourceMap
+from .nodes import NodeError, build
+from .nodes import compose as compose_fast
+from .yamlemit import Style, document, emit, plain_data, same, scalar, seq_entry
+
+__all__ = ["Key", "Style", "append_entry", "entry", "insert_entries", "key", "key_path", "load", "new_document",
+           "remove_entry", "set_value"]
 
 Key = str | int
 """A step of a path: a mapping key, or an index into a list."""
 P = ParamSpec("P")
+PLAIN = Style()
+"""The default: lists in block form, text on one line."""
 
 
-@dataclass(frozen=True)
-class Style:
-    """How a new value is written: lists in block form (`- a` per line) or flow form (`[3, 4]`); multi-line text
-    as a literal block (`|`) or in double quotes."""
+# ---------------------------------------------------------------------------------------------------- keys
 
-    flow_lists: bool = False
-    block_text: bool = False
+
+def key_path(model: type[BaseModel], *fields: str | int) -> tuple[Key, ...]:
+    """The YAML keys of a path given by the model's field names: `key_path(Meeting, "attendance", "others", 0,
+    "items")` is `("fremmøde", "øvrige", 0, "punkter")`. An int is an index into a list; the field after it is one
+    of the list's model."""
+    out: list[Key] = []
+    current: type[BaseModel] | None = model
+    for step in fields:
+        if isinstance(step, int):
+            out.append(step)
+            continue
+        if current is None or step not in current.model_fields:
+            raise KeyError(f"{getattr(current, '__name__', current)} has no field {step!r}")
+        info = current.model_fields[step]
+        out.append(info.alias or step)
+        current = _inner_model(info.annotation)
+    return tuple(out)
+
+
+def key(model: type[BaseModel], field: str) -> str:
+    """The YAML key of one field of `model` (its alias): `key(Item, "decision")` is "beslutning"."""
+    found = key_path(model, field)[0]
+    assert isinstance(found, str)
+    return found
+
+
+def entry(model: type[BaseModel], **values: Any) -> dict[str, Any]:
+    """A mapping with `model`'s YAML keys for the field names given, in the order given; None is left out."""
+    return {key(model, name): value for name, value in values.items() if value is not None}
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (itself, in a list, or optional)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------- reading
 
 
 def _compose(text: str, path: Path) -> Node | None:
@@ -59,10 +117,10 @@ def _compose(text: str, path: Path) -> Node | None:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark is not None else Location(path)
-        raise ReferatError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
+        raise InputError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
                            where) from None
     except (YAMLError, RecursionError):
-        raise ReferatError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
+        raise InputError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
                            Location(path)) from None
     return node
 
@@ -72,7 +130,7 @@ def load(text: str, path: Path) -> Any:
     try:
         node = compose_fast(text)
     except (YAMLError, NodeError, RecursionError):
-        raise ReferatError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
+        raise InputError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
                            Location(path)) from None
     return _build(node, path)
 
@@ -81,146 +139,8 @@ def _build(node: Node | None, path: Path) -> Any:
     try:
         return None if node is None else build(node, (), SourceMap(path), set())
     except (NodeError, RecursionError):
-        raise ReferatError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
+        raise InputError("filen kan ikke læses som YAML og kan derfor ikke gemmes herfra; ret den i en editor",
                            Location(path)) from None
-
-
-# ---------------------------------------------------------------------------------------------------- emitting
-
-_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
-
-
-def _plain_chars_ok(s: str) -> bool:
-    return all(_printable(c) and c not in "\t\ufeff" for c in s)
-
-
-def _printable(c: str) -> bool:
-    """A character ruamel reads raw and no editor shows as something else: no control, format or line-break
-    character (U+0085, U+2028 and U+2029 break lines for ruamel's reader), no surrogate or private use."""
-    if c == "\t":
-        return True
-    if c in "\x85\u2028\u2029\ufeff":
-        return False
-    if c in "\u200c\u200d":  # zero-width (non-)joiner: part of emoji sequences and some scripts
-        return True
-    return unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
-
-
-def double_quoted(s: str) -> str:
-    """`s` as a YAML double-quoted scalar: every character outside the printable set escaped."""
-    out = ['"']
-    for c in s:
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif _printable(c):
-            out.append(c)
-        elif ord(c) <= 0xFF:
-            out.append(f"\\x{ord(c):02x}")
-        elif ord(c) <= 0xFFFF:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(f"\\U{ord(c):08x}")
-    out.append('"')
-    return "".join(out)
-
-
-def _loads_as(doc: str, expected: Any) -> bool:
-    try:
-        node = compose_fast(doc)
-        data = None if node is None else build(node, (), SourceMap(Path("x")), set())
-    except (YAMLError, NodeError, RecursionError):
-        return False
-    return isinstance(data, dict) and list(data) == ["k"] and _same(data["k"], expected)
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
-
-
-def scalar(s: str | int, flow: bool = False) -> str:
-    """One line that loads back as `s`: plain where that is safe, else double-quoted."""
-    if isinstance(s, bool) or not isinstance(s, (str, int)):
-        raise TypeError(f"not a scalar: {s!r}")
-    if isinstance(s, int):
-        return str(s)
-    if (s and s == s.strip() and "\n" not in s and _plain_chars_ok(s) and s.lower() not in _YAML11_WORDS
-            and (_loads_as(f"k: [{s}]\n", [s]) if flow else _loads_as(f"k: {s}\n", s))):
-        return s
-    return double_quoted(s)
-
-
-def block_text(s: str, indent: int) -> tuple[str, list[str]] | None:
-    """`s` (with a line break) as a literal block scalar indented by `indent`: the header and the lines; None when
-    it cannot be written so (characters a block cannot hold, an odd blank-line pattern)."""
-    if "\r" in s or not all(_printable(c) for c in s if c != "\n"):
-        return None
-    if s.endswith("\n\n"):  # keep-chomping (`|+`) would also keep the blank lines that follow in the file
-        return None
-    if s.endswith("\n"):
-        chomp = ""
-    else:
-        chomp = "-"
-    lines = s[:-1].split("\n") if s.endswith("\n") else s.split("\n")
-    first = next((line for line in lines if line.strip(" ")), "")
-    needs_indicator = first.startswith(" ") or any(line and not line.strip(" ") for line in lines)
-    header = "|" + ("2" if needs_indicator else "") + chomp
-    pad = " " * indent
-    body = [pad + "  " + line if line else "" for line in lines]
-    doc = "k: " + header + "\n" + "".join(line[indent:] + "\n" for line in body)
-    if not _loads_as(doc, s):
-        return None
-    return header, body
-
-
-def emit(value: Any, indent: int, style: Style, seq_indent: int | None = None) -> tuple[str, list[str]]:
-    """The text of `value` as the value of a key at column `indent`: what follows `key:` on its line (may be
-    empty) and the lines below it (without line breaks)."""
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        if isinstance(value, str) and "\n" in value and style.block_text:
-            block = block_text(value, indent)
-            if block is not None:
-                return block
-        return scalar(value), []
-    if isinstance(value, list):
-        if not value:
-            return "[]", []
-        if style.flow_lists and all(isinstance(v, (str, int)) for v in value):
-            return "[" + ", ".join(scalar(v, flow=True) for v in value) + "]", []
-        si = indent + 2 if seq_indent is None else seq_indent
-        lines: list[str] = []
-        for entry in value:
-            lines += seq_entry(entry, si, style)
-        return "", lines
-    if isinstance(value, dict):
-        if not value:
-            return "{}", []
-        return "", mapping_lines(value, indent + 2, style)
-    raise TypeError(f"cannot write {type(value).__name__}")
-
-
-def seq_entry(entry: Any, dash_col: int, style: Style) -> list[str]:
-    """The lines of one list entry whose '-' stands at `dash_col`."""
-    pad = " " * dash_col
-    if isinstance(entry, dict) and entry:
-        lines = mapping_lines(entry, dash_col + 2, style)
-        return [pad + "- " + lines[0][dash_col + 2:]] + lines[1:]
-    inline, body = emit(entry, dash_col, style)
-    return [pad + "-" + (" " + inline if inline else "")] + body
-
-
-def mapping_lines(mapping: dict[str, Any], col: int, style: Style) -> list[str]:
-    lines: list[str] = []
-    for key, value in mapping.items():
-        inline, body = emit(value, col, Style(flow_lists=style.flow_lists))
-        lines.append(" " * col + scalar(key) + ":" + (" " + inline if inline else ""))
-        lines += body
-    return lines
 
 
 # ---------------------------------------------------------------------------------------------------- editing
@@ -323,6 +243,8 @@ def _replace(text: str, key_node: Node, value_node: Node, value: Any, style: Sty
     seq_indent = None
     if isinstance(value_node, SequenceNode) and not value_node.flow_style:
         seq_indent = int(value_node.start_mark.column)
+    if isinstance(value_node, ScalarNode) and value_node.style in ("'", '"') and isinstance(value, str):
+        style = Style(style.flow_lists, style.block_text, value_node.style)  # 'dagsorden' becomes 'referat'
     inline, body = emit(value, col, style, seq_indent)
     new = (text[:colon + 1] + (" " + inline if inline else "") + (comment if comment.strip() else "")
            + between_sep(between, body) + "".join("\n" + line for line in body))
@@ -372,28 +294,55 @@ def _insert_lines(text: str, at: int, lines: list[str]) -> str:
 def _plain_text(edit: Callable[Concatenate[str, Path, P], str]) -> Callable[Concatenate[str, Path, P], str]:
     """An edit of a file's text, made on the text without a byte-order mark and with LF line breaks: the BOM is
     put back, and a file with Windows line breaks (CR LF) throughout is written back with CR LF (YAML reads both
-    alike); a file that mixes them is refused."""
+    alike); a file that mixes them, or that is more than one document, is refused."""
     @functools.wraps(edit)
     def edited(text: str, path: Path, /, *args: P.args, **kwargs: P.kwargs) -> str:
         if text.startswith("\ufeff"):
             return "\ufeff" + edited(text[1:], path, *args, **kwargs)
-        if "\r" not in text:
-            return edit(text, path, *args, **kwargs)
-        if text.count("\r") != text.count("\r\n") or text.count("\n") != text.count("\r\n"):
-            raise ReferatError("filen blander Windows- og Unix-linjeskift (CR LF og LF) og kan ikke gemmes herfra; "
-                               "gem den med én slags linjeskift", Location(path))
-        return edited(text.replace("\r\n", "\n"), path, *args, **kwargs).replace("\n", "\r\n")
+        if "\r" in text:
+            if text.count("\r") != text.count("\r\n") or text.count("\n") != text.count("\r\n"):
+                raise InputError("filen blander Windows- og Unix-linjeskift (CR LF og LF) og kan ikke gemmes herfra; "
+                                 "gem den med én slags linjeskift", Location(path))
+            return edited(text.replace("\r\n", "\n"), path, *args, **kwargs).replace("\n", "\r\n")
+        one_document(text, path)
+        return edit(text, path, *args, **kwargs)
     return edited
 
 
+def one_document(text: str, path: Path) -> None:
+    """Refuse a text with a document end marker (`...`) or a second document, naming the line: what follows the
+    marker is not the meeting's data, and nothing is written beside it. (A text YAML cannot parse is left to the
+    edit, which names the problem.)"""
+    if "..." not in text and "---" not in text:
+        return
+    pure = any(c in text for c in "\x85\u2028\u2029")
+    starts = 0
+    try:
+        for event in YAML(typ="safe", pure=pure).parse(text):
+            if isinstance(event, DocumentStartEvent):
+                starts += 1
+                if starts > 1:
+                    where = Location(path, int(event.start_mark.line) + 1, int(event.start_mark.column) + 1)
+                    raise InputError("filen indeholder mere end ét YAML-dokument (et nyt begynder her); referat "
+                                     "skriver kun i en fil med ét dokument: skriv ét punkt pr. fil", where)
+            elif isinstance(event, DocumentEndEvent) and event.explicit:
+                where = Location(path, int(event.start_mark.line) + 1, int(event.start_mark.column) + 1)
+                raise InputError("filen har en dokumentslut-markør ('...'); referat skriver ikke i en fil, hvor "
+                                 "der kan stå noget efter dokumentets slutning: slet linjen med '...' (og det, "
+                                 "der står efter den), eller ret filen i en editor", where)
+    except (YAMLError, RecursionError):
+        return
+
+
 @_plain_text
-def set_value(text: str, path: Path, keys: tuple[Key, ...], value: Any, style: Style = Style()) -> str:
+def set_value(text: str, path: Path, keys: tuple[Key, ...], value: Any, style: Style = PLAIN) -> str:
     """`text` with the value at `keys` (mapping keys and list indexes from the root) set to `value`; mappings on
     the way are created when missing. Checked by loading the result back (see the module's docstring)."""
+    value = plain_data(value)
     root = _compose(text, path)
     before = _build(root, path)
     if not isinstance(root, MappingNode) or not isinstance(before, dict):
-        raise ReferatError("filen skal være en YAML-afbildning (nøgle: værdi pr. linje) for at kunne gemmes "
+        raise InputError("filen skal være en YAML-afbildning (nøgle: værdi pr. linje) for at kunne gemmes "
                            "herfra", Location(path))
     try:
         new = _set(text, root, keys, value, style)
@@ -401,13 +350,13 @@ def set_value(text: str, path: Path, keys: tuple[Key, ...], value: Any, style: S
         where = Location(path)
         if exc.node is not None:
             where = Location(path, int(exc.node.start_mark.line) + 1, int(exc.node.start_mark.column) + 1)
-        raise ReferatError(f"værdien kan ikke gemmes automatisk: {exc.message}; ret filen i en editor", where) from None
+        raise InputError(f"værdien kan ikke gemmes automatisk: {exc.message}; ret filen i en editor", where) from None
     after = load(new, path)
     expected = _put(before, keys, value)
     if not _same_data(after, expected) and style.block_text:  # a block that the lines after it would change
         return set_value(text, path, keys, value, Style(flow_lists=style.flow_lists))
     if not _same_data(after, expected):
-        raise ReferatError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
+        raise InputError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
                            "uændret); ret filen i en editor", Location(path))
     return new
 
@@ -440,15 +389,16 @@ def _set(text: str, node: Node, keys: tuple[Key, ...], value: Any, style: Style)
 
 
 @_plain_text
-def append_entry(text: str, path: Path, keys: tuple[Key, ...], entry: Any, style: Style = Style()) -> str:
+def append_entry(text: str, path: Path, keys: tuple[Key, ...], entry: Any, style: Style = PLAIN) -> str:
     """`text` with `entry` added at the end of the list at `keys` (created when missing or empty); checked like
     `set_value`."""
+    entry = plain_data(entry)
     data = load(text, path)
     current = _get(data, keys)
     if current is None:
         return set_value(text, path, keys, [entry], style)
     if not isinstance(current, list):
-        raise ReferatError("værdien er ikke en liste og kan ikke udvides herfra; ret filen i en editor",
+        raise InputError("værdien er ikke en liste og kan ikke udvides herfra; ret filen i en editor",
                            Location(path))
     root = _compose(text, path)
     node: Node | None = root
@@ -461,7 +411,7 @@ def append_entry(text: str, path: Path, keys: tuple[Key, ...], entry: Any, style
     at = _line_end(text, _value_end(node, text))
     new = _insert_lines(text, at, seq_entry(entry, dash_col, style))
     if not _same_data(load(new, path), _put(data, keys, [*current, entry])):
-        raise ReferatError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
+        raise InputError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
                            "uændret); ret filen i en editor", Location(path))
     return new
 
@@ -498,7 +448,7 @@ def _same_data(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True  # .nan elsewhere in the file is unchanged
-    return _same(a, b)
+    return same(a, b)
 
 
 @_plain_text
@@ -509,7 +459,7 @@ def remove_entry(text: str, path: Path, keys: tuple[Key, ...], index: int) -> st
     data = load(text, path)
     current = _get(data, keys)
     if not isinstance(current, list) or not 0 <= index < len(current):
-        raise ReferatError("punktet findes ikke i listen og kan ikke fjernes herfra", Location(path))
+        raise InputError("punktet findes ikke i listen og kan ikke fjernes herfra", Location(path))
     rest = current[:index] + current[index + 1:]
     root = _compose(text, path)
     node: Node | None = root
@@ -523,11 +473,56 @@ def remove_entry(text: str, path: Path, keys: tuple[Key, ...], index: int) -> st
     dash = text.rfind("-", 0, int(entry.start_mark.index))
     start = _line_start(text, dash)
     if text[start:dash].strip():
-        raise ReferatError("listen står ikke med ét punkt pr. linje og kan ikke ændres herfra; ret filen i en "
+        raise InputError("listen står ikke med ét punkt pr. linje og kan ikke ændres herfra; ret filen i en "
                            "editor", Location(path, int(entry.start_mark.line) + 1))
     end = _line_end(text, _value_end(entry, text) if not _empty(entry) else dash + 1)
     new = text[:start] + text[min(end + 1, len(text)):]
     if not _same_data(load(new, path), _put(data, keys, rest)):
-        raise ReferatError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
+        raise InputError("værdien kan ikke gemmes automatisk i denne fil (den ville ikke kunne læses tilbage "
                            "uændret); ret filen i en editor", Location(path))
     return new
+
+
+def new_document(data: dict[str, Any], path: Path, comments: dict[str, str] | None = None, head: str = "",
+                 tail: list[str] | None = None) -> str:
+    """The text of a new file holding `data` (see `yamlemit.document`), with `tail` as comment lines at its end,
+    checked like every edit: it must load back as exactly `data`."""
+    text = document(data, comments, head)
+    text += "".join("# " + "".join(c if c.isprintable() else " " for c in line) + "\n" for line in tail or [])
+    if not _same_data(load(text, path), plain_data(data)):  # pragma: no cover - the emitter writes only what loads back
+        raise AssertionError(f"{path}: the new file would not load back as written")
+    return text
+
+
+@_plain_text
+def insert_entries(text: str, path: Path, keys: tuple[Key, ...], index: int, entries: list[Any]) -> str:
+    """`text` with `entries` put into the list at `keys` before its entry `index` (at the end when `index` is its
+    length): in a block list as lines before that entry's (after the comment lines that stand before it), every
+    other byte kept; a flow list is written anew. Checked like `set_value`."""
+    entries = plain_data(entries)
+    data = load(text, path)
+    current = _get(data, keys)
+    if not isinstance(current, list) or not 0 <= index <= len(current):
+        raise InputError("listen findes ikke, eller stedet ligger uden for den; ret filen i en editor",
+                         Location(path))
+    if index == len(current):
+        for item in entries:
+            text = append_entry(text, path, keys, item)
+        return text
+    expected = current[:index] + entries + current[index:]
+    root = _compose(text, path)
+    node: Node | None = root
+    for k in keys:
+        found = _find(node, k) if node is not None else None
+        node = found[1] if found is not None else None
+    if isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        at = int(node.value[index].start_mark.index)
+        dash = text.rfind("-", 0, at)
+        start = _line_start(text, dash)
+        if not text[start:dash].strip():
+            lines = [line for item in entries for line in seq_entry(item, dash - start, PLAIN)]
+            new = text[:start] + "".join(line + "\n" for line in lines) + text[start:]
+            if _same_data(load(new, path), _put(data, keys, expected)):
+                return new
+    return set_value(text, path, keys, expected,
+                     Style(flow_lists=bool(isinstance(node, SequenceNode) and node.flow_style)))
