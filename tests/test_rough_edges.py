@@ -289,7 +289,7 @@ def test_sign_shows_progress_on_a_terminal_while_a_timestamp_server_is_slow(minu
     url = f"http://127.0.0.1:{server.server_address[1]}/tsa"
     try:
         code, _, terminal = run_on_terminal("sign", str(minutes), "--cert", str(pki.formand), "--out",
-                                            str(tmp_path / "s.pdf"), "--tidsstempel", url,
+                                            str(tmp_path / "s.pdf"), "--tidsstempel", url, "--niveau", "B-T",
                                             REFERAT_CERT_PASSWORD=PASSWORD)
     finally:
         server.shutdown()
