@@ -8,8 +8,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import EXAMPLE, ROOT, Run
+from conftest import EXAMPLE, ROOT, Run, absolute_run
 from pki import Pki
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 
 # --------------------------------------------------------------------------------------- item 7: tariffs template
 
