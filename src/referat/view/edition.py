@@ -33,6 +33,10 @@ def edition_item(item: Item, public: bool) -> Item:
         "presenters": [resolve_spans(p, public) for p in item.presenters],
         "recommendation": points,
         "bilag": bilag,
+        "lead_in": _opt(item.lead_in, public),
+        "free_sections": [f.model_copy(update={"heading": _opt(f.heading, public), "text": resolve_spans(f.text, public)})
+                          for f in item.free_sections],
+        "group": _opt(item.group, public),
     }
     copy = item.model_copy(update=update)
     return copy

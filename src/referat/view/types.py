@@ -38,6 +38,7 @@ __all__ = [
     "DocumentView",
     "EmphNode",
     "FrontRow",
+    "GroupView",
     "HeadingBlock",
     "Inline",
     "ItemView",
@@ -46,6 +47,7 @@ __all__ = [
     "LinkNode",
     "ListBlock",
     "Look",
+    "PageLayout",
     "ParBlock",
     "Point",
     "PointsSection",
@@ -53,6 +55,7 @@ __all__ = [
     "StrongNode",
     "TableBlock",
     "TextNode",
+    "TitleLine",
 ]
 
 
@@ -75,14 +78,31 @@ class Labels(TypedDict):
     """Words a writer places with a number filled in ({x}, {y}, {side})."""
 
     toc: str  # "Indholdsfortegnelse"
-    page: str  # "Side {x} af {y}"
+    page: str  # "Side {x} af {y}": the profile's sidetal
     bilag_page: str  # "(side {side})", after a bilag in a packet's bilag list
 
 
 class FrontRow(TypedDict):
     label: str
-    lines: list[str]
+    lines: list[str]  # one line per name, or one run-on line (the profile's opsætning.forside.navne); [] when empty
     blocks: NotRequired[list[Block]]
+
+
+class TitleLine(TypedDict):
+    """A line of the front page's title block, and how it is set."""
+
+    text: str
+    role: Literal["organisation", "committee", "kind"]  # small above, the committee's name large, the document
+
+
+class PageLayout(TypedDict):
+    """The committee's layout decisions (its profile's `opsætning`), for the writers to follow."""
+
+    title: list[TitleLine]  # the front page's title block
+    toc: Literal["front", "page", "none"]  # the table of contents under the front page, on its own page, or none
+    front_footer: bool  # the front page has the page-number footer
+    header: Literal["every_page", "item_start"]  # running header and access line on every page, or where an item starts
+    points: Literal["numbered", "bullets"]  # the Indstilling's points
 
 
 class Point(TypedDict):
@@ -95,6 +115,7 @@ class BilagEntry(TypedDict):
     name: str  # the bilag's own title
     title: str  # what the list shows: the name, with " (ikke offentligt bilag)" when withheld
     withheld: bool  # listed but left out of this (public) edition and its packet
+    cover: str  # the heading of its cover page in a packet ("3 BILAGSTITEL", as the profile sets it)
     page: NotRequired[int]  # its first page, in a packet
 
 
@@ -102,7 +123,7 @@ class PointsSection(TypedDict):
     type: Literal["points"]
     key: str  # the profile's section key ("indstilling")
     heading: str | None
-    lead_in: str
+    lead_in: str  # the item's own or the profile's; "" for none
     points: list[Point]
 
 
@@ -115,12 +136,21 @@ class BilagSection(TypedDict):
 
 class BlocksSection(TypedDict):
     type: Literal["blocks"]
-    key: str
+    key: str  # a section key, "intro" (the next meeting's sentence) or "afsnit" (a free section)
     heading: str | None
-    blocks: list[Block]
+    blocks: list[Block]  # [] for a section whose heading the profile shows when it is empty
 
 
 Section = PointsSection | BilagSection | BlocksSection
+
+
+class GroupView(TypedDict):
+    """The numbered heading a group of items stands under (hierarchical numbering: "2." over 2.1, 2.2 …)."""
+
+    number: str  # "2"
+    label: str  # "2."
+    title: str
+    bookmark: str  # "2. Sager til beslutning"
 
 
 class ItemView(TypedDict):
@@ -135,6 +165,8 @@ class ItemView(TypedDict):
     time_slot: str | None
     notice: str | None  # "Lukket punkt" when withheld
     sections: list[Section]
+    group: GroupView | None  # the group the item belongs to (hierarchical numbering), else None
+    opens_group: bool  # the first item of its group: the group's heading stands before it
     title_rest: NotRequired[str]  # set by the PDF writer when a title is too long for one heading
 
 
@@ -154,6 +186,7 @@ class DocumentView(TypedDict):
     committee: Committee
     look: Look
     header: str  # the running header
+    layout: PageLayout
     front: list[FrontRow]
     labels: Labels
     items: list[ItemView]
