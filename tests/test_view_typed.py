@@ -118,6 +118,9 @@ def _reworded(view: DocumentView) -> DocumentView:
     """The view with the edition's title and the access word changed, and every item closed (not withheld)."""
     out = copy.deepcopy(view)
     out["edition_title"] = "Dagsorden — PRØVEUDGAVE"
+    for line in out["layout"]["title"]:  # the front page's title block names the document as the view words it
+        if line["role"] == "kind":
+            line["text"] = out["edition_title"]
     for item in out["items"]:
         item["access"] = "Fortroligt"
         item["closed"] = True

@@ -66,7 +66,8 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
         raise ReferatError(report)
     options = Options(heading_words=profile.section_words(), lead_in=profile.lead_in,
                       committee_names=profile.names(), item_label=profile.item_label,
-                      generated=[labels.NEXT_MEETING])
+                      generated=[labels.NEXT_MEETING], running_header=profile.running_header,
+                      group_label=profile.layout.group_label)
     meeting_case = str(data.get(key(Meeting, "case_number")) or "") or None
     result = Imported(report=report)
     files: dict[Path, bytes | str] = {}
@@ -91,7 +92,7 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
             for warning in contribution.warnings:
                 report.warning(Location(document), f"«{_short(contribution.title)}»: {warning}")
             item, missing, lines = _item_data(contribution, number, meeting_case, found_files[index], bilag_dir,
-                                              files, document, report)
+                                              files, document, report, profile.hierarchical)
             try:
                 Item.model_validate(item)
             except Exception as exc:  # noqa: BLE001 - a contribution the model refuses: name the document
@@ -246,7 +247,7 @@ def _bilag_files(items: list[Contribution], candidates: list[Path], given: list[
 
 def _item_data(contribution: Contribution, number: int, meeting_case: str | None, found_files: dict[int, Path],
                bilag_dir: Path, files: dict[Path, bytes | str], document: Path,
-               report: Report) -> tuple[dict[str, Any], list[str], list[str]]:
+               report: Report, hierarchical: bool = False) -> tuple[dict[str, Any], list[str], list[str]]:
     """The item's YAML data, the Bilag lines without a file, and lines for the printout."""
     item = entry(Item, title=contribution.title, access=Access.CLOSED if contribution.closed else Access.OPEN)
     if contribution.edition:
@@ -257,7 +258,10 @@ def _item_data(contribution: Contribution, number: int, meeting_case: str | None
             item[key(Item, "case_number")] = case
         if contribution.time_slot:
             item[key(Item, "time_slot")] = contribution.time_slot
-    for field_name in ("summary", "background", "case", "recommendation"):  # the sections, as the reader keys them
+        if contribution.group and hierarchical:
+            item[key(Item, "group")] = contribution.group
+    # the sections, as the reader keys them
+    for field_name in ("summary", "background", "case", "free_sections", "lead_in", "recommendation"):
         section = key(Item, field_name)
         if section in contribution.fields:
             item[section] = contribution.fields[section]
