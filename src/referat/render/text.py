@@ -47,7 +47,7 @@ def write_text(view: DocumentView) -> str:
                 out += [section["heading"], ""]
             if section["type"] == "points":
                 if section["lead_in"]:
-                    out.append(section["lead_in"])
+                    out.append(_wrap(section["lead_in"], ""))
                 for n, point in enumerate(section["points"], start=1):
                     out.append(_wrap(point["text"], f"{n}. " if layout["points"] == "numbered" else "• "))
                     out += [_wrap(s, "   – " if layout["points"] == "bullets" else "   • ") for s in point["sub"]]
