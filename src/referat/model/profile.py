@@ -198,7 +198,8 @@ class Layout(Model):
                              description="Overskriften på et bilags forsideblad i dagsordenspakken: {punkt} "
                                          "(punktets nummer), {titel} (bilagets titel) og {punkttitel}.")
     bilag_cover_capitals: DanishBool = Field(True, alias="bilagsforside_versaler",
-                                             description="true: forsidebladets overskrift med store bogstaver.")
+                                             description="true: titlerne på forsidebladet ({titel}, {punkttitel}) med store "
+                                                         "bogstaver, fx \"4 DET FORSTÆRKEDE SAMARBEJDE\".")
 
     @field_validator("page_number")
     @classmethod

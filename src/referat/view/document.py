@@ -284,10 +284,12 @@ def _blocks_section(key: str, heading: str | None, blocks: list[Block]) -> Block
 def _bilag(meeting: Meeting, item: Item, n: int, title: str, withheld: bool) -> BilagEntry:
     name = printable(title)
     layout = meeting.profile.layout
-    cover = layout.bilag_cover.format(punkt=item.number, titel=name, punkttitel=printable(item.title))
+    titles = (name, printable(item.title))
+    if layout.bilag_cover_capitals:  # the titles in capitals; the pattern's own words as written
+        titles = (titles[0].upper(), titles[1].upper())
+    cover = layout.bilag_cover.format(punkt=item.number, titel=titles[0], punkttitel=titles[1])
     return {"id": f"{item.number}.{n}", "name": name, "withheld": withheld,
-            "title": f"{name} ({L.WITHHELD_BILAG})" if withheld else name,
-            "cover": cover.upper() if layout.bilag_cover_capitals else cover}
+            "title": f"{name} ({L.WITHHELD_BILAG})" if withheld else name, "cover": cover}
 
 
 def included_bilag(view: DocumentView) -> list[tuple[ItemView, BilagEntry]]:
