@@ -1,8 +1,9 @@
 """Golden files: what a reader of the example meetings sees, committed under tests/golden/ (pandoc-style).
 
 Each case runs the real command on a real example meeting and compares a readable rendering of the output with
-the committed file: the text edition of every document, the Word document's `document.xml` pretty-printed, the
-data the PDF engine receives, the packet's outline and page labels, and the takst annex as CSV. A difference
+the committed file: the text and web (HTML) editions of every document, the Word `document.xml` pretty-printed,
+the data the PDF engine receives, the packet's outline and page labels, and the takst annex as CSV and as the data
+its Typst template receives. A difference
 fails with a unified diff. `pytest --update-golden` (or `REFERAT_UPDATE_GOLDEN=1`) rewrites the files; the
 change is then a reviewed diff in the commit.
 """
@@ -28,6 +29,7 @@ from conftest import ROOT
 GOLDEN = Path(__file__).resolve().parent / "golden"
 MEETINGS = ["2026-02-23-das-social", "2023-03-31-das-social", "2024-06-21-kkr-nordjylland"]
 ANNEX = ROOT / "agendas" / "2023-03-31-das-social" / "bilag" / "07-takster-2023-revideret.yaml"
+SUBMITTED = ROOT / "tests" / "fixtures" / "takster" / "indsendt-2027.yaml"  # every case of issue 23
 DIFF_LINES = 120
 
 
@@ -62,13 +64,13 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """Every document of both example meetings, internal and public, as docx and txt (one build each)."""
+    """Every document of both example meetings, internal and public, as docx, txt and html (one build each)."""
     from referat.cli import main
 
     out: dict[str, Path] = {}
     for name in MEETINGS:
         target = tmp_path_factory.mktemp(name)
-        code = main(["build", str(ROOT / "agendas" / name), "--format", "docx,txt", "--offentlig",
+        code = main(["build", str(ROOT / "agendas" / name), "--format", "docx,txt,html", "--offentlig",
                      "--out", str(target)])
         assert code == 0, name
         out[name] = target
@@ -86,6 +88,12 @@ CASES = [(m, stem) for m in MEETINGS for stem in _documents(m)]
 @pytest.mark.parametrize(("meeting", "stem"), CASES)
 def test_text_edition(built: dict[str, Path], golden: Callable[[str, str], None], meeting: str, stem: str) -> None:
     golden(f"{meeting}/{stem}.txt", (built[meeting] / f"{stem}.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("meeting", "stem"), CASES)
+def test_web_edition(built: dict[str, Path], golden: Callable[[str, str], None], meeting: str, stem: str) -> None:
+    """The page as the browser gets it (the bundled template; the bilag it links to are beside it)."""
+    golden(f"{meeting}/{stem}.html", (built[meeting] / f"{stem}.html").read_text(encoding="utf-8"))
 
 
 def pretty_xml(data: bytes) -> str:
@@ -171,3 +179,18 @@ def test_takst_annex_csv(tmp_path: Path, golden: Callable[[str, str], None]) -> 
     assert main(["takster", "render", str(ANNEX), "--format", "csv", "--out", str(tmp_path)]) == 0
     (csv,) = tmp_path.glob("*.csv")
     golden("takster/07-takster-2023-revideret.csv", csv.read_text(encoding="utf-8-sig"))
+
+
+def test_takst_annex_pdf_engine_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      golden: Callable[[str, str], None]) -> None:
+    """The data the takstbilag's Typst template receives (takster/types.py: AnnexView), for the made-up annex
+    that has every case of issue 23: each cell as printed, its number and decimals, its marking and footnote."""
+    from referat.cli import main
+
+    _Recorder.seen = []
+    monkeypatch.setattr(typst, "Compiler", _Recorder)
+    assert main(["tariffs", "render", str(SUBMITTED), "--format", "pdf", "--godkendt",
+                 "Godkendt af DAS den 17. november 2026", "--out", str(tmp_path)]) == 0
+    assert [t for t, _ in _Recorder.seen] == ["takstbilag.typ"]
+    text = json.dumps(_Recorder.seen[0][1], ensure_ascii=False, indent=1, sort_keys=True)
+    golden("takster/indsendt-2027.typst-input.json", text + "\n")

@@ -6,6 +6,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,8 +139,29 @@ def test_a_template_cannot_reach_python_and_errors_name_the_file(make_meeting, r
 def test_the_writer_itself_never_links_an_unsafe_url() -> None:
     from referat.render.html import inlines_html
 
-    for node in ({"t": "link", "url": "javascript:alert(1)", "c": [{"t": "text", "v": "x<y"}]},
+    for node in ({"type": "link", "url": "javascript:alert(1)", "c": [{"type": "text", "v": "x<y"}]},
                  {"type": "link", "url": "data:text/html,hi", "c": [{"type": "text", "v": "x<y"}]}):
         assert str(inlines_html([node])) == "x&lt;y"
     ok = {"type": "link", "url": "https://example.dk/?a=1&b=\"2\"", "c": [{"type": "text", "v": "ok"}]}
     assert str(inlines_html([ok])) == '<a href="https://example.dk/?a=1&amp;b=&#34;2&#34;">ok</a>'
+
+
+@pytest.mark.parametrize("anchor", [None, "emne-{nummer}"])
+def test_the_sites_decision_register_links_to_anchors_the_page_has(run, tmp_path: Path, anchor: str | None,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The item anchor has one source, the view's label: the register's links land on the page's headings, also
+    when the label changes."""
+    from referat.view import labels
+
+    if anchor is not None:
+        monkeypatch.setattr(labels, "ITEM_ANCHOR", anchor)
+    code, _, err = run("publish", "--site", tmp_path / "site", ROOT / "agendas" / "demo-2026-06-15-das-social")
+    assert code == 0, err
+    register = parse(tmp_path / "site" / "beslutninger.html")
+    targets = [a["href"] for t, a in register.tags if t == "a" and "#" in (a.get("href") or "")]
+    assert targets
+    for target in targets:
+        page_name, fragment = target.split("#")
+        page = parse(tmp_path / "site" / page_name)
+        assert fragment in {a.get("id") for _, a in page.tags}, target
+        assert fragment.startswith((anchor or "punkt-{nummer}").split("{")[0])

@@ -4,6 +4,7 @@ words of their own)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,3 +57,45 @@ def test_the_takstbilag_footer_follows_the_page_label(run: Run, tmp_path: Path,
     assert code == 0, err
     after = _page_texts(tmp_path / "efter" / f"{ANNEX.stem}.pdf")
     assert all(f"Blad {n} ud af {total}" in text and "Side " not in text for n, text in enumerate(after, start=1))
+
+
+def test_an_empty_sheets_words_follow_their_label(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An Excel bilag's visible sheet without cells prints labels.SHEET_EMPTY (sheet.typ sets no words)."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from referat.packet.sources import bilag_pdf
+
+    workbook = Workbook()
+    workbook.active.title = "Tal"
+    workbook.active["A1"] = "Takst"
+    workbook.create_sheet("Tom")
+    path = tmp_path / "regneark.xlsx"
+    workbook.save(path)
+
+    def pages() -> list[str]:
+        reader = bilag_pdf(path, "Regneark", dt.date(2026, 2, 23))
+        return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+    assert pages()[1] == "Regneark – Tom (tomt ark)"
+    monkeypatch.setattr(L, "SHEET_EMPTY", "[intet at vise]")
+    assert pages()[1] == "Regneark – Tom [intet at vise]"
+
+
+def test_the_signature_appearance_takes_its_words_from_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    from referat.signing.appearance import appearance
+
+    def words() -> tuple[str, str]:
+        reader = PdfReader(io.BytesIO(appearance("Anne Formand", "formand", (0, 0, 220, 60)).pdf))
+        return " ".join(reader.pages[0].extract_text().split()), str(reader.metadata.title)
+
+    text, title = words()
+    assert text.startswith("Godkendt og underskrevet Anne Formand formand ") and " kl. " in text
+    assert title == "Underskrift"
+    monkeypatch.setattr(L, "SIGNATURE_HEADING", "Signeret")
+    monkeypatch.setattr(L, "SIGNATURE_TITLE", "Signatur")
+    monkeypatch.setattr(L, "SIGNED_AT", "den {dato} klokken {tid} {zone}")
+    text, title = words()
+    assert text.startswith("Signeret Anne Formand formand den ") and " klokken " in text and " kl. " not in text
+    assert "Godkendt" not in text and title == "Signatur"

@@ -779,7 +779,7 @@ def test_a_very_wide_sheet_shares_the_page_width_in_the_sheets_proportions(tmp_p
     view = sheet_view(ws, None)
     assert view["landscape"] and view["size"] == 6 and view["fit"] is False
     assert view["widths"][0] / view["widths"][1] == pytest.approx((30 * 7 + 5) / (15 * 7 + 5), rel=0.01)
-    pdf = compile_typst("sheet.typ", {"title": "Bred", "sheets": [view]}, dt.date(2026, 2, 23))[0]
+    pdf = compile_typst("sheet.typ", {"title": "Bred", "empty": "", "sheets": [view]}, dt.date(2026, 2, 23))[0]
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert float(page.mediabox.width) > float(page.mediabox.height)
     assert "v1" in page.extract_text() and "v40" in page.extract_text()

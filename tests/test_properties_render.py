@@ -190,9 +190,9 @@ def _grouped(integer: int, sep: str) -> str:
     return f"{integer:,}".replace(",", sep)
 
 
-# docs/format.md: one comma group typed as text ('2,406', '1,000 kr.') is kept as written in the YAML, and the
-# importer warns in a number column, naming both readings (issue 12).
-AMBIGUOUS_TEXT = re.compile(r"^\s*-?\d{1,3},\d{3}\s*(kr\.?|%)?\s*$", re.IGNORECASE)
+# docs/format.md: one separator group typed as text ('2,406', '1.000 kr.') reads two ways; the importer reads it
+# as its workbook's other numbers decide, else keeps it as written and warns, naming both readings (issue 23).
+AMBIGUOUS_TEXT = re.compile(r"^\s*-?[1-9]\d{0,2}[.,]\d{3}\s*(kr\.?|%)?\s*$", re.IGNORECASE)
 
 
 @st.composite
@@ -212,7 +212,7 @@ def formatted_number(draw: st.DrawFn) -> Cell:
     if re.fullmatch(r"\d{1,3},\d{3}", text):  # a single comma group: a decimal comma, not thousands
         value = float(text.replace(",", "."))
     text = draw(st.sampled_from(["", " ", "  "])) + text + draw(st.sampled_from(["", " %", "%", " kr.", " kr", " "]))
-    if AMBIGUOUS_TEXT.match(text):  # issue 12: '2,406' is kept as written; the takstbilag's check names both readings
+    if AMBIGUOUS_TEXT.match(text):  # issue 23: read as the workbook decides, or kept as written with a warning
         return text, ("ambiguous", text.strip())
     return text, ("num", value)
 
@@ -294,17 +294,15 @@ def test_importer_names_every_bad_cell_once_and_never_invents_a_number(tmp_path:
                 expected[f"Ark1!{'ABCDEFGH'[k]}{n}"] += 1
             if _fraction(column, row[column]):  # issue 11: read as a percent, with a warning naming the cell
                 warned[f"Ark1!{'ABCDEFGH'[k]}{n}"] += 1
-            if row[column][1][0] == "ambiguous" and column != "Budg. bel. pct.":  # both readings named
-                warned[f"Ark1!{'ABCDEFGH'[k]}{n}"] += 1
-        if "bad" in (row["Takstenhed"][1][0], row["Takst"][1][0]):
-            continue  # a bad unit or tariff: the row is left out
-        # Issue 12: a row without a takst may be a block header, a sum row or a heading; the takstbilag's
-        # rules decide that (and name a missing takst), not the import.
+        # Issue 23: no row is left out — a bad unit or tariff stands as null with the cell's message (importfejl);
+        # a row without a takst may be a block header, a sum row or a heading, which the takstbilag's rules decide.
         imported_rows[n] = row
     got = Counter(d.location.where for d in result.report.items if d.severity == "fejl")
     assert all(d.location.path == path for d in result.report.items)
     assert got == expected, result.report.lines()
-    assert Counter(d.location.where for d in result.report.items if d.severity == "advarsel") == warned
+    # the workbook's one warning where its unambiguous numbers point both ways (issue 23)
+    mixed = [d for d in result.report.items if "er skrevet både på dansk" in d.message]
+    assert len(mixed) <= 1
     for d in result.report.items:
         assert d.format().split(f": {d.severity}: ")[0].endswith(f"skema.xlsx!{d.location.where}")
 
@@ -323,12 +321,23 @@ def test_importer_names_every_bad_cell_once_and_never_invents_a_number(tmp_path:
                 assert record[key] == _expected_value(round(kind[1] * 100, 6)), (column, row[column])
             elif kind[0] == "num":
                 assert record[key] == _expected_value(kind[1]), (column, row[column])
-            elif kind[0] == "ambiguous":
-                assert record[key] == kind[1], (column, row[column])
+            elif kind[0] == "ambiguous":  # one of its two readings, or as written with a warning naming both
+                core = re.sub(r"(?i)\s*(kr\.?|%)\s*$", "", kind[1])
+                sep = "," if "," in core else "."
+                if record[key] == kind[1]:
+                    warned[f"Ark1!{'ABCDEFGH'[HEADER.index(column)]}{n}"] += 1
+                else:
+                    assert record[key] in (float(core.replace(sep, "")), float(core.replace(sep, "."))), (column, row[column])
             elif isinstance(row[column][0], str) and row[column][0].strip() in ("-", "–", "—"):
                 assert record[key] == "-", (column, row[column], record)  # issue 12: a dash is kept as written
-            else:  # empty or bad: absent, never a 0 nobody typed
+            elif kind[0] == "bad":  # issue 23: null, with the cell's message; never a 0 nobody typed
+                assert record[key] is None and key in record["importfejl"], (column, row[column], record)
+            else:  # empty: absent
                 assert key not in record, (column, row[column], record)
+        if row["Takstenhed"][1][0] == "bad":
+            assert record["takstenhed"] is None and "takstenhed" in record["importfejl"]
+    assert Counter(d.location.where for d in result.report.items
+                   if d.severity == "advarsel" and d not in mixed) == warned, result.report.lines()
 
 
 def _fraction(column: str, cell: Cell) -> bool:

@@ -398,7 +398,7 @@ def test_takster_csv_and_xlsx_never_hold_formulas(run: Run, tmp_path: Path) -> N
         quoted = text.replace('"', '""')
         assert f"'{text}" in body or f"\"'{quoted}\"" in body, text
     assert ';"Tekst; med semikolon";' in body and ';"Sagt ""så"" ;";' in body
-    assert ";-1,50 %;" in body  # numbers are ours and stay numbers
+    assert ";-1,5;" in body  # numbers are ours and stay numbers (issue 23: as numbers, as submitted)
     word = docx.Document(str(tmp_path / "out" / "takster.docx"))
     cell_text = {c.text for t in word.tables for row in t.rows for c in row.cells}
     assert {"=1+1", "+45 12", "@SUM(A1)"} <= cell_text
@@ -720,7 +720,8 @@ def test_takster_validate_and_render_of_malformed_yaml(run: Run, tmp_path: Path)
 
 
 def test_takster_import_workbook_with_only_bad_cells(run: Run, tmp_path: Path) -> None:
-    """Every cell of the one row is bad: one message per cell, no YAML written over the earlier one."""
+    """Every cell of the one row is bad: one message per cell; the row is kept (issue 23), each bad cell null with
+    its message under importfejl, so that validate and the annex show it."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Ark1"
@@ -737,7 +738,9 @@ def test_takster_import_workbook_with_only_bad_cells(run: Run, tmp_path: Path) -
     assert "'x' er ikke et tal" in error_line(err, skema, where="Ark1!D3")
     assert "Excel-fejl #DIV/0!" in error_line(err, skema, where="Ark1!E3")
     assert err.splitlines()[-1] == "3 fejl, 0 advarsler"
-    assert earlier.read_text("utf-8") == "# tidligere import\n"
+    written = earlier.read_text("utf-8")
+    assert "takstenhed: null" in written and "antal_pladser: null" in written and "takst: null" in written
+    assert '"takst": "skema.xlsx!Ark1!E3: Excel-fejl #DIV/0! i cellen; ret formlen i skemaet"' in written
 
 
 PARAMETRIZED = {"test_malformed_yaml": MALFORMED, "test_wrong_encoding": ENCODED, "test_tab_used_for_indentation": TABS,

@@ -72,9 +72,9 @@ def test_generated_sample_is_full_size() -> None:
 def test_rise_over_pl_plus_two_points_without_explanation_is_flagged(tmp_path: Path) -> None:
     row = {**VIFTEN}
     del row["forklaring"]
-    line = only(messages(write(tmp_path, [row])), "ændringen 13,30 %")
+    line = only(messages(write(tmp_path, [row])), "ændringen 13,3 %")  # as submitted (13.3), not 13,30 %
     assert "advarsel: Aalborg Kommune › Tilbud 1 › Autismeområdet" in line
-    assert "mere end 2 procentpoint over P/L (3,10 %); grænse 5,10 % og forklaringen mangler" in line
+    assert "mere end 2 procentpoint over P/L (3,1 %); grænse 5,1 % og forklaringen mangler" in line
 
 
 def test_rise_with_explanation_is_highlighted_but_not_a_warning(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_direction_is_configurable_and_up_by_default(tmp_path: Path) -> None:
     del row["forklaring"]
     assert not messages(write(tmp_path, [row]))  # a fall of 15,20 % is not flagged by default
     lines = messages(write(tmp_path, [row], tærskler={"retning": "begge"}))
-    assert only(lines, "ændringen -15,20 % er mere end 2 procentpoint under P/L")
+    assert only(lines, "ændringen -15,2 % er mere end 2 procentpoint under P/L")
 
 
 def test_structure_change_is_exempt_but_must_be_explained(tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ def test_structure_change_is_exempt_but_must_be_explained(tmp_path: Path) -> Non
 def test_stated_change_is_compared_with_last_years_tariff(tmp_path: Path) -> None:
     """003 L2434: 3.240 kr. at +13,30 % means last year's tariff was about 2.860 kr."""
     assert not messages(write(tmp_path, [{**VIFTEN, "takst_sidste_år": 2860}]))
-    line = only(messages(write(tmp_path, [{**VIFTEN, "takst_sidste_år": 3197}])), "angivet ændring 13,30 %")
+    line = only(messages(write(tmp_path, [{**VIFTEN, "takst_sidste_år": 3197}])), "angivet ændring 13,3 %")
     assert "3.197 kr. → 3.240 kr. giver 1,35 %" in line
 
 
@@ -134,7 +134,7 @@ def test_occupancy_below_95_without_reason_is_flagged(tmp_path: Path) -> None:
     row = {**VIFTEN, "belægning_pct": 92, "budget": round(3240 * 22 * 0.92 * 365)}
     del row["forklaring"]
     row["ændring_pct"] = 3.0
-    assert only(messages(write(tmp_path, [row])), "belægningsprocenten 92,00 % er under 95,00 % uden begrundelse")
+    assert only(messages(write(tmp_path, [row])), "belægningsprocenten 92 % er under 95 % uden begrundelse")
 
 
 def test_occupancy_below_95_with_reason_is_only_highlighted(tmp_path: Path) -> None:
@@ -150,9 +150,10 @@ def test_occupancy_only_applies_to_day_and_24_hour_units(tmp_path: Path) -> None
     assert not messages(write(tmp_path, [row]))
 
 
-def test_occupancy_above_100_is_an_error(tmp_path: Path) -> None:
+def test_occupancy_above_100_is_flagged_not_refused(tmp_path: Path) -> None:
+    """Issue 23: the annex renders what was submitted; a wrong value is a marking on its row, not a refusal."""
     line = only(messages(write(tmp_path, [{**LEVEL, "belægning_pct": 102}])), "over 100 %")
-    assert ": fejl: " in line
+    assert ": advarsel: " in line and "belægningsprocenten 102 % er over 100 %" in line
 
 
 # --- Overhead -------------------------------------------------------------------------------------------
@@ -227,13 +228,13 @@ def test_duplicate_rows_but_not_two_houses_under_two_laws(tmp_path: Path) -> Non
     assert not messages(path)
     owner["tilbud"][0]["rækker"].append(LEVEL)
     path.write_text(json.dumps({"år": 2026, "pl_indeks": {"kommune": 3.1}, "driftsherrer": [owner]}), "utf-8")
-    assert ": fejl: " in only(messages(path), "rækken står to gange (Døgn)")
+    assert ": advarsel: " in only(messages(path), "rækken står to gange (Døgn)")  # marked, not refused (issue 23)
 
 
-def test_missing_tariff_is_an_error_unless_deferred_or_closing(tmp_path: Path) -> None:
+def test_missing_tariff_is_marked_unless_deferred_or_closing(tmp_path: Path) -> None:
     row = {**LEVEL}
     del row["takst"]
-    assert ": fejl: " in only(messages(write(tmp_path, [row])), "taksten mangler")
+    assert ": advarsel: " in only(messages(write(tmp_path, [row])), "taksten mangler")  # issue 23: marked, rendered
     assert not messages(write(tmp_path, [{**row, "status": "udskudt"}]))
     assert not messages(write(tmp_path, [{**row, "status": "udgår"}]))
 
@@ -264,10 +265,26 @@ def test_messy_workbook_imports_to_the_same_yaml_as_the_clean_one(tmp_path: Path
     clean = import_workbooks([tmp_path / "ren" / "takstskema.xlsx"])
     messy = import_workbooks([tmp_path / "rodet" / "takstskema.xlsx"])
     assert clean.report.items == []
-    assert messy.text == clean.text
     got = sorted(f"{d.location.format().split('/')[-1]}: {d.message}" for d in messy.report.items)
     assert got == sorted(expected)
     assert clean.rows == messy.rows == sum(len(r) for o in owners for r in o["tilbud"].values())
+    # Issue 23: a row with a bad cell is kept: the bad value null, its message under importfejl; all else the same
+    assert clean.data is not None and messy.data is not None
+    bad = 0
+    for owner_clean, owner_messy in zip(clean.data["driftsherrer"], messy.data["driftsherrer"], strict=True):
+        for offer_clean, offer_messy in zip(owner_clean["tilbud"], owner_messy["tilbud"], strict=True):
+            for row_clean, row_messy in zip(offer_clean["rækker"], offer_messy["rækker"], strict=True):
+                errors = row_messy.pop("importfejl", {})
+                for key, message in errors.items():
+                    assert row_messy.pop(key) is None and key not in row_clean
+                    assert f"{message.split(': ', 1)[1]}" in " ".join(expected)
+                    bad += 1
+                assert row_messy == row_clean
+    assert bad == len(expected)
+    # each driftsherre's numbers read in its own convention (a third write 1,234,567.5 and a takst of '3,738')
+    for n, (line, owner) in enumerate(zip(messy.readings, owners, strict=True)):
+        assert line.startswith(f"takstskema.xlsx ({owner['navn']}): {'engelsk' if n % 3 == 1 else 'dansk'} ("), line
+        assert "tvetydige tal afgjort af" in line and "uden holdepunkt" not in line, line
 
 
 def test_number_formats_and_bad_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -357,13 +374,16 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     return tmp, flagged
 
 
-def _cells_by_colour(path: Path) -> tuple[int, int]:
-    """Flagged cells: (all explained → yellow, any unexplained → orange); the legend box of each is extra."""
+def _cells_by_colour(path: Path) -> tuple[int, int, int, int]:
+    """Flagged cells (all explained → yellow, any unexplained → orange), and the footnotes that explain them (one
+    per marking, coloured by its own kind); the legend box of each colour is extra."""
     cells: dict[tuple[int, str], bool] = {}
+    notes = [0, 0]
     for f in check_file(path)[1]:
         if f.highlight:
             cells[(f.row_id, f.column)] = cells.get((f.row_id, f.column), True) and f.explained
-    return sum(cells.values()), sum(not v for v in cells.values())
+            notes[0 if f.explained else 1] += 1
+    return sum(cells.values()), sum(not v for v in cells.values()), notes[0], notes[1]
 
 
 def test_annex_pdf_is_landscape_with_header_on_every_table_page(rendered: tuple[Path, int]) -> None:
@@ -372,7 +392,8 @@ def test_annex_pdf_is_landscape_with_header_on_every_table_page(rendered: tuple[
     assert len(reader.pages) > 10
     for page in reader.pages:
         assert float(page.mediabox.width) > float(page.mediabox.height)
-    table_pages = [p.extract_text() for p in reader.pages if "Boniveau" in p.extract_text()]
+    table_pages = [p.extract_text() for p in reader.pages  # the overview (largest rises, falls) names rows too
+                   if "Boniveau" in p.extract_text() and "Største stigninger" not in p.extract_text()]
     assert len(table_pages) > 10
     for text in table_pages:
         assert "Budg. bel." in text and "Tilbud" in text and "Forklaring" in text
@@ -383,13 +404,13 @@ def test_annex_pdf_is_landscape_with_header_on_every_table_page(rendered: tuple[
 def test_yellow_cells_exactly_where_the_validator_flagged(rendered: tuple[Path, int]) -> None:
     """Issue 12: explained deviations yellow, unexplained orange (with '!'), in every format; one legend box each."""
     out, flagged = rendered
-    yellow_cells, orange_cells = _cells_by_colour(out / "t.yaml")
-    assert yellow_cells and orange_cells and yellow_cells + orange_cells <= flagged
-    reader = PdfReader(out / "t.pdf")
-    assert _fills(reader, YELLOW_RGB) == yellow_cells + 1
-    assert _fills(reader, ORANGE_RGB) == orange_cells + 1
+    yellow_cells, orange_cells, yellow_notes, orange_notes = _cells_by_colour(out / "t.yaml")
+    assert yellow_cells and orange_cells and yellow_cells + orange_cells <= flagged == yellow_notes + orange_notes
+    reader = PdfReader(out / "t.pdf")  # each marked cell, each footnote's mark in the table of markings, the legend
+    assert _fills(reader, YELLOW_RGB) == yellow_cells + yellow_notes + 1
+    assert _fills(reader, ORANGE_RGB) == orange_cells + orange_notes + 1
     document = docx.Document(str(out / "t.docx"))
-    for colour, count in (("FFF200", yellow_cells), ("FFA040", orange_cells)):
+    for colour, count in (("FFF200", yellow_cells + yellow_notes), ("FFA040", orange_cells + orange_notes)):
         shaded = sum(1 for t in document.tables for row in t.rows[1:] for c in row.cells
                      if f'w:fill="{colour}"' in c._tc.xml)
         assert shaded == count  # the colour legend is a one-row table: its row 0 is not counted
@@ -416,7 +437,12 @@ def test_csv_has_danish_numbers_and_the_flags(rendered: tuple[Path, int]) -> Non
     assert rows[0][:4] == ["Driftsherre", "Rækketype", "Tilbud", "Ydelse"]
     table_rows = [row for row in rows[1:] if row[1] != "note"]  # the notes follow each driftsherre's rows
     assert len(table_rows) == sum(len(r) for o in sample_owners() for r in o["tilbud"].values()) == 584
-    assert any(re.search(r"^\d{1,3}(\.\d{3})+$", cell) for row in rows[1:] for cell in row)
+    # Issue 23: numbers as numbers — no thousands separator, a decimal comma — in every number column
+    header = rows[0]
+    for name in ("Antal pladser", "Budg. bel. pct.", "Budget", "Overhead pct.", "Takst", "Ændring i pct. ift. forrige år"):
+        values = [row[header.index(name)] for row in table_rows if row[header.index(name)]]
+        assert values and all(re.fullmatch(r"-?\d+(,\d+)?|-|strukturændring|udgår|udskudt", v) for v in values), name
+    assert any(len(row[header.index("Budget")]) > 7 for row in table_rows)  # '17698460', not '17.698.460'
     assert sum(1 for row in rows[1:] if row[-1]) > 0
 
 
@@ -438,7 +464,7 @@ def test_real_2023_table_renders_and_goes_into_the_packet(run, tmp_path: Path) -
     assert code == 0, err
     reader = PdfReader(tmp_path / "07-takster-2023-revideret.pdf")
     text = " ".join(p.extract_text() for p in reader.pages)
-    assert "Viften Vodskov" in text and "25.497.719" in text and "13,30 %" in text
+    assert "Viften Vodskov" in text and "25.497.719" in text and "13,3 %" in text  # 13.3 as submitted
     assert "Tidl. indmeldt" in " ".join(text.split())  # the revised annex shows the earlier submission
     assert load_workbook(tmp_path / "07-takster-2023-revideret.xlsx").active.max_row == 1 + 128
     meeting = EXAMPLE_2023.parents[1]

@@ -128,7 +128,7 @@ def test_a_takstskema_with_every_structure_imports_to_the_hand_typed_yaml(tmp_pa
     code, _, err = run("takster", "render", out, "--format", "csv", "--out", tmp_path)
     assert code == 0, err
     csv = (tmp_path / "takster.csv").read_text("utf-8-sig").splitlines()
-    assert any(";underrække;Botilbud Attruphøj;Boniveau 4;;;;;-;;2.823;" in line for line in csv), csv
+    assert any(";underrække;Botilbud Attruphøj;Boniveau 4;;;;;-;;2823;" in line for line in csv), csv  # a number
     assert any(line.startswith("Aalborg Kommune;note;Note til Botilbud Attruphøj;") for line in csv)
 
 
@@ -207,17 +207,29 @@ def test_a_change_column_of_fractions_is_read_as_percent_with_one_warning(tmp_pa
     assert result.report.items == []
 
 
-def test_an_ambiguous_comma_in_a_cell_is_named_at_import_and_kept_as_written(tmp_path: Path) -> None:
+def test_an_ambiguous_comma_in_a_cell_is_read_as_the_formula_says_at_import(tmp_path: Path) -> None:
+    """Issue 23: 17.698.460 / (22 × 0,98 × 365) = 2.249,02 — the '2,249' typed beside it is 2249, written as the number."""
     skema = _sheet(tmp_path / "skema.xlsx", [
         {"tilbud": "Botilbud Sonjavej", "ydelse": "Sonjavej A-C Huse", "lovgrundlag": "ABL § 105",
          "antal_pladser": 22, "takstenhed": "Døgn", "belægning_pct": 98, "budget": 17698460, "takst": "2,249"}])
     result = import_workbooks([skema])
+    assert result.report.items == []
+    assert result.text is not None and "takst: 2249\n" in result.text
+    assert result.readings == [("skema.xlsx (Aalborg Kommune): engelsk (1,234,567.5) — tvetydige tal afgjort af "
+                               "takstformlen (1)")]
+
+
+def test_an_ambiguous_comma_nothing_settles_is_named_at_import_and_kept_as_written(tmp_path: Path) -> None:
+    skema = _sheet(tmp_path / "skema.xlsx", [
+        {"tilbud": "Botilbud Sonjavej", "ydelse": "Sonjavej A-C Huse", "lovgrundlag": "ABL § 105",
+         "takstenhed": "Døgn", "takst": "2,249"}])
+    result = import_workbooks([skema])
     col = chr(ord("A") + KEYS.index("takst"))
     assert [line.split("/")[-1] for line in result.report.lines()] == [
-        (f"skema.xlsx!Takstskema!{col}8: advarsel: Takst: '2,249' kan læses som 2,249 (dansk decimalkomma) eller "
-        "2.249 (komma som tusindtalsseparator); det står i takstbilaget som skrevet, og valideringen sammenholder "
-        "det med budgettet. Skriv tallet entydigt")]
+        (f"skema.xlsx!Takstskema!{col}8: advarsel: Takst: '2,249' kan læses som 2,249 (komma som decimaltegn) eller "
+         "2.249 (komma som tusindtalsseparator), og intet andet tal i skemaet afgør det; det står i takstbilaget som "
+         "skrevet. Skriv tallet entydigt")]
     assert result.text is not None and 'takst: "2,249"' in result.text
     (tmp_path / "t.yaml").write_text(result.text.replace("kommune: null", "kommune: 3.1"), "utf-8")
-    assert any("budgettet giver 2.249,02 kr., som passer med den engelske læsning" in line
+    assert any("'2,249' i Takst kan læses som 2,249 (komma som decimaltegn) eller 2.249" in line
                for line in check_file(tmp_path / "t.yaml")[2].lines())

@@ -48,7 +48,9 @@ def test_pdf_shows_every_structure_notes_legend_and_overview(out: Path) -> None:
     # the driftsherre's note after its table, the annex's note at the end
     assert flat.index("Note til Frederikshavn Krisecenter") > flat.index("Døgnophold med regulering")
     assert flat.rindex("Bilag A: notat om takstberegning for Krisecentret") > flat.index("Note til Frederikshavn")
-    assert "!1 Botilbud Sonjavej, Sonjavej A-C Huse: taksten 2.193 kr. passer ikke" in flat
+    # the table of markings after the driftsherre's table: mark, row, rule, text (issue 23)
+    assert "Markerede felter Nr. Række Regel Markering" in flat
+    assert "!1 Botilbud Sonjavej › Sonjavej A-C Huse Formel taksten 2.193 kr. passer ikke" in flat
 
 
 def test_pdf_is_landscape_and_repeats_the_header(out: Path) -> None:
@@ -86,11 +88,11 @@ def test_csv_keeps_kinds_dashes_marks_and_notes(out: Path) -> None:
     header = rows[0]
     col = {name: header.index(name) for name in ("Rækketype", "Ydelse", "Budget", "Takst", "Markeringer")}
     sub = next(r for r in rows if r[col["Ydelse"]] == "Boniveau 4")
-    assert (sub[col["Rækketype"]], sub[col["Budget"]], sub[col["Takst"]]) == ("underrække", "-", "2.823")
+    assert (sub[col["Rækketype"]], sub[col["Budget"]], sub[col["Takst"]]) == ("underrække", "-", "2823")  # a number
     kinds = {r[col["Rækketype"]] for r in rows[1:]}
     assert kinds == {"overskrift", "blokhoved", "underrække", "sum", "takst", "note"}
     sonjavej = next(r for r in rows if r[col["Ydelse"]] == "Sonjavej A-C Huse")
-    assert sonjavej[col["Markeringer"]].startswith("Uforklaret: Botilbud Sonjavej, Sonjavej A-C Huse: taksten 2.193 kr.")
+    assert sonjavej[col["Markeringer"]].startswith("Uforklaret: Botilbud Sonjavej › Sonjavej A-C Huse: taksten 2.193 kr.")
     day = next(r for r in rows if r[col["Ydelse"]] == "Dagtilbud")
     assert day[col["Markeringer"]].startswith("Forklaret: ")
 
@@ -112,7 +114,7 @@ def test_excel_fills_bold_indent_overview_and_notes(out: Path) -> None:
     assert yellow.fill.fgColor.rgb.endswith("FFF200") and "Forklaret" in yellow.comment.text
     assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
     overview = [[c.value for c in row] for row in wb["Oversigt"].iter_rows()]
-    assert overview[0][0] == "Driftsherre" and overview[1][:2] == ["Aalborg Kommune", "13"]
+    assert overview[0][0] == "Driftsherre" and overview[1][:2] == ["Aalborg Kommune", 13]  # a count is a number
     assert overview[1][4] == "1 forklaret, 1 uforklaret"  # formula: Syrenhuset explained, Sonjavej not
     notes = [[c.value for c in row] for row in wb["Noter"].iter_rows()]
     assert ["Frederikshavn Kommune", "Note til Frederikshavn Krisecenter"] == notes[1][:2]
@@ -121,10 +123,11 @@ def test_excel_fills_bold_indent_overview_and_notes(out: Path) -> None:
 
 def test_text_from_yaml_prints_literally_in_every_format(tmp_path: Path) -> None:
     hostile = "=HYPERLINK(\"x\") #set *fed* <b>"
+    # a note's text is Markdown (issue 23: headings and paragraphs): the stars escaped there, all else as typed
     data = {"år": 2026, "pl_indeks": {"kommune": 3.1},
             "noter": [{"titel": "=cmd|' /C calc'!A0", "tekst": "#import \"x\": *"}],
             "driftsherrer": [{"navn": "Aalborg Kommune", "overhead_pct": 5,
-                              "noter": [{"tekst": hostile}],
+                              "noter": [{"tekst": hostile.replace("*", "\\*")}],
                               "tilbud": [{"navn": "T", "rækker": [{"ydelse": hostile}, {
                                   "ydelse": "A", "lovgrundlag": "SEL § 107", "takstenhed": "Døgn", "takst": 100}]}]}]}
     path = tmp_path / "t.yaml"
@@ -132,7 +135,9 @@ def test_text_from_yaml_prints_literally_in_every_format(tmp_path: Path) -> None
     assert main(["takster", "render", str(path), "--format", "pdf,docx,csv,xlsx", "--out", str(tmp_path)]) == 0
     assert hostile in " ".join(_pdf_text(tmp_path / "t.pdf").split())
     assert "#import \"x\": *" in _pdf_text(tmp_path / "t.pdf")
-    assert hostile in [p.text for p in docx.Document(str(tmp_path / "t.docx")).paragraphs]
+    document = docx.Document(str(tmp_path / "t.docx"))
+    assert hostile in [p.text for p in document.paragraphs]  # the note
+    assert hostile in [c.text for t in document.tables for row in t.rows for c in row.cells]  # the ydelse
     assert "'=cmd|' /C calc'!A0" in (tmp_path / "t.csv").read_text("utf-8-sig")
     wb = load_workbook(tmp_path / "t.xlsx")
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)

@@ -38,7 +38,7 @@ def test_the_sample_holds_every_structure(imported: tuple[Path, list[Finding]]) 
     kinds = Counter(r.kind for r in rows)
     assert set(kinds) == set(Role) and kinds[Role.SUB] > 100 and kinds[Role.SUM] >= 3 and kinds[Role.HEADING] >= 3
     assert any(r.closed and r.places == 0 for r in rows)
-    assert any("budget" in r._dashes for r in rows)
+    assert any("budget" in r.dashes for r in rows)
     assert sum(1 for o in tb.owners if o.notes) >= 3
     assert [(n.title, n.text) for n in tb.notes] == [(n["titel"], n["tekst"]) for n in annex_notes()]
     bases = {r.legal_basis for r in rows}
@@ -48,9 +48,9 @@ def test_the_sample_holds_every_structure(imported: tuple[Path, list[Finding]]) 
     # the sum rows' groups add up and the block headers carry what their sub-rows inherit
     for row in rows:
         if row.kind is Role.SUM:
-            assert row.places == sum(m.places or 0 for m in row._members)
-        if row.kind is Role.SUB and row._parent is not None and row._parent.kind is Role.BLOCK:
-            assert row.places is None and row.inherited("places") == row._parent.places
+            assert row.places == sum(m.places or 0 for m in row.members)
+        if row.kind is Role.SUB and row.parent is not None and row.parent.kind is Role.BLOCK:
+            assert row.places is None and row.inherited("places") == row.parent.places
 
 
 def test_every_planted_flag_is_found_and_nothing_else(imported: tuple[Path, list[Finding]]) -> None:

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from conftest import ROOT, text_pdf
 from referat.archive.text import item_texts
 from referat.packet.assemble import collect_parts
+from referat.render.html import template_folder, write_html
 from referat.render.pdf import write_pdf
 from referat.render.text import write_text
 from referat.render.word import write_docx
@@ -93,7 +94,9 @@ def test_view_carries_closed_public_and_the_edition_words(make_meeting: Any) -> 
     assert public["edition_title"] == "Referat (offentlig udgave)" and public["public"] is True
     assert internal["edition_title"] == "Referat" and internal["public"] is False
     assert public["title"].endswith("(offentlig udgave)") and "offentlig" not in internal["title"]
-    assert public["labels"] == {"toc": "Indholdsfortegnelse", "page": "Side {x} af {y}", "bilag_page": "(side {side})"}
+    assert public["labels"] == {"toc": "Indholdsfortegnelse", "page": "Side {x} af {y}", "bilag_page": "(side {side})",
+                                "skip": "Gå til indholdet", "case_number": "Sagsnummer {nummer}",
+                                "time_slot": "Kl. {tid}", "anchor": "punkt-{nummer}"}
     assert [item.closed for item in meeting.items] == [False, True]
     for item, shown in zip(meeting.items, public["items"], strict=True):
         assert shown["closed"] is item.closed
@@ -160,9 +163,53 @@ def test_typst_template_takes_the_edition_title_from_the_view() -> None:
     assert "Fortroligt" in text
 
 
+def _html(view: DocumentView, meeting: Any, links: dict[str, str] | None = None) -> str:
+    folder = template_folder(meeting.profile.word_template_path())
+    return write_html(view, folder, links).decode("utf-8")
+
+
+def test_html_writer_places_the_views_words_and_nothing_of_its_own() -> None:
+    """Every word of the web page comes from the view: rewrite them all and none of the old ones is left."""
+    meeting = _meeting()
+    view = _reworded(document_view(meeting, "dagsorden", public=True))
+    view["labels"] = {**view["labels"], "toc": "INDHOLD-X", "skip": "SPRING-X", "case_number": "J.NR. {nummer}",
+                      "time_slot": "TIDEN {tid}", "anchor": "emne{nummer}"}
+    view["title"] = "TITEL-X"
+    first = view["items"][0]
+    first["time_slot"] = "09.00-10.00"
+    first["case_number"] = "00.01-X"
+    page = _html(view, meeting)
+    assert "<h1>Dagsorden — PRØVEUDGAVE</h1>" in page and "<title>TITEL-X</title>" in page
+    assert ">SPRING-X</a>" in page and 'aria-label="INDHOLD-X"' in page and ">INDHOLD-X</h2>" in page
+    assert "Fortroligt · J.NR. 00.01-X · TIDEN 09.00-10.00</p>" in page
+    assert 'id="emne1"' in page and 'href="#emne1"' in page
+    for old in ("offentlig udgave", "Gå til indholdet", "Indholdsfortegnelse", "Sagsnummer", "Kl. ", "punkt-",
+                ">Åben"):
+        assert old not in page, old
+    # a value is put in as text, never read as a pattern
+    first["case_number"] = "{nummer}{tid}"
+    assert "J.NR. {nummer}{tid} · TIDEN" in _html(view, meeting)
+
+
+def test_html_writer_tells_sections_by_their_type_not_their_key() -> None:
+    """The Indstilling and the bilag list are laid out by the section's `type`; a profile's own key for them (or
+    another section keyed "indstilling") does not decide the layout."""
+    meeting = _meeting()
+    view = document_view(meeting, "dagsorden")
+    for item in view["items"]:
+        for section in item["sections"]:
+            section["key"] = {"points": "forslag", "bilag": "vedlagt", "blocks": "indstilling"}[section["type"]]
+    page = _html(view, meeting)
+    points = next(s for item in view["items"] for s in item["sections"] if s["type"] == "points")
+    assert f"<p>{points['lead_in']}</p>\n<ol>\n<li>{points['points'][0]['text']}" in page
+    entry = included_bilag(view)[0][1]
+    assert f"<li>{entry['title']}</li>" in page
+
+
 def test_no_writer_words_the_public_edition_or_compares_a_display_label() -> None:
     writers = [SRC / "render" / "text.py", SRC / "render" / "word" / "writer.py",
-               SRC / "render" / "typst" / "document.typ", SRC / "render" / "typst" / "richtext.typ"]
+               SRC / "render" / "typst" / "document.typ", SRC / "render" / "typst" / "richtext.typ",
+               SRC / "render" / "html.py", ROOT / "templates" / "html" / "dokument.html.j2"]
     for path in writers:
         source = path.read_text(encoding="utf-8")
         assert "offentlig" not in source, path

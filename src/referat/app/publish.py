@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..archive.signers import public_lines
 from ..diagnostics import Location, ReferatError
 from ..fileio import write_all
 from ..progress import progress
@@ -23,7 +24,9 @@ def _published(folder: Path, seen: dict[str, Path], archive: Path | None) -> Pub
     if path in seen:
         raise ReferatError(f"to mødemapper er samme møde ({path}); angiv kun den ene", Location(folder))
     seen[path] = folder
-    return Published(meeting, path, files, kinds, {kind: views[(kind, True)] for kind in kinds})
+    archived = checked.state.archived  # the signed minutes' signers, as their certificates name them (issue 25)
+    signers = public_lines(archived.manifest) if archived is not None and "referat" in kinds else []
+    return Published(meeting, path, files, kinds, {kind: views[(kind, True)] for kind in kinds}, signers)
 
 
 def publish_site(site: Path, folders: list[Path], archive: Path | None = None) -> list[Path]:

@@ -158,9 +158,14 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
     if not data.startswith(files["rettelse.pdf"]):
         report.error(where, f"filen er ikke rettelsen bygget fra {correction_path} (dens første udgave skal være "
                             "rettelse.pdf byte for byte); byg den med 'referat correction build', og underskriv den")
-    signatures = _signatures(data, trust_roots(roots, meeting), Options(roots, allow_self_signed), where, report)
+    anchors = trust_roots(roots, meeting)
+    signatures = _signatures(data, anchors, Options(roots, allow_self_signed), where, report)
     if report.has_errors:
         raise ReferatError(report)
+    from ..signing.longterm import prove
+
+    proof = prove(data, anchors) if signatures else None
+    levels = {p.field_name: p.level for p in proof.signatures} if proof is not None else {}
     digest = mf.sha256(data)
     with locked(root):
         existing = corrections(root, meeting.profile.id, meeting.date.isoformat())
@@ -177,8 +182,10 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
             "arkiveret": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "rettet_af": correction.by, "begrundelse": correction.reason,
             "rettelser": [{"punkt": p.item, "tekst": p.text} for p in correction.points],
-            "underskrifter": [mf.signer_entry(s) for s in signatures],
+            "underskrifter": [mf.signer_entry(s, levels.get(s.field_name)) for s in signatures],
         }
+        if proof is not None:
+            manifest["langtid"] = mf.longterm_entry(proof)
         target = original.folder.parent / f"rettelse-{number}"
         staging = root / STAGING / uuid.uuid4().hex
         try:

@@ -31,8 +31,18 @@ def _tolerance(args: argparse.Namespace) -> float:
     return profile.tariff_tolerance_pct
 
 
+def _say_readings(lines: list[str]) -> None:
+    """How each section's (or workbook's) numbers were read: the run's summary of number conventions."""
+    from ..text.richtext import printable
+
+    if lines:
+        say("Talformat pr. driftsherre:")
+        for line in lines:
+            print(printable(f"  {line}").replace("\n", " "))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..takster.annex import check_file
+    from ..takster.annex import check_file, number_readings
     from ..takster.summary import summarise, text_lines
     from ..text.richtext import printable
 
@@ -48,6 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         say("Oversigt pr. driftsherre (forklaret/uforklaret):")
         for line in text_lines(summarise(tb, findings)):
             print(printable(line).replace("\n", " "))
+        _say_readings(number_readings(tb))
         if not args.alle and any(f.explained and f.highlight for f in findings):
             say("(de forklarede afvigelser vises med --alle)")
     if not report.has_errors:
@@ -75,7 +86,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from ..fileio import write_all
-    from ..takster.annex import FORMATS, render_annex
+    from ..takster.annex import FORMATS, number_readings, render_checked
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -85,10 +96,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     from ..progress import progress
 
     with progress("Takster {n}/{total}: {detail}", len(formats) + 1) as shown:
-        files = render_annex(path, formats, args.godkendt, tolerance_pct=_tolerance(args), shown=shown)
+        rendered = render_checked(path, formats, args.godkendt, tolerance_pct=_tolerance(args), shown=shown)
     out = Path(args.out) if args.out else Path("output") / "takster"
-    targets = {out / f"{path.stem}.{fmt}": data for fmt, data in files.items()}
+    targets = {out / f"{path.stem}.{fmt}": data for fmt, data in rendered.files.items()}
     write_all(targets)
+    _say_readings(number_readings(rendered.takstbilag))
+    marked = len(rendered.report.items)
+    if marked:
+        say(f"{count(marked, 'advarsel', 'advarsler')} (markeret i takstbilaget; se dem med: referat tariffs validate "
+            f"{args.fil})")
     for target in targets:
         say(f"skrev {target}")
     return EXIT_OK
@@ -102,6 +118,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with progress("Takster: {n}/{total} rækker: {detail}", 0) as shown:
         result = import_workbooks([Path(p) for p in args.xlsx], args.år, shown)
     print_report(result.report)
+    _say_readings(result.readings)
     if result.text is None:
         return EXIT_INVALID
     write_atomic(Path(args.out), _with_modeline(Path(args.out), result.text))

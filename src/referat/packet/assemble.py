@@ -29,7 +29,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObj
 from ..diagnostics import Location, ReferatError, Report
 from ..model.meeting import Meeting
 from ..progress import progress
-from ..render.pdf import compile_typst, with_asset
+from ..render.pdf import BilagLink, compile_typst, write_pdf_with_links
 from ..takster.annex import approval_line
 from ..view import labels as L
 from ..view.document import included_bilag
@@ -40,6 +40,7 @@ from .metadata import claims_pdfa, set_metadata
 from .overlay import add_form, draw_after
 from .sanitize import clean_packet, clean_part, describe, layers, prepare, set_layers
 from .sources import bilag_pdf, check_converters, minutes_reader
+from .types import CoverData, StampData, StampPage
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
 
@@ -190,8 +191,8 @@ def build_packet(meeting: Meeting, view: DocumentView, sources: Sources | None =
         starts = {p.id: 9999 for p in parts}  # wide placeholders for the first pass
         total = 99999
     for _ in range(4):
-        data, assets = with_asset(_with_pages(view, starts, total), "logo", logo)
-        doc_pdf, links = compile_typst("document.typ", data, meeting.date, assets, query="<bilaglink>")
+        # the same compile as the document alone (render.pdf.write_pdf), with the bilag pages in its lists
+        doc_pdf, links = write_pdf_with_links(_with_pages(view, starts, total), meeting.date, logo)
         doc = PdfReader(io.BytesIO(doc_pdf))
         new_starts, new_total = _layout(parts, len(doc.pages))
         if (new_starts, new_total) == (starts, total):
@@ -286,7 +287,7 @@ def _bytes(reader: PdfReader) -> bytes:
 
 
 def _covers(meeting: Meeting, view: DocumentView, parts: list[Part], total: int) -> PdfReader:
-    data = {
+    data: CoverData = {
         "title": view["title"], "font": view["look"]["font"], "colour": view["look"]["colour"],
         "page_label": view["labels"]["page"], "total": total,
         "covers": [{"number": p.item, "title": p.cover, "page": p.cover_page, "note": None} for p in parts],
@@ -305,7 +306,7 @@ Geometry = tuple[float, float, float, float, int]  # a page's crop box (left, bo
 def _stamps(when: dt.date, parts: list[Part], total: int, page_label: str) -> tuple[PdfReader, list[Geometry]]:
     """The stamps of every bilag page, one Typst page each, and each bilag page's geometry (read once: a copied
     page has the same boxes and rotation as its original)."""
-    pages = []
+    pages: list[StampPage] = []
     geometry: list[Geometry] = []
     for part in parts:
         for k, page in enumerate(part.reader.pages):
@@ -318,7 +319,8 @@ def _stamps(when: dt.date, parts: list[Part], total: int, page_label: str) -> tu
                           "text": page_label.replace("{x}", str(part.cover_page + 1 + k)).replace("{y}", str(total))})
     if not pages:
         pages = [{"w": 10, "h": 10, "text": ""}]
-    return PdfReader(io.BytesIO(compile_typst("stamp.typ", {"pages": pages}, when)[0])), geometry
+    data: StampData = {"pages": pages}
+    return PdfReader(io.BytesIO(compile_typst("stamp.typ", data, when)[0])), geometry
 
 
 def _stamp_form(writer: PdfWriter, stamp: Any) -> Any:
@@ -378,13 +380,13 @@ def _bookmarks(writer: PdfWriter, doc: PdfReader, view: DocumentView, parts: lis
                                         parent=node)
 
 
-def _links(writer: PdfWriter, doc: PdfReader, links: list[dict[str, Any]], starts: dict[str, int]) -> None:
+def _links(writer: PdfWriter, doc: PdfReader, links: list[BilagLink], starts: dict[str, int]) -> None:
     for link in links:
         if link["id"] not in starts:
             continue
-        index = int(link["page"]) - 1
+        index = link["page"] - 1
         _, _, width, height = _box(doc.pages[index])
-        x, y = float(link["x"]), float(link["y"])
+        x, y = link["x"], link["y"]
         rect = (x - 2, height - y - 13, width - 70, height - y + 2)
         writer.add_annotation(page_number=index, annotation=Link(rect=rect, target_page_index=starts[link["id"]] - 1))
 

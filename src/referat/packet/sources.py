@@ -23,6 +23,8 @@ from ..files.xlsxcheck import BILAG_CELLS, SHEET_ADVICE, UNREADABLE, SheetFacts,
 from ..render.pdf import compile_typst, with_asset
 from ..text.danish import number
 from ..text.richtext import printable
+from ..view import labels as L
+from .types import ImageData, Sheet, SheetData, SheetRow, SpanCell
 
 WORD = (".docx", ".doc")
 EXCEL = (".xlsx", ".xlsm")
@@ -98,7 +100,8 @@ def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
     with tempfile.TemporaryDirectory(prefix="referat-billede-") as tmp:
         copy = Path(tmp) / ("billede.png" if clean.startswith(PNG_SIGNATURE) else "billede.jpg")
         copy.write_bytes(clean)
-        data, assets = with_asset({"title": printable(title)}, "image", copy)
+        page: ImageData = {"title": printable(title)}
+        data, assets = with_asset(page, "image", copy)
         try:
             return compile_typst("image.typ", data, when, assets)[0]
         except ReferatError as exc:
@@ -122,10 +125,11 @@ def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:
         workbook.close()
     if not sheets:
         raise ReferatError("Excel-filen har ingen synlige ark", Location(path))
-    return compile_typst("sheet.typ", {"title": printable(title), "sheets": sheets}, when)[0]
+    data: SheetData = {"title": printable(title), "empty": L.SHEET_EMPTY, "sheets": sheets}
+    return compile_typst("sheet.typ", data, when)[0]
 
 
-def sheet_view(ws: Any, facts: SheetFacts | None, path: Path | None = None) -> dict[str, Any]:
+def sheet_view(ws: Any, facts: SheetFacts | None, path: Path | None = None) -> Sheet:
     """One visible sheet as sheet.typ draws it: visible rows and columns only, widths from the sheet.
 
     Columns keep their widths relative to each other; the font shrinks (to 6 pt) so the sheet fits the
@@ -163,16 +167,16 @@ def sheet_view(ws: Any, facts: SheetFacts | None, path: Path | None = None) -> d
     font = max(_MIN_FONT, min(_MAX_FONT, _EXCEL_FONT * usable / natural)) if natural else _MAX_FONT
     fits = natural * font / _EXCEL_FONT <= usable
     printed = [w * font / _EXCEL_FONT if fits else usable * w / natural for w in pt]  # the widths on paper
-    out_rows = []
+    out_rows: list[SheetRow] = []
     for r in rows:
-        line: list[Any] = []
+        line: SheetRow = []
         skip_until = -1
         for i, c in enumerate(cols):
             if (r, c) in covered or i <= skip_until:
                 continue
             cell = grid.get((r, c))
             text = texts.get((r, c), "")
-            entry: dict[str, Any] = {"t": text}
+            entry: SpanCell = {"t": text}
             span = 1
             if (r, c) in spans:
                 span, entry["rs"], own = spans[(r, c)]

@@ -15,12 +15,13 @@ is copied. This module writes the site's own pages from the public views. Same i
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
 
 from ..model.meeting import Meeting
+from ..render.html import fill
 from ..text.danish import long_date
 from ..text.richtext import plain_text
 from ..view.types import DocumentView
@@ -37,6 +38,7 @@ class Published:
     files: dict[str, bytes]
     kinds: list[str]
     views: dict[str, DocumentView]  # kind → its public view, made by the pipeline
+    signers: list[str] = field(default_factory=list)  # of the archived minutes, as the certificates say (issue 25)
 
 
 def _page(title: str, body: str, depth: int) -> bytes:
@@ -67,6 +69,9 @@ def _meeting_page(pub: Published) -> bytes:
     if bilag:
         body += "<h2>Bilag</h2>\n<ul>" + "".join(
             f'<li><a href="{name}">{escape(titles.get(name, name))}</a></li>' for name in bilag) + "</ul>\n"
+    if pub.signers:  # the archived, signed minutes: who the certificates name (issue 25)
+        body += "<h2>Underskrifter</h2>\n<p>Referatet er underskrevet digitalt af:</p>\n<ul>" + "".join(
+            f"<li>{escape(line)}</li>" for line in pub.signers) + "</ul>\n"
     return _page(title, body, 2)
 
 
@@ -91,13 +96,14 @@ def _decisions(pubs: list[Published]) -> bytes:
         if "referat" not in pub.kinds:
             continue
         view = pub.views["referat"]
+        anchor = view["labels"]["anchor"]  # the item's anchor in the web edition (render/html.py sets it)
         for item in view["items"]:
             text = " ".join(plain_text(s["blocks"], sep=" ") for s in item["sections"]
                             if s["type"] == "blocks" and s["key"] == "beslutning")
             if item["notice"]:
                 text = (item["notice"] + " " + text).strip()
             rows.append(f"<tr><td>{pub.meeting.date.isoformat()}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
-                        f'<td><a href="{pub.path}/referat-offentlig.html#punkt-{escape(item["number"])}">'
+                        f'<td><a href="{pub.path}/referat-offentlig.html#{escape(fill(anchor, nummer=item["number"]))}">'
                         f'{escape(item["bookmark"])}</a></td><td>{escape(text)}</td></tr>')
     body = ('<table>\n<caption>Beslutninger fra de offentlige referater</caption>\n<thead><tr><th scope="col">Dato</th>'
             '<th scope="col">Udvalg</th><th scope="col">Punkt</th><th scope="col">Beslutning</th></tr></thead>\n<tbody>'

@@ -4,22 +4,25 @@ The page layout lives in a jinja2 template (`templates/html/dokument.html.j2`) t
 loaded only from the project's templates folder (the one that holds the committee profile) or the bundled copy,
 rendered in a sandbox with autoescaping, so text from YAML — `<script>`, `{{ }}`, `&` — prints literally.
 No JavaScript; the stylesheet (screen and print) is inline, so the page needs no other file to be read.
+
+Like the Typst and Word writers, this one places what the typed `DocumentView` says and words nothing itself: the
+page's own words ("Gå til indholdet", "Sagsnummer {nummer}", "Kl. {tid}") and an item's anchor ("punkt-{nummer}")
+come from the view's `labels` (`view/labels.py`), filled in by the template's `fill` filter.
 """
 
 from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from ..diagnostics import Location, ReferatError
+from ..view.types import Block, DocumentView, Inline, ItemView
 
 TEMPLATE = "dokument.html.j2"
 
@@ -31,9 +34,24 @@ def _environment(folder: str) -> ImmutableSandboxedEnvironment:
                                         keep_trailing_newline=True)
     env.filters["inlines"] = inlines_html
     env.filters["blocks"] = blocks_html
+    env.filters["fill"] = fill
     env.filters["css_string"] = css_string
     env.filters["page_number"] = page_number_css
     return env
+
+
+def fill(pattern: str, **values: str) -> str:
+    """A label with its values in place: `fill("Kl. {tid}", tid="10.00")`. Each `{name}` is replaced as text (as
+    the Typst template does), so a value holding braces is never read as a pattern."""
+    for name, value in values.items():
+        pattern = pattern.replace("{" + name + "}", str(value))
+    return pattern
+
+
+class AnchoredItem(ItemView):
+    """An item as the template receives it: the view's item and its anchor in the page."""
+
+    anchor: str
 
 
 def css_string(text: str) -> Markup:
@@ -63,14 +81,14 @@ def template_folder(word_template: Path) -> Path:
     return word_template.parent.parent / "html"
 
 
-def write_html(view: Mapping[str, Any], folder: Path, links: dict[str, str] | None = None,
+def write_html(view: DocumentView, folder: Path, links: dict[str, str] | None = None,
                logo: Path | None = None) -> bytes:
     """The page for one document. `links` maps a bilag id ("3.1") to the file it is published as."""
     if not (folder / TEMPLATE).is_file():
         raise ReferatError("HTML-skabelonen findes ikke", Location(folder / TEMPLATE))
     try:
         template = _environment(str(folder)).get_template(TEMPLATE)
-        items = [_with_anchor(item) for item in view["items"]]
+        items = [_with_anchor(item, view["labels"]["anchor"]) for item in view["items"]]
         text = template.render(doc=view, items=items, links=links or {}, logo=_logo_uri(logo))
     except ReferatError:
         raise
@@ -80,8 +98,8 @@ def write_html(view: Mapping[str, Any], folder: Path, links: dict[str, str] | No
     return text.encode("utf-8")
 
 
-def _with_anchor(item: dict[str, Any]) -> dict[str, Any]:
-    return {**item, "anchor": f"punkt-{item['number']}"}
+def _with_anchor(item: ItemView, anchor: str) -> AnchoredItem:
+    return {**item, "anchor": fill(anchor, nummer=item["number"])}
 
 
 def _logo_uri(logo: Path | None) -> str | None:
@@ -97,21 +115,21 @@ def _logo_uri(logo: Path | None) -> str | None:
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
-def inlines_html(inlines: list[dict[str, Any]]) -> Markup:
+def inlines_html(inlines: list[Inline]) -> Markup:
     out: list[str] = []
     for node in inlines:
-        kind = node.get("type") or node.get("t")  # "type" in the typed view (viewtypes), "t" before it
-        if kind == "text":
+        if node["type"] == "text":
             out.append(str(escape(node["v"])))
-        elif kind == "code":
+        elif node["type"] == "code":
             out.append(f"<code>{escape(node['v'])}</code>")
-        elif kind == "br":
+        elif node["type"] == "br":
             out.append("<br>")
-        elif kind in ("strong", "emph"):
-            tag = "strong" if kind == "strong" else "em"
-            out.append(f"<{tag}>{inlines_html(node['c'])}</{tag}>")
-        elif kind == "link":
-            url = str(node.get("url", ""))
+        elif node["type"] == "strong":
+            out.append(f"<strong>{inlines_html(node['c'])}</strong>")
+        elif node["type"] == "emph":
+            out.append(f"<em>{inlines_html(node['c'])}</em>")
+        elif node["type"] == "link":
+            url = node["url"]
             inner = inlines_html(node["c"])
             if url.lower().startswith(_SAFE_SCHEMES):
                 out.append(f'<a href="{escape(url)}">{inner}</a>')
@@ -120,23 +138,22 @@ def inlines_html(inlines: list[dict[str, Any]]) -> Markup:
     return Markup("".join(out))
 
 
-def blocks_html(blocks: list[dict[str, Any]], level: int = 4) -> Markup:
+def blocks_html(blocks: list[Block], level: int = 4) -> Markup:
     out: list[str] = []
     for block in blocks:
-        kind = block["type"]
-        if kind == "par":
+        if block["type"] == "par":
             out.append(f"<p>{inlines_html(block['inlines'])}</p>")
-        elif kind == "heading":
+        elif block["type"] == "heading":
             out.append(f"<h{level}>{inlines_html(block['inlines'])}</h{level}>")
-        elif kind == "list":
+        elif block["type"] == "list":
             if block["ordered"]:
-                start = block.get("start", 1)
+                start = block["start"]
                 tag, attrs = "ol", (f' start="{int(start)}"' if start != 1 else "")
             else:
                 tag, attrs = "ul", ""
             items = "".join(f"<li>{blocks_html(item, level)}</li>" for item in block["items"])
             out.append(f"<{tag}{attrs}>{items}</{tag}>")
-        elif kind == "table":
+        elif block["type"] == "table":
             parts = ["<table>"]
             if block["header"]:
                 cells = "".join(f'<th scope="col">{inlines_html(c)}</th>' for c in block["header"])

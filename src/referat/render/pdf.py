@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypedDict, TypeVar, cast
 
 import typst
 
@@ -141,6 +141,33 @@ def with_asset(data: _Data, key: str, path: Path | None) -> tuple[_Data, list[Pa
     return cast(_Data, {**data, key: "/" + path.resolve().relative_to(_root([path])).as_posix()}), [path]
 
 
+class BilagLink(TypedDict):
+    """Where a bilag list entry with a packet page stands in the document (document.typ's `<bilaglink>` marks):
+    the packet puts a link to the bilag's cover there."""
+
+    id: str  # the bilag's id, "3.1"
+    page: int  # the document's page, from 1
+    x: float  # the entry's start, in points from the page's left edge
+    y: float  # and from its top edge
+
+
+BILAG_LINK = "<bilaglink>"
+
+
 def write_pdf(view: DocumentView, when: dt.date, logo: Path | None = None) -> bytes:
+    """The document as PDF/A-2b, and PDF/UA-1 as well when Typst's accessibility checks pass (tagged either way)."""
+    return _document(view, when, logo, None)[0]
+
+
+def write_pdf_with_links(view: DocumentView, when: dt.date, logo: Path | None = None
+                         ) -> tuple[bytes, list[BilagLink]]:
+    """`write_pdf`'s document (the same compile: tags, standards, bytes for the same view), and where each bilag
+    entry that has a packet page (`BilagEntry.page`) stands: what the packet needs to link them to their covers."""
+    return _document(view, when, logo, BILAG_LINK)
+
+
+def _document(view: DocumentView, when: dt.date, logo: Path | None, query: str | None
+              ) -> tuple[bytes, list[BilagLink]]:
     data, assets = with_asset(view, "logo", logo)
-    return compile_typst("document.typ", data, when, assets, accessible=True)[0]
+    pdf, found = compile_typst("document.typ", data, when, assets, query=query, accessible=True)
+    return pdf, [{"id": str(v["id"]), "page": int(v["page"]), "x": float(v["x"]), "y": float(v["y"])} for v in found]

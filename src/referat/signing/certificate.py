@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from asn1crypto import x509
 from pyhanko.sign.signers import SimpleSigner
 
 from ..diagnostics import Location, ReferatError
@@ -52,3 +53,32 @@ def common_name(signer: SimpleSigner) -> str:
     cert = signer.signing_cert
     assert cert is not None
     return str(cert.subject.native.get("common_name") or cert.subject.human_friendly)
+
+
+def chain(signer: SimpleSigner) -> list[x509.Certificate]:
+    """The certificates the .p12 file carries besides the signer's (its issuers, often up to the root)."""
+    own = signer.signing_cert
+    return [c for c in signer.cert_registry if own is None or c.sha256 != own.sha256]
+
+
+def subject_name(cert: x509.Certificate) -> str:
+    """Who a certificate names: its common name (CN), and its organisation (O) where it has one — the name the
+    archive shows for a signer, whatever name was typed at signing."""
+    subject = cert.subject.native
+    cn = subject.get("common_name")
+    org = subject.get("organization_name")
+    cn = " / ".join(cn) if isinstance(cn, list) else cn
+    org = " / ".join(org) if isinstance(org, list) else org
+    if not cn:
+        return str(cert.subject.human_friendly)
+    return f"{cn}, {org}" if org else str(cn)
+
+
+def same_person(claimed: str, cert: x509.Certificate) -> bool:
+    """Whether a name typed at signing is the certificate's (its CN, or CN and O), spacing and case aside."""
+    def key(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    cn = cert.subject.native.get("common_name")
+    names = {key(subject_name(cert))} | ({key(cn)} if isinstance(cn, str) else set())
+    return key(claimed) in names

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import ReferatError, Report
 from ..progress import Progress, danish
 from ..text.danish import long_date
-from . import render
+from . import render, word
+from .columns import LABELS
 from .load import load_takstbilag
 from .model import Takstbilag
 from .rules import Finding, check_takstbilag, findings_report
@@ -58,11 +60,26 @@ def approval_line(decision: str | None, committee: str, date: dt.date) -> str | 
     return f"Godkendt af {committee} den {long_date(date)}"
 
 
-def render_annex(path: Path, formats: list[str], approval: str | None = None,
-                 when: dt.date | None = None, tolerance_pct: float | None = None,
-                 shown: Progress | None = None) -> dict[str, bytes]:
-    """File suffix → bytes; refuses a takstbilag with errors (the warnings are shaded in the table). `shown`: the
-    progress line, told of the check and of each format."""
+def number_readings(tb: Takstbilag) -> list[str]:
+    """The run's summary of how each section's numbers were read: 'Aalborg Kommune: dansk (1.234.567,5)' (the
+    sections whose numbers were all typed as plain numbers had nothing to read)."""
+    return [f"{owner.name}: {owner.reading.summary(LABELS)}" for owner in tb.owners if owner.reading.read_any]
+
+
+@dataclass
+class Rendered:
+    """A rendered annex: file suffix → bytes, the takstbilag as read and the check's messages (warnings only)."""
+
+    files: dict[str, bytes]
+    takstbilag: Takstbilag
+    report: Report
+
+
+def render_checked(path: Path, formats: list[str], approval: str | None = None, when: dt.date | None = None,
+                   tolerance_pct: float | None = None, shown: Progress | None = None) -> Rendered:
+    """Check and render the annex. Refuses only a file that cannot be read as a takstbilag: every row it holds
+    renders, and what is wrong with a row is a marking on it (issue 23). `shown`: the progress line, told of the
+    check and of each format."""
     if shown is not None:
         shown.step(f"{path.name} kontrolleres")
     tb, findings, report = check_file(path, tolerance_pct)
@@ -77,9 +94,16 @@ def render_annex(path: Path, formats: list[str], approval: str | None = None,
         if fmt == "pdf":
             out[fmt] = render.pdf(view, when)
         elif fmt == "docx":
-            out[fmt] = render.docx(view, when)
+            out[fmt] = word.docx(view, when)
         elif fmt == "csv":
             out[fmt] = render.csv_bytes(view)
         elif fmt == "xlsx":
             out[fmt] = render.xlsx(view, when)
-    return out
+    return Rendered(out, tb, report)
+
+
+def render_annex(path: Path, formats: list[str], approval: str | None = None,
+                 when: dt.date | None = None, tolerance_pct: float | None = None,
+                 shown: Progress | None = None) -> dict[str, bytes]:
+    """File suffix → bytes (see render_checked)."""
+    return render_checked(path, formats, approval, when, tolerance_pct, shown).files

@@ -48,3 +48,5 @@ def fold(text: str) -> str:
 
 HEADER_LOOKUP = {fold(v): key for key, _, variants, _ in COLUMNS for v in variants}
 KIND = {key: kind for key, _, _, kind in COLUMNS}
+LABELS = {key: header for key, header, _, _ in COLUMNS}
+"""YAML key → the column's header, as the run's messages name a column ("Budget", "Ændring i pct. ift. forrige år")."""

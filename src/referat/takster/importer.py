@@ -1,8 +1,14 @@
-"""`referat takster import`: takstskemaer (Excel) → a takstbilag YAML, every bad cell named.
+"""`referat tariffs import`: takstskemaer (Excel) → a takstbilag YAML, every bad cell named, no row dropped.
 
 Headers are found by their names (any row in the first 30), so an older skema or one with extra columns
 still imports. A driftsherre's name, type, year and general overhead are read from labelled cells above the
 header ("Driftsherre:" and its neighbour), from a Driftsherre column, or else from the sheet's name.
+
+A cell that cannot be read is named in the run's output and kept as `null` with its message under the row's
+`importfejl` (the annex marks it); the row is never left out (issue 23). Numbers typed as text are read in the
+convention each driftsherre's workbook shows (`convention`): an ambiguous `1,234` is written to the YAML as the
+number its workbook's evidence decides, or as typed, with a warning, where nothing decides it. Notes above the
+table are printed before it, notes below it after; the lines that follow a note are its paragraphs.
 """
 
 from __future__ import annotations
@@ -23,13 +29,18 @@ from ..files.xlsxcheck import IMPORT_CELLS, check_workbook
 from ..progress import Progress
 from ..text.danish import join_or
 from ..text.richtext import printable
-from .columns import HEADER_LOOKUP, KIND, META, ROLES, fold
-from .model import AMBIGUOUS, DASHES, Status, Unit
+from .columns import HEADER_LOOKUP, KIND, LABELS, META, ROLES, fold
+from .convention import Convention, SectionReading, Written, agrees, ambiguous, decide, reading
+from .model import DASHES, LIMIT, Status, Unit
 from .numbers import EMPTY, CellError, is_excel_error, parse_number
+from .rules import conflict_message
 
 HEADER_SCAN_ROWS = 30
 REQUIRED = ("ydelse", "takstenhed")  # missing: a warning on the row, never a refusal
 FRACTION_PERCENT = ("belægning_pct", "overhead_pct")  # 0.98 typed for 98 % in a General-format cell
+# Numbers the takstbilag cannot hold negative (model.NonNeg, and a budget or a number of days).
+_NOT_NEGATIVE = ("antal_pladser", "pladser_sidste_år", "betalingsdage", "budget", "belægning_pct", "overhead_pct",
+                 "takst", "takst_sidste_år")
 # A note below a driftsherre's table ("#Note til …", "Bemærkning: …"), or a notat-bilag of the annex ("Bilag A: …").
 _NOTE = re.compile(r"^\s*(#|note\b|notat\b|bemærkning(er)?\b)", re.IGNORECASE)
 _ANNEX_NOTE = re.compile(r"^\s*#?\s*bilag\s+[A-ZÆØÅ0-9]{1,3}\s*[:.–-]", re.IGNORECASE)
@@ -64,6 +75,7 @@ class ImportResult:
     rows: int
     report: Report = field(default_factory=Report)
     data: dict[str, Any] | None = None
+    readings: list[str] = field(default_factory=list)  # per workbook and driftsherre: the number convention read
 
 
 @dataclass
@@ -75,12 +87,24 @@ class _Owner:
     notes: list[dict[str, str]] = field(default_factory=list)
 
 
+@dataclass
+class _Submission:
+    """A driftsherre's cells in one workbook: the evidence for its number convention, and the ambiguous cells
+    to read in it."""
+
+    cells: list[Written] = field(default_factory=list)
+    pending: dict[Written, tuple[dict[str, Any], Location]] = field(default_factory=dict)
+    inherited: dict[int, dict[str, Any]] = field(default_factory=dict)  # record → unit, belægning, days of its offer
+    first: Location | None = None
+
+
 def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress | None = None) -> ImportResult:
     """`shown`: the progress line, told the rows of each sheet as it is read."""
     report = Report()
     owners: dict[str, _Owner] = {}
     annex_notes: list[dict[str, str]] = []
     years: set[int] = set()
+    readings: list[str] = []
     count = 0
     for path in paths:
         problem = _unreadable(path)
@@ -98,6 +122,7 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
             report.error(Location(path), f"filen kan ikke læses som Excel (.xlsx) ({type(exc).__name__})")
             continue
         found = False
+        submissions: dict[str, _Submission] = {}
         rows = {f.name: f.rows for f in facts}
         if shown is not None:
             shown.grow(sum(rows.values()))
@@ -114,14 +139,19 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
             meta = _meta(ws, header_row, path, report)
             if meta.get("år"):
                 years.add(int(meta["år"]))
-            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes)
+            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes, submissions)
+        for name, submission in submissions.items():
+            section = _read_submission(submission, report)
+            if section.read_any:
+                readings.append(f"{path.name} ({name}): {section.summary(LABELS)}")
+        submissions.clear()
         if not found:
             report.error(Location(path), "ingen ark har en overskriftsrække med kolonner som Tilbud, Ydelse, "
                                          "Takstenhed og Takst")
     if not owners:  # nothing read: the messages above say why; the year is beside the point
         if not report.has_errors:
             report.error(Location(paths[0] if paths else Path(".")), "skemaerne indeholder ingen takstrækker")
-        return ImportResult(None, count, report)
+        return ImportResult(None, count, report, readings=readings)
     if year is None:
         if len(years) > 1:
             report.error(Location(paths[0]), f"skemaerne angiver forskellige takstår: {', '.join(map(str, sorted(years)))}; "
@@ -129,9 +159,52 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
         year = min(years) if years else None
     if year is None:
         report.error(Location(paths[0] if paths else Path(".")), "takståret står ikke i skemaet; angiv --år")
-        return ImportResult(None, count, report)
+        return ImportResult(None, count, report, readings=readings)
     data = _data(owners, year, annex_notes)
-    return ImportResult(to_yaml(data), count, report, data)
+    return ImportResult(to_yaml(data), count, report, data, readings)
+
+
+_SHARED = ("takstenhed", "belægning_pct", "betalingsdage")  # what a takstgruppe may leave to the row above it
+
+
+def _expected(record: dict[str, Any], inherited: dict[str, Any]) -> float | None:
+    """The takst the record's own budget and pladser give with its (or its offer's) belægning, Døgn and Dag rows."""
+    values = [record.get("budget"), record.get("antal_pladser"), record.get("belægning_pct", inherited.get("belægning_pct"))]
+    unit = record.get("takstenhed", inherited.get("takstenhed"))
+    if unit not in ("Døgn", "Dag") or not all(isinstance(v, (int, float)) and v for v in values):
+        return None
+    budget, places, occupancy = (float(v) for v in values)  # type: ignore[arg-type]
+    days = 250 if record.get("betalingsdage", inherited.get("betalingsdage")) == 250 else 365
+    return budget / (places * occupancy / 100 * days)
+
+
+def _read_submission(submission: _Submission, report: Report) -> SectionReading:
+    """Decide a driftsherre's workbook's number convention and write its ambiguous cells in it: a number where
+    the evidence decides, the text as typed (with a warning naming both readings) where nothing does."""
+    formula: dict[Written, Convention] = {}
+    for cell, (record, _) in submission.pending.items():
+        if cell.key == "takst" and not any(isinstance(record.get(k), str) and ambiguous(record[k])
+                                           for k in ("budget", "antal_pladser", "belægning_pct")):
+            convention = agrees(_expected(record, submission.inherited.get(id(record), {})), cell.text)
+            if convention is not None:
+                formula[cell] = convention
+    section = decide(submission.cells, formula)
+    for cell, decision in section.decisions.items():
+        record, where = submission.pending[cell]
+        if decision.convention is not None:
+            value = reading(cell.text, decision.convention)
+            record[cell.key] = int(value) if value.is_integer() else round(value, 6)
+            continue
+        danish, english = reading(cell.text, Convention.DANISH), reading(cell.text, Convention.ENGLISH)
+        sep = "," if "," in cell.text else "."
+        decimal, thousands = (danish, english) if sep == "," else (english, danish)
+        report.warning(where, f"{_label(cell.key)}: '{cell.text}' kan læses som {number_text(decimal)} "
+                              f"({'komma' if sep == ',' else 'punktum'} som decimaltegn) eller {number_text(thousands)} "
+                              f"({'komma' if sep == ',' else 'punktum'} som tusindtalsseparator), og intet andet tal i "
+                              "skemaet afgør det; det står i takstbilaget som skrevet. Skriv tallet entydigt")
+    if section.conflicts and submission.first is not None:
+        report.warning(submission.first, conflict_message(section))
+    return section
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of old .xls files and of encrypted .xlsx files
@@ -200,24 +273,88 @@ def _is_percent_cell(cell: Any) -> bool:
     return isinstance(cell.value, (int, float)) and "%" in (cell.number_format or "")
 
 
+def _texts(row: tuple[Any, ...]) -> list[Any]:
+    return [c.value for c in row if c.value is not None and not (isinstance(c.value, str) and not c.value.strip())]
+
+
 def _note(row: tuple[Any, ...]) -> dict[str, str] | None:
-    """A row holding one text only, that reads as a note: {titel, tekst} (the title before the first ':')."""
-    texts = [c.value for c in row if c.value is not None and not (isinstance(c.value, str) and not c.value.strip())]
+    """A row holding one text only, that reads as a note: {titel, tekst} (the title before the first ':'); its
+    text as Markdown that prints literally."""
+    texts = _texts(row)
     if len(texts) != 1 or not isinstance(texts[0], str) or not (_NOTE.match(texts[0]) or _ANNEX_NOTE.match(texts[0])):
         return None
     text = printable(texts[0].strip().lstrip("#").strip())
     title, sep, body = text.partition(":")
     if sep and body.strip() and len(title) <= 120 and "\n" not in title:
-        return {"titel": title.strip(), "tekst": body.strip()}
-    return {"tekst": text}
+        return {"titel": title.strip(), "tekst": markdown_literal(body.strip())}
+    if sep and not body.strip():  # '#Note til Aalborg Kommunes takster:' with its paragraphs on the lines below
+        return {"titel": title.strip(), "tekst": ""}
+    return {"tekst": markdown_literal(text)}
+
+
+_SENTENCE = re.compile(r"[.!?:;)]\s*$")
+
+
+def _paragraph(row: tuple[Any, ...]) -> str | None:
+    """The one text of a row that reads as a sentence (it ends in '.', '!', '?', ':' or is long): a paragraph of
+    the note above it, not an offer's name on a line of its own."""
+    texts = _texts(row)
+    if len(texts) != 1 or not isinstance(texts[0], str):
+        return None
+    text = texts[0].strip()
+    return text if _SENTENCE.search(text) or len(text) > 80 else None
+
+
+def _continue(note: dict[str, str], text: str) -> None:
+    note["tekst"] = (note["tekst"] + "\n\n" if note["tekst"] else "") + markdown_literal(printable(text))
+
+
+_MD_CHARS = re.compile(r"([\\`*_\[\]#<>!|{}~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])(\s)", re.MULTILINE)
+
+
+def markdown_literal(text: str) -> str:
+    """Text from a workbook as Markdown that prints exactly as typed: every character Markdown could read as
+    markup escaped (a note's text is Markdown in the takstbilag)."""
+    return _MD_LINE_START.sub(lambda m: m[1] + "\\" + m[2] + m[3], _MD_CHARS.sub(r"\\\1", text))
+
+
+def _notes_above(ws: Worksheet, header_row: int) -> list[dict[str, str]]:
+    """Notes a driftsherre wrote above its table (printed before it): note rows and their paragraphs."""
+    notes: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
+        note = _note(row)
+        if note is not None:
+            current = {**note, "placering": "før"}
+            notes.append(current)
+            continue
+        paragraph = _paragraph(row)
+        if current is not None and paragraph is not None:
+            _continue(current, paragraph)
+        elif _texts(row):
+            current = None
+    return [n for n in notes if n["tekst"] or n.get("titel")]
+
+
+def _import_error(record: dict[str, Any], key: str, message: str) -> None:
+    """A cell that could not be read: null in the YAML, its message under `importfejl` (the annex marks it)."""
+    record[key] = None
+    record.setdefault("importfejl", {})[key] = message
 
 
 def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, str], meta: dict[str, Any],
-               owners: dict[str, _Owner], report: Report, annex_notes: list[dict[str, str]]) -> int:
+               owners: dict[str, _Owner], report: Report, annex_notes: list[dict[str, str]],
+               submissions: dict[str, _Submission]) -> int:
     count = 0
     last_offer: str | None = None
+    last_note: dict[str, str] | None = None  # the note whose paragraphs may follow
     plain_changes: list[dict[str, Any]] = []  # records whose change was a General-format number
     owner_column = next((c for c, k in columns.items() if k == "driftsherre"), None)
+    above = _notes_above(ws, header_row)
+    if above:
+        name = meta.get("driftsherre") or ws.title
+        _owner(owners, name, meta).notes.extend(above)
     for row in ws.iter_rows(min_row=header_row + 1):
         values = {columns[c.column]: c for c in row if c.column in columns}
         if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in values.values()) \
@@ -233,32 +370,47 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
                 annex_notes.append(note)
             else:
                 _owner(owners, owner_name, meta).notes.append(note)
+            last_note = note
             continue
+        paragraph = _paragraph(row) if last_note is not None else None
+        if paragraph is not None and last_note is not None:
+            _continue(last_note, paragraph)
+            continue
+        last_note = None
+        submission = submissions.setdefault(owner_name, _Submission())
         record: dict[str, Any] = {}
-        ok = True
         for key, cell in values.items():
             where = Location(path, where=f"{ws.title}!{cell.coordinate}")
             try:
                 value = _value(key, cell, where, report)
             except CellError as exc:
                 report.error(where, f"{_label(key)}: {exc}")
-                ok = ok and key not in REQUIRED and key != "takst"
+                if key != "tilbud":
+                    _import_error(record, key, f"{path.name}!{ws.title}!{cell.coordinate}: {exc}")
                 continue
             if value is not None:
                 record[key] = value
                 if key == "ændring_pct" and isinstance(cell.value, (int, float)) and not _is_percent_cell(cell):
                     plain_changes.append(record)
+                if isinstance(cell.value, str) and KIND.get(key) in ("number", "percent") and value != "-":
+                    written = Written(key, printable(cell.value.strip()), id(record))
+                    submission.cells.append(written)
+                    if ambiguous(written.text):
+                        submission.pending[written] = (record, where)
+                if submission.first is None:
+                    submission.first = where
         offer = record.pop("tilbud", None)
-        if offer is not None and set(record) <= {"lovgrundlag"} and ok:  # the offer's name on a line of its own
+        if offer is not None and set(record) <= {"lovgrundlag"}:  # the offer's name on a line of its own
             last_offer = offer
             continue
+        if offer is not None and last_offer is not None and offer != last_offer and record.get("rolle") == "underrække":
+            record["tilbud"] = offer  # a takstgruppe with its own name under its block's total (issue 23)
+            offer = last_offer
         offer = offer or last_offer
         if offer is None:
             report.error(here, "rækken har intet tilbud, og der står intet tilbud over den")
             continue
         last_offer = offer
-        if not ok:
-            continue
         has_numbers = any(k in record for k in ("antal_pladser", "budget", "belægning_pct", "takst", "takst_sidste_år",
                                                 "ændring_pct", "overhead_pct", "pladser_sidste_år"))
         for key in REQUIRED:  # a heading ('Hovedydelse') has no unit; the rules say what a row lacks
@@ -266,7 +418,10 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
                 report.warning(here, f"{_label(key)} mangler; rækken er taget med uden")
         owner = _owner(owners, owner_name, meta)
         record["_kilde"] = f"{path.name}!{ws.title}!{first}"
-        owner.offers.setdefault(offer, []).append(record)
+        above = owner.offers.setdefault(offer, [])
+        submission.inherited[id(record)] = {k: next((r[k] for r in reversed(above) if isinstance(r.get(k), (int, float, str))), None)
+                                            for k in _SHARED}
+        above.append(record)
         count += 1
     _fractions_of_change(ws, path, columns, header_row, plain_changes, report)
     return count
@@ -339,16 +494,14 @@ def _value(key: str, cell: Any, where: Location | None = None, report: Report | 
             value = _percent(cell, value, where, _label(key), report)
         elif value is not None and kind == "percent" and _is_percent_cell(cell):
             value *= 100
-        if value is not None and key in ("antal_pladser", "pladser_sidste_år", "betalingsdage", "budget") and value < 0:
-            raise CellError(f"{value:g} kan ikke være negativ")
-        if value is not None and isinstance(raw, str) and AMBIGUOUS.match(raw):
-            if where is not None and report is not None and kind == "number":
-                english = float(re.sub(r"(?i)\s*(kr\.?|%)\s*$", "", raw.strip()).replace(",", ""))
-                report.warning(where, f"{_label(key)}: '{printable(raw.strip())}' kan læses som "
-                                      f"{number_text(value)} (dansk decimalkomma) eller {number_text(english)} "
-                                      "(komma som tusindtalsseparator); det står i takstbilaget som skrevet, og "
-                                      "valideringen sammenholder det med budgettet. Skriv tallet entydigt")
-            return printable(raw.strip())  # '2,406': the takstbilag's check names both readings
+        if value is not None and key in _NOT_NEGATIVE and value < 0:
+            raise CellError(f"{number_text(value)} kan ikke være negativ")
+        if value is not None and abs(value) > LIMIT:
+            raise CellError(f"{value:g} er urimeligt stort (over 1.000.000.000.000); ret tallet")
+        if key == "betalingsdage" and value is not None and value not in (250, 365):
+            raise CellError(f"{number_text(value)} betalingsdage: skriv 365 eller 250 (5 dage × 50 uger)")
+        if value is not None and isinstance(raw, str) and ambiguous(raw):
+            return printable(raw.strip())  # '2,406': read in the convention its workbook shows (_read_submission)
         return None if value is None else (int(value) if float(value).is_integer() else round(value, 6))
     if raw is None:
         return None
@@ -369,6 +522,17 @@ def _value(key: str, cell: Any, where: Location | None = None, report: Report | 
     return printable(text) if text else None
 
 
+def _whole(notes: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Notes as the takstbilag holds them: a title with no paragraphs under it is the note's text."""
+    out = []
+    for note in notes:
+        if not note["tekst"]:
+            note = {k: v for k, v in note.items() if k != "titel"} | {"tekst": markdown_literal(note.get("titel", ""))}
+        if note["tekst"]:
+            out.append(note)
+    return out
+
+
 def _data(owners: dict[str, _Owner], year: int, notes: list[dict[str, str]] | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "år": year,
@@ -376,18 +540,18 @@ def _data(owners: dict[str, _Owner], year: int, notes: list[dict[str, str]] | No
         "driftsherrer": [
             {"navn": o.name, "type": o.type, "overhead_pct": o.overhead,
              "tilbud": [{"navn": name, "rækker": rows} for name, rows in o.offers.items() if rows],
-             **({"noter": o.notes} if o.notes else {})}
-            for o in owners.values()
+             **({"noter": _whole(o.notes)} if _whole(o.notes) else {})}
+            for o in owners.values() if any(o.offers.values())  # a sheet of notes only is no driftsherre
         ],
     }
-    if notes:
-        data["noter"] = notes
+    if notes and _whole(notes):
+        data["noter"] = _whole(notes)
     return data
 
 
-_ORDER = ["rolle", "ydelse", "lovgrundlag", "antal_pladser", "pladser_sidste_år", "takstenhed", "belægning_pct", "budget",
+_ORDER = ["rolle", "tilbud", "ydelse", "lovgrundlag", "antal_pladser", "pladser_sidste_år", "takstenhed", "belægning_pct", "budget",
           "overhead_pct", "takst", "takst_sidste_år", "ændring_pct", "betalingsdage", "strukturændring", "status",
-          "basistakst", "regulering_kr", "forklaring"]
+          "basistakst", "regulering_kr", "forklaring", "importfejl"]
 
 
 def _scalar(value: Any) -> str:
@@ -397,7 +561,7 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)  # JSON is YAML: a string, or importfejl's flow mapping
 
 
 def to_yaml(data: dict[str, Any]) -> str:
@@ -433,7 +597,7 @@ def _notes_yaml(notes: list[dict[str, str]], indent: str) -> list[str]:
         return []
     lines = [f"{indent}noter:"]
     for note in notes:
-        keys = [k for k in ("titel", "tekst") if k in note]
+        keys = [k for k in ("titel", "placering", "tekst") if k in note]
         for n, key in enumerate(keys):
             lines.append(f"{indent}  {'- ' if n == 0 else '  '}{key}: {_scalar(note[key])}")
     return lines

@@ -1,4 +1,5 @@
-"""Reading a takstbilag YAML file into the model, with positions for every row."""
+"""Reading a takstbilag YAML file into the model, with positions for every row and its numbers read in the
+convention each driftsherre wrote them in."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from ..diagnostics import Report
 from ..load.parse import parse_model
 from .model import Takstbilag
+from .reading import read_numbers
 
 
 def load_takstbilag(path: Path) -> tuple[Takstbilag | None, Report]:
@@ -21,4 +23,5 @@ def load_takstbilag(path: Path) -> tuple[Takstbilag | None, Report]:
         for j, offer in enumerate(owner.offers):
             for k, row in enumerate(offer.rows):
                 row.read_from(smap, ("driftsherrer", i, "tilbud", j, "rækker", k))
+    read_numbers(tb)
     return tb, report

@@ -1,9 +1,12 @@
 """The Styringsaftale's tariff rules (001 L5660–5830), each a small function giving findings.
 
 A finding names driftsherre, tilbud and ydelse and points at the row's line (or cell). Findings with
-`highlight` shade that cell in the rendered annex and explain why in its legend: yellow when the driftsherre
-explained it (forklaret, skal godkendes), orange when it did not (uforklaret). Rows are checked as submitted:
-block headers and their sub-rows, sum rows and their takstgrupper, headings and closed offers (model.Role).
+`highlight` mark that cell in the rendered annex and explain why in the driftsherre's table of markings: a rule
+deviation yellow when the driftsherre explained it (forklaret, skal godkendes), orange when it did not
+(uforklaret); a number that reads two ways and that nothing in its section settles gets a marker of its own.
+Rows are checked as submitted: block headers and their sub-rows, sum rows and their takstgrupper, headings,
+remarks and closed offers (model.Role). Nothing here refuses the annex: every finding is a warning or a marking
+(issue 23); what cannot be printed at all is refused when the file is read.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from ..diagnostics import Location, Report, Severity
 from ..text.danish import kroner as kr
 from ..text.danish import number
 from ..text.danish import percent as pct
+from .columns import LABELS
+from .convention import SectionReading, readings
 from .model import Direction, Offer, Owner, Role, Row, Takstbilag, Unit
 
 DEFAULT_TOLERANCE_PCT = 2.0
@@ -25,6 +30,9 @@ DEFAULT_TOLERANCE_PCT = 2.0
 PL, OCCUPANCY, FORMULA, PLACES = "pl", "belægning", "formel", "pladser"
 CATEGORIES = {PL: "Ændring over P/L + 2 pp", OCCUPANCY: "Belægning under 95 %", FORMULA: "Afvigelse fra formlen",
               PLACES: "Ændrede pladser"}
+DEVIATION, AMBIGUOUS = "afvigelse", "tvetydig"  # how a marked cell is marked: deviation colours, or its own
+# The short names of the rules the view acts on (the table of markings prints each rule's name).
+MISSING_TARIFF, OVERHEAD = "Takst mangler", "Overhead"
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,8 @@ class Finding:
     location: Location
     row_id: int = 0
     category: str | None = None
+    rule: str = ""  # the rule's short name in the annex's table of markings ("P/L + 2 pp", "Takst mangler", …)
+    mark: str = DEVIATION
 
     @property
     def explained(self) -> bool:
@@ -49,20 +59,17 @@ class Finding:
 
 
 def is_tariff(row: Row) -> bool:
-    """A row that states a takst of its own: an ordinary row, a sub-row, or a block header with its average."""
-    return (row.kind in (Role.TARIFF, Role.SUB) or (row.kind is Role.BLOCK and row.tariff is not None)) \
-        and not row.closed
-
-
-def _tariff_rows(tb: Takstbilag) -> Iterator[tuple[Owner, Offer, Row]]:
-    """Rows that carry a takst of their own (ordinary rows, sub-rows), closed offers left out."""
-    for owner, offer, row in tb.rows():
-        if is_tariff(row):
-            yield owner, offer, row
+    """A row that states (or should state) a takst of its own: an ordinary row, a sub-row, or a block header or
+    sum row with its own average takst; closed offers and rows of words only left out."""
+    return (row.kind in (Role.TARIFF, Role.SUB) or (row.kind in (Role.BLOCK, Role.SUM) and row.tariff is not None)) \
+        and not row.closed and not row.is_text()
 
 
 def _rows(tb: Takstbilag) -> Iterator[tuple[Owner, Offer, Row]]:
-    yield from _tariff_rows(tb)
+    """Rows that carry a takst of their own (ordinary rows, sub-rows, headers with an average)."""
+    for owner, offer, row in tb.rows():
+        if is_tariff(row):
+            yield owner, offer, row
 
 
 def _where(tb: Takstbilag, row: Row, column: str | None = None) -> Location:
@@ -72,17 +79,40 @@ def _where(tb: Takstbilag, row: Row, column: str | None = None) -> Location:
     return row.source_map.at(key)
 
 
+def short(value: float, places: int = 2) -> str:
+    """A figure of ours (a limit, a threshold) with no more decimals than it needs, at most `places`: 5,1 %."""
+    for d in range(places + 1):
+        if abs(round(value, d) - value) < 1e-9:
+            return number(value, d)
+    return number(value, places)
+
+
+def written(row: Row, key: str, suffix: str = "") -> str:
+    """A value of the row as the driftsherre wrote it (Danish notation, its own decimals): '100 %', '2.249 kr.'."""
+    from .row import ATTR
+
+    return f"{number(getattr(row, ATTR[key]), row.decimals(key))}{suffix}"
+
+
+def offer_name(offer: Offer, row: Row) -> str:
+    """The name in the row's Tilbud column: its own (a takstgruppe's), else its offer's."""
+    return row.offer_name or offer.name
+
+
 def _find(tb: Takstbilag, owner: Owner, offer: Offer, row: Row, column: str, severity: Severity | None,
-          message: str, highlight: bool = True, yaml_key: str | None = None, category: str | None = None) -> Finding:
-    return Finding(owner.name, offer.name, row.name, column, severity, message, highlight,
-                   _where(tb, row, yaml_key), id(row), category)
+          message: str, highlight: bool = True, yaml_key: str | None = None, category: str | None = None,
+          rule: str = "", mark: str = DEVIATION) -> Finding:
+    return Finding(owner.name, offer_name(offer, row), row.name, column, severity, message, highlight,
+                   _where(tb, row, yaml_key), id(row), category, rule, mark)
 
 
 def explanation(row: Row) -> str | None:
-    """The row's forklaring, else its block header's (a header's forklaring speaks for its sub-rows)."""
-    if row.explanation:
+    """The row's forklaring, else its block header's (a header's forklaring speaks for its sub-rows); '-', '.'
+    and blanks are no forklaring."""
+    if row.has_explanation:
         return row.explanation
-    return row.parent.explanation if row.parent is not None and row.kind is Role.SUB else None
+    parent = row.parent
+    return parent.explanation if parent is not None and row.kind is Role.SUB and parent.has_explanation else None
 
 
 def effective_change(row: Row) -> float | None:
@@ -106,7 +136,8 @@ def pl_change(tb: Takstbilag) -> Iterator[Finding]:
         if row.structure_change:
             if not explanation(row):
                 yield _find(tb, owner, offer, row, "forklaring", "advarsel",
-                            "rækken er markeret som strukturændring, men forklaringen mangler", False, "strukturændring")
+                            "rækken er markeret som strukturændring, men forklaringen mangler", False, "strukturændring",
+                            rule="Strukturændring")
             continue
         pl = tb.pl_index.get(owner.type)
         if pl is None:
@@ -117,12 +148,15 @@ def pl_change(tb: Takstbilag) -> Iterator[Finding]:
             continue
         what = "over" if up else "under"
         limit = pl + margin if up else pl - margin
-        message = f"ændringen {pct(change)} er mere end {number(margin, 0 if margin.is_integer() else 2)} procentpoint {what} P/L ({pct(pl)}); grænse {pct(limit)}"
+        stated = written(row, "ændring_pct", " %") if row.change_pct is not None else pct(change)
+        message = (f"ændringen {stated} er mere end {short(margin)} procentpoint {what} P/L ({short(pl)} %); "
+                   f"grænse {short(limit)} %")
         if explanation(row):
-            yield _find(tb, owner, offer, row, "ændring_pct", None, message + " (forklaret)", True, "ændring_pct", PL)
+            yield _find(tb, owner, offer, row, "ændring_pct", None, message + " (forklaret)", True, "ændring_pct", PL,
+                        "P/L + 2 pp")
         else:
             yield _find(tb, owner, offer, row, "ændring_pct", "advarsel", message + " og forklaringen mangler", True,
-                        "ændring_pct", PL)
+                        "ændring_pct", PL, "P/L + 2 pp")
 
 
 def stated_change(tb: Takstbilag) -> Iterator[Finding]:
@@ -135,51 +169,42 @@ def stated_change(tb: Takstbilag) -> Iterator[Finding]:
         tol = tb.thresholds.change_tolerance + 50 / row.tariff_last_year + 50 / row.tariff
         if abs(computed - row.change_pct) > tol:
             yield _find(tb, owner, offer, row, "ændring_pct", "advarsel",
-                        f"angivet ændring {pct(row.change_pct)}, men {kr(row.tariff_last_year)} → {kr(row.tariff)} "
-                        f"giver {pct(computed)}", True, "ændring_pct")
+                        f"angivet ændring {written(row, 'ændring_pct', ' %')}, men {written(row, 'takst_sidste_år', ' kr.')} "
+                        f"→ {written(row, 'takst', ' kr.')} giver {pct(computed)}", True, "ændring_pct", rule="Ændring")
 
 
 def occupancy(tb: Takstbilag) -> Iterator[Finding]:
-    """Budgeted occupancy for day and 24-hour offers is 95–100 % (001 L5730–5742); above 100 % is an error."""
+    """Budgeted occupancy for day and 24-hour offers is 95–100 % (001 L5730–5742); above 100 % is flagged too.
+    A takstgruppe with 0 pladser is checked like any other when it states an occupancy (issue 23)."""
     low = tb.thresholds.occupancy_min
     for owner, offer, row in tb.rows():
         occ = row.occupancy_pct
         if occ is None or row.closed or row.kind is Role.HEADING:
             continue
         if occ > 100:
-            yield _find(tb, owner, offer, row, "belægning_pct", "fejl",
-                        f"belægningsprocenten {pct(occ)} er over 100 %", True, "belægning_pct")
+            yield _find(tb, owner, offer, row, "belægning_pct", "advarsel",
+                        f"belægningsprocenten {written(row, 'belægning_pct', ' %')} er over 100 %", True, "belægning_pct",
+                        rule="Belægning")
         elif 0 < occ < 1:
             yield _find(tb, owner, offer, row, "belægning_pct", "advarsel",
-                        f"belægningsprocenten {pct(occ)} ligner en brøk: læst som {pct(occ)}, men mente du "
-                        f"{pct(occ * 100)}? Skriv procenten, fx 98", True, "belægning_pct")
-        elif occ < low and _unit(row) in (Unit.DAG, Unit.DOEGN):
-            message = f"belægningsprocenten {pct(occ)} er under {pct(low)}"
-            if _explained_block(row):
+                        f"belægningsprocenten {written(row, 'belægning_pct', ' %')} ligner en brøk: læst som "
+                        f"{written(row, 'belægning_pct', ' %')}, men mente du {short(occ * 100)} %? Skriv procenten, fx 98",
+                        True, "belægning_pct", rule="Belægning")
+        elif occ < low and row.shared("unit") in (Unit.DAG, Unit.DOEGN):
+            message = f"belægningsprocenten {written(row, 'belægning_pct', ' %')} er under {short(low)} %"
+            if explanation(row):
                 yield _find(tb, owner, offer, row, "belægning_pct", None,
-                            message + " (begrundet; skal godkendes af DAS)", True, "belægning_pct", OCCUPANCY)
+                            message + " (begrundet; skal godkendes af DAS)", True, "belægning_pct", OCCUPANCY,
+                            "Belægning")
             else:
                 yield _find(tb, owner, offer, row, "belægning_pct", "advarsel",
                             message + " uden begrundelse; den skal begrundes og godkendes af DAS", True, "belægning_pct",
-                            OCCUPANCY)
-
-
-def _unit(row: Row) -> Unit | None:
-    """A row's unit; a header without one takes its sub-rows' (they share it)."""
-    unit = row.inherited("unit")
-    if unit is None and row.kind in (Role.BLOCK, Role.SUM):
-        units = {m.unit for m in row.members if m.unit is not None}
-        unit = units.pop() if len(units) == 1 else None
-    return unit  # type: ignore[no-any-return]
-
-
-def _explained_block(row: Row) -> bool:
-    """The row's own forklaring (a sub-row's explains a rise of its takst, not its header's occupancy)."""
-    return bool(explanation(row))
+                            OCCUPANCY, "Belægning")
 
 
 def overhead(tb: Takstbilag) -> Iterator[Finding]:
-    """Every tariff states its overhead %: on the row, on its block header, or as the driftsherre's general %.
+    """Every takst states its overhead %: on the row, on its block header, or as the driftsherre's general %.
+    A row with no takst is not asked for one (issue 23).
 
     When neither the driftsherre nor any of its rows states one, that is one finding for the driftsherre.
     """
@@ -187,18 +212,18 @@ def overhead(tb: Takstbilag) -> Iterator[Finding]:
         if owner.overhead_pct is not None:
             continue
         rows = [(offer, row) for offer in owner.offers for row in offer.rows
-                if is_tariff(row)]
+                if is_tariff(row) and row.tariff is not None]
         if rows and all(row.inherited("overhead_pct") is None for _, row in rows):
             where = tb.source_map.at(("driftsherrer", i, "navn")) if tb.source_map is not None else Location(Path(owner.name))
             yield Finding(owner.name, "(alle tilbud)", "(alle ydelser)", "overhead_pct", "advarsel",
                           "overheadprocenten mangler: hverken en generel procent for driftsherren eller på nogen takst",
-                          False, where)
+                          False, where, rule=OVERHEAD)
             continue
         for offer, row in rows:
-            if row.inherited("overhead_pct") is None:
+            if row.inherited("overhead_pct") is None:  # a header's own average takst: its own, or the general
                 yield _find(tb, owner, offer, row, "overhead_pct", "advarsel",
                             "overheadprocenten mangler (hverken på rækken, på dens blokhoved eller som generel procent "
-                            "for driftsherren)", True, "overhead_pct")
+                            "for driftsherren)", True, "overhead_pct", rule=OVERHEAD)
 
 
 _REGULATION = re.compile(r"under-?\s*skud|over-?\s*skud|regulering|efterregul", re.IGNORECASE)
@@ -216,13 +241,15 @@ def arithmetic(tb: Takstbilag, profile_pct: float | None = None) -> Iterator[Fin
 
     A deviation above the tolerance (the committee profile's %, default 2 %; a file may set a stricter kr.
     limit) is a warning with both amounts and the %, unless explained: a Dag row budgeted on fewer opening
-    days, or a forklaring that states a regulation for a past deficit or surplus.
+    days, or a forklaring that states a regulation for a past deficit or surplus. A block header's or sum row's
+    own average takst is checked too, with what its rows share where it states less (issue 23); a takst that
+    reads two ways and that nothing settled is not checked.
     """
     limit_pct = tolerance_pct(tb, profile_pct)
     limit_kr = tb.thresholds.tariff_tolerance
     for owner, offer, row in _rows(tb):
-        expected = expected_tariff(row)
-        if expected is None or row.tariff is None or "takst" in row.ambiguous:
+        expected = row.expected_tariff()
+        if expected is None or row.tariff is None or "takst" in row.unresolved:
             continue
         off = row.tariff - expected
         off_pct = abs(off) / expected * 100 if expected else 0.0
@@ -230,14 +257,15 @@ def arithmetic(tb: Takstbilag, profile_pct: float | None = None) -> Iterator[Fin
             continue
         formula = (f"budget/(pladser × belægning × {row.payment_days} dage)"
                    f"{' + regulering' if row.regulation else ''}{' + basistakst' if row.base_tariff else ''}")
-        message = (f"taksten {kr(row.tariff)} passer ikke med {formula} = {kr(round(expected, 2))} "
-                   f"(afvigelse {pct(off_pct)}; tolerance {pct(limit_pct)}"
+        message = (f"taksten {written(row, 'takst', ' kr.')} passer ikke med {formula} = {kr(round(expected, 2))} "
+                   f"(afvigelse {pct(off_pct)}; tolerance {short(limit_pct)} %"
                    f"{'' if limit_kr is None else ' og ' + kr(limit_kr)})")
         reason = _formula_reason(row, expected)
         if reason:
-            yield _find(tb, owner, offer, row, "takst", None, f"{message}; forklaret: {reason}", True, "takst", FORMULA)
+            yield _find(tb, owner, offer, row, "takst", None, f"{message}; forklaret: {reason}", True, "takst", FORMULA,
+                        "Formel")
         else:
-            yield _find(tb, owner, offer, row, "takst", "advarsel", message, True, "takst", FORMULA)
+            yield _find(tb, owner, offer, row, "takst", "advarsel", message, True, "takst", FORMULA, "Formel")
 
 
 def _formula_reason(row: Row, expected: float) -> str | None:
@@ -247,7 +275,7 @@ def _formula_reason(row: Row, expected: float) -> str | None:
         return "indregnet regulering af et tidligere års under- eller overskud"
     if row.tariff < expected and _REGULATION.search(text):
         return "indregnet regulering af et tidligere års overskud"
-    if _unit(row) is Unit.DAG and row.payment_days == 365 and row.tariff > expected:
+    if row.shared("unit") is Unit.DAG and row.payment_days == 365 and row.tariff > expected:
         days = expected * 365 / row.tariff
         if 180 <= days <= 300:
             return f"dagtakst budgetteret på ca. {number(round(days))} åbningsdage"
@@ -256,35 +284,44 @@ def _formula_reason(row: Row, expected: float) -> str | None:
     return None
 
 
+_SEPARATOR = {",": "komma", ".": "punktum"}
+
+
+def conflict_message(section: SectionReading) -> str:
+    """The section's one warning where the evidence that decided its ambiguous numbers points both ways."""
+    evidence = ", ".join(LABELS.get(k, k) for k in section.conflicts)
+    decided = ", ".join(LABELS.get(k, k) for k in section.conflicted)
+    read = ", ".join(sorted({d.convention.value for d in section.decisions.values() if d.conflict and d.convention}))
+    return (f"tallene i {evidence} er skrevet både på dansk (1.234,5) og engelsk (1,234.5); de tvetydige i {decided} "
+            f"(som 1,234) er læst, som flest af dem er skrevet ({read or 'ingen læsning: lige mange hver vej'}). "
+            "Kontrollér dem")
+
+
 def ambiguous_numbers(tb: Takstbilag) -> Iterator[Finding]:
-    """'2,406' is 2,406 read the Danish way and 2.406 with an English thousands comma: say which is implausible."""
-    for owner, offer, row in tb.rows():
-        for key, (danish, english) in row.ambiguous.items():
-            if key in ("belægning_pct", "overhead_pct", "ændring_pct"):
-                continue
-            hint = ""
-            if key == "takst":
-                expected = expected_tariff(row)
-                if expected is not None:
-                    closer = "den engelske" if abs(english - expected) < abs(danish - expected) else "den danske"
-                    hint = f"; budgettet giver {kr(round(expected, 2))}, som passer med {closer} læsning"
-            column = {"takst_sidste_år": "takst", "pladser_sidste_år": "antal_pladser"}.get(key, key)
-            yield _find(tb, owner, offer, row, column, "advarsel",
-                        f"'{number(danish, 3)}' i {key} kan læses som {number(danish, 3)} (dansk decimalkomma) eller "
-                        f"{number(english)} (komma som tusindtalsseparator); læst som {number(danish, 3)}{hint}. "
-                        f"Skriv {number(english)} eller {number(danish, 3)} entydigt", True, key)
-
-
-def expected_tariff(row: Row) -> float | None:
-    """The takst the row's own budget gives; a sub-row without its own budget has none (its share is unknown)."""
-    occupancy = row.inherited("occupancy_pct")
-    if row.budget is None or not occupancy or _unit(row) not in (Unit.DAG, Unit.DOEGN):
-        return None
-    places = row.places if row.places else (1.0 if row.base_tariff is not None else None)
-    if not places:
-        return None
-    value = row.budget / (places * occupancy / 100 * row.payment_days)
-    return value + (row.regulation or 0) + (row.base_tariff or 0)
+    """A number that reads two ways ('1,234': 1,234 or 1.234) and that nothing in its section settles: a
+    warning and a marker of its own on the cell; a section whose evidence points both ways: one warning."""
+    for i, owner in enumerate(tb.owners):
+        section = owner.reading
+        if section.conflicts:
+            where = tb.source_map.at(("driftsherrer", i, "navn")) if tb.source_map is not None else Location(Path(owner.name))
+            yield Finding(owner.name, "(alle tilbud)", "(alle ydelser)", "", "advarsel", conflict_message(section),
+                          False, where, rule="Talformat")
+        for offer in owner.offers:
+            for row in offer.rows:
+                for key in sorted(row.unresolved):
+                    text = row.written[key].strip()
+                    danish, english = readings(text)
+                    sep = "," if "," in text else "."
+                    as_decimal, as_thousands = (danish, english) if sep == "," else (english, danish)
+                    decimal, thousands = number(as_decimal, 3), number(as_thousands)
+                    kept = decimal if sep == "," else thousands
+                    column = {"takst_sidste_år": "takst", "pladser_sidste_år": "antal_pladser"}.get(key, key)
+                    yield _find(tb, owner, offer, row, column, "advarsel",
+                                f"'{text}' i {LABELS.get(key, key)} kan læses som {decimal} ({_SEPARATOR[sep]} som decimaltegn) eller "
+                                f"{thousands} ({_SEPARATOR[sep]} som tusindtalsseparator), og intet andet tal fra "
+                                f"{owner.name} afgør det; læst på dansk som {kept}. Skriv tusinder uden skilletegn "
+                                f"({number(as_thousands, 0).replace('.', '')}) og decimaler med komma",
+                                True, key, rule="Tvetydigt tal", mark=AMBIGUOUS)
 
 
 def places_changed(tb: Takstbilag) -> Iterator[Finding]:
@@ -292,23 +329,25 @@ def places_changed(tb: Takstbilag) -> Iterator[Finding]:
     for owner, offer, row in tb.rows():
         if row.places is None or row.places_last_year is None or row.places == row.places_last_year:
             continue
-        message = f"antal pladser er ændret fra {number(row.places_last_year)} til {number(row.places)}"
-        if _explained_block(row):
+        message = (f"antal pladser er ændret fra {written(row, 'pladser_sidste_år')} til "
+                   f"{written(row, 'antal_pladser')}")
+        if explanation(row):
             yield _find(tb, owner, offer, row, "antal_pladser", None, message + " (forklaret)", True, "antal_pladser",
-                        PLACES)
+                        PLACES, "Pladser")
         else:
             yield _find(tb, owner, offer, row, "antal_pladser", "advarsel", message + " uden forklaring", True,
-                        "antal_pladser", PLACES)
+                        "antal_pladser", PLACES, "Pladser")
 
 
 def sums(tb: Takstbilag) -> Iterator[Finding]:
-    """A sum row's pladser and budget are the sums of its takstgrupper (a wrong sum is a finding)."""
+    """A sum row's pladser and budget are the sums of its takstgrupper (a wrong sum is a finding); rows that looked
+    like a total and its groups but did not add up stay plain, with one warning per offer (issue 23)."""
     for owner, offer, row in tb.rows():
         if row.kind is not Role.SUM:
             continue
         if not row.members:
             yield _find(tb, owner, offer, row, "ydelse", "advarsel",
-                        "sumrækken har ingen takstgrupper over eller under sig", False, "rolle")
+                        "sumrækken har ingen takstgrupper over eller under sig", False, "rolle", rule="Sum")
             continue
         for attr, key, label, slack in (("places", "antal_pladser", "pladser", 0.01), ("budget", "budget", "budget", 1.0)):
             total = getattr(row, attr)
@@ -319,22 +358,32 @@ def sums(tb: Takstbilag) -> Iterator[Finding]:
                 show = (lambda v: number(v)) if attr == "places" else kr
                 yield _find(tb, owner, offer, row, key, "advarsel",
                             f"summen passer ikke: takstgrupperne giver {show(sum(parts))} {label if attr == 'places' else ''}"
-                            .rstrip() + f", sumrækken siger {show(total)}", True, key)
+                            .rstrip() + f", sumrækken siger {show(total)}", True, key, rule="Sum")
+    for owner in tb.owners:
+        for offer in owner.offers:
+            if not offer.recognised:
+                first = offer.rows[0]
+                yield _find(tb, owner, offer, first, "ydelse", "advarsel",
+                            "rækkerne ligner en sumrække med takstgrupper, men tallene summerer ikke; strukturen er ikke "
+                            "genkendt, og rækkerne står som almindelige rækker. Angiv rolle: sum og underrække, hvis "
+                            "summen skal kontrolleres", False, rule="Struktur")
 
 
 def structure(tb: Takstbilag) -> Iterator[Finding]:
     """Cells a row needs for what it is: ydelse, takstenhed; a sub-row needs a header above it."""
     for owner, offer, row in tb.rows():
-        if row.kind is Role.HEADING:
+        if row.kind is Role.HEADING or row.is_text():
             continue
         if row.service is None and row.kind in (Role.TARIFF, Role.SUB):
-            yield _find(tb, owner, offer, row, "ydelse", "advarsel", "ydelsen mangler på rækken", True)
-        if row.kind in (Role.TARIFF, Role.SUB) and not row.closed and row.tariff is not None and _unit(row) is None:
+            yield _find(tb, owner, offer, row, "ydelse", "advarsel", "ydelsen mangler på rækken", True, rule="Ydelse")
+        if row.kind in (Role.TARIFF, Role.SUB) and not row.closed and row.tariff is not None and row.shared("unit") is None \
+                and offer.recognised:  # in a structure not recognised, the takstgrupper's unit was their total's
             yield _find(tb, owner, offer, row, "takstenhed", "advarsel", "takstenheden mangler (Døgn, Dag, Time, Styk "
-                        "eller Måned)", True)
+                        "eller Måned)", True, rule="Takstenhed")
         if row.role is Role.SUB and row.parent is None:
             yield _find(tb, owner, offer, row, "ydelse", "advarsel",
-                        "rækken er en underrække, men der står intet blokhoved eller sumrække over den", False, "rolle")
+                        "rækken er en underrække, men der står intet blokhoved eller sumrække over den", False, "rolle",
+                        rule="Struktur")
 
 
 _SECTION = r"§{1,2}\s*\d+\s*[a-z]?(\s*[-–]\s*\d+\s*[a-z]?)?(,\s*stk\.\s*\d+)?(,\s*nr\.\s*\d+)?"
@@ -351,14 +400,15 @@ def legal_basis(tb: Takstbilag) -> Iterator[Finding]:
     for owner, offer, row in _rows(tb):
         basis = row.inherited("legal_basis") or offer.legal_basis
         if basis is None:
-            yield _find(tb, owner, offer, row, "lovgrundlag", "advarsel", "lovgrundlag mangler", True, "lovgrundlag")
+            yield _find(tb, owner, offer, row, "lovgrundlag", "advarsel", "lovgrundlag mangler", True, "lovgrundlag",
+                        rule="Lovgrundlag")
             continue
         parts = [p for p in re.split(r"\s*(?:/|\bog\b|;|\+|,\s*(?=[A-ZÆØÅ]))\s*", basis.strip()) if p]
         bad = [p for n, p in enumerate(parts) if not (_LAW.match(p) or (n and _SECTION_ONLY.match(p)))]
         if bad:
             yield _find(tb, owner, offer, row, "lovgrundlag", "advarsel",
                         f"lovgrundlaget '{basis}' har ikke formen 'SEL § 107' eller 'BL § 43, stk. 1, nr. 6'", True,
-                        "lovgrundlag")
+                        "lovgrundlag", rule="Lovgrundlag")
 
 
 # A forklaring saying the takst is set case by case (a negotiated or individual tariff, 001 L5911–5921).
@@ -366,18 +416,34 @@ _INDIVIDUAL = re.compile(r"individuel|forhandl|efter aftale|fastsættes (konkret
 
 
 def missing_tariff(tb: Takstbilag) -> Iterator[Finding]:
-    """Every row has a tariff, unless the offer closes (udgår) or the tariff is deferred (udskudt)."""
+    """A row with a takstenhed has a takst, unless the offer closes (udgår), the takst is deferred (udskudt) or set
+    case by case. Without one — a '-' or nothing — the row prints '-' and is marked (issue 23), never refused."""
     for owner, offer, row in tb.rows():
-        if row.kind in (Role.TARIFF, Role.SUB) and row.tariff is None and row.status is None and not row.closed \
-                and "takst" not in row.dashes and not _INDIVIDUAL.search(row.explanation or ""):
-            yield _find(tb, owner, offer, row, "takst", "fejl", "taksten mangler (angiv den, eller status: udskudt/udgår)",
-                        True, "takst")
+        if row.kind not in (Role.TARIFF, Role.SUB) or row.tariff is not None or row.status is not None or row.closed:
+            continue
+        if row.shared("unit") is None or _INDIVIDUAL.search(row.explanation or ""):
+            continue
+        if not offer.recognised and (row.places is not None or row.budget is not None):
+            continue  # a total whose groups did not add up: the offer's one warning says so
+        if row.import_errors and "takst" in row.import_errors:
+            continue  # the import's marking says why
+        yield _find(tb, owner, offer, row, "takst", "advarsel", "taksten mangler (angiv den, eller status: udskudt/udgår)",
+                    True, "takst", rule=MISSING_TARIFF)
+
+
+def import_problems(tb: Takstbilag) -> Iterator[Finding]:
+    """A cell the import could not read stands as null with the import's message (`importfejl`): marked on its
+    column, so the annex shows it and validate does not call the file valid (issue 23)."""
+    for owner, offer, row in tb.rows():
+        for key, message in (row.import_errors or {}).items():
+            yield _find(tb, owner, offer, row, key, "advarsel", f"cellen kunne ikke læses ved importen: {message}", True,
+                        "importfejl", rule="Import")
 
 
 def _row_key(owner: Owner, offer: Offer, row: Row) -> tuple[object, ...]:
     basis = (row.inherited("legal_basis") or offer.legal_basis or "").strip().lower()
-    return (owner.name, offer.name, (row.service or "").strip().lower(), _unit(row), basis, row.tariff, row.places,
-            row.budget, row.occupancy_pct, row.payment_days, id(row.parent))
+    return (owner.name, offer_name(offer, row), (row.service or "").strip().lower(), row.shared("unit"), basis,
+            row.tariff, row.places, row.budget, row.occupancy_pct, row.payment_days, id(row.parent))
 
 
 def duplicates(tb: Takstbilag) -> Iterator[Finding]:
@@ -390,10 +456,10 @@ def duplicates(tb: Takstbilag) -> Iterator[Finding]:
         key = _row_key(owner, offer, row)
         if keys[key] > 1:
             if key in seen:
-                unit = _unit(row)
-                yield _find(tb, owner, offer, row, "ydelse", "fejl",
-                            f"rækken står to gange ({unit.value if unit else 'uden takstenhed'}) med de samme tal", False,
-                            "ydelse")
+                unit = row.shared("unit")
+                yield _find(tb, owner, offer, row, "ydelse", "advarsel",
+                            f"rækken står to gange ({unit.value if unit else 'uden takstenhed'}) med de samme tal", True,
+                            "ydelse", rule="Dublet")
             seen.add(key)
 
 
@@ -416,16 +482,16 @@ def note_references(tb: Takstbilag) -> Iterator[Finding]:
             if not any(re.match(re.escape(ref.lower()) + r"\b", t) for t in titles):
                 yield _find(tb, owner, offer, row, "forklaring", "advarsel",
                             f"forklaringen henviser til {ref}, men takstbilaget har ingen note, hvis titel begynder "
-                            f"med '{ref}' (noter:)", False, "forklaring")
+                            f"med '{ref}' (noter:)", False, "forklaring", rule="Note")
         if matches and not named and not owner.notes and not tb.notes:
             yield _find(tb, owner, offer, row, "forklaring", "advarsel",
                         f"forklaringen henviser til '{matches[0][0].strip()}', men hverken driftsherren eller "
-                        "takstbilaget har en note (noter:)", False, "forklaring")
+                        "takstbilaget har en note (noter:)", False, "forklaring", rule="Note")
 
 
 RULES: list[Callable[[Takstbilag], Iterator[Finding]]] = [
     pl_change, stated_change, occupancy, overhead, places_changed, sums, structure, legal_basis, missing_tariff,
-    duplicates, ambiguous_numbers, note_references,
+    import_problems, duplicates, ambiguous_numbers, note_references,
 ]
 
 

@@ -8,8 +8,9 @@ should be flagged carries `_flag: (category, explained)`; nothing else is flagge
 that: every flag found, no false alarm). `annex_notes()` gives the annex's notes.
 
 `write_workbook(path, owners, messy=…)` writes the takstskemaer (one sheet per driftsherre). The messy
-workbook holds the same values typed the ways real submissions do (1.234.567, 1,234,567, decimal commas,
-percent-formatted cells, 'kr.' and '%' suffixes) plus bad cells where the clean one is blank ('x', an Excel
+workbook holds the same values typed the ways real submissions do — each driftsherre in its own convention
+(1.234.567 and 3,77 in one sheet; 1,234,567 and 3.77 in another, where a takst of 3,738 means 3.738 kr.),
+percent-formatted cells, 'kr.' and '%' suffixes — plus bad cells where the clean one is blank ('x', an Excel
 #DIV/0! error); it returns the exact messages the importer must give for them. Deterministic: the same seed
 gives the same files.
 """
@@ -193,12 +194,14 @@ def data_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 _KEYS = [key for key, _, _, _ in COLUMNS]
 
 
-def _messy_number(value: float, rng: random.Random) -> Any:
+def _messy_number(value: float, rng: random.Random, english: bool) -> Any:
+    """The value as a driftsherre types it in its own convention: a number, or text with its thousands separator
+    ('1.234.567' / '1,234,567', so a takst of '3,738' in an English sheet) or decimal sign ('3,77' / '3.77')."""
     if float(value).is_integer():
         n = int(value)
-        english = f"{n:,}" if n >= 1_000_000 else str(n)  # '2,406' would be a Danish decimal comma
-        return rng.choice([n, f"{n:,}".replace(",", "."), english, f"{n} kr." if n < 100000 else str(n)])
-    return rng.choice([value, f"{value}".replace(".", ","), f"{value}"])
+        grouped = f"{n:,}" if english else f"{n:,}".replace(",", ".")
+        return rng.choice([n, grouped, str(n), f"{n} kr." if n < 100000 else str(n)])
+    return rng.choice([value, f"{value}" if english else f"{value}".replace(".", ",")])
 
 
 def write_workbook(path: Path, owners: list[dict[str, Any]], year: int = 2026, messy: bool = False,
@@ -211,7 +214,8 @@ def write_workbook(path: Path, owners: list[dict[str, Any]], year: int = 2026, m
     wb = Workbook()
     wb.remove(wb.active)
     expected: list[str] = []
-    for owner in owners:
+    for n, owner in enumerate(owners):
+        english = n % 3 == 1  # a third of the driftsherrer write 1,234,567.5
         ws = wb.create_sheet(owner["navn"][:31])
         ws["A2"], ws["B2"] = "Driftsherre:", owner["navn"]
         ws["A3"], ws["B3"] = "Driftsherretype (kommune/region):", owner["type"]
@@ -232,7 +236,7 @@ def write_workbook(path: Path, owners: list[dict[str, Any]], year: int = 2026, m
                         cell.value = value / 100
                         cell.number_format = "0.0%"
                     elif messy and isinstance(value, (int, float)) and key != "betalingsdage":
-                        cell.value = _messy_number(value, rng)
+                        cell.value = _messy_number(value, rng, english)
                     else:
                         cell.value = value
                 if messy and k == 0 and "pladser_sidste_år" not in row and rng.random() < 0.15:

@@ -1,5 +1,5 @@
 """The secretariat's overview of a takstbilag: per driftsherre the number of takster, the flags (explained /
-unexplained) and the largest changes. Printed by `takster validate`, written by `takster opsummering` as
+unexplained) and the largest rises and falls. Printed by `tariffs validate`, written by `tariffs summary` as
 Markdown for the takst item's sagsfremstilling, and set in the annex's front matter."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..text.danish import number
 from ..text.richtext import printable
 from .model import Takstbilag
-from .rules import CATEGORIES, Finding, effective_change, is_tariff
+from .rules import CATEGORIES, Finding, effective_change, is_tariff, offer_name
 
 LARGEST = 3
 
@@ -19,7 +19,9 @@ class OwnerSummary:
     name: str
     tariffs: int = 0
     counts: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0] for k in CATEGORIES})  # [forklaret, uforklaret]
-    largest: list[str] = field(default_factory=list)
+    other: int = 0  # the other marked cells: takst mangler, overhead, sums, lovgrundlag, import, ambiguous numbers …
+    rises: list[str] = field(default_factory=list)  # the largest rises, largest first
+    falls: list[str] = field(default_factory=list)  # the largest falls, largest first
 
 
 def summarise(tb: Takstbilag, findings: list[Finding]) -> list[OwnerSummary]:
@@ -33,18 +35,25 @@ def summarise(tb: Takstbilag, findings: list[Finding]) -> list[OwnerSummary]:
                     s.tariffs += 1
                     change = effective_change(row)
                     if change is not None and not row.structure_change:
-                        changes.append((change, f"{offer.name}, {row.name}"))
-        changes.sort(key=lambda c: (-c[0], c[1]))
-        s.largest = [f"{name}: {'+' if change > 0 else ''}{number(change, 2)} %" for change, name in changes[:LARGEST]]
+                        places = row.decimals("ændring_pct") if row.change_pct is not None else 2
+                        changes.append((change, f"{offer_name(offer, row)}, {row.name}", places))
+        rises = sorted((c for c in changes if c[0] > 0), key=lambda c: (-c[0], c[1]))
+        falls = sorted((c for c in changes if c[0] < 0), key=lambda c: (c[0], c[1]))
+        s.rises = [f"{name}: +{number(change, places)} %" for change, name, places in rises[:LARGEST]]
+        s.falls = [f"{name}: {number(change, places)} %" for change, name, places in falls[:LARGEST]]
         out.append(s)
     by_name = {s.name: s for s in out}
     for f in findings:
-        if f.category in CATEGORIES and f.owner in by_name:
+        if f.owner not in by_name:
+            continue
+        if f.category in CATEGORIES:
             by_name[f.owner].counts[f.category][0 if f.explained else 1] += 1
+        elif f.highlight:
+            by_name[f.owner].other += 1
     return out
 
 
-HEADER = ["Driftsherre", "Takster", *CATEGORIES.values(), "Største ændringer"]
+HEADER = ["Driftsherre", "Takster", *CATEGORIES.values(), "Andre markeringer", "Største stigninger", "Største fald"]
 
 
 def cell(pair: list[int]) -> str:
@@ -61,11 +70,12 @@ def cell(pair: list[int]) -> str:
 
 
 def table(summary: list[OwnerSummary]) -> list[list[str]]:
-    rows = [[s.name, str(s.tariffs), *(cell(s.counts[k]) for k in CATEGORIES), "; ".join(s.largest) or "–"]
-            for s in summary]
+    rows = [[s.name, str(s.tariffs), *(cell(s.counts[k]) for k in CATEGORIES), str(s.other) if s.other else "–",
+             "; ".join(s.rises) or "–", "; ".join(s.falls) or "–"] for s in summary]
     total = [sum(s.counts[k][i] for s in summary) for k in CATEGORIES for i in (0, 1)]
+    other = sum(s.other for s in summary)
     rows.append(["I alt", str(sum(s.tariffs for s in summary)),
-                 *(cell(total[2 * n:2 * n + 2]) for n in range(len(CATEGORIES))), ""])
+                 *(cell(total[2 * n:2 * n + 2]) for n in range(len(CATEGORIES))), str(other) if other else "–", "", ""])
     return rows
 
 
@@ -90,6 +100,7 @@ def text_lines(summary: list[OwnerSummary]) -> list[str]:
     """The overview for the terminal, one line per driftsherre."""
     out = []
     for s in summary:
-        flags = "; ".join(f"{label}: {cell(s.counts[k])}" for k, label in CATEGORIES.items() if any(s.counts[k]))
+        flags = "; ".join([f"{label}: {cell(s.counts[k])}" for k, label in CATEGORIES.items() if any(s.counts[k])]
+                          + ([f"andre markeringer: {s.other}"] if s.other else []))
         out.append(f"  {s.name}: {s.tariffs} takster" + (f"; {flags}" if flags else "; ingen markeringer"))
     return out

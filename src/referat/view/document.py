@@ -58,7 +58,8 @@ def document_view(meeting: Meeting, kind: str, public: bool = False) -> Document
         "header": printable(profile.header(short_date(meeting.date))),
         "layout": _layout(profile, L.edition(kind_title, public)),
         "front": _front(meeting),
-        "labels": {"toc": L.TOC, "page": page_label(profile), "bilag_page": L.BILAG_PAGE},
+        "labels": {"toc": L.TOC, "page": page_label(profile), "bilag_page": L.BILAG_PAGE, "skip": L.SKIP_TO_CONTENT,
+                   "case_number": L.CASE_NUMBER, "time_slot": L.TIME_SLOT, "anchor": L.ITEM_ANCHOR},
         "items": _items(meeting, which, public),
     }
 

@@ -15,6 +15,13 @@ NAME_SEPARATOR = ", "  # between the names of a front-page line the profile runs
 TOC = "Indholdsfortegnelse"
 PAGE = "Side {x} af {y}"
 BILAG_PAGE = "(side {side})"  # after a bilag in a packet's bilag list: where it starts
+# The web edition's words (render/html.py and its template take them from the view's labels):
+SKIP_TO_CONTENT = "Gå til indholdet"  # the first link of the page, for keyboard and screen-reader users
+CASE_NUMBER = "Sagsnummer {nummer}"  # in the line under an item's heading
+TIME_SLOT = "Kl. {tid}"
+# An item's anchor in the web page ("dagsorden.html#punkt-3"): the table of contents and the site's decision
+# register link to it, so it is part of the page's address and stays the same from edition to edition.
+ITEM_ANCHOR = "punkt-{nummer}"
 OPEN = "Åben"
 CLOSED = "Lukket"
 CLOSED_NOTICE = "Lukket punkt"
@@ -35,6 +42,11 @@ PARTIAL_ONE = "(deltog i pkt. {fra})"
 NEXT_MEETING = "Næste møde finder sted d. {dato} i tidsrummet {start}-{slut}. Mødet er {form}."
 NEXT_FORM = {"fysisk": "med fysisk fremmøde", "virtuel": "virtuelt (Microsoft TEAMS-møde)"}
 NEXT_MEETING_TITLE = "næste møde"
+SHEET_EMPTY = "(tomt ark)"  # an Excel bilag's visible sheet without cells, in the packet
+SIGNATURE_TITLE = "Underskrift"  # the signature appearance's document title
+SIGNATURE_HEADING = "Godkendt og underskrevet"  # its first line, above the signer's name
+SIGNATURE_CLAIMED = "oplyst: {navn}"  # a name typed at signing that is not the certificate's
+SIGNED_AT = "{dato} kl. {tid} ({zone})"  # its last line: when it was signed, in local time
 
 
 def edition(text: str, public: bool) -> str:

@@ -75,11 +75,15 @@ class Look(TypedDict):
 
 
 class Labels(TypedDict):
-    """Words a writer places with a number filled in ({x}, {y}, {side})."""
+    """Words a writer places, some with a value filled in ({x}, {y}, {side}, {nummer}, {tid})."""
 
     toc: str  # "Indholdsfortegnelse"
     page: str  # "Side {x} af {y}": the profile's sidetal
     bilag_page: str  # "(side {side})", after a bilag in a packet's bilag list
+    skip: str  # "Gå til indholdet": the web page's first link, past the header to the content
+    case_number: str  # "Sagsnummer {nummer}": the web page's line under an item's heading
+    time_slot: str  # "Kl. {tid}": the same line
+    anchor: str  # "punkt-{nummer}": an item's anchor in the web page (part of its address)
 
 
 class FrontRow(TypedDict):
