@@ -175,6 +175,7 @@ def test_html_writer_places_the_views_words_and_nothing_of_its_own() -> None:
     view["labels"] = {**view["labels"], "toc": "INDHOLD-X", "skip": "SPRING-X", "case_number": "J.NR. {nummer}",
                       "time_slot": "TIDEN {tid}", "anchor": "emne{nummer}"}
     view["title"] = "TITEL-X"
+    view["layout"] = {**view["layout"], "toc": "page"}  # DAS' profile has none; the contents list's words too
     first = view["items"][0]
     first["time_slot"] = "09.00-10.00"
     first["case_number"] = "00.01-X"

@@ -143,7 +143,16 @@ def load(version: Version) -> Checked:
 
 def recheck_text(checked: Checked) -> None:
     """The items, the meeting and the comparison route the manifest records, re-derived from the PDF's text."""
-    from .text import Expected, Keyed, Layout, compare_items, front_difference, pdf_lines, running_header
+    from .text import (
+        Expected,
+        Keyed,
+        Layout,
+        compare_items,
+        front_difference,
+        pdf_keywords,
+        pdf_lines,
+        running_header,
+    )
     from .text import _page_lines as page_lines
 
     manifest, data = checked.manifest, checked.pdf
@@ -179,7 +188,7 @@ def recheck_text(checked: Checked) -> None:
     day = field_date(manifest, "dato", where, Report())
     name, short = manifest.get("udvalg_fulde_navn"), manifest.get("udvalg_navn")
     if day is not None and isinstance(name, str) and isinstance(short, str):
-        problem = front_difference(lines, name, day, short)
+        problem = front_difference(lines, name, day, short, pdf_keywords(data))
         header, pages = running_header(data), page_lines(data)
         if header is None and len(pages) >= 2 and pages[-1]:
             header = pages[-1][0]  # short minutes: one page after the front page and contents carries the header

@@ -336,17 +336,27 @@ def _decision_problem(body: list[str], want: Expected, layout: Layout) -> str | 
             f"mødet har »{ours}«")
 
 
-def front_difference(lines: list[str], name: str, date: dt.date, short: str | None = None) -> str | None:
-    """None when the front page names this meeting: 'Mødet den 23. februar 2026' and the committee's name (its
-    formal name, or the short one a profile's title block may print alone: "DAS Social")."""
+def front_difference(lines: list[str], name: str, date: dt.date, short: str | None = None,
+                     keywords: str = "") -> str | None:
+    """None when the front page names this meeting: 'Mødet den 23. februar 2026' and the committee — by its
+    formal name, or by the short one a profile's title block may print alone ("DAS Social") when the PDF's
+    keywords carry the formal name (as referat writes them)."""
     front, _ = split_front(lines)
     found = Keyed("\n".join(front)).key
     date_text = long_date(date)
     line = L.MEETING_LINE.split("{dato}")[0] + date_text
-    named = any(Keyed(n).key in found for n in (name, short) if n)
+    formal = Keyed(name).key
+    named = formal in found or (bool(short) and Keyed(short or "").key in found and formal in Keyed(keywords).key)
     if Keyed(line).key not in found or not named:
         return f"mødet er {name} den {date_text}, men PDF'ens forside nævner ikke det møde"
     return None
+
+
+def pdf_keywords(pdf: bytes) -> str:
+    """The PDF's /Keywords (referat writes the committee's short and formal name and the document type)."""
+    info = PdfReader(io.BytesIO(pdf), strict=False).metadata
+    value = info.get("/Keywords") if info is not None else None
+    return str(value) if value else ""
 
 
 def running_header(pdf: bytes) -> str | None:
@@ -384,7 +394,7 @@ def text_difference(pdf: bytes, meeting: Meeting) -> str | None:
     else a Danish sentence naming the first difference."""
     view = document_view(meeting, "referat")
     lines = pdf_lines(pdf, view["header"], view["labels"]["page"])
-    if front_difference(lines, meeting.profile.name, meeting.date, meeting.profile.short_name) or \
+    if front_difference(lines, meeting.profile.name, meeting.date, meeting.profile.short_name, pdf_keywords(pdf)) or \
             not any(_without_access(line) == view["header"] for line in _first_lines(pdf)):
         title = PdfReader(io.BytesIO(pdf), strict=False).metadata
         shown = f" (PDF'ens titel: '{title.title}')" if title and title.title else ""

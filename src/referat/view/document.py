@@ -64,6 +64,16 @@ def document_view(meeting: Meeting, kind: str, public: bool = False) -> Document
     }
 
 
+def retitle(view: DocumentView, kind_title: str, edition_title: str) -> None:
+    """Name the view's document otherwise (a revised agenda, a tillægsdagsorden, a correction, a rettelsesblad):
+    its title words and the line of the front page's title block that names the document."""
+    old = view["edition_title"]
+    view["kind_title"], view["edition_title"] = kind_title, edition_title
+    view["layout"] = {**view["layout"], "title": [
+        {**line, "text": line["text"].replace(old, edition_title)} if line["role"] == "kind" else line
+        for line in view["layout"]["title"]]}
+
+
 def page_label(profile: Committee) -> str:
     """The profile's page number ("Side {side} af {sider}") with the writers' placeholders ({x}, {y})."""
     return profile.layout.page_number.replace("{side}", "{x}").replace("{sider}", "{y}")
@@ -182,6 +192,17 @@ def _items(meeting: Meeting, kind: Kind, public: bool) -> list[ItemView]:
             view["opens_group"] = previous is None or previous["number"] != number
         previous = view["group"]
         out.append(view)
+    return out
+
+
+def regroup(items: list[ItemView]) -> list[ItemView]:
+    """`items` (some of a view's, in order) with the group heading before the first of each group's items shown."""
+    out: list[ItemView] = []
+    for n, item in enumerate(items):
+        group = item["group"]
+        before = items[n - 1]["group"] if n else None
+        opens = group is not None and (before is None or before["number"] != group["number"])
+        out.append({**item, "opens_group": opens})
     return out
 
 
