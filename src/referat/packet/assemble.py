@@ -26,7 +26,8 @@ from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
+from ..errors import InputError
 from ..model.meeting import Meeting
 from ..progress import progress
 from ..render.pdf import BilagLink, compile_typst, write_pdf_with_links
@@ -261,7 +262,7 @@ def _insert(writer: PdfWriter, cover: Any, part: Part, sources: Sources, meeting
     try:
         writer.append(part.reader, import_outline=False)
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
-        raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
+        raise InputError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
                            "gem det som PDF igen", Location(part.source or meeting.folder)) from None
     pages = [writer.pages[first + k] for k in range(part.pages)]
     part.removed = clean_part(writer, pages, part.reader) + damaged
