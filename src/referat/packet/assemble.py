@@ -26,7 +26,8 @@ from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
+from ..errors import InputError
 from ..model.meeting import Meeting
 from ..progress import progress
 from ..render.pdf import BilagLink, compile_typst, write_pdf_with_links
@@ -263,7 +264,7 @@ def _insert(writer: PdfWriter, cover: Any, part: Part, sources: Sources, meeting
     try:
         writer.append(part.reader, import_outline=False)
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
-        raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
+        raise InputError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
                            "gem det som PDF igen", Location(part.source or meeting.folder)) from None
     pages = [writer.pages[first + k] for k in range(part.pages)]
     part.removed = clean_part(writer, pages, part.reader) + damaged
@@ -406,8 +407,10 @@ def packet_name(kind: str, public: bool) -> str:
 
 
 def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier | None,
-                  report: Report | None = None, documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition).
+                  report: Report | None = None, documents: dict[str, bytes] | None = None,
+                  editions: Callable[[bool], Meeting] | None = None) -> dict[str, bytes]:
+    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition); `editions`: the
+    meeting as each edition sees it, as the pipeline made it (else made here, by the same `view.edition`).
 
     With `report`, a warning per bilag file from which active content was removed (once per file). `documents`
     (file name → bytes, as the pipeline names them) are the same documents built alone; their page counts are
@@ -419,7 +422,7 @@ def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier 
         kind, public = view["kind"], view["public"]
         alone = (documents or {}).get(L.file_stem(kind, public) + ".pdf")
         pages = len(PdfReader(io.BytesIO(alone)).pages) if alone is not None else None
-        packet = build_packet(meeting, view, sources, pages)
+        packet = build_packet(editions(public) if editions else meeting, view, sources, pages)
         files[packet_name(kind, public)] = packet.pdf
         for part in packet.parts:
             text = describe(part.removed)

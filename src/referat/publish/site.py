@@ -9,7 +9,9 @@ DIR/<udvalg>/<dato>/…-offentlig.*   the public editions; bilag-N-M.pdf the pub
 
 Only public editions are built, by the pipeline (`referat.app.publish`), after the same checks as `build
 --offentlig` (privacy lint and the leak check over every file of the meeting); nothing else from a meeting folder
-is copied. This module writes the site's own pages from the public views. Same input, same bytes.
+is copied. This module writes the site's own pages from the public edition of each meeting and its public views
+only, so it never sees what a public edition leaves out; the pipeline checks every page for leaks before any is
+written. Same input, same bytes.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ table{border-collapse:collapse}th,td{border:1px solid #767676;padding:.25rem .5r
 
 @dataclass
 class Published:
-    meeting: Meeting
+    meeting: Meeting  # the public edition (`view.edition`): spans resolved, closed items reduced to what they print
     path: str  # "das-social/2026-02-23"
     files: dict[str, bytes]
     kinds: list[str]
