@@ -349,13 +349,16 @@ def test_a_heading_per_document_type_and_shown_when_empty(run: Run, tmp_path: Pa
 
 
 def test_hierarchical_numbering_under_group_headings(run: Run, tmp_path: Path) -> None:
+    """`gruppe` puts items under a heading; hierarchical numbering numbers the heading and its items 2.1, 2.2."""
     items = {"01-dagsorden.yaml": FIRST, "02-sag.yaml": SECOND + "gruppe: Sager til beslutning\n",
              "03-sag.yaml": "titel: Endnu en sag\ntype: beslutning\ngruppe: Sager til beslutning\nbeslutning: Godkendt\n"}
     folder = meeting(tmp_path, items)
-    flat = templates_with(tmp_path / "a", _profile())
-    code, _, err = run("validate", folder, "--skabeloner", flat)
-    assert code == 1
-    assert re.search(r"02-sag\.yaml:\d+:\d+: fejl: 'gruppe' bruges kun ved hierarkisk nummerering", err)
+    flat = build(run, folder, tmp_path / "løbende", templates_with(tmp_path / "a", _profile()))
+    text = squash("\n".join(flat.pages))  # running numbering: the group's heading unnumbered over its items
+    assert "Sager til beslutning Åben Punkt 2. Udvikling af nyt takstskema" in text and "Punkt 3. Endnu en sag" in text
+    assert "\nSager til beslutning\n\nÅben\nPunkt 2.\n" in flat.text
+    assert '<h2 class="gruppe" id="gruppe-1">Sager til beslutning</h2>' in flat.html
+    assert ("Heading 1", "Sager til beslutning") in flat.paragraphs
     read = build(run, folder, tmp_path / "ud", templates_with(tmp_path / "b", _profile(layout("nummerering",
                                                                                               "hierarkisk"))))
     text = squash("\n".join(read.pages))

@@ -94,14 +94,16 @@ def test_real_example_passes_every_rule_except_its_known_seed_defects(rule):
 KKR_MEETING = base().replace("udvalg: das-social", "udvalg: kkr-nordjylland").replace("sagsnummer: 2026-005746\n", "")
 
 
-def test_a_group_needs_hierarchical_numbering(make_meeting):
-    """KKR numbers 2.1, 2.3 … (001 L1219, L1385); DAS numbers on: a `gruppe` there is an error on its line."""
-    folder = make_meeting({"a.yaml": "titel: T\ngruppe: Sager til beslutning\n"})
-    d = only(apply(structure.item_groups, folder), "'gruppe' bruges kun ved hierarkisk nummerering")
-    assert d.severity == "fejl"
-    located(d, folder / "punkter" / "a.yaml", 2, 9)
-    ok = make_meeting({"a.yaml": "titel: T\ngruppe: Sager til beslutning\n"}, meeting=KKR_MEETING, name="kkr")
-    assert not apply(structure.item_groups, ok).items
+def test_a_group_is_numbered_only_where_the_profile_numbers_hierarchically(make_meeting):
+    """KKR numbers 2.1, 2.3 … (001 L1219, L1385); DAS numbers on, its group an unnumbered heading."""
+    items = {"a.yaml": "titel: A\n", "b.yaml": "titel: B\ngruppe: Sager til beslutning\n"}
+    das = make_meeting(items, meeting=base(items="a.yaml, b.yaml"))
+    kkr = make_meeting(items, meeting=KKR_MEETING.replace("punkter: [a.yaml]", "punkter: [a.yaml, b.yaml]"),
+                       name="kkr")
+    for folder, numbers in ((das, ["1", "2"]), (kkr, ["1", "2.1"])):
+        meeting, _ = load_meeting(folder)
+        assert meeting is not None and [i.number for i in meeting.items] == numbers
+        assert not apply(structure.item_groups, folder).items
 
 
 def test_a_group_split_by_another_item_is_an_error(make_meeting):

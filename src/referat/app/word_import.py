@@ -93,7 +93,7 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
             for warning in contribution.warnings:
                 report.warning(Location(document), f"«{_short(contribution.title)}»: {warning}")
             item, missing, lines = _item_data(contribution, number, meeting_case, found_files[index], bilag_dir,
-                                              files, document, report, profile.hierarchical)
+                                              files, document, report)
             try:
                 Item.model_validate(item)
             except Exception as exc:  # noqa: BLE001 - a contribution the model refuses: name the document
@@ -248,7 +248,7 @@ def _bilag_files(items: list[Contribution], candidates: list[Path], given: list[
 
 def _item_data(contribution: Contribution, number: int, meeting_case: str | None, found_files: dict[int, Path],
                bilag_dir: Path, files: dict[Path, bytes | str], document: Path,
-               report: Report, hierarchical: bool = False) -> tuple[dict[str, Any], list[str], list[str]]:
+               report: Report) -> tuple[dict[str, Any], list[str], list[str]]:
     """The item's YAML data, the Bilag lines without a file, and lines for the printout."""
     item = entry(Item, title=contribution.title, access=Access.CLOSED if contribution.closed else Access.OPEN)
     if contribution.edition:
@@ -259,7 +259,7 @@ def _item_data(contribution: Contribution, number: int, meeting_case: str | None
             item[key(Item, "case_number")] = case
         if contribution.time_slot:
             item[key(Item, "time_slot")] = contribution.time_slot
-        if contribution.group and hierarchical:
+        if contribution.group:
             item[key(Item, "group")] = contribution.group
     # the sections, as the reader keys them
     for field_name in ("summary", "background", "case", "free_sections", "lead_in", "recommendation"):

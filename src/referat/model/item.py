@@ -145,7 +145,7 @@ class Item(Model):
     recommendation: list[Recommendation] | None = Field(None, alias="indstilling", description="Indstillingens punkter; indledningen kommer fra udvalgsprofilen (eller indstilling_indledning).")
     lead_in: str | None = Field(None, alias="indstilling_indledning", description="Indstillingens indledning i dette punkt, når den ikke er udvalgsprofilens, fx \"Det indstilles, at KKR Nordjylland anbefaler kommunalbestyrelserne\"; \"\" for ingen indledning.")
     free_sections: list[FreeSection] = Field(default_factory=list, alias="afsnit", description="Afsnit ud over udvalgets faste: tekst med eller uden overskrift, placeret efter et af punktets afsnit.")
-    group: str | None = Field(None, alias="gruppe", min_length=1, description="Ved hierarkisk nummerering (udvalgsprofilens opsætning): overskriften på den gruppe, punktet hører under, fx \"Sager til beslutning\"; punkter med samme gruppe står efter hinanden og nummereres 2.1, 2.2 …")
+    group: str | None = Field(None, alias="gruppe", min_length=1, description="Overskriften på den gruppe, punktet står under, fx \"Sager til beslutning\"; punkter med samme gruppe står efter hinanden. Ved hierarkisk nummerering (udvalgsprofilens opsætning) nummereres de 2.1, 2.2 … under \"2. Sager til beslutning\"; ellers står overskriften unummereret over dem.")
     bilag: list[Bilag] = Field(default_factory=list, alias="bilag", description="Bilag: titel og fil.")
     decision: str | None = Field(None, alias="beslutning", description="Beslutning (Markdown); kun i referatet.")
     follow_up: list[FollowUp] = Field(default_factory=list, alias="opfølgning",

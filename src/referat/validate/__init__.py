@@ -45,7 +45,6 @@ NEEDS: dict[str, set[str]] = {
     "recommendation_addressee": {"profil"},
     "archived_minutes": {"udvalg", "dato", "profil"},
     "closed_reasons": {"profil"},
-    "item_groups": {"profil"},
 }
 
 

@@ -86,17 +86,11 @@ def item_ids(meeting: Meeting, report: Report) -> None:
 
 
 def item_groups(meeting: Meeting, report: Report) -> None:
-    """`gruppe` numbers items hierarchically (KKR: 2.1, 2.3, 001 L1219, L1385): only where the committee's profile
-    numbers so, and a group's items stand together in møde.yaml's order."""
-    hierarchical = meeting.profile.hierarchical
+    """A group's items stand together in møde.yaml's order (KKR numbers them 2.1, 2.3 … under the group's number,
+    001 L1219, L1385; a profile that numbers on prints the group's heading above them)."""
     closed: set[str] = set()
     current: str | None = None
     for item in meeting.items:
-        if item.group is not None and not hierarchical:
-            report.error(item.source.at(("gruppe",)),
-                         f"'gruppe' bruges kun ved hierarkisk nummerering, og {meeting.profile.short_name}s profil "
-                         "nummererer løbende (opsætning: nummerering); slet linjen")
-            continue
         if item.group != current:
             if current is not None:
                 closed.add(current)

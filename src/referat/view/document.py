@@ -178,19 +178,26 @@ def _person(person: Member) -> str:
 
 
 def _items(meeting: Meeting, kind: Kind, public: bool) -> list[ItemView]:
-    """Every item, each with the group it stands under (hierarchical numbering)."""
+    """Every item, each with the group it stands under: numbered ("2. Sager til beslutning" over 2.1, 2.2 …) where
+    the profile numbers hierarchically, an unnumbered heading over its items where it numbers on."""
     out: list[ItemView] = []
-    previous: GroupView | None = None
+    ordinal = 0
+    previous: str | None = None
     for item in meeting.items:
         view = _item(meeting, item, kind, public)
-        if item.group is not None and meeting.profile.hierarchical:
-            number = item.number.rsplit(".", 1)[0]
-            label = meeting.profile.group_label(number)
+        if item.group is not None:
             title = printable(item.group)
-            group: GroupView = {"number": number, "label": label, "title": title, "bookmark": f"{label} {title}"}
+            if item.group != previous:
+                ordinal += 1
+            if meeting.profile.hierarchical:
+                number = item.number.rsplit(".", 1)[0]
+                label = meeting.profile.group_label(number)
+                group: GroupView = {"number": number, "label": label, "title": title, "bookmark": f"{label} {title}"}
+            else:
+                group = {"number": str(ordinal), "label": "", "title": title, "bookmark": title}
             view["group"] = group
-            view["opens_group"] = previous is None or previous["number"] != number
-        previous = view["group"]
+            view["opens_group"] = item.group != previous
+        previous = item.group
         out.append(view)
     return out
 

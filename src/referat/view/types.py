@@ -149,12 +149,13 @@ Section = PointsSection | BilagSection | BlocksSection
 
 
 class GroupView(TypedDict):
-    """The numbered heading a group of items stands under (hierarchical numbering: "2." over 2.1, 2.2 …)."""
+    """The heading a group of items stands under: numbered with hierarchical numbering ("2." over 2.1, 2.2 …),
+    unnumbered where the profile numbers on (its label empty)."""
 
-    number: str  # "2"
-    label: str  # "2."
+    number: str  # "2" (with running numbering: the group's place among the groups, for telling them apart)
+    label: str  # "2.", or ""
     title: str
-    bookmark: str  # "2. Sager til beslutning"
+    bookmark: str  # "2. Sager til beslutning", or the title alone
 
 
 class ItemView(TypedDict):
@@ -169,7 +170,7 @@ class ItemView(TypedDict):
     time_slot: str | None
     notice: str | None  # "Lukket punkt" when withheld
     sections: list[Section]
-    group: GroupView | None  # the group the item belongs to (hierarchical numbering), else None
+    group: GroupView | None  # the group the item stands under (its `gruppe`), else None
     opens_group: bool  # the first item of its group: the group's heading stands before it
     title_rest: NotRequired[str]  # set by the PDF writer when a title is too long for one heading
 

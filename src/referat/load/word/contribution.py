@@ -134,16 +134,17 @@ def _running_header(rec: Para, options: Options) -> bool:
 
 
 def _group_title(rec: Para, options: Options) -> str | None:
-    """The title of a group heading ("2. Sager til beslutning": a level-1 heading on one line), else None."""
+    """The title of a group heading (a level-1 heading on one line, where an item's heading has two: "2. Sager til
+    beslutning", its number left out, or the title alone under running numbering), else None."""
     if rec.heading != 1:
         return None
     lines = _lines(unbold(rec.inlines))
-    if len(lines) != 1:
+    if len(lines) != 1 or not lines[0].strip():
         return None
     before, _, after = options.group_label.partition("{nummer}")
     m = re.match("^" + re.escape(before.strip()) + r"\s*\d+" + re.escape(after.strip()) + r"\s+(\S.*)$",
                  lines[0].strip())
-    return m.group(1).strip() if m else None
+    return m.group(1).strip() if m else lines[0].strip()
 
 
 def _status(para: Para) -> bool | None:
