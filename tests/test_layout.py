@@ -459,6 +459,8 @@ def test_an_item_lead_in_to_another_body_is_reported_where_it_stands(run: Run, t
     (layout("forside.indholdsfortegnelse", "bagerst"), r"'bagerst' er ikke en gyldig værdi"),
     (layout("bilagsforside", "{nummer} {titel}"), r"bruger \{nummer\}, som ikke kan bruges her"),
     (layout("sidefodd", True), r"ukendt nøgle 'sidefodd'"),
+    (lambda data: data["overskrifter"].update({"beslutning": {"dagsordn": "Beslutning"}}),
+     r"ukendt nøgle 'dagsordn'; mente du 'dagsorden'\?"),
 ])
 def test_a_layout_mistake_is_a_located_danish_message(run: Run, tmp_path: Path, edit: Any, message: str) -> None:
     folder = meeting(tmp_path)
