@@ -754,3 +754,24 @@ def _text_summary(text: str) -> str:
     if grouped:
         out += rule + "\n" + head(grouped[0]) + "\n"
     return out
+
+
+# ---------------------------------------------------------------------------------------------- derived documents
+
+
+def test_a_derived_document_names_itself_in_the_title_block_and_shows_a_groups_heading(tmp_path: Path) -> None:
+    """A revised agenda, a tillæg, a rettelsesblad or a correction renames the view's document (`retitle`): its
+    title block says so in every writer; a tillæg of some of a group's items shows the group's heading (`regroup`)."""
+    from referat.load.meeting import load_meeting
+    from referat.render.text import write_text
+    from referat.view.document import document_view, regroup, retitle
+
+    meeting, _ = load_meeting(KKR)
+    assert meeting is not None
+    view = document_view(meeting, "dagsorden")
+    retitle(view, "Tillægsdagsorden", "Tillægsdagsorden")
+    view["items"] = regroup(view["items"][2:4])  # 2.2 and 2.3: the group's first item, 2.1, left out
+    text = write_text(view)
+    assert text.startswith("KKR Nordjylland\nTillægsdagsorden\n") and "\nDagsorden\n" not in text
+    assert "\n2. Sager til beslutning og drøftelse\n\nÅben\n2.2.\n" in text
+    assert text.count("Sager til beslutning og drøftelse") == 2  # the contents and the heading, once each
