@@ -74,6 +74,10 @@ def build(path: Path) -> None:
     styles["Heading 2"].paragraph_format.space_before = Pt(12)
     styles["Heading 2"].paragraph_format.space_after = Pt(4)
     _style_font(styles["Heading 3"], 10.5, True, RGBColor(0, 0, 0))
+    # items under a group heading are one level down (Heading 2), their sections and sub-headings too
+    for name in ("Heading 4", "Heading 5"):
+        _style_font(styles[name], 10.5, True, RGBColor(0, 0, 0))
+        styles[name].font.italic = False
     _style_font(styles["TOC Heading"], 15, True, ACCENT)
     for name in ("Header", "Footer"):
         _style_font(styles[name], 9, False, RGBColor(0x50, 0x50, 0x50))

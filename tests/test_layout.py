@@ -282,11 +282,10 @@ def test_running_header_every_page_or_where_an_item_starts(run: Run, tmp_path: P
         assert lines(after.pages[n])[0] == f"{header} Åben"
     assert lines(before.pages[1])[:3] == [header, "Åben", "Punkt 1."]
     assert lines(after.pages[1])[:3] == [f"{header} Åben", "Åben", "Punkt 1."]
-    # Word: a paragraph at each item's start, or the page header (with the item's access by a STYLEREF field)
-    assert header_texts(before.word) == []
+    # Word: a paragraph at each item's start, or each item a section with its page header naming its access
+    assert header_texts(before.word) == [] and len(before.word.sections) == 1
     assert [t for s, t in before.paragraphs if s == "Header"] == [header, header]
-    assert header_texts(after.word) == [f"{header}\tÅben"]
-    assert "STYLEREF" in after.word.sections[0].header._element.xml
+    assert [sec.header.paragraphs[0].text for sec in after.word.sections] == [header] + [f"{header}\tÅben"] * 2
     assert not [t for s, t in after.paragraphs if s == "Header"]
     # HTML: at each item's start, or once at the top of the page (kept in view, and on every printed page)
     assert before.html.count('<p class="sidehoved">') == 2 and after.html.count('<p class="sidehoved">') == 1
@@ -294,6 +293,21 @@ def test_running_header_every_page_or_where_an_item_starts(run: Run, tmp_path: P
     # text: each item is a page of its own; its header names the access there
     assert f"\n{header}\n\nÅben\nPunkt 1." in before.text
     assert re.search(rf"\n{re.escape(header)} +Åben\n\nÅben\nPunkt 1\.", after.text)
+
+
+def test_a_closed_items_pages_say_lukket_in_the_running_header(run: Run, tmp_path: Path) -> None:
+    """On every page: the header names the access of the item the page is in, also where it is closed — in the
+    Word file by a header of the item's own section, so every program shows it without updating a field."""
+    closed = SECOND.replace("type: beslutning", "type: beslutning\nadgang: lukket")
+    _, after = both(run, tmp_path, layout("sidehoved", "hver_side"), {"01-dagsorden.yaml": FIRST,
+                                                                      "02-sag.yaml": closed})
+    header = "Mødet den 23.02.2026 DAS Social"
+    item2 = after.pages[2:]  # the front page, item 1's page, then item 2's pages
+    assert len(item2) >= 2 and "Punkt 2." in item2[0]
+    assert all(lines(page)[0] == f"{header} Lukket" for page in item2)
+    assert [sec.header.paragraphs[0].text for sec in after.word.sections[1:]] == [f"{header}\tÅben",
+                                                                                  f"{header}\tLukket"]
+    assert re.search(rf"\n{re.escape(header)} +Lukket\n\nLukket\nPunkt 2\.", after.text)
 
 
 def test_the_page_number_wording(run: Run, tmp_path: Path) -> None:
@@ -684,6 +698,8 @@ def _word_summary(path: Path) -> str:
         fields = re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", part._element.xml)
         if fields:
             out.append(f"{name}, felter: " + ", ".join(f.strip() for f in fields))
+    for n, later in enumerate(doc.sections[1:], start=2):  # an item per section: each its own header
+        out.append(f"sidehoved i afsnit {n}: " + " | ".join(p.text for p in later.header.paragraphs))
     out.append("--- forsiden ---")
     block: list[str] = []
     items: list[list[str]] = []
@@ -703,7 +719,8 @@ def _word_summary(path: Path) -> str:
                        for n in el.iter(f"{W}t", f"{W}br"))
         before = el.find(f"{W}pPr/{W}pageBreakBefore")
         marks = (" [sideskift før]" if before is not None and before.get(f"{W}val") not in ("0", "false") else "") + \
-            (" [sideskift]" if any(b.get(f"{W}type") == "page" for b in el.iter(f"{W}br")) else "")
+            (" [sideskift]" if any(b.get(f"{W}type") == "page" for b in el.iter(f"{W}br")) else "") + \
+            (" [afsnitsskift efter]" if el.find(f"{W}pPr/{W}sectPr") is not None else "")
         line = f"[{name}]{marks} {text}"
         if name in ("Heading1", "Heading2") and "⏎" in text:  # an item's heading: its header ends here
             items.append([*block, line])

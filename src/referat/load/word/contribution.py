@@ -62,6 +62,7 @@ class Contribution:
     warnings: list[str] = field(default_factory=list)
     closed: bool | None = None  # referat's own edition: the status line
     group: str | None = None  # referat's own edition: the group heading the item stands under
+    level: int = 0  # referat's own edition: the level of the item's heading (2 under a group heading)
     case_number: str | None = None
     time_slot: str | None = None
     edition: bool = False  # read from referat's own Word edition
@@ -87,7 +88,16 @@ def contributions(records: list[Record], title_property: str, path: Path, option
     """The items a document holds: one for a contribution, one per item for referat's own Word edition."""
     items = _edition_items(records, options)
     if items:
-        return [_item(part, "", path, options, edition=True) for part in items]
+        found = [_item(part, "", path, options, edition=True) for part in items]
+        group: str | None = None
+        for item in found:  # a group's heading stands before its first item only: the items after it share it
+            if item.group is not None:
+                group = item.group
+            elif item.level == 2:
+                item.group = group
+            else:
+                group = None
+        return found
     return [_item(records, title_property, path, options, edition=False)]
 
 
@@ -185,7 +195,7 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
         key = known[i]
         if key:
             sections.append((key, heads[i] or "", []))
-        elif edition and _section_level(records[i]) and heads[i]:
+        elif edition and _section_level(records[i], result.level) and heads[i]:
             sections.append((FREE, heads[i] or "", []))
         elif sections:
             sections[-1][2].append(records[i])
@@ -197,6 +207,7 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
     seen: set[str] = set()
     merged_tables = nested_tables = 0
     free: list[dict[str, Any]] = []
+    after_recommendation = 0  # where in `free` a text printed under the Indstilling's points goes
     previous = "start"
     for key, heading, body in sections:
         if key == FREE:
@@ -205,6 +216,8 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
             result.placements.append(f"«{heading}» → afsnit (efter {previous})")
             continue
         previous = key
+        if key == "indstilling":
+            after_recommendation = len(free)
         if key in seen and heading:
             result.warnings.append(f"overskriften «{heading}» står flere gange; teksten er lagt sammen i {key}")
         if heading:
@@ -234,17 +247,18 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
             text = to_markdown(blocks)
             if text.strip():
                 result.fields[key] = text
-    if merged.get("indstilling"):
+    recommendation = merged.get("indstilling")
+    if recommendation and edition and any(b["type"] == "list" for b in recommendation):
+        _edition_recommendation(recommendation, options, result, free, after_recommendation)
+    elif recommendation:
         own: list[str] = []
-        found = points(merged["indstilling"], options.lead_in, options.committee_names, result.warnings, own)
+        found = points(recommendation, options.lead_in, options.committee_names, result.warnings, own)
         if found:
             result.fields["indstilling"] = found
             if own:
                 result.fields["indstilling_indledning"] = own[0]
                 result.placements.append(f"«{_short_text(own[0])}» → indstilling_indledning (ikke udvalgets "
                                          "indledning)")
-            elif edition and merged["indstilling"][0]["type"] == "list" and options.lead_in:
-                result.fields["indstilling_indledning"] = ""  # referat's edition printed no lead-in: the item had none
     if free:
         result.fields["afsnit"] = free
     if merged.get("bilag"):
@@ -255,9 +269,27 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
 FREE = "afsnit"  # a free section (the item's `afsnit`)
 
 
-def _section_level(rec: Record) -> bool:
-    """A heading at the level of an item's sections in referat's own Word edition (Heading 2)."""
-    return isinstance(rec, Para) and rec.heading == 2
+def _edition_recommendation(blocks: list[Block], options: Options, result: Contribution,
+                            free: list[dict[str, Any]], at: int) -> None:
+    """The Indstilling as referat's own edition prints it: the lead-in (the item's own, or none, where it is not
+    the profile's), the list of points, and after it a free section without a heading."""
+    first = next(n for n, b in enumerate(blocks) if b["type"] == "list")
+    lead = " ".join(inline_text(b["inlines"]) for b in blocks[:first] if b["type"] == "par").strip()
+    found = points([blocks[first]], "", [], result.warnings)
+    if found:
+        result.fields["indstilling"] = found
+    if lead != options.lead_in.strip() and (lead or options.lead_in):
+        result.fields["indstilling_indledning"] = lead
+        result.placements.append(f"«{_short_text(lead) or '(ingen)'}» → indstilling_indledning")
+    rest = blocks[first + 1:]
+    if rest and to_markdown(rest).strip():
+        free.insert(at, entry(FreeSection, text=to_markdown(rest), after="indstilling"))
+        result.placements.append("teksten efter indstillingens punkter → afsnit (efter indstilling)")
+
+
+def _section_level(rec: Record, item_level: int) -> bool:
+    """A heading at the level of an item's sections in referat's own Word edition (one below the item's)."""
+    return isinstance(rec, Para) and rec.heading == item_level + 1
 
 
 def _short_text(text: str, n: int = 60) -> str:
@@ -277,6 +309,7 @@ def _edition_head(records: list[Record], result: Contribution, options: Options)
             result.group = group
     head = records.pop(0)
     assert isinstance(head, Para)
+    result.level = head.heading
     lines = _lines(unbold(head.inlines))
     result.title = " ".join(" ".join(lines[1:]).split())
     result.title_from = "punktets overskrift"

@@ -1,9 +1,14 @@
 """The page layout of the Word file as the committee's profile sets it (the view's `layout`): where the table of
 contents goes, the running header on every page or only where an item starts, the page number's wording and the
-front page's footer. The template brings the letterhead; this module only adapts what it finds there."""
+front page's footer. The template brings the letterhead; this module only adapts what it finds there.
+
+A running header on every page that names the item's access (Åben/Lukket) is a header of the item's own: each item
+is a section of its own (a section break where it begins, headers not linked to the section before, footers
+linked, page numbers running on), so Word and LibreOffice show the right word without a field to update."""
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -13,7 +18,7 @@ from docx.oxml.ns import qn
 
 from ...view.types import DocumentView
 
-STATUS_STYLE = "Punktstatus"  # the access line above each item's heading (the running header refers to it)
+STATUS_STYLE = "Punktstatus"  # the access line above each item's heading
 
 
 def place_contents(marker: Any, toc: str) -> bool:
@@ -53,21 +58,20 @@ def _only_page_break(p: Any) -> bool:
     return bool(breaks) and not texts.strip()
 
 
-def lay_out_pages(doc: Any, view: DocumentView) -> None:
-    """Running header, page numbers and the front page's footer in every section of the document."""
+def lay_out_pages(doc: Any, view: DocumentView, starts: list[Any] | None = None) -> None:
+    """Running header, page numbers and the front page's footer; `starts` are the items' first paragraphs."""
     layout = view["layout"]
     header_text = view["header"]
-    for section in doc.sections:
+    if layout["header"] == "every_page" and starts:
+        _item_sections(doc, view, starts)
+    for section in doc.sections[:1] if layout["header"] == "every_page" and starts else doc.sections:
         for header in (section.header, section.even_page_header):
             if header.is_linked_to_previous:
                 continue
             for paragraph in header.paragraphs:
-                if paragraph.text.strip() != header_text.strip() or not header_text.strip():
-                    continue
-                if layout["header"] == "item_start":
+                if layout["header"] == "item_start" and paragraph.text.strip() == header_text.strip():
                     _clear(paragraph)  # the header stands at each item's start instead (see Builder.item)
-                else:
-                    _with_access(paragraph, section, view)
+    for section in doc.sections:
         footers = [section.footer, section.even_page_footer]
         if section.different_first_page_header_footer:
             if layout["front_footer"]:
@@ -81,6 +85,57 @@ def lay_out_pages(doc: Any, view: DocumentView) -> None:
             for paragraph in footer.paragraphs:
                 if _has_field(paragraph, "PAGE"):
                     _page_number(paragraph, view["labels"]["page"])
+
+
+def _item_sections(doc: Any, view: DocumentView, starts: list[Any]) -> None:
+    """Each item a section of its own, with the running header and its access word at the right margin."""
+    body = doc.element.body
+    last = body.find(qn("w:sectPr"))
+    if last is None:
+        return
+    for n, start in enumerate(starts):
+        before = start.getprevious()
+        if before is None or before.tag != qn("w:p"):
+            before = OxmlElement("w:p")
+            start.addprevious(before)
+        sect = copy.deepcopy(last)
+        if n:  # an item's section: headers and footers as the section before, until set below
+            for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
+                sect.remove(ref)
+            for title_page in sect.findall(qn("w:titlePg")):
+                sect.remove(title_page)
+        before.get_or_add_pPr().append(sect)  # ends the section before the item
+        ppr = start.find(qn("w:pPr"))
+        brk = ppr.find(qn("w:pageBreakBefore")) if ppr is not None else None
+        if brk is not None:  # the section break begins the page
+            ppr.remove(brk)
+    # the last item's section is the body's own: its header a part of its own too (the front keeps the template's)
+    for ref in last.findall(qn("w:headerReference")):
+        last.remove(ref)
+    for title_page in last.findall(qn("w:titlePg")):
+        last.remove(title_page)
+    sections = doc.sections
+    for section, item in zip(list(sections)[1:], view["items"], strict=True):
+        section.different_first_page_header_footer = False
+        header = section.header
+        header.is_linked_to_previous = False
+        paragraphs = header.paragraphs
+        for extra in paragraphs[1:]:
+            extra._p.getparent().remove(extra._p)
+        paragraph = paragraphs[0]
+        _clear(paragraph)
+        if _has_style(doc, "Header"):
+            paragraph.style = doc.styles["Header"]
+        width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        if width:
+            paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.add_run(view["header"])
+        paragraph.add_run().add_tab()
+        paragraph.add_run(item["access"]).bold = True
+
+
+def _has_style(doc: Any, name: str) -> bool:
+    return any(s.name == name for s in doc.styles)
 
 
 def _clear(paragraph: Any) -> None:
@@ -103,19 +158,6 @@ def _page_number(paragraph: Any, pattern: str) -> None:
             _field(paragraph, "NUMPAGES", "1")
         elif part:
             paragraph.add_run(part)
-
-
-def _with_access(paragraph: Any, section: Any, view: DocumentView) -> None:
-    """On every page: the running header, and at the right margin the access line of the item the page is in (a
-    STYLEREF field to the item's status paragraph; shown as the first item's until Word updates fields)."""
-    if _has_field(paragraph, "STYLEREF"):
-        return
-    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-    if width:
-        paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    paragraph.add_run().add_tab()
-    first = view["items"][0]["access"] if view["items"] else ""
-    _field(paragraph, f'STYLEREF "{STATUS_STYLE}"', first, bold=True)
 
 
 def _field(paragraph: Any, instruction: str, shown: str, bold: bool = False) -> None:

@@ -74,7 +74,7 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
     for item in view["items"]:
         builder.item(item)
     builder.finish()
-    lay_out_pages(doc, view)
+    lay_out_pages(doc, view, builder.starts)
     set_language(doc, "da-DK")
     update_fields_on_open(doc)
     props = doc.core_properties
@@ -189,6 +189,7 @@ class _Builder:
         self.marker = marker
         self.layout = view["layout"]
         self.header = view["header"]
+        self.starts: list[Any] = []  # each item's first paragraph (where its page, and its section, begins)
         self.numbering = Numbering(doc)
         self.styles = {s.name for s in doc.styles}
         self._style_ids: dict[str, str | None] = {}
@@ -229,6 +230,7 @@ class _Builder:
             status.paragraph_format.page_break_before = False
         elif STATUS_STYLE not in self.styles:
             status.paragraph_format.page_break_before = True
+        self.starts.append((first or status)._p)
         if item["closed"]:
             for run in status.runs:
                 run.font.color.rgb = _CLOSED
