@@ -29,8 +29,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from ..diagnostics import Location, ReferatError, Report
-from ..errors import TemplateError
+from ..diagnostics import Location, Report
+from ..errors import ArchiveError, InputError, LeakError, SealedMinutes, TemplateError
 from ..model.meeting import Meeting
 from ..packet.earlier import Earlier
 from ..progress import progress
@@ -121,7 +121,7 @@ def settle(meeting: Meeting | None, report: Report, templates: list[Path] | None
         check_public(meeting, report)
         report.items.sort(key=order(meeting))
     if meeting is None or report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
     return Checked(meeting, report, meeting_state(meeting, archive), tuple(templates or ()))
 
 
@@ -129,7 +129,7 @@ def kinds_for(meeting: Meeting, requested: str | None) -> list[str]:
     if requested in (None, "alle"):
         return list(KINDS) if meeting.is_minutes else ["dagsorden"]
     if requested == "referat" and not meeting.is_minutes:
-        raise ReferatError("mødet står i fasen 'dagsorden'; sæt 'fase: referat' og skriv beslutningerne, før "
+        raise InputError("mødet står i fasen 'dagsorden'; sæt 'fase: referat' og skriv beslutningerne, før "
                            "referatet bygges", meeting.source.at(("fase",)))
     assert requested is not None
     return [requested]
@@ -141,7 +141,7 @@ def view_of(checked: Checked, kind: str, public: bool) -> DocumentView:
     """The typed view of one document in one edition. The minutes of an archived meeting are checked against the
     archived data first (a ReferatError naming each changed field when the folder differs)."""
     if kind == "referat" and checked.seal.has_errors:
-        raise ReferatError(checked.seal)
+        raise SealedMinutes(checked.seal)
     return document_view(checked.edition(public), kind, public)
 
 
@@ -372,7 +372,7 @@ def _archived_minutes(folder: Path, reference: str, public: bool, where: Locatio
         return data
     meeting = archived_meeting(version, manifest, templates, where)
     if meeting is None:
-        raise ReferatError(f"det arkiverede referat {reference} er arkiveret uden mødets data, så dets offentlige "
+        raise ArchiveError(f"det arkiverede referat {reference} er arkiveret uden mødets data, så dets offentlige "
                            "udgave kan ikke laves (den underskrevne fil viser det, en offentlig udgave udelader); "
                            "sæt 'offentlig: false' på bilaget", where)
     from ..validate.privacy import redaction_spans
@@ -382,7 +382,7 @@ def _archived_minutes(folder: Path, reference: str, public: bool, where: Locatio
     redaction_spans(meeting, markers)
     if markers.has_errors:
         first = markers.errors[0]
-        raise ReferatError(f"det arkiverede referat {reference} har en skjul-markering, der ikke er skrevet rigtigt "
+        raise ArchiveError(f"det arkiverede referat {reference} har en skjul-markering, der ikke er skrevet rigtigt "
                            f"({first.location.format()}: {first.message}), så dets offentlige udgave kan ikke "
                            "laves; sæt 'offentlig: false' på bilaget", where)
     from ..archive.text import text_difference
@@ -391,7 +391,7 @@ def _archived_minutes(folder: Path, reference: str, public: bool, where: Locatio
     # item's title, Åben/Lukket and decision as the signed file reads (not only as the manifest says).
     difference = text_difference(data, meeting)
     if difference:
-        raise ReferatError(f"det arkiverede referat {reference}: mødets data i arkivet passer ikke med den "
+        raise ArchiveError(f"det arkiverede referat {reference}: mødets data i arkivet passer ikke med den "
                            f"underskrevne PDF ({difference}), så dets offentlige udgave kan ikke laves; kør "
                            "'referat archive verify'", where)
     from ..render.pdf import write_pdf
@@ -437,7 +437,7 @@ def leak_check(name: str, files: dict[str, bytes], hidden: list[Hidden], where: 
 
     leaks = find_leaks(files, hidden)
     if leaks:
-        raise ReferatError("den offentlige udgave indeholder skjult tekst og er ikke skrevet: " + "; ".join(
+        raise LeakError("den offentlige udgave indeholder skjult tekst og er ikke skrevet: " + "; ".join(
             f"{leak.file} ({leak.channel}): {leak.hidden.why}" for leak in leaks[:5]), where)
     return report_text(name, sorted(files), hidden, leaks).encode("utf-8")
 

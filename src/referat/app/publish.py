@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..archive.signers import public_lines
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
+from ..errors import InputError
 from ..fileio import write_all, write_atomic
 from ..model.meeting import Meeting
 from ..progress import progress
@@ -51,7 +52,7 @@ def _published(folder: Path, seen: dict[str, Path], archive: Path | None) -> _Me
     pipeline.control_reports(meeting, kinds, files, earlier)  # raises on any leak
     path = f"{meeting.committee_id}/{meeting.date.isoformat()}"
     if path in seen:
-        raise ReferatError(f"to mødemapper er samme møde ({path}); angiv kun den ene", Location(folder))
+        raise InputError(f"to mødemapper er samme møde ({path}); angiv kun den ene", Location(folder))
     seen[path] = folder
     archived = checked.state.archived  # the signed minutes' signers, as their certificates name them (issue 25)
     signers = public_lines(archived.manifest) if archived is not None and "referat" in kinds else []

@@ -19,7 +19,8 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr
 
-from ..diagnostics import Location, OutputError, ReferatError, Report
+from ..diagnostics import Location, OutputError, Report
+from ..errors import ArchiveError, InputError, SignatureError
 from ..fileio import os_reason, read_reason
 from ..model.base import Model
 from ..model.meeting import Meeting
@@ -58,14 +59,14 @@ def read_correction(path: Path) -> Correction:
     report = Report()
     found = parse_model(path, Correction, report)
     if found is None or report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
     return found
 
 
 def original_of(root: Path, meeting: Meeting) -> Version:
     version = latest(root, meeting.profile.id, meeting.date.isoformat())
     if version is None or not version.manifest.is_file():
-        raise ReferatError(f"arkivet har intet underskrevet referat af mødet {meeting.date.isoformat()}; kun et "
+        raise ArchiveError(f"arkivet har intet underskrevet referat af mødet {meeting.date.isoformat()}; kun et "
                            "arkiveret referat rettes med en rettelse (ellers: ret mødets filer og byg igen)",
                            Location(root))
     return version
@@ -85,14 +86,13 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
     from ..text.danish import document_date, long_date
     from ..text.richtext import parse, printable
     from ..view import labels as L
-    from ..view.document import document_view
+    from ..view.document import document_view, retitle
 
     base = document_view(meeting, "referat")
     signed = archived_items(original)
     view = dict(base)
     day = long_date(meeting.date)
-    view["kind_title"] = TITLE
-    view["edition_title"] = TITLE
+    retitle(view, TITLE, TITLE)  # type: ignore[arg-type]
     view["title"] = printable(f"{TITLE} af mødet den {day} – {meeting.profile.short_name}")
     view["front"] = [
         {"label": "Retter", "lines": [printable(f"Referat af mødet den {document_date(meeting.date)}, arkiveret som "
@@ -109,7 +109,7 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
         closed = entry.get("lukket") is True
         items.append({"number": point.item, "label": label, "title": title, "bookmark": f"{label} {title}",
                       "access": L.CLOSED if closed else L.OPEN, "closed": closed, "withheld": False,
-                      "case_number": None, "time_slot": None, "notice": None,
+                      "case_number": None, "time_slot": None, "notice": None, "group": None, "opens_group": False,
                       "sections": [{"type": "blocks", "key": "rettelse", "heading": "Rettelse",
                                     "blocks": parse(point.text)}]})
     view["items"] = items
@@ -125,7 +125,7 @@ def check_points(original: Version, correction: Correction, path: Path) -> None:
             report.error(where, f"det arkiverede referat har intet punkt {point.item}; punkterne er "
                                 f"{', '.join(sorted(numbers, key=lambda n: (len(n), n)))}")
     if report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
 
 
 def correction_document(meeting: Meeting, correction_path: Path, root: Path, templates: list[Path] | None = None
@@ -153,7 +153,7 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
     try:
         data = signed_path.read_bytes()
     except OSError as exc:
-        raise ReferatError(f"filen kan ikke læses ({read_reason(exc)})", Location(signed_path)) from None
+        raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(signed_path)) from None
     where = Location(signed_path)
     report = Report()
     if not data.startswith(files["rettelse.pdf"]):
@@ -162,7 +162,7 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
     anchors = trust_roots(roots, meeting)
     signatures = _signatures(data, anchors, Options(roots, allow_self_signed), where, report)
     if report.has_errors:
-        raise ReferatError(report)
+        raise SignatureError(report)
     from ..signing.longterm import prove
 
     proof = prove(data, anchors) if signatures else None
@@ -172,7 +172,7 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
         existing = corrections(root, meeting.profile.id, meeting.date.isoformat())
         for c in existing:
             if c.manifest.get("sha256") == digest:
-                raise ReferatError(f"filen er allerede arkiveret som rettelse {c.number} ({c.folder}); den samme fil "
+                raise ArchiveError(f"filen er allerede arkiveret som rettelse {c.number} ({c.folder}); den samme fil "
                                    "arkiveres ikke to gange", where)
         number = (existing[-1].number + 1) if existing else 1
         correction = read_correction(correction_path)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Location, ReferatError, UsageError, count, print_report, say
-from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError
+from ..diagnostics import Location, UsageError, count, print_report, say
+from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError, InputError
 from ..progress import progress
 
 if TYPE_CHECKING:
@@ -299,7 +299,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         fixes, fix_total = _search_corrections(root, conn, args.query, args.antal)
     if not hits and not fixes:
         if not any(c.isalnum() for c in args.query):
-            raise ReferatError("søgningen indeholder ingen ord")
+            raise InputError("søgningen indeholder ingen ord")
         shown = args.query if len(args.query) <= 200 else args.query[:200] + "…"
         say(f"ingen træf for '{shown}'")
         return 0
@@ -327,7 +327,7 @@ def _search_corrections(root: Path, conn: sqlite3.Connection, query: str,
     if fixes:
         report = consistency(root, conn, {f.path for f in fixes}, folded=True)
         if report.has_errors:
-            raise ReferatError(report)
+            raise InputError(report)
     return fixes, total
 
 

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import ReferatError, Report, UsageError
+from ..diagnostics import Report, UsageError
+from ..errors import InputError
 from ..load.yamledit import entry
 from ..model.item import Access, Bilag, ItemType
 from ..model.meeting import Meeting, MeetingForm
@@ -35,7 +36,7 @@ def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates
 
     meeting, report = check(previous, templates)
     if meeting is None or report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
     args.udvalg = meeting.committee_id
     nxt = meeting.next_meeting
     if args.dato is None:
@@ -50,7 +51,7 @@ def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates
             key = ("næste_møde", "sted") if nxt.place else ("sted",)
             if args.sted is not None and any(not c.isprintable() for c in args.sted):
                 # the place comes from the previous meeting's file, not from a --sted the user never gave
-                raise ReferatError("stedet indeholder et linjeskift eller kontroltegn og kan ikke bruges som det "
+                raise InputError("stedet indeholder et linjeskift eller kontroltegn og kan ikke bruges som det "
                                    "nye mødes sted; ret det her, eller angiv --sted", meeting.source.at(key))
     carried: dict[str, Any] = {}
     if meeting.members is not None:

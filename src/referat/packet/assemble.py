@@ -26,7 +26,8 @@ from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
-from ..diagnostics import Location, ReferatError, Report, count
+from ..diagnostics import Location, Report, count
+from ..errors import InputError
 from ..model.meeting import Meeting
 from ..progress import progress
 from ..render.pdf import BilagLink, compile_typst, write_pdf_with_links
@@ -53,6 +54,7 @@ class Part:
     item: str
     title: str
     reader: PdfReader
+    cover: str = ""  # the heading of its cover page (the view's, as the committee's profile sets it)
     cover_page: int = 0  # 1-based page number in the packet
     source: Path | None = None  # the bilag's file, when it is one
     removed: Counter[str] = field(default_factory=Counter)  # active content left out (see sanitize)
@@ -149,7 +151,8 @@ def _part(meeting: Meeting, view: DocumentView, sources: Sources, parts: list[Pa
         reader = PdfReader(io.BytesIO(_bytes(reader)), strict=False)
         if reader.is_encrypted:
             reader.decrypt("")
-    return Part(entry["id"], item.number, entry["name"], reader, source=b.path if b.file is not None else None)
+    return Part(entry["id"], item.number, entry["name"], reader, cover=entry["cover"],
+                source=b.path if b.file is not None else None)
 
 
 def _with_pages(view: DocumentView, pages: dict[str, int], total: int) -> DocumentView:
@@ -202,7 +205,7 @@ def build_packet(meeting: Meeting, view: DocumentView, sources: Sources | None =
     writer.append(doc, import_outline=False)
     # a meeting without bilag still gets its packet (the document alone); Typst has no cover to set then
     covers = _covers(meeting, view, parts, total) if parts else PdfReader(io.BytesIO(doc_pdf))
-    stamps, geometry = _stamps(meeting.date, parts, total)
+    stamps, geometry = _stamps(meeting.date, parts, total, view["labels"]["page"])
     stamp_index = 0
     all_groups: list[Any] = []
     all_hidden: list[Any] = []
@@ -261,7 +264,7 @@ def _insert(writer: PdfWriter, cover: Any, part: Part, sources: Sources, meeting
     try:
         writer.append(part.reader, import_outline=False)
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
-        raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
+        raise InputError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
                            "gem det som PDF igen", Location(part.source or meeting.folder)) from None
     pages = [writer.pages[first + k] for k in range(part.pages)]
     part.removed = clean_part(writer, pages, part.reader) + damaged
@@ -299,8 +302,8 @@ def _bytes(reader: PdfReader) -> bytes:
 def _covers(meeting: Meeting, view: DocumentView, parts: list[Part], total: int) -> PdfReader:
     data: CoverData = {
         "title": view["title"], "font": view["look"]["font"], "colour": view["look"]["colour"],
-        "page_label": L.PAGE, "cover_title": L.BILAG_COVER_TITLE, "total": total,
-        "covers": [{"number": p.item, "title": p.title, "page": p.cover_page, "note": None} for p in parts],
+        "page_label": view["labels"]["page"], "total": total,
+        "covers": [{"number": p.item, "title": p.cover, "page": p.cover_page, "note": None} for p in parts],
     }
     return PdfReader(io.BytesIO(compile_typst("cover.typ", data, meeting.date)[0]))
 
@@ -313,7 +316,7 @@ def _box(page: Any) -> tuple[float, float, float, float]:
 Geometry = tuple[float, float, float, float, int]  # a page's crop box (left, bottom, width, height) and /Rotate
 
 
-def _stamps(when: dt.date, parts: list[Part], total: int) -> tuple[PdfReader, list[Geometry]]:
+def _stamps(when: dt.date, parts: list[Part], total: int, page_label: str) -> tuple[PdfReader, list[Geometry]]:
     """The stamps of every bilag page, one Typst page each, and each bilag page's geometry (read once: a copied
     page has the same boxes and rotation as its original)."""
     pages: list[StampPage] = []
@@ -326,7 +329,7 @@ def _stamps(when: dt.date, parts: list[Part], total: int) -> tuple[PdfReader, li
             if rotation in (90, 270):
                 w, h = h, w
             pages.append({"w": w, "h": h,
-                          "text": L.PAGE.format(x=part.cover_page + 1 + k, y=total)})
+                          "text": page_label.replace("{x}", str(part.cover_page + 1 + k)).replace("{y}", str(total))})
     if not pages:
         pages = [{"w": 10, "h": 10, "text": ""}]
     data: StampData = {"pages": pages}
@@ -360,13 +363,30 @@ def _stamp_page(writer: PdfWriter, page: Any, stamp: Any, geometry: Geometry) ->
     draw_after(writer, page, f"q {a} {b} {c} {d} {e + left:.3f} {f + bottom:.3f} cm {name} Do Q".encode())
 
 
+def _outline_pages(doc: PdfReader, entries: list[Any]) -> dict[str, int | None]:
+    """Each bookmark's title and page in the document's own outline (group headings nest their items)."""
+    pages: dict[str, int | None] = {}
+    for entry in entries:
+        if isinstance(entry, list):
+            pages.update(_outline_pages(doc, entry))
+        else:
+            pages.setdefault(str(entry["/Title"]), doc.get_destination_page_number(entry))
+    return pages
+
+
 def _bookmarks(writer: PdfWriter, doc: PdfReader, view: DocumentView, parts: list[Part], kind: str) -> None:
     top = writer.add_outline_item(title=view["kind_title"], page_number=0)
-    item_pages: dict[str, int | None] = {str(entry["/Title"]): doc.get_destination_page_number(entry)
-                  for entry in doc.outline if not isinstance(entry, list)}
+    item_pages = _outline_pages(doc, doc.outline)
+    group = top
     for item in view["items"]:
+        parent = top
+        if item["group"] is not None:
+            if item["opens_group"]:
+                title = item["group"]["bookmark"]
+                group = writer.add_outline_item(title=title, page_number=item_pages.get(title) or 0, parent=top)
+            parent = group
         node = writer.add_outline_item(title=item["bookmark"], page_number=item_pages.get(item["bookmark"]) or 0,
-                                       parent=top)
+                                       parent=parent)
         for part in parts:
             if part.item == item["number"]:
                 writer.add_outline_item(title=L.BILAG_BOOKMARK.format(id=part.id, titel=part.title), page_number=part.cover_page - 1,

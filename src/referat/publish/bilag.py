@@ -9,7 +9,8 @@ import io
 
 from pypdf import PdfWriter
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import InputError
 from ..model.meeting import Meeting
 from ..packet.earlier import Earlier
 from ..packet.metadata import set_metadata
@@ -50,7 +51,7 @@ def published_bilag(meeting: Meeting, view: DocumentView, earlier: Earlier) -> d
         try:
             writer.append(reader, import_outline=False)
         except Exception:  # noqa: BLE001 - a PDF pypdf cannot copy
-            raise ReferatError("bilaget kan ikke læses som PDF; gem det som PDF igen", where) from None
+            raise InputError("bilaget kan ikke læses som PDF; gem det som PDF igen", where) from None
         clean_part(writer, list(writer.pages), reader)
         groups, hidden = layers(writer, reader)
         set_layers(writer, groups, hidden)

@@ -13,6 +13,7 @@ come from the view's `labels` (`view/labels.py`), filled in by the template's `f
 from __future__ import annotations
 
 import base64
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from ..diagnostics import Location, ReferatError
+from ..errors import TemplateError
 from ..view.types import Block, DocumentView, Inline, ItemView
 
 TEMPLATE = "dokument.html.j2"
@@ -34,6 +36,8 @@ def _environment(folder: str) -> ImmutableSandboxedEnvironment:
     env.filters["inlines"] = inlines_html
     env.filters["blocks"] = blocks_html
     env.filters["fill"] = fill
+    env.filters["css_string"] = css_string
+    env.filters["page_number"] = page_number_css
     return env
 
 
@@ -51,6 +55,28 @@ class AnchoredItem(ItemView):
     anchor: str
 
 
+def css_string(text: str) -> Markup:
+    """`text` as a CSS string literal: every character but letters, digits and spaces as a CSS escape, so that
+    nothing in it can end the string or the style element ("</style>", quotes, backslashes)."""
+    out = []
+    for c in str(text):
+        out.append(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+def page_number_css(pattern: str) -> Markup:
+    """The print edition's page number in the profile's wording ("Side {x} af {y}") as an @page margin box."""
+    parts = []
+    for piece in re.split(r"(\{x\}|\{y\})", str(pattern)):
+        if piece == "{x}":
+            parts.append("counter(page)")
+        elif piece == "{y}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup("@bottom-right { content: " + " ".join(parts) + "; }")
+
+
 def template_folder(word_template: Path) -> Path:
     """templates/html beside the profile's templates folder (where templates/word is)."""
     return word_template.parent.parent / "html"
@@ -60,7 +86,7 @@ def write_html(view: DocumentView, folder: Path, links: dict[str, str] | None = 
                logo: Path | None = None) -> bytes:
     """The page for one document. `links` maps a bilag id ("3.1") to the file it is published as."""
     if not (folder / TEMPLATE).is_file():
-        raise ReferatError("HTML-skabelonen findes ikke", Location(folder / TEMPLATE))
+        raise TemplateError("HTML-skabelonen findes ikke", Location(folder / TEMPLATE))
     try:
         template = _environment(str(folder)).get_template(TEMPLATE)
         items = [_with_anchor(item, view["labels"]["anchor"]) for item in view["items"]]
@@ -69,7 +95,7 @@ def write_html(view: DocumentView, folder: Path, links: dict[str, str] | None = 
         raise
     except Exception as exc:  # noqa: BLE001 - a restyled template with an error: name the file, no traceback
         line = getattr(exc, "lineno", None)
-        raise ReferatError(f"HTML-skabelonen kan ikke bruges: {exc}", Location(folder / TEMPLATE, line)) from None
+        raise TemplateError(f"HTML-skabelonen kan ikke bruges: {exc}", Location(folder / TEMPLATE, line)) from None
     return text.encode("utf-8")
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from asn1crypto import x509
 from pyhanko.sign.signers import SimpleSigner
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import SignatureError
 from ..fileio import read_input
 
 PASSWORD_ENV = "REFERAT_CERT_PASSWORD"
@@ -22,7 +23,7 @@ def password(cert: Path | None = None) -> bytes | None:
     value = os.environ.get(PASSWORD_ENV)
     if value is None:
         if not sys.stdin.isatty():
-            raise ReferatError(f"adgangskoden til certifikatet mangler; sæt miljøvariablen {PASSWORD_ENV} "
+            raise SignatureError(f"adgangskoden til certifikatet mangler; sæt miljøvariablen {PASSWORD_ENV} "
                                "eller kør kommandoen i en terminal, så den kan spørge",
                                Location(cert) if cert is not None else None)
         value = getpass.getpass("Adgangskode til certifikatet: ")
@@ -35,16 +36,16 @@ def load_signer(path: Path, secret: bytes | None) -> SimpleSigner:
     try:
         signer = SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=secret)
     except (ValueError, TypeError):
-        raise ReferatError("certifikatfilen kan ikke åbnes: forkert adgangskode, eller det er ikke en "
+        raise SignatureError("certifikatfilen kan ikke åbnes: forkert adgangskode, eller det er ikke en "
                            "PKCS#12-fil (.p12/.pfx) med nøgle og certifikat", Location(path)) from None
     cert = signer.signing_cert
     assert cert is not None, "a PKCS#12 file with a key has its certificate"
     validity = cert["tbs_certificate"]["validity"]
     now = dt.datetime.now(dt.UTC)
     if validity["not_after"].native < now:
-        raise ReferatError(f"certifikatet udløb {validity['not_after'].native:%d.%m.%Y}", Location(path))
+        raise SignatureError(f"certifikatet udløb {validity['not_after'].native:%d.%m.%Y}", Location(path))
     if validity["not_before"].native > now:
-        raise ReferatError(f"certifikatet gælder først fra {validity['not_before'].native:%d.%m.%Y}", Location(path))
+        raise SignatureError(f"certifikatet gælder først fra {validity['not_before'].native:%d.%m.%Y}", Location(path))
     return signer
 
 

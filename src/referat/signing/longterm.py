@@ -51,6 +51,7 @@ from pyhanko_certvalidator.policy_decl import (
 )
 
 from ..diagnostics import Location, ReferatError
+from ..errors import SignatureError
 from .structure import DIFF_POLICY, tag_field
 
 B_B, B_T, B_LT, B_LTA = "B-B", "B-T", "B-LT", "B-LTA"
@@ -113,16 +114,16 @@ def collecting_error(exc: Exception, what: str, where: Location | None, cert: x5
     if isinstance(leaf, x509.Certificate) and (cert is None or leaf.sha256 != cert.sha256):
         what, cert = f"certifikatet for {subject_name(leaf)}", leaf
     if isinstance(exc, RevokedError):
-        return ReferatError(f"{what} er spærret (tilbagekaldt) ifølge udstederen; der kan ikke laves en gyldig "
+        return SignatureError(f"{what} er spærret (tilbagekaldt) ifølge udstederen; der kan ikke laves en gyldig "
                             "underskrift eller fornyelse med det", where)
     if isinstance(exc, PathBuildingError):
-        return ReferatError(f"{what} kan ikke føres tilbage til et rodcertifikat, så spærreoplysningerne kan ikke "
+        return SignatureError(f"{what} kan ikke føres tilbage til et rodcertifikat, så spærreoplysningerne kan ikke "
                             "hentes; angiv udstederens rodcertifikat med --rodcertifikat FIL.pem", where)
     sources = revocation_sources(cert) if cert is not None else []
     why = (f"intet gyldigt svar fra {', '.join(sources)}" if sources
            else "certifikatet angiver ingen OCSP-tjeneste eller spærreliste (CRL)" if cert is not None
            else "udstederens OCSP-tjeneste eller spærreliste svarer ikke, eller svaret kan ikke godkendes")
-    return ReferatError(f"spærreoplysningerne (OCSP eller CRL) for {what} kunne ikke hentes: {why}; {hint}", where)
+    return SignatureError(f"spærreoplysningerne (OCSP eller CRL) for {what} kunne ikke hentes: {why}; {hint}", where)
 
 
 def revocation_sources(cert: x509.Certificate) -> list[str]:
@@ -147,7 +148,7 @@ def add_document_timestamp(pdf: bytes, timestamper: TimeStamper, context: Valida
         except (PathValidationError, PathBuildingError, ValueError) as exc:
             raise collecting_error(exc, "det seneste tidsstempels certifikat", where, hint=RENEW_HINT) from None
         if status.validation_path is None or not (status.intact and status.valid and status.trusted):
-            raise ReferatError("det seneste tidsstempel i filen kan ikke bekræftes nu (certifikatet er udløbet, "
+            raise SignatureError("det seneste tidsstempel i filen kan ikke bekræftes nu (certifikatet er udløbet, "
                                "spærret eller ikke betroet); fornyelsen kom for sent", where)
         DocumentSecurityStore.supply_dss_in_writer(writer, extra_dss.pkcs7_content,
                                                    paths=(status.validation_path,), validation_context=context)
@@ -163,7 +164,7 @@ def add_document_timestamp(pdf: bytes, timestamper: TimeStamper, context: Valida
     except (PathValidationError, PathBuildingError) as exc:
         raise collecting_error(exc, "tidsstempelserverens certifikat", where) from None
     except SigningError:
-        raise ReferatError("dokumenttidsstemplet kunne ikke tilføjes: tidsstempelserverens svar kunne ikke bruges",
+        raise SignatureError("dokumenttidsstemplet kunne ikke tilføjes: tidsstempelserverens svar kunne ikke bruges",
                            where) from None
     return bytes(out.getvalue())
 

@@ -21,7 +21,8 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import SignatureError
 from .appearance import appearance
 from .certificate import chain, same_person
 from .longterm import B_B, B_LT, B_LTA, add_document_timestamp, collecting_context, collecting_error
@@ -53,13 +54,13 @@ def sign_pdf(pdf: bytes, signer: SimpleSigner, name: str, role: str | None = Non
     trust anchors for collecting validation data (B-LT, B-LTA). Problems are reported at `where` (the file being
     signed)."""
     if pdf.lstrip()[:5] != b"%PDF-":
-        raise ReferatError("filen er ikke en PDF", where)
+        raise SignatureError("filen er ikke en PDF", where)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     except (PdfReadError, ValueError) as exc:
-        raise ReferatError(f"PDF-filen kan ikke læses ({exc})", where) from None
+        raise SignatureError(f"PDF-filen kan ikke læses ({exc})", where) from None
     if writer.prev.encrypted:
-        raise ReferatError("PDF-filen er krypteret; et referat skal underskrives uden adgangskode", where)
+        raise SignatureError("PDF-filen er krypteret; et referat skal underskrives uden adgangskode", where)
     cert = signer.signing_cert
     assert cert is not None
     cert_name = str(cert.subject.native.get("common_name") or cert.subject.human_friendly)
@@ -94,7 +95,7 @@ def sign_pdf(pdf: bytes, signer: SimpleSigner, name: str, role: str | None = Non
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, (PathValidationError, PathBuildingError)):
             raise collecting_error(cause, f"certifikatet ({cert_name})", where, cert) from None
-        raise ReferatError(f"PDF-filen kan ikke underskrives ({exc})", where) from None
+        raise SignatureError(f"PDF-filen kan ikke underskrives ({exc})", where) from None
     if level == B_LTA:
         assert timestamper is not None and context is not None
         out = add_document_timestamp(out, timestamper, context, where)

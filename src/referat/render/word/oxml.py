@@ -90,19 +90,25 @@ def _text_run(text: str) -> Any:
     return run
 
 
-def add_toc(paragraph, instruction: str, entries: list[tuple[str, str, int]],  # type: ignore[no-untyped-def]
-            style_id: str | None, tab_twips: int) -> None:
+def add_toc(paragraph, instruction: str, entries: list[tuple[str, str, int, int]],  # type: ignore[no-untyped-def]
+            style_ids: dict[int, str | None], tab_twips: int) -> None:
     """A table of contents as Word writes one: the TOC field whose shown result is a paragraph per entry (text,
-    bookmark of its heading, page) — a link to the heading, the text, a dotted tab and a PAGEREF field with the
-    page number. Word shows it as it is, without asking to update fields on opening; LibreOffice shows the
-    numbers too. Updating the field in Word (F9) recounts the pages. The first entry goes into `paragraph`."""
+    bookmark of its heading, page, level) — a link to the heading, the text, a dotted tab and a PAGEREF field with
+    the page number, in the template's style `toc N` for its level (indented by hand where the template has no such
+    style). Word shows it as it is, without asking to update fields on opening; LibreOffice shows the numbers too.
+    Updating the field in Word (F9) recounts the pages. The first entry goes into `paragraph`."""
     current = paragraph._p
-    for n, (text, bookmark, page) in enumerate(entries):
+    for n, (text, bookmark, page, level) in enumerate(entries):
         p = current if n == 0 else OxmlElement("w:p")
         if n:
             current.addnext(p)
             current = p
         ppr = p.get_or_add_pPr()
+        style_id = style_ids.get(level)
+        if not style_id and level > 1:
+            ind = OxmlElement("w:ind")
+            ind.set(qn("w:left"), str(284 * (level - 1)))  # half a centimetre per level
+            ppr.append(ind)
         if style_id:
             style = ppr.find(qn("w:pStyle"))
             if style is None:

@@ -25,12 +25,13 @@ from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ...diagnostics import Location, ReferatError
+from ...diagnostics import Location
 from ...errors import TemplateError
 from ...text.richtext import inline_text, plain_text, safe_url
 from ...view.types import Block, DocumentView, Inline, ItemView, TableBlock
 from .numbering import Numbering, set_numbering
 from .oxml import add_hyperlink, add_toc, bookmark, repeat_header, set_language
+from .pagelayout import STATUS_STYLE, lay_out_pages, place_contents
 
 TOC_MARKER = "[[INDHOLDSFORTEGNELSE]]"
 ITEMS_MARKER = "[[PUNKTER]]"
@@ -49,44 +50,45 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
         with _time_limit(TEMPLATE_SECONDS):
             tpl.render(context, jinja_env=_sandbox(), autoescape=True)
     except _TooSlow:
-        raise ReferatError(f"Word-skabelonen blev ikke færdig på {TEMPLATE_SECONDS:g} sekunder; den gentager vist en "
+        raise TemplateError(f"Word-skabelonen blev ikke færdig på {TEMPLATE_SECONDS:g} sekunder; den gentager vist en "
                            f"løkke ({{% for … %}}) for mange gange", Location(template)) from None
     except SecurityError as exc:
         found = re.search(r"attribute '([^']{1,60})'", str(exc))
         what = f"«{found.group(1)}», som en skabelon ikke må bruge" if found else "noget, en skabelon ikke må"
-        raise ReferatError(f"Word-skabelonen bruger {what}; en skabelon kan kun bruge felterne {_FIELDS}",
+        raise TemplateError(f"Word-skabelonen bruger {what}; en skabelon kan kun bruge felterne {_FIELDS}",
                            Location(template)) from None
     except TemplateSyntaxError as exc:
-        raise ReferatError(f"Word-skabelonen har et felt ({{{{ … }}}} eller {{% … %}}), der ikke kan læses"
+        raise TemplateError(f"Word-skabelonen har et felt ({{{{ … }}}} eller {{% … %}}), der ikke kan læses"
                            f"{_near(exc)} (Jinja: {exc.message})", Location(template)) from None
     except Exception as exc:  # noqa: BLE001 - a broken template is the secretariat's file: name it
-        raise ReferatError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
+        raise TemplateError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
     buf = io.BytesIO()
     tpl.save(buf)
     buf.seek(0)
     doc = Document(buf)
     markers = {p.text.strip(): p for p in doc.paragraphs if p.text.strip() in (TOC_MARKER, ITEMS_MARKER)}
     if ITEMS_MARKER not in markers:
-        raise ReferatError(f"Word-skabelonen mangler afsnittet {ITEMS_MARKER}", Location(template))
-    builder = _Builder(doc, markers[ITEMS_MARKER])
+        raise TemplateError(f"Word-skabelonen mangler afsnittet {ITEMS_MARKER}", Location(template))
+    builder = _Builder(doc, markers[ITEMS_MARKER], view)
     from ..pdf import item_pages
 
     # the page each item begins on, as the PDF edition lays it out: the table of contents is written with its
     # entries and numbers, so Word opens it without asking to update fields (F9 recounts in Word's own layout)
     pages, total = item_pages(view, when, logo)
-    if TOC_MARKER in markers:
+    if TOC_MARKER in markers and place_contents(markers[TOC_MARKER], view["layout"]["toc"]):
         toc = markers[TOC_MARKER]
         for run in toc.runs:
             run._r.getparent().remove(run._r)
         section = doc.sections[0]
         width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        add_toc(toc, 'TOC \\o "1-1" \\h \\z \\u',
-                [(it["bookmark"], _toc_bookmark(n), page) for n, (it, page) in enumerate(zip(view["items"], pages,
-                                                                                          strict=True))],
-                builder._style_id("toc 1") if "toc 1" in builder.styles else None, int(width / 635))
+        levels = "1-2" if any(it["group"] for it in view["items"]) else "1-1"
+        add_toc(toc, f'TOC \\o "{levels}" \\h \\z \\u', toc_entries(view, pages),
+                {level: builder._style_id(f"toc {level}") if f"toc {level}" in builder.styles else None
+                 for level in (1, 2)}, int(width / 635))
     for item in view["items"]:
         builder.item(item)
     builder.finish()
+    lay_out_pages(doc, view, builder.starts)
     set_language(doc, "da-DK")
     _leftovers(doc)
     props = doc.core_properties
@@ -105,9 +107,25 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
     return _normalise_zip(out.getvalue(), stamp)
 
 
+def toc_entries(view: DocumentView, pages: list[int]) -> list[tuple[str, str, int, int]]:
+    """The table of contents' entries — text, the bookmark of its heading, page, level — each item, after its
+    group's heading where a group begins (on the page of the group's first item, the heading stands above it)."""
+    out: list[tuple[str, str, int, int]] = []
+    for n, (item, page) in enumerate(zip(view["items"], pages, strict=True)):
+        if item["opens_group"] and item["group"] is not None:
+            out.append((item["group"]["bookmark"], _group_bookmark(n), page, 1))
+        out.append((item["bookmark"], _toc_bookmark(n), page, 2 if item["group"] is not None else 1))
+    return out
+
+
 def _toc_bookmark(n: int) -> str:
     """The hidden bookmark (Word's `_Toc…` names) of the n-th item's heading."""
     return f"_Toc{n + 1:08d}"
+
+
+def _group_bookmark(n: int) -> str:
+    """The hidden bookmark of the group heading that stands above the n-th item."""
+    return f"_Toc9{n + 1:07d}"
 
 
 def _leftovers(doc: Any) -> None:
@@ -138,15 +156,17 @@ def _app_properties(doc: Any, pages: int) -> None:
     words = sum(len(p.split()) for p in text)
     chars = sum(len("".join(p.split())) for p in text)
     spaced = sum(len(p) for p in text)
+    # every count stands between words (the elements may come in any order): the leak check reads the part's text
+    # with the tags taken out, and numbers side by side ("10" "622" "3930") would read as a CPR number
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-           f"<Template>{escape(_TEMPLATE_NAME)}</Template><TotalTime>0</TotalTime><Pages>{pages}</Pages>"
-           f"<Words>{words}</Words><Characters>{chars}</Characters>"
-           f"<Application>{escape(f'referat {__version__}')}</Application><DocSecurity>0</DocSecurity>"
-           f"<Paragraphs>{len(text)}</Paragraphs><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
-           f"<CharactersWithSpaces>{spaced}</CharactersWithSpaces><SharedDoc>false</SharedDoc>"
-           f"<HyperlinksChanged>false</HyperlinksChanged><AppVersion>{_app_version(__version__)}</AppVersion>"
+           f"<Template>{escape(_TEMPLATE_NAME)}</Template><Pages>{pages}</Pages>"
+           f"<Application>{escape(f'referat {__version__}')}</Application><Words>{words}</Words>"
+           f"<ScaleCrop>false</ScaleCrop><Characters>{chars}</Characters><LinksUpToDate>false</LinksUpToDate>"
+           f"<Paragraphs>{len(text)}</Paragraphs><SharedDoc>false</SharedDoc>"
+           f"<CharactersWithSpaces>{spaced}</CharactersWithSpaces><HyperlinksChanged>false</HyperlinksChanged>"
+           f"<AppVersion>{_app_version(__version__)}</AppVersion>"
            "</Properties>")
     package = doc.part.package
     for rel in package.rels.values():
@@ -180,7 +200,9 @@ def _check_logo(logo: Path) -> None:
                             Location(logo)) from None
 
 
-_FIELDS = "organisation, udvalg, kortnavn, dokumenttype, sidehoved, titel, logo og forside (rækker med label og tekst)"
+_FIELDS = ("organisation, udvalg, kortnavn, dokumenttype, sidehoved, titel, logo, indholdsfortegnelse, titellinjer "
+           "(tekst og rolle: organisation, udvalg eller dokument) og forside (rækker med label og tekst)")
+_ROLES = {"organisation": "organisation", "committee": "udvalg", "kind": "dokument"}
 
 
 # The sandbox bounds what a template may touch, not how long it runs: a template that loops 10⁵ × 10⁵ times
@@ -241,15 +263,20 @@ def _context(view: DocumentView) -> dict[str, Any]:
         "sidehoved": view["header"],
         "forside": rows,
         "titel": view["title"],
+        "titellinjer": [{"tekst": t["text"], "rolle": _ROLES[t["role"]]} for t in view["layout"]["title"]],
+        "indholdsfortegnelse": view["labels"]["toc"],
     }
 
 
 class _Builder:
     """Inserts paragraphs and tables before the items marker, then removes the marker."""
 
-    def __init__(self, doc: Any, marker: Any) -> None:
+    def __init__(self, doc: Any, marker: Any, view: DocumentView) -> None:
         self.doc = doc
         self.marker = marker
+        self.layout = view["layout"]
+        self.header = view["header"]
+        self.starts: list[Any] = []  # each item's first paragraph (where its page, and its section, begins)
         self.numbering = Numbering(doc)
         self.styles = {s.name for s in doc.styles}
         self.items = 0
@@ -278,13 +305,25 @@ class _Builder:
         self.marker._p.getparent().remove(self.marker._p)
 
     def item(self, item: ItemView) -> None:
-        status = self.para(item["access"], "Punktstatus")
-        if "Punktstatus" not in self.styles:
+        level = 2 if item["group"] is not None else 1  # under its group's heading (hierarchical numbering)
+        first = None
+        if self.layout["header"] == "item_start":  # the running header stands where the item starts
+            first = self.para(self.header, "Header")
+        if item["opens_group"] and item["group"] is not None:
+            group = self.para(item["group"]["bookmark"], "Heading 1")
+            bookmark(group, _group_bookmark(self.items), 2_000_000 + self.items)  # the contents link to it
+            first = first or group
+        status = self.para(item["access"], STATUS_STYLE)
+        if first is not None:
+            first.paragraph_format.page_break_before = True
+            status.paragraph_format.page_break_before = False
+        elif STATUS_STYLE not in self.styles:
             status.paragraph_format.page_break_before = True
+        self.starts.append((first or status)._p)
         if item["closed"]:
             for run in status.runs:
                 run.font.color.rgb = _CLOSED
-        heading = self.para("", "Heading 1")
+        heading = self.para("", f"Heading {level}")
         heading.add_run(item["label"]).add_break(WD_BREAK.LINE)
         heading.add_run(item["title"])
         bookmark(heading, _toc_bookmark(self.items), 1_000_000 + self.items)  # the contents link and count to it
@@ -297,10 +336,11 @@ class _Builder:
             self.para("").add_run(item["notice"]).italic = True
         for section in item["sections"]:
             if section["heading"]:
-                self.para(section["heading"], "Heading 2")
+                self.para(section["heading"], f"Heading {level + 1}")
             if section["type"] == "points":
-                self.para(section["lead_in"])
-                num = self.numbering.new_list(ordered=True)
+                if section["lead_in"]:
+                    self.para(section["lead_in"])
+                num = self.numbering.new_list(ordered=self.layout["points"] == "numbered")
                 for point in section["points"]:
                     p = self.para(point["text"], "List Paragraph")
                     set_numbering(p, num, 0)
@@ -316,9 +356,10 @@ class _Builder:
                     run.italic = bool(b["withheld"])
                     set_numbering(p, num, 0)
             else:
-                self.blocks(section["blocks"], 0)
+                self.blocks(section["blocks"], 0, heading=level + 2)
 
-    def blocks(self, blocks: list[Block], depth: int, list_ctx: tuple[int, int] | None = None) -> None:
+    def blocks(self, blocks: list[Block], depth: int, list_ctx: tuple[int, int] | None = None,
+               heading: int = 3) -> None:
         for i, block in enumerate(blocks):
             if block["type"] == "par":
                 p = self.para("", "List Paragraph" if list_ctx else "Normal")
@@ -328,12 +369,12 @@ class _Builder:
                     p.paragraph_format.left_indent = Twips(360 * (list_ctx[1] + 1))
                 self.inlines(p, block["inlines"])
             elif block["type"] == "heading":
-                self.inlines(self.para("", "Heading 3"), block["inlines"])
+                self.inlines(self.para("", f"Heading {heading}"), block["inlines"])
             elif block["type"] == "list":
                 num = self.numbering.new_list(block["ordered"], block["start"])
                 level = depth if list_ctx is None else list_ctx[1] + 1
                 for item in block["items"]:
-                    self.blocks(item, level, (num, level))
+                    self.blocks(item, level, (num, level), heading)
             else:
                 self.table(block)
 
