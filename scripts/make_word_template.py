@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -59,6 +60,27 @@ def _style_font(style, size: float, bold: bool = False, colour: RGBColor | None 
             del fonts.attrib[qn(attr)]
 
 
+def _without_leftovers(doc) -> None:
+    """python-docx's default template carries a blank preview picture, an empty bibliography part (customXml)
+    and an app.xml that says 'Microsoft Macintosh Word' with 0 words: none of it is ours."""
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rid]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_XML
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype == RT.CUSTOM_XML:
+            del doc.part.rels[rid]
+
+
+APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           b"<Application>referat (scripts/make_word_template.py)</Application><DocSecurity>0</DocSecurity>"
+           b"</Properties>")
+
+
 def build(path: Path) -> None:
     doc = Document()
     styles = doc.styles
@@ -85,6 +107,13 @@ def build(path: Path) -> None:
     status.base_style = styles["Normal"]
     _style_font(status, 9.5, True, RGBColor(0x50, 0x50, 0x50))
     status.paragraph_format.page_break_before = True
+    toc = styles.add_style("toc 1", 1)  # Word's own name for the first level of a table of contents
+    toc.base_style = styles["Normal"]
+    toc.paragraph_format.space_after = Pt(4)
+    toc.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    toc2 = styles.add_style("toc 2", 1)  # the items under a group heading
+    toc2.base_style = toc
+    toc2.paragraph_format.left_indent = Cm(0.5)
     case = styles.add_style("Sagsnummer", 1)
     case.base_style = styles["Normal"]
     _style_font(case, 9.5)
@@ -142,6 +171,7 @@ def build(path: Path) -> None:
     doc.add_paragraph("[[PUNKTER]]")
     doc.core_properties.author = "referat"
     doc.core_properties.title = "Skabelon til dagsorden og referat"
+    _without_leftovers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     print(f"skrev {path}")

@@ -25,6 +25,46 @@ EXAMPLE = ROOT / "agendas" / "2026-02-23-das-social"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # the seed lines tests quote (scripts/extract_seed_lines.py)
 
 
+_BASETEMP: list[Path] = []  # the run's temporary folder (pytest's basetemp), set once per session
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_root(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _BASETEMP.append(tmp_path_factory.getbasetemp())
+
+
+def absolute(text: str, cwd: Path | None = None) -> str:
+    """`text` (a command's output) with every path below the run's temporary folder written absolute.
+
+    Messages name a file relative to the working directory when that is shorter (`../pytest-of-root/…/x.yaml`
+    when the clone lies beside the temporary folder, as in `/tmp/x`), so a test that expects `f"{path}: fejl: …"`
+    compares the path itself, resolved from `cwd` (the command's working directory; default: this process's),
+    not where the clone happens to sit. (A test that expects `Location(path).format()` compares the display form
+    and needs none of this.) `absolute_run` wraps the `run` fixture so."""
+    import re
+
+    if not _BASETEMP:
+        return text
+    base = _BASETEMP[0]
+    here = Path(os.path.abspath(cwd if cwd is not None else Path.cwd()))
+    if here == base or base in here.parents:
+        return text  # a test that went into its temporary folder expects paths relative to it
+    rel = os.path.relpath(base, here)
+    if rel.startswith(os.pardir + os.sep + os.pardir) or os.path.isabs(rel):
+        return text  # paths below it are printed absolute
+    return re.sub(r"(?<![\w./\\-])" + re.escape(rel + os.sep), lambda _: str(base) + os.sep, text)
+
+
+def absolute_run(run: Run) -> Run:
+    """`run` with paths below the temporary folder absolute in what the command printed (see `absolute`): for a
+    module whose tests expect `f"{path}: fejl: …"`, as `@pytest.fixture def run(run): return absolute_run(run)`."""
+    def invoke(*args: object) -> tuple[int, str, str]:
+        code, out, err = run(*args)
+        return code, absolute(out), absolute(err)
+
+    return invoke
+
+
 @pytest.fixture(autouse=True)
 def _private_conversion_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Word bilag converted by tests are cached in a temporary folder, never in the user's ~/.cache."""

@@ -22,6 +22,7 @@ from conftest import (
     EXAMPLE,
     ROOT,
     Run,
+    absolute_run,
     archive_add,
     archived_into,
     build_minutes,
@@ -32,6 +33,12 @@ from conftest import (
 from pki import Pki
 
 pytestmark = pytest.mark.usefixtures("cert_password")  # every test here signs or archives with the PKI's password
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 
 
 @pytest.fixture(scope="module")
@@ -634,7 +641,7 @@ def test_an_expired_signing_certificate_is_reported_as_expired(run: Run, minutes
     assert code == 1
     expiry = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).strftime("%d.%m.%Y")
     assert (f"udloebet-underskrevet.pdf: fejl: underskriften 'Underskrift 1' (Udløbet Formand): certifikatet "
-            f"(Common Name: Udløbet Formand) er udløbet (gyldig til {expiry})") in err
+            f"(navn: Udløbet Formand) er udløbet (gyldig til {expiry})") in err  # the field named in Danish
     assert "ikke betroet" not in err
 
 

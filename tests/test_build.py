@@ -155,7 +155,7 @@ def test_word_has_real_list_numbering_headings_and_properties(built: Path) -> No
 def test_word_front_page_and_header(built: Path) -> None:
     doc = docx.Document(str(built / "referat.docx"))
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
-    assert "Tid" in cells and "Mødet den 23. februar 2026, kl. 12.00 - 16.00" in cells
+    assert "Tid" in cells and "Mødet den 23.\u00a0februar\u00a02026, kl. 12.00 - 16.00" in cells  # never wrapped
     # DAS' profile: the running header stands where each item starts (opsætning.sidehoved: punktstart)
     assert [p.text for p in doc.sections[0].header.paragraphs] == [""]
     heads = [p for p in doc.paragraphs if p.text == "Mødet den 23.02.2026 DAS Social"]

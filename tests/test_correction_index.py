@@ -14,8 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, archived_into, build_minutes, sign, sign_as_chair, write_meeting
+from conftest import Run, absolute_run, archived_into, build_minutes, sign, sign_as_chair, write_meeting
 from pki import Pki
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 from referat.cli import main
 
 DAY = "2026-02-23"

@@ -473,13 +473,19 @@ def test_the_readme_gives_two_set_up_commands() -> None:
     assert len(blocks) == 2, blocks
     build, tests = (b.strip() for b in blocks)
     assert build.count("\n") == 0 and tests.count("\n") == 0
-    assert build.startswith("python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/referat build ")
+    # the locked versions (issue 24, item 8): hashed requirements first, then referat itself without dependencies
+    # (pip installs no editable requirement in hash-checking mode)
+    assert build.startswith("python3 -m venv .venv && .venv/bin/pip install -r requirements/referat.txt && "
+                            ".venv/bin/pip install --no-deps -e . && .venv/bin/referat build ")
     meeting = build.split()[-2] if build.endswith("--offentlig") else build.split()[-1]
     assert (ROOT / meeting / "møde.yaml").is_file()
     assert f"output/{Path(meeting).name}/" in section
-    assert tests == 'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/python -m pytest'
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().splitlines()[-1]
-    assert ci.replace(" -q ", " ") == tests  # ".ci/run runs the second command" (quietly)
+    assert tests == ("python3 -m venv .venv && .venv/bin/pip install -r requirements/test.txt && "
+                     ".venv/bin/pip install --no-deps -e . && .venv/bin/python -m pytest")
+    for lock in ("requirements/referat.txt", "requirements/test.txt"):
+        assert (ROOT / lock).is_file()
+    ci = [line.replace(" -q ", " ") for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    assert tests in ci  # ".ci/run runs the second command" (quietly)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -496,7 +502,7 @@ def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_tariffs_and_correction_subcommands_say_what_they_do(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Kontrollér et takstbilag mod Styringsaftalens regler." in _help(capsys, "tariffs", "validate")
     assert "Gengiv takstbilaget som PDF, Word, CSV og/eller Excel." in _help(capsys, "tariffs", "render")
-    assert "(standard: templates/takstskema.xlsx)" in _help(capsys, "tariffs", "template")
+    assert "(standard: takstskema.xlsx i arbejdsmappen;" in " ".join(_help(capsys, "tariffs", "template").split())
     assert "Byg dokumentet 'Rettelse til referat af …'" in _help(capsys, "correction", "build")
     assert "rodcertifikat (kan gentages)" in _help(capsys, "correction", "archive")
     assert "takstbilag" in _help(capsys, "schema").split("argumenter:")[0]

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, absolute_run
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 from referat.diagnostics import Location
 from referat.errors import (
     EXIT_INTERNAL,

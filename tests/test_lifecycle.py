@@ -212,7 +212,7 @@ def test_til_referat_writes_decisions_and_attendance_and_leaves_every_other_byte
     before = {p.name: p.read_bytes() for p in [folder / "møde.yaml", *(folder / "punkter").iterdir()]}
     code, out, err = run("til-referat", folder)
     assert code == 0, err
-    assert "fremmøde: 1 medlemmer" in out
+    assert "fremmøde: 1 medlem er sat som til stede" in out  # the singular (issue 24)
     for name, old in before.items():
         if name == "møde.yaml":
             continue
@@ -278,8 +278,8 @@ def test_opfolgning_lists_open_tasks_overdue_first(make_meeting: Callable[..., P
     code, out, err = run("opfølgning", folder)
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("OVERSKREDET frist 2020-01-31: Sekretariatet udarbejder et notat om ventelister")
-    assert lines[1].startswith("frist 2999-06-30: Rebild undersøger kapaciteten – ansvarlig: Rebild Kommune")
+    assert lines[0].startswith("OVERSKREDET frist 31.01.2020: Sekretariatet udarbejder et notat om ventelister")
+    assert lines[1].startswith("frist 30.06.2999: Rebild undersøger kapaciteten – ansvarlig: Rebild Kommune")
     assert lines[2] == "2 åbne opgaver" and "Afsluttet opgave" not in out
     code, out, _ = run("opfølgning", folder, "--csv")
     rows = out.splitlines()

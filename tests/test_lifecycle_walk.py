@@ -102,8 +102,8 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
     # the decision register carries the tasks, in the terminal and as Excel (text stays text)
     code, register, _ = run("decisions", "--arkiv", archive)
     assert code == 0
-    assert ("    opgaver: =1+1 tjek budgettet (Aalborg Kommune, frist 2027-06-30, åben); Sekretariatet indhenter tilbud "
-            "(Sekretariatet, frist 2027-03-31, åben)\n") in register
+    assert ("    opgaver: =1+1 tjek budgettet (Aalborg Kommune, frist 30.06.2027, åben); Sekretariatet indhenter tilbud "
+            "(Sekretariatet, frist 31.03.2027, åben)\n") in register
     code, _, err = run("decisions", "--arkiv", archive, "--xlsx", tmp_path / "register.xlsx")
     assert code == 0, err
     sheet = openpyxl.load_workbook(tmp_path / "register.xlsx").active
@@ -111,7 +111,7 @@ def test_a_meeting_from_new_to_the_next_one(run: Run, tmp_path: Path, password: 
     assert rows[0][-1] == "opgaver" and rows[0][5] == "beslutning"
     [row] = [r for r in rows if r[4] == "Nye botilbud i regionen"]
     assert row[5] == "Godkendt" and "Sekretariatet indhenter tilbud" in row[-1]
-    assert row[-1].startswith("=1+1 tjek budgettet (Aalborg Kommune, frist 2027-06-30, åben); ")
+    assert row[-1].startswith("=1+1 tjek budgettet (Aalborg Kommune, frist 30.06.2027, åben); ")
     assert all(c.data_type == "s" for r in sheet.iter_rows(min_row=2) for c in r if isinstance(c.value, str))
 
     # a correction: built, signed, archived beside the original and linked to it

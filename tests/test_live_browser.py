@@ -188,3 +188,44 @@ def test_the_pages_pass_axe(browser: Any, server: Any, page: str) -> None:
     connected(browser)
     violations = axe_violations(browser)
     assert violations == [], summary(violations)
+
+
+def test_a_phrase_button_replaces_its_phrase_and_keeps_typed_text(browser: Any, server: Any, meeting: Path) -> None:
+    """Issue 24, item 6: a standard phrase replaces an empty decision or the phrase a button put there; text the
+    secretary typed stays, the phrase after it; the browser's undo (Ctrl+Z) takes a click back."""
+    from selenium.webdriver.common.keys import Keys
+
+    path = meeting / "punkter" / ITEM
+    browser.get(server.url.replace("/?", "/skriv?"))
+    connected(browser)
+    section = browser.find_element("css selector", f'section[data-fil="{ITEM}"]')
+    area = section.find_element("css selector", "textarea")
+    phrases = [b.get_attribute("data-frase") for b in section.find_elements("css selector", "button.frase")]
+    assert len(phrases) >= 2, phrases
+    first, second = phrases[0], phrases[1]
+
+    def click(phrase: str) -> None:
+        section.find_element("css selector", f'button.frase[data-frase="{phrase}"]').click()
+
+    def saved(text: str) -> None:
+        from ruamel.yaml import YAML
+
+        wait_for(lambda: YAML(typ="safe").load(path.read_text(encoding="utf-8")).get("beslutning", "").rstrip("\n")
+                 == text, f"beslutningen {text!r} gemt")
+
+    area.clear()
+    click(first)
+    assert area.get_attribute("value") == first
+    saved(first)
+    click(second)  # the phrase it put there is replaced, not appended to
+    assert area.get_attribute("value") == second
+    saved(second)
+    area.send_keys(Keys.CONTROL, "z")  # undo: the phrase before
+    wait_for(lambda: area.get_attribute("value") == first, "fortrydelsen")
+    area.clear()
+    area.send_keys("Drøftet indgående.")
+    click(first)  # typed text is kept; the phrase follows it
+    assert area.get_attribute("value") == "Drøftet indgående.\n\n" + first
+    click(second)  # and the phrase after it is replaced by the next one
+    assert area.get_attribute("value") == "Drøftet indgående.\n\n" + second
+    saved("Drøftet indgående.\n\n" + second)

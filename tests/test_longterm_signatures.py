@@ -27,11 +27,17 @@ pytest.importorskip("werkzeug", reason="werkzeug (certomancer[web-api]) serves t
 
 import ltv_pki
 import tagging
-from conftest import Run, build_minutes, example_among_meetings, sign
+from conftest import Run, absolute_run, build_minutes, example_among_meetings, sign
 from referat.archive.verify import verify
 from referat.signing.longterm import B_LT, B_LTA, prove
 
 pytestmark = pytest.mark.usefixtures("cert_password")  # ltv_pki.PASSWORD is the password cert_password sets
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 CHAIR = "Henrik Aarup-Kristensen, Nordjysk Socialaftale"
 SECRETARIAT = "Sekretariat for Nordjysk Socialaftale, Nordjysk Socialaftale"
 VERSION = "das-social/2026-02-23/udgave-1"

@@ -14,9 +14,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import MEETING, dedent, tiny_pdf, tree
+from conftest import MEETING, absolute_run, dedent, tiny_pdf, tree
 
 Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 SRC = Path(__file__).resolve().parents[1] / "src" / "referat"
 
 

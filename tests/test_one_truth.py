@@ -12,9 +12,15 @@ import pytest
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
-from conftest import EXAMPLE, Run, archived_into, build_minutes, replace_in, sign_as_chair, tree
+from conftest import EXAMPLE, Run, absolute_run, archived_into, build_minutes, replace_in, sign_as_chair, tree
 from pki import Pki
 from referat.app.serve import create_app
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 
 ITEM = "04-nyt-takstskema.yaml"
 CLOSED = "05-sundhedstjek-paa-botilbud.yaml"

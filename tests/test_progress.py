@@ -34,9 +34,14 @@ def _env(**extra: str) -> dict[str, str]:
 
 def run_on_terminal(*args: str, **env: str) -> tuple[int, str, str]:
     """Run referat with stderr on a pseudo-terminal: (exit code, stdout, what the terminal received)."""
+    return run_on_terminal_argv([sys.executable, "-m", "referat", *args], **env)
+
+
+def run_on_terminal_argv(argv: list[str], **env: str) -> tuple[int, str, str]:
+    """Run `argv` with stderr on a pseudo-terminal: (exit code, stdout, what the terminal received)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))  # 40 rows, 160 columns
-    child = subprocess.Popen([sys.executable, "-m", "referat", *args], stdout=subprocess.PIPE, stderr=slave,
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave,
                              stdin=subprocess.DEVNULL, env=_env(**env), cwd=ROOT)
     os.close(slave)
     received = bytearray()

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, dedent, replace_in, text_pdf, write_meeting
+from conftest import Run, absolute_run, dedent, replace_in, text_pdf, write_meeting
 from readback import files_below, flat, readable
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 
 PLACE, GUEST, NEXT_PLACE = "Hemmelighusvej 7", "Clausenhemmelig", "Skjultstedvej 12"
 

@@ -21,8 +21,14 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from conftest import tiny_pdf
+from conftest import absolute_run, tiny_pdf
 from pki import Pki, _cert, _p12
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
 from referat.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -69,6 +69,7 @@ COVERED = {
     "recommendation_addressee", "bilag_titles", "control_characters", "unprintable_in_pdf",
     "redaction_spans", "closed_reasons",  # privacy.py: tested in tests/test_privacy.py
     "partial_members",  # fremmøde.delvis: tested in tests/test_live_edit.py
+    "folder_date", "task_deadlines",  # slips met in use (issue 24)
     "item_ids", "links_out",  # issue 22: items with identity, no link out of the meeting
     "item_groups", "free_sections",  # issue 27: hierarchical numbering, free sections (also tests/test_layout.py)
 }
@@ -190,6 +191,48 @@ def test_meeting_times_pass(make_meeting):
     online = make_meeting({"a.yaml": "titel: T\n"}, name="online",
                           meeting=edited(base(), ("sted: Mødelokale 1, Aalborg", "online: ja")))
     assert apply(structure.meeting_times, online).items == []
+
+
+def test_a_folder_named_by_another_date_is_a_warning(make_meeting):
+    """Issue 24: a meeting folder copied from the previous meeting, its dato changed and its name not."""
+    folder = make_meeting({"a.yaml": "titel: T\n"}, name="2025-11-17-das-social")
+    d = only(apply(structure.folder_date, folder), "mødet er den 23.02.2026, men mappen '2025-11-17-das-social' er "
+                                                   "navngivet efter den 17.11.2025")
+    assert d.severity == "advarsel"
+    located(d, folder / "møde.yaml", 3, 7)
+
+
+def test_folder_date_pass(make_meeting):
+    for name in ("2026-02-23-das-social", "demo-2026-02-23", "møde", "2026-02-31-forkert"):
+        assert apply(structure.folder_date, make_meeting({"a.yaml": "titel: T\n"}, name=name)).items == [], name
+
+
+def test_a_task_due_before_its_meeting_is_a_warning(make_meeting):
+    """Issue 24: a frist typed with last year's year."""
+    folder = make_meeting({"a.yaml": "titel: T\nbeslutning: Godkendt\nopfølgning:\n"
+                                     "  - {opgave: Notat, ansvarlig: Sekretariatet, frist: 2025-03-31}\n"}, fase="referat")
+    d = only(apply(structure.task_deadlines, folder), "fristen 31.03.2025 for opgaven 'Notat' ligger før mødet den "
+                                                      "23.02.2026; er årstallet rigtigt?")
+    assert d.severity == "advarsel"
+    located(d, folder / "punkter" / "a.yaml", 4, 54)
+
+
+def test_task_deadlines_pass(make_meeting):
+    folder = make_meeting({"a.yaml": "titel: T\nbeslutning: Godkendt\nopfølgning:\n"
+                                     "  - {opgave: Notat, ansvarlig: Sekretariatet, frist: 2026-02-23}\n"}, fase="referat")
+    assert apply(structure.task_deadlines, folder).items == []
+
+
+def test_an_invalid_date_does_not_hide_the_times(make_meeting):
+    """Issue 24: 'dato' wrong and the meeting ending before it starts: both are said at once."""
+    from referat.validate import validate_folder as check_meeting
+
+    folder = make_meeting({"a.yaml": "titel: T\n"}, meeting=edited(base(), ("dato: 2026-02-23", "dato: 2026-02-30"),
+                                                                   ('slut: "16.00"\nsted', 'slut: "11.00"\nsted')))
+    _, report = check_meeting(folder)
+    messages = [d.message for d in report.errors]
+    assert any("'2026-02-30' er ikke en gyldig dato" in m for m in messages), messages
+    assert "mødet slutter kl. 11.00, før det begynder kl. 12.00" in messages
 
 
 def test_minutes_item_without_decision_is_an_error(make_meeting):

@@ -18,10 +18,18 @@ from pathlib import Path
 
 import pytest
 
+from conftest import absolute, absolute_run
 from pki import PASSWORD, Pki
 from referat.cli import main
 
 Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(run: Run) -> Run:
+    """These tests name files as `f"{path}: fejl: …"`: paths in the output absolute, wherever the clone sits."""
+    return absolute_run(run)
+
 LOCK = ".udsender.laas"
 BUSY = "en anden 'referat send' udsender allerede dette møde"
 ITEMS = {
@@ -44,7 +52,7 @@ def together(*commands: tuple[object, ...]) -> list[tuple[int, str, str]]:
     out = []
     for proc in procs:
         stdout, stderr = proc.communicate(timeout=300)
-        out.append((proc.returncode, stdout, stderr))
+        out.append((proc.returncode, absolute(stdout), absolute(stderr)))  # the paths compared, wherever the clone is
     return out
 
 

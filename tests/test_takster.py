@@ -448,7 +448,7 @@ def test_csv_has_danish_numbers_and_the_flags(rendered: tuple[Path, int]) -> Non
 
 def test_approval_line_only_when_the_decision_approved() -> None:
     assert approval_line("Godkendt", "Den Administrative Styregruppe", __import__("datetime").date(2025, 11, 17)) == \
-        "Godkendt af Den Administrative Styregruppe den 17. november 2025"
+        "Godkendt af Den Administrative Styregruppe den 17.\u00a0november\u00a02025"  # kept on one line
     assert approval_line("Den Administrative Styregruppe godkendte takstbilaget.", "DAS", __import__("datetime").date(2025, 11, 17))
     assert approval_line("Takstbilaget blev ikke godkendt.", "DAS", __import__("datetime").date(2025, 11, 17)) is None
     assert approval_line("Drøftet.", "DAS", __import__("datetime").date(2025, 11, 17)) is None

@@ -21,7 +21,7 @@ DAY = dt.date(2025, 11, 17)
 ])
 def test_an_approving_decision_gives_the_line(decision: str) -> None:
     assert approval_line(decision, "Den Administrative Styregruppe", DAY) == \
-        "Godkendt af Den Administrative Styregruppe den 17. november 2025"
+        "Godkendt af Den Administrative Styregruppe den 17.\u00a0november\u00a02025"  # a date never wrapped
 
 
 @pytest.mark.parametrize("decision", [

@@ -21,7 +21,7 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from conftest import ROOT
+from conftest import ROOT, absolute
 from referat.cli import main
 
 CORPUS = ROOT / "tests" / "fixtures" / "word"
@@ -64,7 +64,7 @@ def _import(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     capsys.readouterr()
     code = main(["import", *args])
     out, err = capsys.readouterr()
-    return code, out, err
+    return code, absolute(out), absolute(err)  # paths in the output absolute, as the tests name them
 
 
 def _new_items(folder: Path, before: set[str]) -> list[Path]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
@@ -38,16 +40,36 @@ class Progress:
 
     def __init__(self, template: str, total: int, bar: Any = None) -> None:
         self.template, self.total, self.n, self._bar = template, total, 0, bar
+        self._detail = ""
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def appear_after(self, delay: float, make: Callable[[], Any]) -> None:
+        """Show the line (made by `make`) once `delay` seconds have passed, unless the work is done by then."""
+        self._timer = threading.Timer(delay, self._appear, (make,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _appear(self, make: Callable[[], Any]) -> None:
+        """The line, shown only now (the work has taken longer than the delay), at the step reached."""
+        with self._lock:
+            if self._timer is None:  # already finished
+                return
+            self._bar = make()
+            self._bar.update(self.n)
+            self._bar.set_description_str(self.label(self._detail), refresh=True)
 
     def label(self, detail: str = "") -> str:
         return self.template.format(n=danish(self.n), total=danish(self.total), detail=detail).rstrip(": ")
 
     def step(self, detail: str = "", n: int = 1) -> None:
         """`n` more done (or starting: the count shown is of the item now being worked on); what is done now."""
-        self.n = min(self.n + n, self.total) if self.total else self.n + n
-        if self._bar is not None:  # steps are coarse (a bilag, a document, a sheet): each is shown at once
-            self._bar.update(n)
-            self._bar.set_description_str(self.label(detail), refresh=True)
+        with self._lock:
+            self.n = min(self.n + n, self.total) if self.total else self.n + n
+            self._detail = detail
+            if self._bar is not None:  # steps are coarse (a bilag, a document, a sheet): each is shown at once
+                self._bar.update(n)
+                self._bar.set_description_str(self.label(detail), refresh=True)
 
     def grow(self, k: int) -> None:
         """`k` more steps to do than was known (a workbook's rows, learnt when it is opened)."""
@@ -64,23 +86,36 @@ class Progress:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self._bar is not None:
-            self._bar.close()
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._bar is not None:
+                self._bar.close()
 
 
-def progress(template: str, total: int) -> Progress:
-    """A progress bar for `total` steps labelled by `template` (with `{n}`, `{total}` and `{detail}`)."""
+def progress(template: str, total: int, delay: float = 0.0) -> Progress:
+    """A progress bar for `total` steps labelled by `template` (with `{n}`, `{total}` and `{detail}`); with
+    `delay`, shown only once the work has taken that many seconds (also in the middle of one long step)."""
     if not enabled():
         return Progress(template, total)
-    from tqdm import tqdm
 
-    try:  # a terminal that reports no width (a fresh pseudo-terminal) gets 80 columns, not an empty line
-        width = os.get_terminal_size(sys.stderr.fileno()).columns
-    except (OSError, ValueError):
-        width = 0
-    bar = tqdm(total=total or None, file=sys.stderr, leave=False, mininterval=0.5,
-               **({"dynamic_ncols": True} if width else {"ncols": 80}),
-               bar_format="{desc} {bar:20} {elapsed}" if total else "{desc} {elapsed}")
+    def make() -> Any:
+        from tqdm import tqdm
+
+        try:  # a terminal that reports no width (a fresh pseudo-terminal) gets 80 columns, not an empty line
+            width = os.get_terminal_size(sys.stderr.fileno()).columns
+        except (OSError, ValueError):
+            width = 0
+        return tqdm(total=total or None, file=sys.stderr, leave=False, mininterval=0.5,
+                    **({"dynamic_ncols": True} if width else {"ncols": 80}),
+                    bar_format="{desc} {bar:20} {elapsed}" if total else "{desc} {elapsed}")
+
+    if delay > 0:
+        shown = Progress(template, total)
+        shown.appear_after(delay, make)
+        return shown
+    bar = make()
     shown = Progress(template, total, bar)
     bar.set_description_str(shown.label(), refresh=True)
     return shown

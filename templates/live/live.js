@@ -49,13 +49,11 @@
       const mine = state.beskeder.filter((m) => m.punkt === group.dataset.punkt);
       fillMessages(group.querySelector("ul.beskeder"), mine);
     }
-    const errors = state.beskeder.filter((m) => m.alvor === "fejl").length;
-    const warnings = state.beskeder.length - errors;
-    document.getElementById("opsummering").textContent =
-      state.beskeder.length ? `${errors} fejl, ${warnings} advarsler` : "Ingen fejl eller advarsler";
+    // the words come from the server (diagnostics.count), so "1 advarsel" is singular here too
+    document.getElementById("opsummering").textContent = state.opsummering;
     const frame = document.getElementById("dokument");
     frame.src = frame.dataset.src + "?v=" + version;
-    say(`Opdateret (version ${version}): ${errors} fejl, ${warnings} advarsler.`);
+    say(`Opdateret (version ${version}): ${state.opsummering}.`);
   }
 
   // ---------------------------------------------------------------------------------------------- minutes
@@ -229,6 +227,26 @@
     };
   }
 
+  // A standard phrase replaces an empty decision or the phrase a button put there (alone, or after the text typed
+  // above it); text the secretary typed is kept, and the phrase follows it. Ctrl+Z undoes the click.
+  function withPhrase(text, phrase, phrases) {
+    const kept = text.replace(/\s*$/, "");
+    if (!kept.trim()) return phrase;
+    for (const earlier of phrases) {
+      if (kept === earlier) return phrase;
+      if (kept.endsWith("\n\n" + earlier)) return kept.slice(0, kept.length - earlier.length) + phrase;
+    }
+    return kept + "\n\n" + phrase;
+  }
+  // The new text as an edit of the field, so the browser's undo (Ctrl+Z) restores what was there before.
+  function setText(area, text) {
+    if (area.value === text) return;
+    area.focus();
+    area.select();
+    const edited = document.execCommand && document.execCommand("insertText", false, text);
+    if (!edited || area.value !== text) area.value = text;
+  }
+
   function setupMinutes() {
     for (const sec of document.querySelectorAll("section.punkt[data-sha256]")) {
       const area = sec.querySelector("textarea");
@@ -240,10 +258,10 @@
         if (!box.hidden && box.dataset.tekst === area.value) return;
         now(sec, saveDecision(sec));
       });
+      const phrases = [...sec.querySelectorAll("button.frase")].map((b) => b.dataset.frase);
       for (const button of sec.querySelectorAll("button.frase")) {
         button.addEventListener("click", () => {
-          const phrase = button.dataset.frase;
-          area.value = area.value.trim() ? area.value.replace(/\s*$/, "") + "\n\n" + phrase : phrase;
+          setText(area, withPhrase(area.value, button.dataset.frase, phrases));
           now(sec, saveDecision(sec));
         });
       }

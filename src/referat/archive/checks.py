@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..signing.signatures import (
 )
 from . import manifest as mf
 from .recheck import IDENTICAL, MIN_TEXT, NOT_COMPARED, TEXT_MATCH
-from .text import Layout, item_texts, pdf_text, text_difference
+from .text import Layout, item_texts, pdf_text, printed_texts, text_difference
 
 
 @dataclass
@@ -96,6 +97,10 @@ def examine(meeting: Meeting, rebuilt: Callable[[], bytes], pdf_path: Path, opti
         "punkter": [mf.item_entry(i) for i in item_texts(meeting)],
         "tekstopdeling": Layout.of(meeting).to_json(),
     }
+    if comparison != NOT_COMPARED:  # each item's whole text as the signed PDF prints it: searched (issue 24)
+        for entry, text in zip(manifest["punkter"], printed_texts(data, meeting), strict=True):
+            if text is not None:
+                entry["tekst"] = text
     from ..lifecycle.followup import manifest_entries
 
     tasks = manifest_entries(meeting)
@@ -179,21 +184,37 @@ def _signatures(data: bytes, roots: list[x509.Certificate], options: Options, wh
         if sig.problems:
             continue
         if sig.trust == SELF_SIGNED and not options.allow_self_signed:
-            report.error(where, f"{who} er lavet med et selvsigneret certifikat ({sig.certificate.subject}); det "
+            report.error(where, f"{who} er lavet med et selvsigneret certifikat ({danish_name(sig.certificate.subject)}); det "
                                 "accepteres kun med --tillad-selvsigneret og registreres da som selvsigneret")
         elif sig.trust in (EXPIRED, NOT_YET_VALID):
             cert = sig.certificate
             when = (f"gyldig til {_day(cert.valid_to)}" if sig.trust == EXPIRED
                     else f"gyldig fra {_day(cert.valid_from)}")
-            report.error(where, f"{who}: certifikatet ({cert.subject}) er {sig.trust} ({when}); "
+            report.error(where, f"{who}: certifikatet ({danish_name(cert.subject)}) er {sig.trust} ({when}); "
                                 "underskriv igen med et gyldigt certifikat")
         elif sig.trust not in (TRUSTED, SELF_SIGNED):
             hint = ("der er ingen rodcertifikater angivet" if not roots
                     else f"det kan ikke føres tilbage til de {len(roots)} angivne rodcertifikater")
-            report.error(where, f"{who}: certifikatet ({sig.certificate.subject}, udstedt af "
-                                f"{sig.certificate.issuer}) er ikke betroet, {hint}; angiv udstederens rodcertifikat "
+            report.error(where, f"{who}: certifikatet ({danish_name(sig.certificate.subject)}, udstedt af "
+                                f"{danish_name(sig.certificate.issuer)}) er ikke betroet, {hint}; angiv udstederens rodcertifikat "
                                 "med --rodcertifikat FIL.pem eller under 'rodcertifikater' i udvalgsprofilen")
     return signatures
+
+
+# asn1crypto's English names of a certificate's fields (Name.human_friendly), as a Danish message names them
+_FIELDS = {"Common Name": "navn", "Organization": "organisation", "Organizational Unit": "afdeling",
+           "Country": "land", "Email Address": "e-mail", "Locality": "by", "State/Province": "region",
+           "Street Address": "adresse", "Postal Code": "postnummer", "Serial Number": "serienummer",
+           "Title": "titel", "Given Name": "fornavn", "Surname": "efternavn", "Name": "navn",
+           "Telephone Number": "telefon", "Organization Identifier": "organisations-id"}
+_FIELD = re.compile(r"(^|, |; )(" + "|".join(sorted(map(re.escape, _FIELDS), key=len, reverse=True)) + r"): ")
+
+
+def danish_name(subject: str) -> str:
+    """A certificate's subject or issuer as recorded ("Common Name: X, Organization: Y, Country: DK", the fields
+    "; " apart when a value holds a comma) with the fields named in Danish ("navn: X, organisation: Y, land: DK");
+    the manifest keeps the recorded form."""
+    return _FIELD.sub(lambda m: f"{m[1]}{_FIELDS[m[2]]}: ", subject)
 
 
 def _day(iso: str) -> str:

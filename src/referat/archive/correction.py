@@ -83,7 +83,7 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
     """The correction document's view: `meeting` is the archived meeting (its data, or the folder for a version
     archived without data: only its committee and date are used then), the items' titles and access are the
     archived minutes' (the manifest, checked against the signed file by `archive verify`)."""
-    from ..text.danish import long_date
+    from ..text.danish import document_date, long_date
     from ..text.richtext import parse, printable
     from ..view import labels as L
     from ..view.document import document_view, retitle
@@ -95,7 +95,8 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
     retitle(view, TITLE, TITLE)  # type: ignore[arg-type]
     view["title"] = printable(f"{TITLE} af mødet den {day} – {meeting.profile.short_name}")
     view["front"] = [
-        {"label": "Retter", "lines": [printable(f"Referat af mødet den {day}, arkiveret som {original.relative}"),
+        {"label": "Retter", "lines": [printable(f"Referat af mødet den {document_date(meeting.date)}, arkiveret som "
+                                                f"{original.relative}"),
                                       f"sha256 {original_sha}"]},
         {"label": "Rettet af", "lines": [printable(correction.by)]},
         {"label": "Begrundelse", "lines": [], "blocks": parse(correction.reason)},

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .recheck import Checked
 
 INDEX = "index.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: every text of an item is searched (issue 24); an index of another version is rebuilt
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS udgaver (
@@ -36,8 +36,9 @@ CREATE TABLE IF NOT EXISTS udgaver (
 CREATE TABLE IF NOT EXISTS punkter (
     id INTEGER PRIMARY KEY, udgave_id INTEGER NOT NULL REFERENCES udgaver(id), orden INTEGER NOT NULL,
     nummer TEXT NOT NULL, titel TEXT NOT NULL, beslutning TEXT NOT NULL, lukket INTEGER NOT NULL,
-    sagsnummer TEXT);
-CREATE VIRTUAL TABLE IF NOT EXISTS soeg USING fts5(titel, beslutning, tokenize = 'unicode61 remove_diacritics 2');
+    sagsnummer TEXT, tekst TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS soeg USING fts5(titel, beslutning, tekst,
+    tokenize = 'unicode61 remove_diacritics 2');
 CREATE INDEX IF NOT EXISTS udgaver_moede ON udgaver (udvalg, dato, udgave);
 CREATE TABLE IF NOT EXISTS rettelser (
     id INTEGER PRIMARY KEY, sti TEXT UNIQUE NOT NULL, udvalg TEXT NOT NULL, dato TEXT NOT NULL,
@@ -210,10 +211,18 @@ def _open_read_only(path: Path) -> sqlite3.Connection | None:
     try:
         for table in ("udgaver", "punkter", "soeg"):
             conn.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
+        if _schema(conn) != SCHEMA_VERSION:  # an index an earlier referat made: rebuilt like a missing one
+            conn.close()
+            return None
     except sqlite3.Error:
         conn.close()
         return None
     return conn
+
+
+def _schema(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    return None if row is None else str(row[0])
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -221,6 +230,10 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     except sqlite3.OperationalError as exc:
         raise OutputError(f"søgeindekset kan ikke åbnes ({exc})", Location(path)) from None
+    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is not None
+    if has_meta and _schema(conn) not in (None, SCHEMA_VERSION):
+        conn.close()  # derived data in an earlier layout: `opened` deletes it and builds it again
+        raise sqlite3.DatabaseError("søgeindekset har et ældre format")
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("PRAGMA synchronous = FULL")
     conn.executescript(SCHEMA)
@@ -244,7 +257,8 @@ VersionRow = tuple[Any, ...]
 ItemRow = tuple[Any, ...]
 VERSION_COLUMNS = ("sti", "udvalg", "udvalg_navn", "dato", "udgave", "fil", "sha256", "manifest_sha256",
                    "sagsnummer", "status", "arkiveret", "underskrivere")
-ITEM_COLUMNS = ("orden", "nummer", "titel", "beslutning", "lukket", "sagsnummer", "soeg.titel", "soeg.beslutning")
+ITEM_COLUMNS = ("orden", "nummer", "titel", "beslutning", "lukket", "sagsnummer", "tekst", "soeg.titel",
+                "soeg.beslutning", "soeg.tekst")
 
 
 def expected_rows(version: Version, manifest: mf.Manifest, manifest_bytes: bytes,
@@ -256,11 +270,25 @@ def expected_rows(version: Version, manifest: mf.Manifest, manifest_bytes: bytes
     row = (version.relative, version.committee, manifest.get("udvalg_navn", version.committee), version.date,
            version.number, manifest["fil"], manifest["sha256"], mf.sha256(manifest_bytes), manifest.get("sagsnummer"),
            manifest["status"], manifest["arkiveret"], signers)
+    tasks: dict[str, list[str]] = {}
+    for task in manifest.get("opfølgning") or []:
+        if isinstance(task, dict):
+            tasks.setdefault(str(task.get("nummer")), []).append(
+                " ".join(str(task.get(k) or "") for k in ("opgave", "ansvarlig")))
+    from .text import Layout
+
+    layout = Layout.from_json(manifest.get("tekstopdeling"))
+    fixed = set(layout.headings) | {layout.decision} if layout is not None else set()
     items = []
     for order, item in enumerate(manifest.get("punkter", [])):
         decision = item.get("beslutning") or ""
-        item_row = (order, item["nummer"], item["titel"], decision, int(bool(item.get("lukket"))), item.get("sagsnummer"))
-        items.append((*item_row, fold(item["titel"]), fold(decision)) if folded else item_row)
+        # everything else the item says: its text as the signed PDF prints it (without the headings and lead-in
+        # every item has), and its follow-up tasks
+        printed = [line for line in str(item.get("tekst") or "").splitlines() if line.strip() not in fixed]
+        text = "\n".join([*printed, *tasks.get(str(item["nummer"]), [])]).strip()
+        item_row = (order, item["nummer"], item["titel"], decision, int(bool(item.get("lukket"))), item.get("sagsnummer"),
+                    text)
+        items.append((*item_row, fold(item["titel"]), fold(decision), fold(text)) if folded else item_row)
     return row, items
 
 
@@ -268,12 +296,12 @@ def _insert(conn: sqlite3.Connection, version: Version, manifest: mf.Manifest, m
     row, items = expected_rows(version, manifest, manifest_bytes)
     cur = conn.execute(f"INSERT INTO udgaver ({', '.join(VERSION_COLUMNS)}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", row)
     version_id = cur.lastrowid
-    for order, number, title, decision, closed, case, folded_title, folded_decision in items:
+    for order, number, title, decision, closed, case, text, folded_title, folded_decision, folded_text in items:
         cur = conn.execute(
-            "INSERT INTO punkter (udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer)"
-            " VALUES (?,?,?,?,?,?,?)", (version_id, order, number, title, decision, closed, case))
-        conn.execute("INSERT INTO soeg (rowid, titel, beslutning) VALUES (?,?,?)",
-                     (cur.lastrowid, folded_title, folded_decision))
+            "INSERT INTO punkter (udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer, tekst)"
+            " VALUES (?,?,?,?,?,?,?,?)", (version_id, order, number, title, decision, closed, case, text))
+        conn.execute("INSERT INTO soeg (rowid, titel, beslutning, tekst) VALUES (?,?,?,?)",
+                     (cur.lastrowid, folded_title, folded_decision, folded_text))
 
 
 def stored_rows(conn: sqlite3.Connection, only: set[str] | None = None) -> dict[str, tuple[VersionRow, list[ItemRow]]]:
@@ -282,22 +310,22 @@ def stored_rows(conn: sqlite3.Connection, only: set[str] | None = None) -> dict[
     columns = f"SELECT id, {', '.join(VERSION_COLUMNS)} FROM udgaver"
     if only is None:
         versions_found = conn.execute(f"{columns} ORDER BY sti").fetchall()
-        search_sql = "SELECT rowid, titel, beslutning FROM soeg"
-        items_sql = ("SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer FROM punkter"
+        search_sql = "SELECT rowid, titel, beslutning, tekst FROM soeg"
+        items_sql = ("SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer, tekst FROM punkter"
                      " ORDER BY udgave_id, orden, id")
-        search = {r[0]: (r[1], r[2]) for r in conn.execute(search_sql)}
+        search = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(search_sql)}
         item_rows = conn.execute(items_sql).fetchall()
     else:
         versions_found = sorted(_rows_in(conn, f"{columns} WHERE sti IN", sorted(only)), key=lambda r: r[1])
-        item_rows = sorted(_rows_in(conn, "SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer"
-                                          " FROM punkter WHERE udgave_id IN", [r[0] for r in versions_found]),
+        item_rows = sorted(_rows_in(conn, "SELECT id, udgave_id, orden, nummer, titel, beslutning, lukket, sagsnummer,"
+                                          " tekst FROM punkter WHERE udgave_id IN", [r[0] for r in versions_found]),
                            key=lambda r: (r[1], r[2], r[0]))
-        search = {r[0]: (r[1], r[2])
-                  for r in _rows_in(conn, "SELECT rowid, titel, beslutning FROM soeg WHERE rowid IN",
+        search = {r[0]: (r[1], r[2], r[3])
+                  for r in _rows_in(conn, "SELECT rowid, titel, beslutning, tekst FROM soeg WHERE rowid IN",
                                     [r[0] for r in item_rows])}
     items: dict[int, list[ItemRow]] = {}
     for item_id, version_id, *row in item_rows:
-        items.setdefault(version_id, []).append((*row, *search.get(item_id, (None, None))))
+        items.setdefault(version_id, []).append((*row, *search.get(item_id, (None, None, None))))
     out: dict[str, tuple[VersionRow, list[ItemRow]]] = {}
     for version_id, *row in versions_found:
         out[str(row[0])] = (tuple(row), items.get(version_id, []))
@@ -357,7 +385,7 @@ def rows(conn: sqlite3.Connection) -> list[Row]:
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> tuple[list[Hit], int]:
-    """Items whose title or decision match every word of `query` (newest version of each meeting), best
+    """Items whose text (title, decision, every other section, bilag titles, tasks) match every word of `query` (newest version of each meeting), best
     first; and how many matched in all."""
     terms = query_terms(query)
     if not terms:
@@ -367,15 +395,16 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> tuple[list[
     # Only the rows shown are fetched (a common word matched every item of 10,000 meetings, all of them read into
     # Python to keep 20); the total is counted by SQLite when there may be more (issue 17, item 5). The last two
     # keys only make the order of otherwise equal hits the same on every run.
-    sql = (f"SELECT u.udvalg_navn, u.dato, p.nummer, p.titel, p.beslutning, p.lukket, u.sti{matches}"
-           " ORDER BY bm25(soeg, 2.0, 1.0), u.dato DESC, p.orden, u.udvalg, p.id LIMIT ?")
+    sql = (f"SELECT u.udvalg_navn, u.dato, p.nummer, p.titel, p.beslutning, p.tekst, p.lukket, u.sti{matches}"
+           " ORDER BY bm25(soeg, 2.0, 1.0, 0.5), u.dato DESC, p.orden, u.udvalg, p.id LIMIT ?")
     found = conn.execute(sql, (fts_query(terms), limit)).fetchall()
     total = len(found)
     if total == limit:
         total = conn.execute(f"SELECT count(*){matches}", (fts_query(terms),)).fetchone()[0]
     hits = []
-    for name, date, number, title, decision, closed, path in found:
-        text = decision if any(t in fold(decision) for t in terms) else title
+    for name, date, number, title, decision, body, closed, path in found:
+        # the snippet from the decision, else the title, else the rest of the item's text (where the words are)
+        text = next((t for t in (decision, title, body) if any(term in fold(t) for term in terms)), title)
         hits.append(Hit(name, date, number, title, snippet(text, terms), bool(closed), path))
     return hits, total
 

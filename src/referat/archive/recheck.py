@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, ReferatError, Report, count
 from ..fileio import read_reason
 from . import manifest as mf
 from .store import Version
@@ -66,7 +66,8 @@ MANIFEST_KEYS = frozenset({
     "opfølgning",  # the decisions' follow-up tasks (issue 14), from the meeting data
     "data",  # the meeting data archived beside the signed file (issue 22; archive/snapshot.py)
     "langtid", "indgivet_sha256"})  # the long-term proof, the file as given before --tidsstempel (issue 25)
-ITEM_KEYS = frozenset({"beslutning", "lukket", "nummer", "sagsnummer", "titel"})
+ITEM_KEYS = frozenset({"beslutning", "lukket", "nummer", "sagsnummer", "titel",
+                       "tekst"})  # the item's whole text as the signed PDF prints it (issue 24: search)
 SIGNER_KEYS = frozenset({"certifikat", "dækker", "dækker_bytes", "felt", "navn", "revision", "rodcertifikat", "rolle",
                          "tidspunkt", "tidsstempel", "tidsstempel_betroet", "tillid", "note", "underskriver", "niveau"})
 
@@ -209,7 +210,8 @@ def recheck_text(checked: Checked) -> None:
     try:
         expected = [Expected(str(i["nummer"]), layout.label.format(nummer=i["nummer"]), str(i["titel"]),
                              str(i.get("beslutning") or ""), i.get("lukket") is True,
-                             str(i["sagsnummer"]) if i.get("sagsnummer") else None) for i in items]
+                             str(i["sagsnummer"]) if i.get("sagsnummer") else None,
+                             str(i["tekst"]) if "tekst" in i else None) for i in items]
     except (KeyError, ValueError, IndexError):
         report.error(where, "et punkt i feltet 'punkter' mangler 'nummer' eller 'titel'")
         return
@@ -301,7 +303,7 @@ def recheck_signers(manifest: mf.Manifest, data: bytes, pdf_where: Location, whe
     elif not found:
         report.error(pdf_where, "filen har ingen digital underskrift")
     if len(found) != len(recorded):
-        report.error(pdf_where, f"filen har {len(found)} underskrifter, manifestet {len(recorded)}")
+        report.error(pdf_where, f"filen har {count(len(found), 'underskrift', 'underskrifter')}, manifestet {len(recorded)}")
         return found
     levels = _levels(manifest, data, archived, where, report)
     for sig, entry in zip(found, recorded, strict=True):

@@ -7,11 +7,12 @@ import functools
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pypdf import PdfReader
 
+from ..diagnostics import count
 from ..model.meeting import Meeting
 from ..model.profile import Committee
 from ..text.danish import long_date
@@ -63,6 +64,8 @@ class Layout:
     decision: str  # the decision's heading line, e.g. "Beslutning:"
     after: list[str]  # the headings of sections printed after the decision, and the headings of item groups
     page: str = L.PAGE  # the page number's wording ("Side {x} af {y}"), the profile's sidetal
+    # every line the profile prints in each item (section headings, the Indstilling's lead-in): not searched
+    headings: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, meeting: Meeting) -> Layout:
@@ -74,13 +77,15 @@ class Layout:
     def from_profile(cls, profile: Committee, groups: list[str] | None = None) -> Layout:
         order = list(profile.order)
         following = order[order.index("beslutning") + 1:] if "beslutning" in order else []
+        fixed = [printable(profile.heading(k, "referat")).strip() for k in profile.headings] + [
+            printable(profile.lead_in).strip()]
         return cls(profile.item_label, printable(profile.heading("beslutning", "referat")).strip(),
                    [printable(profile.heading(k, "referat")).strip() for k in following] + (groups or []),
-                   page_label(profile))
+                   page_label(profile), sorted({h for h in fixed if h}))
 
     def to_json(self) -> dict[str, Any]:
         return {"punkt_format": self.label, "beslutning": self.decision, "efter_beslutning": self.after,
-                "sidetal": self.page}
+                "sidetal": self.page, "overskrifter": self.headings}
 
     @classmethod
     def from_json(cls, data: Any) -> Layout | None:
@@ -93,7 +98,9 @@ class Layout:
                 and isinstance(after, list) and all(isinstance(a, str) for a in after)
                 and isinstance(page, str) and "{x}" in page):
             return None
-        return cls(label, decision.strip(), [a.strip() for a in after], page)
+        headings = data.get("overskrifter")  # absent in manifests from before issue 24
+        shared = [h.strip() for h in headings if isinstance(h, str)] if isinstance(headings, list) else []
+        return cls(label, decision.strip(), [a.strip() for a in after], page, shared)
 
     def label_pattern(self) -> re.Pattern[str]:
         before, _, rest = self.label.partition("{nummer}")
@@ -111,6 +118,7 @@ class Expected:
     decision: str
     closed: bool
     case_number: str | None = None
+    text: str | None = None  # the item's whole text after its heading, as the manifest records it (search)
 
 
 def _first_lines(pdf: bytes) -> list[str]:
@@ -290,11 +298,12 @@ def compare_items(lines: list[str], expected: list[Expected], layout: Layout) ->
         access = L.CLOSED if want.closed else L.OPEN
         if got.access != access:
             return f"punkt {want.number} '{want.title}' står som '{got.access}' i den underskrevne PDF, men som '{access}'"
-        problem = _case_problem(got.lines[end:], want) or _decision_problem(got.lines[end:], want, layout)
+        problem = (_case_problem(got.lines[end:], want) or _decision_problem(got.lines[end:], want, layout)
+                   or _text_problem(got.lines[end:], want))
         if problem:
             return problem
     if len(found) != len(expected):
-        return (f"den underskrevne PDF har {len(found)} punkter, mødet har {len(expected)}"
+        return (f"den underskrevne PDF har {count(len(found), 'punkt', 'punkter')}, mødet har {len(expected)}"
                 + (f"; PDF'ens punkt nr. {len(expected) + 1} er »{_shown(found[len(expected)])}«"
                    if len(found) > len(expected) else
                    f"; punkt {expected[len(found)].number} '{expected[len(found)].title}' mangler i PDF'en"))
@@ -334,6 +343,36 @@ def _decision_problem(body: list[str], want: Expected, layout: Layout) -> str | 
     where = f"efter »{before}«" if before else "fra begyndelsen"
     return (f"punkt {want.number} '{want.title}': beslutningen afviger {where}: PDF'en har »{theirs}«, "
             f"mødet har »{ours}«")
+
+
+def _text_problem(body: list[str], want: Expected) -> str | None:
+    """The item's whole text (recorded for search) is the text the PDF prints after the item's heading."""
+    if want.text is None:
+        return None
+    diff = first_difference("\n".join(body), want.text)
+    if diff is None:
+        return None
+    before, theirs, ours = diff
+    where = f"efter »{before}«" if before else "fra begyndelsen"
+    return f"punkt {want.number} '{want.title}': teksten afviger {where}: PDF'en har »{theirs}«, mødet har »{ours}«"
+
+
+def item_bodies(pdf: bytes, layout: Layout, headings: list[tuple[str, str]]) -> list[str | None]:
+    """Each item's text after its heading (sections, bilag titles, decision) as the PDF prints it, a line per
+    line, for the search index; `headings`: each item's number and "label title". None for an item whose
+    heading is not found (the PDF was compared item by item before, so that does not happen for a stored one)."""
+    _, found = split_items(pdf_lines(pdf), layout)
+    out: list[str | None] = []
+    for n, (number, heading) in enumerate(headings):
+        got = found[n] if n < len(found) else None
+        end = _heading_end(got, heading) if got is not None and got.number == number else None
+        out.append("\n".join(got.lines[end:]) if got is not None and end is not None else None)
+    return out
+
+
+def printed_texts(pdf: bytes, meeting: Meeting) -> list[str | None]:
+    """Each item's text as `pdf` (the minutes of `meeting`, compared item by item) prints it after its heading."""
+    return item_bodies(pdf, Layout.of(meeting), [(i.number, f"{i.label} {i.title}") for i in item_texts(meeting)])
 
 
 def front_difference(lines: list[str], name: str, date: dt.date, short: str | None = None,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, ReferatError, Report, count
 from ..progress import Progress, progress
 from . import correction_index, index
 from . import manifest as mf
@@ -52,7 +52,7 @@ def verify(root: Path, at: dt.datetime | None = None) -> Outcome:
     already = {c.version: c for c in caught.refused}
     stored = versions(root)
     where = Location(root / index.INDEX)
-    with progress("Arkiv: udgave {n}/{total} kontrolleres", len(stored)) as shown:
+    with progress("Arkiv: udgave {n}/{total} kontrolleres", len(stored), delay=2.0) as shown:  # when over 2 s
         _check_versions(stored, already, indexed, where, out, shown, at)
     for path in sorted(set(indexed) - {v.relative for v in stored}):
         out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")
@@ -179,7 +179,7 @@ def _compare_index(checked: Checked, stored: tuple[Any, list[Any]] | None, where
             report.error(where, f"udgaven {name}: kolonnen '{column}' er {_short(got)} i indekset, men "
                                 f"{_short(want)} i manifestet; {REBUILD}")
     if len(found_items) != len(items):
-        report.error(where, f"udgaven {name} har {len(found_items)} punkter i indekset, men {len(items)} i "
+        report.error(where, f"udgaven {name} har {count(len(found_items), 'punkt', 'punkter')} i indekset, men {len(items)} i "
                             f"manifestet; {REBUILD}")
     for want_item, got_item in zip(items, found_items, strict=False):
         for column, want, got in zip(index.ITEM_COLUMNS[:len(want_item)], want_item, got_item[:len(want_item)],

@@ -146,6 +146,17 @@ class _Parser(argparse.ArgumentParser):
         with _in_danish():
             return super().format_help()
 
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """A command or choice not known: the error names the one the user most likely meant ('buld' → 'build')."""
+        if action.choices is not None and value not in action.choices:
+            from ..load.messages import did_you_mean
+
+            hint = did_you_mean(str(value), [str(c) for c in action.choices])
+            if hint:
+                choices = ", ".join(repr(str(c)) for c in action.choices)
+                raise argparse.ArgumentError(action, f"ugyldigt valg: {value!r}{hint} (vælg mellem {choices})")
+        super()._check_value(action, value)
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"referat: fejl: {escape(_danish_fragments(message))}\n")
@@ -236,6 +247,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     report = Report()
     for ignored, why in ignored_templates(Path(args.mappe), template_dirs(Path(args.mappe), _templates(args))):
         report.warning(Location(ignored), why)
+    if date < dt.date.today():  # a likely slip: a year or month typed wrong (the meeting is made all the same)
+        report.warning(Location(Path(f"--dato {date.isoformat()}")),
+                       f"datoen ligger før i dag ({dt.date.today():%d.%m.%Y}); er den rigtig?")
     print_report(report, summary=False)
     written = new_meeting(Path(args.mappe), args.udvalg, date, start, end, args.sted, _templates(args), carried)
     for path in written:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Location, UsageError, count, print_report, say
 from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError, InputError
+from ..progress import progress
 
 if TYPE_CHECKING:
     import sqlite3
@@ -93,15 +94,38 @@ def cmd_sign(args: argparse.Namespace) -> int:
     source = Path(args.pdf)
     roots = load_root_files([Path(p) for p in args.rodcertifikat or []])
     pdf = read_input(source)
-    signer = load_signer(Path(args.cert), password(Path(args.cert)))
-    name = args.navn or common_name(signer)
-    where = Location(source)
-    timestamper = UrlTimeStamper(args.tidsstempel, where=where) if args.tidsstempel else None
-    signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where, level, roots)
-    write_atomic(Path(args.out), signed)
+    secret = password(Path(args.cert))  # a prompt, if any, before a progress line can appear
+    _before_the_meeting(pdf, source)
+    # a line on a terminal when signing takes over 2 s (a slow timestamp server, a large file); none otherwise
+    with progress("Underskrift: {detail}", 0, delay=2.0) as shown:
+        shown.step("certifikatet læses")
+        signer = load_signer(Path(args.cert), secret)
+        name = args.navn or common_name(signer)
+        where = Location(source)
+        timestamper = UrlTimeStamper(args.tidsstempel, where=where) if args.tidsstempel else None
+        shown.step("PDF'en underskrives" + (f" og tidsstemples ({args.tidsstempel})" if timestamper else ""))
+        signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where, level, roots)
+        shown.step(f"{args.out} skrives")
+        write_atomic(Path(args.out), signed)
     say(f"skrev {args.out}: underskrevet af {common_name(signer)}" + (f" ({args.rolle})" if args.rolle else "")
         + f", PAdES {level}{note}")
     return EXIT_OK
+
+
+def _before_the_meeting(pdf: bytes, source: Path) -> None:
+    """A warning when the PDF is dated after today: referat's minutes carry the meeting's date as their creation
+    date, so these are the minutes of a meeting that has not been held (the wrong file, or signed too early)."""
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        created = PdfReader(io.BytesIO(pdf), strict=False).metadata.creation_date  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - no or unreadable metadata: nothing to warn about (signing says the rest)
+        return
+    if created is not None and created.date() > dt.date.today():
+        say(f"{source}: advarsel: PDF'en er dateret {created.date():%d.%m.%Y} (referatets mødedato), efter i dag; "
+            "underskrives referatet, før mødet er holdt?", file=sys.stderr)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -117,7 +141,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     print_report(examined.warnings, summary=False)
     manifest = examined.manifest
     say(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
-          f"{len(manifest['punkter'])} punkter)")
+          f"{count(len(manifest['punkter']), 'punkt', 'punkter')})")
     for signer in manifest["underskrifter"]:
         say(f"  underskrift: {describe(signer)}")
     longterm = manifest.get("langtid")
@@ -311,6 +335,16 @@ HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukke
           "opgaver"]
 
 
+def _short(iso: str) -> str:
+    """2027-06-30 → 30.06.2027, as a register (a table) prints a date; anything else as it is."""
+    from ..text.danish import short_date
+
+    try:
+        return short_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
 def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
     """The follow-up tasks each archived decision made (issue 14), as one line per item for the register."""
     from ..diagnostics import Report
@@ -319,8 +353,23 @@ def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
     out: dict[tuple[str, str, str], list[str]] = {}
     for t in from_archive(root, Report()):
         out.setdefault((t.committee, t.meeting_date, t.item_number), []).append(
-            f"{t.task} ({t.responsible}, frist {t.deadline}, {t.status})")
+            f"{t.task} ({t.responsible}, frist {_short(t.deadline)}, {t.status})")
     return {key: "; ".join(tasks) for key, tasks in out.items()}
+
+
+def _xlsx_value(column: str, value: str) -> object:
+    """A register cell as Excel should hold it: the date as a date, a plain item number ("3") as a number,
+    everything else as text with control characters shown as their pictures (a workbook cannot hold them)."""
+    from ..text.chars import printable
+
+    if column == "dato":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if column == "punkt" and value.isascii() and value.isdigit():
+        return int(value)
+    return printable(value)
 
 
 def _signed_by(root: Path, paths: set[str]) -> dict[str, str]:
@@ -333,7 +382,8 @@ def _signed_by(root: Path, paths: set[str]) -> dict[str, str]:
 
 
 def _decisions_xlsx(rows: list[list[str]]) -> bytes:
-    """The register as a workbook: a header row, one row per decision; text stays text (never a formula)."""
+    """The register as a workbook: a header row, one row per decision; the date a date (dd.mm.åååå), the item
+    number a number, text stays text (never a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -346,11 +396,16 @@ def _decisions_xlsx(rows: list[list[str]]) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append([_xlsx_value(column, value) for column, value in zip(HEADER, row, strict=True)])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl would store any "=…" as a formula
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "dd.mm.yyyy"
+                cell.alignment = Alignment(vertical="top")
+            else:
+                cell.alignment = Alignment(horizontal="left", vertical="top")
     for letter, width in zip("ABCDEFGHIJK", (14, 11, 14, 6, 40, 60, 7, 12, 30, 40, 50), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
@@ -360,9 +415,21 @@ def _decisions_xlsx(rows: list[list[str]]) -> bytes:
     return stable_xlsx(out.getvalue(), dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
 
+def _decisions_csv(rows: list[list[str]], terminal: bool) -> str:
+    """The register as CSV (semicolons, CRLF); on a terminal every control character is a visible escape."""
+    from ..csvcell import csv_text
+    from ..diagnostics import escape
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([escape(csv_text(cell)) if terminal else csv_text(cell) for cell in row])
+    return buf.getvalue()
+
+
 def cmd_decisions(args: argparse.Namespace) -> int:
     from ..archive import index
-    from ..csvcell import csv_text
     from ..fileio import write_atomic
 
     root = _existing_root(args)
@@ -378,22 +445,21 @@ def cmd_decisions(args: argparse.Namespace) -> int:
                 "ja" if d.closed else "nej", d.status, str(root / d.path), signers.get(d.path, ""),
                 tasks.get((d.committee, d.date, d.number), "")]
 
+    rows = [cells(d) for d in found]
+    decisions = count(len(found), "beslutning", "beslutninger")
+    notes = sys.stderr if args.csv and not args.out else sys.stdout  # stdout may be carrying the CSV
     if args.xlsx:
-        write_atomic(Path(args.xlsx), _decisions_xlsx([cells(d) for d in found]))
-        print(f"skrev {args.xlsx} ({len(found)} beslutninger)")
+        write_atomic(Path(args.xlsx), _decisions_xlsx(rows))
+        say(f"skrev {args.xlsx} ({decisions})", file=notes)
+    if args.out:
+        write_atomic(Path(args.out), "\ufeff" + _decisions_csv(rows, False))  # BOM: Danish Excel reads it as UTF-8
+        say(f"skrev {args.out} ({decisions})", file=notes)
+    elif args.csv:
+        sys.stdout.write(_decisions_csv(rows, sys.stdout.isatty()))
+    if args.xlsx or args.out or args.csv:
         return EXIT_OK
-    if args.csv or args.out:
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-        writer.writerow(HEADER)
-        for d in found:
-            writer.writerow([csv_text(str(cell)) for cell in cells(d)])
-        if args.out:
-            write_atomic(Path(args.out), "\ufeff" + buf.getvalue())  # BOM: Danish Excel reads it as UTF-8
-            say(f"skrev {args.out} ({len(found)} beslutninger)")
-        else:
-            sys.stdout.write(buf.getvalue())
-        return EXIT_OK
+    from ..text.richtext import printable
+
     shown: set[str] = set()
     for d in found:
         date = _date(d.date, root, d.path)
@@ -401,13 +467,12 @@ def cmd_decisions(args: argparse.Namespace) -> int:
             shown.add(d.path)
             say(f"{date}  {d.committee_name}: underskrevet af {signers[d.path]}")
         first = " ".join(d.decision.split())
-        say(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
+        closed = " (lukket punkt)" if d.closed else ""
+        say(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}{closed}")
         say(f"    {first[:160] + '…' if len(first) > 160 else first}")
         if tasks.get((d.committee, d.date, d.number)):
-            from ..text.richtext import printable
-
             say(printable(f"    opgaver: {tasks[(d.committee, d.date, d.number)]}").replace("\n", " "))
-    say(f"{len(found)} beslutninger")
+    say(decisions)
     return EXIT_OK
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import escape, print_report
+from ..diagnostics import count, escape, print_report
 from ..errors import ArchiveError, InputError
 
 Command = Callable[..., argparse.ArgumentParser]
@@ -111,7 +112,8 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     for path in result.written:
         print(f"rettede {escape(path)}")
     if result.attendance_filled:
-        print(f"fremmøde: {result.attendance_filled} medlemmer er sat som til stede ud fra medlemslisten; ret det "
+        members = count(result.attendance_filled, "medlem er sat", "medlemmer er sat")
+        print(f"fremmøde: {members} som til stede ud fra medlemslisten; ret det "
               "til det faktiske fremmøde")
     print("Mødet står nu i fasen 'referat'. Ret beslutningerne, og byg referatet med "
           f"'referat build {escape(args.mappe)}'.")
@@ -139,7 +141,6 @@ def gather_tasks(folders: list[Path], archive: Path | None, templates: list[Path
 
 def cmd_followup(args: argparse.Namespace) -> int:
     import csv
-    import datetime as dt
     import io
 
     from ..csvcell import csv_text
@@ -169,10 +170,20 @@ def cmd_followup(args: argparse.Namespace) -> int:
         return 0
     for t in found:
         late = "OVERSKREDET " if t.overdue(today) else ""
-        print(printable(f"{late}frist {t.deadline}: {t.task} – ansvarlig: {t.responsible} "
-                        f"(møde {t.meeting_date}, punkt {t.item_number}: {t.item_title})").replace("\n", " "))
-    print(f"{len(found)} åbne opgaver" if len(found) != 1 else "1 åben opgave")
+        print(printable(f"{late}frist {_short(t.deadline)}: {t.task} – ansvarlig: {t.responsible} "
+                        f"(møde {_short(t.meeting_date)}, punkt {t.item_number}: {t.item_title})").replace("\n", " "))
+    print(count(len(found), "åben opgave", "åbne opgaver"))
     return 0
+
+
+def _short(iso: str) -> str:
+    """2026-06-30 → 30.06.2026, as a list of tasks prints a date; anything else as it is."""
+    from ..text.danish import short_date
+
+    try:
+        return short_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def _archive_root(args: argparse.Namespace) -> Path:

@@ -140,12 +140,24 @@ def _with_modeline(out: Path, text: str) -> str:
     return rest if schemas is None else modeline(target, schemas, "takstbilag") + rest
 
 
+DEFAULT_TEMPLATE = "takstskema.xlsx"
+
+
 def cmd_template(args: argparse.Namespace) -> int:
+    from ..diagnostics import Location, OutputError
     from ..fileio import write_atomic
     from ..takster.template import blank_workbook
 
-    write_atomic(Path(args.out), blank_workbook())
-    say(f"skrev {args.out}")
+    if args.out is not None:
+        write_atomic(Path(args.out), blank_workbook())
+        say(f"skrev {args.out}")
+        return EXIT_OK
+    out = Path(DEFAULT_TEMPLATE)  # in the working directory: the project's templates/takstskema.xlsx only when named
+    if out.exists():
+        raise OutputError(f"{DEFAULT_TEMPLATE} findes allerede i arbejdsmappen (måske et udfyldt skema) og "
+                          "overskrives ikke; angiv filen med --out", Location(out))
+    write_atomic(out, blank_workbook())
+    say(f"skrev {out} i arbejdsmappen ({Path.cwd()}); angiv --out for en anden fil")
     return EXIT_OK
 
 
@@ -189,6 +201,7 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     i.set_defaults(takst_func=cmd_import)
 
     t = action("template", "Skriv et tomt takstskema (Excel) til driftsherrerne.", ["skabelon"])
-    t.add_argument("--out", default="templates/takstskema.xlsx", metavar="FIL.xlsx",
-                   help="filen, der skrives (standard: templates/takstskema.xlsx)")
+    t.add_argument("--out", metavar="FIL.xlsx",
+                   help=f"filen, der skrives (standard: {DEFAULT_TEMPLATE} i arbejdsmappen; en eksisterende "
+                        "overskrives kun, når den angives her)")
     t.set_defaults(takst_func=cmd_template)

@@ -11,6 +11,7 @@ is changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,9 @@ def to_minutes(folder: Path, meeting: Meeting, report: Report) -> MinutesResult:
 
     if meeting.is_minutes:
         raise InputError("mødet står allerede i fasen 'referat'; intet er ændret", meeting.source.at(("fase",)))
+    if meeting.date > dt.date.today():  # a likely slip: the wrong meeting, or the date typed wrong (issue 24)
+        report.warning(meeting.source.at(("dato",)), f"mødet er først den {meeting.date:%d.%m.%Y}; referatet "
+                                                     "skrives vist før mødet")
     phrases = dict(meeting.profile.decision_phrases)
     decision = key(Item, "decision")
     texts = {item.file: _read_text(item.file) for item in meeting.items if item.file is not None}

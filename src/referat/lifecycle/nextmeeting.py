@@ -48,6 +48,11 @@ def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates
         args.slut = args.slut or nxt.end
         if args.sted is None and nxt.form is MeetingForm.PHYSICAL:
             args.sted = nxt.place or (meeting.place if not meeting.online else None)
+            key = ("næste_møde", "sted") if nxt.place else ("sted",)
+            if args.sted is not None and any(not c.isprintable() for c in args.sted):
+                # the place comes from the previous meeting's file, not from a --sted the user never gave
+                raise InputError("stedet indeholder et linjeskift eller kontroltegn og kan ikke bruges som det "
+                                   "nye mødes sted; ret det her, eller angiv --sted", meeting.source.at(key))
     carried: dict[str, Any] = {}
     if meeting.members is not None:
         carried["medlemmer"] = [m.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True, mode="json")

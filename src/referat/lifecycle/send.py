@@ -20,7 +20,7 @@ from pathlib import Path
 from ..diagnostics import Location, OutputError, Report
 from ..fileio import os_reason
 from ..model.meeting import Meeting
-from ..text.danish import long_date
+from ..text.danish import document_date
 from ..view.document import View, regroup, retitle
 from .identity import match_items, same_item
 from .versions import SENT_DIR, SentVersion, State
@@ -112,7 +112,7 @@ def addendum_view(meeting: Meeting, base: View, versions: list[SentVersion], cha
 
 def _day_text(iso: str) -> str:
     try:
-        return long_date(dt.date.fromisoformat(iso))
+        return document_date(dt.date.fromisoformat(iso))
     except ValueError:
         return iso
 

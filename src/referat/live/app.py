@@ -115,6 +115,7 @@ class LiveApp:
                               "titel": item.title if item else name})
         messages = self.state.messages(loaded, public)
         return {"meeting": meeting, "items": items, "messages": messages, "version": loaded.version,
+                "summary": _summary(messages),
                 "general": [m for m in messages if m["punkt"] == GENERAL],
                 "minutes": bool(meeting is not None and meeting.is_minutes),
                 "title": self._title(loaded)}
@@ -163,7 +164,7 @@ class LiveApp:
         public = request.query_params.get("udgave") == "offentlig"
         common = await run_in_threadpool(self._common, loaded, public)
         body = {"version": loaded.version, "fejl": self.state.report(loaded, public).has_errors,
-                "beskeder": common["messages"],
+                "beskeder": common["messages"], "opsummering": common["summary"],
                 "punkter": common["items"], "referat": common["minutes"]}
         if request.query_params.get("skriv"):
             body["skriv"] = self._minutes_data(loaded)
@@ -402,3 +403,14 @@ def create_app(folder: Path, token: str, pipeline: Pipeline, templates: list[Pat
     guard = live.asgi()
     guard.live = live
     return guard
+
+
+def _summary(messages: list[dict[str, Any]]) -> str:
+    """"2 fejl, 1 advarsel" over the page's messages, in Danish number agreement (diagnostics.count): the page
+    and its script show this text, and neither counts in words of its own."""
+    from ..diagnostics import count
+
+    if not messages:
+        return "Ingen fejl eller advarsler"
+    errors = sum(1 for m in messages if m["alvor"] == "fejl")
+    return f"{errors} fejl, {count(len(messages) - errors, 'advarsel', 'advarsler')}"

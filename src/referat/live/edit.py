@@ -122,6 +122,10 @@ def _save(path: Path, expected_sha256: str, change: Callable[[str], str]) -> Sav
         if text == current.text:
             return Saved(path, current.sha256, text)
         data = text.encode("utf-8")
+        if len(data) > MAX_FILE_BYTES:  # what this page cannot save it could not open or undo either
+            raise InputError(f"filen ville blive {len(data) / (1024 * 1024):.1f} MB".replace(".", ",")
+                             + f", større end de {MAX_FILE_BYTES // (1024 * 1024)} MB, der kan gemmes herfra; "
+                             "intet er gemt. Ret den i en editor", Location(path))
         write_atomic(path, data)
         return Saved(path, hashlib.sha256(data).hexdigest(), text)
 

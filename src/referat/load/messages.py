@@ -50,7 +50,8 @@ def report_errors(errors: Iterable[Any], smap: SourceMap, model: type[BaseModel]
         if kind == "extra_forbidden":
             key = str(loc[-1])
             known = _known_keys(model, loc[:-1])
-            report.error(smap.at(loc, on_key=True), f"ukendt nøgle '{_short(key)}'{did_you_mean(key, known)}")
+            hint = did_you_mean(key, known) or _indented_wrong(key, loc, model, smap)
+            report.error(smap.at(loc, on_key=True), f"ukendt nøgle '{_short(key)}'{hint}")
         elif kind == "missing":
             parent = smap.at(loc[:-1], on_key=bool(loc[:-1]))
             report.error(parent, f"mangler den påkrævede nøgle '{loc[-1]}'")
@@ -114,6 +115,24 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """"; mente du 'x'?" for the candidate the user most likely meant, or "" (every such hint is worded here)."""
     guess = suggest(word, candidates)
     return f"; mente du '{guess}'?" if guess else ""
+
+
+def _indented_wrong(key: str, loc: tuple[Any, ...], model: type[BaseModel], smap: SourceMap) -> str:
+    """"; den hører vist under 'næste_møde' …" when an unknown key is a key of the mapping above it: a key that
+    lost its indentation (`form:` written at the left margin under `næste_møde:`) is named as the indentation
+    problem it is, not only as an unknown key."""
+    parent = loc[:-1]
+    line = smap.keys.get(tuple(loc), (0, 0))[0]
+    above = []
+    for sibling in _known_keys(model, parent):
+        where = smap.keys.get((*parent, sibling))
+        if where is not None and where[0] < line and key in _known_keys(model, (*parent, sibling)):
+            above.append((where[0], sibling))
+    if not above:
+        return ""
+    _, owner = max(above)  # the nearest mapping above the key
+    return (f"; den hører vist under '{owner}' længere oppe: ryk den ind (indrykning), så den står på linje med "
+            f"nøglerne i '{owner}'")
 
 
 def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -26,7 +26,7 @@ from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
-from ..diagnostics import Location, Report
+from ..diagnostics import Location, Report, count
 from ..errors import InputError
 from ..model.meeting import Meeting
 from ..progress import progress
@@ -211,7 +211,7 @@ def build_packet(meeting: Meeting, view: DocumentView, sources: Sources | None =
     all_hidden: list[Any] = []
     with progress("Pakke: bilag {n}/{total}: {detail}", len(parts)) as shown:
         for i, part in enumerate(parts):
-            shown.step(f"{part.id} sættes ind ({part.pages} sider)")
+            shown.step(f"{part.id} sættes ind ({count(part.pages, 'side', 'sider')})")
             stamp_index = _insert(writer, covers.pages[i], part, sources, meeting, stamps, geometry, stamp_index,
                                   all_groups, all_hidden)
     set_layers(writer, all_groups, all_hidden)
@@ -221,7 +221,7 @@ def build_packet(meeting: Meeting, view: DocumentView, sources: Sources | None =
     _page_labels(writer, len(doc.pages), parts)
     conforming = all(claims_pdfa(p.reader) for p in parts)
     fingerprint = hashlib.sha256(doc_pdf + b"".join(_bytes(p.reader) for p in parts)).digest()
-    title = view["title"].replace(view["kind_title"], L.PACKET_TITLE[kind], 1)
+    title = _packet_title(view, kind)
     set_metadata(writer, title, view["author"], view["subject"], view["lang"], meeting.date,
                  doc if conforming else None, fingerprint)
     out = io.BytesIO()
@@ -276,6 +276,18 @@ def _insert(writer: PdfWriter, cover: Any, part: Part, sources: Sources, meeting
         _stamp_page(writer, page, stamps.pages[stamp_index], geometry[stamp_index])
         stamp_index += 1
     return stamp_index
+
+
+def _packet_title(view: DocumentView, kind: str) -> str:
+    """"Dagsorden – DAS Social – 23. februar 2026" → "Dagsordenspakke – DAS Social – …". A revised agenda's
+    kind_title ("Dagsorden – Revideret") is not in its title ("Dagsorden – … – Revideret"): the longest start of
+    it that is, is what the packet's name replaces (so "… – Revideret" stays at the end)."""
+    parts = view["kind_title"].split(" – ")
+    for n in range(len(parts), 0, -1):
+        name = " – ".join(parts[:n])
+        if name in view["title"]:
+            return view["title"].replace(name, L.PACKET_TITLE[kind], 1)
+    return view["title"]
 
 
 def _bytes(reader: PdfReader) -> bytes:

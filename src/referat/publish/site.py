@@ -24,9 +24,11 @@ from markupsafe import escape
 
 from ..model.meeting import Meeting
 from ..render.html import fill
-from ..text.danish import long_date
+from ..text.danish import long_date, short_date
 from ..text.richtext import plain_text
 from ..view.types import DocumentView
+from .calendar import calendar
+from .feed import Entry, feed, link
 
 STYLE = """body{font-family:"Liberation Sans",Arial,sans-serif;line-height:1.5;color:#1a1a1a;background:#fff;
 max-width:50rem;margin:0 auto;padding:1rem 1.25rem 3rem}a{color:#0b4f8a}h1{color:#1F4E79}
@@ -51,7 +53,7 @@ def _page(title: str, body: str, depth: int) -> bytes:
            f'(iCalendar)</a></li></ul></nav>')
     return (f'<!DOCTYPE html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
-            f"<style>{STYLE}</style>\n</head>\n<body>\n<header>{nav}</header>\n<main>\n<h1>{escape(title)}</h1>\n"
+            f"{link(up)}\n<style>{STYLE}</style>\n</head>\n<body>\n<header>{nav}</header>\n<main>\n<h1>{escape(title)}</h1>\n"
             f"{body}\n</main>\n</body>\n</html>\n").encode()
 
 
@@ -104,7 +106,7 @@ def _decisions(pubs: list[Published]) -> bytes:
                             if s["type"] == "blocks" and s["key"] == "beslutning")
             if item["notice"]:
                 text = (item["notice"] + " " + text).strip()
-            rows.append(f"<tr><td>{pub.meeting.date.isoformat()}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
+            rows.append(f"<tr><td>{short_date(pub.meeting.date)}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
                         f'<td><a href="{pub.path}/referat-offentlig.html#{escape(fill(anchor, nummer=item["number"]))}">'
                         f'{escape(item["bookmark"])}</a></td><td>{escape(text)}</td></tr>')
     body = ('<table>\n<caption>Beslutninger fra de offentlige referater</caption>\n<thead><tr><th scope="col">Dato</th>'
@@ -113,61 +115,28 @@ def _decisions(pubs: list[Published]) -> bytes:
     return _page("Beslutninger", body, 0)
 
 
-def _ics_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+def _previous(path: Path) -> bytes | None:
+    """What the site holds now at `path` (an earlier run's output), or None."""
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
 
 
-def _calendar(pubs: list[Published]) -> bytes:
-    latest: dict[str, Published] = {}
-    for pub in pubs:
-        cid = pub.meeting.committee_id
-        if cid not in latest or pub.meeting.date > latest[cid].meeting.date:
-            latest[cid] = pub
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//referat//publish//DA", "CALSCALE:GREGORIAN"]
-    for cid in sorted(latest):
-        m = latest[cid].meeting
-        nxt = m.next_meeting
-        if nxt is None or nxt.date <= m.date:
-            continue
-        stamp = f"{m.date:%Y%m%d}T120000Z"
-        lines += ["BEGIN:VEVENT", f"UID:{cid}-{nxt.date.isoformat()}@referat", f"DTSTAMP:{stamp}"]
-        if nxt.start and nxt.end:
-            lines += [f"DTSTART:{nxt.date:%Y%m%d}T{nxt.start.replace('.', '')}00",
-                      f"DTEND:{nxt.date:%Y%m%d}T{nxt.end.replace('.', '')}00"]
-        else:
-            lines.append(f"DTSTART;VALUE=DATE:{nxt.date:%Y%m%d}")
-        lines.append("SUMMARY:" + _ics_text(f"Møde i {m.profile.short_name}"))
-        if nxt.place:
-            lines.append("LOCATION:" + _ics_text(nxt.place))
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def _feed(pubs: list[Published]) -> bytes:
-    ordered = sorted(pubs, key=lambda p: (p.meeting.date, p.path), reverse=True)
-    updated = f"{ordered[0].meeting.date.isoformat()}T12:00:00Z" if ordered else "1970-01-01T00:00:00Z"
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="da">',
-           "<title>Offentliggjorte møder</title>", "<id>tag:referat,2026:publish</id>", f"<updated>{updated}</updated>",
-           '<link rel="alternate" href="index.html"/>']
-    for pub in ordered:
-        m = pub.meeting
-        title = f"{m.profile.short_name} – mødet den {long_date(m.date)}"
-        out += ["<entry>", f"<title>{escape(title)}</title>", f"<id>tag:referat,{m.date.isoformat()}:{pub.path}</id>",
-                f"<updated>{m.date.isoformat()}T12:00:00Z</updated>",
-                f"<author><name>{escape(m.profile.secretariat or m.profile.name)}</name></author>",
-                f'<link rel="alternate" href="{pub.path}/index.html"/>',
-                f"<summary>{escape(', '.join(pub.kinds))}</summary>", "</entry>"]
-    out.append("</feed>")
-    return ("\n".join(out) + "\n").encode("utf-8")
+def _with_feed(name: str, data: bytes) -> bytes:
+    """A web edition with the site's feed linked from its <head> (two folders below the site's root)."""
+    if not name.endswith(".html"):
+        return data
+    return data.replace(b"</head>", link("../../").encode() + b"\n</head>", 1)
 
 
 def site_files(site: Path, pubs: list[Published]) -> dict[Path, bytes]:
     """Every file of the site: the index pages, register, calendar and feed, and each meeting's page and files."""
     out: dict[Path, bytes] = {site / "index.html": _index(pubs), site / "beslutninger.html": _decisions(pubs),
-                              site / "moeder.ics": _calendar(pubs), site / "feed.atom": _feed(pubs)}
+                              site / "moeder.ics": calendar([p.meeting for p in pubs], _previous(site / "moeder.ics")),
+                              site / "feed.atom": feed([Entry(p.meeting, p.path, p.kinds) for p in pubs])}
     for pub in pubs:
         base = site / pub.path
         out[base / "index.html"] = _meeting_page(pub)
-        out.update({base / name: data for name, data in sorted(pub.files.items())})
+        out.update({base / name: _with_feed(name, data) for name, data in sorted(pub.files.items())})
     return out

@@ -139,6 +139,15 @@ def inlines_html(inlines: list[Inline]) -> Markup:
     return Markup("".join(out))
 
 
+_ALIGN_CLASS = {"right": "hoejre", "center": "midt"}
+
+
+def _align(align: list[str], column: int) -> str:
+    """A cell's class for the column's alignment (`|---:|` right, `|:-:|` centred; left is the default)."""
+    name = _ALIGN_CLASS.get(align[column], "") if column < len(align) else ""
+    return f' class="{name}"' if name else ""
+
+
 def blocks_html(blocks: list[Block], level: int = 4) -> Markup:
     out: list[str] = []
     for block in blocks:
@@ -155,13 +164,16 @@ def blocks_html(blocks: list[Block], level: int = 4) -> Markup:
             items = "".join(f"<li>{blocks_html(item, level)}</li>" for item in block["items"])
             out.append(f"<{tag}{attrs}>{items}</{tag}>")
         elif block["type"] == "table":
+            align = block.get("align", [])
             parts = ["<table>"]
             if block["header"]:
-                cells = "".join(f'<th scope="col">{inlines_html(c)}</th>' for c in block["header"])
+                cells = "".join(f'<th scope="col"{_align(align, n)}>{inlines_html(c)}</th>'
+                                for n, c in enumerate(block["header"]))
                 parts.append(f"<thead><tr>{cells}</tr></thead>")
             parts.append("<tbody>")
             for row in block["rows"]:
-                parts.append("<tr>" + "".join(f"<td>{inlines_html(c)}</td>" for c in row) + "</tr>")
+                parts.append("<tr>" + "".join(f"<td{_align(align, n)}>{inlines_html(c)}</td>" for n, c in enumerate(row))
+                             + "</tr>")
             parts.append("</tbody></table>")
             out.append("".join(parts))
     return Markup("\n".join(out))

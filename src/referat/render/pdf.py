@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypedDict, TypeVar, cast
 
@@ -136,6 +140,20 @@ def compile_typst(template: str, data: Mapping[str, Any], when: dt.date, assets:
     return pdf, found
 
 
+def query_typst(template: str, data: Mapping[str, Any], query: str, assets: list[Path] | None = None) -> list[Any]:
+    """The values of the metadata labelled `query` in a template of ours laid out with `data` (no PDF made)."""
+    try:
+        return list(json.loads(compiler(template, data, assets).query(query, field="value", format="json")))
+    except typst.TypstError as exc:
+        if assets and IMAGE_UNREADABLE in exc.message:  # the user's image (a logo, an image bilag), not our code
+            # the one place the engine's own words are read: what it says becomes a kind, which callers catch
+            raise ImageUnreadable(f"billedet kan ikke læses af PDF-motoren ({exc.message})",
+                                  Location(assets[0])) from None
+        # anything else is a bug of ours, not of the user's: say so plainly (exit 70, a report to attach)
+        raise InternalError(f"PDF-motoren fejlede i skabelonen {template}: {exc.message}. Det er en fejl i "
+                            "referat, ikke i dine filer; rapportér den til projektet") from exc
+
+
 def with_asset(data: _Data, key: str, path: Path | None) -> tuple[_Data, list[Path]]:
     """`data` with `key` set to the path Typst reads `path` by (from its root), and the asset list."""
     if path is None:
@@ -158,18 +176,102 @@ BILAG_LINK = "<bilaglink>"
 
 def write_pdf(view: DocumentView, when: dt.date, logo: Path | None = None) -> bytes:
     """The document as PDF/A-2b, and PDF/UA-1 as well when Typst's accessibility checks pass (tagged either way)."""
-    return _document(view, when, logo, None)[0]
+    return _shared(view, when, logo, for_pdf=True)[0]
 
 
 def write_pdf_with_links(view: DocumentView, when: dt.date, logo: Path | None = None
                          ) -> tuple[bytes, list[BilagLink]]:
     """`write_pdf`'s document (the same compile: tags, standards, bytes for the same view), and where each bilag
     entry that has a packet page (`BilagEntry.page`) stands: what the packet needs to link them to their covers."""
-    return _document(view, when, logo, BILAG_LINK)
-
-
-def _document(view: DocumentView, when: dt.date, logo: Path | None, query: str | None
-              ) -> tuple[bytes, list[BilagLink]]:
     data, assets = with_asset(view, "logo", logo)
-    pdf, found = compile_typst("document.typ", data, when, assets, query=query, accessible=True)
+    pdf, found = compile_typst("document.typ", data, when, assets, query=BILAG_LINK, accessible=True)
     return pdf, [{"id": str(v["id"]), "page": int(v["page"]), "x": float(v["x"]), "y": float(v["y"])} for v in found]
+
+
+def item_pages(view: DocumentView, when: dt.date, logo: Path | None = None) -> tuple[list[int], int]:
+    """The page each item begins on in the PDF edition, and its number of pages: what the Word edition's table
+    of contents and page count say (Word recounts when its fields are updated)."""
+    _, pages, total = _shared(view, when, logo, for_pdf=False)
+    return pages, total
+
+
+@dataclass
+class _Compiled:
+    """One compile of a view: where its items begin, and the PDF while a PDF writer waits for it."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    pdf: bytes | None = None
+    pdf_waiting: int = 0  # PDF writers waiting for this compile
+    makes_pdf: bool = False  # a PDF writer's compile (the Word writer's lays the document out only)
+    pages: list[int] = field(default_factory=list)
+    total: int = 0
+    error: BaseException | None = None
+
+
+_COMPILED: OrderedDict[str, _Compiled] = OrderedDict()
+_COMPILED_LOCK = threading.Lock()
+_KEEP = 8  # the views of one build: two documents, internal and public, with room to spare
+
+
+def _shared(view: DocumentView, when: dt.date, logo: Path | None, for_pdf: bool) -> tuple[bytes, list[int], int]:
+    """The PDF of `view` and where its items begin.
+
+    Where the items begin is kept (a few views): the Word writer asks after or while the PDF writer compiles
+    (app.pipeline._PdfsBeside's thread), and takes it from that compile; asking first, it only lays the document
+    out (Typst's query, no PDF). A PDF is never kept: the PDF writer gets a compile of its own, or one it waited
+    for while it ran — so a build twice compares two compiles."""
+    stamp = "" if logo is None else f"{logo.resolve()}:{_stat(logo)}"
+    key = hashlib.sha256(json.dumps([view, when.isoformat(), stamp], ensure_ascii=False, sort_keys=True,
+                                    default=str).encode("utf-8")).hexdigest()
+    with _COMPILED_LOCK:
+        entry = _COMPILED.get(key)
+        if entry is not None and for_pdf and (entry.done.is_set() or not entry.makes_pdf):
+            entry = None  # finished before this writer asked (its PDF is gone), or makes none: compile
+        mine = entry is None
+        if entry is None:
+            entry = _COMPILED[key] = _Compiled(makes_pdf=for_pdf)
+            while len(_COMPILED) > _KEEP:
+                _COMPILED.popitem(last=False)
+        elif for_pdf:
+            entry.pdf_waiting += 1
+        _COMPILED.move_to_end(key)
+    if mine:
+        try:
+            data, assets = with_asset(view, "logo", logo)
+            if for_pdf:
+                pdf, found = compile_typst("document.typ", data, when, assets, query="<punktside>", accessible=True)
+            else:  # the Word writer asked first: the layout only, no PDF (a third of the time)
+                pdf, found = b"", query_typst("document.typ", data, "<punktside>", assets)
+            entry.pages, entry.total = [int(f["page"]) for f in found], int(found[0]["total"]) if found else 0
+            with _COMPILED_LOCK:
+                entry.pdf = pdf if pdf and entry.pdf_waiting else None
+        except BaseException as exc:
+            entry.error = exc
+            with _COMPILED_LOCK:
+                if _COMPILED.get(key) is entry:
+                    del _COMPILED[key]
+            raise
+        finally:
+            entry.done.set()
+        return pdf, entry.pages, entry.total
+    entry.done.wait()
+    if entry.error is not None:
+        raise entry.error
+    if not for_pdf:
+        return b"", entry.pages, entry.total
+    with _COMPILED_LOCK:
+        entry.pdf_waiting -= 1
+        kept = entry.pdf
+        if not entry.pdf_waiting:
+            entry.pdf = None
+    if kept is None:
+        return _shared(view, when, logo, for_pdf)
+    return kept, entry.pages, entry.total
+
+
+def _stat(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return "?"
+    return f"{info.st_size}:{info.st_mtime_ns}"

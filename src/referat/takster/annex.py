@@ -10,7 +10,7 @@ from pathlib import Path
 from ..diagnostics import Report
 from ..errors import InputError
 from ..progress import Progress, danish
-from ..text.danish import long_date
+from ..text.danish import document_date
 from . import render, word
 from .columns import LABELS
 from .load import load_takstbilag
@@ -58,7 +58,7 @@ def approval_line(decision: str | None, committee: str, date: dt.date) -> str | 
     """'Godkendt af … den …' only when the meeting's decision approved the item outright."""
     if not approves(decision):
         return None
-    return f"Godkendt af {committee} den {long_date(date)}"
+    return f"Godkendt af {committee} den {document_date(date)}"
 
 
 def number_readings(tb: Takstbilag) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..diagnostics import count
 from ..text.danish import number
 from ..text.richtext import printable
 from .model import Takstbilag
@@ -102,5 +103,5 @@ def text_lines(summary: list[OwnerSummary]) -> list[str]:
     for s in summary:
         flags = "; ".join([f"{label}: {cell(s.counts[k])}" for k, label in CATEGORIES.items() if any(s.counts[k])]
                           + ([f"andre markeringer: {s.other}"] if s.other else []))
-        out.append(f"  {s.name}: {s.tariffs} takster" + (f"; {flags}" if flags else "; ingen markeringer"))
+        out.append(f"  {s.name}: {count(s.tariffs, 'takst', 'takster')}" + (f"; {flags}" if flags else "; ingen markeringer"))
     return out

@@ -15,6 +15,15 @@ def long_date(date: dt.date) -> str:
     return format_date(date, "d. MMMM y", locale=LOCALE)
 
 
+NBSP = "\u00a0"
+
+
+def document_date(date: dt.date) -> str:
+    """17. november 2025, as a document prints it in running text: its spaces no-break spaces, so the date is
+    never wrapped over two lines (PDF, Word and web page alike)."""
+    return long_date(date).replace(" ", NBSP)
+
+
 def short_date(date: dt.date) -> str:
     """23.02.2026 (the running header)"""
     return f"{date:%d.%m.%Y}"

@@ -7,7 +7,7 @@ to every writer.
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 # ---- rich text: inlines ----
 
@@ -68,6 +68,9 @@ class TableBlock(TypedDict):
     type: Literal["table"]
     header: list[list[Inline]]  # cells of the header row (empty: no header)
     rows: list[list[list[Inline]]]  # rows of cells of inlines
+    # per column, as Markdown's delimiter row says: "left", "right", "center" or "" (not given); a table made
+    # elsewhere (the Word importer's) may leave it out: every column then left
+    align: NotRequired[list[str]]
 
 
 Block = ParBlock | HeadingBlock | ListBlock | TableBlock

@@ -2,7 +2,8 @@
 
 Blocks:  {"type": "par", "inlines": [...]}, {"type": "heading", "inlines": [...]},
          {"type": "list", "ordered": bool, "start": int, "items": [[block, ...], ...]},
-         {"type": "table", "header": [[inline...], ...], "rows": [[[inline...], ...], ...]}
+         {"type": "table", "header": [[inline...], ...], "rows": [[[inline...], ...], ...],
+          "align": ["left" | "right" | "center" | "", ...]}
 Inlines: {"type": "text", "v": str}, {"type": "strong"|"emph", "c": [...]}, {"type": "link", "url": str, "c": [...]},
          {"type": "code", "v": str}, {"type": "br"}
 
@@ -242,17 +243,23 @@ def _li(li: ET.Element) -> list[Block]:
     return blocks + _blocks(holder)
 
 
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+
+
 def _table(el: ET.Element) -> Block:
     header: list[list[Inline]] = []
     rows: list[list[list[Inline]]] = []
+    align: list[str] = []
     for section in el:
         for tr in section.iter("tr"):
-            cells = [_inlines(td) for td in tr if td.tag in ("td", "th")]
+            cells = [td for td in tr if td.tag in ("td", "th")]
+            if not align:  # the delimiter row's colons (`|---:|`), which Markdown puts on every cell of a column
+                align = [m[1] if (m := _ALIGN.search(td.get("style", ""))) else "" for td in cells]
             if section.tag == "thead":
-                header = cells
+                header = [_inlines(td) for td in cells]
             else:
-                rows.append(cells)
-    return {"type": "table", "header": header, "rows": rows}
+                rows.append([_inlines(td) for td in cells])
+    return {"type": "table", "header": header, "rows": rows, "align": align}
 
 
 def _text_inlines(text: str) -> list[Inline]:

@@ -35,13 +35,15 @@ RULES: list[Rule] = rules()  # without the checks of the layers above (see Bilag
 # need the broken part are skipped and every other rule still runs (every problem at once).
 NEEDS: dict[str, set[str]] = {
     "case_numbers": {"profil"},
-    "meeting_times": {"dato", "start", "slut"},
+    "meeting_times": set(),  # checks itself which of dato, start, slut, næste_møde it can use
     "decisions_match_phase": {"fase"},
     "members_known": {"medlemmer"},
     "members_once": {"medlemmer", "fase"},
     "substitutes": {"medlemmer"},
     "partial_attendance": {"punkter"},
     "back_references": {"dato"},
+    "folder_date": {"dato"},
+    "task_deadlines": {"dato"},
     "recommendation_addressee": {"profil"},
     "archived_minutes": {"udvalg", "dato", "profil"},
     "closed_reasons": {"profil"},

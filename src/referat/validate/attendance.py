@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..diagnostics import Report
+from ..diagnostics import Report, count
 from ..load.messages import did_you_mean
 from ..model.meeting import Meeting
 
@@ -59,7 +59,7 @@ def substitutes(meeting: Meeting, report: Report) -> None:
     counts = Counter(g.substitute_for for g in att.others if g.substitute_for)
     for name, n in counts.items():
         if n > 1:
-            report.warning(meeting.source.at(("fremmøde", "øvrige"), on_key=True), f"{n} deltagere står i stedet for '{name}'")
+            report.warning(meeting.source.at(("fremmøde", "øvrige"), on_key=True), f"{count(n, 'deltager står', 'deltagere står')} i stedet for '{name}'")
 
 
 def partial_attendance(meeting: Meeting, report: Report) -> None:

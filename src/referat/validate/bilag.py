@@ -64,6 +64,18 @@ def bilag_path(path: Path) -> Path:
     return path
 
 
+def _near_name(name: str, folder: Path) -> str:
+    """"; mente du 'x'?" for a file in the folder with a near name: a typo, or æ/ø/å written ae/oe/aa or the
+    other way round ('afdaekning.pdf' for 'afdækning.pdf'), or another case."""
+    from ..load.messages import did_you_mean
+
+    try:
+        names = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    except OSError:
+        return ""
+    return did_you_mean(name, names[:10_000])
+
+
 def bilag_files(meeting: Meeting, report: Report, context: Context | None = None) -> None:
     """Every bilag file exists in bilag/, is a file of a supported kind, and (for PDF) opens."""
     context = context or Context()
@@ -81,7 +93,7 @@ def bilag_files(meeting: Meeting, report: Report, context: Context | None = None
                 report.error(where, f"bilagsfilen '{b.file}' ligger uden for mødets bilag/-mappe")
                 continue
             if not path.exists():
-                report.error(where, f"bilagsfilen bilag/{b.file} findes ikke")
+                report.error(where, f"bilagsfilen bilag/{b.file} findes ikke{_near_name(b.file, path.parent)}")
                 continue
             if path.is_dir():
                 report.error(where, f"bilag/{b.file} er en mappe, ikke en fil")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ..diagnostics import Report
@@ -23,12 +24,14 @@ def case_numbers(meeting: Meeting, report: Report) -> None:
 
 
 def meeting_times(meeting: Meeting, report: Report) -> None:
-    """The meeting ends after it starts; the next meeting is after this one."""
-    if meeting.end <= meeting.start:
+    """The meeting ends after it starts; the next meeting is after this one. Each check that a broken key of
+    møde.yaml leaves without its data is skipped alone: an invalid `dato` does not hide the times (issue 24)."""
+    broken = meeting.broken
+    if not broken & {"start", "slut"} and meeting.end <= meeting.start:
         report.error(meeting.source.at(("slut",)), f"mødet slutter kl. {meeting.end}, før det begynder kl. {meeting.start}")
-    nxt = meeting.next_meeting
+    nxt = meeting.next_meeting if "næste_møde" not in broken else None
     if nxt is not None:
-        if nxt.date <= meeting.date:
+        if "dato" not in broken and nxt.date <= meeting.date:
             report.error(meeting.source.at(("næste_møde", "dato")),
                          f"næste møde ({nxt.date:%d.%m.%Y}) ligger ikke efter dette møde ({meeting.date:%d.%m.%Y})")
         if nxt.start and nxt.end and nxt.end <= nxt.start:
@@ -68,6 +71,36 @@ def item_types(meeting: Meeting, report: Report) -> None:
     for item in meeting.items:
         if item.type is not ItemType.STANDARD and item.case_number is None and not meeting.case_number:
             report.warning(item.source.at(("titel",)), "punktet har intet sagsnummer, og mødet har heller intet")
+
+
+_DATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def folder_date(meeting: Meeting, report: Report) -> None:
+    """A folder named by a date ("2026-02-23-das-social") whose date is not `dato`: the folder or møde.yaml was
+    copied from another meeting and one of them not changed (a slip met in use, issue 24)."""
+    found = _DATED.search(meeting.folder.name)
+    if found is None:
+        return
+    try:
+        named = dt.date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return
+    if named != meeting.date:
+        report.warning(meeting.source.at(("dato",)),
+                       f"mødet er den {meeting.date:%d.%m.%Y}, men mappen '{meeting.folder.name}' er navngivet efter "
+                       f"den {named:%d.%m.%Y}; er den ene kopieret fra et andet møde?")
+
+
+def task_deadlines(meeting: Meeting, report: Report) -> None:
+    """A follow-up task due before the meeting that gives it: a year typed wrong, or a task copied from an
+    earlier meeting (a slip met in use, issue 24)."""
+    for item in meeting.items:
+        for i, task in enumerate(item.follow_up):
+            if task.deadline < meeting.date:
+                report.warning(item.source.at(("opfølgning", i, "frist")),
+                               f"fristen {task.deadline:%d.%m.%Y} for opgaven '{task.task}' ligger før mødet den "
+                               f"{meeting.date:%d.%m.%Y}; er årstallet rigtigt?")
 
 
 def item_ids(meeting: Meeting, report: Report) -> None:
@@ -113,5 +146,5 @@ def free_sections(meeting: Meeting, report: Report) -> None:
                                "overskriften er tom; slet linjen, hvis afsnittet skal stå uden overskrift")
 
 
-RULES = [case_numbers, meeting_times, decisions_match_phase, empty_sections, item_types, item_ids, item_groups,
-         free_sections]
+RULES = [case_numbers, meeting_times, folder_date, decisions_match_phase, empty_sections, item_types, item_ids,
+         item_groups, free_sections, task_deadlines]

@@ -11,7 +11,7 @@ from ..model.item import Item, ItemType
 from ..model.meeting import Meeting, PartialAttendance
 from ..model.person import Guest, Member
 from ..model.profile import Committee, FrontField, HeaderPlacement, Names, PointStyle, TocPlacement
-from ..text.danish import join_and, long_date, short_date, time_span
+from ..text.danish import document_date, join_and, long_date, short_date, time_span
 from ..text.richtext import parse, printable
 from . import labels as L
 from .edition import edition
@@ -127,7 +127,7 @@ def _front(meeting: Meeting) -> list[FrontRow]:
     rows: list[FrontRow] = []
     for field in front.fields:
         if field is FrontField.TIME:
-            rows.append({"label": L.TIME, "lines": [L.MEETING_LINE.format(dato=long_date(meeting.date),
+            rows.append({"label": L.TIME, "lines": [L.MEETING_LINE.format(dato=document_date(meeting.date),
                                                                           tid=time_span(meeting.start, meeting.end))]})
         elif field is FrontField.PLACE:
             rows.append({"label": L.PLACE, "lines": [printable(meeting.place) if meeting.place and not meeting.online
@@ -335,5 +335,5 @@ def _next_meeting_text(meeting: Meeting, item: Item) -> str | None:
     if (nxt is None or item.type is not ItemType.STANDARD or item.case
             or item.title.strip().lower() != L.NEXT_MEETING_TITLE):
         return None
-    return L.NEXT_MEETING.format(dato=long_date(nxt.date), start=nxt.start or "", slut=nxt.end or "",
+    return L.NEXT_MEETING.format(dato=document_date(nxt.date), start=nxt.start or "", slut=nxt.end or "",
                                  form=L.NEXT_FORM[nxt.form.value])

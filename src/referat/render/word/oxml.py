@@ -1,4 +1,5 @@
-"""Small pieces of WordprocessingML python-docx has no API for: fields, hyperlinks, repeated header rows."""
+"""Small pieces of WordprocessingML python-docx has no API for: fields, the table of contents, bookmarks,
+hyperlinks, repeated header rows."""
 
 from __future__ import annotations
 
@@ -63,14 +64,95 @@ def repeat_header(row) -> None:  # type: ignore[no-untyped-def]
         trpr.append(el)
 
 
-def update_fields_on_open(document) -> None:  # type: ignore[no-untyped-def]
-    """Ask Word to refresh fields (the table of contents' page numbers) when the file is opened."""
-    settings = document.settings.element
-    el = settings.find(qn("w:updateFields"))
-    if el is None:
-        el = OxmlElement("w:updateFields")
-        settings.append(el)
-    el.set(qn("w:val"), "true")
+def _fld(kind: str) -> Any:
+    run = OxmlElement("w:r")
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    run.append(el)
+    return run
+
+
+def _instr(text: str) -> Any:
+    run = OxmlElement("w:r")
+    el = OxmlElement("w:instrText")
+    el.set(qn("xml:space"), "preserve")
+    el.text = f" {text} "
+    run.append(el)
+    return run
+
+
+def _text_run(text: str) -> Any:
+    run = OxmlElement("w:r")
+    el = OxmlElement("w:t")
+    el.set(qn("xml:space"), "preserve")
+    el.text = text
+    run.append(el)
+    return run
+
+
+def add_toc(paragraph, instruction: str, entries: list[tuple[str, str, int, int]],  # type: ignore[no-untyped-def]
+            style_ids: dict[int, str | None], tab_twips: int) -> None:
+    """A table of contents as Word writes one: the TOC field whose shown result is a paragraph per entry (text,
+    bookmark of its heading, page, level) — a link to the heading, the text, a dotted tab and a PAGEREF field with
+    the page number, in the template's style `toc N` for its level (indented by hand where the template has no such
+    style). Word shows it as it is, without asking to update fields on opening; LibreOffice shows the numbers too.
+    Updating the field in Word (F9) recounts the pages. The first entry goes into `paragraph`."""
+    current = paragraph._p
+    for n, (text, bookmark, page, level) in enumerate(entries):
+        p = current if n == 0 else OxmlElement("w:p")
+        if n:
+            current.addnext(p)
+            current = p
+        ppr = p.get_or_add_pPr()
+        style_id = style_ids.get(level)
+        if not style_id and level > 1:
+            ind = OxmlElement("w:ind")
+            ind.set(qn("w:left"), str(284 * (level - 1)))  # half a centimetre per level
+            ppr.append(ind)
+        if style_id:
+            style = ppr.find(qn("w:pStyle"))
+            if style is None:
+                style = OxmlElement("w:pStyle")
+                ppr.insert(0, style)
+            style.set(qn("w:val"), style_id)
+        tabs = OxmlElement("w:tabs")
+        tab = OxmlElement("w:tab")
+        tab.set(qn("w:val"), "right")
+        tab.set(qn("w:leader"), "dot")
+        tab.set(qn("w:pos"), str(tab_twips))
+        tabs.append(tab)
+        ppr.append(tabs)
+        if n == 0:
+            for el in (_fld("begin"), _instr(instruction), _fld("separate")):
+                p.append(el)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), bookmark)
+        link.set(qn("w:history"), "1")
+        link.append(_text_run(text))
+        tab_run = OxmlElement("w:r")
+        tab_run.append(OxmlElement("w:tab"))
+        link.append(tab_run)
+        for el in (_fld("begin"), _instr(f"PAGEREF {bookmark} \\h"), _fld("separate"), _text_run(str(page)),
+                   _fld("end")):
+            link.append(el)
+        p.append(link)
+        if n == len(entries) - 1:
+            p.append(_fld("end"))
+
+
+def bookmark(paragraph, name: str, number: int) -> None:  # type: ignore[no-untyped-def]
+    """Mark the whole paragraph as the bookmark `name` (a table of contents links and counts pages to it)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    ppr = paragraph._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
 
 
 def set_language(document, lang: str = "da-DK") -> None:  # type: ignore[no-untyped-def]

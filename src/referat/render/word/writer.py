@@ -15,7 +15,10 @@ from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor, Twips
 from docxtpl import DocxTemplate, InlineImage, Listing
 from jinja2 import TemplateSyntaxError
@@ -27,12 +30,13 @@ from ...errors import TemplateError
 from ...text.richtext import inline_text, plain_text, safe_url
 from ...view.types import Block, DocumentView, Inline, ItemView, TableBlock
 from .numbering import Numbering, set_numbering
-from .oxml import add_field, add_hyperlink, repeat_header, set_language, update_fields_on_open
+from .oxml import add_hyperlink, add_toc, bookmark, repeat_header, set_language
 from .pagelayout import STATUS_STYLE, lay_out_pages, place_contents
 
 TOC_MARKER = "[[INDHOLDSFORTEGNELSE]]"
 ITEMS_MARKER = "[[PUNKTER]]"
 _CLOSED = RGBColor(0x9C, 0x00, 0x06)
+_ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
 
 def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | None = None) -> bytes:
@@ -66,17 +70,27 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
     if ITEMS_MARKER not in markers:
         raise TemplateError(f"Word-skabelonen mangler afsnittet {ITEMS_MARKER}", Location(template))
     builder = _Builder(doc, markers[ITEMS_MARKER], view)
+    from ..pdf import item_pages
+
+    # the page each item begins on, as the PDF edition lays it out: the table of contents is written with its
+    # entries and numbers, so Word opens it without asking to update fields (F9 recounts in Word's own layout)
+    pages, total = item_pages(view, when, logo)
     if TOC_MARKER in markers and place_contents(markers[TOC_MARKER], view["layout"]["toc"]):
         toc = markers[TOC_MARKER]
-        toc.text = ""
+        for run in toc.runs:
+            run._r.getparent().remove(run._r)
+        section = doc.sections[0]
+        width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
         levels = "1-2" if any(it["group"] for it in view["items"]) else "1-1"
-        add_field(toc, f'TOC \\o "{levels}" \\h \\z \\u', toc_entries(view))
+        add_toc(toc, f'TOC \\o "{levels}" \\h \\z \\u', toc_entries(view, pages),
+                {level: builder._style_id(f"toc {level}") if f"toc {level}" in builder.styles else None
+                 for level in (1, 2)}, int(width / 635))
     for item in view["items"]:
         builder.item(item)
     builder.finish()
     lay_out_pages(doc, view, builder.starts)
     set_language(doc, "da-DK")
-    update_fields_on_open(doc)
+    _leftovers(doc)
     props = doc.core_properties
     props.title = view["title"]
     props.subject = view["subject"]
@@ -87,19 +101,92 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
     stamp = dt.datetime(when.year, when.month, when.day, 12, 0)
     props.created = props.modified = stamp
     props.revision = 1
+    _app_properties(doc, total)
     out = io.BytesIO()
     doc.save(out)
     return _normalise_zip(out.getvalue(), stamp)
 
 
-def toc_entries(view: DocumentView) -> list[str]:
-    """The table of contents' entries: each item, after its group's heading where a group begins."""
-    out: list[str] = []
-    for item in view["items"]:
+def toc_entries(view: DocumentView, pages: list[int]) -> list[tuple[str, str, int, int]]:
+    """The table of contents' entries — text, the bookmark of its heading, page, level — each item, after its
+    group's heading where a group begins (on the page of the group's first item, the heading stands above it)."""
+    out: list[tuple[str, str, int, int]] = []
+    for n, (item, page) in enumerate(zip(view["items"], pages, strict=True)):
         if item["opens_group"] and item["group"] is not None:
-            out.append(item["group"]["bookmark"])
-        out.append(item["bookmark"])
+            out.append((item["group"]["bookmark"], _group_bookmark(n), page, 1))
+        out.append((item["bookmark"], _toc_bookmark(n), page, 2 if item["group"] is not None else 1))
     return out
+
+
+def _toc_bookmark(n: int) -> str:
+    """The hidden bookmark (Word's `_Toc…` names) of the n-th item's heading."""
+    return f"_Toc{n + 1:08d}"
+
+
+def _group_bookmark(n: int) -> str:
+    """The hidden bookmark of the group heading that stands above the n-th item."""
+    return f"_Toc9{n + 1:07d}"
+
+
+def _leftovers(doc: Any) -> None:
+    """What a template carries that is not the document's: its preview picture (a blank one from python-docx's
+    default template, or the template's own first page) and custom XML parts (empty bibliography stores, or a
+    document library's metadata). Parts no relationship reaches are not saved."""
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rid]
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype == RT.CUSTOM_XML:
+            del doc.part.rels[rid]
+
+
+def _app_properties(doc: Any, pages: int) -> None:
+    """docProps/app.xml as referat writes it: the program and its version, and the document's own counts (pages
+    as the PDF edition has them; words and characters of the text), not the template's."""
+    from xml.sax.saxutils import escape
+
+    from ... import __version__
+
+    breaks = {qn("w:br"), qn("w:cr"), qn("w:tab")}
+    paragraphs = ["".join(" " if el.tag in breaks else el.text or ""
+                          for el in p.iter(qn("w:t"), *breaks) if el.tag != qn("w:tab") or el.getparent().tag == qn("w:r"))
+                  for p in doc.element.body.iter(qn("w:p"))]
+    text = [p for p in paragraphs if p.strip()]
+    words = sum(len(p.split()) for p in text)
+    chars = sum(len("".join(p.split())) for p in text)
+    spaced = sum(len(p) for p in text)
+    # every count stands between words (the elements may come in any order): the leak check reads the part's text
+    # with the tags taken out, and numbers side by side ("10" "622" "3930") would read as a CPR number
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           f"<Template>{escape(_TEMPLATE_NAME)}</Template><Pages>{pages}</Pages>"
+           f"<Application>{escape(f'referat {__version__}')}</Application><Words>{words}</Words>"
+           f"<ScaleCrop>false</ScaleCrop><Characters>{chars}</Characters><LinksUpToDate>false</LinksUpToDate>"
+           f"<Paragraphs>{len(text)}</Paragraphs><SharedDoc>false</SharedDoc>"
+           f"<CharactersWithSpaces>{spaced}</CharactersWithSpaces><HyperlinksChanged>false</HyperlinksChanged>"
+           f"<AppVersion>{_app_version(__version__)}</AppVersion>"
+           "</Properties>")
+    package = doc.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+            rel.target_part._blob = xml.encode("utf-8")
+            return
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, xml.encode("utf-8"), package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
+
+
+_TEMPLATE_NAME = "dokument.docx"
+
+
+def _app_version(version: str) -> str:
+    """Our version in app.xml's form XX.YYYY (ECMA-376: major, then four digits): 0.1.0 → 00.0100."""
+    parts = [int(p) if p.isdigit() else 0 for p in version.split(".")[:3]] + [0, 0, 0]
+    return f"{parts[0] % 100:02d}.{parts[1] % 100:02d}{parts[2] % 100:02d}"
 
 
 def _check_logo(logo: Path) -> None:
@@ -192,6 +279,7 @@ class _Builder:
         self.starts: list[Any] = []  # each item's first paragraph (where its page, and its section, begins)
         self.numbering = Numbering(doc)
         self.styles = {s.name for s in doc.styles}
+        self.items = 0
         self._style_ids: dict[str, str | None] = {}
 
     def _style(self, name: str, fallback: str = "Normal") -> str:
@@ -223,6 +311,7 @@ class _Builder:
             first = self.para(self.header, "Header")
         if item["opens_group"] and item["group"] is not None:
             group = self.para(item["group"]["bookmark"], "Heading 1")
+            bookmark(group, _group_bookmark(self.items), 2_000_000 + self.items)  # the contents link to it
             first = first or group
         status = self.para(item["access"], STATUS_STYLE)
         if first is not None:
@@ -237,6 +326,8 @@ class _Builder:
         heading = self.para("", f"Heading {level}")
         heading.add_run(item["label"]).add_break(WD_BREAK.LINE)
         heading.add_run(item["title"])
+        bookmark(heading, _toc_bookmark(self.items), 1_000_000 + self.items)  # the contents link and count to it
+        self.items += 1
         if item["case_number"]:
             self.para(item["case_number"], "Sagsnummer")
         if item["time_slot"]:
@@ -314,15 +405,22 @@ class _Builder:
         ncols = max([len(header), *(len(r) for r in rows), 1])
         table = self.doc.add_table(rows=0, cols=ncols)
         table.style = self._style("Table Grid", None)  # type: ignore[arg-type]
+        align = [_ALIGN.get(a) for a in block.get("align", [])]
+
+        def fill(paragraph: Any, c: int, content: list[Inline], bold: bool = False) -> None:
+            self.inlines(paragraph, content, bold=bold)
+            if c < len(align) and align[c] is not None:  # the Markdown column's `|---:|` / `|:-:|`
+                paragraph.alignment = align[c]
+
         if header:
             cells = table.add_row().cells
             for c, content in enumerate(header):
-                self.inlines(cells[c].paragraphs[0], content, bold=True)
+                fill(cells[c].paragraphs[0], c, content, bold=True)
             repeat_header(table.rows[0])
         for row in rows:
             cells = table.add_row().cells
             for c, content in enumerate(row):
-                self.inlines(cells[c].paragraphs[0], content)
+                fill(cells[c].paragraphs[0], c, content)
         self.marker._p.addprevious(table._tbl)
         self.para("")
 
