@@ -33,9 +33,12 @@ EXCEL = {"openpyxl"}
 FONT_TOOLS = {"fontTools"}
 
 
-def loaded(*args: str | Path, cwd: Path) -> tuple[int, str, set[str]]:
-    """(exit code, output, top-level packages loaded) of `referat ARGS` in a fresh interpreter."""
+def loaded(*args: str | Path, cwd: Path, cache: Path | None = None) -> tuple[int, str, set[str]]:
+    """(exit code, output, top-level packages loaded) of `referat ARGS` in a fresh interpreter; `cache`: its
+    REFERAT_CACHE (the check cache, files/checkcache.py), else the test session's."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    if cache is not None:
+        env["REFERAT_CACHE"] = str(cache)
     done = subprocess.run([sys.executable, "-c", SCRIPT, *map(str, args)], cwd=cwd, env=env, capture_output=True,
                           text=True, check=True)
     result = json.loads(done.stdout.splitlines()[-1])
@@ -52,17 +55,27 @@ def test_validate_without_pdf_bilag_loads_no_pdf_word_excel_or_font_library(
 
 
 def test_validate_of_the_example_loads_pypdf_for_its_pdf_bilag_and_nothing_for_word_or_excel(tmp_path: Path) -> None:
-    code, output, modules = loaded("validate", EXAMPLE, cwd=tmp_path)
+    code, output, modules = loaded("validate", EXAMPLE, cwd=tmp_path, cache=tmp_path / "cache")
     assert code == 0, output
     assert "pypdf" in modules  # 17 PDF bilag are opened and checked: the check still runs
     assert not modules & (WORD | EXCEL | {"pyhanko"}), sorted(modules & (WORD | EXCEL | {"pyhanko"}))  # pypdf loads fontTools
+
+
+def test_validate_of_unchanged_bilag_loads_no_pdf_library_and_says_the_same(tmp_path: Path) -> None:
+    """Issue 28: each bilag's check result is kept by its sha256; the second run opens none of the 17 PDFs."""
+    cache = tmp_path / "cache"
+    first = loaded("validate", EXAMPLE, cwd=tmp_path, cache=cache)
+    second = loaded("validate", EXAMPLE, cwd=tmp_path, cache=cache)
+    assert "pypdf" in first[2]
+    assert second[:2] == first[:2]
+    assert not second[2] & (PDF_LIBRARIES | FONT_TOOLS), sorted(second[2] & (PDF_LIBRARIES | FONT_TOOLS))
 
 
 def test_a_broken_pdf_bilag_is_still_found_when_pypdf_is_loaded_late(
         make_meeting: Callable[..., Path], tmp_path: Path) -> None:
     item = "titel: Orientering\ntype: orientering\nbilag:\n  - {fil: notat.pdf, titel: Notat}\n"
     folder = make_meeting({"01-orientering.yaml": item}, bilag={"notat.pdf": b"%PDF-1.7\n1 0 obj <<"})
-    code, output, modules = loaded("validate", folder, cwd=tmp_path)
+    code, output, modules = loaded("validate", folder, cwd=tmp_path, cache=tmp_path / "cache")
     assert code == 1
     assert "notat.pdf" in output and "er beskadiget og kan ikke åbnes" in output, output
     assert "pypdf" in modules

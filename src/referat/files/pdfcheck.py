@@ -4,6 +4,9 @@ A PDF is parsed once per process: `open_pdf` keeps the reader (or the problem) u
 bytes, so validation's check, the packet's page count, its checks and its merge all use one `PdfReader` (the
 packet used to open each bilag three times). The key is the content, not the name or the modification time, so
 a file changed on disk is read again; the cache holds at most CACHE_BYTES of files (least recently used first out).
+
+Whether a PDF can be used at all (`pdf_problem`, what validation asks) is also kept on disk by the same key
+(`files.checkcache`): a command that only checks an unchanged bilag neither parses it nor imports pypdf.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ import hashlib
 import io
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .checkcache import remembered
 
 # pypdf (and the cryptography it loads, ~0.2 s) is imported by the functions, only when a PDF is checked: a meeting
 # without PDF bilag validates without it (issue 17, start-up).
@@ -31,8 +37,34 @@ _opened: OrderedDict[bytes, tuple[PdfReader | None, str | None, int]] = OrderedD
 
 
 def pdf_problem(path: Path) -> str | None:
-    """Why `path` cannot be used as a PDF, or None when it opens (encrypted with an empty password is fine)."""
-    return open_pdf(path)[1]
+    """Why `path` cannot be used as a PDF, or None when it opens (encrypted with an empty password is fine).
+
+    From the check cache when these bytes were checked before (see the module's docstring)."""
+    data, problem = _read(path)
+    if data is None:
+        return problem
+    key = hashlib.sha256(data).digest()
+    if key in _opened:
+        return _opened[key][1]
+    return _check(key, lambda: _remember(key, data)[1])
+
+
+def _check(key: bytes, parse: Callable[[], str | None]) -> str | None:
+    found = remembered("pdf", key.hex(), f"{MAX_PAGES}", lambda: {"problem": parse()},
+                       lambda r: isinstance(r, dict) and (r.get("problem") is None or isinstance(r["problem"], str)))
+    problem: str | None = found["problem"]
+    return problem
+
+
+def _read(path: Path) -> tuple[bytes | None, str | None]:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+            if b"%PDF-" not in head:
+                return None, "er ikke en PDF-fil (mangler PDF-hovedet)"
+            return head + fh.read(), None
+    except OSError as exc:
+        return None, f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
 
 
 def open_pdf(path: Path) -> tuple[PdfReader | None, str | None]:
@@ -41,20 +73,21 @@ def open_pdf(path: Path) -> tuple[PdfReader | None, str | None]:
     The same bytes give the same reader object, parsed once (see the module's docstring); a caller that changes
     the reader's objects must do so in a way that gives the same result when done again.
     """
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1024)
-            if b"%PDF-" not in head:
-                return None, "er ikke en PDF-fil (mangler PDF-hovedet)"
-            data = head + fh.read()
-    except OSError as exc:
-        return None, f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
+    data, problem = _read(path)
+    if data is None:
+        return None, problem
     key = hashlib.sha256(data).digest()
     found = _opened.get(key)
     if found is not None:
         _opened.move_to_end(key)
         return found[0], found[1]
+    reader, problem = _remember(key, data)
+    _check(key, lambda: problem)  # what validation asks next time, without parsing
+    return reader, problem
+
+
+def _remember(key: bytes, data: bytes) -> tuple[PdfReader | None, str | None]:
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader, problem = _parse(data)
     if len(data) <= CACHE_BYTES:
         _opened[key] = (reader, problem, len(data))
