@@ -28,7 +28,7 @@ print(json.dumps({"code": code, "output": out.getvalue(), "modules": sorted({m.s
 """
 
 WORD = {"docx", "docxtpl", "jinja2"}
-PDF_LIBRARIES = {"pypdf", "cryptography", "pyhanko", "pyhanko_certvalidator"}
+PDF_LIBRARIES = {"pypdf", "pikepdf", "cryptography", "pyhanko", "pyhanko_certvalidator"}
 EXCEL = {"openpyxl"}
 FONT_TOOLS = {"fontTools"}
 
@@ -54,11 +54,12 @@ def test_validate_without_pdf_bilag_loads_no_pdf_word_excel_or_font_library(
     assert not modules & (PDF_LIBRARIES | WORD | EXCEL | FONT_TOOLS), sorted(modules & (PDF_LIBRARIES | WORD | EXCEL))
 
 
-def test_validate_of_the_example_loads_pypdf_for_its_pdf_bilag_and_nothing_for_word_or_excel(tmp_path: Path) -> None:
+def test_validate_of_the_example_loads_pikepdf_for_its_pdf_bilag_and_nothing_for_word_or_excel(tmp_path: Path) -> None:
     code, output, modules = loaded("validate", EXAMPLE, cwd=tmp_path, cache=tmp_path / "cache")
     assert code == 0, output
-    assert "pypdf" in modules  # 17 PDF bilag are opened and checked: the check still runs
-    assert not modules & (WORD | EXCEL | {"pyhanko"}), sorted(modules & (WORD | EXCEL | {"pyhanko"}))  # pypdf loads fontTools
+    assert "pikepdf" in modules  # 17 PDF bilag are opened and checked: the check still runs
+    heavy = WORD | EXCEL | FONT_TOOLS | {"pypdf", "cryptography", "pyhanko"}
+    assert not modules & heavy, sorted(modules & heavy)
 
 
 def test_validate_of_unchanged_bilag_loads_no_pdf_library_and_says_the_same(tmp_path: Path) -> None:
@@ -66,19 +67,19 @@ def test_validate_of_unchanged_bilag_loads_no_pdf_library_and_says_the_same(tmp_
     cache = tmp_path / "cache"
     first = loaded("validate", EXAMPLE, cwd=tmp_path, cache=cache)
     second = loaded("validate", EXAMPLE, cwd=tmp_path, cache=cache)
-    assert "pypdf" in first[2]
+    assert "pikepdf" in first[2]
     assert second[:2] == first[:2]
     assert not second[2] & (PDF_LIBRARIES | FONT_TOOLS), sorted(second[2] & (PDF_LIBRARIES | FONT_TOOLS))
 
 
-def test_a_broken_pdf_bilag_is_still_found_when_pypdf_is_loaded_late(
+def test_a_broken_pdf_bilag_is_still_found_when_pikepdf_is_loaded_late(
         make_meeting: Callable[..., Path], tmp_path: Path) -> None:
     item = "titel: Orientering\ntype: orientering\nbilag:\n  - {fil: notat.pdf, titel: Notat}\n"
     folder = make_meeting({"01-orientering.yaml": item}, bilag={"notat.pdf": b"%PDF-1.7\n1 0 obj <<"})
     code, output, modules = loaded("validate", folder, cwd=tmp_path, cache=tmp_path / "cache")
     assert code == 1
     assert "notat.pdf" in output and "er beskadiget og kan ikke åbnes" in output, output
-    assert "pypdf" in modules
+    assert "pikepdf" in modules
 
 
 def test_build_pdf_loads_no_word_or_excel_library(tmp_path: Path) -> None:
@@ -102,6 +103,9 @@ def test_packet_without_excel_bilag_loads_no_excel_or_word_library(tmp_path: Pat
     assert code == 0, output
     assert (tmp_path / "ud" / "dagsordenspakke.pdf").read_bytes().startswith(b"%PDF-")
     assert not modules & (EXCEL | WORD), sorted(modules & (EXCEL | WORD))
+    # the packet is read, stamped and written with pikepdf (issue 28): pypdf and what it loads stay out
+    assert "pikepdf" in modules
+    assert not modules & {"pypdf", "cryptography", "fontTools"}, sorted(modules & {"pypdf", "cryptography", "fontTools"})
 
 
 def test_help_loads_nothing_heavy(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def packet(folder: Path, kind: str | None = None, public: bool = False, out: Pat
            before_writing: Callable[[Report], None] | None = None, archive: Path | None = None) -> BuildResult:
     """The documents as PDF and the packets (every bilag behind its cover). The report is complete before anything
     is written; `before_writing` gets it then (the CLI prints it, so that it shows even when writing fails)."""
-    from ..packet.assemble import write_packets  # pypdf: only when a packet is made (issue 17, start-up)
+    from ..packet.assemble import write_packets  # pikepdf: only when a packet is made (issue 17, start-up)
 
     checked = pipeline.load(folder, templates, public, archive)
     kinds = pipeline.kinds_for(checked.meeting, kind)
@@ -54,7 +54,8 @@ def packet(folder: Path, kind: str | None = None, public: bool = False, out: Pat
     earlier = pipeline.earlier(checked)
     views = pipeline.views(checked, kinds, editions)
     files = pipeline.documents(checked, views, ["pdf"], earlier_minutes=earlier)
-    files.update(write_packets(checked.meeting, list(views.values()), earlier, checked.report, documents=files))
+    files.update(write_packets(checked.meeting, list(views.values()), earlier, checked.report, documents=files,
+                               jobs=pipeline.jobs()))
     if before_writing is not None:
         before_writing(checked.report)
     target = output_dir(folder, out)

@@ -1,6 +1,6 @@
 """Each bilag's check result, kept on disk by its content: an unchanged bilag is not parsed again by any command.
 
-Checking a bilag means parsing it — a PDF's page tree (with pypdf, whose import alone costs a tenth of a second),
+Checking a bilag means parsing it — a PDF's page tree (with a PDF library, whose import alone costs a tenth of a second),
 a Word file's XML, a workbook's sheets — while a secretariat's bilag rarely change between two runs of
 `validate`, `build` or `packet`. The result of each check (a few words: the problem found or none, the notes) is
 kept as a small JSON file named by the sha256 of the file's bytes, under a folder named by what the result
@@ -26,7 +26,7 @@ from typing import Any
 
 from .. import __version__
 
-CHECKS = "1"  # bump when a check's result for the same bytes changes: earlier entries are then not used
+CHECKS = "2"  # bump when a check's result for the same bytes changes: earlier entries are then not used
 
 
 def cache_base() -> Path:
