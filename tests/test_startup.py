@@ -114,3 +114,27 @@ def test_help_loads_nothing_heavy(tmp_path: Path) -> None:
     assert "validate" in output
     heavy = PDF_LIBRARIES | WORD | EXCEL | FONT_TOOLS | {"pydantic", "typst", "markdown", "ruamel", "sqlite3"}
     assert not modules & heavy, sorted(modules & heavy)
+
+
+def test_the_long_date_is_babels_without_babel() -> None:
+    """Issue 28: the front page's date no longer loads babel and its locale data (~25 ms of every document)."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from referat.text.danish import long_date
+
+    day = dt.date(1999, 1, 1)
+    while day < dt.date(2041, 1, 1):
+        assert long_date(day) == format_date(day, "d. MMMM y", locale="da_DK"), day
+        day += dt.timedelta(days=1)
+
+
+def test_documents_and_packets_load_neither_babel_nor_the_network_modules(tmp_path: Path) -> None:
+    """Issue 28: babel only where a number is formatted (the takstbilag), and nothing loads urllib.request, http or
+    ssl (xml.sax.saxutils did, for escaping the packet's XMP)."""
+    for args in (["build", EXAMPLE, "--format", "pdf", "--out", tmp_path / "a"],
+                 ["packet", EXAMPLE, "--out", tmp_path / "b"]):
+        code, output, modules = loaded(*args, cwd=tmp_path)
+        assert code == 0, output
+        assert not modules & {"babel", "ssl", "http"}, (args[0], sorted(modules & {"babel", "ssl", "http"}))

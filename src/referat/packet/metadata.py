@@ -6,9 +6,14 @@ import datetime as dt
 import hashlib
 import io
 import re
-from xml.sax.saxutils import escape
 
 from pikepdf import Array, Dictionary, Name, Pdf, StreamDecodeLevel, String
+
+
+def escape(text: str) -> str:
+    """Text as XML character data (xml.sax.saxutils.escape, which loads urllib, http and ssl with it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 _PDFAID = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']|>)\s*(\d)")
 
