@@ -183,7 +183,8 @@ def test_list_shows_the_correction_under_the_minutes_it_corrects(run: Run, made:
                      "rettes 'tre' til 'to' botilbud.")
     assert at > 1
     assert lines[at + 1] == f"        {made.archive / FIX / 'rettelse-signeret.pdf'}; rettet af Sekretariatet"
-    assert lines[at + 2].startswith("        Sekretariat for Nordjysk Socialaftale, sekretariat, betroet")
+    # the signer as the certificate names it, the role typed at signing as "oplyst" (issue 25)
+    assert lines[at + 2] == "        Sekretariat for Nordjysk Socialaftale (oplyst: sekretariat), betroet, PAdES B-B"
 
 
 # 3. verify

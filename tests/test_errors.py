@@ -43,15 +43,16 @@ def _failing_validate(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> No
 
 
 @pytest.mark.parametrize(("kind", "code"), [
-    (ReferatError, 1), (InputError, 1), (TemplateError, 1), (ConverterMissing, 1), (SignatureError, 1),
-    (ArchiveError, 1), (OutputError, 3),
+    (ReferatError, 1), (InputError, 1), (errors.SealedMinutes, 1), (errors.LeakError, 1),
+    (errors.ImageUnreadable, 1), (TemplateError, 1), (ConverterMissing, 1), (errors.ConversionError, 1),
+    (SignatureError, 1), (ArchiveError, 1), (OutputError, 3),
 ])
 def test_each_kind_leaves_with_its_exit_code_and_located_message(
         run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: type[ReferatError], code: int) -> None:
     where = tmp_path / "møde.yaml"
     _failing_validate(monkeypatch, kind("noget er galt", Location(where, 3, 5)))
     got, _out, err = run("validate", tmp_path)
-    assert got == code == errors.EXIT_CODES[kind]
+    assert got == code == kind.exit_code
     assert err.splitlines()[0].endswith("møde.yaml:3:5: fejl: noget er galt")
     assert "intern fejl" not in err and "Traceback" not in err
 
@@ -119,9 +120,9 @@ def _png() -> bytes:
 
 @pytest.mark.parametrize(("raised", "kind", "message"), [
     # what compile_typst raises when the image's data is broken: the user's image, named as such
-    (InputError("billedet kan ikke læses af PDF-motoren (failed to decode image (Format error decoding Png))",
-                Location(Path("billede.png"))),
-     ReferatError, "billedet kan ikke læses (beskadiget eller ukendt format)"),
+    (errors.ImageUnreadable("billedet kan ikke læses af PDF-motoren (failed to decode image (Format error "
+                            "decoding Png))", Location(Path("billede.png"))),
+     InputError, "billedet kan ikke læses (beskadiget eller ukendt format)"),
     # any other failure of the engine is a bug of ours: not blamed on the image, still an internal error
     (InternalError("PDF-motoren fejlede i skabelonen image.typ: unknown variable: titel"),
      InternalError, "PDF-motoren fejlede i skabelonen image.typ: unknown variable: titel"),

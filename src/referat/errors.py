@@ -1,16 +1,21 @@
 """The kinds of error `referat` reports, under one base, each with its documented exit code.
 
-Every error a user can cause is a `ReferatError` (defined in `diagnostics`, where most modules import it from;
-re-exported here): the CLI catches it once and prints its diagnostics. The kind says what went wrong and decides
-the exit code; the message says where. Anything else that reaches the CLI is a bug of the program's
+Every error a user can cause is one of the kinds below, all `ReferatError`s (the base, defined in `diagnostics`;
+re-exported here, and never raised as itself: `tests/test_error_kinds.py` says so): the CLI catches them once and
+prints their diagnostics. The kind says what went wrong and decides the exit code (its class's `exit_code`, never
+the message); the message says where. Anything else that reaches the CLI is a bug of the program's
 (`InternalError`, or any other exception): it prints "intern fejl", writes the traceback to a file and asks the
 user to report it, and never blames the input.
 
 | kind | what | exit code |
 |---|---|---|
-| `InputError` (and a plain `ReferatError`) | a meeting, item, profile, bilag, takstbilag or takstskema is wrong | 1 |
-| `TemplateError` | the Word template or the logo of the committee profile is missing or broken | 1 |
+| `InputError` | a meeting, item, profile, bilag, takstbilag, takstskema or Word contribution is wrong | 1 |
+| `SealedMinutes` (an `InputError`) | the signed minutes are archived and the meeting folder differs from them | 1 |
+| `LeakError` (an `InputError`) | a public edition would print what it must leave out (hidden text, a CPR number) | 1 |
+| `ImageUnreadable` (an `InputError`) | an image (a logo, an image bilag) the PDF engine cannot read | 1 |
+| `TemplateError` | the Word or HTML template or the logo of the committee profile is missing or broken | 1 |
 | `ConverterMissing` | LibreOffice is needed (a Word bilag, `--pdf-motor libreoffice`) but not installed | 1 |
+| `ConversionError` | LibreOffice is there but did not convert a file (no answer in time, or it failed) | 1 |
 | `SignatureError` | a signature, certificate or signed PDF cannot be read or does not hold | 1 |
 | `ArchiveError` | the archive or an archived version is missing, changed or unusable | 1 |
 | `UsageError` | the command line asks for something that does not exist | 2 |
@@ -31,8 +36,9 @@ from . import __version__
 from .diagnostics import OutputError, ReferatError, UsageError
 
 __all__ = ["EXIT_CODES", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "EXIT_OUTPUT",
-           "EXIT_TERMINATED", "EXIT_USAGE", "ArchiveError", "ConverterMissing", "InputError", "InternalError",
-           "OutputError", "ReferatError", "SignatureError", "TemplateError", "UsageError", "internal_error"]
+           "EXIT_TERMINATED", "EXIT_USAGE", "KINDS", "ArchiveError", "ConversionError", "ConverterMissing",
+           "ImageUnreadable", "InputError", "InternalError", "LeakError", "OutputError", "ReferatError",
+           "SealedMinutes", "SignatureError", "TemplateError", "UsageError", "internal_error"]
 
 # The documented exit codes (README): done, input errors, usage, output not writable, bug, Ctrl+C, SIGTERM.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
@@ -44,12 +50,28 @@ class InputError(ReferatError):
     """A user's file is wrong (YAML, a model value, a bilag, a takstbilag, a takstskema)."""
 
 
+class SealedMinutes(InputError):
+    """The meeting's signed minutes are archived, and the folder's minutes differ from them (each field located)."""
+
+
+class LeakError(InputError):
+    """A public edition would contain what it must leave out; nothing of it is written."""
+
+
+class ImageUnreadable(InputError):
+    """An image the PDF engine cannot read (a logo, an image bilag): the user's file, not the engine."""
+
+
 class TemplateError(ReferatError):
     """The committee profile's Word template or logo is missing or cannot be used."""
 
 
 class ConverterMissing(ReferatError):
     """An external converter (LibreOffice) is needed and not installed; the message says what to install."""
+
+
+class ConversionError(ReferatError):
+    """An installed converter (LibreOffice) did not convert a file: no answer within its time, or it failed."""
 
 
 class SignatureError(ReferatError):
@@ -66,11 +88,10 @@ class InternalError(Exception):
     exit_code = EXIT_INTERNAL
 
 
-EXIT_CODES: dict[type[BaseException], int] = {
-    ReferatError: EXIT_INVALID, InputError: EXIT_INVALID, TemplateError: EXIT_INVALID,
-    ConverterMissing: EXIT_INVALID, SignatureError: EXIT_INVALID, ArchiveError: EXIT_INVALID,
-    UsageError: EXIT_USAGE, OutputError: EXIT_OUTPUT, InternalError: EXIT_INTERNAL,
-}
+KINDS: tuple[type[BaseException], ...] = (
+    InputError, SealedMinutes, LeakError, ImageUnreadable, TemplateError, ConverterMissing, ConversionError,
+    SignatureError, ArchiveError, UsageError, OutputError, InternalError)
+EXIT_CODES: dict[type[BaseException], int] = {kind: kind.exit_code for kind in KINDS}  # type: ignore[attr-defined]
 
 
 def internal_error(exc: BaseException) -> list[str]:

@@ -9,7 +9,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .diagnostics import Location, OutputError, ReferatError
+from .diagnostics import Location, OutputError
+from .errors import InputError
 
 _REASONS = {
     errno.ENOSPC: "disken er fuld",
@@ -56,11 +57,11 @@ def read_input(path: Path, noun: str = "filen") -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise ReferatError(f"{noun} findes ikke", Location(path)) from None
+        raise InputError(f"{noun} findes ikke", Location(path)) from None
     except IsADirectoryError:
-        raise ReferatError(f"{noun} er en mappe, ikke en fil", Location(path)) from None
+        raise InputError(f"{noun} er en mappe, ikke en fil", Location(path)) from None
     except OSError as exc:
-        raise ReferatError(f"{noun} kan ikke læses ({read_reason(exc)})", Location(path)) from None
+        raise InputError(f"{noun} kan ikke læses ({read_reason(exc)})", Location(path)) from None
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

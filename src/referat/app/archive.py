@@ -36,7 +36,7 @@ def add(folder: Path, pdf: Path, options: Options, root: Path) -> Added:
     manifest = {**examined.manifest, KEY: manifest_entry(data)}
     with store.locked(root):
         store.clear_staging(root)
-        same = store.same_file(root, meeting.profile.id, meeting.date, examined.pdf)
+        same = store.same_file(root, meeting.profile.id, meeting.date, examined.given)  # as given (issue 25)
         if same is not None:
             raise ArchiveError(f"filen er allerede arkiveret som udgave {same.number} ({same.pdf}); den samme "
                                "fil arkiveres ikke to gange", Location(pdf))

@@ -9,23 +9,28 @@ minutes of earlier meetings, made by this same pipeline, to the packet and the w
   raises for the input's problems, every one is in the report (`validate`, `serve`).
 - `load`: the same, as a `Checked` meeting with its `MeetingState` (sent versions, signed and archived minutes);
   a ReferatError with every problem when there are errors; `public` adds the public edition's checks.
+- `Checked.edition`: the meeting as one edition sees it, made once (`view.edition`, the one public filter: every
+  text of the model with its redaction spans resolved, closed items reduced to what their public edition prints);
+  every view, packet, web edition and site page of that edition is made from it.
 - `documents`: file name → bytes of each requested document, format and edition; the minutes of a meeting whose
   signed minutes are archived are sealed (see `app.state`): the folder must not differ from the archived data, and
   the internal PDF is the signed file itself.
+- `control_reports` / `packet_control_reports` / `leak_check`: the leak check over every public file a command
+  writes (the meeting's hidden texts, and those of the earlier minutes its bilag carry), before anything is written.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from ..diagnostics import Location, ReferatError, Report
-from ..errors import TemplateError
+from ..diagnostics import Location, Report
+from ..errors import ArchiveError, InputError, LeakError, SealedMinutes, TemplateError
 from ..model.meeting import Meeting
 from ..packet.earlier import Earlier
 from ..progress import progress
@@ -34,15 +39,19 @@ from ..validate import BilagChecks, Context, order, validate_folder
 from ..validate.privacy import check_public
 from ..view import labels as L
 from ..view.document import document_view
+from ..view.edition import edition
 from ..view.types import DocumentView
 from .state import MeetingState, meeting_state, seal_report
+
+if TYPE_CHECKING:
+    from ..publish.leaks import Hidden
 
 FORMATS = ("docx", "pdf", "txt", "html")
 KINDS = ("dagsorden", "referat")
 
-__all__ = ["FORMATS", "KINDS", "Checked", "bilag_checks", "check_folder", "control_reports", "documents",
-           "earlier", "jobs", "kinds_for", "load", "public_files", "render", "settle", "view_of", "views", "web_page",
-           "write_view"]
+__all__ = ["FORMATS", "KINDS", "Checked", "EarlierMinutes", "bilag_checks", "check_folder", "control_reports",
+           "documents", "earlier", "jobs", "kinds_for", "leak_check", "load", "packet_control_reports", "public_files",
+           "render", "settle", "view_of", "views", "web_page", "write_view"]
 
 
 # ---- checking ---------------------------------------------------------------------------------------------------
@@ -82,6 +91,14 @@ class Checked:
     def folder(self) -> Path:
         return self.meeting.folder
 
+    def edition(self, public: bool) -> Meeting:
+        """The meeting as the internal or the public edition sees it, made once (`view.edition`)."""
+        key = f"_edition_{public}"
+        made = self.__dict__.get(key)
+        if made is None:
+            made = self.__dict__[key] = edition(self.meeting, public)
+        return made
+
     @cached_property
     def seal(self) -> Report:
         """How the folder's minutes differ from the archived, signed ones (empty when they are not archived)."""
@@ -104,7 +121,7 @@ def settle(meeting: Meeting | None, report: Report, templates: list[Path] | None
         check_public(meeting, report)
         report.items.sort(key=order(meeting))
     if meeting is None or report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
     return Checked(meeting, report, meeting_state(meeting, archive), tuple(templates or ()))
 
 
@@ -112,7 +129,7 @@ def kinds_for(meeting: Meeting, requested: str | None) -> list[str]:
     if requested in (None, "alle"):
         return list(KINDS) if meeting.is_minutes else ["dagsorden"]
     if requested == "referat" and not meeting.is_minutes:
-        raise ReferatError("mødet står i fasen 'dagsorden'; sæt 'fase: referat' og skriv beslutningerne, før "
+        raise InputError("mødet står i fasen 'dagsorden'; sæt 'fase: referat' og skriv beslutningerne, før "
                            "referatet bygges", meeting.source.at(("fase",)))
     assert requested is not None
     return [requested]
@@ -124,8 +141,8 @@ def view_of(checked: Checked, kind: str, public: bool) -> DocumentView:
     """The typed view of one document in one edition. The minutes of an archived meeting are checked against the
     archived data first (a ReferatError naming each changed field when the folder differs)."""
     if kind == "referat" and checked.seal.has_errors:
-        raise ReferatError(checked.seal)
-    return document_view(checked.meeting, kind, public)
+        raise SealedMinutes(checked.seal)
+    return document_view(checked.edition(public), kind, public)
 
 
 def views(checked: Checked, kinds: list[str], public_editions: list[bool]) -> dict[tuple[str, bool], DocumentView]:
@@ -310,16 +327,30 @@ def _html_edition(meeting: Meeting, view: DocumentView, stem: str, public: bool,
 
 # ---- the minutes of earlier meetings, as bilag ---------------------------------------------------------------
 
-def earlier(checked: Checked) -> Earlier:
+@dataclass(frozen=True)
+class EarlierMinutes(Earlier):
+    """`Earlier` that keeps the other meetings whose public editions it made, for the leak check: what those
+    meetings hide must not be in this meeting's public files either."""
+
+    public_meetings: list[Meeting] = field(default_factory=list)
+
+    def shown(self, meeting: Meeting) -> None:
+        if not any(m is meeting for m in self.public_meetings):
+            self.public_meetings.append(meeting)
+
+
+def earlier(checked: Checked) -> EarlierMinutes:
     """How this meeting's bilag that are the minutes of other meetings become PDF pages: through this pipeline,
     so that the other meeting's state (its signed, archived minutes) and the public filter apply to them too."""
     templates = list(checked.templates)
-    return Earlier(folder_minutes=lambda folder, public, where: _folder_minutes(folder, public, templates),
-                   archived_minutes=lambda folder, ref, public, where: _archived_minutes(folder, ref, public, where,
-                                                                                           templates))
+    made = EarlierMinutes(
+        folder_minutes=lambda folder, public, where: _folder_minutes(folder, public, templates, made),
+        archived_minutes=lambda folder, ref, public, where: _archived_minutes(folder, ref, public, where, templates,
+                                                                                made))
+    return made
 
 
-def _folder_minutes(folder: Path, public: bool, templates: list[Path]) -> bytes:
+def _folder_minutes(folder: Path, public: bool, templates: list[Path], made: EarlierMinutes) -> bytes:
     """`referat: ../forrige`: the earlier meeting's minutes (without their bilag) as this pipeline makes them; when
     they are signed and archived, the signed file itself (internal) or the public edition of the archived data."""
     other = load(folder, templates)
@@ -328,10 +359,14 @@ def _folder_minutes(folder: Path, public: bool, templates: list[Path]) -> bytes:
         return signed
     from ..render.pdf import write_pdf
 
-    return write_pdf(view_of(other, "referat", public), other.meeting.date, other.meeting.profile.logo_path())
+    view = view_of(other, "referat", public)
+    if public:
+        made.shown(other.meeting)
+    return write_pdf(view, other.meeting.date, other.meeting.profile.logo_path())
 
 
-def _archived_minutes(folder: Path, reference: str, public: bool, where: Location, templates: list[Path]) -> bytes:
+def _archived_minutes(folder: Path, reference: str, public: bool, where: Location, templates: list[Path],
+                      made: EarlierMinutes) -> bytes:
     """`arkiv: udvalg/dato`: the signed minutes exactly as archived; in a public edition, the public edition made
     from the data archived with them (the signed file shows what a public edition leaves out)."""
     from ..archive.snapshot import archived_meeting
@@ -342,21 +377,33 @@ def _archived_minutes(folder: Path, reference: str, public: bool, where: Locatio
         return data
     meeting = archived_meeting(version, manifest, templates, where)
     if meeting is None:
-        raise ReferatError(f"det arkiverede referat {reference} er arkiveret uden mødets data, så dets offentlige "
+        raise ArchiveError(f"det arkiverede referat {reference} er arkiveret uden mødets data, så dets offentlige "
                            "udgave kan ikke laves (den underskrevne fil viser det, en offentlig udgave udelader); "
                            "sæt 'offentlig: false' på bilaget", where)
+    from ..validate.privacy import redaction_spans
+
+    # archived before misspelt markers were errors, a '[[skjul Navn]]' would print as written: refused, located
+    markers = Report()
+    redaction_spans(meeting, markers)
+    if markers.has_errors:
+        first = markers.errors[0]
+        raise ArchiveError(f"det arkiverede referat {reference} har en skjul-markering, der ikke er skrevet rigtigt "
+                           f"({first.location.format()}: {first.message}), så dets offentlige udgave kan ikke "
+                           "laves; sæt 'offentlig: false' på bilaget", where)
     from ..archive.text import text_difference
 
     # The data decides what the public edition leaves out, so it must be the data of the signed minutes: every
     # item's title, Åben/Lukket and decision as the signed file reads (not only as the manifest says).
     difference = text_difference(data, meeting)
     if difference:
-        raise ReferatError(f"det arkiverede referat {reference}: mødets data i arkivet passer ikke med den "
+        raise ArchiveError(f"det arkiverede referat {reference}: mødets data i arkivet passer ikke med den "
                            f"underskrevne PDF ({difference}), så dets offentlige udgave kan ikke laves; kør "
                            "'referat archive verify'", where)
     from ..render.pdf import write_pdf
 
-    return write_pdf(document_view(meeting, "referat", True), meeting.date, meeting.profile.logo_path())
+    made.shown(meeting)
+    return write_pdf(document_view(edition(meeting, True), "referat", True), meeting.date,
+                     meeting.profile.logo_path())
 
 
 # ---- the public edition's files ----------------------------------------------------------------------------------
@@ -373,20 +420,56 @@ def public_files(kind: str, files: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
-def control_reports(meeting: Meeting, kinds: list[str], files: dict[str, bytes]) -> dict[str, bytes]:
-    """`kind-offentlig-kontrol.txt` per public edition: the leak check's report; a leak stops the build."""
-    from ..publish.leaks import find_leaks, hidden_texts, report_text
+def hidden_of(meeting: Meeting, others: Iterable[Meeting] = (), shown_by: Iterable[Meeting] = ()) -> list[Hidden]:
+    """What the public files of `meeting` must not contain: its own hidden texts, and those of the other meetings
+    whose public minutes its bilag carry (`others`), leaving out what any of them, or `shown_by`, prints."""
+    from ..publish.leaks import hidden_texts
+    from ..text.danish import long_date
 
-    hidden = hidden_texts(meeting)
+    others = [m for m in others if m is not meeting]
+    everyone = [meeting, *others, *shown_by]
+    hidden = hidden_texts(meeting, [m for m in everyone if m is not meeting])
+    for other in others:
+        hidden += hidden_texts(other, [m for m in everyone if m is not other],
+                               f"referatet fra {long_date(other.date)}: ")
+    return hidden
+
+
+def leak_check(name: str, files: dict[str, bytes], hidden: list[Hidden], where: Location) -> bytes:
+    """The leak check of one public edition's files: its report (kontrol.txt), or a ReferatError naming every
+    file and channel where hidden text or a CPR number was found (then nothing is written)."""
+    from ..publish.leaks import find_leaks, report_text
+
+    leaks = find_leaks(files, hidden)
+    if leaks:
+        raise LeakError("den offentlige udgave indeholder skjult tekst og er ikke skrevet: " + "; ".join(
+            f"{leak.file} ({leak.channel}): {leak.hidden.why}" for leak in leaks[:5]), where)
+    return report_text(name, sorted(files), hidden, leaks).encode("utf-8")
+
+
+def control_reports(meeting: Meeting, kinds: list[str], files: dict[str, bytes],
+                    earlier_minutes: EarlierMinutes | None = None) -> dict[str, bytes]:
+    """`kind-offentlig-kontrol.txt` per public edition: the leak check's report; a leak stops the build."""
+    hidden = hidden_of(meeting, earlier_minutes.public_meetings if earlier_minutes else ())
+    return {f"{kind}-offentlig-kontrol.txt": leak_check(f"{kind}-offentlig", public_files(kind, files), hidden,
+                                                         Location(meeting.folder))
+            for kind in kinds}
+
+
+def packet_control_reports(meeting: Meeting, kinds: list[str], files: dict[str, bytes],
+                           earlier_minutes: EarlierMinutes | None = None) -> dict[str, bytes]:
+    """`dagsordenspakke-offentlig-kontrol.txt` / `referat-med-bilag-offentlig-kontrol.txt`: the leak check of each
+    public packet and the public document written beside it; a leak stops the command."""
+    from ..packet.assemble import packet_name
+
+    hidden = hidden_of(meeting, earlier_minutes.public_meetings if earlier_minutes else ())
     out: dict[str, bytes] = {}
     for kind in kinds:
-        edition_files = public_files(kind, files)
-        leaks = find_leaks(edition_files, hidden)
-        if leaks:
-            raise ReferatError("den offentlige udgave indeholder skjult tekst og er ikke skrevet: " + "; ".join(
-                f"{leak.file} ({leak.channel}): {leak.hidden.why}" for leak in leaks[:5]), Location(meeting.folder))
-        out[f"{kind}-offentlig-kontrol.txt"] = report_text(f"{kind}-offentlig", sorted(edition_files), hidden,
-                                                            leaks).encode("utf-8")
+        packet = packet_name(kind, True)
+        names = [packet, f"{L.file_stem(kind, True)}.pdf"]
+        stem = packet.removesuffix(".pdf")
+        out[f"{stem}-kontrol.txt"] = leak_check(stem, {n: files[n] for n in names if n in files}, hidden,
+                                                Location(meeting.folder))
     return out
 
 

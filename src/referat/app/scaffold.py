@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
+from ..errors import InputError
 from ..fileio import write_atomic
 from ..load.meeting import BILAG_DIR, ITEMS_DIR, MEETING_FILE
 from ..load.profile import load_profile, template_dirs
@@ -41,11 +42,11 @@ def new_meeting(folder: Path, committee: str, date: dt.date, start: str, end: st
     title → bilag entries) and "punkter" (extra items, as model field → value, placed after the standard start
     items). Every file is written by the one YAML writer, with the model's keys; each item gets its `id`."""
     if (folder / MEETING_FILE).exists():
-        raise ReferatError(f"der er allerede et møde her ({MEETING_FILE}); vælg en ny mappe", Location(folder / MEETING_FILE))
+        raise InputError(f"der er allerede et møde her ({MEETING_FILE}); vælg en ny mappe", Location(folder / MEETING_FILE))
     report = Report()
     profile = load_profile(committee, template_dirs(folder, templates), Location(Path(committee)), report)
     if profile is None:
-        raise ReferatError(report)
+        raise InputError(report)
     schemas = schema_dir_for(folder.parent if not folder.exists() else folder)
     if schemas is None:
         schemas = folder / ".schema"

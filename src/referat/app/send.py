@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import ReferatError
+from ..errors import InputError
 from ..lifecycle.identity import write_missing_ids
 from ..lifecycle.send import (
     Changes,
@@ -38,7 +38,7 @@ def _send(folder: Path, templates: list[Path] | None, today: dt.date | None) -> 
 
     found, report = pipeline.check_folder(folder, templates)
     if found is not None and "fase" not in found.broken and found.is_minutes:
-        raise ReferatError("mødet står i fasen 'referat'; dagsordenen udsendes før mødet, og en udsendt udgave "
+        raise InputError("mødet står i fasen 'referat'; dagsordenen udsendes før mødet, og en udsendt udgave "
                            "ændres aldrig", found.source.at(("fase",)))
     checked = pipeline.settle(found, report, templates)
     meeting = checked.meeting

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, ReferatError, Report
-from ..errors import ArchiveError
+from ..errors import ArchiveError, SealedMinutes
 from ..lifecycle.versions import SENT_DIR, SentVersion, State, current_state, sent_versions
 from ..model.meeting import Meeting
 
@@ -181,7 +181,7 @@ def sealed_minutes(meeting: Meeting, state: MeetingState) -> None:
     """Raise a ReferatError naming each changed field when the minutes are archived and the folder differs."""
     report = seal_report(meeting, state)
     if report.has_errors:
-        raise ReferatError(report)
+        raise SealedMinutes(report)
 
 
 # ---- the sent agenda ---------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
+from ..errors import InputError
 from ..fileio import read_input, write_all
 from ..files.libreoffice import check_word_size
 from ..fold import loose_fold
@@ -46,24 +47,24 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
     """Import `documents` into the meeting in `folder` (see the module's docstring)."""
     meeting_file = folder / MEETING_FILE
     if not meeting_file.is_file():
-        raise ReferatError("mappen har ingen møde.yaml; opret mødet med 'referat new' først", Location(folder))
+        raise InputError("mappen har ingen møde.yaml; opret mødet med 'referat new' først", Location(folder))
     try:
         meeting_text = read_input(meeting_file).decode("utf-8")
     except UnicodeDecodeError:
-        raise ReferatError("møde.yaml er ikke UTF-8; gem den som UTF-8", Location(meeting_file)) from None
+        raise InputError("møde.yaml er ikke UTF-8; gem den som UTF-8", Location(meeting_file)) from None
     data = yamledit.load(meeting_text, meeting_file)
     if not isinstance(data, dict) or not isinstance(data.get(ITEM_LIST, []), list):
-        raise ReferatError(f"møde.yaml har ingen liste '{ITEM_LIST}:', som de nye punkter kan sættes ind i",
+        raise InputError(f"møde.yaml har ingen liste '{ITEM_LIST}:', som de nye punkter kan sættes ind i",
                            Location(meeting_file))
     order: list[str] = [str(name) for name in data.get(ITEM_LIST) or []]
     if after is not None and not 0 <= after <= len(order):
-        raise ReferatError(f"--efter {after}: mødet har {len(order)} punkter; brug et tal fra 0 til {len(order)}",
+        raise InputError(f"--efter {after}: mødet har {len(order)} punkter; brug et tal fra 0 til {len(order)}",
                            Location(meeting_file))
     report = Report()
     profile = load_profile(str(data.get(key(Meeting, "committee_id"), "")), template_dirs(folder, templates),
                            Location(meeting_file, 1), report)
     if profile is None:
-        raise ReferatError(report)
+        raise InputError(report)
     options = Options(heading_words=profile.section_words(), lead_in=profile.lead_in,
                       committee_names=profile.names(), item_label=profile.item_label,
                       generated=[labels.NEXT_MEETING])
@@ -95,7 +96,7 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
             try:
                 Item.model_validate(item)
             except Exception as exc:  # noqa: BLE001 - a contribution the model refuses: name the document
-                raise ReferatError(f"«{_short(contribution.title)}» kan ikke blive et gyldigt punkt ({exc})",
+                raise InputError(f"«{_short(contribution.title)}» kan ikke blive et gyldigt punkt ({exc})",
                                    Location(document)) from None
             header = modeline(path, schemas, "punkt")
             files[path] = item_yaml(item, missing, document.name, path, header)
@@ -104,12 +105,12 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
                                 f"(titel fra {contribution.title_from})")
             result.lines.extend("  " + line for line in [*contribution.placements, *lines])
     if not new_names:
-        raise ReferatError("dokumenterne indeholder intet, der kan blive et punkt", Location(documents[0]))
+        raise InputError("dokumenterne indeholder intet, der kan blive et punkt", Location(documents[0]))
     position = len(order) if after is None else after
     files[meeting_file] = insert_items(meeting_text, meeting_file, new_names, position)
     for path in files:
         if path.exists() and path.parent.name == ITEMS_DIR:
-            raise ReferatError("filen findes allerede; intet er skrevet", Location(path))
+            raise InputError("filen findes allerede; intet er skrevet", Location(path))
     write_all(files)
     result.written = list(files)
     where = "sidst" if after is None or after == len(order) else f"efter punkt {after}"
@@ -150,7 +151,7 @@ def _candidates(document: Path, given: list[Path], bilag_dir: Path, documents: s
     out: list[Path] = []
     for path in given:
         if not path.is_file():
-            raise ReferatError("bilagsfilen findes ikke" if not path.exists() else "--bilag skal være en fil",
+            raise InputError("bilagsfilen findes ikke" if not path.exists() else "--bilag skal være en fil",
                                Location(path))
         out.append(path)
     for folder in (document.parent, bilag_dir):

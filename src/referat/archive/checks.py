@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import x509
 
-from ..diagnostics import Location, Report
+from ..diagnostics import Location, ReferatError, Report
 from ..errors import InputError, SignatureError
 from ..files.pdfcheck import pdf_problem
 from ..model.meeting import Meeting
+from ..signing.longterm import Proof
 from ..signing.signatures import (
     EXPIRED,
     NOT_YET_VALID,
     SELF_SIGNED,
     TRUSTED,
     Signature,
-    load_roots,
+    load_root_files,
     read_signatures,
 )
 from . import manifest as mf
@@ -33,28 +34,25 @@ class Options:
     allow_self_signed: bool = False
     scanned: bool = False
     templates: list[Path] | None = None
+    timestamp_url: str | None = None  # --tidsstempel: bring the file to B-LTA on the way in
 
 
 @dataclass
 class Examined:
-    """A signed PDF that passed every check, with what the manifest records."""
+    """A signed PDF that passed every check, with what the manifest records (`pdf` is what is stored: the file
+    as given, or with validation data and a document timestamp added), and the warnings to print."""
 
     meeting: Meeting
     pdf: bytes
     manifest: mf.Manifest
+    warnings: Report = field(default_factory=Report)
+    upgraded: bool = False
+    given: bytes = b""  # the file as given (what 'not the same file twice' compares)
 
 
 def trust_roots(files: list[Path], meeting: Meeting) -> list[x509.Certificate]:
     """The trust anchors: --rodcertifikat files and the committee profile's 'rodcertifikater'."""
-    roots: list[x509.Certificate] = []
-    for path in [*files, *meeting.profile.trust_root_paths()]:
-        try:
-            roots.extend(load_roots(path.read_bytes()))
-        except FileNotFoundError:
-            raise SignatureError("rodcertifikatet findes ikke", Location(path)) from None
-        except (OSError, ValueError) as exc:
-            raise SignatureError(f"rodcertifikatet kan ikke læses som PEM eller DER ({exc})", Location(path)) from None
-    return roots
+    return load_root_files([*files, *meeting.profile.trust_root_paths()])
 
 
 def examine(meeting: Meeting, rebuilt: Callable[[], bytes], pdf_path: Path, options: Options) -> Examined:
@@ -79,6 +77,11 @@ def examine(meeting: Meeting, rebuilt: Callable[[], bytes], pdf_path: Path, opti
     signatures = _signatures(data, roots, options, where, report)
     if report.has_errors:
         raise SignatureError(report)
+    given = data
+    data, signatures, proof = _longterm(data, signatures, roots, options, where, report)
+    if report.has_errors:
+        raise SignatureError(report)
+    levels = {p.field_name: p.level for p in proof.signatures} if proof is not None else {}
     manifest: mf.Manifest = {
         "format": mf.FORMAT,
         "udvalg": meeting.profile.id, "udvalg_navn": meeting.profile.short_name,
@@ -88,7 +91,8 @@ def examine(meeting: Meeting, rebuilt: Callable[[], bytes], pdf_path: Path, opti
         "arkiveret": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "status": mf.SCANNED if options.scanned else mf.VERIFIED,
         "sammenligning": comparison, "referat_sha256": mf.sha256(made),
-        "underskrifter": [mf.signer_entry(s) for s in signatures] + ([mf.SCANNED_SIGNER] if options.scanned else []),
+        "underskrifter": [mf.signer_entry(s, levels.get(s.field_name)) for s in signatures]
+        + ([mf.SCANNED_SIGNER] if options.scanned else []),
         "punkter": [mf.item_entry(i) for i in item_texts(meeting)],
         "tekstopdeling": Layout.of(meeting).to_json(),
     }
@@ -97,7 +101,48 @@ def examine(meeting: Meeting, rebuilt: Callable[[], bytes], pdf_path: Path, opti
     tasks = manifest_entries(meeting)
     if tasks:  # the decisions' follow-up tasks, from the meeting data (not part of the signed text)
         manifest["opfølgning"] = tasks
-    return Examined(meeting, data, manifest)
+    if proof is not None:
+        manifest["langtid"] = {**mf.longterm_entry(proof),
+                               **({"tidsstempelserver": options.timestamp_url} if options.timestamp_url else {})}
+    if data != given:
+        manifest["indgivet_sha256"] = mf.sha256(given)
+    return Examined(meeting, data, manifest, _claims(signatures, where), data != given, given)
+
+
+def _longterm(data: bytes, signatures: list[Signature], roots: list[x509.Certificate], options: Options,
+              where: Location, report: Report) -> tuple[bytes, list[Signature], Proof | None]:
+    """With --tidsstempel, a file below B-LTA brought to B-LTA (validation data the signatures lack, fetched now,
+    and a document timestamp over them, as incremental updates); then every signature's level, proven offline."""
+    from ..signing.longterm import B_LTA, extend, prove
+    from ..signing.timestamp import UrlTimeStamper
+
+    if not signatures:
+        return data, signatures, None
+    proof = prove(data, roots)
+    if options.timestamp_url and proof.level != B_LTA:
+        try:
+            data = extend(data, UrlTimeStamper(options.timestamp_url, where=where), roots, where)
+        except SignatureError as exc:
+            report.extend(exc.report)
+            return data, signatures, proof
+        except ReferatError as exc:
+            report.error(where, exc.message)
+            return data, signatures, proof
+        signatures = _signatures(data, roots, options, where, report)
+        proof = prove(data, roots)
+    return data, signatures, proof
+
+
+def _claims(signatures: list[Signature], where: Location) -> Report:
+    """A warning for each signature whose typed name is not the certificate's: the archive shows the
+    certificate's name, and the typed one only as "oplyst"."""
+    report = Report()
+    for s in signatures:
+        if s.claimed:
+            report.warning(where, f"underskriften '{s.field_name}' er lavet med certifikatet for "
+                                  f"»{s.certificate_name}«, men navnet »{s.claimed}« blev oplyst ved "
+                                  "underskrivningen; arkivet viser certifikatets navn, og det andet som oplyst")
+    return report
 
 
 def _compare(data: bytes, rebuilt: bytes, meeting: Meeting, scanned: bool, where: Location, report: Report) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr
 
-from ..diagnostics import Location, OutputError, ReferatError, Report
+from ..diagnostics import Location, OutputError, Report
+from ..errors import ArchiveError, InputError, SignatureError
 from ..fileio import os_reason, read_reason
 from ..model.base import Model
 from ..model.meeting import Meeting
@@ -58,14 +59,14 @@ def read_correction(path: Path) -> Correction:
     report = Report()
     found = parse_model(path, Correction, report)
     if found is None or report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
     return found
 
 
 def original_of(root: Path, meeting: Meeting) -> Version:
     version = latest(root, meeting.profile.id, meeting.date.isoformat())
     if version is None or not version.manifest.is_file():
-        raise ReferatError(f"arkivet har intet underskrevet referat af mødet {meeting.date.isoformat()}; kun et "
+        raise ArchiveError(f"arkivet har intet underskrevet referat af mødet {meeting.date.isoformat()}; kun et "
                            "arkiveret referat rettes med en rettelse (ellers: ret mødets filer og byg igen)",
                            Location(root))
     return version
@@ -124,7 +125,7 @@ def check_points(original: Version, correction: Correction, path: Path) -> None:
             report.error(where, f"det arkiverede referat har intet punkt {point.item}; punkterne er "
                                 f"{', '.join(sorted(numbers, key=lambda n: (len(n), n)))}")
     if report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
 
 
 def correction_document(meeting: Meeting, correction_path: Path, root: Path, templates: list[Path] | None = None
@@ -152,21 +153,26 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
     try:
         data = signed_path.read_bytes()
     except OSError as exc:
-        raise ReferatError(f"filen kan ikke læses ({read_reason(exc)})", Location(signed_path)) from None
+        raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(signed_path)) from None
     where = Location(signed_path)
     report = Report()
     if not data.startswith(files["rettelse.pdf"]):
         report.error(where, f"filen er ikke rettelsen bygget fra {correction_path} (dens første udgave skal være "
                             "rettelse.pdf byte for byte); byg den med 'referat correction build', og underskriv den")
-    signatures = _signatures(data, trust_roots(roots, meeting), Options(roots, allow_self_signed), where, report)
+    anchors = trust_roots(roots, meeting)
+    signatures = _signatures(data, anchors, Options(roots, allow_self_signed), where, report)
     if report.has_errors:
-        raise ReferatError(report)
+        raise SignatureError(report)
+    from ..signing.longterm import prove
+
+    proof = prove(data, anchors) if signatures else None
+    levels = {p.field_name: p.level for p in proof.signatures} if proof is not None else {}
     digest = mf.sha256(data)
     with locked(root):
         existing = corrections(root, meeting.profile.id, meeting.date.isoformat())
         for c in existing:
             if c.manifest.get("sha256") == digest:
-                raise ReferatError(f"filen er allerede arkiveret som rettelse {c.number} ({c.folder}); den samme fil "
+                raise ArchiveError(f"filen er allerede arkiveret som rettelse {c.number} ({c.folder}); den samme fil "
                                    "arkiveres ikke to gange", where)
         number = (existing[-1].number + 1) if existing else 1
         correction = read_correction(correction_path)
@@ -177,8 +183,10 @@ def archive_correction(root: Path, meeting: Meeting, correction_path: Path, sign
             "arkiveret": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "rettet_af": correction.by, "begrundelse": correction.reason,
             "rettelser": [{"punkt": p.item, "tekst": p.text} for p in correction.points],
-            "underskrifter": [mf.signer_entry(s) for s in signatures],
+            "underskrifter": [mf.signer_entry(s, levels.get(s.field_name)) for s in signatures],
         }
+        if proof is not None:
+            manifest["langtid"] = mf.longterm_entry(proof)
         target = original.folder.parent / f"rettelse-{number}"
         staging = root / STAGING / uuid.uuid4().hex
         try:

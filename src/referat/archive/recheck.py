@@ -64,10 +64,11 @@ MANIFEST_KEYS = frozenset({
     "arkiveret", "bytes", "dato", "fil", "format", "punkter", "referat_sha256", "sagsnummer", "sammenligning",
     "sha256", "status", "tekstopdeling", "udgave", "udvalg", "udvalg_fulde_navn", "udvalg_navn", "underskrifter",
     "opfølgning",  # the decisions' follow-up tasks (issue 14), from the meeting data
-    "data"})  # the meeting data archived beside the signed file (issue 22; archive/snapshot.py)
+    "data",  # the meeting data archived beside the signed file (issue 22; archive/snapshot.py)
+    "langtid", "indgivet_sha256"})  # the long-term proof, the file as given before --tidsstempel (issue 25)
 ITEM_KEYS = frozenset({"beslutning", "lukket", "nummer", "sagsnummer", "titel"})
 SIGNER_KEYS = frozenset({"certifikat", "dækker", "dækker_bytes", "felt", "navn", "revision", "rodcertifikat", "rolle",
-                         "tidspunkt", "tidsstempel", "tidsstempel_betroet", "tillid", "note"})
+                         "tidspunkt", "tidsstempel", "tidsstempel_betroet", "tillid", "note", "underskriver", "niveau"})
 
 
 def _unknown_keys(manifest: mf.Manifest, where: Location, report: Report) -> None:
@@ -247,6 +248,11 @@ def recheck_signatures(checked: Checked) -> None:
         return
     recheck_signers(manifest, data, Location(checked.version.pdf), Location(checked.version.manifest),
                     checked.report, status=True)
+    given = manifest.get("indgivet_sha256")
+    if given is not None and not _has_revision(data, given):
+        checked.report.error(Location(checked.version.manifest),
+                             "ingen revision af filen har den sha256, manifestet angiver som 'indgivet_sha256' (filen, "
+                             "som den blev givet til 'archive add')")
 
 
 def recheck_signers(manifest: mf.Manifest, data: bytes, pdf_where: Location, where: Location, report: Report,
@@ -293,8 +299,12 @@ def recheck_signers(manifest: mf.Manifest, data: bytes, pdf_where: Location, whe
     if len(found) != len(recorded):
         report.error(pdf_where, f"filen har {len(found)} underskrifter, manifestet {len(recorded)}")
         return found
+    levels = _levels(manifest, data, archived, where, report)
     for sig, entry in zip(found, recorded, strict=True):
         who = f"underskriften '{sig.field_name}' ({sig.name})"
+        for key, derived in (("underskriver", sig.certificate_name), ("niveau", levels.get(sig.field_name))):
+            if key in entry and entry[key] != derived:
+                report.error(where, f"{who}: feltet '{key}' er {entry[key]!r} i manifestet, men {derived!r} i filen")
         for problem in sig.problems:
             report.error(pdf_where, f"{who}: {problem}")
         if sig.certificate.sha256 != entry["certifikat"].get("sha256"):
@@ -323,6 +333,37 @@ def recheck_signers(manifest: mf.Manifest, data: bytes, pdf_where: Location, whe
                 report.error(where, f"{who}: underskrevet {moment}, men 'arkiveret' er {manifest.get('arkiveret')}; "
                                     "en fil kan ikke være arkiveret, før den blev underskrevet")
     return found
+
+
+def _levels(manifest: mf.Manifest, data: bytes, archived: dt.datetime, where: Location,
+            report: Report) -> dict[str, str]:
+    """Each signature's PAdES level as the file proves it at the moment of archiving (with the roots the manifest
+    stored), and the manifest's `langtid` compared with what the same proof gives."""
+    from ..signing.longterm import prove
+
+    recorded = manifest.get("langtid")
+    entries = manifest.get("underskrifter")
+    if recorded is None and not any(isinstance(e, dict) and "niveau" in e
+                                    for e in (entries if isinstance(entries, list) else [])):
+        return {}  # archived before levels were recorded
+    proof = prove(data, mf.stored_roots(manifest), archived + ARCHIVE_SLACK)
+    if isinstance(recorded, dict):
+        derived = mf.longterm_entry(proof)
+        for key in ("niveau", "beskyttet_til", "tidsstempler"):
+            if recorded.get(key) != derived[key]:
+                report.error(where, f"feltet 'langtid.{key}' er {_brief(recorded.get(key))} i manifestet, men "
+                                    f"{_brief(derived[key])} i filen")
+    elif recorded is not None:
+        report.error(where, "feltet 'langtid' er ikke et objekt")
+    return {p.field_name: p.level for p in proof.signatures}
+
+
+ARCHIVE_SLACK = dt.timedelta(minutes=5)  # 'arkiveret' is set after the file's last timestamp; a clock may differ
+
+
+def _brief(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def recheck(version: Version, signatures: bool = True) -> Checked:
@@ -373,7 +414,7 @@ def _after(moment: str, archived: dt.datetime) -> bool:
 # What `correction archive` writes (correction.py); anything else was added by hand afterwards.
 CORRECTION_KEYS = frozenset({
     "arkiveret", "begrundelse", "bytes", "dato", "fil", "format", "rettelse", "rettelse_sha256", "retter",
-    "retter_sha256", "rettelser", "rettet_af", "sha256", "udvalg", "underskrifter"})
+    "retter_sha256", "rettelser", "rettet_af", "sha256", "udvalg", "underskrifter", "langtid"})
 
 
 @dataclass

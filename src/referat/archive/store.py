@@ -98,14 +98,18 @@ def latest(root: Path, committee: str, date: str) -> Version | None:
 
 def same_file(root: Path, committee: str, date: dt.date, pdf: bytes) -> Version | None:
     """The stored version of this meeting whose file is byte for byte `pdf` (hashed from the stored file
-    itself, not taken from its manifest), if any."""
+    itself, not taken from its manifest), or was made from it by `archive add --tidsstempel` (the stored file
+    begins with `pdf` and its manifest records `pdf` as the file given), if any."""
     digest = mf.sha256(pdf)
     for version in versions(root):
         if version.committee == committee and version.date == date.isoformat():
             try:
-                if mf.sha256(version.pdf.read_bytes()) == digest:
+                stored = version.pdf.read_bytes()
+                if mf.sha256(stored) == digest:
                     return version
-            except OSError:
+                if stored.startswith(pdf) and mf.load(version.manifest).get("indgivet_sha256") == digest:
+                    return version
+            except (OSError, ArchiveError):
                 continue
     return None
 

@@ -9,6 +9,7 @@ rows must be exactly what that checked manifest gives. Nothing is trusted becaus
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +36,13 @@ class Outcome:
     corrections: list[Path] = field(default_factory=list)  # every stored correction's file (issue 14)
     bad_corrections: set[Path] = field(default_factory=set)
     reindexed_corrections: list[Any] = field(default_factory=list)
+    longterm: dict[Path, Any] = field(default_factory=dict)  # each stored file's renewal.Status (issue 25)
+    warnings: Report = field(default_factory=Report)
 
 
-def verify(root: Path) -> Outcome:
-    """Every version re-checked against its signed PDF, and the index against the checked manifests."""
+def verify(root: Path, at: dt.datetime | None = None) -> Outcome:
+    """Every version re-checked against its signed PDF, and the index against the checked manifests; every
+    stored file's signatures proven offline at `at` (default now) from its newest renewal."""
     out = Outcome()
     with index.reading(root, full=True) as (conn, caught):  # every folder, also one copied in by hand
         out.reindexed, out.in_memory = caught.added, caught.in_memory
@@ -49,16 +53,60 @@ def verify(root: Path) -> Outcome:
     stored = versions(root)
     where = Location(root / index.INDEX)
     with progress("Arkiv: udgave {n}/{total} kontrolleres", len(stored)) as shown:
-        _check_versions(stored, already, indexed, where, out, shown)
+        _check_versions(stored, already, indexed, where, out, shown, at)
     for path in sorted(set(indexed) - {v.relative for v in stored}):
         out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")
     out.corrections, out.bad_corrections = verify_corrections(root, indexed_corrections, caught.refused_corrections,
                                                               out.report)
+    _corrections_longterm(root, out, at)
     return out
 
 
+def _longterm(item: Any, manifest: mf.Manifest, data: bytes, at: dt.datetime | None, out: Outcome) -> bool:
+    """The renewals of a stored file checked and its newest file proven offline (issue 25): an error for a proof
+    that no longer holds, a warning when a renewal is due. Whether it found an error."""
+    from .renewal import status
+
+    before = len(out.report.errors)
+    state = status(item, manifest, data, at, out.report)
+    out.longterm[item.pdf] = state
+    where = Location(item.pdf)
+    for problem in state.problems:
+        out.report.error(where, f"underskrifterne kan ikke længere bevises: {problem}")
+    if not state.problems and state.due:
+        out.warnings.warning(where, due_message(state))
+    return len(out.report.errors) > before
+
+
+def due_message(state: Any) -> str:
+    """Why a stored file should be renewed, and how."""
+    if state.level == "B-LTA" and state.until is not None:
+        return (f"beskyttelsen udløber {state.until:%d.%m.%Y} (det nyeste tidsstempels certifikat); forny den inden "
+                "da med 'referat archive renew'")
+    return (f"PAdES {state.level}: uden et dokumenttidsstempel over valideringsdata kan underskrifterne ikke bevises, "
+            "når certifikaterne er udløbet eller spærret; forny med 'referat archive renew --tidsstempel URL', mens "
+            "de endnu er gyldige")
+
+
+def _corrections_longterm(root: Path, out: Outcome, at: dt.datetime | None) -> None:
+    from .correction_index import PDF_NAME, all_corrections
+    from .renewal import Renewable
+
+    for stored in all_corrections(root):
+        if stored.pdf in out.bad_corrections or not stored.manifest:
+            continue
+        try:
+            data = stored.pdf.read_bytes()
+        except OSError:
+            continue
+        if _longterm(Renewable(stored.folder, PDF_NAME, f"rettelse {stored.number}"), stored.manifest, data, at, out):
+            out.bad_corrections.add(stored.pdf)
+
+
 def _check_versions(stored: list[Version], already: dict[Version, Checked], indexed: dict[str, Any], where: Location,
-                    out: Outcome, shown: Progress) -> None:
+                    out: Outcome, shown: Progress, at: dt.datetime | None = None) -> None:
+    from .renewal import Renewable
+
     for version in stored:
         shown.step()
         out.checked.append(version)
@@ -70,6 +118,9 @@ def _check_versions(stored: list[Version], already: dict[Version, Checked], inde
                                                        "med den underskrevne fil (se ovenfor)")
         elif checked.manifest is not None and checked.hash_ok:
             _compare_index(checked, indexed.get(version.relative), where, out.report)
+        if checked.manifest is not None and checked.pdf is not None and checked.hash_ok:
+            _longterm(Renewable(version.folder, version.pdf_name, f"udgave {version.number}"), checked.manifest,
+                      checked.pdf, at, out)
         if len(out.report.errors) > errors_before:
             out.bad.add(version)
 

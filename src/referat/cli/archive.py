@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Location, ReferatError, UsageError, count, print_report, say
-from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError
+from ..diagnostics import Location, UsageError, count, print_report, say
+from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError, InputError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -84,37 +84,48 @@ def _notes(root: Path, caught: object) -> None:
 def cmd_sign(args: argparse.Namespace) -> int:
     from ..fileio import read_input, write_atomic
     from ..signing.certificate import common_name, load_signer, password
+    from ..signing.longterm import level_for
     from ..signing.sign import sign_pdf
+    from ..signing.signatures import load_root_files
     from ..signing.timestamp import UrlTimeStamper
 
+    level, note = level_for(args.niveau, args.tidsstempel)
     source = Path(args.pdf)
+    roots = load_root_files([Path(p) for p in args.rodcertifikat or []])
     pdf = read_input(source)
     signer = load_signer(Path(args.cert), password(Path(args.cert)))
     name = args.navn or common_name(signer)
     where = Location(source)
     timestamper = UrlTimeStamper(args.tidsstempel, where=where) if args.tidsstempel else None
-    signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where)
+    signed = sign_pdf(pdf, signer, name, args.rolle, args.synlig, timestamper, where, level, roots)
     write_atomic(Path(args.out), signed)
-    level = "PAdES B-T (med tidsstempel)" if timestamper else "PAdES B-B"
-    say(f"skrev {args.out}: underskrevet af {name}" + (f" ({args.rolle})" if args.rolle else "") + f", {level}")
+    say(f"skrev {args.out}: underskrevet af {common_name(signer)}" + (f" ({args.rolle})" if args.rolle else "")
+        + f", PAdES {level}{note}")
     return EXIT_OK
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from ..app.archive import add
     from ..archive.checks import Options
+    from ..archive.signers import describe
 
     root = _root(args)
     options = Options([Path(p) for p in args.rodcertifikat or []], args.tillad_selvsigneret, args.scannet,
-                      [Path(p) for p in args.skabeloner or []])
+                      [Path(p) for p in args.skabeloner or []], args.tidsstempel)
     added = add(Path(args.mappe), Path(args.pdf), options, root)
     version, examined = added.version, added.examined
+    print_report(examined.warnings, summary=False)
     manifest = examined.manifest
     say(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
           f"{len(manifest['punkter'])} punkter)")
     for signer in manifest["underskrifter"]:
-        role = f", {signer['rolle']}" if signer.get("rolle") else ""
-        say(f"  underskrift: {signer.get('navn') or '(ukendt)'}{role} – {signer['tillid']}")
+        say(f"  underskrift: {describe(signer)}")
+    longterm = manifest.get("langtid")
+    if longterm:
+        upgraded = " (valideringsdata og dokumenttidsstempel tilføjet ved arkiveringen)" if examined.upgraded else ""
+        until = longterm.get("beskyttet_til")
+        say(f"  PAdES {longterm['niveau']}{upgraded}"
+            + (f"; beskyttet til {dt.datetime.fromisoformat(until):%d.%m.%Y}" if until else ""))
     if version.number > 1:
         say(f"  udgave {version.number}; de tidligere udgaver er urørte")
     return EXIT_OK
@@ -122,6 +133,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from ..archive import index
+    from ..archive import manifest as mf
+    from ..archive.renewal import recorded
+    from ..archive.signers import lines
 
     root = _existing_root(args, "arkivet findes ikke (endnu)")
     with index.reading(root) as (conn, caught):
@@ -133,8 +147,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         date = _date(row.date, root, row.path)
         say(f"{row.committee_name}  {date}  udgave {row.number}  {row.status}  {root / row.path / row.file}")
         say(f"    sha256 {row.sha256}")
-        if row.signers:
-            say(f"    {row.signers}")
+        manifest = mf.load(root / row.path / "manifest.json")  # checked against the index above
+        for line in lines(manifest):  # who the certificates say signed (issue 25)
+            say(f"    {line}")
+        state = recorded(root / row.path, row.file, manifest)
+        if state:
+            say(f"    {state}")
         _list_corrections(root, [f for f in fixes if f.corrects == row.path])
     orphans = [f for f in fixes if f.corrects not in {row.path for row in rows}]
     if orphans:
@@ -158,14 +176,16 @@ def _indexed_corrections(root: Path, conn: sqlite3.Connection) -> list[Listed]:
 def _list_corrections(root: Path, fixes: list[Listed]) -> None:
     """Each correction under the version it corrects: when it was archived, its sha256 (to journalise), what it
     corrects, its file, who corrected and the signers."""
+    from ..archive.signers import of_folder
+
     for f in fixes:
         lines = f.what.splitlines() or [""]
         say(f"    rettelse {f.number} ({f.archived[:10]}, sha256 {f.sha256}): {lines[0]}")
         for line in lines[1:]:
             say(f"        {line}")
         say(f"        {root / f.path / 'rettelse-signeret.pdf'}; rettet af {f.by}")
-        if f.signers:
-            say(f"        {f.signers}")
+        for line in of_folder(root / f.path):
+            say(f"        {line}")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -182,12 +202,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for stored in outcome.reindexed_corrections:
         say(f"{stored.folder}: advarsel: manglede i søgeindekset; nu indekseret", file=sys.stderr)
     print_report(outcome.report, summary=False)
+    print_report(outcome.warnings, summary=False)
+
+    def state(pdf: Path) -> str:  # the level and how long the proof holds (issue 25)
+        found = outcome.longterm.get(pdf)
+        return f" – {found.summary()}" if found is not None else ""
+
     for version in outcome.checked:
         if version not in outcome.bad:
-            say(f"ok  {version.pdf}")
+            say(f"ok  {version.pdf}{state(version.pdf)}")
     for pdf in outcome.corrections:
         if pdf not in outcome.bad_corrections:
-            say(f"ok  {pdf} (rettelse)")
+            say(f"ok  {pdf} (rettelse){state(pdf)}")
     fixes = f" og {count(len(outcome.corrections), 'rettelse', 'rettelser')}" if outcome.corrections else ""
     versions = count(len(outcome.checked), "udgave", "udgaver")
     if outcome.report.has_errors:
@@ -195,6 +221,35 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     say(f"{versions}{fixes} kontrolleret: filer og underskrifter er uændrede")
     return EXIT_OK
+
+
+def cmd_renew(args: argparse.Namespace) -> int:
+    from ..archive.renewal import renew
+    from ..signing.longterm import RENEW_MARGIN, now
+    from ..signing.signatures import load_root_files
+
+    root = _existing_root(args)
+    if args.foer:
+        try:
+            before = dt.datetime.combine(dt.date.fromisoformat(args.foer), dt.time(), dt.UTC)
+        except ValueError:
+            raise UsageError(f"--før skal være en dato (ÅÅÅÅ-MM-DD), ikke {args.foer!r}") from None
+    else:
+        before = now() + RENEW_MARGIN
+    roots = load_root_files([Path(p) for p in args.rodcertifikat or []])
+    done = renew(root, args.tidsstempel, before, roots)
+    failed = 0
+    for item in done:
+        if item.renewal is not None and item.status is not None:
+            say(f"fornyede {item.renewal.pdf} ({item.item.label}): {item.status.summary()}")
+        elif item.skipped == "ikke nødvendig" and item.status is not None:
+            say(f"ok  {item.item.pdf}: {item.status.summary()}; fornyes ikke endnu")
+        else:
+            failed += 1
+            say(f"{item.item.pdf}: fejl: kan ikke fornyes: {item.skipped}", file=sys.stderr)
+    renewed = sum(1 for item in done if item.renewal is not None)
+    say(f"{count(renewed, 'fil', 'filer')} fornyet af {len(done)} (frist {before:%d.%m.%Y})")
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 # Every word of a query is a required prefix term: more than this many is no search a person types, and each
@@ -220,7 +275,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         fixes, fix_total = _search_corrections(root, conn, args.query, args.antal)
     if not hits and not fixes:
         if not any(c.isalnum() for c in args.query):
-            raise ReferatError("søgningen indeholder ingen ord")
+            raise InputError("søgningen indeholder ingen ord")
         shown = args.query if len(args.query) <= 200 else args.query[:200] + "…"
         say(f"ingen træf for '{shown}'")
         return 0
@@ -248,11 +303,12 @@ def _search_corrections(root: Path, conn: sqlite3.Connection, query: str,
     if fixes:
         report = consistency(root, conn, {f.path for f in fixes}, folded=True)
         if report.has_errors:
-            raise ReferatError(report)
+            raise InputError(report)
     return fixes, total
 
 
-HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil", "opgaver"]
+HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukket", "status", "fil", "underskrevet_af",
+          "opgaver"]
 
 
 def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
@@ -265,6 +321,15 @@ def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
         out.setdefault((t.committee, t.meeting_date, t.item_number), []).append(
             f"{t.task} ({t.responsible}, frist {t.deadline}, {t.status})")
     return {key: "; ".join(tasks) for key, tasks in out.items()}
+
+
+def _signed_by(root: Path, paths: set[str]) -> dict[str, str]:
+    """Who signed each version, as the certificates say (issue 25): one cell of the register per version."""
+    from ..archive import manifest as mf
+    from ..archive.signers import signed_by
+
+    # a decision's path is its version's file (…/udgave-1/referat-signeret.pdf); the manifest lies beside it
+    return {path: signed_by(mf.load(root / Path(path).parent / "manifest.json")) for path in sorted(paths)}
 
 
 def _decisions_xlsx(rows: list[list[str]]) -> bytes:
@@ -286,7 +351,7 @@ def _decisions_xlsx(rows: list[list[str]]) -> bytes:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl would store any "=…" as a formula
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJ", (14, 11, 14, 6, 40, 60, 7, 12, 30, 50), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (14, 11, 14, 6, 40, 60, 7, 12, 30, 40, 50), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     wb.properties.creator = "referat"
@@ -306,10 +371,12 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         _consistent(root, conn, "decisions")
         found = index.decisions(conn)
     tasks = _tasks_by_item(root)
+    signers = _signed_by(root, {d.path for d in found})
 
     def cells(d: index.Decision) -> list[str]:
         return [d.committee_name, d.date, d.case_number or "", d.number, d.title, d.decision,
-                "ja" if d.closed else "nej", d.status, str(root / d.path), tasks.get((d.committee, d.date, d.number), "")]
+                "ja" if d.closed else "nej", d.status, str(root / d.path), signers.get(d.path, ""),
+                tasks.get((d.committee, d.date, d.number), "")]
 
     if args.xlsx:
         write_atomic(Path(args.xlsx), _decisions_xlsx([cells(d) for d in found]))
@@ -327,8 +394,12 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(buf.getvalue())
         return EXIT_OK
+    shown: set[str] = set()
     for d in found:
         date = _date(d.date, root, d.path)
+        if d.path not in shown and signers.get(d.path):
+            shown.add(d.path)
+            say(f"{date}  {d.committee_name}: underskrevet af {signers[d.path]}")
         first = " ".join(d.decision.split())
         say(f"{date}  {d.committee_name}  punkt {d.number}: {d.title}")
         say(f"    {first[:160] + '…' if len(first) > 160 else first}")
@@ -355,7 +426,13 @@ def register(command: Command) -> None:
     p.add_argument("--navn", help="underskriverens navn (standard: navnet i certifikatet)")
     p.add_argument("--rolle", help="underskriverens rolle, fx formand eller sekretariat")
     p.add_argument("--synlig", action="store_true", help="vis underskriften som en boks på sidste side")
-    p.add_argument("--tidsstempel", metavar="URL", help="tidsstempelserver (RFC 3161) → PAdES B-T")
+    p.add_argument("--tidsstempel", metavar="URL", help="tidsstempelserver (RFC 3161); giver PAdES B-LT, medmindre "
+                                                        "--niveau siger andet")
+    p.add_argument("--niveau", choices=["B-B", "B-T", "B-LT", "B-LTA"],
+                   help="PAdES-niveau (standard: B-LT med --tidsstempel, ellers B-B); B-LT og B-LTA lægger "
+                        "certifikatkæde og spærreoplysninger ind i filen, B-LTA også et dokumenttidsstempel")
+    p.add_argument("--rodcertifikat", action="append", metavar="FIL.pem",
+                   help="udstederens rodcertifikat, hvis .p12-filen ikke selv har det (til B-LT og B-LTA; kan gentages)")
 
     archive = command("archive", lambda args: args.archive_func(args),
                       "Arkivet af underskrevne referater: tilføj, vis og kontrollér.")
@@ -372,6 +449,8 @@ def register(command: Command) -> None:
                    help="acceptér selvsignerede certifikater (registreres som selvsigneret)")
     p.add_argument("--scannet", action="store_true",
                    help="en scannet, håndunderskrevet kopi (registreres som uverificeret)")
+    p.add_argument("--tidsstempel", metavar="URL", help="tidsstempelserver (RFC 3161): en fil under PAdES B-LTA "
+                   "får valideringsdata og et dokumenttidsstempel, før den gemmes")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
     _arkiv(p)
     p = sub.add_parser("list", help="vis de arkiverede referater", description="Vis de arkiverede referater.")
@@ -381,6 +460,18 @@ def register(command: Command) -> None:
                        description="Genberegn sha256 for hver arkiveret fil og validér hver underskrift igen; "
                                    "exit 1 ved enhver ændring.")
     p.set_defaults(archive_func=cmd_verify)
+    _arkiv(p)
+    p = sub.add_parser("renew", help="forny tidsstemplerne på arkiverede filer, før de udløber",
+                       description="Tilføj et nyt dokumenttidsstempel (med friske valideringsdata) til hver arkiveret "
+                                   "fil, hvis beskyttelse udløber før datoen, eller som endnu ikke er PAdES B-LTA. "
+                                   "Den arkiverede fil ændres ikke; fornyelsen gemmes ved siden af.")
+    p.set_defaults(archive_func=cmd_renew)
+    p.add_argument("--tidsstempel", metavar="URL", help="tidsstempelserver (RFC 3161; standard: den, filen sidst "
+                                                        "blev tidsstemplet med)")
+    p.add_argument("--før", dest="foer", metavar="ÅÅÅÅ-MM-DD",
+                   help="forny, hvad der udløber før denne dato (standard: om to år)")
+    p.add_argument("--rodcertifikat", action="append", metavar="FIL.pem",
+                   help="rodcertifikat for en ny tidsstempelserver (kan gentages)")
     _arkiv(p)
 
     p = command("search", cmd_search, "Søg i arkiverede referaters punkter og beslutninger.")

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..diagnostics import ReferatError, escape, print_report
+from ..diagnostics import escape, print_report
+from ..errors import ArchiveError, InputError
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -55,7 +56,7 @@ def _states(folder: Path, args: argparse.Namespace):  # type: ignore[no-untyped-
     elif versions:
         old = versions[-1].state()
     else:
-        raise ReferatError("mødet er ikke udsendt endnu (ingen udgaver i udsendt/); kør 'referat send' først, "
+        raise InputError("mødet er ikke udsendt endnu (ingen udgaver i udsendt/); kør 'referat send' først, "
                            "eller angiv --fra", _loc(folder))
     new = find_version(folder, args.til).state() if args.til is not None else now()
     return old, new
@@ -72,7 +73,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     folder = _folder(args.mappe)
     if not (folder / "møde.yaml").is_file():
-        raise ReferatError("mappen har ingen møde.yaml", _loc(folder))
+        raise InputError("mappen har ingen møde.yaml", _loc(folder))
     old, new = _states(folder, args)
     diff = diff_states(old, new)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -88,7 +89,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         meeting, report = check_folder(folder, _templates(args))
         if meeting is None or "profil" in meeting.broken:
             print_report(report)
-            raise ReferatError("rettelsesbladet kan ikke skrives, fordi mødet ikke kan læses (se ovenfor)",
+            raise InputError("rettelsesbladet kan ikke skrives, fordi mødet ikke kan læses (se ovenfor)",
                                _loc(folder / "møde.yaml"))
         view = errata_view(document_view(meeting, "dagsorden"), diff)
         files = write_view(meeting, view, "rettelsesblad")
@@ -147,11 +148,11 @@ def cmd_followup(args: argparse.Namespace) -> int:
 
     archive = Path(args.arkiv) if args.arkiv else Path("arkiv")
     if args.arkiv and not archive.is_dir():
-        raise ReferatError("arkivet findes ikke", _loc(archive))
+        raise ArchiveError("arkivet findes ikke", _loc(archive))
     folders = [_folder(f) for f in args.mapper]
     tasks, report = gather_tasks(folders, archive, _templates(args))
     if report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
     print_report(report, summary=False)
     today = dt.date.today()
     found = open_tasks(tasks, today)
@@ -177,7 +178,7 @@ def cmd_followup(args: argparse.Namespace) -> int:
 def _archive_root(args: argparse.Namespace) -> Path:
     root = Path(args.arkiv)
     if not root.is_dir():
-        raise ReferatError("arkivet findes ikke", _loc(root))
+        raise ArchiveError("arkivet findes ikke", _loc(root))
     return root
 
 

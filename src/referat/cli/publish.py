@@ -10,14 +10,17 @@ from typing import Any
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from ..app.publish import publish_site
-    from ..diagnostics import UsageError, escape
+    from ..diagnostics import UsageError, escape, print_report
     from . import archive_arg
 
     if not args.moeder:
         raise UsageError("angiv mindst én mødemappe")
-    written = publish_site(Path(args.site), [Path(m) for m in args.moeder], archive_arg(args))
-    for path in written:
+    result = publish_site(Path(args.site), [Path(m) for m in args.moeder], archive_arg(args))
+    for path in result.written:
         print(f"skrev {escape(path)}")
+    for path in result.removed:
+        print(f"slettede {escape(path)} (hører ikke længere til webstedet)")
+    print_report(result.report, summary=False)
     return 0
 
 

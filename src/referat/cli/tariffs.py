@@ -7,27 +7,28 @@ import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..diagnostics import ReferatError, Report, UsageError, count, print_report, say
-from ..errors import EXIT_INVALID, EXIT_OK
+from ..diagnostics import Report, UsageError, count, print_report, say
+from ..errors import EXIT_INVALID, EXIT_OK, InputError
 
 
 def _tolerance(args: argparse.Namespace) -> float:
     """The formula tolerance of the committee profile named by --udvalg (the project's own profiles only)."""
     import re
 
-    from ..diagnostics import Location
-    from ..load.profile import load_profile, template_dirs
+    from ..load.profile import missing_profile, profile_path, read_profile, template_dirs
 
     if not re.fullmatch(r"[a-z0-9æøå][a-z0-9æøå_-]{0,63}", args.udvalg):  # an id, never a path
         from ..text.richtext import printable
 
         raise UsageError(f"--udvalg '{printable(args.udvalg[:40])}' er ikke et profil-id; brug fx das-social")
+    dirs = template_dirs()
+    path = profile_path(args.udvalg, dirs)
+    if path is None:  # a wrong id on the command line: usage
+        raise UsageError(missing_profile(args.udvalg, dirs))
     report = Report()
-    profile = load_profile(args.udvalg, template_dirs(), Location(Path(f"--udvalg {args.udvalg}")), report)
+    profile = read_profile(path, report)
     if profile is None:
-        if any("findes ikke" in d.message for d in report.items):  # a wrong id on the command line: usage
-            raise UsageError(report.items[0].message)
-        raise ReferatError(report)  # the profile exists but does not read: its messages name its lines
+        raise InputError(report)  # the profile exists but does not read: its messages name its lines
     return profile.tariff_tolerance_pct
 
 
@@ -73,7 +74,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     tb, findings, report = check_file(Path(args.fil), _tolerance(args))
     if tb is None:
-        raise ReferatError(report)
+        raise InputError(report)
     print_report(report)
     text = markdown(tb, findings)
     if args.out:

@@ -24,7 +24,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import ConversionError, ConverterMissing, InputError
 
 TIMEOUT = 180
 INSTALL_HINT = ("installér LibreOffice (Debian/Ubuntu: 'apt-get install libreoffice-writer'; Windows/macOS: "
@@ -96,7 +97,7 @@ def _word_zip(path: Path, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise ReferatError(f"Word-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
+        raise InputError(f"Word-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
     check_zip(archive, path, WORD_ADVICE)
     return archive
 
@@ -107,7 +108,7 @@ def check_word_size(path: Path) -> None:
 
     size = path.stat().st_size
     if size > MAX_TOTAL_BYTES:
-        raise ReferatError(f"Word-filen fylder {size // (1024 * 1024)} MB; grænsen er {MAX_TOTAL_BYTES // (1024 * 1024)} "
+        raise InputError(f"Word-filen fylder {size // (1024 * 1024)} MB; grænsen er {MAX_TOTAL_BYTES // (1024 * 1024)} "
                            f"MB; {WORD_ADVICE}", Location(path))
 
 
@@ -146,7 +147,7 @@ def accept_revisions(path: Path, data: bytes) -> bytes:
             try:
                 part = archive.read(info.filename)
             except ZIP_ERRORS as exc:
-                raise ReferatError(f"Word-filen kan ikke læses ({type(exc).__name__}: delen "
+                raise InputError(f"Word-filen kan ikke læses ({type(exc).__name__}: delen "
                                    f"'{info.filename[:120]}'); gem den igen i Word, eller gem den som PDF",
                                    Location(path)) from None
             if _WORD_PARTS.fullmatch(info.filename):
@@ -214,7 +215,7 @@ def bilag_to_pdf(path: Path, data: bytes) -> bytes:
 
     soffice = find_soffice()
     if soffice is None:
-        raise ReferatError(f"filen skal konverteres til PDF med LibreOffice, som ikke er installeret; {CONVERT_HINT}",
+        raise ConverterMissing(f"filen skal konverteres til PDF med LibreOffice, som ikke er installeret; {CONVERT_HINT}",
                            Location(path))
     key = hashlib.sha256(data + b"\0" + f"{PIPELINE}:{converter_version(soffice)}".encode()).hexdigest()
     try:
@@ -255,7 +256,7 @@ def docx_to_pdf(docx: bytes, name: str, where: Path, suffix: str = ".docx", hint
     """Convert `docx` with LibreOffice headless; a clear message when it is missing, hangs or fails."""
     soffice = find_soffice()
     if soffice is None:
-        raise ReferatError(f"LibreOffice blev ikke fundet; {hint}", Location(where))
+        raise ConverterMissing(f"LibreOffice blev ikke fundet; {hint}", Location(where))
     with tempfile.TemporaryDirectory(prefix="referat-lo-") as tmp:
         work = Path(tmp)
         src = work / f"{name}{suffix}"
@@ -266,10 +267,10 @@ def docx_to_pdf(docx: bytes, name: str, where: Path, suffix: str = ".docx", hint
         try:
             result = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
-            raise ReferatError(f"LibreOffice svarede ikke inden for {TIMEOUT} sekunder", Location(where)) from None
+            raise ConversionError(f"LibreOffice svarede ikke inden for {TIMEOUT} sekunder", Location(where)) from None
         out = work / f"{name}.pdf"
         if result.returncode != 0 or not out.is_file():
             detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
             label = where.name if where.is_file() else src.name
-            raise ReferatError(f"LibreOffice kunne ikke konvertere {label} ({detail[0]})", Location(where))
+            raise ConversionError(f"LibreOffice kunne ikke konvertere {label} ({detail[0]})", Location(where))
         return out.read_bytes()

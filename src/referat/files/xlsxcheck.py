@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import InputError
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
@@ -135,7 +136,7 @@ def check_zip(archive: zipfile.ZipFile, path: Path, advice: str) -> None:
     """
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise ReferatError(f"filen har {_count(len(infos))} dele; grænsen er {_count(MAX_MEMBERS)} (ikke en "
+        raise InputError(f"filen har {_count(len(infos))} dele; grænsen er {_count(MAX_MEMBERS)} (ikke en "
                            f"almindelig Office-fil); {advice}", Location(path))
     total = 0
     for info in infos:
@@ -143,15 +144,15 @@ def check_zip(archive: zipfile.ZipFile, path: Path, advice: str) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         name = _printable_name(info.filename)
         if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
-            raise ReferatError(f"delen '{name}' er pakket {ratio:.0f}:1 og fylder {_mb(info.file_size)} udpakket; "
+            raise InputError(f"delen '{name}' er pakket {ratio:.0f}:1 og fylder {_mb(info.file_size)} udpakket; "
                                f"grænsen er {MAX_RATIO}:1 (filen ligner en zip-bombe); {advice}", Location(path))
         cap = MAX_XML_BYTES if info.filename.lower().endswith((".xml", ".rels")) else MAX_MEMBER_BYTES
         if info.file_size > cap:
-            raise ReferatError(f"delen '{name}' fylder {_mb(info.file_size)} udpakket; grænsen er "
+            raise InputError(f"delen '{name}' fylder {_mb(info.file_size)} udpakket; grænsen er "
                                f"{_mb(cap)} for {'XML-dele' if cap == MAX_XML_BYTES else 'en del'}; {advice}",
                                Location(path))
     if total > MAX_TOTAL_BYTES:
-        raise ReferatError(f"filen pakker sig ud til {_mb(total)}; grænsen er {_mb(MAX_TOTAL_BYTES)}; {advice}",
+        raise InputError(f"filen pakker sig ud til {_mb(total)}; grænsen er {_mb(MAX_TOTAL_BYTES)}; {advice}",
                            Location(path))
 
 
@@ -166,14 +167,14 @@ def check_workbook(path: Path, limit: int, advice: str,
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReferatError(f"{unreadable} ({type(exc).__name__})", Location(path)) from None
+        raise InputError(f"{unreadable} ({type(exc).__name__})", Location(path)) from None
     with archive:
         check_zip(archive, path, advice)
         sheets = _sheets(archive, path)
         names = set(archive.namelist())
         strings = _count_strings(archive, 2 * limit)
         if strings > 2 * limit:
-            raise ReferatError(f"filen har over {_count(2 * limit)} forskellige tekster (sharedStrings); grænsen er "
+            raise InputError(f"filen har over {_count(2 * limit)} forskellige tekster (sharedStrings); grænsen er "
                                f"{_count(2 * limit)}; {advice}", Location(path))
         known = {sheet.part for sheet in sheets}
         # a worksheet part the workbook does not list the usual way is still bounded: openpyxl may find it
@@ -185,11 +186,11 @@ def check_workbook(path: Path, limit: int, advice: str,
             _scan(archive, sheet, 2 * limit, path)
             where = Location(path, where=sheet.name)
             if sheet.cells > 2 * limit:
-                raise ReferatError(f"arket '{sheet.name}' har over {_count(2 * limit)} celler (med indhold eller "
+                raise InputError(f"arket '{sheet.name}' har over {_count(2 * limit)} celler (med indhold eller "
                                    f"formatering); grænsen er {_count(2 * limit)}; {advice}", where)
             if sheet.box > limit:
                 corner = f"{column_letters(sheet.cols)}{sheet.rows}"
-                raise ReferatError(
+                raise InputError(
                     f"arket '{sheet.name}' har værdier helt ud til celle {corner} ({_count(sheet.rows)} rækker × "
                     f"{_count(sheet.cols)} kolonner); grænsen er {_count(limit)} celler; slet indhold uden for "
                     f"tabellen, eller {advice}", where)
@@ -210,12 +211,12 @@ def _read_small(archive: zipfile.ZipFile, name: str, path: Path) -> bytes | None
     except KeyError:
         return None
     if info.file_size > MAX_WORKBOOK_XML:
-        raise ReferatError(f"delen '{name}' er over {_mb(MAX_WORKBOOK_XML)}; filen er ikke en almindelig Excel-fil",
+        raise InputError(f"delen '{name}' er over {_mb(MAX_WORKBOOK_XML)}; filen er ikke en almindelig Excel-fil",
                            Location(path))
     try:
         return archive.read(name)
     except ZIP_ERRORS as exc:
-        raise ReferatError(f"filen kan ikke læses som Excel (.xlsx) ({type(exc).__name__})", Location(path)) from None
+        raise InputError(f"filen kan ikke læses som Excel (.xlsx) ({type(exc).__name__})", Location(path)) from None
 
 
 def _local(tag: str) -> str:
@@ -224,11 +225,11 @@ def _local(tag: str) -> str:
 
 def _parse(data: bytes, name: str, path: Path) -> ElementTree.Element:
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # no entity expansion from a stranger's file
-        raise ReferatError(f"delen '{name}' indeholder en DTD; filen er ikke en almindelig Excel-fil", Location(path))
+        raise InputError(f"delen '{name}' indeholder en DTD; filen er ikke en almindelig Excel-fil", Location(path))
     try:
         return ElementTree.fromstring(data)
     except ElementTree.ParseError:
-        raise ReferatError(f"delen '{name}' er beskadiget (ikke gyldig XML)", Location(path)) from None
+        raise InputError(f"delen '{name}' er beskadiget (ikke gyldig XML)", Location(path)) from None
 
 
 def _sheets(archive: zipfile.ZipFile, path: Path) -> list[SheetFacts]:
@@ -241,7 +242,7 @@ def _sheets(archive: zipfile.ZipFile, path: Path) -> list[SheetFacts]:
                 workbook_name = rel.get("Target", workbook_name).lstrip("/")
     data = _read_small(archive, workbook_name, path)
     if data is None:
-        raise ReferatError("filen er ingen Excel-projektmappe (xl/workbook.xml mangler)", Location(path))
+        raise InputError("filen er ingen Excel-projektmappe (xl/workbook.xml mangler)", Location(path))
     base = posixpath.dirname(workbook_name)
     rel_name = posixpath.join(base, "_rels", posixpath.basename(workbook_name) + ".rels")
     targets: dict[str, str] = {}
@@ -290,9 +291,9 @@ def _scan(archive: zipfile.ZipFile, sheet: SheetFacts, max_cells: int, path: Pat
             _scan_slow(archive, sheet, max_cells)
     except ZIP_ERRORS as exc:
         if isinstance(exc, RuntimeError):  # zipfile: "File … is encrypted, password required"
-            raise ReferatError(f"arket '{sheet.name}' er krypteret med adgangskode; gem filen uden adgangskode",
+            raise InputError(f"arket '{sheet.name}' er krypteret med adgangskode; gem filen uden adgangskode",
                                Location(path, where=sheet.name)) from None
-        raise ReferatError(f"arket '{sheet.name}' er beskadiget og kan ikke læses ({type(exc).__name__})",
+        raise InputError(f"arket '{sheet.name}' er beskadiget og kan ikke læses ({type(exc).__name__})",
                            Location(path, where=sheet.name)) from None
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
 from ..errors import InputError
 from ..fileio import read_reason
 from ..load import yamledit
@@ -61,7 +61,7 @@ def to_minutes(folder: Path, meeting: Meeting, report: Report) -> MinutesResult:
     from .identity import missing_ids, with_id
 
     if meeting.is_minutes:
-        raise ReferatError("mødet står allerede i fasen 'referat'; intet er ændret", meeting.source.at(("fase",)))
+        raise InputError("mødet står allerede i fasen 'referat'; intet er ændret", meeting.source.at(("fase",)))
     phrases = dict(meeting.profile.decision_phrases)
     decision = key(Item, "decision")
     texts = {item.file: _read_text(item.file) for item in meeting.items if item.file is not None}
@@ -73,7 +73,7 @@ def to_minutes(folder: Path, meeting: Meeting, report: Report) -> MinutesResult:
             report.error(item.source.at((decision,)) if item.source is not None else Location(item.file),
                          "punktet har allerede en beslutning; 'referat to-minutes' udfylder kun tomme referater, "
                          "og intet er ændret")
-        raise ReferatError(report)
+        raise InputError(report)
     ids = missing_ids(meeting)
     files: dict[Path, str] = {}
     for item in meeting.items:

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import ReferatError, Report, UsageError
+from ..diagnostics import Report, UsageError
+from ..errors import InputError
 from ..load.yamledit import entry
 from ..model.item import Access, Bilag, ItemType
 from ..model.meeting import Meeting, MeetingForm
@@ -35,7 +36,7 @@ def carry_over(previous: Path, folder: Path, args: argparse.Namespace, templates
 
     meeting, report = check(previous, templates)
     if meeting is None or report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
     args.udvalg = meeting.committee_id
     nxt = meeting.next_meeting
     if args.dato is None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location, OutputError, ReferatError
+from ..diagnostics import Location, OutputError
 from ..errors import InputError
 from ..fileio import os_reason, read_reason
 from ..load import confine
@@ -144,7 +144,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ReferatError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
+        raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
 
 
 def sent_versions(folder: Path) -> list[SentVersion]:
@@ -167,7 +167,7 @@ def find_version(folder: Path, text: str) -> SentVersion:
         if text.strip() in (str(v.number), v.folder.name):
             return v
     known = ", ".join(str(v.number) for v in versions) or "ingen"
-    raise ReferatError(f"der er ingen udsendt udgave '{text}' (udsendte udgaver: {known})",
+    raise InputError(f"der er ingen udsendt udgave '{text}' (udsendte udgaver: {known})",
                        Location(folder / SENT_DIR))
 
 
@@ -206,7 +206,7 @@ def safe_load(data: bytes, where: Path) -> Any:
     try:
         return YAML(typ="safe", pure=True).load(data.decode("utf-8-sig"))
     except (YAMLError, UnicodeDecodeError, ValueError) as exc:
-        raise ReferatError(f"filen kan ikke læses som YAML ({type(exc).__name__})", Location(where)) from None
+        raise InputError(f"filen kan ikke læses som YAML ({type(exc).__name__})", Location(where)) from None
 
 
 def write_version(folder: Path, files: dict[str, bytes], state: State, meta: dict[str, Any],

@@ -28,6 +28,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from ..diagnostics import ReferatError
+from ..errors import TemplateError, UsageError
 from ..load.profile import bundled_templates
 from .events import Hub, change_event, connect, watch_folder
 from .guard import TokenGuard
@@ -46,7 +47,7 @@ def live_templates() -> Path:
     for folder in bundled_templates():
         if (folder / "live" / "forhaandsvisning.html.j2").is_file():
             return folder / "live"
-    raise ReferatError("referats egne sideskabeloner (templates/live) mangler; installér referat igen")
+    raise TemplateError("referats egne sideskabeloner (templates/live) mangler; installér referat igen")
 
 
 # Characters that cannot be seen or that reorder the text after them (U+202E makes "fdp.exe" read "exe.pdf"), as
@@ -364,7 +365,7 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 def _text(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
     if not isinstance(value, str):
-        raise ReferatError(f"'{key}' mangler eller er ikke tekst")
+        raise UsageError(f"'{key}' mangler eller er ikke tekst")
     return value
 
 

@@ -21,7 +21,8 @@ import webbrowser
 from pathlib import Path
 from typing import Any, Self, TextIO
 
-from ..diagnostics import Location, ReferatError, UsageError, escape
+from ..diagnostics import Location, UsageError, escape
+from ..errors import InputError
 from ..load.meeting import MEETING_FILE
 from .state import Pipeline
 
@@ -79,9 +80,9 @@ def serve(folder: Path, pipeline: Pipeline, host: str = "127.0.0.1", port: int =
 
     out = out or sys.stdout
     if not folder.is_dir():
-        raise ReferatError("mødemappen findes ikke", Location(folder))
+        raise InputError("mødemappen findes ikke", Location(folder))
     if not (folder / MEETING_FILE).is_file():
-        raise ReferatError(f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'", Location(folder))
+        raise InputError(f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'", Location(folder))
     token = secrets.token_urlsafe(24)
     app = create_app(folder, token, pipeline, templates)
     sock = bind(host, port)

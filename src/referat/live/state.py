@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location, ReferatError, Report
+from ..errors import InputError, UsageError
 from ..fileio import read_reason
 from ..model.meeting import Meeting
 
@@ -233,11 +234,11 @@ class LiveState:
         """The rendered document of the current load, from the cache when the folder has not changed.
         Raises ReferatError (with a Danish message) when the meeting cannot be rendered now."""
         if kind not in KINDS or edition not in EDITIONS or fmt not in ("html", "pdf"):
-            raise ReferatError(f"ukendt dokument: {kind}/{edition}.{fmt}")
+            raise UsageError(f"ukendt dokument: {kind}/{edition}.{fmt}")
         loaded = self._current
         key = (kind, edition, fmt)
         if edition == "offentlig" and self.report(loaded, public=True).has_errors:
-            raise ReferatError("den offentlige udgave har fejl (se beskederne); den vises, når de er rettet")
+            raise InputError("den offentlige udgave har fejl (se beskederne); den vises, når de er rettet")
         with self._render_lock:
             self._cache_for(loaded)
             cached = self._cache.documents.get(key)
@@ -251,7 +252,7 @@ class LiveState:
     def _render(self, loaded: Loaded, kind: str, public: bool, fmt: str) -> bytes:
         meeting = loaded.meeting
         if meeting is None or loaded.report.has_errors or loaded.handle is None:
-            raise ReferatError("mødet har fejl; dokumentet vises igen, når de er rettet")
+            raise InputError("mødet har fejl; dokumentet vises igen, når de er rettet")
         if kind == "referat" and not meeting.is_minutes:
-            raise ReferatError("mødet står i fasen 'dagsorden'; referatet kan vises, når der står 'fase: referat'")
+            raise InputError("mødet står i fasen 'dagsorden'; referatet kan vises, når der står 'fase: referat'")
         return self.pipeline.render(loaded.handle, kind, public, fmt)

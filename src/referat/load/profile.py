@@ -99,18 +99,31 @@ def available_profiles(dirs: list[Path]) -> list[str]:
     return sorted(names)
 
 
+def profile_path(committee_id: str, dirs: list[Path]) -> Path | None:
+    """The file of the profile `committee_id` (an id, checked by the caller) in the first folder that has it."""
+    for d in dirs:
+        path = d / PROFILE_DIR / f"{committee_id}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def missing_profile(committee_id: str, dirs: list[Path]) -> str:
+    """What to say when there is no profile `committee_id`, with the near names."""
+    known = available_profiles(dirs)
+    hint = did_you_mean(committee_id, known) or (f"; kendte profiler: {', '.join(known)}" if known else "")
+    return f"udvalgsprofilen '{committee_id}' findes ikke i templates/udvalg/{hint}"
+
+
 def load_profile(committee_id: str, dirs: list[Path], where: Location, report: Report) -> Committee | None:
     """Read the profile `committee_id`; report (at `where`) if the id is not an id, or is missing or invalid."""
     if not COMMITTEE_ID.fullmatch(committee_id):
         report.error(where, bad_committee_id(committee_id))
         return None
-    for d in dirs:
-        path = d / PROFILE_DIR / f"{committee_id}.yaml"
-        if path.is_file():
-            return read_profile(path, report)
-    known = available_profiles(dirs)
-    hint = did_you_mean(committee_id, known) or (f"; kendte profiler: {', '.join(known)}" if known else "")
-    report.error(where, f"udvalgsprofilen '{committee_id}' findes ikke i templates/udvalg/{hint}")
+    path = profile_path(committee_id, dirs)
+    if path is not None:
+        return read_profile(path, report)
+    report.error(where, missing_profile(committee_id, dirs))
     return None
 
 

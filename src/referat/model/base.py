@@ -23,6 +23,19 @@ from pydantic_core import PydanticCustomError
 from .source import PathKey, SourceMap
 
 
+class NotText:
+    """Marks a string type that is data, not text a reader reads: a file name, a clock time, a committee id.
+
+    Every other string of a model is text: the public filter (`model.texts`) resolves its redaction spans and the
+    privacy checks read it, so a field added later is filtered without anyone listing it."""
+
+    def __repr__(self) -> str:
+        return "NotText()"
+
+
+NOT_TEXT = NotText()
+
+
 class Model(BaseModel):
     """Base of every model read from YAML: Danish keys as aliases, unknown keys refused.
 
@@ -92,7 +105,8 @@ CLOCK_SCHEMA = {"anyOf": [
     {"type": "number", "minimum": 0, "exclusiveMaximum": 24},  # unquoted 12.30 is a YAML number
 ]}
 
-Clock = Annotated[str, BeforeValidator(_number_to_clock), AfterValidator(_clock), WithJsonSchema(CLOCK_SCHEMA)]
+Clock = Annotated[str, BeforeValidator(_number_to_clock), AfterValidator(_clock), WithJsonSchema(CLOCK_SCHEMA),
+                  NOT_TEXT]
 """A time of day, written "12.00" (or "12:00"); stored as "HH.MM"."""
 
 _SLOT = re.compile(r"^\s*(\d{1,2}[.:]\d{2})\s*[-–]\s*(\d{1,2}[.:]\d{2})\s*$")
@@ -110,7 +124,7 @@ def _slot(value: str) -> str:
 
 
 TimeSlot = Annotated[str, AfterValidator(_slot), WithJsonSchema(
-    {"type": "string", "pattern": rf"^\s*{_CLOCK_TEXT}\s*[-–]\s*{_CLOCK_TEXT}\s*$"})]
+    {"type": "string", "pattern": rf"^\s*{_CLOCK_TEXT}\s*[-–]\s*{_CLOCK_TEXT}\s*$"}), NOT_TEXT]
 
 _YES = {"ja": True, "nej": False, "sand": True, "falsk": False, "true": True, "false": False}
 
@@ -201,7 +215,8 @@ def _committee_id(value: str) -> str:
     return value
 
 
-CommitteeId = Annotated[str, AfterValidator(_committee_id), Field(json_schema_extra={"pattern": COMMITTEE_ID})]
+CommitteeId = Annotated[str, AfterValidator(_committee_id), Field(json_schema_extra={"pattern": COMMITTEE_ID}),
+                        NOT_TEXT]
 """The id of a committee profile (its file name in templates/udvalg/ without .yaml): never a path."""
 
 
@@ -217,7 +232,7 @@ def _item_id(value: str) -> str:
     return value
 
 
-ItemId = Annotated[str, AfterValidator(_item_id), Field(json_schema_extra={"pattern": ITEM_ID})]
+ItemId = Annotated[str, AfterValidator(_item_id), Field(json_schema_extra={"pattern": ITEM_ID}), NOT_TEXT]
 """An item's stable identity within its meeting (`id:`), kept when its file is renamed or renumbered."""
 
 
@@ -244,6 +259,6 @@ def _file_name(value: str) -> str:
 _INVISIBLE = (r"\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029"
               r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
 FileName = Annotated[str, AfterValidator(_file_name), Field(json_schema_extra={
-    "pattern": f"^[^{_INVISIBLE}]*$", "maxLength": MAX_PATH_CHARS})]
+    "pattern": f"^[^{_INVISIBLE}]*$", "maxLength": MAX_PATH_CHARS}), NOT_TEXT]
 """A file or folder name from YAML: no NUL or other control or invisible format character (a NUL cannot reach the
 file system, a U+202E makes "exe.pdf" of "fdp.exe")."""

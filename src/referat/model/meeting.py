@@ -90,6 +90,7 @@ class Meeting(Model):
     _items: list[Item] = PrivateAttr(default_factory=list)
     _profile: Committee | None = PrivateAttr(None)
     _folder: Path | None = PrivateAttr(None)
+    _public: bool | None = PrivateAttr(None)
 
     def locate(self, folder: Path) -> None:
         """The meeting's folder (møde.yaml, punkter/, bilag/), as the loader found it."""
@@ -104,6 +105,15 @@ class Meeting(Model):
     def set_items(self, items: list[Item]) -> None:
         """The items that could be read, in the order of `punkter`."""
         self._items = items
+
+    def mark_edition(self, public: bool) -> None:
+        """This copy is one edition of the meeting (`view.edition`): its texts are resolved for it."""
+        self._public = public
+
+    @property
+    def edition(self) -> bool | None:
+        """True: the public edition (`view.edition`), False: the internal one, None: the meeting as read."""
+        return self._public
 
     @property
     def items(self) -> list[Item]:

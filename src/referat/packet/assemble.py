@@ -22,7 +22,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, String
 
-from ..diagnostics import Location, ReferatError, Report
+from ..diagnostics import Location, Report
+from ..errors import InputError
 from ..model.meeting import Meeting
 from ..progress import progress
 from ..render.pdf import BilagLink, compile_typst, write_pdf_with_links
@@ -272,7 +273,7 @@ def _insert(out: Pdf, cover: pikepdf.Page, part: Part, sources: Sources, meeting
         hidden_before = _hidden_layers(out)
         copy_clean_pages(out, part.reader)
     except Exception as exc:  # noqa: BLE001 - qpdf raises many kinds on a damaged file
-        raise ReferatError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
+        raise InputError(f"bilaget kan ikke sættes ind i pakken; det er beskadiget ({type(exc).__name__}); "
                            "gem det som PDF igen", Location(part.source or meeting.folder)) from None
     part.removed["skjult-lag"] += _hidden_layers(out) - hidden_before
     for k in range(part.pages):
@@ -419,8 +420,9 @@ def packet_name(kind: str, public: bool) -> str:
 
 def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier | None,
                   report: Report | None = None, documents: dict[str, bytes] | None = None,
-                  jobs: int = 1) -> dict[str, bytes]:
-    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition).
+                  editions: Callable[[bool], Meeting] | None = None, jobs: int = 1) -> dict[str, bytes]:
+    """File name → bytes for the packet of every view (the pipeline's, one per kind and edition); `editions`: the
+    meeting as each edition sees it, as the pipeline made it (else made here, by the same `view.edition`).
 
     With `report`, a warning per bilag file from which active content was removed (once per file). `documents`
     (file name → bytes, as the pipeline names them) are the same documents built alone; their page counts are
@@ -433,7 +435,8 @@ def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier 
     plans = []
     for view in views:
         alone = (documents or {}).get(L.file_stem(view["kind"], view["public"]) + ".pdf")
-        plans.append(_plan(meeting, view, sources, len(pdf_of(alone).pages) if alone is not None else None))
+        edition_meeting = editions(view["public"]) if editions else meeting
+        plans.append(_plan(edition_meeting, view, sources, len(pdf_of(alone).pages) if alone is not None else None))
     if jobs > 1 and len(plans) > 1:  # the Typst compiles of the packets side by side (Typst releases the GIL)
         with ThreadPoolExecutor(max_workers=min(jobs, len(plans)), thread_name_prefix="referat-pakke") as pool:
             compiled = list(pool.map(_compile, plans))  # results, and the first error, in the packets' order

@@ -13,8 +13,8 @@ from typing import Any
 
 import pikepdf
 
-from ..diagnostics import Location, ReferatError
-from ..errors import ConverterMissing
+from ..diagnostics import Location
+from ..errors import ConverterMissing, ImageUnreadable, InputError
 from ..fileio import read_input
 from ..files.imagemeta import HEAD_BYTES, PNG_SIGNATURE, strip_metadata, too_large
 from ..files.libreoffice import CONVERT_HINT, bilag_to_pdf, check_word_size, find_soffice
@@ -65,7 +65,7 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
     if suffix == ".pdf":  # the reader validation opened (see pdfcheck): parsed once for checks, count and merge
         reader, problem = open_pdf(path)
         if reader is None:
-            raise ReferatError(f"bilaget {problem}", Location(path))
+            raise InputError(f"bilaget {problem}", Location(path))
         return reader
     if suffix in EXCEL:
         return pdf_of(_sheet_pdf(path, title, when))
@@ -74,7 +74,7 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
         return pdf_of(bilag_to_pdf(path, read_input(path, "Word-filen")))
     if suffix in IMAGES:
         return pdf_of(_image_pdf(path, title, when))
-    raise ReferatError(f"filtypen '{suffix}' understøttes ikke som bilag", Location(path))
+    raise InputError(f"filtypen '{suffix}' understøttes ikke som bilag", Location(path))
 
 
 _PORTRAIT_PT, _LANDSCAPE_PT = 595.3 - 2 * 42.5, 841.9 - 2 * 42.5  # A4 less the 1.5 cm margins of sheet.typ
@@ -82,23 +82,20 @@ _MAX_FONT, _MIN_FONT, _EXCEL_FONT = 9.0, 6.0, 11.0
 MAX_SHEET_CHARS = 2_000_000  # about 600 pages of small print: beyond that, a PDF of the relevant part
 
 
-_IMAGE_UNREADABLE = "failed to decode image"  # how the PDF engine says that the image's data is broken
-
-
 def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
     """The image on its own page, embedded without its metadata (EXIF, XMP, IPTC, comments: see imagemeta)."""
-    broken = ReferatError("billedet kan ikke læses (beskadiget eller ukendt format)", Location(path))
+    broken = InputError("billedet kan ikke læses (beskadiget eller ukendt format)", Location(path))
     try:
         size = path.stat().st_size
     except OSError:
         size = 0  # read_input names the problem
     problem = too_large(b"", size)
     if problem:
-        raise ReferatError(problem, Location(path))
+        raise InputError(problem, Location(path))
     original = read_input(path, "billedet")
     problem = too_large(original[:HEAD_BYTES])
     if problem:
-        raise ReferatError(problem, Location(path))
+        raise InputError(problem, Location(path))
     clean = strip_metadata(original)
     if clean is None:
         raise broken
@@ -109,10 +106,8 @@ def _image_pdf(path: Path, title: str, when: dt.date) -> bytes:
         data, assets = with_asset(page, "image", copy)
         try:
             return compile_typst("image.typ", data, when, assets)[0]
-        except ReferatError as exc:
-            if any(_IMAGE_UNREADABLE in d.message for d in exc.report.errors):  # the image, not the engine
-                raise broken from None
-            raise
+        except ImageUnreadable:  # the image's data, not the engine: said in this module's words, at the bilag
+            raise broken from None
 
 
 def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:
@@ -123,13 +118,13 @@ def _sheet_pdf(path: Path, title: str, when: dt.date) -> bytes:
     try:
         workbook = load_workbook(path, data_only=True)  # full mode: widths, hidden rows, merges, print titles
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
-        raise ReferatError(f"Excel-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
+        raise InputError(f"Excel-filen kan ikke åbnes ({type(exc).__name__})", Location(path)) from None
     try:
         sheets = [sheet_view(ws, facts.get(ws.title), path) for ws in workbook.worksheets if ws.sheet_state == "visible"]
     finally:
         workbook.close()
     if not sheets:
-        raise ReferatError("Excel-filen har ingen synlige ark", Location(path))
+        raise InputError("Excel-filen har ingen synlige ark", Location(path))
     data: SheetData = {"title": printable(title), "empty": L.SHEET_EMPTY, "sheets": sheets}
     return compile_typst("sheet.typ", data, when)[0]
 
@@ -161,7 +156,7 @@ def sheet_view(ws: Any, facts: SheetFacts | None, path: Path | None = None) -> S
     spans, covered = _merges(ws, rows, cols, segment)
     texts = {key: _cell(cell.value, cell.number_format) for key, cell in grid.items()}
     if sum(len(t) for t in texts.values()) > MAX_SHEET_CHARS:
-        raise ReferatError(f"arket '{ws.title}' har over {number(MAX_SHEET_CHARS)} tegn tekst (flere hundrede sider); "
+        raise InputError(f"arket '{ws.title}' har over {number(MAX_SHEET_CHARS)} tegn tekst (flere hundrede sider); "
                            f"{SHEET_ADVICE}", Location(path or Path("."), where=ws.title))
     pt = [_width_pt(widths[c] if c in widths else _autofit(texts, grid, covered, spans, rows, cols, i))
           for i, c in enumerate(cols)]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pikepdf
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import InputError
 from ..model.meeting import Meeting
 from ..packet.earlier import Earlier
 from ..packet.metadata import set_metadata, to_bytes
@@ -47,7 +48,7 @@ def published_bilag(meeting: Meeting, view: DocumentView, earlier: Earlier) -> d
             clean_source(reader)
             copy_clean_pages(pdf, reader)
         except Exception:  # noqa: BLE001 - a PDF qpdf cannot copy
-            raise ReferatError("bilaget kan ikke læses som PDF; gem det som PDF igen", where) from None
+            raise InputError("bilaget kan ikke læses som PDF; gem det som PDF igen", where) from None
         clean_packet(pdf)
         set_metadata(pdf, f"Bilag {bid} {entry['name']}", author, "", "da-DK", meeting.date, None)
         out[bid] = (bilag_name(bid), to_bytes(pdf, [reader], f"{bid}\0{entry['name']}".encode()))

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..model.meeting import Meeting
+from ..model.texts import text_fields, withheld_texts
 from ..text.richtext import SPAN
 from ..validate.privacy import cpr_numbers, public_texts
 
@@ -42,28 +43,28 @@ def _key(text: str) -> str:
     return re.sub(r"[\s\u00ad\-‐]+", "", text)
 
 
-def hidden_texts(meeting: Meeting) -> list[Hidden]:
-    """What must not appear in a public edition, leaving out what the public edition prints anyway."""
-    shown = " ".join(_key(SPAN.sub("", text)) for _, _, text in public_texts(meeting))
+def hidden_texts(meeting: Meeting, shown_by: Iterable[Meeting] = (), label: str = "") -> list[Hidden]:
+    """What must not appear in a public edition, leaving out what the public edition prints anyway (of this meeting
+    and of `shown_by`: the meetings published beside it). Every text of the model is read (`model.texts`): each
+    redaction span's text, wherever it stands; each line of every text of a closed item that its public edition
+    leaves out (sections, presenters, bilag titles, tasks, …); the file name of every bilag it leaves out.
+    `label` goes before each reason ("referatet fra 17. november 2025: ")."""
+    shown = " ".join(_key(SPAN.sub("", text)) for m in (meeting, *shown_by) for _, _, text in public_texts(m))
     found: list[Hidden] = []
+    places = [(f"møde.yaml ({path[0]})", text) for path, text in text_fields(meeting)]
+    places += [(f"punkt {item.number}", text) for item in meeting.items for _, text in text_fields(item)]
+    for where, text in places:
+        for m in SPAN.finditer(text):
+            found.append(Hidden(m.group("text").strip(), f"{label}skjult tekst i {where}", "skjulte tekststykker"))
     for item in meeting.items:
-        for _, text in item.texts():
-            for m in SPAN.finditer(text):
-                found.append(Hidden(m.group("text").strip(), f"skjult tekst i punkt {item.number}", "skjulte tekststykker"))
-        if item.closed:
-            for key in ("resumé", "baggrund", "sagsfremstilling", "beslutning"):
-                for line in (item.section_text(key) or "").splitlines():
-                    found.append(Hidden(line.strip(" -*#>"), f"lukket punkt {item.number} ({key})",
-                                        "tekst fra lukkede punkter"))
-            for point in item.recommendation or []:
-                found.append(Hidden(point.text, f"lukket punkt {item.number} (indstilling)", "tekst fra lukkede punkter"))
+        for path, text in withheld_texts(item):
+            for line in text.splitlines():
+                found.append(Hidden(SPAN.sub(lambda m: m.group("text"), line).strip(" -*#>"),
+                                    f"{label}lukket punkt {item.number} ({path[0]})", "tekst fra lukkede punkter"))
         for b in item.bilag:
-            if item.closed or not b.public:
-                where = f"ikke-offentligt bilag i punkt {item.number}"
-                if item.closed:
-                    found.append(Hidden(b.title, where, "titler på bilag til lukkede punkter"))
-                if b.file:
-                    found.append(Hidden(b.file.rsplit(".", 1)[0], where + " (filnavn)", "filnavne på ikke-offentlige bilag"))
+            if (item.closed or not b.public) and b.file:
+                where = f"{label}ikke-offentligt bilag i punkt {item.number}"
+                found.append(Hidden(b.file.rsplit(".", 1)[0], where + " (filnavn)", "filnavne på ikke-offentlige bilag"))
     out, seen = [], set()
     for h in found:
         key = _key(h.text)

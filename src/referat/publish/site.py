@@ -9,13 +9,15 @@ DIR/<udvalg>/<dato>/…-offentlig.*   the public editions; bilag-N-M.pdf the pub
 
 Only public editions are built, by the pipeline (`referat.app.publish`), after the same checks as `build
 --offentlig` (privacy lint and the leak check over every file of the meeting); nothing else from a meeting folder
-is copied. This module writes the site's own pages from the public views. Same input, same bytes.
+is copied. This module writes the site's own pages from the public edition of each meeting and its public views
+only, so it never sees what a public edition leaves out; the pipeline checks every page for leaks before any is
+written. Same input, same bytes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
@@ -33,11 +35,12 @@ table{border-collapse:collapse}th,td{border:1px solid #767676;padding:.25rem .5r
 
 @dataclass
 class Published:
-    meeting: Meeting
+    meeting: Meeting  # the public edition (`view.edition`): spans resolved, closed items reduced to what they print
     path: str  # "das-social/2026-02-23"
     files: dict[str, bytes]
     kinds: list[str]
     views: dict[str, DocumentView]  # kind → its public view, made by the pipeline
+    signers: list[str] = field(default_factory=list)  # of the archived minutes, as the certificates say (issue 25)
 
 
 def _page(title: str, body: str, depth: int) -> bytes:
@@ -68,6 +71,9 @@ def _meeting_page(pub: Published) -> bytes:
     if bilag:
         body += "<h2>Bilag</h2>\n<ul>" + "".join(
             f'<li><a href="{name}">{escape(titles.get(name, name))}</a></li>' for name in bilag) + "</ul>\n"
+    if pub.signers:  # the archived, signed minutes: who the certificates name (issue 25)
+        body += "<h2>Underskrifter</h2>\n<p>Referatet er underskrevet digitalt af:</p>\n<ul>" + "".join(
+            f"<li>{escape(line)}</li>" for line in pub.signers) + "</ul>\n"
     return _page(title, body, 2)
 
 

@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from ..diagnostics import Location, ReferatError
+from ..errors import TemplateError
 from ..view.types import Block, DocumentView, Inline, ItemView
 
 TEMPLATE = "dokument.html.j2"
@@ -60,7 +61,7 @@ def write_html(view: DocumentView, folder: Path, links: dict[str, str] | None = 
                logo: Path | None = None) -> bytes:
     """The page for one document. `links` maps a bilag id ("3.1") to the file it is published as."""
     if not (folder / TEMPLATE).is_file():
-        raise ReferatError("HTML-skabelonen findes ikke", Location(folder / TEMPLATE))
+        raise TemplateError("HTML-skabelonen findes ikke", Location(folder / TEMPLATE))
     try:
         template = _environment(str(folder)).get_template(TEMPLATE)
         items = [_with_anchor(item, view["labels"]["anchor"]) for item in view["items"]]
@@ -69,7 +70,7 @@ def write_html(view: DocumentView, folder: Path, links: dict[str, str] | None = 
         raise
     except Exception as exc:  # noqa: BLE001 - a restyled template with an error: name the file, no traceback
         line = getattr(exc, "lineno", None)
-        raise ReferatError(f"HTML-skabelonen kan ikke bruges: {exc}", Location(folder / TEMPLATE, line)) from None
+        raise TemplateError(f"HTML-skabelonen kan ikke bruges: {exc}", Location(folder / TEMPLATE, line)) from None
     return text.encode("utf-8")
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal, TypedDict, TypeVar, cast
 import typst
 
 from ..diagnostics import Location
-from ..errors import InputError, InternalError
+from ..errors import ImageUnreadable, InternalError
 from ..text.fonts import FONT_DIR, coverable
 from ..text.richtext import inline_text
 from ..view.types import Block, DocumentView, FrontRow, ItemView, Section
@@ -126,7 +126,9 @@ def compile_typst(template: str, data: Mapping[str, Any], when: dt.date, assets:
         found = json.loads(comp.query(query, field="value", format="json")) if query else []
     except typst.TypstError as exc:
         if assets and IMAGE_UNREADABLE in exc.message:  # the user's image (a logo, an image bilag), not our code
-            raise InputError(f"billedet kan ikke læses af PDF-motoren ({exc.message})", Location(assets[0])) from None
+            # the one place the engine's own words are read: what it says becomes a kind, which callers catch
+            raise ImageUnreadable(f"billedet kan ikke læses af PDF-motoren ({exc.message})",
+                                  Location(assets[0])) from None
         # anything else is a bug of ours, not of the user's: say so plainly (exit 70, a report to attach)
         raise InternalError(f"PDF-motoren fejlede i skabelonen {template}: {exc.message}. Det er en fejl i "
                             "referat, ikke i dine filer; rapportér den til projektet") from exc

@@ -6,7 +6,8 @@ import io
 
 from pypdf import PdfReader, mult
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import SignatureError
 
 WIDTH, HEIGHT, GAP = 215.0, 62.0, 12.0
 FOOTER_SHARE = 0.1  # text in the bottom tenth of the page is the footer ("Side X af Y")
@@ -34,6 +35,6 @@ def stamp_box(pdf: bytes, slot: int, where: Location | None = None) -> tuple[int
     x1 = margin + col * (WIDTH + GAP)
     y2 = content_bottom - 2 * GAP - row * (HEIGHT + GAP)
     if y2 - HEIGHT < footer:
-        raise ReferatError("der er ikke plads til endnu en synlig underskrift på referatets sidste side; "
+        raise SignatureError("der er ikke plads til endnu en synlig underskrift på referatets sidste side; "
                            "underskriv uden --synlig", where)
     return round(x1), round(y2 - HEIGHT), round(x1 + WIDTH), round(y2)

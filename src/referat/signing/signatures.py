@@ -6,9 +6,11 @@ import datetime as dt
 import io
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import pem, x509
+from pyhanko.pdf_utils.generic import DictionaryObject, IndirectObject
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -17,6 +19,8 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from ..errors import SignatureError
+from .certificate import same_person, subject_name
+from .structure import DIFF_POLICY
 
 TRUSTED, SELF_SIGNED, UNTRUSTED = "betroet", "selvsigneret", "ikke betroet"
 EXPIRED, NOT_YET_VALID = "udløbet", "endnu ikke gyldigt"  # chains to a root, but not at the moment of checking
@@ -54,7 +58,7 @@ class Signature:
     field_name: str
     revision: int
     covered_bytes: int
-    name: str
+    name: str  # as the signature dictionary names the signer: typed at signing (--navn) or the certificate's CN
     role: str | None
     signed_at: str | None
     timestamp: str | None
@@ -65,10 +69,19 @@ class Signature:
     anchor_pem: str | None
     coverage: str
     problems: list[str] = field(default_factory=list)
+    certificate_name: str = ""  # who the certificate says signed: its CN, and O where present
+    only_lta_after: bool = False  # what follows the signed revision is validation data and document timestamps
 
     @property
     def intact(self) -> bool:
         return not self.problems
+
+    @property
+    def claimed(self) -> str | None:
+        """The name given at signing, when it is not the certificate's (a claim, not an identity)."""
+        return None if self.name_matches else self.name
+
+    name_matches: bool = True
 
 
 def load_roots(data: bytes) -> list[x509.Certificate]:
@@ -79,14 +92,15 @@ def load_roots(data: bytes) -> list[x509.Certificate]:
 
 
 def read_signatures(pdf: bytes, roots: list[x509.Certificate], moment: dt.datetime | None = None) -> list[Signature]:
-    """Every signature in `pdf`, oldest first, validated against `roots` (at `moment`, default now)."""
+    """Every signature in `pdf`, oldest first, validated against `roots` (at `moment`, default now). Document
+    timestamps are not signatures of a person: `longterm.prove` checks them."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        embedded = list(reader.embedded_signatures)
+        embedded = list(reader.embedded_regular_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise SignatureError(f"PDF-filen kan ikke læses ({exc})") from None
     out = [_check(sig, roots, moment) for sig in embedded]
-    if out and out[-1].coverage != WHOLE_FILE and not out[-1].problems:
+    if out and out[-1].coverage != WHOLE_FILE and not out[-1].problems and not out[-1].only_lta_after:
         out[-1].problems.append("filen er ændret efter den sidste underskrift")
     return out
 
@@ -95,14 +109,18 @@ def _context(roots: list[x509.Certificate], moment: dt.datetime | None) -> Valid
     return ValidationContext(trust_roots=roots, allow_fetching=False, moment=moment)
 
 
+def _validate(sig: EmbeddedPdfSignature, context: ValidationContext) -> PdfSignatureStatus:
+    return validate_pdf_signature(sig, context, key_usage_settings=KEY_USAGE, diff_policy=DIFF_POLICY)
+
+
 def _check(sig: EmbeddedPdfSignature, roots: list[x509.Certificate], moment: dt.datetime | None) -> Signature:
-    status = validate_pdf_signature(sig, _context(roots, moment), key_usage_settings=KEY_USAGE)
+    status = _validate(sig, _context(roots, moment))
     cert = sig.signer_cert
     trust, anchor = UNTRUSTED, None
     if status.trusted and status.validation_path is not None:
         trust, anchor = TRUSTED, status.validation_path.trust_anchor.certificate  # type: ignore[attr-defined]
     elif cert.self_signed != "no":
-        own = validate_pdf_signature(sig, _context([cert], moment), key_usage_settings=KEY_USAGE)
+        own = _validate(sig, _context([cert], moment))
         if own.trusted:
             status, trust, anchor = own, SELF_SIGNED, cert
     if trust == UNTRUSTED:
@@ -119,7 +137,11 @@ def _check(sig: EmbeddedPdfSignature, roots: list[x509.Certificate], moment: dt.
         certificate=Certificate.of(cert), trust=trust,
         anchor=Certificate.of(anchor) if anchor is not None else None,
         anchor_pem=pem.armor("CERTIFICATE", anchor.dump()).decode("ascii") if anchor is not None else None,
-        coverage=_coverage(status),
+        coverage=_coverage(status), certificate_name=subject_name(cert),
+        only_lta_after=status.modification_level is not None
+        and status.modification_level <= ModificationLevel.LTA_UPDATES and status.docmdp_ok is not False
+        and _only_validation_data_after(sig),
+        name_matches=same_person(str(name), cert) if name else True,
     )
     result.problems.extend(_problems(status))
     return result
@@ -138,10 +160,46 @@ def _out_of_time(sig: EmbeddedPdfSignature, cert: x509.Certificate, roots: list[
         trust, inside = NOT_YET_VALID, start + dt.timedelta(seconds=1)
     else:
         return UNTRUSTED
-    then = validate_pdf_signature(sig, _context(roots, inside), key_usage_settings=KEY_USAGE)
+    then = _validate(sig, _context(roots, inside))
     if not then.trusted and cert.self_signed != "no":
-        then = validate_pdf_signature(sig, _context([cert], inside), key_usage_settings=KEY_USAGE)
+        then = _validate(sig, _context([cert], inside))
     return trust if then.trusted else UNTRUSTED
+
+
+BOOKKEEPING = {"/Producer", "/ModDate"}  # what a PDF writer (pyHanko's too) updates in /Info on every save
+
+
+def _only_validation_data_after(sig: EmbeddedPdfSignature) -> bool:
+    return only_validation_data_since(sig.reader, sig.signed_revision)
+
+
+def only_validation_data_since(reader: PdfFileReader, since: int) -> bool:
+    """Whether every revision after revision `since` adds validation data (the DSS) or a document timestamp, and
+    changes nothing in the document information but the writer's bookkeeping. pyHanko files an /Info change
+    (a new title, say) with these as harmless; after the last signature it is a change all the same."""
+    for revision in range(since + 1, reader.xrefs.total_revisions):
+        before, after = reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
+        written = after.explicit_refs_in_revision()
+        stamped = any(getattr(after(ref), "get", lambda _k: None)("/Type") == "/DocTimeStamp" for ref in written)
+        dss = after.root.raw_get("/DSS") if "/DSS" in after.root else None
+        new_dss = dss is not None and (
+            "/DSS" not in before.root or before.root.raw_get("/DSS") != dss
+            or (isinstance(dss, IndirectObject) and dss.reference in written)
+            or any(getattr(after(ref), "get", lambda _k: None)("/Type") == "/VRI" for ref in written))
+        if not (stamped or new_dss) or not _info_unchanged(before, after):
+            return False
+    return True
+
+
+def _info_unchanged(before: Any, after: Any) -> bool:
+    def info(resolver: Any) -> dict[str, Any]:
+        found = resolver.trailer_view.get("/Info") if "/Info" in resolver.trailer_view else None
+        found = found.get_object() if isinstance(found, IndirectObject) else found
+        if not isinstance(found, DictionaryObject):
+            return {}
+        return {k: found.raw_get(k) for k in found if k not in BOOKKEEPING}
+
+    return info(before) == info(after)
 
 
 def _covered(sig: EmbeddedPdfSignature) -> int:
@@ -185,3 +243,18 @@ def _role(status: PdfSignatureStatus) -> str | None:
                 if isinstance(name, str):
                     return name
     return None
+
+
+def load_root_files(paths: list[Path]) -> list[x509.Certificate]:
+    """The certificates of --rodcertifikat files (PEM with one or more, or DER), with a Danish message per file."""
+    from ..diagnostics import Location
+
+    roots: list[x509.Certificate] = []
+    for path in paths:
+        try:
+            roots.extend(load_roots(path.read_bytes()))
+        except FileNotFoundError:
+            raise SignatureError("rodcertifikatet findes ikke", Location(path)) from None
+        except (OSError, ValueError) as exc:
+            raise SignatureError(f"rodcertifikatet kan ikke læses som PEM eller DER ({exc})", Location(path)) from None
+    return roots

@@ -9,7 +9,8 @@ import urllib.request
 from asn1crypto import tsp
 from pyhanko.sign.timestamps.api import TimeStamper
 
-from ..diagnostics import Location, ReferatError
+from ..diagnostics import Location
+from ..errors import SignatureError
 
 
 class UrlTimeStamper(TimeStamper):
@@ -29,7 +30,7 @@ class UrlTimeStamper(TimeStamper):
                 return bytes(response.read())
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise ReferatError(f"tidsstempelserveren {self.url} svarer ikke ({reason})", self.where) from None
+            raise SignatureError(f"tidsstempelserveren {self.url} svarer ikke ({reason})", self.where) from None
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         body = await asyncio.to_thread(self._post, req.dump())
@@ -39,5 +40,5 @@ class UrlTimeStamper(TimeStamper):
         except ValueError:
             granted = False
         if not granted:
-            raise ReferatError(f"tidsstempelserveren {self.url} gav intet gyldigt tidsstempel", self.where)
+            raise SignatureError(f"tidsstempelserveren {self.url} gav intet gyldigt tidsstempel", self.where)
         return answer

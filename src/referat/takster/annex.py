@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import ReferatError, Report
+from ..diagnostics import Report
+from ..errors import InputError
 from ..progress import Progress, danish
 from ..text.danish import long_date
 from . import render, word
@@ -84,7 +85,7 @@ def render_checked(path: Path, formats: list[str], approval: str | None = None, 
         shown.step(f"{path.name} kontrolleres")
     tb, findings, report = check_file(path, tolerance_pct)
     if tb is None or report.has_errors:
-        raise ReferatError(report)
+        raise InputError(report)
     when = when or dt.date(tb.year, 1, 1)
     view = table_view(tb, findings, approval)
     out: dict[str, bytes] = {}

@@ -422,6 +422,44 @@ def broken_spans(text: str) -> list[int]:
     return [m.start() for m in SPAN_START.finditer(text) if m.start() not in whole]
 
 
+# Spellings that are almost a span ("[[skjul Navn]]", "[skjul: Navn]", "[[skjul; Navn]]", "{{skjul: Navn}}",
+# "skjul: Navn]]"): they print as written, secret and all, so validation names each one.
+_NEAR_OPEN = re.compile(r"[\[{]+\s*[\[{]?\s*skjul|[(<]+\s*skjul\s*[:;,|]", re.IGNORECASE)
+_NEAR_CLOSE = re.compile(r"\bskjul\w*\s*[:;|][^\n\[\]]*\]\]", re.IGNORECASE)
+
+
+def near_spans(text: str) -> list[tuple[int, str]]:
+    """(offset, as written) of every marker that is almost `[[skjul: … | …]]` but not one: a wrong or single
+    bracket, no colon, a semicolon, no opening brackets. A complete span, the start of an unterminated one
+    (`broken_spans`) and anything inside a complete span are not counted."""
+    if "skjul" not in text.casefold():
+        return []
+    spans = [m.span() for m in SPAN.finditer(text)]
+    starts = {m.start() for m in SPAN_START.finditer(text)}
+    found: dict[int, str] = {}
+    for m in _NEAR_OPEN.finditer(text):
+        # where the brackets begin, after spaces between them ("[ [skjul")
+        if m.start() in starts or any(a <= m.start() < b for a, b in spans):
+            continue
+        found[m.start()] = _written(text, m.start())
+    for m in _NEAR_CLOSE.finditer(text):
+        before = text[:m.start()].rstrip()
+        if any(a <= m.start() < b for a, b in spans) or (before and before[-1] in "[{(<"):
+            continue
+        found.setdefault(m.start(), _written(text, m.start()))
+    return sorted(found.items())
+
+
+_MARKER_END = re.compile(r"[^\]})>\n]*[\]})>]*")
+
+
+def _written(text: str, start: int) -> str:
+    """The marker as written: to its closing brackets or the end of the line, at most 40 characters."""
+    m = _MARKER_END.match(text, start + 1)
+    shown = text[start:m.end() if m else len(text)]
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
 def without_spans(text: str) -> str:
     """The text with the redacted spans left out: what a public edition may show of it."""
     return resolve_spans(text, public=True)

@@ -2,25 +2,33 @@
 personal data (CPR numbers, e-mail addresses, phone numbers) in the text that reaches a public edition.
 
 `RULES` run on every validation; `check_public` runs whenever a public edition is requested (`build
---offentlig`, `packet --offentlig`, `publish`, `validate --offentlig`).
+--offentlig`, `packet --offentlig`, `publish`, `validate --offentlig`). Every text of the model is read, found by
+walking its fields (`model.texts`): the place, guests, the next meeting, tasks and any field added later.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
 
-from ..diagnostics import Report
+from ..diagnostics import Location, Report
 from ..model.meeting import Meeting
-from ..text.richtext import SPAN, broken_spans
+from ..model.source import PathKey, SourceMap
+from ..model.texts import printed_texts, text_fields
+from ..text.richtext import SPAN, broken_spans, near_spans
 
 HINT = "skriv [[skjul: … | grund]] om det, så det kun står i de interne udgaver"
 
-# ddmmåå-xxxx, with or without the dash; never inside a longer run of digits. The date part is checked; the
-# modulus-11 rule is not (CPR numbers issued since 2007 need not satisfy it).
-_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[-\u2010\u2011\u2013]?(\d{4})(?![\d-])")
+# ddmmåå-xxxx: the 6 and the 4 digits together or with up to three spaces (any kind: no-break, narrow, thin,
+# zero-width), hyphens or dashes between them, on one line; never inside a longer run of digits. The date part is
+# checked, which keeps false alarms down; the modulus-11 rule is not (CPR numbers issued since 2007 need not
+# satisfy it).
+DASHES = "\\-\u00ad\u2010-\u2015\u2212\ufe58\ufe63\uff0d"
+_CPR_GAP = rf"(?:[^\S\r\n\u2028\u2029\u0085\x0b\x0c]|[\u200b\u2060{DASHES}]){{0,3}}"
+_CPR = re.compile(rf"(?<![\d{DASHES}])(\d{{2}})(\d{{2}})(\d{{2}}){_CPR_GAP}(\d{{4}})(?![\d{DASHES}])")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # Danish numbers: eight digits, first 2-9, optionally +45/0045, written together or as 2-2-2-2 or 4-4
 _PHONE = re.compile(r"(?<![\w+.,/-])(?:(?:\+|00)45[ ]?)?(?:[2-9]\d(?: \d{2}){3}|[2-9]\d{3} \d{4}|[2-9]\d{7})"
@@ -64,32 +72,64 @@ def _contacts(text: str) -> Iterator[tuple[int, str, str]]:
             yield m.start(), "telefonnummeret", m[0]
 
 
-def public_texts(meeting: Meeting) -> Iterator[tuple[Any, tuple[str | int, ...], str]]:
-    """(source map, path, text) of every piece of free text that a public edition prints."""
-    for path, text in _meeting_texts(meeting):
+def public_texts(meeting: Meeting) -> Iterator[tuple[SourceMap, PathKey, str]]:
+    """(source map, path, text) of every text that may reach a public edition: every text of møde.yaml (place,
+    other information, members, guests, the next meeting, …) and of the open items, and what a closed item's
+    public edition prints (title, reason, public decision). Found by walking the model, so a new field is in."""
+    for path, text in text_fields(meeting):
+        if text:
+            yield meeting.source, path, text
+    for item in meeting.items:
+        for path, text in printed_texts(item):
+            if text:
+                yield item.source, path, text
+
+
+def all_texts(meeting: Meeting) -> Iterator[tuple[SourceMap, PathKey, str]]:
+    """(source map, path, text) of every text of the meeting and its items, public or not."""
+    for path, text in text_fields(meeting):
         yield meeting.source, path, text
     for item in meeting.items:
-        if item.closed:
-            shown: list[tuple[tuple[str | int, ...], str]] = [(("titel",), item.title)]
-            shown += [((key,), text) for key, text in (("lukket_grundlag", item.closed_reason),
-                                                        ("offentlig_beslutning", item.public_decision)) if text]
-        else:
-            shown = item.texts() + [(("fremlæggere", i), name) for i, name in enumerate(item.presenters)]
-            shown = [(p, t) for p, t in shown if p[0] not in ("lukket_grundlag", "offentlig_beslutning")]
-        for path, text in shown:
+        for path, text in text_fields(item):
             yield item.source, path, text
 
 
-def _meeting_texts(meeting: Meeting) -> list[tuple[tuple[str | int, ...], str]]:
-    out: list[tuple[tuple[str | int, ...], str]] = []
-    for key, value in (("sted",), meeting.place), (("øvrige_oplysninger",), meeting.other_information):
-        if value:
-            out.append((key, value))
-    att = meeting.attendance
-    for i, guest in enumerate(att.others):
-        out += [(("fremmøde", "øvrige", i, key), value) for key, value in
-                (("navn", guest.name), ("titel", guest.title), ("organisation", guest.organisation)) if value]
-    return out
+@functools.lru_cache(maxsize=64)
+def _lines(path: Path, stamp: tuple[int, int]) -> tuple[str, ...]:
+    return tuple(path.read_text("utf-8-sig").splitlines())
+
+
+def _file_lines(path: Path) -> tuple[str, ...] | None:
+    try:
+        info = path.stat()
+        return _lines(path, (info.st_mtime_ns, info.st_size))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def text_at(source: SourceMap, path: PathKey, offset: int, text: str, written: str = "") -> Location:
+    """Where character `offset` of a text stands in its file, with its column: the line from the source map (exact
+    for `|` blocks), the column found by reading that line of the file; the value's own position when the file
+    no longer says the same."""
+    where = source.in_text(path, offset, text)
+    lines = _file_lines(source.path)
+    if where.line is None or lines is None:
+        return where
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    piece = text[start:len(text) if end == -1 else end]
+    needle = written or piece[offset - start:offset - start + 12]
+    first = where.line - 1
+    for number in range(first, min(len(lines), first + 1 + text.count("\n") + 1)):
+        line = lines[number]
+        from_col = (where.col - 1) if number == first and where.col else 0
+        at = line.find(piece, from_col) if piece.strip() else -1
+        if at != -1:
+            return Location(source.path, number + 1, at + offset - start + 1)
+        at = line.find(needle, from_col) if needle.strip() else -1
+        if at != -1:
+            return Location(source.path, number + 1, at + 1)
+    return where
 
 
 def check_public(meeting: Meeting, report: Report) -> None:
@@ -102,23 +142,27 @@ def check_public(meeting: Meeting, report: Report) -> None:
                          "før en offentlig udgave kan bygges; grundlaget trykkes i stedet for punktet")
     for source, path, text in public_texts(meeting):
         for offset, written in cpr_numbers(text):
-            report.error(source.in_text(path, offset, text),
+            report.error(text_at(source, path, offset, text, written),
                          f"'{written}' ligner et CPR-nummer, som ikke må stå i en offentlig udgave "
                          f"(CPR-lovens § 54, stk. 3); {HINT}")
         for offset, what, written in _contacts(text):
-            report.warning(source.in_text(path, offset, text),
+            report.warning(text_at(source, path, offset, text, written),
                            f"{what} '{written}' kommer med i den offentlige udgave; {HINT}")
 
 
 def redaction_spans(meeting: Meeting, report: Report) -> None:
-    """A '[[skjul:' that is not closed by ']]' would print its secret in the public edition: an error."""
-    sources = [(meeting.source, path, text) for path, text in _meeting_texts(meeting)]
-    sources += [(item.source, path, text) for item in meeting.items for path, text in item.texts()]
-    for source, path, text in sources:
+    """A '[[skjul:' that is not closed by ']]' would print its secret in the public edition: an error. So is a
+    marker that is almost a span ('[[skjul Navn]]', '[skjul: Navn]', '[[skjul; Navn]]'): it prints as written."""
+    for source, path, text in all_texts(meeting):
         for offset in broken_spans(text):
-            report.error(source.in_text(path, offset, text),
+            report.error(text_at(source, path, offset, text, "[[skjul"),
                          "'[[skjul:' mangler sin afslutning ']]' (eller har mere end én '|'); skriv "
                          "[[skjul: tekst]] eller [[skjul: tekst | grund]]")
+        for offset, written in near_spans(text):
+            report.error(text_at(source, path, offset, text, written),
+                         f"'{written}' ligner en skjul-markering, men er ikke skrevet som en, så teksten kommer med "
+                         "i de offentlige udgaver, som den står; skriv [[skjul: tekst]] eller "
+                         "[[skjul: tekst | grund]] (to firkantede parenteser, kolon)")
 
 
 def _reference(entry: str) -> str:

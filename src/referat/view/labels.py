@@ -45,6 +45,7 @@ NEXT_MEETING_TITLE = "næste møde"
 SHEET_EMPTY = "(tomt ark)"  # an Excel bilag's visible sheet without cells, in the packet
 SIGNATURE_TITLE = "Underskrift"  # the signature appearance's document title
 SIGNATURE_HEADING = "Godkendt og underskrevet"  # its first line, above the signer's name
+SIGNATURE_CLAIMED = "oplyst: {navn}"  # a name typed at signing that is not the certificate's
 SIGNED_AT = "{dato} kl. {tid} ({zone})"  # its last line: when it was signed, in local time
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...diagnostics import Location, ReferatError, Report
+from ...diagnostics import Location, Report
+from ...errors import InputError
 from .changes import comment_authors, tracked_changes
 from .contribution import Contribution, Options, contributions, heading_key
 from .package import open_package
@@ -51,7 +52,7 @@ def read_word(path: Path, data: bytes, options: Options, accept_changes: bool = 
             report.error(Location(path, where=change.where), change.describe())
         if len(changes) > len(shown):
             report.error(Location(path), f"… og {len(changes) - len(shown)} ændringer mere")
-        raise ReferatError(report)
+        raise InputError(report)
     if changes:
         authors = sorted({c.author for c in changes})
         warnings.append(f"{len(changes)} sporede ændring{'er' if len(changes) > 1 else ''} "

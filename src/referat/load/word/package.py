@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...diagnostics import Location, ReferatError
+from ...diagnostics import Location
+from ...errors import InputError
 from ...files.xlsxcheck import MAX_TOTAL_BYTES, ZIP_ERRORS, check_zip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -82,33 +83,33 @@ class Package:
 def open_package(path: Path, data: bytes) -> Package:
     """The package of a Word file, or a Danish ReferatError naming the file and what is wrong with it."""
     if len(data) > MAX_TOTAL_BYTES:
-        raise ReferatError(f"Word-filen fylder {len(data) // (1024 * 1024)} MB; grænsen er "
+        raise InputError(f"Word-filen fylder {len(data) // (1024 * 1024)} MB; grænsen er "
                            f"{MAX_TOTAL_BYTES // (1024 * 1024)} MB", Location(path))
     if data.startswith(_OLE2):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
-            raise ReferatError("Word-filen er beskyttet med adgangskode og kan ikke læses; fjern adgangskoden i "
+            raise InputError("Word-filen er beskyttet med adgangskode og kan ikke læses; fjern adgangskoden i "
                                "Word (Filer › Oplysninger › Beskyt dokument) og importér den igen", Location(path))
-        raise ReferatError(f"filen er i Words gamle format (.doc); {ADVICE}", Location(path))
+        raise InputError(f"filen er i Words gamle format (.doc); {ADVICE}", Location(path))
     if not data.startswith(b"PK"):
-        raise ReferatError(f"filen er ikke et Word-dokument ({_what(data)}); importér en .docx-fil",
+        raise InputError(f"filen er ikke et Word-dokument ({_what(data)}); importér en .docx-fil",
                            Location(path))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
-        raise ReferatError(f"Word-filen er beskadiget og kan ikke åbnes ({type(exc).__name__}); {ADVICE}",
+        raise InputError(f"Word-filen er beskadiget og kan ikke åbnes ({type(exc).__name__}); {ADVICE}",
                            Location(path)) from None
     check_zip(archive, path, ADVICE)
     main, kind = _main_part(archive, path)
     if kind in ("docm", "dotm"):
-        raise ReferatError("filen er et Word-dokument med makroer (.docm); makroer importeres aldrig. Gem "
+        raise InputError("filen er et Word-dokument med makroer (.docm); makroer importeres aldrig. Gem "
                            "dokumentet som .docx uden makroer (Filer › Gem som › Word-dokument), og importér det "
                            "igen", Location(path))
     if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
-        raise ReferatError("Word-filen indeholder makroer (vbaProject.bin); makroer importeres aldrig. Gem "
+        raise InputError("Word-filen indeholder makroer (vbaProject.bin); makroer importeres aldrig. Gem "
                            "dokumentet som .docx uden makroer, og importér det igen", Location(path))
     package = Package(path=path, document=_part(archive, main, path), main=main, _zip=archive)
     if package.document.tag != f"{W}document":
-        raise ReferatError(f"Word-filens hoveddel er ikke et Word-dokument; {ADVICE}", Location(path))
+        raise InputError(f"Word-filens hoveddel er ikke et Word-dokument; {ADVICE}", Location(path))
     package.rels = _relationships(archive, main, path)
     for rel_type, attr in (("/styles", "styles"), ("/numbering", "numbering"), ("/footnotes", "footnotes"),
                            ("/endnotes", "endnotes"), ("/comments", "comments")):
@@ -136,12 +137,12 @@ def _part(archive: zipfile.ZipFile, name: str, path: Path) -> Any:
     try:
         raw = archive.read(name)
     except ZIP_ERRORS as exc:
-        raise ReferatError(f"Word-filen er beskadiget: delen '{name[:120]}' kan ikke læses ({type(exc).__name__}); "
+        raise InputError(f"Word-filen er beskadiget: delen '{name[:120]}' kan ikke læses ({type(exc).__name__}); "
                            f"{ADVICE}", Location(path)) from None
     try:
         return xml(raw)
     except Exception as exc:  # noqa: BLE001 - lxml raises XMLSyntaxError and a few others for a damaged part
-        raise ReferatError(f"Word-filen er beskadiget: delen '{name[:120]}' er ikke gyldig XML "
+        raise InputError(f"Word-filen er beskadiget: delen '{name[:120]}' er ikke gyldig XML "
                            f"({type(exc).__name__}); {ADVICE}", Location(path)) from None
 
 
@@ -149,7 +150,7 @@ def _main_part(archive: zipfile.ZipFile, path: Path) -> tuple[str, str]:
     """The main document part and its kind ("docx", "docm", …) from the package relationships and content types."""
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
-        raise ReferatError(f"filen er en zip-fil, men ikke et Word-dokument; {ADVICE}", Location(path))
+        raise InputError(f"filen er en zip-fil, men ikke et Word-dokument; {ADVICE}", Location(path))
     types = _part(archive, "[Content_Types].xml", path)
     rels = _part(archive, "_rels/.rels", path)
     main = None
@@ -158,7 +159,7 @@ def _main_part(archive: zipfile.ZipFile, path: Path) -> tuple[str, str]:
             main = posixpath.normpath(rel.get("Target", "").lstrip("/"))
             break
     if main is None or main not in names:
-        raise ReferatError(f"filen er en zip-fil, men ikke et Word-dokument (ingen hoveddel); {ADVICE}",
+        raise InputError(f"filen er en zip-fil, men ikke et Word-dokument (ingen hoveddel); {ADVICE}",
                            Location(path))
     content_type = ""
     for override in types.iter(f"{_CT}Override"):
@@ -168,7 +169,7 @@ def _main_part(archive: zipfile.ZipFile, path: Path) -> tuple[str, str]:
     if kind is None:
         what = ("et regneark" if "spreadsheetml" in content_type else
                 "en præsentation" if "presentationml" in content_type else "ikke et Word-dokument")
-        raise ReferatError(f"filen er {what} ({content_type or 'ukendt indhold'}); importér en .docx-fil",
+        raise InputError(f"filen er {what} ({content_type or 'ukendt indhold'}); importér en .docx-fil",
                            Location(path))
     return main, kind
 

@@ -22,7 +22,7 @@ from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ...diagnostics import Location, ReferatError
+from ...diagnostics import Location
 from ...errors import TemplateError
 from ...text.richtext import inline_text, plain_text, safe_url
 from ...view.types import Block, DocumentView, Inline, ItemView, TableBlock
@@ -45,25 +45,25 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
         with _time_limit(TEMPLATE_SECONDS):
             tpl.render(context, jinja_env=_sandbox(), autoescape=True)
     except _TooSlow:
-        raise ReferatError(f"Word-skabelonen blev ikke færdig på {TEMPLATE_SECONDS:g} sekunder; den gentager vist en "
+        raise TemplateError(f"Word-skabelonen blev ikke færdig på {TEMPLATE_SECONDS:g} sekunder; den gentager vist en "
                            f"løkke ({{% for … %}}) for mange gange", Location(template)) from None
     except SecurityError as exc:
         found = re.search(r"attribute '([^']{1,60})'", str(exc))
         what = f"«{found.group(1)}», som en skabelon ikke må bruge" if found else "noget, en skabelon ikke må"
-        raise ReferatError(f"Word-skabelonen bruger {what}; en skabelon kan kun bruge felterne {_FIELDS}",
+        raise TemplateError(f"Word-skabelonen bruger {what}; en skabelon kan kun bruge felterne {_FIELDS}",
                            Location(template)) from None
     except TemplateSyntaxError as exc:
-        raise ReferatError(f"Word-skabelonen har et felt ({{{{ … }}}} eller {{% … %}}), der ikke kan læses"
+        raise TemplateError(f"Word-skabelonen har et felt ({{{{ … }}}} eller {{% … %}}), der ikke kan læses"
                            f"{_near(exc)} (Jinja: {exc.message})", Location(template)) from None
     except Exception as exc:  # noqa: BLE001 - a broken template is the secretariat's file: name it
-        raise ReferatError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
+        raise TemplateError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
     buf = io.BytesIO()
     tpl.save(buf)
     buf.seek(0)
     doc = Document(buf)
     markers = {p.text.strip(): p for p in doc.paragraphs if p.text.strip() in (TOC_MARKER, ITEMS_MARKER)}
     if ITEMS_MARKER not in markers:
-        raise ReferatError(f"Word-skabelonen mangler afsnittet {ITEMS_MARKER}", Location(template))
+        raise TemplateError(f"Word-skabelonen mangler afsnittet {ITEMS_MARKER}", Location(template))
     builder = _Builder(doc, markers[ITEMS_MARKER])
     if TOC_MARKER in markers:
         toc = markers[TOC_MARKER]
