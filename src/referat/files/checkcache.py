@@ -10,7 +10,9 @@ does not hold what it should is checked again and replaced; a cache that cannot 
 
 The folder is `$REFERAT_CACHE/kontrol/` when `REFERAT_CACHE` is set (the Word conversions' cache, see
 `files.libreoffice`), else `kontrol/` in the user cache folder (`~/.cache/referat/kontrol/` on Linux). Entries
-are written atomically (a temporary file and a rename), so parallel runs may share it.
+are written atomically (a temporary file and a rename), so parallel runs may share it. `recall` and `keep` serve
+other results kept by what they were made from (an incremental `publish` keeps what the site's pages need of each
+meeting, keyed by the hash of its inputs); they live in the same folder, one subfolder per kind.
 """
 
 from __future__ import annotations
@@ -71,19 +73,33 @@ def remembered(kind: str, key: str, salt: str, check: Callable[[], Any],
     """The result of `check()` for the file whose sha256 is `key`: from the cache when this version of referat
     checked the same bytes of this kind before with the same `salt`; else checked now and kept. `check` returns
     JSON-ready data; `valid` says whether a kept entry has the shape `check` gives (else it is checked again)."""
+    found = recall(kind, key, salt, valid)
+    if found is not None:
+        return found
+    result = check()
+    keep(kind, key, salt, result)
+    return result
+
+
+def recall(kind: str, key: str, salt: str, valid: Callable[[Any], bool] = lambda _: True) -> Any:
+    """What was kept for `key` (see `remembered`), or None."""
+    entry = _entry(kind, key, salt)
+    if entry is None:
+        return None
+    try:
+        kept = json.loads(entry.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if isinstance(kept, dict) and kept.get("sha256") == key and "result" in kept and valid(kept["result"]):
+        return kept["result"]
+    return None
+
+
+def keep(kind: str, key: str, salt: str, result: Any) -> None:
+    """Keep `result` (JSON-ready) for `key`; a cache that cannot be written is not used."""
     entry = _entry(kind, key, salt)
     if entry is not None:
-        try:
-            kept = json.loads(entry.read_bytes())
-        except (OSError, ValueError):
-            pass
-        else:
-            if isinstance(kept, dict) and kept.get("sha256") == key and "result" in kept and valid(kept["result"]):
-                return kept["result"]
-    result = check()
-    if entry is not None:
         _store(entry, json.dumps({"sha256": key, "result": result}, ensure_ascii=False).encode("utf-8"))
-    return result
 
 
 def _store(entry: Path, data: bytes) -> None:

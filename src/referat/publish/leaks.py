@@ -49,7 +49,17 @@ def hidden_texts(meeting: Meeting, shown_by: Iterable[Meeting] = (), label: str 
     redaction span's text, wherever it stands; each line of every text of a closed item that its public edition
     leaves out (sections, presenters, bilag titles, tasks, …); the file name of every bilag it leaves out.
     `label` goes before each reason ("referatet fra 17. november 2025: ")."""
-    shown = " ".join(_key(SPAN.sub("", text)) for m in (meeting, *shown_by) for _, _, text in public_texts(m))
+    shown = [key for m in (meeting, *shown_by) for key in shown_keys(m)]
+    return unshown(hidden_candidates(meeting, label), shown)
+
+
+def shown_keys(meeting: Meeting) -> list[str]:
+    """What the public edition of `meeting` prints, each text as the leak check compares it."""
+    return [_key(SPAN.sub("", text)) for _, _, text in public_texts(meeting)]
+
+
+def hidden_candidates(meeting: Meeting, label: str = "") -> list[Hidden]:
+    """Every hidden text of `meeting` (see `hidden_texts`), before what is printed anyway is left out."""
     found: list[Hidden] = []
     places = [(f"møde.yaml ({path[0]})", text) for path, text in text_fields(meeting)]
     places += [(f"punkt {item.number}", text) for item in meeting.items for _, text in text_fields(item)]
@@ -65,6 +75,13 @@ def hidden_texts(meeting: Meeting, shown_by: Iterable[Meeting] = (), label: str 
             if (item.closed or not b.public) and b.file:
                 where = f"{label}ikke-offentligt bilag i punkt {item.number}"
                 found.append(Hidden(b.file.rsplit(".", 1)[0], where + " (filnavn)", "filnavne på ikke-offentlige bilag"))
+    return found
+
+
+def unshown(found: list[Hidden], shown_texts: Iterable[str]) -> list[Hidden]:
+    """`found` without what is too short to search for, what repeats, and what the public texts print anyway
+    (`shown_texts`: `shown_keys` of each meeting published beside it)."""
+    shown = " ".join(shown_texts)
     out, seen = [], set()
     for h in found:
         key = _key(h.text)

@@ -16,9 +16,11 @@ written. Same input, same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markupsafe import escape
 
@@ -55,7 +57,7 @@ def _page(title: str, body: str, depth: int) -> bytes:
             f"{body}\n</main>\n</body>\n</html>\n").encode()
 
 
-def _meeting_page(pub: Published) -> bytes:
+def meeting_page(pub: Published) -> bytes:
     m = pub.meeting
     title = f"{m.profile.short_name} – mødet den {long_date(m.date)}"
     rows = []
@@ -77,26 +79,53 @@ def _meeting_page(pub: Published) -> bytes:
     return _page(title, body, 2)
 
 
-def _index(pubs: list[Published]) -> bytes:
-    groups: dict[str, dict[int, list[Published]]] = defaultdict(lambda: defaultdict(list))
-    for pub in pubs:
-        groups[pub.meeting.profile.short_name][pub.meeting.date.year].append(pub)
-    body = []
-    for committee in sorted(groups):
-        body.append(f"<h2>{escape(committee)}</h2>")
-        for year in sorted(groups[committee], reverse=True):
-            body.append(f"<h3>{year}</h3>\n<ul>")
-            for pub in sorted(groups[committee][year], key=lambda p: p.meeting.date, reverse=True):
-                body.append(f'<li><a href="{pub.path}/index.html">Mødet den {long_date(pub.meeting.date)}</a></li>')
-            body.append("</ul>")
-    return _page("Møder", "\n".join(body), 0)
+@dataclass(frozen=True)
+class Decision:
+    """One row of the decision register: where the item stands in the public minutes, its title and decision."""
+
+    href: str  # "das-social/2026-02-23/referat-offentlig.html#punkt-3"
+    bookmark: str
+    text: str
 
 
-def _decisions(pubs: list[Published]) -> bytes:
-    rows = []
-    for pub in sorted(pubs, key=lambda p: (p.meeting.date, p.path)):
-        if "referat" not in pub.kinds:
-            continue
+@dataclass(frozen=True)
+class Entry:
+    """What the site's own pages (index, decision register, calendar, feed) show of one meeting: plain data, the
+    same from a meeting built now and from one kept as it was last published (an incremental `publish`)."""
+
+    path: str
+    committee_id: str
+    committee: str  # the profile's short name
+    author: str  # the secretariat (else the committee's name)
+    date: dt.date
+    kinds: tuple[str, ...]
+    next_date: dt.date | None = None
+    next_start: str | None = None
+    next_end: str | None = None
+    next_place: str | None = None
+    decisions: tuple[Decision, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "committee_id": self.committee_id, "committee": self.committee,
+                "author": self.author, "date": self.date.isoformat(), "kinds": list(self.kinds),
+                "next": [self.next_date.isoformat() if self.next_date else None, self.next_start, self.next_end,
+                         self.next_place],
+                "decisions": [[d.href, d.bookmark, d.text] for d in self.decisions]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Entry:
+        next_date, start, end, place = data["next"]
+        return cls(data["path"], data["committee_id"], data["committee"], data["author"],
+                   dt.date.fromisoformat(data["date"]), tuple(data["kinds"]),
+                   dt.date.fromisoformat(next_date) if next_date else None, start, end, place,
+                   tuple(Decision(*row) for row in data["decisions"]))
+
+
+def entry_of(pub: Published) -> Entry:
+    """The site pages' data of a meeting's public edition."""
+    m = pub.meeting
+    decisions = []
+    if "referat" in pub.kinds:
         view = pub.views["referat"]
         anchor = view["labels"]["anchor"]  # the item's anchor in the web edition (render/html.py sets it)
         for item in view["items"]:
@@ -104,9 +133,35 @@ def _decisions(pubs: list[Published]) -> bytes:
                             if s["type"] == "blocks" and s["key"] == "beslutning")
             if item["notice"]:
                 text = (item["notice"] + " " + text).strip()
-            rows.append(f"<tr><td>{pub.meeting.date.isoformat()}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
-                        f'<td><a href="{pub.path}/referat-offentlig.html#{escape(fill(anchor, nummer=item["number"]))}">'
-                        f'{escape(item["bookmark"])}</a></td><td>{escape(text)}</td></tr>')
+            decisions.append(Decision(f"{pub.path}/referat-offentlig.html#{fill(anchor, nummer=item['number'])}",
+                                      item["bookmark"], text))
+    nxt = m.next_meeting
+    return Entry(pub.path, m.committee_id, m.profile.short_name, m.profile.secretariat or m.profile.name, m.date,
+                 tuple(pub.kinds), nxt.date if nxt else None, nxt.start if nxt else None, nxt.end if nxt else None,
+                 nxt.place if nxt else None, tuple(decisions))
+
+
+def _index(entries: list[Entry]) -> bytes:
+    groups: dict[str, dict[int, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        groups[entry.committee][entry.date.year].append(entry)
+    body = []
+    for committee in sorted(groups):
+        body.append(f"<h2>{escape(committee)}</h2>")
+        for year in sorted(groups[committee], reverse=True):
+            body.append(f"<h3>{year}</h3>\n<ul>")
+            for entry in sorted(groups[committee][year], key=lambda e: e.date, reverse=True):
+                body.append(f'<li><a href="{entry.path}/index.html">Mødet den {long_date(entry.date)}</a></li>')
+            body.append("</ul>")
+    return _page("Møder", "\n".join(body), 0)
+
+
+def _decisions(entries: list[Entry]) -> bytes:
+    rows = []
+    for entry in sorted(entries, key=lambda e: (e.date, e.path)):
+        for d in entry.decisions:
+            rows.append(f"<tr><td>{entry.date.isoformat()}</td><td>{escape(entry.committee)}</td>"
+                        f'<td><a href="{escape(d.href)}">{escape(d.bookmark)}</a></td><td>{escape(d.text)}</td></tr>')
     body = ('<table>\n<caption>Beslutninger fra de offentlige referater</caption>\n<thead><tr><th scope="col">Dato</th>'
             '<th scope="col">Udvalg</th><th scope="col">Punkt</th><th scope="col">Beslutning</th></tr></thead>\n<tbody>'
             + "\n".join(rows) + "</tbody>\n</table>")
@@ -117,57 +172,64 @@ def _ics_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def _calendar(pubs: list[Published]) -> bytes:
-    latest: dict[str, Published] = {}
-    for pub in pubs:
-        cid = pub.meeting.committee_id
-        if cid not in latest or pub.meeting.date > latest[cid].meeting.date:
-            latest[cid] = pub
+def _calendar(entries: list[Entry]) -> bytes:
+    latest: dict[str, Entry] = {}
+    for entry in entries:
+        cid = entry.committee_id
+        if cid not in latest or entry.date > latest[cid].date:
+            latest[cid] = entry
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//referat//publish//DA", "CALSCALE:GREGORIAN"]
     for cid in sorted(latest):
-        m = latest[cid].meeting
-        nxt = m.next_meeting
-        if nxt is None or nxt.date <= m.date:
+        e = latest[cid]
+        if e.next_date is None or e.next_date <= e.date:
             continue
-        stamp = f"{m.date:%Y%m%d}T120000Z"
-        lines += ["BEGIN:VEVENT", f"UID:{cid}-{nxt.date.isoformat()}@referat", f"DTSTAMP:{stamp}"]
-        if nxt.start and nxt.end:
-            lines += [f"DTSTART:{nxt.date:%Y%m%d}T{nxt.start.replace('.', '')}00",
-                      f"DTEND:{nxt.date:%Y%m%d}T{nxt.end.replace('.', '')}00"]
+        stamp = f"{e.date:%Y%m%d}T120000Z"
+        lines += ["BEGIN:VEVENT", f"UID:{cid}-{e.next_date.isoformat()}@referat", f"DTSTAMP:{stamp}"]
+        if e.next_start and e.next_end:
+            lines += [f"DTSTART:{e.next_date:%Y%m%d}T{e.next_start.replace('.', '')}00",
+                      f"DTEND:{e.next_date:%Y%m%d}T{e.next_end.replace('.', '')}00"]
         else:
-            lines.append(f"DTSTART;VALUE=DATE:{nxt.date:%Y%m%d}")
-        lines.append("SUMMARY:" + _ics_text(f"Møde i {m.profile.short_name}"))
-        if nxt.place:
-            lines.append("LOCATION:" + _ics_text(nxt.place))
+            lines.append(f"DTSTART;VALUE=DATE:{e.next_date:%Y%m%d}")
+        lines.append("SUMMARY:" + _ics_text(f"Møde i {e.committee}"))
+        if e.next_place:
+            lines.append("LOCATION:" + _ics_text(e.next_place))
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def _feed(pubs: list[Published]) -> bytes:
-    ordered = sorted(pubs, key=lambda p: (p.meeting.date, p.path), reverse=True)
-    updated = f"{ordered[0].meeting.date.isoformat()}T12:00:00Z" if ordered else "1970-01-01T00:00:00Z"
+def _feed(entries: list[Entry]) -> bytes:
+    ordered = sorted(entries, key=lambda e: (e.date, e.path), reverse=True)
+    updated = f"{ordered[0].date.isoformat()}T12:00:00Z" if ordered else "1970-01-01T00:00:00Z"
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="da">',
            "<title>Offentliggjorte møder</title>", "<id>tag:referat,2026:publish</id>", f"<updated>{updated}</updated>",
            '<link rel="alternate" href="index.html"/>']
-    for pub in ordered:
-        m = pub.meeting
-        title = f"{m.profile.short_name} – mødet den {long_date(m.date)}"
-        out += ["<entry>", f"<title>{escape(title)}</title>", f"<id>tag:referat,{m.date.isoformat()}:{pub.path}</id>",
-                f"<updated>{m.date.isoformat()}T12:00:00Z</updated>",
-                f"<author><name>{escape(m.profile.secretariat or m.profile.name)}</name></author>",
-                f'<link rel="alternate" href="{pub.path}/index.html"/>',
-                f"<summary>{escape(', '.join(pub.kinds))}</summary>", "</entry>"]
+    for e in ordered:
+        title = f"{e.committee} – mødet den {long_date(e.date)}"
+        out += ["<entry>", f"<title>{escape(title)}</title>", f"<id>tag:referat,{e.date.isoformat()}:{e.path}</id>",
+                f"<updated>{e.date.isoformat()}T12:00:00Z</updated>",
+                f"<author><name>{escape(e.author)}</name></author>",
+                f'<link rel="alternate" href="{e.path}/index.html"/>',
+                f"<summary>{escape(', '.join(e.kinds))}</summary>", "</entry>"]
     out.append("</feed>")
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+def site_pages(site: Path, entries: list[Entry]) -> dict[Path, bytes]:
+    """The site's own pages: the index, the decision register, the calendar and the feed (from every meeting)."""
+    return {site / "index.html": _index(entries), site / "beslutninger.html": _decisions(entries),
+            site / "moeder.ics": _calendar(entries), site / "feed.atom": _feed(entries)}
+
+
+def meeting_files(site: Path, pub: Published) -> dict[Path, bytes]:
+    """A meeting's page and its files (its public editions and bilag)."""
+    base = site / pub.path
+    return {base / "index.html": meeting_page(pub), **{base / name: data for name, data in sorted(pub.files.items())}}
+
+
 def site_files(site: Path, pubs: list[Published]) -> dict[Path, bytes]:
     """Every file of the site: the index pages, register, calendar and feed, and each meeting's page and files."""
-    out: dict[Path, bytes] = {site / "index.html": _index(pubs), site / "beslutninger.html": _decisions(pubs),
-                              site / "moeder.ics": _calendar(pubs), site / "feed.atom": _feed(pubs)}
+    out = site_pages(site, [entry_of(pub) for pub in pubs])
     for pub in pubs:
-        base = site / pub.path
-        out[base / "index.html"] = _meeting_page(pub)
-        out.update({base / name: data for name, data in sorted(pub.files.items())})
+        out.update(meeting_files(site, pub))
     return out
