@@ -29,7 +29,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,7 +67,7 @@ def change(folder: Path, round_: int) -> None:
     """The decision of the meeting's last item says something new: a real change of its public minutes."""
     from referat.load.yamledit import set_value
 
-    item = sorted((folder / "punkter").glob("*.yaml"))[-1]
+    item = max((folder / "punkter").glob("*.yaml"))
     item.write_text(set_value(item.read_text("utf-8"), item, ("beslutning",),
                               f"Ingen bemærkninger. (Ændret i runde {round_ + 1}.)"), "utf-8")
 
@@ -108,68 +107,78 @@ def series(work: Path, sizes: tuple[int, ...], rounds: int, say: Callable[[str],
     """Every step of both series at every size; per step the summary of its runs (see the module)."""
     results: dict[str, object] = {}
     for n in sizes:
-        folders = meetings(work, n)
-        say(f"  forbereder arkivet med {n} møder (bygget, underskrevet, arkiveret) …")
-        root = archive(work, folders)
-        names = [str(f) for f in folders]
-        steps: dict[str, Callable[[int], Sample]] = {}
-        cold = work / f"kold-{n}"
+        results.update(_size(work, n, rounds, say, base))
+    return results
 
-        def first(extra: list[str], env_base: Path | None, tag: str) -> Callable[[int], Sample]:
-            def step(round_: int) -> Sample:
-                site, cache = work / f"sted-{tag}-{n}-{round_}", cold / f"{tag}-{round_}"
-                shutil.rmtree(site, ignore_errors=True)
-                shutil.rmtree(cache, ignore_errors=True)
-                return run_once([*REFERAT, "publish", "--site", str(site), *extra, *names], env=_env(env_base, cache),
-                                timeout=3600)
-            return step
 
-        steps[f"publish --site, {n} møder, første gang"] = first([], None, "ny")
-        steps[f"publish --site --jobs 1, {n} møder, første gang"] = first(["--jobs", "1"], None, "en")
-        if base is not None:
-            steps[f"publish --site (før issue 28), {n} møder, første gang"] = first([], base, "før")
-        warm_site, warm_cache = work / f"sted-varm-{n}", work / f"cache-varm-{n}"
-        publish = [*REFERAT, "publish", "--site", str(warm_site), *names]
-        subprocess.run(publish, check=True, capture_output=True, env=_env(None, warm_cache))
-        steps[f"publish --site, {n} møder, uændret"] = lambda round_: run_once(
-            publish, env=_env(None, warm_cache), timeout=3600)
+def _size(work: Path, n: int, rounds: int, say: Callable[[str], None], base: Path | None) -> dict[str, object]:
+    folders = meetings(work, n)
+    say(f"  forbereder arkivet med {n} møder (bygget, underskrevet, arkiveret) …")
+    root = archive(work, folders)
+    names = [str(f) for f in folders]
+    cold = work / f"kold-{n}"
 
-        def changed(round_: int) -> Sample:
-            change(folders[len(folders) // 2], round_)
-            return run_once(publish, env=_env(None, warm_cache), timeout=3600)
+    def first(extra: list[str], env_base: Path | None, tag: str) -> Callable[[int], Sample]:
+        def step(round_: int) -> Sample:
+            site, cache = work / f"sted-{tag}-{n}-{round_}", cold / f"{tag}-{round_}"
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            return run_once([*REFERAT, "publish", "--site", str(site), *extra, *names], env=_env(env_base, cache),
+                            timeout=3600)
+        return step
 
-        steps[f"publish --site, {n} møder, ét ændret"] = changed
-        verify = [*REFERAT, "archive", "verify", "--arkiv", str(root)]
-        steps[f"archive verify, {n} møder"] = lambda round_: run_once(verify, env=_env(None, cold / "v"), timeout=3600)
-        steps[f"archive verify --jobs 1, {n} møder"] = lambda round_: run_once(
-            [*verify, "--jobs", "1"], env=_env(None, cold / "v"), timeout=3600)
-        if base is not None:
-            steps[f"archive verify (før issue 28), {n} møder"] = lambda round_: run_once(
-                verify, env=_env(base, cold / "v"), timeout=3600)
-        samples: dict[str, list[Sample]] = {name: [] for name in steps}
-        once: set[str] = set()
-        for round_ in range(rounds):
-            for name, step in steps.items():
-                if name in once:
-                    continue
-                sample = step(round_)
-                samples[name].append(sample)
-                say(f"    runde {round_ + 1}/{rounds}  {name:58s} {sample.seconds:8.2f} s")
-                if round_ == 0 and sample.seconds > LONG_S:
-                    once.add(name)
-        for name, taken in samples.items():
-            results[name] = {"n": n, **summary(taken)}
-        for tag, label in (("publish", "publish --site, første gang"), ("verify", "archive verify")):
-            ours = results[f"publish --site, {n} møder, første gang" if tag == "publish" else f"archive verify, {n} møder"]
-            for other, what in (("--jobs 1", "--jobs 1"), ("(før issue 28)", "before issue 28")):
-                key = (f"publish --site {other}, {n} møder, første gang" if tag == "publish"
-                       else f"archive verify {other}, {n} møder")
-                if key in results:
-                    theirs = results[key]
-                    assert isinstance(ours, dict) and isinstance(theirs, dict)
-                    results[f"{tag}-ratio-{what}-{n}"] = {
-                        "what": f"{label}, {n} møder: default processes against {what}",
-                        "ratio": round(statistics.median([theirs["median_s"]]) / ours["median_s"], 2)}
+    warm_site, warm_cache = work / f"sted-varm-{n}", work / f"cache-varm-{n}"
+    publish = [*REFERAT, "publish", "--site", str(warm_site), *names]
+    subprocess.run(publish, check=True, capture_output=True, env=_env(None, warm_cache))
+
+    def unchanged(round_: int) -> Sample:
+        return run_once(publish, env=_env(None, warm_cache), timeout=3600)
+
+    def changed(round_: int) -> Sample:
+        change(folders[len(folders) // 2], round_)
+        return run_once(publish, env=_env(None, warm_cache), timeout=3600)
+
+    verify = [*REFERAT, "archive", "verify", "--arkiv", str(root)]
+
+    def verifying(extra: list[str], env_base: Path | None) -> Callable[[int], Sample]:
+        return lambda round_: run_once([*verify, *extra], env=_env(env_base, cold / "v"), timeout=3600)
+
+    steps: dict[str, Callable[[int], Sample]] = {f"publish --site, {n} møder, første gang": first([], None, "ny"),
+                                                 f"publish --site --jobs 1, {n} møder, første gang":
+                                                     first(["--jobs", "1"], None, "en")}
+    if base is not None:
+        steps[f"publish --site (før issue 28), {n} møder, første gang"] = first([], base, "før")
+    steps[f"publish --site, {n} møder, uændret"] = unchanged
+    steps[f"publish --site, {n} møder, ét ændret"] = changed
+    steps[f"archive verify, {n} møder"] = verifying([], None)
+    steps[f"archive verify --jobs 1, {n} møder"] = verifying(["--jobs", "1"], None)
+    if base is not None:
+        steps[f"archive verify (før issue 28), {n} møder"] = verifying([], base)
+    samples: dict[str, list[Sample]] = {name: [] for name in steps}
+    once: set[str] = set()
+    for round_ in range(rounds):
+        for name, step in steps.items():
+            if name in once:
+                continue
+            sample = step(round_)
+            samples[name].append(sample)
+            say(f"    runde {round_ + 1}/{rounds}  {name:58s} {sample.seconds:8.2f} s")
+            if round_ == 0 and sample.seconds > LONG_S:
+                once.add(name)
+    results: dict[str, object] = {name: {"n": n, **summary(taken)} for name, taken in samples.items()}
+    pairs = [("publish", f"publish --site, {n} møder, første gang", f"publish --site --jobs 1, {n} møder, første gang",
+              "--jobs 1"),
+             ("publish", f"publish --site, {n} møder, første gang",
+              f"publish --site (før issue 28), {n} møder, første gang", "the code before issue 28"),
+             ("verify", f"archive verify, {n} møder", f"archive verify --jobs 1, {n} møder", "--jobs 1"),
+             ("verify", f"archive verify, {n} møder", f"archive verify (før issue 28), {n} møder",
+              "the code before issue 28")]
+    for tag, ours, theirs, what in pairs:
+        if ours in results and theirs in results:
+            mine, other = results[ours], results[theirs]
+            assert isinstance(mine, dict) and isinstance(other, dict)
+            results[f"{tag} {n}: against {what}"] = {
+                "what": f"{ours}: against {what}", "n": n, "ratio": round(other["median_s"] / mine["median_s"], 2)}
     return results
 
 
