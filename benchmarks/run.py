@@ -131,7 +131,9 @@ def steps(work: Path, say: Callable[[str], None]) -> dict[str, Callable[[], Samp
 
     big = generate(work / "moede-fuld")
     annex = takstbilag(work)
-    fill(work / "arkiv", 100)
+    # the search archive lies beside the meetings, not above them: an `arkiv/` in or above a meeting folder is that
+    # meeting's archive, and its made-up manifests would seal the generated meeting's minutes
+    fill(work / "soegning" / "arkiv", 100)
 
     def cmd(args: list[str], ok: tuple[int, ...] = (0,)) -> Callable[[], Sample]:
         return lambda: run_once(args, ok=ok, timeout=300)
@@ -183,7 +185,7 @@ def steps(work: Path, say: Callable[[str], None]) -> dict[str, Callable[[], Samp
         out[LO_CONVERT] = cmd(convert)
     else:
         say("LibreOffice er ikke installeret: ingen sammenligning med LibreOffice")
-    out[SEARCH] = cmd([*REFERAT, "search", "Bifrost", "--arkiv", str(work / "arkiv")])
+    out[SEARCH] = cmd([*REFERAT, "search", "Bifrost", "--arkiv", str(work / "soegning" / "arkiv")])
     return out
 
 

@@ -251,3 +251,41 @@ def test_the_manifest_keeps_a_meetings_input_hash_per_meeting(run: Run, history:
     digest = hashlib.sha256((site / "das-social" / "2026-04-06" / "index.html").read_bytes()).hexdigest()
     assert json.loads((site / ".referat-site.json").read_text("utf-8"))["filer"][
         "das-social/2026-04-06/index.html"] == digest
+
+
+def test_word_and_excel_bilag_converted_side_by_side_give_the_serial_packet(
+        make_meeting: Callable[..., Path], run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`Sources.ahead`: Word bilag (LibreOffice, a process each) and Excel bilag (Typst) are made in threads before
+    the packet asks for them in order; the packet is the same bytes as one made one bilag at a time."""
+    from test_office_bilag import FIXTURES, SOFFICE, _docx
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) er ikke installeret: Word-bilag kan ikke konverteres i denne test")
+    item = ("titel: Sag med bilag\ntype: orientering\nbilag:\n  - {titel: Notat et, fil: et.docx}\n"
+            "  - {titel: Notat to, fil: to.docx}\n  - {titel: Regneark, fil: ark.xlsx}\n"
+            "  - {titel: Regneark igen, fil: ark2.xlsx}\n")
+    sheet = (FIXTURES / "bredt-ark.xlsx").read_bytes()
+    folder = make_meeting({"01-sag.yaml": item}, bilag={"et.docx": _docx("Første notat."), "to.docx": _docx("Andet."),
+                                                        "ark.xlsx": sheet, "ark2.xlsx": sheet})
+    import threading
+
+    from referat.files import libreoffice
+
+    converted_in: list[str] = []
+    real = libreoffice.docx_to_pdf
+
+    def converting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        converted_in.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(libreoffice, "docx_to_pdf", converting)
+    outputs = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("REFERAT_JOBS", jobs)
+        monkeypatch.setenv("REFERAT_CACHE", str(tmp_path / f"cache{jobs}"))  # converted anew each time
+        code, out, err = run("packet", folder, "--out", tmp_path / f"ud{jobs}")
+        assert code == 0, err
+        outputs.append(((tmp_path / f"ud{jobs}" / "dagsordenspakke.pdf").read_bytes(), err))
+    assert outputs[0] == outputs[1]
+    # one at a time in this thread, then both side by side in the bilag threads
+    assert [name.startswith("referat-bilag") for name in converted_in] == [False, False, True, True]

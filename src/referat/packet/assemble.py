@@ -39,6 +39,7 @@ from .sources import bilag_pdf, check_converters, minutes_reader, pdf_of
 from .types import CoverData, StampData, StampPage
 
 PACKET_NAMES = {"dagsorden": "dagsordenspakke", "referat": "referat-med-bilag"}
+CONVERTED = (".docx", ".doc", ".xlsx", ".xlsm")  # bilag made into PDF pages by work that runs beside Python's
 Geometry = tuple[float, float, float, float, int]  # a page's crop box (left, bottom, width, height) and /Rotate
 
 
@@ -75,9 +76,31 @@ class Sources:
     of the same bytes, so that its pages are copies of their own, stamped with their own numbers.
     """
 
-    def __init__(self, earlier: Earlier | None = None) -> None:
+    def __init__(self, earlier: Earlier | None = None, jobs: int = 1) -> None:
         self.earlier = earlier  # the minutes of other meetings (bilag `referat:` and `arkiv:`), from the pipeline
+        self.jobs = jobs
         self._readers: dict[tuple[Any, ...], Pdf] = {}
+
+    def ahead(self, wanted: list[tuple[tuple[Any, ...], Callable[..., Pdf], tuple[Any, ...]]]) -> None:
+        """Make the PDFs of `wanted` (key, make, args) side by side in `jobs` threads, before they are asked for in
+        order: a Word bilag is converted by LibreOffice, a process of its own, and an Excel bilag's pages are laid
+        out by Typst, which releases the GIL. What fails here is made again where it is asked for, so the error,
+        and which bilag it names first, is a serial run's."""
+        todo = [(key, make, args) for key, make, args in {w[0]: w for w in wanted}.values()
+                if key not in self._readers]
+        if self.jobs < 2 or len(todo) < 2:
+            return
+
+        def make_quietly(task: tuple[tuple[Any, ...], Callable[..., Pdf], tuple[Any, ...]]) -> Pdf | None:
+            try:
+                return task[1](*task[2])
+            except Exception:  # noqa: BLE001 - said where the bilag is asked for, in order
+                return None
+
+        with ThreadPoolExecutor(max_workers=min(self.jobs, len(todo)), thread_name_prefix="referat-bilag") as pool:
+            for (key, _, _), reader in zip(todo, pool.map(make_quietly, todo), strict=True):
+                if reader is not None:
+                    self._readers[key] = reader
 
     def get(self, key: tuple[Any, ...], make: Callable[..., Pdf], *args: Any) -> Pdf:
         """The PDF made by `make(*args)` the first time `key` was asked for."""
@@ -103,6 +126,9 @@ def collect_parts(meeting: Meeting, view: DocumentView, sources: Sources | None 
         chosen.append((item, n, item.bilag[n - 1], entry))
     check_converters([b.path for _, _, b, _ in chosen if b.path is not None and b.file is not None],
                      meeting.folder)
+    sources.ahead([(("fil", b.path, b.title, None), bilag_pdf, (b.path, b.title, meeting.date, None))
+                   for _, _, b, _ in chosen if b.file is not None and b.path is not None
+                   and Path(b.file).suffix.lower() in CONVERTED])
     parts: list[Part] = []
     with progress("Bilag {n}/{total}: {detail}", len(chosen)) as bar:
         for item, n, b, entry in chosen:
@@ -427,11 +453,12 @@ def write_packets(meeting: Meeting, views: list[DocumentView], earlier: Earlier 
     With `report`, a warning per bilag file from which active content was removed (once per file). `documents`
     (file name → bytes, as the pipeline names them) are the same documents built alone; their page counts are
     the first guess of each document's length in its packet. `earlier`: the minutes of other meetings. `jobs` > 1:
-    the packets' Typst compiles (document, covers, stamps) run side by side; the bilag are read, cleaned and
-    merged in this thread, one packet after the other, so files, messages and the first error are a serial run's."""
+    the Word and Excel bilag are converted side by side (`Sources.ahead`), and the packets' Typst compiles
+    (document, covers, stamps) run side by side; the bilag are read, cleaned and merged in this thread, one packet
+    after the other, so files, messages and the first error are a serial run's."""
     files: dict[str, bytes] = {}
     told: set[Path] = set()
-    sources = Sources(earlier)
+    sources = Sources(earlier, jobs)
     plans = []
     for view in views:
         alone = (documents or {}).get(L.file_stem(view["kind"], view["public"]) + ".pdf")
