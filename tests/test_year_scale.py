@@ -283,7 +283,7 @@ def test_word_and_excel_bilag_converted_side_by_side_give_the_serial_packet(
     for jobs in ("1", "2"):
         monkeypatch.setenv("REFERAT_JOBS", jobs)
         monkeypatch.setenv("REFERAT_CACHE", str(tmp_path / f"cache{jobs}"))  # converted anew each time
-        code, out, err = run("packet", folder, "--out", tmp_path / f"ud{jobs}")
+        code, _, err = run("packet", folder, "--out", tmp_path / f"ud{jobs}")
         assert code == 0, err
         outputs.append(((tmp_path / f"ud{jobs}" / "dagsordenspakke.pdf").read_bytes(), err))
     assert outputs[0] == outputs[1]
