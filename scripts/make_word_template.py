@@ -2,10 +2,11 @@
 
 Usage: python scripts/make_word_template.py [templates/word/dokument.docx]
 
-The template holds the letterhead and styles. Jinja tags ({{ … }}, docxtpl) fill the front page and the
-running header; the paragraphs [[INDHOLDSFORTEGNELSE]] and [[PUNKTER]] mark where referat inserts the table
-of contents and the items, using the template's own styles (Heading 1/2/3, List Paragraph, Table Grid).
-Restyle freely in Word; keep the tags and the two markers.
+The template holds the letterhead and styles. Jinja tags ({{ … }}, docxtpl) fill the front page (the title
+block's lines, `titellinjer`, as the committee profile sets them) and the running header; the paragraphs
+[[INDHOLDSFORTEGNELSE]] and [[PUNKTER]] mark where referat inserts the table of contents and the items, using
+the template's own styles (Heading 1/2/3, Header, List Paragraph, Table Grid). Restyle freely in Word; keep the
+tags and the two markers.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ def build(path: Path) -> None:
     styles["Heading 2"].paragraph_format.space_before = Pt(12)
     styles["Heading 2"].paragraph_format.space_after = Pt(4)
     _style_font(styles["Heading 3"], 10.5, True, RGBColor(0, 0, 0))
+    # items under a group heading are one level down (Heading 2), their sections and sub-headings too
+    for name in ("Heading 4", "Heading 5"):
+        _style_font(styles[name], 10.5, True, RGBColor(0, 0, 0))
+        styles[name].font.italic = False
     _style_font(styles["TOC Heading"], 15, True, ACCENT)
     for name in ("Header", "Footer"):
         _style_font(styles[name], 9, False, RGBColor(0x50, 0x50, 0x50))
@@ -111,9 +116,17 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if logo %}")
     doc.add_paragraph("{{ logo }}")
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{{ organisation }}")
-    doc.add_paragraph("{{ udvalg }}", style="Title")
-    doc.add_paragraph("{{ dokumenttype }}", style="Subtitle")
+    # the title block as the committee's profile sets it (opsætning.forside.titel): each line in the style of its
+    # role; a template may instead place {{ organisation }}, {{ udvalg }}, {{ kortnavn }} and {{ dokumenttype }}
+    doc.add_paragraph("{%p for t in titellinjer %}")
+    doc.add_paragraph("{%p if t.rolle == 'organisation' %}")
+    doc.add_paragraph("{{ t.tekst }}")
+    doc.add_paragraph("{%p elif t.rolle == 'udvalg' %}")
+    doc.add_paragraph("{{ t.tekst }}", style="Title")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("{{ t.tekst }}", style="Subtitle")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
     table = doc.add_table(rows=3, cols=2)
     table.rows[0].cells[0].text = "{%tr for r in forside %}"
     label = table.rows[1].cells[0].paragraphs[0].add_run("{{ r.label }}")
@@ -124,7 +137,7 @@ def build(path: Path) -> None:
         row.cells[0].width = Cm(4)
         row.cells[1].width = Cm(12)
     doc.add_page_break()
-    doc.add_paragraph("Indholdsfortegnelse", style="TOC Heading")
+    doc.add_paragraph("{{ indholdsfortegnelse }}", style="TOC Heading")
     doc.add_paragraph("[[INDHOLDSFORTEGNELSE]]")
     doc.add_paragraph("[[PUNKTER]]")
     doc.core_properties.author = "referat"

@@ -93,9 +93,11 @@ def test_pdf_language_title_and_pdfa_identification(built: Path) -> None:
 
 
 def test_every_pdf_page_says_side_x_af_y(built: Path) -> None:
+    """Every page but the front page, which DAS' profile prints without a footer (opsætning.forside.sidefod)."""
     pages = pdf_pages(built / "referat.pdf")
     total = len(pages)
-    for number, text in enumerate(pages, start=1):
+    assert "Side " not in pages[0]
+    for number, text in enumerate(pages[1:], start=2):
         assert f"Side {number} af {total}" in text
 
 
@@ -109,17 +111,16 @@ def test_running_header_and_item_layout(built: Path) -> None:
     assert "Det indstilles, at Den Administrative Styregruppe" in page
 
 
-def test_front_page_and_table_of_contents(built: Path) -> None:
+def test_front_page_as_the_committee_prints_it(built: Path) -> None:
+    """DAS' profile: the title block "DAS Social", the label lines with names run on, and no table of contents
+    (the first item follows the front page); tests/test_layout.py has the table of contents with page numbers."""
     pages = pdf_pages(built / "referat.pdf")
     front = squash(pages[0])
-    assert "Den Administrative Styregruppe" in front
+    assert front.startswith("DAS Social Referat Tid ")
     assert "Mødet den 23. februar 2026, kl. 12.00 - 16.00" in front
-    assert "Martin Bjørn Jensen, Vicesocialdirektør, Region Nordjylland (pkt. 3)" in front
-    toc = squash(pages[1])
-    assert "Indholdsfortegnelse" in toc
-    # each entry carries the page number where the item starts
-    start = next(i for i, p in enumerate(pages, start=1) if i > 2 and "Punkt 17." in p and "Næste møde" in p)
-    assert re.search(rf"Punkt 17\. Næste møde[ .]*{start}\b", toc)
+    assert "Martin Bjørn Jensen, Vicesocialdirektør, Region Nordjylland (pkt. 3), Martin Kolling Jensen" in front
+    assert "Indholdsfortegnelse" not in " ".join(pages)
+    assert squash(pages[1]).startswith("Mødet den 23.02.2026 DAS Social Åben Punkt 1. Godkendelse af dagsorden")
 
 
 def test_next_meeting_sentence_comes_from_meeting_file(built: Path) -> None:
@@ -155,9 +156,13 @@ def test_word_front_page_and_header(built: Path) -> None:
     doc = docx.Document(str(built / "referat.docx"))
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
     assert "Tid" in cells and "Mødet den 23. februar 2026, kl. 12.00 - 16.00" in cells
-    assert doc.sections[0].header.paragraphs[0].text == "Mødet den 23.02.2026 DAS Social"
+    # DAS' profile: the running header stands where each item starts (opsætning.sidehoved: punktstart)
+    assert [p.text for p in doc.sections[0].header.paragraphs] == [""]
+    heads = [p for p in doc.paragraphs if p.text == "Mødet den 23.02.2026 DAS Social"]
+    assert len(heads) == ITEM_COUNT and all(p.paragraph_format.page_break_before for p in heads)
     footer = doc.sections[0].footer._element.xml
     assert "PAGE" in footer and "NUMPAGES" in footer
+    assert "PAGE" not in doc.sections[0].first_page_footer._element.xml
 
 
 def test_word_markdown_becomes_lists_and_tables(built: Path) -> None:

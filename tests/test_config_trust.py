@@ -37,9 +37,9 @@ def _evil_word_template() -> bytes:
     with zipfile.ZipFile(REAL_WORD) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename == "word/document.xml":
-                data = data.replace(b"Indholdsfortegnelse",
-                                    EVIL_WORD.encode() + b" {{ cycler.__init__.__globals__.os.getcwd() }}")
+            if info.filename == "word/document.xml":  # beside each front-page label
+                data = data.replace(b"{{ r.label }}", b"{{ r.label }} " + EVIL_WORD.encode()
+                                    + b" {{ cycler.__init__.__globals__.os.getcwd() }}")
             dst.writestr(info, data)
     return out.getvalue()
 
@@ -68,9 +68,9 @@ def _docx_text(path: Path) -> str:
 
 def _assert_real_templates_used(out: Path) -> None:
     text = (out / "dagsorden.txt").read_text("utf-8")
-    assert "Den Administrative Styregruppe" in text and EVIL not in text
+    assert "DAS Social" in text and EVIL not in text  # the real profile's kortnavn (title block, running header)
     word = _docx_text(out / "dagsorden.docx")
-    assert "Indholdsfortegnelse" in word, "the real Word template was not used"
+    assert "\nTid\n" in word, "the real Word template was not used"
     assert EVIL_WORD not in word and EVIL not in word
 
 
@@ -121,8 +121,7 @@ def test_the_projects_templates_are_found_from_the_working_directory(make_meetin
     project = tmp_path / "projekt"
     (project / "templates" / "udvalg").mkdir(parents=True)
     shutil.copytree(ROOT / "templates" / "word", project / "templates" / "word")
-    profile = REAL_PROFILE.read_text("utf-8").replace("navn: Den Administrative Styregruppe\n",
-                                                    "navn: Projektets Styregruppe\n", 1)
+    profile = REAL_PROFILE.read_text("utf-8").replace("kortnavn: DAS Social\n", "kortnavn: Projektets Styregruppe\n", 1)
     (project / "templates" / "udvalg" / "das-social.yaml").write_text(profile, "utf-8")
     folder = make_meeting(name="projekt/agendas/møde")
     for cwd in (project, folder, project / "agendas"):
@@ -226,7 +225,7 @@ def test_new_warns_when_the_templates_beside_the_new_meeting_are_not_used(run, t
     code, _, err = run("build", "møde", "--format", "txt", "--out", "ud")
     assert code == 0, err
     text = (tmp_path / "ud" / "dagsorden.txt").read_text("utf-8")
-    assert "Den Administrative Styregruppe" in text and EVIL not in text
+    assert "DAS Social" in text and EVIL not in text
 
 
 def test_meeting_files_symlinked_out_of_the_meeting_folder_are_not_read(make_meeting, run, tmp_path: Path) -> None:

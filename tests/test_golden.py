@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from conftest import ROOT
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-MEETINGS = ["2026-02-23-das-social", "2023-03-31-das-social"]
+MEETINGS = ["2026-02-23-das-social", "2023-03-31-das-social", "2024-06-21-kkr-nordjylland"]
 ANNEX = ROOT / "agendas" / "2023-03-31-das-social" / "bilag" / "07-takster-2023-revideret.yaml"
 SUBMITTED = ROOT / "tests" / "fixtures" / "takster" / "indsendt-2027.yaml"  # every case of issue 23
 DIFF_LINES = 120
@@ -78,7 +78,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
 
 
 def _documents(meeting: str) -> list[str]:
-    kinds = ["dagsorden", "referat"] if meeting.startswith("2026") else ["dagsorden"]
+    kinds = ["dagsorden", "referat"] if meeting == "2026-02-23-das-social" else ["dagsorden"]
     return [kind + suffix for kind in kinds for suffix in ("", "-offentlig")]
 
 

@@ -16,6 +16,7 @@ from browser import axe_violations, chromium, summary
 from conftest import EXAMPLE, ROOT
 
 DEMO = ROOT / "agendas" / "demo-2026-06-15-das-social"
+KKR = ROOT / "agendas" / "2024-06-21-kkr-nordjylland"  # another layout: contents on the front page, groups
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +37,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("html")
     assert main(["build", str(DEMO), "--format", "html", "--offentlig", "--out", str(out / "demo")]) == 0
     assert main(["build", str(EXAMPLE), "--format", "html", "--offentlig", "--out", str(out / "eks")]) == 0
+    assert main(["build", str(KKR), "--format", "html", "--offentlig", "--out", str(out / "kkr")]) == 0
     assert main(["publish", "--site", str(out / "site"), str(DEMO), str(EXAMPLE)]) == 0
     found = sorted(out.rglob("*.html"))
-    assert len(found) >= 8 + 4  # 4 editions per meeting, 2 meeting pages, index and decision register
+    assert len(found) >= 8 + 2 + 4  # 4 editions per DAS meeting, KKR's 2, 2 meeting pages, index and register
     return found
 
 

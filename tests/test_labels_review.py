@@ -1,5 +1,6 @@
-"""The words of the packet's covers and the takstbilag's page footer come from view/labels.py, not the templates:
-changing a label changes what the reader sees (the templates set no words of their own)."""
+"""The words of the packet's covers come from the committee's profile through the view, and the takstbilag's page
+footer from view/labels.py, not the templates: changing them changes what the reader sees (the templates set no
+words of their own)."""
 
 from __future__ import annotations
 
@@ -21,16 +22,23 @@ def _page_texts(path: Path) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
 
 
-def test_the_cover_heading_follows_its_label(run: Run, make_meeting: Callable[..., Path], tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cover_heading_follows_the_profile(run: Run, make_meeting: Callable[..., Path], tmp_path: Path) -> None:
+    """The cover's heading and page number are the committee's (opsætning: bilagsforside, sidetal), carried by the
+    view; the cover template sets no words."""
     folder = make_meeting({"01-punkt.yaml": "titel: Et punkt\nbilag:\n  - titel: Budget 2026\n    fil: budget.pdf\n"},
                           bilag={"budget.pdf": tiny_pdf()})
     code, _, err = run("packet", folder, "--out", tmp_path / "før")
     assert code == 0, err
     assert any(text.startswith("1 BUDGET 2026") for text in _page_texts(tmp_path / "før" / "dagsordenspakke.pdf"))
-    monkeypatch.setattr(L, "BILAG_COVER_TITLE", "Punkt {punkt}: {titel}")
-    monkeypatch.setattr(L, "PAGE", "Blad {x} ud af {y}")
-    code, _, err = run("packet", folder, "--out", tmp_path / "efter")
+    templates = tmp_path / "skabeloner"
+    (templates / "udvalg").mkdir(parents=True)
+    profile = (ROOT / "templates" / "udvalg" / "das-social.yaml").read_text("utf-8")
+    for old, new in (('bilagsforside: "{punkt} {titel}"', 'bilagsforside: "Punkt {punkt}: {titel}"'),
+                     ('sidetal: "Side {side} af {sider}"', 'sidetal: "Blad {side} ud af {sider}"')):
+        assert profile.count(old) == 1
+        profile = profile.replace(old, new)
+    (templates / "udvalg" / "das-social.yaml").write_text(profile, "utf-8")
+    code, _, err = run("packet", folder, "--out", tmp_path / "efter", "--skabeloner", templates)
     assert code == 0, err
     texts = _page_texts(tmp_path / "efter" / "dagsordenspakke.pdf")
     (cover,) = [t for t in texts if "BUDGET 2026" in t and "Punkt 1:" in t]

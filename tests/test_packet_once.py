@@ -128,8 +128,8 @@ def test_a_bilag_attached_twice_gets_its_own_pages_and_numbers(make_meeting, run
     assert code == 0, err
     pages = PdfReader(tmp_path / "ud" / "dagsordenspakke.pdf").pages
     texts = [" ".join(p.extract_text().split()) for p in pages]
-    for number, text in enumerate(texts, start=1):
-        assert text.count(f"Side {number} af {len(pages)}") == 1, (number, text)  # one stamp, its own
+    for number, text in enumerate(texts, start=1):  # one stamp, its own; the front page none (DAS' profile)
+        assert text.count(f"Side {number} af {len(pages)}") == (1 if number > 1 else 0), (number, text)
     assert sum("Første side" in t for t in texts) == 2
 
 

@@ -119,9 +119,9 @@ def test_every_page_carries_exactly_its_own_number(corpus_packet: tuple[Path, st
     pages = PdfReader(out / "dagsordenspakke.pdf").pages
     total = len(pages)
     assert total > 60
-    for number, page in enumerate(pages, start=1):
+    for number, page in enumerate(pages, start=1):  # the front page without a footer (DAS' profile)
         found = STAMP.findall(page.extract_text())
-        assert found == [(str(number), str(total))], (number, found)
+        assert found == ([(str(number), str(total))] if number > 1 else []), (number, found)
 
 
 def test_page_count_is_the_sum_of_the_parts(corpus_meeting: Path, corpus_packet: tuple[Path, str]) -> None:

@@ -40,7 +40,8 @@ NAME_A = f"Anne Andersen [[skjul: {MARKER} | Offentlighedslovens § 30, nr. 1]]"
 NAME_B = f"Bo Bertelsen [[skjul: {MARKER} | Offentlighedslovens § 30, nr. 1]]"
 CASE = "2026-005746"  # a case number has the profile's form (ÅÅÅÅ-NNNNNN), so it holds no span
 CLOSED_PUBLIC = {"titel": "Personalesag", "lukket_grundlag": "Offentlighedslovens § 30, nr. 1",
-                 "offentlig_beslutning": "Styregruppen har truffet en beslutning."}
+                 "offentlig_beslutning": "Styregruppen har truffet en beslutning.",
+                 "gruppe": "Lukkede sager"}  # the heading the item stands under: the agenda's structure
 
 ARCHIVED, EARLIER, MAIN = "2025-11-17", "2025-09-01", "2026-02-23"
 

@@ -166,7 +166,7 @@ def test_utf8_bom_is_accepted(make_meeting, run: Run, tmp_path: Path) -> None:
     code, _, err = run("build", folder, "--format", "txt", "--out", tmp_path / "out")
     assert code == OK and err == ""
     text = (tmp_path / "out" / "dagsorden.txt").read_text("utf-8")
-    assert "Punkt 1. Æbler og pærer" in text and "\ufeff" not in text
+    assert "\nPunkt 1.\nÆbler og pærer\n" in text and "\ufeff" not in text
 
 
 # --------------------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_10000_items_validate_and_build(tmp_path: Path, run: Run) -> None:
     code, _, err = run("build", folder, "--format", "txt", "--out", tmp_path / "out")
     assert code == OK, err
     text = (tmp_path / "out" / "dagsorden.txt").read_text("utf-8")
-    assert "  Punkt 10000. Punkt nummer 10000\n" in text and "Tekst 10000." in text
+    assert "\nPunkt 10000.\nPunkt nummer 10000\n" in text and "Tekst 10000." in text
 
 
 # --------------------------------------------------------------------------------------------------
@@ -363,7 +363,10 @@ def test_markup_of_every_output_language_prints_literally(make_meeting, run: Run
     for fmt, text in texts.items():
         flat = " ".join(text.split())
         for lead in ("Titel", "Afsnit", "Godkender", "Besluttet"):  # plain fields and Markdown fields alike
-            assert f"{lead} {' '.join(joined.split())}" in flat, (fmt, lead)
+            if fmt == "pdf":  # a line may break after a slash ("@preview/ x:1.0"): compared without spaces
+                assert "".join(f"{lead}{joined}".split()) in "".join(flat.split()), (fmt, lead)
+            else:
+                assert f"{lead} {' '.join(joined.split())}" in flat, (fmt, lead)
     assert reader.metadata.title.startswith("Referat")
     assert str(reader.outline[0]["/Title"]).startswith("Punkt 1. Titel #set page(width: 1cm)")
 

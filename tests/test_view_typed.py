@@ -121,6 +121,9 @@ def _reworded(view: DocumentView) -> DocumentView:
     """The view with the edition's title and the access word changed, and every item closed (not withheld)."""
     out = copy.deepcopy(view)
     out["edition_title"] = "Dagsorden — PRØVEUDGAVE"
+    for line in out["layout"]["title"]:  # the front page's title block names the document as the view words it
+        if line["role"] == "kind":
+            line["text"] = out["edition_title"]
     for item in out["items"]:
         item["access"] = "Fortroligt"
         item["closed"] = True
@@ -172,6 +175,7 @@ def test_html_writer_places_the_views_words_and_nothing_of_its_own() -> None:
     view["labels"] = {**view["labels"], "toc": "INDHOLD-X", "skip": "SPRING-X", "case_number": "J.NR. {nummer}",
                       "time_slot": "TIDEN {tid}", "anchor": "emne{nummer}"}
     view["title"] = "TITEL-X"
+    view["layout"] = {**view["layout"], "toc": "page"}  # DAS' profile has none; the contents list's words too
     first = view["items"][0]
     first["time_slot"] = "09.00-10.00"
     first["case_number"] = "00.01-X"

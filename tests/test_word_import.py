@@ -31,7 +31,7 @@ SECRETS = ("HEMMELIG-SKJULT-TEKST-1111", "HEMMELIG-SKJULT-TYPOGRAFI-2222", "HEMM
            "HEMMELIG-KOMMENTAR-8888", "HEMMELIG-SLETTET-9999")
 DOCUMENTS = ["lo-fra-odt", "lo-fra-html", "python-docx-nummerering", "kommune-skabelon", "billede-og-flettede-celler",
              "skjult-indhold"]
-MEETINGS = ["2026-02-23-das-social", "2023-03-31-das-social", "demo-2026-06-15-das-social"]
+MEETINGS = ["2026-02-23-das-social", "2023-03-31-das-social", "demo-2026-06-15-das-social", "2024-06-21-kkr-nordjylland"]
 
 
 def _update(request: pytest.FixtureRequest) -> bool:

@@ -48,6 +48,25 @@ DANISH: dict[str, tuple[str, str]] = {
     "Bilag": ("Bilag", ("Et bilag til punktet: en fil i bilag/, et tidligere mødes referat eller et arkiveret, "
                        "underskrevet referat.")),
     "Look": ("Udseende", "Udvalgets farve, skrifttype og logo i dokumenterne."),
+    "FreeSection": ("Afsnit", ("Et afsnit ud over udvalgets faste: tekst med eller uden overskrift, placeret "
+                               "efter et af punktets afsnit (efter) eller under titlen (efter: start).")),
+    "SectionPlace": ("Placering af afsnit", ("start (under titlen) eller det afsnit, det står efter: resumé, "
+                                             "baggrund, sagsfremstilling, indstilling, bilag eller beslutning.")),
+    "Layout": ("Opsætning", ("Dokumenternes opsætning: forside, sidehoved, sidetal, nummerering, indstillingens "
+                            "punkter og bilagenes forsideblade.")),
+    "FrontPage": ("Forside", ("Forsidens titelblok, hvilke linjer den viser og i hvilken rækkefølge, navne i "
+                             "løbende tekst eller én pr. linje, tomme linjer og indholdsfortegnelsens plads.")),
+    "FrontField": ("Forsidelinje", ("tid, sted, fraværende, til_stede, øvrige_deltagere eller "
+                                    "øvrige_oplysninger.")),
+    "Names": ("Navne", "en_pr_linje (et navn pr. linje) eller løbende (adskilt af komma)."),
+    "TocPlacement": ("Indholdsfortegnelse", "forside, egen_side eller ingen."),
+    "HeaderPlacement": ("Sidehovedets placering", ("hver_side (sidehoved og adgangslinje på hver side) eller "
+                                                   "punktstart (kun hvor et punkt begynder).")),
+    "Numbering": ("Nummerering", ("løbende (1, 2, 3 …) eller hierarkisk (2.1, 2.2 … under en nummereret "
+                                 "gruppeoverskrift).")),
+    "PointStyle": ("Indstillingens punkter", "nummereret (1., 2. …) eller punkttegn (•)."),
+    "SectionHeading": ("Overskrift", ("Et afsnits overskrift i dagsordenen og i referatet, og om den står, når "
+                                     "afsnittet er tomt (vis_tom).")),
     "StandardItem": ("Standardpunkt", "Et punkt, som 'referat new' sætter på enhver ny dagsorden."),
     "Placement": ("Placering", "start (før sagerne) eller slut (efter sagerne)."),
     "Unit": ("Takstenhed", "Døgn, Dag, Time, Styk eller Måned."),

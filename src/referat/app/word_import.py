@@ -67,7 +67,8 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
         raise InputError(report)
     options = Options(heading_words=profile.section_words(), lead_in=profile.lead_in,
                       committee_names=profile.names(), item_label=profile.item_label,
-                      generated=[labels.NEXT_MEETING])
+                      generated=[labels.NEXT_MEETING], running_header=profile.running_header,
+                      group_label=profile.layout.group_label)
     meeting_case = str(data.get(key(Meeting, "case_number")) or "") or None
     result = Imported(report=report)
     files: dict[Path, bytes | str] = {}
@@ -258,7 +259,10 @@ def _item_data(contribution: Contribution, number: int, meeting_case: str | None
             item[key(Item, "case_number")] = case
         if contribution.time_slot:
             item[key(Item, "time_slot")] = contribution.time_slot
-    for field_name in ("summary", "background", "case", "recommendation"):  # the sections, as the reader keys them
+        if contribution.group:
+            item[key(Item, "group")] = contribution.group
+    # the sections, as the reader keys them
+    for field_name in ("summary", "background", "case", "free_sections", "lead_in", "recommendation"):
         section = key(Item, field_name)
         if section in contribution.fields:
             item[section] = contribution.fields[section]

@@ -86,14 +86,13 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
     from ..text.danish import long_date
     from ..text.richtext import parse, printable
     from ..view import labels as L
-    from ..view.document import document_view
+    from ..view.document import document_view, retitle
 
     base = document_view(meeting, "referat")
     signed = archived_items(original)
     view = dict(base)
     day = long_date(meeting.date)
-    view["kind_title"] = TITLE
-    view["edition_title"] = TITLE
+    retitle(view, TITLE, TITLE)  # type: ignore[arg-type]
     view["title"] = printable(f"{TITLE} af mødet den {day} – {meeting.profile.short_name}")
     view["front"] = [
         {"label": "Retter", "lines": [printable(f"Referat af mødet den {day}, arkiveret som {original.relative}"),
@@ -109,7 +108,7 @@ def correction_view(meeting: Meeting, correction: Correction, original: Version,
         closed = entry.get("lukket") is True
         items.append({"number": point.item, "label": label, "title": title, "bookmark": f"{label} {title}",
                       "access": L.CLOSED if closed else L.OPEN, "closed": closed, "withheld": False,
-                      "case_number": None, "time_slot": None, "notice": None,
+                      "case_number": None, "time_slot": None, "notice": None, "group": None, "opens_group": False,
                       "sections": [{"type": "blocks", "key": "rettelse", "heading": "Rettelse",
                                     "blocks": parse(point.text)}]})
     view["items"] = items

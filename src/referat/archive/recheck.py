@@ -143,7 +143,16 @@ def load(version: Version) -> Checked:
 
 def recheck_text(checked: Checked) -> None:
     """The items, the meeting and the comparison route the manifest records, re-derived from the PDF's text."""
-    from .text import Expected, Keyed, Layout, compare_items, front_difference, pdf_lines, running_header
+    from .text import (
+        Expected,
+        Keyed,
+        Layout,
+        compare_items,
+        front_difference,
+        pdf_keywords,
+        pdf_lines,
+        running_header,
+    )
     from .text import _page_lines as page_lines
 
     manifest, data = checked.manifest, checked.pdf
@@ -152,7 +161,8 @@ def recheck_text(checked: Checked) -> None:
     where = Location(checked.version.manifest)
     report = checked.report
     try:
-        lines = pdf_lines(data)
+        layout = Layout.from_json(manifest.get("tekstopdeling")) or _profile_layout(manifest)
+        lines = pdf_lines(data, page=layout.page) if layout is not None else pdf_lines(data)
     except Exception as exc:  # noqa: BLE001 - a damaged PDF from an untrusted copy: a message, not a traceback
         report.error(Location(checked.version.pdf), f"PDF'ens tekst kan ikke læses ({type(exc).__name__})")
         return
@@ -171,9 +181,6 @@ def recheck_text(checked: Checked) -> None:
     if route == IDENTICAL and not _has_revision(data, manifest.get("referat_sha256")):
         report.error(where, "manifestet siger 'byte-identisk', men ingen revision af filen har den sha256, "
                             "manifestet angiver som 'referat_sha256'")
-    layout = Layout.from_json(manifest.get("tekstopdeling"))
-    if layout is None:
-        layout = _profile_layout(manifest)
     if layout is None:
         report.error(where, "feltet 'tekstopdeling' mangler eller er ugyldigt, og udvalgsprofilen findes ikke; "
                             "punkterne kan ikke kontrolleres mod PDF'en")
@@ -181,7 +188,7 @@ def recheck_text(checked: Checked) -> None:
     day = field_date(manifest, "dato", where, Report())
     name, short = manifest.get("udvalg_fulde_navn"), manifest.get("udvalg_navn")
     if day is not None and isinstance(name, str) and isinstance(short, str):
-        problem = front_difference(lines, name, day)
+        problem = front_difference(lines, name, day, short, pdf_keywords(data))
         header, pages = running_header(data), page_lines(data)
         if header is None and len(pages) >= 2 and pages[-1]:
             header = pages[-1][0]  # short minutes: one page after the front page and contents carries the header
@@ -234,10 +241,7 @@ def _profile_layout(manifest: mf.Manifest) -> Any:
     profile = load_profile(committee, template_dirs(Path.cwd()), Location(Path(committee)), Report())
     if profile is None:
         return None
-    order = list(profile.order)
-    following = order[order.index("beslutning") + 1:] if "beslutning" in order else []
-    return Layout(profile.item_label, profile.headings["beslutning"].strip(),
-                  [profile.headings[k].strip() for k in following])
+    return Layout.from_profile(profile)
 
 
 def recheck_signatures(checked: Checked) -> None:

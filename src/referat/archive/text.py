@@ -13,10 +13,11 @@ from typing import Any
 from pypdf import PdfReader
 
 from ..model.meeting import Meeting
+from ..model.profile import Committee
 from ..text.danish import long_date
 from ..text.richtext import plain_text, printable
 from ..view import labels as L
-from ..view.document import document_view
+from ..view.document import document_view, page_label
 
 
 @dataclass
@@ -44,7 +45,12 @@ def item_texts(meeting: Meeting) -> list[ItemText]:
     return out
 
 
-PAGE_LINE = re.compile("^" + re.escape(L.PAGE).replace(r"\{x\}", r"\d+").replace(r"\{y\}", r"\d+") + "$")
+def page_line(label: str) -> re.Pattern[str]:
+    """A page's number as the footer prints it with the label ("Side {x} af {y}")."""
+    return re.compile("^" + re.escape(label).replace(r"\{x\}", r"\d+").replace(r"\{y\}", r"\d+") + "$")
+
+
+PAGE_LINE = page_line(L.PAGE)
 ACCESS = (L.OPEN, L.CLOSED)  # the line printed above every item's heading in the minutes
 
 
@@ -55,29 +61,39 @@ class Layout:
 
     label: str  # the profile's punkt_format, e.g. "Punkt {nummer}."
     decision: str  # the decision's heading line, e.g. "Beslutning:"
-    after: list[str]  # the headings of sections printed after the decision
+    after: list[str]  # the headings of sections printed after the decision, and the headings of item groups
+    page: str = L.PAGE  # the page number's wording ("Side {x} af {y}"), the profile's sidetal
 
     @classmethod
     def of(cls, meeting: Meeting) -> Layout:
-        profile = meeting.profile
+        view = document_view(meeting, "referat")
+        return cls.from_profile(meeting.profile, [it["group"]["bookmark"] for it in view["items"]
+                                                  if it["opens_group"] and it["group"] is not None])
+
+    @classmethod
+    def from_profile(cls, profile: Committee, groups: list[str] | None = None) -> Layout:
         order = list(profile.order)
         following = order[order.index("beslutning") + 1:] if "beslutning" in order else []
-        return cls(profile.item_label, printable(profile.headings["beslutning"]).strip(),
-                   [printable(profile.headings[k]).strip() for k in following])
+        return cls(profile.item_label, printable(profile.heading("beslutning", "referat")).strip(),
+                   [printable(profile.heading(k, "referat")).strip() for k in following] + (groups or []),
+                   page_label(profile))
 
     def to_json(self) -> dict[str, Any]:
-        return {"punkt_format": self.label, "beslutning": self.decision, "efter_beslutning": self.after}
+        return {"punkt_format": self.label, "beslutning": self.decision, "efter_beslutning": self.after,
+                "sidetal": self.page}
 
     @classmethod
     def from_json(cls, data: Any) -> Layout | None:
         if not isinstance(data, dict):
             return None
         label, decision, after = data.get("punkt_format"), data.get("beslutning"), data.get("efter_beslutning")
+        page = data.get("sidetal", L.PAGE)
         if not (isinstance(label, str) and label.count("{") == label.count("}") == 1 and "{nummer}" in label
                 and isinstance(decision, str) and decision.strip()
-                and isinstance(after, list) and all(isinstance(a, str) for a in after)):
+                and isinstance(after, list) and all(isinstance(a, str) for a in after)
+                and isinstance(page, str) and "{x}" in page):
             return None
-        return cls(label, decision.strip(), [a.strip() for a in after])
+        return cls(label, decision.strip(), [a.strip() for a in after], page)
 
     def label_pattern(self) -> re.Pattern[str]:
         before, _, rest = self.label.partition("{nummer}")
@@ -110,30 +126,30 @@ def _page_lines(pdf: bytes) -> tuple[tuple[str, ...], ...]:
     return tuple(pages)
 
 
-def pdf_lines(pdf: bytes, header: str | None = None) -> list[str]:
-    """The text lines of every page, without the running header and the 'Side X af Y' footer.
+def pdf_lines(pdf: bytes, header: str | None = None, page: str = L.PAGE) -> list[str]:
+    """The text lines of every page, without the running header and the 'Side X af Y' footer (`page`).
 
-    The running header is the given one, or else the line that begins the last page and at least one other:
-    it is found from the PDF itself, so a stored manifest cannot make a line of the minutes disappear.
-    Only a page's first line is taken as its header.
+    The running header is the given one, or else the one found from the PDF itself (`running_header`), so a
+    stored manifest cannot make a line of the minutes disappear. Only a page's first line is taken as its header;
+    a header printed on every page ends in the access word of the item the page is in ("… DAS Social Åben").
     """
     pages = _page_lines(pdf)
-    if header is None and len(pages) >= 2 and pages[-1]:
-        candidate = pages[-1][0]
-        if sum(1 for p in pages if p and p[0] == candidate) >= 2:
-            header = candidate
+    if header is None:
+        header = running_header(pdf)
+    headers = {header, *(f"{header} {a}" for a in ACCESS)} if header else set()
+    footer = PAGE_LINE if page == L.PAGE else page_line(page)
     lines: list[str] = []
-    for page in pages:
-        for n, line in enumerate(page):
-            if (n == 0 and line == header) or PAGE_LINE.match(line):
+    for shown in pages:
+        for n, line in enumerate(shown):
+            if (n == 0 and line in headers) or footer.match(line):
                 continue
             lines.append(line)
     return lines
 
 
-def pdf_text(pdf: bytes, header: str | None = None) -> str:
+def pdf_text(pdf: bytes, header: str | None = None, page: str = L.PAGE) -> str:
     """The text of every page, without the running header and the 'Side X af Y' footer."""
-    return "\n".join(pdf_lines(pdf, header))
+    return "\n".join(pdf_lines(pdf, header, page))
 
 
 def _norm(text: str) -> str:
@@ -320,23 +336,47 @@ def _decision_problem(body: list[str], want: Expected, layout: Layout) -> str | 
             f"mødet har »{ours}«")
 
 
-def front_difference(lines: list[str], name: str, date: dt.date) -> str | None:
-    """None when the front page names this meeting: 'Mødet den 23. februar 2026' and the committee's name."""
+def front_difference(lines: list[str], name: str, date: dt.date, short: str | None = None,
+                     keywords: str = "") -> str | None:
+    """None when the front page names this meeting: 'Mødet den 23. februar 2026' and the committee — by its
+    formal name, or by the short one a profile's title block may print alone ("DAS Social") when the PDF's
+    keywords carry the formal name (as referat writes them)."""
     front, _ = split_front(lines)
     found = Keyed("\n".join(front)).key
     date_text = long_date(date)
     line = L.MEETING_LINE.split("{dato}")[0] + date_text
-    if Keyed(line).key not in found or Keyed(name).key not in found:
+    formal = Keyed(name).key
+    named = formal in found or (bool(short) and Keyed(short or "").key in found and formal in Keyed(keywords).key)
+    if Keyed(line).key not in found or not named:
         return f"mødet er {name} den {date_text}, men PDF'ens forside nævner ikke det møde"
     return None
 
 
+def pdf_keywords(pdf: bytes) -> str:
+    """The PDF's /Keywords (referat writes the committee's short and formal name and the document type)."""
+    info = PdfReader(io.BytesIO(pdf), strict=False).metadata
+    value = info.get("/Keywords") if info is not None else None
+    return str(value) if value else ""
+
+
 def running_header(pdf: bytes) -> str | None:
-    """The running header as found in the PDF itself (see `pdf_lines`)."""
+    """The running header as found in the PDF itself: the line that begins the last page and at least one other
+    (the header on every page); else the line that begins the most pages, at least two (a header printed only
+    where an item starts). A header on every page ends in the access word of the page's item; it is left off."""
     pages = _page_lines(pdf)
-    if len(pages) >= 2 and pages[-1] and sum(1 for p in pages if p and p[0] == pages[-1][0]) >= 2:
-        return pages[-1][0]
-    return None
+    firsts = [_without_access(p[0]) for p in pages if p]
+    if len(pages) >= 2 and pages[-1] and firsts.count(_without_access(pages[-1][0])) >= 2:
+        return _without_access(pages[-1][0])
+    counts = {line: firsts.count(line) for line in firsts}
+    best = max(counts.items(), key=lambda kv: kv[1], default=None)
+    return best[0] if best is not None and best[1] >= 2 else None
+
+
+def _without_access(line: str) -> str:
+    for access in ACCESS:
+        if line.endswith(" " + access):
+            return line[: -len(access) - 1]
+    return line
 
 
 def split_front(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -353,9 +393,9 @@ def text_difference(pdf: bytes, meeting: Meeting) -> str | None:
     every item — label, title, Åben/Lukket and decision as whole texts — in order, and no other item;
     else a Danish sentence naming the first difference."""
     view = document_view(meeting, "referat")
-    lines = pdf_lines(pdf, view["header"])
-    if front_difference(lines, meeting.profile.name, meeting.date) or \
-            not any(line == view["header"] for line in _first_lines(pdf)):
+    lines = pdf_lines(pdf, view["header"], view["labels"]["page"])
+    if front_difference(lines, meeting.profile.name, meeting.date, meeting.profile.short_name, pdf_keywords(pdf)) or \
+            not any(_without_access(line) == view["header"] for line in _first_lines(pdf)):
         title = PdfReader(io.BytesIO(pdf), strict=False).metadata
         shown = f" (PDF'ens titel: '{title.title}')" if title and title.title else ""
         return (f"det underskrevne referat er ikke fra dette møde: mødet er {meeting.profile.short_name} "

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..text.richtext import printable
+from ..view.document import retitle
 from ..view.types import DocumentView
 from .identity import match_items
 from .versions import State, safe_load
@@ -264,8 +265,7 @@ def _par(inlines: list[dict[str, Any]]) -> dict[str, Any]:
 def errata_view(base: DocumentView, diff: Diff) -> DocumentView:
     """A "Rettelsesblad" in the document view's shape: one item per changed item, one section per changed field."""
     view = cast(DocumentView, dict(base))
-    view["kind_title"] = ERRATA_TITLE
-    view["edition_title"] = ERRATA_TITLE
+    retitle(view, ERRATA_TITLE, ERRATA_TITLE)
     view["title"] = base["title"].replace(base["kind_title"], ERRATA_TITLE, 1)
     view["front"] = [{"label": "Ændringer", "lines": [printable(f"Fra {diff.old} til {diff.new}")]},
                      {"label": "Læsevejledning", "lines": ["[udgår: …] er fjernet, [nyt: …] er tilføjet"]}]
@@ -299,4 +299,4 @@ def _errata_item(number: str, label: str, title: str, fields: list[FieldChange],
             for b in bilag]})
     return {"number": number, "label": label, "title": printable(title), "bookmark": f"{label} {printable(title)}",
             "access": "Åben", "closed": False, "withheld": False, "case_number": None, "time_slot": None, "sections": sections,
-            "notice": None}
+            "notice": None, "group": None, "opens_group": False}

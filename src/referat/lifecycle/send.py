@@ -21,7 +21,7 @@ from ..diagnostics import Location, OutputError, Report
 from ..fileio import os_reason
 from ..model.meeting import Meeting
 from ..text.danish import long_date
-from ..view.document import View
+from ..view.document import View, regroup, retitle
 from .identity import match_items, same_item
 from .versions import SENT_DIR, SentVersion, State
 
@@ -78,8 +78,7 @@ def revised_view(meeting: Meeting, base: View, previous: SentVersion, addenda: l
 
 def mark_revised(meeting: Meeting, view: View, previous: SentVersion, addenda: list[str]) -> None:
     mark_addenda(meeting, view, addenda)
-    view["kind_title"] = f"{view['kind_title']} – {REVISED}"
-    view["edition_title"] = f"{view['edition_title']} – {REVISED}"
+    retitle(view, f"{view['kind_title']} – {REVISED}", f"{view['edition_title']} – {REVISED}")
     view["title"] = f"{view['title']} – {REVISED}"
     view["front"].insert(0, {"label": REVISED, "lines": [
         f"Erstatter dagsordenen udsendt {_day_text(previous.day)} ({previous.label.split(' (')[0]})"]})
@@ -94,8 +93,8 @@ def addendum_view(meeting: Meeting, base: View, versions: list[SentVersion], cha
     full = copy.deepcopy(base)
     mark_addenda(meeting, full, changes.added_since_first)
     view = copy.copy(full)
-    view["items"] = [v for item, v in zip(meeting.items, full["items"], strict=True)
-                     if item.file is not None and item.file.name in wanted]
+    view["items"] = regroup([v for item, v in zip(meeting.items, full["items"], strict=True)
+                             if item.file is not None and item.file.name in wanted])
     numbers = {item.file.name: item.number for item in meeting.items if item.file is not None}
     first = versions[0]
     lines = [f"Dagsordenen udsendt {_day_text(first.day)} (udgave 1)"]
@@ -106,8 +105,7 @@ def addendum_view(meeting: Meeting, base: View, versions: list[SentVersion], cha
     if changes.changed:
         lines.append("Ændrede punkter: " + ", ".join(numbers[n] for n in changes.changed))
     view["front"] = [{"label": "Tillæg til", "lines": lines}, *full["front"]]
-    view["kind_title"] = ADDENDUM_TITLE
-    view["edition_title"] = ADDENDUM_TITLE
+    retitle(view, ADDENDUM_TITLE, ADDENDUM_TITLE)
     view["title"] = full["title"].replace(full["kind_title"], ADDENDUM_TITLE, 1)
     return view
 

@@ -43,8 +43,29 @@ def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Mee
     if "udvalg" not in meeting.broken:
         profile = load_profile(meeting.committee_id, dirs, meeting.source.at(("udvalg",)), report)
     meeting.use_profile(profile)
-    meeting.set_items(_load_items(meeting, report))
+    items = _load_items(meeting, report)
+    if profile is not None and profile.hierarchical:
+        number_hierarchically(items)
+    meeting.set_items(items)
     return meeting, report
+
+
+def number_hierarchically(items: list[Item]) -> None:
+    """Numbers 1, 2.1, 2.2, 3 …: an item without a `gruppe` has the next number of its own; consecutive items of
+    the same group share the next one and are numbered under it (validation reports a group split by others)."""
+    top = 0
+    current: str | None = None
+    inner = 0
+    for item in items:
+        assert item.file is not None
+        if item.group is None:
+            top, current = top + 1, None
+            item.place(str(top), item.file)
+            continue
+        if item.group != current:
+            top, current, inner = top + 1, item.group, 0
+        inner += 1
+        item.place(f"{top}.{inner}", item.file)
 
 
 # A møde.yaml or item file whose required keys are missing or in error is still read, so that everything else in

@@ -127,6 +127,8 @@ def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             return []
         field = next((f for name, f in fields.items() if (f.alias or name) == part), None)
         if field is None:
+            if current is not model:  # a mapping's key ("beslutning") or a union's member: look inside it
+                continue
             return []
         current = _inner_model(field.annotation)
     fields = getattr(current, "model_fields", {})

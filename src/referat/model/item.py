@@ -89,6 +89,32 @@ class Bilag(Model):
         return f"referatet i {self.minutes_of}"
 
 
+class SectionPlace(Choice):
+    """Where a free section stands: at the start of the item, or after one of its sections (in the profile's
+    order)."""
+
+    START = "start"
+    SUMMARY = "resumé"
+    BACKGROUND = "baggrund"
+    CASE = "sagsfremstilling"
+    RECOMMENDATION = "indstilling"
+    BILAG = "bilag"
+    DECISION = "beslutning"
+
+
+class FreeSection(Model):
+    """A section the committee's standard sections do not name: text with its own heading, or with none."""
+
+    heading: str | None = Field(None, alias="overskrift",
+                                description="Afsnittets overskrift; udelades den, står teksten uden overskrift.")
+    text: str = Field(alias="tekst", description="Afsnittets tekst (Markdown).")
+    after: SectionPlace = Field(SectionPlace.CASE, alias="efter",
+                                description="Hvor afsnittet står: efter et af punktets afsnit (resumé, baggrund, "
+                                            "sagsfremstilling, indstilling, bilag, beslutning; i udvalgets "
+                                            "rækkefølge, også når det afsnit er tomt) eller start (under titlen). "
+                                            "Standard: sagsfremstilling.")
+
+
 class TaskStatus(Choice):
     OPEN = "åben"
     DONE = "udført"
@@ -116,7 +142,10 @@ class Item(Model):
     summary: str | None = Field(None, alias="resumé", description="Resumé (Markdown).")
     background: str | None = Field(None, alias="baggrund", description="Baggrund (Markdown).")
     case: str | None = Field(None, alias="sagsfremstilling", description="Sagsfremstilling (Markdown).")
-    recommendation: list[Recommendation] | None = Field(None, alias="indstilling", description="Indstillingens punkter; indledningen kommer fra udvalgsprofilen.")
+    recommendation: list[Recommendation] | None = Field(None, alias="indstilling", description="Indstillingens punkter; indledningen kommer fra udvalgsprofilen (eller indstilling_indledning).")
+    lead_in: str | None = Field(None, alias="indstilling_indledning", description="Indstillingens indledning i dette punkt, når den ikke er udvalgsprofilens, fx \"Det indstilles, at KKR Nordjylland anbefaler kommunalbestyrelserne\"; \"\" for ingen indledning.")
+    free_sections: list[FreeSection] = Field(default_factory=list, alias="afsnit", description="Afsnit ud over udvalgets faste: tekst med eller uden overskrift, placeret efter et af punktets afsnit.")
+    group: str | None = Field(None, alias="gruppe", min_length=1, description="Overskriften på den gruppe, punktet står under, fx \"Sager til beslutning\"; punkter med samme gruppe står efter hinanden. Ved hierarkisk nummerering (udvalgsprofilens opsætning) nummereres de 2.1, 2.2 … under \"2. Sager til beslutning\"; ellers står overskriften unummereret over dem.")
     bilag: list[Bilag] = Field(default_factory=list, alias="bilag", description="Bilag: titel og fil.")
     decision: str | None = Field(None, alias="beslutning", description="Beslutning (Markdown); kun i referatet.")
     follow_up: list[FollowUp] = Field(default_factory=list, alias="opfølgning",
@@ -164,9 +193,15 @@ class Item(Model):
                 out.append(((key,), text))
         out.extend(((key,), text) for key, text in (("lukket_grundlag", self.closed_reason),
                                                      ("offentlig_beslutning", self.public_decision)) if text)
+        if self.lead_in:
+            out.append((("indstilling_indledning",), self.lead_in))
         for i, point in enumerate(self.recommendation or []):
             out.append((("indstilling", i, "tekst"), point.text))
             out.extend((("indstilling", i, "underpunkter", j), sub) for j, sub in enumerate(point.subpoints))
         out.extend((("bilag", i, "titel"), b.title) for i, b in enumerate(self.bilag))
+        for i, free in enumerate(self.free_sections):
+            if free.heading:
+                out.append((("afsnit", i, "overskrift"), free.heading))
+            out.append((("afsnit", i, "tekst"), free.text))
         return out
 

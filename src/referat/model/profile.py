@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from .base import Choice, Model
+from .base import Choice, DanishBool, Model
 from .item import SECTIONS, ItemType
 from .person import Member
 
@@ -79,6 +79,147 @@ class Placement(Choice):
     END = "slut"
 
 
+# ---- the layout (opsætning): how the committee's documents look, decided here and carried to every writer ----
+
+FRONT_FIELDS = ("tid", "sted", "fraværende", "til_stede", "øvrige_deltagere", "øvrige_oplysninger")
+"""The label/value lines a front page can show, by their key in `opsætning.forside.felter`."""
+
+TITLE_FIELDS = ("organisation", "navn", "kortnavn", "dokumenttype")
+
+
+class FrontField(Choice):
+    TIME = "tid"
+    PLACE = "sted"
+    ABSENT = "fraværende"
+    PRESENT = "til_stede"
+    OTHERS = "øvrige_deltagere"
+    OTHER_INFO = "øvrige_oplysninger"
+
+
+class Names(Choice):
+    RUN_ON = "løbende"
+    ONE_PER_LINE = "en_pr_linje"
+
+
+class TocPlacement(Choice):
+    FRONT = "forside"
+    OWN_PAGE = "egen_side"
+    NONE = "ingen"
+
+
+class HeaderPlacement(Choice):
+    EVERY_PAGE = "hver_side"
+    ITEM_START = "punktstart"
+
+
+class Numbering(Choice):
+    FLAT = "løbende"
+    HIERARCHICAL = "hierarkisk"
+
+
+class PointStyle(Choice):
+    NUMBERED = "nummereret"
+    BULLETS = "punkttegn"
+
+
+class FrontPage(Model):
+    """The front page: title block, the label/value lines, and where the table of contents goes."""
+
+    title: list[str] = Field(default_factory=lambda: ["{organisation}", "{navn}", "{dokumenttype}"], alias="titel",
+                             min_length=1,
+                             description="Titelblokkens linjer, hver en tekst med felterne {organisation}, {navn}, "
+                                         "{kortnavn} og {dokumenttype} (fx [\"{kortnavn}\", \"{dokumenttype}\"]); "
+                                         "en linje, der bliver tom, udelades. {dokumenttype} skal stå i en af dem.")
+    fields: list[FrontField] = Field(default_factory=lambda: [FrontField(f) for f in FRONT_FIELDS], alias="felter",
+                                     description="Hvilke linjer forsiden viser, i rækkefølge: tid, sted, fraværende, "
+                                                 "til_stede, øvrige_deltagere, øvrige_oplysninger.",
+                                     json_schema_extra={"uniqueItems": True})
+    names: Names = Field(Names.ONE_PER_LINE, alias="navne",
+                         description="Navnene under fraværende, til stede og øvrige deltagere: en_pr_linje eller "
+                                     "løbende (adskilt af komma).")
+    show_empty: DanishBool = Field(False, alias="tomme_felter",
+                                   description="true: en linje uden indhold vises alligevel med sin label (fx "
+                                               "\"Fraværende\" uden navne); false: den udelades.")
+    toc: TocPlacement = Field(TocPlacement.OWN_PAGE, alias="indholdsfortegnelse",
+                              description="Indholdsfortegnelsen: forside (under forsidens linjer), egen_side eller "
+                                          "ingen.")
+    footer: DanishBool = Field(True, alias="sidefod",
+                               description="true: forsiden har sidefod (sidetal) som de øvrige sider; false: ingen.")
+
+    @field_validator("title")
+    @classmethod
+    def _title_fields(cls, value: list[str]) -> list[str]:
+        for line in value:
+            _template(line, TITLE_FIELDS)
+        if not any("{dokumenttype}" in line for line in value):
+            raise ValueError("titelblokken skal nævne {dokumenttype}, så forsiden siger, om det er dagsorden eller "
+                             "referat (og den offentlige udgave)")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _fields_once(cls, value: list[FrontField]) -> list[FrontField]:
+        seen = [f.value for f in value]
+        twice = sorted({f for f in seen if seen.count(f) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} står mere end én gang")
+        return value
+
+
+class SectionHeading(Model):
+    """A section's heading per document type, and whether it is shown when the section is empty."""
+
+    agenda: str | None = Field(None, alias="dagsorden", description="Overskriften i dagsordenen (\"\": ingen).")
+    minutes: str | None = Field(None, alias="referat", description="Overskriften i referatet (\"\": ingen).")
+    show_empty: DanishBool = Field(False, alias="vis_tom",
+                                   description="true: overskriften står, også når afsnittet er tomt (fx "
+                                               "\"Beslutning:\" i dagsordenen).")
+
+
+class Layout(Model):
+    """How the committee's documents look: front page, running header, page numbers, numbering, bilag covers."""
+
+    front: FrontPage = Field(default_factory=FrontPage, alias="forside", description="Forsiden.")
+    header: HeaderPlacement = Field(HeaderPlacement.EVERY_PAGE, alias="sidehoved",
+                                    description="Sidehovedet (udvalgets 'sidehoved') og adgangslinjen (Åben/Lukket): "
+                                                "hver_side (på hver side med punkter) eller punktstart (kun hvor et "
+                                                "punkt begynder, som i DAS' referater).")
+    page_number: str = Field("Side {side} af {sider}", alias="sidetal", min_length=1,
+                             description="Sidetallet nederst på siden: {side} og evt. {sider}, fx \"Side {side} af "
+                                         "{sider}\" eller \"{side}\".")
+    numbering: Numbering = Field(Numbering.FLAT, alias="nummerering",
+                                 description="løbende (1, 2, 3 …) eller hierarkisk (2.1, 2.2 …: punkter med samme "
+                                             "'gruppe' samles under en nummereret overskrift).")
+    group_label: str = Field("{nummer}.", alias="gruppe_format",
+                             description="Hvordan en gruppes nummer skrives ved hierarkisk nummerering, fx \"{nummer}.\".")
+    points: PointStyle = Field(PointStyle.NUMBERED, alias="indstillingspunkter",
+                               description="Indstillingens punkter: nummereret (1., 2. …) eller punkttegn (•).")
+    bilag_cover: str = Field("{punkt} {titel}", alias="bilagsforside",
+                             description="Overskriften på et bilags forsideblad i dagsordenspakken: {punkt} "
+                                         "(punktets nummer), {titel} (bilagets titel) og {punkttitel}.")
+    bilag_cover_capitals: DanishBool = Field(True, alias="bilagsforside_versaler",
+                                             description="true: titlerne på forsidebladet ({titel}, {punkttitel}) med store "
+                                                         "bogstaver, fx \"4 DET FORSTÆRKEDE SAMARBEJDE\".")
+
+    @field_validator("page_number")
+    @classmethod
+    def _page_fields(cls, value: str) -> str:
+        _template(value, ("side", "sider"))
+        if "{side}" not in value:
+            raise ValueError(f"'{value}' skal indeholde {{side}}")
+        return value
+
+    @field_validator("group_label")
+    @classmethod
+    def _group_fields(cls, value: str) -> str:
+        return _template(value, ("nummer",))
+
+    @field_validator("bilag_cover")
+    @classmethod
+    def _cover_fields(cls, value: str) -> str:
+        return _template(value, ("punkt", "titel", "punkttitel"))
+
+
 class StandardItem(Model):
     """An item `referat new` puts on every new agenda."""
 
@@ -96,9 +237,11 @@ class Committee(Model):
     organisation: str | None = Field(None, alias="organisation", description="Fx \"Nordjysk Socialaftale\".")
     secretariat: str | None = Field(None, alias="sekretariat", description="Sekretariatets navn (forfatter i dokumentegenskaber).")
     lead_in: str = Field(alias="indstilling_indledning", description="Fast indledning til indstillingen.")
-    headings: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HEADINGS), alias="overskrifter",
-                                     description="Overskrift for hvert afsnit.",
-                                     json_schema_extra={"propertyNames": {"enum": list(SECTIONS)}})
+    headings: dict[str, str | SectionHeading] = Field(
+        default_factory=lambda: dict[str, str | SectionHeading](DEFAULT_HEADINGS), alias="overskrifter",
+        description="Overskrift for hvert afsnit: en tekst (den samme i dagsorden og referat; \"\" for ingen) eller "
+                    "{dagsorden, referat, vis_tom}.",
+        json_schema_extra={"propertyNames": {"enum": list(SECTIONS)}})
     heading_words: dict[str, list[str]] = Field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_HEADING_WORDS.items()}, alias="overskriftsord",
         description="Overskrifter, som et bidrag fra Word ('referat import') kan begynde hvert afsnit med: varianter "
@@ -129,6 +272,9 @@ class Committee(Model):
                     "standard_uden_indstilling gælder standardpunkter uden indstilling.",
         json_schema_extra={"propertyNames": {"enum": [*(t.value for t in ItemType), "standard_uden_indstilling"]}})
     look: Look = Field(default_factory=Look, alias="udseende", description="Farve, skrifttype og logo.")
+    layout: Layout = Field(default_factory=Layout, alias="opsætning",
+                           description="Dokumenternes opsætning: forside, sidehoved, sidetal, nummerering og "
+                                       "bilagsforsider.")
     word_template: str = Field("word/dokument.docx", alias="word_skabelon",
                                description="Word-skabelon (docxtpl) relativt til templates/.")
     tariff_tolerance_pct: float = Field(2.0, alias="takst_tolerance_pct", ge=0, le=100, allow_inf_nan=False,
@@ -159,11 +305,31 @@ class Committee(Model):
 
     @field_validator("headings")
     @classmethod
-    def _complete_headings(cls, value: dict[str, str]) -> dict[str, str]:
+    def _complete_headings(cls, value: dict[str, str | SectionHeading]) -> dict[str, str | SectionHeading]:
         unknown = set(value) - set(SECTIONS)
         if unknown:
             raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
         return {**DEFAULT_HEADINGS, **value}
+
+    def heading(self, key: str, kind: str = "referat") -> str:
+        """The heading section `key` has in a document of `kind` ("dagsorden"/"referat"); "" for none."""
+        spec = self.headings.get(key, DEFAULT_HEADINGS.get(key, ""))
+        if isinstance(spec, str):
+            return spec
+        text = spec.agenda if kind == "dagsorden" else spec.minutes
+        if text is None:  # one of the two given: it is the other's too; neither: the default
+            text = spec.minutes if kind == "dagsorden" else spec.agenda
+        return text if text is not None else DEFAULT_HEADINGS.get(key, "")
+
+    def heading_texts(self, key: str) -> list[str]:
+        """Every heading section `key` has, in either document (for reading a document back)."""
+        texts = [self.heading(key, "dagsorden"), self.heading(key, "referat")]
+        return [t for n, t in enumerate(texts) if t and t not in texts[:n]]
+
+    def show_empty(self, key: str) -> bool:
+        """Whether section `key`'s heading stands also when the section is empty."""
+        spec = self.headings.get(key)
+        return isinstance(spec, SectionHeading) and spec.show_empty
 
     @field_validator("heading_words")
     @classmethod
@@ -175,7 +341,7 @@ class Committee(Model):
 
     def section_words(self) -> dict[str, list[str]]:
         """Per section, every heading that starts it in a contribution: its own heading and the heading words."""
-        return {key: [self.headings[key], *self.heading_words.get(key, [])] for key in SECTIONS}
+        return {key: [*self.heading_texts(key), *self.heading_words.get(key, [])] for key in SECTIONS}
 
     @field_validator("decision_phrases")
     @classmethod
@@ -236,6 +402,13 @@ class Committee(Model):
 
     def label(self, number: str) -> str:
         return self.item_label.format(nummer=number)
+
+    def group_label(self, number: str) -> str:
+        return self.layout.group_label.format(nummer=number)
+
+    @property
+    def hierarchical(self) -> bool:
+        return self.layout.numbering is Numbering.HIERARCHICAL
 
     def header(self, date_text: str) -> str:
         return self.running_header.format(dato=date_text, kortnavn=self.short_name, navn=self.name)

@@ -24,9 +24,10 @@ __all__ = ["ONLY_WHEN_CLOSED", "PUBLIC_WHEN_CLOSED", "M", "is_text_field", "prin
 
 M = TypeVar("M", bound=Model)
 
-PUBLIC_WHEN_CLOSED = frozenset({"title", "access", "type", "closed_reason", "public_decision"})
+PUBLIC_WHEN_CLOSED = frozenset({"title", "access", "type", "closed_reason", "public_decision", "group"})
 """The fields of a closed item (by field name) that its public edition prints; every other text of a closed item is
-left out of the public edition: the closure rule."""
+left out of the public edition: the closure rule. (`group` is the heading the item stands under, hierarchical
+numbering: the agenda's structure, printed whether the item is open or closed.)"""
 ONLY_WHEN_CLOSED = frozenset({"closed_reason", "public_decision"})
 """The fields printed only for a closed item (on an open one they are a warning, and not printed)."""
 

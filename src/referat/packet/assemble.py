@@ -51,6 +51,7 @@ class Part:
     item: str
     title: str
     reader: Pdf
+    cover: str = ""  # the heading of its cover page (the view's, as the committee's profile sets it)
     cover_page: int = 0  # 1-based page number in the packet
     source: Path | None = None  # the bilag's file, when it is one
     removed: Counter[str] = field(default_factory=Counter)  # active content left out (see sanitize)
@@ -169,7 +170,8 @@ def _part(meeting: Meeting, view: DocumentView, sources: Sources, parts: list[Pa
             sources.earlier.folder_minutes(b.path, public, where)))  # type: ignore[union-attr]
     if any(part.reader is reader for part in parts):  # the same bilag twice in this packet
         reader = pdf_of(_bytes(reader))
-    return Part(entry["id"], item.number, entry["name"], reader, source=b.path if b.file is not None else None)
+    return Part(entry["id"], item.number, entry["name"], reader, cover=entry["cover"],
+                source=b.path if b.file is not None else None)
 
 
 def _with_pages(view: DocumentView, pages: dict[str, int], total: int) -> DocumentView:
@@ -246,7 +248,7 @@ def _compile(plan: _Plan) -> _Compiled:
         starts, total = new_starts, new_total
     # a meeting without bilag still gets its packet (the document alone); Typst has no cover to set then
     covers = _covers(meeting, view, parts, starts, total) if parts else None
-    stamps = _stamps(meeting.date, parts, plan.geometry, starts, total)
+    stamps = _stamps(meeting.date, parts, plan.geometry, starts, total, view["labels"]["page"])
     return _Compiled(doc_pdf, doc, links, starts, total, covers, stamps)
 
 
@@ -326,8 +328,8 @@ def _bytes(reader: Pdf) -> bytes:
 def _covers(meeting: Meeting, view: DocumentView, parts: list[Part], starts: dict[str, int], total: int) -> bytes:
     data: CoverData = {
         "title": view["title"], "font": view["look"]["font"], "colour": view["look"]["colour"],
-        "page_label": L.PAGE, "cover_title": L.BILAG_COVER_TITLE, "total": total,
-        "covers": [{"number": p.item, "title": p.title, "page": starts[p.id], "note": None} for p in parts],
+        "page_label": view["labels"]["page"], "total": total,
+        "covers": [{"number": p.item, "title": p.cover, "page": starts[p.id], "note": None} for p in parts],
     }
     return compile_typst("cover.typ", data, meeting.date)[0]
 
@@ -351,7 +353,8 @@ def _geometry(parts: list[Part]) -> list[Geometry]:
     return geometry
 
 
-def _stamps(when: dt.date, parts: list[Part], geometry: list[Geometry], starts: dict[str, int], total: int) -> bytes:
+def _stamps(when: dt.date, parts: list[Part], geometry: list[Geometry], starts: dict[str, int], total: int,
+            page_label: str) -> bytes:
     """The stamps of every bilag page, one Typst page each, sized as the page is seen (rotation included)."""
     pages: list[StampPage] = []
     index = 0
@@ -361,7 +364,8 @@ def _stamps(when: dt.date, parts: list[Part], geometry: list[Geometry], starts: 
             index += 1
             if rotation in (90, 270):
                 w, h = h, w
-            pages.append({"w": w, "h": h, "text": L.PAGE.format(x=starts[part.id] + 1 + k, y=total)})
+            pages.append({"w": w, "h": h,
+                          "text": page_label.replace("{x}", str(starts[part.id] + 1 + k)).replace("{y}", str(total))})
     if not pages:
         pages = [{"w": 10, "h": 10, "text": ""}]
     data: StampData = {"pages": pages}
@@ -387,6 +391,15 @@ def _page_indices(pdf: Pdf) -> dict[tuple[int, int], int]:
     return {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
 
 
+def _outline_pages(items: list[OutlineItem], indices: dict[tuple[int, int], int]) -> dict[str, int | None]:
+    """Each bookmark's title and page in the document's own outline (group headings nest their items)."""
+    pages: dict[str, int | None] = {}
+    for item in items:
+        pages.setdefault(item.title, _destination_page(item, indices))
+        pages.update({k: v for k, v in _outline_pages(item.children, indices).items() if k not in pages})
+    return pages
+
+
 def _destination_page(item: OutlineItem, pages: dict[tuple[int, int], int]) -> int | None:
     dest: Any = item.destination
     if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
@@ -397,15 +410,22 @@ def _destination_page(item: OutlineItem, pages: dict[tuple[int, int], int]) -> i
 
 
 def _bookmarks(out: Pdf, doc: Pdf, view: DocumentView, parts: list[Part], kind: str) -> None:
-    indices = _page_indices(doc)
     with doc.open_outline() as outline:
-        item_pages = {item.title: _destination_page(item, indices) for item in outline.root}
+        item_pages = _outline_pages(list(outline.root), _page_indices(doc))
     with out.open_outline() as outline:
         top = OutlineItem(view["kind_title"], 0)
         outline.root.append(top)
+        group = top
         for item in view["items"]:
+            parent = top
+            if item["group"] is not None:
+                if item["opens_group"]:
+                    title = item["group"]["bookmark"]
+                    group = OutlineItem(title, item_pages.get(title) or 0)
+                    top.children.append(group)
+                parent = group
             node = OutlineItem(item["bookmark"], item_pages.get(item["bookmark"]) or 0)
-            top.children.append(node)
+            parent.children.append(node)
             for part in parts:
                 if part.item == item["number"]:
                     node.children.append(OutlineItem(L.BILAG_BOOKMARK.format(id=part.id, titel=part.title),

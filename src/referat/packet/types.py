@@ -18,7 +18,7 @@ __all__ = ["CoverData", "CoverEntry", "ImageData", "Sheet", "SheetCell", "SheetD
 
 class CoverEntry(TypedDict):
     number: str  # the item's number ("3")
-    title: str  # the bilag's title (the template sets it in capitals)
+    title: str  # the cover's heading, as the view words it from the profile ("3 BILAGSTITEL", "2.1 Punktets titel")
     page: int  # the cover's page in the packet
     note: str | None  # a line in italics below the heading
 
@@ -27,8 +27,7 @@ class CoverData(TypedDict):
     title: str  # the PDF's metadata title: the document's
     font: str
     colour: str
-    page_label: str  # "Side {x} af {y}" (labels.PAGE)
-    cover_title: str  # "{punkt} {titel}" (labels.BILAG_COVER_TITLE)
+    page_label: str  # "Side {x} af {y}": the view's labels.page (the profile's sidetal)
     total: int  # the packet's page count
     covers: list[CoverEntry]
 

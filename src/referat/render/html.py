@@ -13,6 +13,7 @@ come from the view's `labels` (`view/labels.py`), filled in by the template's `f
 from __future__ import annotations
 
 import base64
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def _environment(folder: str) -> ImmutableSandboxedEnvironment:
     env.filters["inlines"] = inlines_html
     env.filters["blocks"] = blocks_html
     env.filters["fill"] = fill
+    env.filters["css_string"] = css_string
+    env.filters["page_number"] = page_number_css
     return env
 
 
@@ -50,6 +53,28 @@ class AnchoredItem(ItemView):
     """An item as the template receives it: the view's item and its anchor in the page."""
 
     anchor: str
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a CSS string literal: every character but letters, digits and spaces as a CSS escape, so that
+    nothing in it can end the string or the style element ("</style>", quotes, backslashes)."""
+    out = []
+    for c in str(text):
+        out.append(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+def page_number_css(pattern: str) -> Markup:
+    """The print edition's page number in the profile's wording ("Side {x} af {y}") as an @page margin box."""
+    parts = []
+    for piece in re.split(r"(\{x\}|\{y\})", str(pattern)):
+        if piece == "{x}":
+            parts.append("counter(page)")
+        elif piece == "{y}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup("@bottom-right { content: " + " ".join(parts) + "; }")
 
 
 def template_folder(word_template: Path) -> Path:

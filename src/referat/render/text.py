@@ -11,18 +11,30 @@ WIDTH = 100
 
 
 def write_text(view: DocumentView) -> str:
-    out: list[str] = []
-    org = view["committee"]["organisation"]
-    if org:
-        out.append(org)
-    out += [view["committee"]["name"], view["edition_title"], ""]
+    layout = view["layout"]
+    out: list[str] = [line["text"] for line in layout["title"]] + [""]
     for row in view["front"]:
         lines = list(row["lines"]) + [_block_lines(b, 0) for b in row.get("blocks", [])]
-        out.append(f"{row['label']}: " + ("\n" + " " * (len(row["label"]) + 2)).join(lines))
-    out += ["", view["labels"]["toc"]]
-    out += [f"  {item['bookmark']}" for item in view["items"]]
+        indent = " " * (len(row["label"]) + 2)
+        body = "\n".join(_wrap(line, "", 0, indent) if len(line) + len(indent) > WIDTH else line
+                         for line in lines)
+        out.append((f"{row['label']}: " + body.replace("\n", "\n" + indent)).rstrip())
+    if layout["toc"] != "none":
+        out += ["", RULE] if layout["toc"] == "page" else [""]
+        out.append(view["labels"]["toc"])
+        for item in view["items"]:
+            if item["opens_group"] and item["group"]:
+                out.append(f"  {item['group']['bookmark']}")
+            out.append(("    " if item["group"] else "  ") + item["bookmark"])
     for item in view["items"]:
-        out += ["", "=" * WIDTH, view["header"], "", item["access"], item["label"], item["title"]]
+        out += ["", RULE]
+        if layout["header"] == "every_page":  # each item is a page of its own here: its header names its access
+            out += [view["header"] + item["access"].rjust(WIDTH - len(view["header"])), ""]
+        else:
+            out += [view["header"], ""]
+        if item["opens_group"] and item["group"]:
+            out += [item["group"]["bookmark"], ""]
+        out += [item["access"], item["label"], item["title"]]
         if item["case_number"]:
             out.append(item["case_number"])
         if item["time_slot"]:
@@ -34,10 +46,11 @@ def write_text(view: DocumentView) -> str:
             if section["heading"]:
                 out += [section["heading"], ""]
             if section["type"] == "points":
-                out.append(section["lead_in"])
+                if section["lead_in"]:
+                    out.append(_wrap(section["lead_in"], ""))
                 for n, point in enumerate(section["points"], start=1):
-                    out.append(_wrap(point["text"], f"{n}. "))
-                    out += [_wrap(s, "   • ") for s in point["sub"]]
+                    out.append(_wrap(point["text"], f"{n}. " if layout["points"] == "numbered" else "• "))
+                    out += [_wrap(s, "   – " if layout["points"] == "bullets" else "   • ") for s in point["sub"]]
             elif section["type"] == "bilag":
                 out += [_wrap(b["title"], "- ") for b in section["bilag"]]
             else:
@@ -45,10 +58,14 @@ def write_text(view: DocumentView) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _wrap(text: str, prefix: str, indent: int = 0) -> str:
+RULE = "=" * WIDTH
+
+
+def _wrap(text: str, prefix: str, indent: int = 0, hang: str | None = None) -> str:
     lead = " " * indent + prefix
-    return textwrap.fill(text, WIDTH, initial_indent=lead, subsequent_indent=" " * len(lead),
-                         break_long_words=False, break_on_hyphens=False) or lead.rstrip()
+    return textwrap.fill(text, WIDTH - (len(hang) if hang is not None else 0), initial_indent=lead,
+                         subsequent_indent=" " * len(lead), break_long_words=False,
+                         break_on_hyphens=False) or lead.rstrip()
 
 
 def _block_lines(block: Block, indent: int) -> str:

@@ -56,7 +56,10 @@ def _block(block: Block) -> str:
         only = block["inlines"][0] if len(block["inlines"]) == 1 else None
         if only is not None and only["type"] == "code" and ("\n" in only["v"] or only["v"] != only["v"].strip()):
             return "\n".join("    " + line if line.strip() else "" for line in only["v"].split("\n"))
-        return _inlines(block["inlines"])
+        # A paragraph of several lines whose lines hold pipes would read back as a table ("|" over "|"): its pipes
+        # are escaped then; a paragraph of one line cannot be a table and keeps them as typed.
+        lines = any(node["type"] == "br" for node in block["inlines"])
+        return _inlines(block["inlines"], pipes=lines)
     if block["type"] == "heading":
         text = _inlines(block["inlines"], line_start=False).replace("  \n", " ")
         if text.endswith("#"):

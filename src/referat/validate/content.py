@@ -40,7 +40,7 @@ _ATTACHED = re.compile(
 )
 _LEAD_IN = re.compile(r"\bdet indstilles,?\s+at\s+(?:den\s+)?([A-ZÆØÅa-zæøå][\w\- ]{1,60})", re.IGNORECASE)
 _BILAG_NO = re.compile(r"^\s*(\w{4,6})\s*(\d+)\s*[.:]", re.IGNORECASE)
-TEXT_KEYS = ("resumé", "baggrund", "sagsfremstilling", "indstilling")
+TEXT_KEYS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "indstilling_indledning", "afsnit")
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
@@ -149,7 +149,8 @@ def recommendation_addressee(meeting: Meeting, report: Report) -> None:
             head = loose_fold(point.text.strip())
             if head.startswith("det indstilles"):
                 report.warning(item.source.at(("indstilling", i, "tekst")),
-                               "skriv kun selve punktet; indledningen 'Det indstilles, at …' kommer fra udvalgsprofilen")
+                               "skriv kun selve punktet; indledningen 'Det indstilles, at …' kommer fra udvalgsprofilen "
+                               "(eller fra punktets indstilling_indledning)")
             for key, name in others.items():
                 if head.startswith(key + " "):
                     report.warning(item.source.at(("indstilling", i, "tekst")),

@@ -85,4 +85,33 @@ def item_ids(meeting: Meeting, report: Report) -> None:
                          "punkt skal have sit eget id: slet linjen 'id:' her, så skriver 'referat send' et nyt")
 
 
-RULES = [case_numbers, meeting_times, decisions_match_phase, empty_sections, item_types, item_ids]
+def item_groups(meeting: Meeting, report: Report) -> None:
+    """A group's items stand together in møde.yaml's order (KKR numbers them 2.1, 2.3 … under the group's number,
+    001 L1219, L1385; a profile that numbers on prints the group's heading above them)."""
+    closed: set[str] = set()
+    current: str | None = None
+    for item in meeting.items:
+        if item.group != current:
+            if current is not None:
+                closed.add(current)
+            if item.group is not None and item.group in closed:
+                report.error(item.source.at(("gruppe",)),
+                             f"gruppen '{item.group}' er allerede sluttet med et andet punkt imellem; en gruppes "
+                             "punkter skal stå efter hinanden i møde.yaml's punktliste")
+            current = item.group
+
+
+def free_sections(meeting: Meeting, report: Report) -> None:
+    """A free section has text (a heading alone prints nothing under it)."""
+    for item in meeting.items:
+        for i, free in enumerate(item.free_sections):
+            if not free.text.strip():
+                report.warning(item.source.at(("afsnit", i, "tekst"), on_key=True),
+                               "afsnittet har ingen tekst; slet det eller skriv tekst")
+            if free.heading is not None and not free.heading.strip():
+                report.warning(item.source.at(("afsnit", i, "overskrift"), on_key=True),
+                               "overskriften er tom; slet linjen, hvis afsnittet skal stå uden overskrift")
+
+
+RULES = [case_numbers, meeting_times, decisions_match_phase, empty_sections, item_types, item_ids, item_groups,
+         free_sections]

@@ -38,6 +38,7 @@ __all__ = [
     "DocumentView",
     "EmphNode",
     "FrontRow",
+    "GroupView",
     "HeadingBlock",
     "Inline",
     "ItemView",
@@ -46,6 +47,7 @@ __all__ = [
     "LinkNode",
     "ListBlock",
     "Look",
+    "PageLayout",
     "ParBlock",
     "Point",
     "PointsSection",
@@ -53,6 +55,7 @@ __all__ = [
     "StrongNode",
     "TableBlock",
     "TextNode",
+    "TitleLine",
 ]
 
 
@@ -75,7 +78,7 @@ class Labels(TypedDict):
     """Words a writer places, some with a value filled in ({x}, {y}, {side}, {nummer}, {tid})."""
 
     toc: str  # "Indholdsfortegnelse"
-    page: str  # "Side {x} af {y}"
+    page: str  # "Side {x} af {y}": the profile's sidetal
     bilag_page: str  # "(side {side})", after a bilag in a packet's bilag list
     skip: str  # "Gå til indholdet": the web page's first link, past the header to the content
     case_number: str  # "Sagsnummer {nummer}": the web page's line under an item's heading
@@ -85,8 +88,25 @@ class Labels(TypedDict):
 
 class FrontRow(TypedDict):
     label: str
-    lines: list[str]
+    lines: list[str]  # one line per name, or one run-on line (the profile's opsætning.forside.navne); [] when empty
     blocks: NotRequired[list[Block]]
+
+
+class TitleLine(TypedDict):
+    """A line of the front page's title block, and how it is set."""
+
+    text: str
+    role: Literal["organisation", "committee", "kind"]  # small above, the committee's name large, the document
+
+
+class PageLayout(TypedDict):
+    """The committee's layout decisions (its profile's `opsætning`), for the writers to follow."""
+
+    title: list[TitleLine]  # the front page's title block
+    toc: Literal["front", "page", "none"]  # the table of contents under the front page, on its own page, or none
+    front_footer: bool  # the front page has the page-number footer
+    header: Literal["every_page", "item_start"]  # running header and access line on every page, or where an item starts
+    points: Literal["numbered", "bullets"]  # the Indstilling's points
 
 
 class Point(TypedDict):
@@ -99,6 +119,7 @@ class BilagEntry(TypedDict):
     name: str  # the bilag's own title
     title: str  # what the list shows: the name, with " (ikke offentligt bilag)" when withheld
     withheld: bool  # listed but left out of this (public) edition and its packet
+    cover: str  # the heading of its cover page in a packet ("3 BILAGSTITEL", as the profile sets it)
     page: NotRequired[int]  # its first page, in a packet
 
 
@@ -106,7 +127,7 @@ class PointsSection(TypedDict):
     type: Literal["points"]
     key: str  # the profile's section key ("indstilling")
     heading: str | None
-    lead_in: str
+    lead_in: str  # the item's own or the profile's; "" for none
     points: list[Point]
 
 
@@ -119,12 +140,22 @@ class BilagSection(TypedDict):
 
 class BlocksSection(TypedDict):
     type: Literal["blocks"]
-    key: str
+    key: str  # a section key, "intro" (the next meeting's sentence) or "afsnit" (a free section)
     heading: str | None
-    blocks: list[Block]
+    blocks: list[Block]  # [] for a section whose heading the profile shows when it is empty
 
 
 Section = PointsSection | BilagSection | BlocksSection
+
+
+class GroupView(TypedDict):
+    """The heading a group of items stands under: numbered with hierarchical numbering ("2." over 2.1, 2.2 …),
+    unnumbered where the profile numbers on (its label empty)."""
+
+    number: str  # "2" (with running numbering: the group's place among the groups, for telling them apart)
+    label: str  # "2.", or ""
+    title: str
+    bookmark: str  # "2. Sager til beslutning", or the title alone
 
 
 class ItemView(TypedDict):
@@ -139,6 +170,8 @@ class ItemView(TypedDict):
     time_slot: str | None
     notice: str | None  # "Lukket punkt" when withheld
     sections: list[Section]
+    group: GroupView | None  # the group the item stands under (its `gruppe`), else None
+    opens_group: bool  # the first item of its group: the group's heading stands before it
     title_rest: NotRequired[str]  # set by the PDF writer when a title is too long for one heading
 
 
@@ -158,6 +191,7 @@ class DocumentView(TypedDict):
     committee: Committee
     look: Look
     header: str  # the running header
+    layout: PageLayout
     front: list[FrontRow]
     labels: Labels
     items: list[ItemView]

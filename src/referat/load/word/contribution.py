@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from ...fold import loose_fold
+from ...model.item import FreeSection
 from ...text.nodes import Block, Inline
 from ...text.richtext import inline_text
 from ...text.tomarkdown import to_markdown
+from ..yamledit import entry
 from .blocks import build, unbold
 from .lists import bilag_names, points
 from .walk import Para, Picture, Record, Table
@@ -41,6 +43,8 @@ class Options:
     committee_names: list[str] = field(default_factory=list)
     item_label: str = "Punkt {nummer}."
     generated: list[str] = field(default_factory=list)  # sentences referat writes itself ({felter} as wildcards)
+    running_header: str = ""  # the profile's sidehoved ({felter} as wildcards): in referat's edition, left out
+    group_label: str = "{nummer}."  # the heading of an item group ("2. Sager til beslutning"), hierarchical numbering
 
 
 @dataclass
@@ -49,12 +53,16 @@ class Contribution:
 
     title: str
     title_from: str
-    fields: dict[str, Any] = field(default_factory=dict)  # resumé…beslutning (Markdown), indstilling (list)
+    # resumé…beslutning (Markdown), indstilling (list), indstilling_indledning (the item's own lead-in), afsnit
+    # (free sections: overskrift, tekst, efter)
+    fields: dict[str, Any] = field(default_factory=dict)
     bilag_names: list[str] = field(default_factory=list)
     pictures: list[tuple[Picture, str]] = field(default_factory=list)  # with the bilag title each is saved under
     placements: list[str] = field(default_factory=list)  # "«Resumé» → resumé"
     warnings: list[str] = field(default_factory=list)
     closed: bool | None = None  # referat's own edition: the status line
+    group: str | None = None  # referat's own edition: the group heading the item stands under
+    level: int = 0  # referat's own edition: the level of the item's heading (2 under a group heading)
     case_number: str | None = None
     time_slot: str | None = None
     edition: bool = False  # read from referat's own Word edition
@@ -80,7 +88,16 @@ def contributions(records: list[Record], title_property: str, path: Path, option
     """The items a document holds: one for a contribution, one per item for referat's own Word edition."""
     items = _edition_items(records, options)
     if items:
-        return [_item(part, "", path, options, edition=True) for part in items]
+        found = [_item(part, "", path, options, edition=True) for part in items]
+        group: str | None = None
+        for item in found:  # a group's heading stands before its first item only: the items after it share it
+            if item.group is not None:
+                group = item.group
+            elif item.level == 2:
+                item.group = group
+            else:
+                group = None
+        return found
     return [_item(records, title_property, path, options, edition=False)]
 
 
@@ -92,29 +109,52 @@ def _label_pattern(label: str) -> re.Pattern[str]:
 
 
 def _edition_items(records: list[Record], options: Options) -> list[list[Record]]:
-    """Split referat's own Word edition at its item headings (a level-1 heading "Punkt N." + line break + title);
-    [] when the document has none."""
+    """Split referat's own Word edition at its item headings (a heading "Punkt N." + line break + title, level 1,
+    or 2 under a group heading); [] when the document has none. The lines referat prints above an item's heading —
+    the running header where the item starts, the group's heading, the status line — go with that item."""
     pattern = _label_pattern(options.item_label)
     starts: list[int] = []
     for i, rec in enumerate(records):
-        if isinstance(rec, Para) and rec.heading == 1:
+        if isinstance(rec, Para) and rec.heading in (1, 2):
             head = _lines(unbold(rec.inlines))
             if len(head) >= 2 and pattern.match(head[0].strip()):
                 starts.append(i)
     if not starts:
         return []
-    out = []
+    begins = []
     for n, start in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(records)
-        before = records[start - 1] if start > 0 else None
-        part: list[Record] = []
-        if isinstance(before, Para) and _status(before) is not None:
-            part.append(before)
-        out.append(part + records[start:end])
-    for part in out[:-1]:  # the next item's status line belongs to the next item
-        if isinstance(part[-1], Para) and _status(part[-1]) is not None:
-            part.pop()
-    return out
+        floor = starts[n - 1] + 1 if n else 0
+        begin = start
+        while begin - 1 >= floor and begin > start - 3 and _above_heading(records[begin - 1], options):
+            begin -= 1
+        begins.append(begin)
+    return [records[begin:(begins[n + 1] if n + 1 < len(begins) else len(records))]
+            for n, begin in enumerate(begins)]
+
+
+def _above_heading(rec: Record, options: Options) -> bool:
+    """A line referat prints above an item's heading: the status, the running header, a group's heading."""
+    if not isinstance(rec, Para):
+        return False
+    return _status(rec) is not None or _running_header(rec, options) or _group_title(rec, options) is not None
+
+
+def _running_header(rec: Para, options: Options) -> bool:
+    return bool(options.running_header) and _matches(inline_text(rec.inlines).strip(), options.running_header)
+
+
+def _group_title(rec: Para, options: Options) -> str | None:
+    """The title of a group heading (a level-1 heading on one line, where an item's heading has two: "2. Sager til
+    beslutning", its number left out, or the title alone under running numbering), else None."""
+    if rec.heading != 1:
+        return None
+    lines = _lines(unbold(rec.inlines))
+    if len(lines) != 1 or not lines[0].strip():
+        return None
+    before, _, after = options.group_label.partition("{nummer}")
+    m = re.match("^" + re.escape(before.strip()) + r"\s*\d+" + re.escape(after.strip()) + r"\s+(\S.*)$",
+                 lines[0].strip())
+    return m.group(1).strip() if m else lines[0].strip()
 
 
 def _status(para: Para) -> bool | None:
@@ -144,7 +184,8 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
         heads = [_heading_text(rec, bold_mode) for rec in records]
         known = [heading_key(text, options.heading_words) if text is not None else None for text in heads]
         first_known = next((i for i, key in enumerate(known) if key), len(records))
-    # sections: (key, heading as written, records)
+    # sections: (key, heading as written, records); in referat's own edition a section-level heading that is no
+    # section of the profile starts a free section (key FREE, after the section before it)
     sections: list[tuple[str, str, list[Record]]] = []
     lead = [rec for rec in records[:first_known] if not _generated(rec, options)]
     if any(_has_content(rec) for rec in lead):
@@ -154,6 +195,8 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
         key = known[i]
         if key:
             sections.append((key, heads[i] or "", []))
+        elif edition and _section_level(records[i], result.level) and heads[i]:
+            sections.append((FREE, heads[i] or "", []))
         elif sections:
             sections[-1][2].append(records[i])
     pictures = _pictures(records)
@@ -163,7 +206,18 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
     notes_for: dict[str, list[tuple[int, list[Inline]]]] = {}
     seen: set[str] = set()
     merged_tables = nested_tables = 0
+    free: list[dict[str, Any]] = []
+    after_recommendation = 0  # where in `free` a text printed under the Indstilling's points goes
+    previous = "start"
     for key, heading, body in sections:
+        if key == FREE:
+            built = build([_as_body(rec, bold_mode) for rec in body], refs)
+            free.append(entry(FreeSection, heading=heading, text=to_markdown(built.blocks), after=previous))
+            result.placements.append(f"«{heading}» → afsnit (efter {previous})")
+            continue
+        previous = key
+        if key == "indstilling":
+            after_recommendation = len(free)
         if key in seen and heading:
             result.warnings.append(f"overskriften «{heading}» står flere gange; teksten er lagt sammen i {key}")
         if heading:
@@ -193,22 +247,69 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
             text = to_markdown(blocks)
             if text.strip():
                 result.fields[key] = text
-    if merged.get("indstilling"):
-        found = points(merged["indstilling"], options.lead_in, options.committee_names, result.warnings)
+    recommendation = merged.get("indstilling")
+    if recommendation and edition and any(b["type"] == "list" for b in recommendation):
+        _edition_recommendation(recommendation, options, result, free, after_recommendation)
+    elif recommendation:
+        own: list[str] = []
+        found = points(recommendation, options.lead_in, options.committee_names, result.warnings, own)
         if found:
             result.fields["indstilling"] = found
+            if own:
+                result.fields["indstilling_indledning"] = own[0]
+                result.placements.append(f"«{_short_text(own[0])}» → indstilling_indledning (ikke udvalgets "
+                                         "indledning)")
+    if free:
+        result.fields["afsnit"] = free
     if merged.get("bilag"):
         result.bilag_names = bilag_names(merged["bilag"])
     return result
 
 
+FREE = "afsnit"  # a free section (the item's `afsnit`)
+
+
+def _edition_recommendation(blocks: list[Block], options: Options, result: Contribution,
+                            free: list[dict[str, Any]], at: int) -> None:
+    """The Indstilling as referat's own edition prints it: the lead-in (the item's own, or none, where it is not
+    the profile's), the list of points, and after it a free section without a heading."""
+    first = next(n for n, b in enumerate(blocks) if b["type"] == "list")
+    lead = " ".join(inline_text(b["inlines"]) for b in blocks[:first] if b["type"] == "par").strip()
+    found = points([blocks[first]], "", [], result.warnings)
+    if found:
+        result.fields["indstilling"] = found
+    if lead != options.lead_in.strip() and (lead or options.lead_in):
+        result.fields["indstilling_indledning"] = lead
+        result.placements.append(f"«{_short_text(lead) or '(ingen)'}» → indstilling_indledning")
+    rest = blocks[first + 1:]
+    if rest and to_markdown(rest).strip():
+        free.insert(at, entry(FreeSection, text=to_markdown(rest), after="indstilling"))
+        result.placements.append("teksten efter indstillingens punkter → afsnit (efter indstilling)")
+
+
+def _section_level(rec: Record, item_level: int) -> bool:
+    """A heading at the level of an item's sections in referat's own Word edition (one below the item's)."""
+    return isinstance(rec, Para) and rec.heading == item_level + 1
+
+
+def _short_text(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _edition_head(records: list[Record], result: Contribution, options: Options) -> None:
-    """Status, title, case number and time slot of an item in referat's own Word edition (taken off `records`)."""
-    if records and isinstance(records[0], Para) and _status(records[0]) is not None:
-        result.closed = _status(records[0])
-        records.pop(0)
+    """Status, group, title, case number and time slot of an item in referat's own Word edition (taken off
+    `records`); the running header above it is left out."""
+    while records and isinstance(records[0], Para) and not _is_item_heading(records[0], options):
+        rec = records.pop(0)
+        assert isinstance(rec, Para)
+        group = _group_title(rec, options)
+        if _status(rec) is not None:
+            result.closed = _status(rec)
+        elif group is not None:
+            result.group = group
     head = records.pop(0)
     assert isinstance(head, Para)
+    result.level = head.heading
     lines = _lines(unbold(head.inlines))
     result.title = " ".join(" ".join(lines[1:]).split())
     result.title_from = "punktets overskrift"
@@ -292,11 +393,19 @@ def _generated(rec: Record, options: Options) -> bool:
     if not isinstance(rec, Para) or not options.generated:
         return False
     text = inline_text(rec.inlines).strip()
-    for template in options.generated:
-        parts = re.split(r"\{[a-z_]+\}", template)
-        if re.fullmatch(".+?".join(re.escape(p) for p in parts), text):
-            return True
-    return False
+    return any(_matches(text, template) for template in options.generated)
+
+
+def _matches(text: str, template: str) -> bool:
+    """Whether `text` is `template` with its {felter} filled in."""
+    parts = re.split(r"\{[a-z_æøå]+\}", template)
+    return re.fullmatch(".+?".join(re.escape(p) for p in parts), text) is not None
+
+
+def _is_item_heading(rec: Para, options: Options) -> bool:
+    head = _lines(unbold(rec.inlines))
+    return rec.heading in (1, 2) and len(head) >= 2 and _label_pattern(options.item_label).match(head[0].strip()) \
+        is not None
 
 
 def _has_content(rec: Record) -> bool:

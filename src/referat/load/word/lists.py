@@ -12,15 +12,21 @@ from ...text.nodes import Block
 from ...text.richtext import inline_text
 
 
-def points(blocks: list[Block], lead_in: str, names: list[str], warnings: list[str]) -> list[Any]:
+def points(blocks: list[Block], lead_in: str, names: list[str], warnings: list[str],
+           own: list[str] | None = None) -> list[Any]:
     """The Indstilling's points: list items (their sub-items as underpunkter) or paragraphs, the lead-in left out
-    ("Det indstilles, at …" is the profile's)."""
+    ("Det indstilles, at …" is the profile's). A paragraph that is only a lead-in addressed to someone other than
+    the committee ("Det indstilles, at forretningsudvalget", 002 L1053) is the item's own lead-in: it is appended
+    to `own` (the caller writes it as `indstilling_indledning`, where validation names the addressee)."""
     points: list[Any] = []
     formatted = False
     for block in blocks:
         if block["type"] == "par":
             text = _clean(inline_text(block["inlines"]))
             formatted = formatted or any(n["type"] != "text" for n in block["inlines"])
+            if own is not None and not points and not own and _own_lead_in(text, lead_in, names):
+                own.append(text)
+                continue
             rest = _after_lead_in(text, lead_in, names, warnings)
             if rest:
                 points.append(rest)
@@ -68,13 +74,30 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+_LEAD_IN = re.compile(r"^(.{0,80}?\bindstille[rs]?\b.{0,10}?,?\s*at)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _own_lead_in(text: str, lead_in_text: str, names: list[str]) -> bool:
+    """Whether the paragraph is a whole lead-in that is not the committee's: "Det indstilles, at X" with X a body
+    of a few words other than the committee (and not the profile's own lead-in)."""
+    if lead_in_text and loose_fold(text).startswith(loose_fold(lead_in_text)):
+        return False
+    m = _LEAD_IN.match(text)
+    if not m:
+        return False
+    rest = m.group(2).strip(" :")
+    if any(name and loose_fold(rest).startswith(loose_fold(name)) for name in names):
+        return False
+    return 0 < len(rest.split()) <= 3
+
+
 def _after_lead_in(text: str, lead_in_text: str, names: list[str], warnings: list[str]) -> str:
     """A paragraph of the Indstilling without its lead-in: "" when it is only the lead-in."""
     folded = loose_fold(text)
     lead = loose_fold(lead_in_text)
     if lead and folded.startswith(lead):
         return text[len(lead_in_text):].strip(" :,")
-    m = re.match(r"^(.{0,80}?\bindstille[rs]?\b.{0,10}?,?\s*at)\b\s*(.*)$", text, re.IGNORECASE | re.DOTALL)
+    m = _LEAD_IN.match(text)
     if not m:
         return text
     rest = m.group(2).strip(" :")

@@ -28,6 +28,7 @@ from ...text.richtext import inline_text, plain_text, safe_url
 from ...view.types import Block, DocumentView, Inline, ItemView, TableBlock
 from .numbering import Numbering, set_numbering
 from .oxml import add_field, add_hyperlink, repeat_header, set_language, update_fields_on_open
+from .pagelayout import STATUS_STYLE, lay_out_pages, place_contents
 
 TOC_MARKER = "[[INDHOLDSFORTEGNELSE]]"
 ITEMS_MARKER = "[[PUNKTER]]"
@@ -64,14 +65,16 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
     markers = {p.text.strip(): p for p in doc.paragraphs if p.text.strip() in (TOC_MARKER, ITEMS_MARKER)}
     if ITEMS_MARKER not in markers:
         raise TemplateError(f"Word-skabelonen mangler afsnittet {ITEMS_MARKER}", Location(template))
-    builder = _Builder(doc, markers[ITEMS_MARKER])
-    if TOC_MARKER in markers:
+    builder = _Builder(doc, markers[ITEMS_MARKER], view)
+    if TOC_MARKER in markers and place_contents(markers[TOC_MARKER], view["layout"]["toc"]):
         toc = markers[TOC_MARKER]
         toc.text = ""
-        add_field(toc, 'TOC \\o "1-1" \\h \\z \\u', [it["bookmark"] for it in view["items"]])
+        levels = "1-2" if any(it["group"] for it in view["items"]) else "1-1"
+        add_field(toc, f'TOC \\o "{levels}" \\h \\z \\u', toc_entries(view))
     for item in view["items"]:
         builder.item(item)
     builder.finish()
+    lay_out_pages(doc, view, builder.starts)
     set_language(doc, "da-DK")
     update_fields_on_open(doc)
     props = doc.core_properties
@@ -89,6 +92,16 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
     return _normalise_zip(out.getvalue(), stamp)
 
 
+def toc_entries(view: DocumentView) -> list[str]:
+    """The table of contents' entries: each item, after its group's heading where a group begins."""
+    out: list[str] = []
+    for item in view["items"]:
+        if item["opens_group"] and item["group"] is not None:
+            out.append(item["group"]["bookmark"])
+        out.append(item["bookmark"])
+    return out
+
+
 def _check_logo(logo: Path) -> None:
     """The committee's logo is an image Word can place: a broken one is named, not blamed on the Word template."""
     from docx.image.image import Image
@@ -100,7 +113,9 @@ def _check_logo(logo: Path) -> None:
                             Location(logo)) from None
 
 
-_FIELDS = "organisation, udvalg, kortnavn, dokumenttype, sidehoved, titel, logo og forside (rækker med label og tekst)"
+_FIELDS = ("organisation, udvalg, kortnavn, dokumenttype, sidehoved, titel, logo, indholdsfortegnelse, titellinjer "
+           "(tekst og rolle: organisation, udvalg eller dokument) og forside (rækker med label og tekst)")
+_ROLES = {"organisation": "organisation", "committee": "udvalg", "kind": "dokument"}
 
 
 # The sandbox bounds what a template may touch, not how long it runs: a template that loops 10⁵ × 10⁵ times
@@ -161,15 +176,20 @@ def _context(view: DocumentView) -> dict[str, Any]:
         "sidehoved": view["header"],
         "forside": rows,
         "titel": view["title"],
+        "titellinjer": [{"tekst": t["text"], "rolle": _ROLES[t["role"]]} for t in view["layout"]["title"]],
+        "indholdsfortegnelse": view["labels"]["toc"],
     }
 
 
 class _Builder:
     """Inserts paragraphs and tables before the items marker, then removes the marker."""
 
-    def __init__(self, doc: Any, marker: Any) -> None:
+    def __init__(self, doc: Any, marker: Any, view: DocumentView) -> None:
         self.doc = doc
         self.marker = marker
+        self.layout = view["layout"]
+        self.header = view["header"]
+        self.starts: list[Any] = []  # each item's first paragraph (where its page, and its section, begins)
         self.numbering = Numbering(doc)
         self.styles = {s.name for s in doc.styles}
         self._style_ids: dict[str, str | None] = {}
@@ -197,13 +217,24 @@ class _Builder:
         self.marker._p.getparent().remove(self.marker._p)
 
     def item(self, item: ItemView) -> None:
-        status = self.para(item["access"], "Punktstatus")
-        if "Punktstatus" not in self.styles:
+        level = 2 if item["group"] is not None else 1  # under its group's heading (hierarchical numbering)
+        first = None
+        if self.layout["header"] == "item_start":  # the running header stands where the item starts
+            first = self.para(self.header, "Header")
+        if item["opens_group"] and item["group"] is not None:
+            group = self.para(item["group"]["bookmark"], "Heading 1")
+            first = first or group
+        status = self.para(item["access"], STATUS_STYLE)
+        if first is not None:
+            first.paragraph_format.page_break_before = True
+            status.paragraph_format.page_break_before = False
+        elif STATUS_STYLE not in self.styles:
             status.paragraph_format.page_break_before = True
+        self.starts.append((first or status)._p)
         if item["closed"]:
             for run in status.runs:
                 run.font.color.rgb = _CLOSED
-        heading = self.para("", "Heading 1")
+        heading = self.para("", f"Heading {level}")
         heading.add_run(item["label"]).add_break(WD_BREAK.LINE)
         heading.add_run(item["title"])
         if item["case_number"]:
@@ -214,10 +245,11 @@ class _Builder:
             self.para("").add_run(item["notice"]).italic = True
         for section in item["sections"]:
             if section["heading"]:
-                self.para(section["heading"], "Heading 2")
+                self.para(section["heading"], f"Heading {level + 1}")
             if section["type"] == "points":
-                self.para(section["lead_in"])
-                num = self.numbering.new_list(ordered=True)
+                if section["lead_in"]:
+                    self.para(section["lead_in"])
+                num = self.numbering.new_list(ordered=self.layout["points"] == "numbered")
                 for point in section["points"]:
                     p = self.para(point["text"], "List Paragraph")
                     set_numbering(p, num, 0)
@@ -233,9 +265,10 @@ class _Builder:
                     run.italic = bool(b["withheld"])
                     set_numbering(p, num, 0)
             else:
-                self.blocks(section["blocks"], 0)
+                self.blocks(section["blocks"], 0, heading=level + 2)
 
-    def blocks(self, blocks: list[Block], depth: int, list_ctx: tuple[int, int] | None = None) -> None:
+    def blocks(self, blocks: list[Block], depth: int, list_ctx: tuple[int, int] | None = None,
+               heading: int = 3) -> None:
         for i, block in enumerate(blocks):
             if block["type"] == "par":
                 p = self.para("", "List Paragraph" if list_ctx else "Normal")
@@ -245,12 +278,12 @@ class _Builder:
                     p.paragraph_format.left_indent = Twips(360 * (list_ctx[1] + 1))
                 self.inlines(p, block["inlines"])
             elif block["type"] == "heading":
-                self.inlines(self.para("", "Heading 3"), block["inlines"])
+                self.inlines(self.para("", f"Heading {heading}"), block["inlines"])
             elif block["type"] == "list":
                 num = self.numbering.new_list(block["ordered"], block["start"])
                 level = depth if list_ctx is None else list_ctx[1] + 1
                 for item in block["items"]:
-                    self.blocks(item, level, (num, level))
+                    self.blocks(item, level, (num, level), heading)
             else:
                 self.table(block)
 
