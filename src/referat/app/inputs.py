@@ -67,10 +67,15 @@ def code() -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def _yaml(path: Path) -> Any:
+@lru_cache(maxsize=1)
+def _loader() -> Any:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=False).load(path.read_bytes())
+    return YAML(typ="safe", pure=False)
+
+
+def _yaml(path: Path) -> Any:
+    return _loader().load(path.read_bytes())
 
 
 def _references(folder: Path) -> tuple[str | None, str | None, list[str], list[str]]:
@@ -101,7 +106,7 @@ def meeting_inputs(folder: Path, archive: Path | None = None) -> tuple[str, str]
     møde.yaml writes them (where the meeting stands in a site); None when that cannot be told without building."""
     from ..archive.store import find_root
     from ..files.libreoffice import converter_version, find_soffice
-    from ..load.profile import template_dirs
+    from ..load.templates import template_dirs
 
     try:
         committee, date, minutes, archived = _references(folder)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from ..diagnostics import Location, Report
-from ..errors import ArchiveError, InputError, LeakError, SealedMinutes, TemplateError
+from ..errors import ArchiveError, InputError, SealedMinutes, TemplateError
 from ..model.meeting import Meeting
 from ..packet.earlier import Earlier
 from ..progress import progress
@@ -438,12 +438,10 @@ def hidden_of(meeting: Meeting, others: Iterable[Meeting] = (), shown_by: Iterab
 def leak_check(name: str, files: dict[str, bytes], hidden: list[Hidden], where: Location) -> bytes:
     """The leak check of one public edition's files: its report (kontrol.txt), or a ReferatError naming every
     file and channel where hidden text or a CPR number was found (then nothing is written)."""
-    from ..publish.leaks import find_leaks, report_text
+    from ..publish.leaks import find_leaks, refuse, report_text
 
     leaks = find_leaks(files, hidden)
-    if leaks:
-        raise LeakError("den offentlige udgave indeholder skjult tekst og er ikke skrevet: " + "; ".join(
-            f"{leak.file} ({leak.channel}): {leak.hidden.why}" for leak in leaks[:5]), where)
+    refuse(leaks, where)
     return report_text(name, sorted(files), hidden, leaks).encode("utf-8")
 
 

@@ -33,10 +33,13 @@ from ..fileio import write_all, write_atomic
 from ..files.checkcache import keep, recall
 from ..pool import run, workers
 from ..progress import progress
-from ..publish.leaks import Hidden, hidden_candidates, shown_keys, unshown
+from ..publish.leaks import Hidden, find_leaks, hidden_candidates, refuse, shown_keys, unshown
 from ..publish.manifest import NAME, SiteManifest, manifest_bytes, read_manifest, remove_stale
 from ..publish.site import Entry, Published, entry_of, meeting_files, site_pages
-from . import inputs, pipeline
+from . import inputs
+
+# The pipeline (and the model, pydantic and the writers with it) is imported where a meeting is built or loaded: a
+# publish in which every meeting is kept as it was writes the site's pages from plain data (issue 28).
 
 __all__ = ["SiteResult", "publish_site"]
 
@@ -95,6 +98,7 @@ def _meeting(folder: Path, archive: Path | None, site: Path, build: bool) -> _Do
     """One meeting's public editions, checked for leaks (`build`), or only what the site's pages need of it."""
     from ..archive.signers import public_lines
     from ..text.danish import long_date
+    from . import pipeline
 
     checked = pipeline.load(folder, None, public=True, archive=archive)
     meeting = checked.meeting
@@ -202,9 +206,14 @@ def publish_site(site: Path, folders: list[Path], archive: Path | None = None, f
         every.update(files)
         if done.files is not None:
             out.update(done.files)
-    pipeline.leak_check("webstedet", {p.relative_to(site).as_posix(): d for p, d in checked.items()},
-                        _site_hidden(dones), Location(site))
-    now = SiteManifest.of(site, every, {d.path: [p for p in every if site / d.path in p.parents] for d in dones})
+    refuse(find_leaks({p.relative_to(site).as_posix(): d for p, d in checked.items()}, _site_hidden(dones)),
+           Location(site))
+    below: dict[str, list[Path]] = {d.path: [] for d in dones}  # each meeting's files: those below its folder
+    for file in every:
+        parts = file.relative_to(site).parts
+        if len(parts) > 2 and "/".join(parts[:2]) in below:
+            below["/".join(parts[:2])].append(file)
+    now = SiteManifest.of(site, every, below)
     for done, found in zip(dones, fingerprints, strict=True):
         if found is not None and done.path in now.meetings:
             now.meetings[done.path]["inddata"] = found[0]

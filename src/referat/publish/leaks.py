@@ -15,15 +15,17 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+from ..diagnostics import Location
+from ..errors import LeakError
+from ..text.cpr import cpr_numbers
+from ..text.spans import SPAN
 
-from ..model.meeting import Meeting
-from ..model.texts import text_fields, withheld_texts
-from ..text.richtext import SPAN
-from ..validate.privacy import cpr_numbers, public_texts
+# The model (pydantic) and pypdf are imported where they are used: `publish --site` checks the site's own pages,
+# which are text and HTML, also for meetings kept as they were, whose models it never loads (issue 28).
+if TYPE_CHECKING:
+    from ..model.meeting import Meeting
 
 CHANNELS = ("tekstlag", "metadata (Info og XMP)", "bogmærker", "linkmål", "vedhæftede filer", "filnavne",
             "Word-filens dele", "tekst og HTML")
@@ -55,11 +57,15 @@ def hidden_texts(meeting: Meeting, shown_by: Iterable[Meeting] = (), label: str 
 
 def shown_keys(meeting: Meeting) -> list[str]:
     """What the public edition of `meeting` prints, each text as the leak check compares it."""
+    from ..validate.privacy import public_texts
+
     return [_key(SPAN.sub("", text)) for _, _, text in public_texts(meeting)]
 
 
 def hidden_candidates(meeting: Meeting, label: str = "") -> list[Hidden]:
     """Every hidden text of `meeting` (see `hidden_texts`), before what is printed anyway is left out."""
+    from ..model.texts import text_fields, withheld_texts
+
     found: list[Hidden] = []
     places = [(f"møde.yaml ({path[0]})", text) for path, text in text_fields(meeting)]
     places += [(f"punkt {item.number}", text) for item in meeting.items for _, text in text_fields(item)]
@@ -93,6 +99,9 @@ def unshown(found: list[Hidden], shown_texts: Iterable[str]) -> list[Hidden]:
 
 
 def _pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
+
     reader = PdfReader(io.BytesIO(data))
     for page in reader.pages:
         yield "tekstlag", page.extract_text() or ""
@@ -118,6 +127,8 @@ def _pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
 
 
 def _outline_titles(outline: Iterable[object]) -> Iterator[str]:
+    from pypdf.generic import ArrayObject, DictionaryObject
+
     for entry in outline:
         if isinstance(entry, (list, ArrayObject)):
             yield from _outline_titles(entry)
@@ -163,6 +174,13 @@ def find_leaks(files: dict[str, bytes], hidden: list[Hidden]) -> list[Leak]:
             leaks += [Leak(name, channel, h) for h, key in keys if key in flat]
             leaks += [Leak(name, channel, Hidden(cpr, "CPR-nummer", "CPR-numre")) for _, cpr in cpr_numbers(html.unescape(text))]
     return list(dict.fromkeys(leaks))
+
+
+def refuse(leaks: list[Leak], where: Location) -> None:
+    """A LeakError naming the first five finds (file and channel, and what was found), when there are any."""
+    if leaks:
+        raise LeakError("den offentlige udgave indeholder skjult tekst og er ikke skrevet: " + "; ".join(
+            f"{leak.file} ({leak.channel}): {leak.hidden.why}" for leak in leaks[:5]), where)
 
 
 def report_text(edition_name: str, files: list[str], hidden: list[Hidden], leaks: list[Leak]) -> str:

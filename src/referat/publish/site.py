@@ -20,15 +20,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 
-from ..model.meeting import Meeting
-from ..render.html import fill
 from ..text.danish import long_date
-from ..text.richtext import plain_text
-from ..view.types import DocumentView
+
+if TYPE_CHECKING:  # the site's own pages are written from plain data (`Entry`): no model, no Markdown, no jinja2
+    from ..model.meeting import Meeting
+    from ..view.types import DocumentView
 
 STYLE = """body{font-family:"Liberation Sans",Arial,sans-serif;line-height:1.5;color:#1a1a1a;background:#fff;
 max-width:50rem;margin:0 auto;padding:1rem 1.25rem 3rem}a{color:#0b4f8a}h1{color:#1F4E79}
@@ -123,6 +123,9 @@ class Entry:
 
 def entry_of(pub: Published) -> Entry:
     """The site pages' data of a meeting's public edition."""
+    from ..render.html import fill
+    from ..text.richtext import plain_text
+
     m = pub.meeting
     decisions = []
     if "referat" in pub.kinds:

@@ -403,8 +403,7 @@ def plain_text(blocks: list[Block], *, bullet: str = "-", numbers: bool = True, 
 # Redaction inside open items: `[[skjul: tekst]]` or `[[skjul: tekst | grund]]` (docs/publication.md). The
 # internal editions print the text; every public edition prints REDACTED instead, in every format.
 REDACTED = "[…]"
-SPAN = re.compile(r"\[\[\s*skjul\s*:(?P<text>[^|\]]*(?:\][^|\]]+)*)(?:\|(?P<reason>[^|\]]*))?\]\]", re.IGNORECASE)
-SPAN_START = re.compile(r"\[\[\s*skjul\s*:", re.IGNORECASE)
+from .spans import SPAN, SPAN_START
 
 
 def resolve_spans(text: str, public: bool) -> str:
