@@ -138,3 +138,16 @@ def test_documents_and_packets_load_neither_babel_nor_the_network_modules(tmp_pa
         code, output, modules = loaded(*args, cwd=tmp_path)
         assert code == 0, output
         assert not modules & {"babel", "ssl", "http"}, (args[0], sorted(modules & {"babel", "ssl", "http"}))
+
+
+def test_the_common_characters_need_no_look_at_the_fonts_because_every_one_is_covered() -> None:
+    """Issue 28: `fonts.uncovered` answers for a text of these characters without reading the fonts' coverage; every
+    one of them must therefore be one the bundled fonts show."""
+    from referat.text.fonts import COMMON, coverage, uncovered
+
+    have = coverage()
+    allowed = [chr(n) for n in range(0x80, 0x10000) if COMMON.search(chr(n)) is None]
+    assert len(allowed) > 100
+    assert [hex(ord(c)) for c in allowed if not c.isspace() and ord(c) not in have] == []
+    assert uncovered("Ansættelse – “godkendt” … 5 € ‰") == []
+    assert uncovered("\U0001d400") == ["\U0001d400"]  # MATHEMATICAL BOLD CAPITAL A: no bundled font has it
