@@ -45,7 +45,10 @@ LONG_S = 30.0  # a first run longer than this runs once per size (said in the ta
 
 
 def meetings(work: Path, n: int) -> list[Path]:
-    """n dated copies of the example meeting in work/moeder-n/ (made once)."""
+    """n dated copies of the example meeting in work/moeder-n/ (made once), each made its own: every bilag PDF gets
+    a content stream of its own and every decision a sentence of its own, so that no cache of the run (checked
+    bilag, cleaned bilag read back by the leak check, parsed text) serves one meeting with another's work — as in a
+    real year, where the meetings' bilag and texts differ."""
     base = work / f"moeder-{n}"
     out = []
     for k in range(n):
@@ -60,7 +63,25 @@ def meetings(work: Path, n: int) -> list[Path]:
         text = re.sub(r"(?m)^dato: 2026-02-23$", f"dato: {date.isoformat()}", text)
         text = re.sub(r"(?m)^  dato: 2026-05-22$", f"  dato: {(date + STEP).isoformat()}", text)
         meeting.write_text(text, "utf-8")
+        _own(folder, k + 1)
     return out
+
+
+def _own(folder: Path, k: int) -> None:
+    import pikepdf
+
+    from referat.load.yamledit import load, set_value
+
+    for pdf_path in sorted((folder / "bilag").glob("*.pdf")):
+        with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+            for page in pdf.pages:
+                page.contents_add(pdf.make_stream(f"% møde {k}\n".encode()), prepend=False)
+            pdf.save(pdf_path)
+    for item in sorted((folder / "punkter").glob("*.yaml")):
+        text = item.read_text("utf-8")
+        decision = load(text, item).get("beslutning")
+        if isinstance(decision, str):
+            item.write_text(set_value(text, item, ("beslutning",), f"{decision.rstrip()} (Møde nr. {k}.)"), "utf-8")
 
 
 def change(folder: Path, round_: int) -> None:

@@ -289,3 +289,35 @@ def test_word_and_excel_bilag_converted_side_by_side_give_the_serial_packet(
     assert outputs[0] == outputs[1]
     # one at a time in this thread, then both side by side in the bilag threads
     assert [name.startswith("referat-bilag") for name in converted_in] == [False, False, True, True]
+
+
+def test_the_leak_check_reads_the_text_layer_with_pdfium_and_with_pypdf_where_pdfium_cannot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 28: the text layer of every public PDF is read with PDFium (four fifths of `publish` was pypdf's text
+    extraction); a file PDFium cannot read is read with pypdf, and the hidden text is found either way."""
+    import pypdfium2
+
+    from referat.publish import leaks
+
+    pdf = text_pdf("Referatet nævner HEMMELIG-OPLYSNING én gang")
+    hidden = [leaks.Hidden("hemmelig-oplysning", "test")]
+    read: list[str] = []
+    real = pypdfium2.PdfDocument
+
+    def reading(data: bytes) -> object:
+        read.append("pdfium")
+        return real(data)
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", reading)
+    leaks._read.clear()
+    assert [(leak.file, leak.channel) for leak in leaks.find_leaks({"a.pdf": pdf}, hidden)] == [("a.pdf", "tekstlag")]
+    assert read == ["pdfium"]
+    leaks.find_leaks({"a.pdf": pdf}, hidden)  # the same file again: read once
+    assert read == ["pdfium"]
+
+    def broken(data: bytes) -> object:
+        raise pypdfium2.PdfiumError("kan ikke læses")
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", broken)
+    leaks._read.clear()
+    assert [(leak.file, leak.channel) for leak in leaks.find_leaks({"b.pdf": pdf}, hidden)] == [("b.pdf", "tekstlag")]
