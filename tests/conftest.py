@@ -202,6 +202,19 @@ def text_pdf(text: str) -> bytes:
     return pdf
 
 
+def pdf_page_texts(pdf) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text of each page of a pikepdf.Pdf the packet works with (a bilag, a converted sheet), as a reader sees it:
+    written out and read back with pypdf."""
+    import io
+
+    import pikepdf
+    from pypdf import PdfReader
+
+    buffer = io.BytesIO()
+    pdf.save(buffer, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)  # pdf unchanged
+    return [page.extract_text() for page in PdfReader(buffer).pages]
+
+
 def only(report, needle: str):  # type: ignore[no-untyped-def]
     """The single diagnostic of `report` whose message contains `needle`."""
     hits = [d for d in report.items if needle in d.message]

@@ -124,16 +124,31 @@ def test_write_docs_replaces_only_the_marked_block(tmp_path: Path) -> None:
 def test_targets_are_met_missed_or_not_measured() -> None:
     import run
 
-    steps = {run.VALIDATE_EX: {"median_s": 0.25}, run.BUILD_EX: {"median_s": 1.2},
+    steps = {run.VALIDATE_EX: {"median_s": 0.25}, run.VALIDATE_EX_COLD: {"median_s": 0.31},
+             run.BUILD_EX: {"median_s": 1.2}, run.PACKET_EX: {"median_s": 0.7},
              run.PACKET: {"median_s": 1.4, "peak_mb": 310.0}, run.BUILD_FULL: {"median_s": 1.5, "peak_mb": 200.0}}
-    results = {"steps": steps, "comparisons": {"build_pdf_vs_libreoffice": {"ratio": 5.2}},
-               "scaling": {"takstbilag_rows": {"points": [{"n": 584, "median_s": 1.0}, {"n": 5_840, "median_s": 5.0}]}}}
+    results = {"steps": steps, "comparisons": {"build_pdf_vs_libreoffice": {"ratio": 5.2},
+                                               "build_pdf_vs_libreoffice_example": {"ratio": 4.9}},
+               "scaling": {"takstbilag_rows": {"points": [{"n": 584, "median_s": 1.0}, {"n": 5_840, "median_s": 5.0}]}},
+               "history": {"publish --site, 16 møder, uændret": {"n": 16, "median_s": 1.2},
+                           "publish --site, 16 møder, ét ændret": {"n": 16, "median_s": 4.5},
+                           "publish 64: against --jobs 1": {"n": 64, "ratio": 1.8},
+                           "verify 64: against --jobs 1": {"n": 64, "ratio": 1.5},
+                           "verify 64: against the code before issue 28": {"n": 64, "ratio": 1.9}}}
     status = {t["target"]: t["status"] for t in run.targets(results, quick=True)}
-    assert status["example: `validate`"] == "met"
+    assert status["example: `validate` (bilag checked before; cold: below)"] == "met"
+    assert status["example: `validate`, cold (no check kept: every bilag parsed)"] == "missed"
     assert status["example: all four documents"] == "missed"
+    assert status["example: `packet`"] == "met"  # on the bound
+    assert status["example: `build --format pdf` against `--pdf-motor libreoffice`, paired"] == "missed"
     assert status["full size: all four documents"] == "met"  # on the bound
     assert status["full size: packet of 363 pages"] == "met"
     assert status["full size: true peak (validate, build, packet)"] == "missed"  # the packet's 310 MB
-    assert status["`build --format pdf` against `--pdf-motor libreoffice`, paired"] == "met"
+    assert status["full size: `build --format pdf` against `--pdf-motor libreoffice`, paired"] == "met"
+    assert status["`publish --site`, 16 meetings, rerun unchanged"] == "met"
+    assert status["`publish --site`, 16 meetings, one changed"] == "missed"
+    # against the code before issue 28 when the run measured it (--base), else against --jobs 1, said in the row
+    assert status["`publish --site`, first publication of 64 meetings, against --jobs 1"] == "met"
+    assert status["`archive verify` of 64 meetings, against the code before issue 28"] == "met"
     assert status["takstbilag of 30,000 rows: time"] == "not measured (--quick)"  # 5,840 is not 30,000
     assert status["a 10 MB field to PDF: peak"] == "not measured (--quick)"

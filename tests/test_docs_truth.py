@@ -511,7 +511,7 @@ def test_tariffs_and_correction_subcommands_say_what_they_do(capsys: pytest.Capt
 def test_publish_shows_that_it_needs_a_meeting_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Its usage said `[MØDEMAPPE ...]` (optional), and the command then refused to run without one."""
     assert " ".join(_help(capsys, "publish").split()).startswith(
-        "brug: referat publish [-h] --site MAPPE [--arkiv MAPPE] MØDEMAPPE [MØDEMAPPE ...]")
+        "brug: referat publish [-h] --site MAPPE [--fuld] [--jobs N] [--arkiv MAPPE] MØDEMAPPE [MØDEMAPPE ...]")
     with pytest.raises(SystemExit) as exit_:
         main(["publish", "--site", str(tmp_path / "site")])
     assert exit_.value.code == errors.EXIT_USAGE

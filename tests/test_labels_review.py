@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, tiny_pdf
+from conftest import ROOT, pdf_page_texts, tiny_pdf
 from referat.view import labels as L
 
 Run = Callable[..., tuple[int, str, str]]
@@ -76,7 +76,7 @@ def test_an_empty_sheets_words_follow_their_label(tmp_path: Path, monkeypatch: p
 
     def pages() -> list[str]:
         reader = bilag_pdf(path, "Regneark", dt.date(2026, 2, 23))
-        return [" ".join(page.extract_text().split()) for page in reader.pages]
+        return [" ".join(text.split()) for text in pdf_page_texts(reader)]
 
     assert pages()[1] == "Regneark – Tom (tomt ark)"
     monkeypatch.setattr(L, "SHEET_EMPTY", "[intet at vise]")

@@ -20,7 +20,7 @@ PACKAGE = SRC / "referat"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("grundlag", (
         "referat", "referat.diagnostics", "referat.errors", "referat.fileio", "referat.csvcell", "referat.fold",
-        "referat.progress",
+        "referat.progress", "referat.pool",
         # Text helpers (Danish dates and numbers, the Markdown subset of rich text and its typed nodes, the
         # control-character pictures, the bundled fonts) and file inspectors (a PDF's, a workbook's, an image's
         # header; finding and running LibreOffice): validation and every writer use them.

@@ -1,5 +1,7 @@
 """The packet does its work once (issue 17, item 4): each bilag PDF is parsed once per command, the document is
-compiled once more for the packet (not twice), and the result is the same bytes whatever the first guess was."""
+compiled once more for the packet (not twice), and the result is the same bytes whatever the first guess was.
+
+Since issue 28 the packet reads, stamps and writes PDFs with pikepdf (qpdf): a parse is a `pikepdf.open`."""
 
 from __future__ import annotations
 
@@ -12,28 +14,39 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pypdf
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, text_pdf, tiny_pdf
+from conftest import EXAMPLE, pdf_page_texts, text_pdf, tiny_pdf
 from referat.files import pdfcheck
 from referat.render import pdf as render_pdf
 
 
 @pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """SHA-256 of the bytes behind every PdfReader made from now on → how many readers were made of them."""
+def parsed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Counter[str]:
+    """SHA-256 of the bytes behind every PDF parsed from now on (pikepdf, and pypdf should anything still use it)
+    → how many times they were parsed. A private check cache: validation's result of an earlier test is not kept."""
+    monkeypatch.setenv("REFERAT_CACHE", str(tmp_path / "cache"))
     pdfcheck.clear_cache()  # a reader from an earlier test in this process must not hide a parse
     seen: Counter[str] = Counter()
-    original = pypdf.PdfReader.__init__
+    original_open = pikepdf.open
+    original_init = pypdf.PdfReader.__init__
 
-    def counting(self: PdfReader, stream: Any, *args: Any, **kwargs: Any) -> None:
-        data = stream.getvalue() if isinstance(stream, io.BytesIO) else Path(stream).read_bytes()
-        seen[hashlib.sha256(data).hexdigest()] += 1
-        original(self, stream, *args, **kwargs)
+    def data_of(stream: Any) -> bytes:
+        return stream.getvalue() if isinstance(stream, io.BytesIO) else Path(stream).read_bytes()
 
-    monkeypatch.setattr(pypdf.PdfReader, "__init__", counting)
+    def opening(stream: Any, *args: Any, **kwargs: Any) -> Any:
+        seen[hashlib.sha256(data_of(stream)).hexdigest()] += 1
+        return original_open(stream, *args, **kwargs)
+
+    def reading(self: PdfReader, stream: Any, *args: Any, **kwargs: Any) -> None:
+        seen[hashlib.sha256(data_of(stream)).hexdigest()] += 1
+        original_init(self, stream, *args, **kwargs)
+
+    monkeypatch.setattr(pikepdf, "open", opening)
+    monkeypatch.setattr(pypdf.PdfReader, "__init__", reading)
     return seen
 
 
@@ -56,13 +69,14 @@ def _digest(path: Path) -> str:
 
 
 def test_each_bilag_pdf_is_parsed_once_for_check_count_and_merge(run, tmp_path: Path, parsed: Counter[str]) -> None:
-    code, _, err = run("packet", EXAMPLE, "--dokument", "referat", "--out", tmp_path)
+    code, _, err = run("packet", EXAMPLE, "--dokument", "referat", "--out", tmp_path / "ud")
     assert code == 0, err
     bilag = sorted((EXAMPLE / "bilag").glob("*.pdf"))
     assert len(bilag) == 17
     assert {b.name: parsed[_digest(b)] for b in bilag} == {b.name: 1 for b in bilag}
     # besides the bilag: the document alone (its page count), in the packet, the covers and the stamps
     assert sum(parsed.values()) - len(bilag) <= 4
+    tmp_path = tmp_path / "ud"
     packet = PdfReader(tmp_path / "referat-med-bilag.pdf")
     bilag_pages = sum(len(PdfReader(b).pages) for b in bilag)
     assert len(packet.pages) == len(PdfReader(tmp_path / "referat.pdf").pages) + len(bilag) + bilag_pages
@@ -92,7 +106,7 @@ def test_any_first_guess_gives_the_same_packet(guess: int | None) -> None:
     checked = load(EXAMPLE)
     meeting, view = checked.meeting, view_of(checked, "referat", False)
     exact = build_packet(meeting, view)
-    doc_pages = len(PdfReader(io.BytesIO(exact.document_pdf)).pages)
+    doc_pages = len(PdfReader(io.BytesIO(exact.document_pdf)).pages)  # read back as a reader sees it
     other = build_packet(meeting, view, document_pages=guess)
     assert other.pdf == exact.pdf
     right = build_packet(meeting, view, document_pages=doc_pages)
@@ -133,7 +147,7 @@ def test_a_pdf_changed_on_disk_is_read_again(tmp_path: Path) -> None:
     os.utime(path, ns=(stamp, stamp))  # same size, same time: only the bytes tell
     second, _ = pdfcheck.open_pdf(path)
     assert second is not None and second is not first
-    assert second.metadata is not None and second.metadata.title == "BBBB"
+    assert str(second.docinfo["/Title"]) == "BBBB"
     path.write_bytes(b"%PDF-1.7\nnot a pdf")
     assert pdfcheck.open_pdf(path) == (None, pdfcheck.pdf_problem(path))
     assert "beskadiget" in (pdfcheck.pdf_problem(path) or "")
@@ -149,7 +163,7 @@ def test_the_cache_stays_within_its_bound(tmp_path: Path, monkeypatch: pytest.Mo
         readers.append(pdfcheck.open_pdf(tmp_path / f"{n}.pdf")[0])
     assert pdfcheck.open_pdf(tmp_path / "3.pdf")[0] is readers[3]  # the latest is kept
     assert pdfcheck.open_pdf(tmp_path / "0.pdf")[0] is not readers[0]  # the oldest was let go
-    assert re.search(r"Fil 0", pdfcheck.open_pdf(tmp_path / "0.pdf")[0].pages[0].extract_text())
+    assert re.search(r"Fil 0", pdf_page_texts(pdfcheck.open_pdf(tmp_path / "0.pdf")[0])[0])
 
 
 def test_an_unchanged_example_copy_parses_each_bilag_once_across_validate_and_packet(
@@ -160,18 +174,3 @@ def test_an_unchanged_example_copy_parses_each_bilag_once_across_validate_and_pa
     assert run("packet", folder, "--dokument", "dagsorden", "--out", tmp_path / "ud")[0] == 0
     for b in sorted((folder / "bilag").glob("*.pdf")):
         assert parsed[_digest(b)] == 1, b.name
-
-
-def test_names_encoded_once_are_the_bytes_pypdf_writes_and_the_method_is_restored() -> None:
-    from pypdf.generic import NameObject
-
-    from referat.packet.assemble import _names_encoded_once
-
-    names = [NameObject(n) for n in ("/Type", "/A#B", "/Navn med mellemrum", "/Æblegrød", "/(x)", "/Type")]
-    original = NameObject.renumber
-    expected = [n.renumber() for n in names]
-    with _names_encoded_once():
-        assert NameObject.renumber is not original
-        assert [n.renumber() for n in names] == expected
-        assert [n.renumber() for n in names] == expected  # from the cache the second time
-    assert NameObject.renumber is original

@@ -65,7 +65,8 @@ def words_markdown_keeps(text: str) -> list[str]:
     blocks = richtext.parse(text)
     if not blocks:
         return []  # blank: nothing parsed, nothing printed
-    root = getattr(richtext._parser(), "captured", None)  # the tree parse() just walked
+    richtext._parse(text)  # parse() answers a text seen before from its cache: parse it here, so that the parser
+    root = getattr(richtext._parser(), "captured", None)  # holds this text's tree
     if root is None or richtext._depth(blocks) > richtext.MAX_NESTING:
         return LETTERS.findall(text)  # printed as typed (too deeply nested for Markdown)
     return LETTERS.findall(_tree_text(root))

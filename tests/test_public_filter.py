@@ -257,20 +257,20 @@ def test_every_page_of_the_site_is_leak_checked(run: Run, tmp_path: Path, monkey
     folder = write_meeting(tmp_path / "møde", {"01-lukket.yaml": closed}, agenda_meeting("01-lukket.yaml"))
     from referat.app import publish
 
-    real = publish.site_files
+    real = publish.site_pages  # the site's own pages, from every meeting (issue 28: also when a meeting is kept)
     for page, added in (("feed.atom", "Ansættelsesudvalget indstiller Kandidat Hemmeligsen."),
                         ("moeder.ics", "010190 1234"), ("beslutninger.html", "Hemmelighusvej 7")):
-        def leaky(site: Path, pubs: list[object], page: str = page, added: str = added) -> dict[Path, bytes]:
-            out = real(site, pubs)  # type: ignore[arg-type]
+        def leaky(site: Path, entries: list[object], page: str = page, added: str = added) -> dict[Path, bytes]:
+            out = real(site, entries)  # type: ignore[arg-type]
             out[site / page] += added.encode()
             return out
 
-        monkeypatch.setattr(publish, "site_files", leaky)
+        monkeypatch.setattr(publish, "site_pages", leaky)
         code, _, err = run("publish", "--site", tmp_path / "site", folder)
         assert code == 1, page
         assert f"{page} (tekst og HTML)" in err, err
         assert not (tmp_path / "site").exists()
-    monkeypatch.setattr(publish, "site_files", real)
+    monkeypatch.setattr(publish, "site_pages", real)
     assert run("publish", "--site", tmp_path / "site", folder)[0] == 0
 
 

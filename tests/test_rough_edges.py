@@ -65,16 +65,20 @@ def test_tariffs_template_does_not_overwrite_a_skema_in_the_working_directory(ru
 
 
 def test_the_web_editions_contents_say_punkt_once(run: Run, tmp_path: Path) -> None:
-    """Each entry says "Punkt 1. …" itself; a numbered list (<ol>) would show "1. Punkt 1. …"."""
+    """Each entry says its number (KKR: "2.1. …"; DAS: "Punkt 1. …") itself; a numbered list (<ol>), also the
+    one under a group's heading, would show "1. 2.1. …". KKR's profile has the contents list and groups (DAS's
+    published layout has none)."""
     import re
 
-    code, _, err = run("build", EXAMPLE, "--format", "html", "--out", tmp_path)
+    kkr = EXAMPLE.parent / "2024-06-21-kkr-nordjylland"
+    code, _, err = run("build", kkr, "--format", "html", "--out", tmp_path)
     assert code == 0, err
-    html = (tmp_path / "referat.html").read_text(encoding="utf-8")
-    nav = html[html.index('<nav class="indhold"'):html.index("</nav>", html.index('<nav class="indhold"'))]
+    html = (tmp_path / "dagsorden.html").read_text(encoding="utf-8")
+    nav = html[html.index('<nav class="indhold'):html.index("</nav>", html.index('<nav class="indhold'))]
     assert "<ol" not in nav and "<ul>" in nav
-    assert re.search(r"nav\.indhold ul \{ list-style: none;", html)  # no bullets either
-    assert '<li><a href="#punkt-1">Punkt 1. Godkendelse af dagsorden</a></li>' in nav
+    assert re.search(r"nav\.indhold ul \{ list-style: none;", html)  # no bullets either, nested lists too
+    assert '<li><a href="#punkt-1">1. Godkendelse af dagsorden</a></li>' in nav
+    assert re.search(r'<li>2\. Sager til beslutning og drøftelse<ul>\s*<li><a href="#punkt-2\.1">2\.1\. Status', nav)
 
 
 # ------------------------------------------------------------------------------------- item 5: one plural function

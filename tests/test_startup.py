@@ -28,14 +28,17 @@ print(json.dumps({"code": code, "output": out.getvalue(), "modules": sorted({m.s
 """
 
 WORD = {"docx", "docxtpl", "jinja2"}
-PDF_LIBRARIES = {"pypdf", "cryptography", "pyhanko", "pyhanko_certvalidator"}
+PDF_LIBRARIES = {"pypdf", "pikepdf", "cryptography", "pyhanko", "pyhanko_certvalidator"}
 EXCEL = {"openpyxl"}
 FONT_TOOLS = {"fontTools"}
 
 
-def loaded(*args: str | Path, cwd: Path) -> tuple[int, str, set[str]]:
-    """(exit code, output, top-level packages loaded) of `referat ARGS` in a fresh interpreter."""
+def loaded(*args: str | Path, cwd: Path, cache: Path | None = None) -> tuple[int, str, set[str]]:
+    """(exit code, output, top-level packages loaded) of `referat ARGS` in a fresh interpreter; `cache`: its
+    REFERAT_CACHE (the check cache, files/checkcache.py), else the test session's."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    if cache is not None:
+        env["REFERAT_CACHE"] = str(cache)
     done = subprocess.run([sys.executable, "-c", SCRIPT, *map(str, args)], cwd=cwd, env=env, capture_output=True,
                           text=True, check=True)
     result = json.loads(done.stdout.splitlines()[-1])
@@ -51,21 +54,32 @@ def test_validate_without_pdf_bilag_loads_no_pdf_word_excel_or_font_library(
     assert not modules & (PDF_LIBRARIES | WORD | EXCEL | FONT_TOOLS), sorted(modules & (PDF_LIBRARIES | WORD | EXCEL))
 
 
-def test_validate_of_the_example_loads_pypdf_for_its_pdf_bilag_and_nothing_for_word_or_excel(tmp_path: Path) -> None:
-    code, output, modules = loaded("validate", EXAMPLE, cwd=tmp_path)
+def test_validate_of_the_example_loads_pikepdf_for_its_pdf_bilag_and_nothing_for_word_or_excel(tmp_path: Path) -> None:
+    code, output, modules = loaded("validate", EXAMPLE, cwd=tmp_path, cache=tmp_path / "cache")
     assert code == 0, output
-    assert "pypdf" in modules  # 17 PDF bilag are opened and checked: the check still runs
-    assert not modules & (WORD | EXCEL | {"pyhanko"}), sorted(modules & (WORD | EXCEL | {"pyhanko"}))  # pypdf loads fontTools
+    assert "pikepdf" in modules  # 17 PDF bilag are opened and checked: the check still runs
+    heavy = WORD | EXCEL | FONT_TOOLS | {"pypdf", "cryptography", "pyhanko"}
+    assert not modules & heavy, sorted(modules & heavy)
 
 
-def test_a_broken_pdf_bilag_is_still_found_when_pypdf_is_loaded_late(
+def test_validate_of_unchanged_bilag_loads_no_pdf_library_and_says_the_same(tmp_path: Path) -> None:
+    """Issue 28: each bilag's check result is kept by its sha256; the second run opens none of the 17 PDFs."""
+    cache = tmp_path / "cache"
+    first = loaded("validate", EXAMPLE, cwd=tmp_path, cache=cache)
+    second = loaded("validate", EXAMPLE, cwd=tmp_path, cache=cache)
+    assert "pikepdf" in first[2]
+    assert second[:2] == first[:2]
+    assert not second[2] & (PDF_LIBRARIES | FONT_TOOLS), sorted(second[2] & (PDF_LIBRARIES | FONT_TOOLS))
+
+
+def test_a_broken_pdf_bilag_is_still_found_when_pikepdf_is_loaded_late(
         make_meeting: Callable[..., Path], tmp_path: Path) -> None:
     item = "titel: Orientering\ntype: orientering\nbilag:\n  - {fil: notat.pdf, titel: Notat}\n"
     folder = make_meeting({"01-orientering.yaml": item}, bilag={"notat.pdf": b"%PDF-1.7\n1 0 obj <<"})
-    code, output, modules = loaded("validate", folder, cwd=tmp_path)
+    code, output, modules = loaded("validate", folder, cwd=tmp_path, cache=tmp_path / "cache")
     assert code == 1
     assert "notat.pdf" in output and "er beskadiget og kan ikke åbnes" in output, output
-    assert "pypdf" in modules
+    assert "pikepdf" in modules
 
 
 def test_build_pdf_loads_no_word_or_excel_library(tmp_path: Path) -> None:
@@ -89,6 +103,9 @@ def test_packet_without_excel_bilag_loads_no_excel_or_word_library(tmp_path: Pat
     assert code == 0, output
     assert (tmp_path / "ud" / "dagsordenspakke.pdf").read_bytes().startswith(b"%PDF-")
     assert not modules & (EXCEL | WORD), sorted(modules & (EXCEL | WORD))
+    # the packet is read, stamped and written with pikepdf (issue 28): pypdf and what it loads stay out
+    assert "pikepdf" in modules
+    assert not modules & {"pypdf", "cryptography", "fontTools"}, sorted(modules & {"pypdf", "cryptography", "fontTools"})
 
 
 def test_help_loads_nothing_heavy(tmp_path: Path) -> None:
@@ -97,3 +114,40 @@ def test_help_loads_nothing_heavy(tmp_path: Path) -> None:
     assert "validate" in output
     heavy = PDF_LIBRARIES | WORD | EXCEL | FONT_TOOLS | {"pydantic", "typst", "markdown", "ruamel", "sqlite3"}
     assert not modules & heavy, sorted(modules & heavy)
+
+
+def test_the_long_date_is_babels_without_babel() -> None:
+    """Issue 28: the front page's date no longer loads babel and its locale data (~25 ms of every document)."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from referat.text.danish import long_date
+
+    day = dt.date(1999, 1, 1)
+    while day < dt.date(2041, 1, 1):
+        assert long_date(day) == format_date(day, "d. MMMM y", locale="da_DK"), day
+        day += dt.timedelta(days=1)
+
+
+def test_documents_and_packets_load_neither_babel_nor_the_network_modules(tmp_path: Path) -> None:
+    """Issue 28: babel only where a number is formatted (the takstbilag), and nothing loads urllib.request, http or
+    ssl (xml.sax.saxutils did, for escaping the packet's XMP)."""
+    for args in (["build", EXAMPLE, "--format", "pdf", "--out", tmp_path / "a"],
+                 ["packet", EXAMPLE, "--out", tmp_path / "b"]):
+        code, output, modules = loaded(*args, cwd=tmp_path)
+        assert code == 0, output
+        assert not modules & {"babel", "ssl", "http"}, (args[0], sorted(modules & {"babel", "ssl", "http"}))
+
+
+def test_the_common_characters_need_no_look_at_the_fonts_because_every_one_is_covered() -> None:
+    """Issue 28: `fonts.uncovered` answers for a text of these characters without reading the fonts' coverage; every
+    one of them must therefore be one the bundled fonts show."""
+    from referat.text.fonts import COMMON, coverage, uncovered
+
+    have = coverage()
+    allowed = [chr(n) for n in range(0x80, 0x10000) if COMMON.search(chr(n)) is None]
+    assert len(allowed) > 100
+    assert [hex(ord(c)) for c in allowed if not c.isspace() and ord(c) not in have] == []
+    assert uncovered("Ansættelse – “godkendt” … 5 € ‰") == []
+    assert uncovered("\U0001d400") == ["\U0001d400"]  # MATHEMATICAL BOLD CAPITAL A: no bundled font has it

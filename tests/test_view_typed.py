@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from conftest import ROOT, text_pdf
+from conftest import ROOT, pdf_page_texts, text_pdf
 from referat.archive.text import item_texts
 from referat.packet.assemble import collect_parts
 from referat.render.html import template_folder, write_html
@@ -269,7 +269,7 @@ def test_packet_takes_its_bilag_from_the_view(make_meeting: Any) -> None:
     assert [p.id for p in collect_parts(meeting, edited)] == ["1.2", "2.1"]
     assert [entry["id"] for _, entry in included_bilag(edited)] == ["1.2", "2.1"]
     reader = collect_parts(meeting, edited)[0].reader
-    assert "INTERNT" in reader.pages[0].extract_text()
+    assert "INTERNT" in pdf_page_texts(reader)[0]
 
 
 # ---- merged helpers ----

@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Any, Literal, TextIO
 
 Severity = Literal["fejl", "advarsel"]
 
@@ -153,6 +153,17 @@ class ReferatError(Exception):
     def message(self) -> str:
         """The first error's message, without its location (for a caller that places it elsewhere)."""
         return self.report.errors[0].message if self.report.errors else ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole, kind and report (a process of `referat.pool` raises it in the command's process)."""
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(kind: type[ReferatError], args: tuple[Any, ...], state: dict[str, Any]) -> ReferatError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(ReferatError):

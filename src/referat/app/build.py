@@ -48,7 +48,7 @@ def packet(folder: Path, kind: str | None = None, public: bool = False, out: Pat
     """The documents as PDF and the packets (every bilag behind its cover); with `public`, also the public ones,
     each checked for leaks (`…-offentlig-kontrol.txt`). The report is complete before anything is written;
     `before_writing` gets it then (the CLI prints it, so that it shows even when writing fails)."""
-    from ..packet.assemble import write_packets  # pypdf: only when a packet is made (issue 17, start-up)
+    from ..packet.assemble import write_packets  # pikepdf: only when a packet is made (issue 17, start-up)
 
     checked = pipeline.load(folder, templates, public, archive)
     kinds = pipeline.kinds_for(checked.meeting, kind)
@@ -57,7 +57,7 @@ def packet(folder: Path, kind: str | None = None, public: bool = False, out: Pat
     views = pipeline.views(checked, kinds, editions)
     files = pipeline.documents(checked, views, ["pdf"], earlier_minutes=earlier)
     files.update(write_packets(checked.meeting, list(views.values()), earlier, checked.report, documents=files,
-                               editions=checked.edition))
+                               editions=checked.edition, jobs=pipeline.jobs()))
     if public:  # the leak check of every public packet and document; a find stops the command, nothing written
         files.update(pipeline.packet_control_reports(checked.meeting, kinds, files, earlier))
     if before_writing is not None:

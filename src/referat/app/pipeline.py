@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from ..diagnostics import Location, Report
-from ..errors import ArchiveError, InputError, LeakError, SealedMinutes, TemplateError
+from ..errors import ArchiveError, InputError, SealedMinutes, TemplateError
 from ..model.meeting import Meeting
 from ..packet.earlier import Earlier
 from ..progress import progress
@@ -227,8 +227,9 @@ class _PdfsBeside:
     The Typst engine releases the GIL while it compiles, so the two overlap on two cores; the Word writer is
     Python and keeps the main thread (its template timeout is a SIGALRM, which only the main thread gets). Each
     PDF is taken when the serial order reaches it, so the files, their order and the first error raised are those
-    of a serial build. Used only when there is Python work to overlap (a Word, text or web edition) and
-    `jobs()` > 1; otherwise each PDF is compiled where it is needed, as before.
+    of a serial build. Used only when `jobs()` > 1 and there is Python work to overlap (a Word, text or web
+    edition) or several PDFs and nothing else (`packet`'s documents: then they compile side by side, issue 28);
+    otherwise each PDF is compiled where it is needed, as before.
     """
 
     def __init__(self, meeting: Meeting, views: dict[tuple[str, bool], DocumentView], logo: Path | None,
@@ -236,11 +237,15 @@ class _PdfsBeside:
         self.futures: dict[tuple[str, bool], Future[bytes]] = {}
         self.pool: ThreadPoolExecutor | None = None
         overlap = any(f in formats for f in ("docx", "txt", "html"))
-        if engine != "typst" or "pdf" not in formats or not overlap or jobs() < 2 or not views:
+        workers = jobs()
+        if engine != "typst" or "pdf" not in formats or workers < 2 or not views or not (overlap or len(views) > 1):
             return
         from ..render.pdf import write_pdf
 
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="referat-pdf")
+        # beside the Python work of this thread, one PDF at a time; with nothing else to make (PDF only, as the
+        # packet's documents), the PDFs side by side
+        workers = 1 if overlap else min(workers, len(views))
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="referat-pdf")
         for key, view in views.items():
             self.futures[key] = self.pool.submit(write_pdf, view, meeting.date, logo)
 
@@ -433,12 +438,10 @@ def hidden_of(meeting: Meeting, others: Iterable[Meeting] = (), shown_by: Iterab
 def leak_check(name: str, files: dict[str, bytes], hidden: list[Hidden], where: Location) -> bytes:
     """The leak check of one public edition's files: its report (kontrol.txt), or a ReferatError naming every
     file and channel where hidden text or a CPR number was found (then nothing is written)."""
-    from ..publish.leaks import find_leaks, report_text
+    from ..publish.leaks import find_leaks, refuse, report_text
 
     leaks = find_leaks(files, hidden)
-    if leaks:
-        raise LeakError("den offentlige udgave indeholder skjult tekst og er ikke skrevet: " + "; ".join(
-            f"{leak.file} ({leak.channel}): {leak.hidden.why}" for leak in leaks[:5]), where)
+    refuse(leaks, where)
     return report_text(name, sorted(files), hidden, leaks).encode("utf-8")
 
 

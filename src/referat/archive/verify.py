@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,11 @@ class Outcome:
     warnings: Report = field(default_factory=Report)
 
 
-def verify(root: Path, at: dt.datetime | None = None) -> Outcome:
+def verify(root: Path, at: dt.datetime | None = None, jobs: int = 1) -> Outcome:
     """Every version re-checked against its signed PDF, and the index against the checked manifests; every
-    stored file's signatures proven offline at `at` (default now) from its newest renewal."""
+    stored file's signatures proven offline at `at` (default now) from its newest renewal. With `jobs` > 1 the
+    versions are re-checked in that many processes (`referat.pool`); what is reported, and in which order, is the
+    same as in one process."""
     out = Outcome()
     with index.reading(root, full=True) as (conn, caught):  # every folder, also one copied in by hand
         out.reindexed, out.in_memory = caught.added, caught.in_memory
@@ -53,7 +56,7 @@ def verify(root: Path, at: dt.datetime | None = None) -> Outcome:
     stored = versions(root)
     where = Location(root / index.INDEX)
     with progress("Arkiv: udgave {n}/{total} kontrolleres", len(stored), delay=2.0) as shown:  # when over 2 s
-        _check_versions(stored, already, indexed, where, out, shown, at)
+        _check_versions(stored, already, indexed, where, out, shown, at, jobs)
     for path in sorted(set(indexed) - {v.relative for v in stored}):
         out.report.error(Location(root / path), "udgaven står i søgeindekset, men mappen findes ikke i arkivet")
     out.corrections, out.bad_corrections = verify_corrections(root, indexed_corrections, caught.refused_corrections,
@@ -62,13 +65,14 @@ def verify(root: Path, at: dt.datetime | None = None) -> Outcome:
     return out
 
 
-def _longterm(item: Any, manifest: mf.Manifest, data: bytes, at: dt.datetime | None, out: Outcome) -> bool:
+def _longterm(item: Any, manifest: mf.Manifest, data: bytes, at: dt.datetime | None, out: Outcome,
+              found: tuple[Any, Report] | None = None) -> bool:
     """The renewals of a stored file checked and its newest file proven offline (issue 25): an error for a proof
-    that no longer holds, a warning when a renewal is due. Whether it found an error."""
-    from .renewal import status
-
+    that no longer holds, a warning when a renewal is due. Whether it found an error. `found`: the status and the
+    renewals' report, when a process of the pool worked them out (`_proof`)."""
     before = len(out.report.errors)
-    state = status(item, manifest, data, at, out.report)
+    state, report = found if found is not None else _proof(item, manifest, data, at)
+    out.report.extend(report)
     out.longterm[item.pdf] = state
     where = Location(item.pdf)
     for problem in state.problems:
@@ -76,6 +80,13 @@ def _longterm(item: Any, manifest: mf.Manifest, data: bytes, at: dt.datetime | N
     if not state.problems and state.due:
         out.warnings.warning(where, due_message(state))
     return len(out.report.errors) > before
+
+
+def _proof(item: Any, manifest: mf.Manifest, data: bytes, at: dt.datetime | None) -> tuple[Any, Report]:
+    from .renewal import status
+
+    report = Report()
+    return status(item, manifest, data, at, report), report
 
 
 def due_message(state: Any) -> str:
@@ -104,14 +115,15 @@ def _corrections_longterm(root: Path, out: Outcome, at: dt.datetime | None) -> N
 
 
 def _check_versions(stored: list[Version], already: dict[Version, Checked], indexed: dict[str, Any], where: Location,
-                    out: Outcome, shown: Progress, at: dt.datetime | None = None) -> None:
+                    out: Outcome, shown: Progress, at: dt.datetime | None = None, jobs: int = 1) -> None:
+    from ..pool import run
     from .renewal import Renewable
 
-    for version in stored:
-        shown.step()
+    # the expensive part of each version (its text re-derived, its signatures validated and proven) in the pool
+    done = run(partial(_version_work, at), [(v, already.get(v)) for v in stored], jobs, shown)
+    for version, (checked, proof) in zip(stored, done, strict=True):
         out.checked.append(version)
         errors_before = len(out.report.errors)
-        checked = already.get(version) or recheck(version)
         out.report.extend(checked.report)
         if version in already:
             out.report.error(Location(version.folder), "udgaven er ikke i søgeindekset: dens manifest stemmer ikke "
@@ -120,9 +132,23 @@ def _check_versions(stored: list[Version], already: dict[Version, Checked], inde
             _compare_index(checked, indexed.get(version.relative), where, out.report)
         if checked.manifest is not None and checked.pdf is not None and checked.hash_ok:
             _longterm(Renewable(version.folder, version.pdf_name, f"udgave {version.number}"), checked.manifest,
-                      checked.pdf, at, out)
+                      checked.pdf, at, out, proof)
         if len(out.report.errors) > errors_before:
             out.bad.add(version)
+
+
+def _version_work(at: dt.datetime | None, task: tuple[Version, Checked | None]) -> tuple[Checked, Any]:
+    """One version re-checked (unless the index's catch-up already did) and, when its file is the one the manifest
+    names, its long-term proof: what `_check_versions` reports, worked out where the pool puts it."""
+    from .renewal import Renewable
+
+    version, checked = task
+    checked = checked or recheck(version)
+    proof = None
+    if checked.manifest is not None and checked.pdf is not None and checked.hash_ok:
+        proof = _proof(Renewable(version.folder, version.pdf_name, f"udgave {version.number}"), checked.manifest,
+                       checked.pdf, at)
+    return checked, proof
 
 
 def index_consistency(root: Path, conn: Any, scope: str = "search", only: set[str] | None = None) -> Report:

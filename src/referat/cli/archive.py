@@ -214,9 +214,10 @@ def _list_corrections(root: Path, fixes: list[Listed]) -> None:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from ..archive.verify import verify
+    from ..pool import workers
 
     root = _existing_root(args)
-    outcome = verify(root)
+    outcome = verify(root, jobs=workers(args.jobs))
     for version in outcome.reindexed:
         say(f"{version.folder}: advarsel: manglede i søgeindekset (afbrudt arkivering); nu indekseret",
               file=sys.stderr)
@@ -526,6 +527,9 @@ def register(command: Command) -> None:
                                    "exit 1 ved enhver ændring.")
     p.set_defaults(archive_func=cmd_verify)
     _arkiv(p)
+    from .publish import jobs_option
+
+    jobs_option(p)
     p = sub.add_parser("renew", help="forny tidsstemplerne på arkiverede filer, før de udløber",
                        description="Tilføj et nyt dokumenttidsstempel (med friske valideringsdata) til hver arkiveret "
                                    "fil, hvis beskyttelse udløber før datoen, eller som endnu ikke er PAdES B-LTA. "

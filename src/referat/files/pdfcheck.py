@@ -1,24 +1,30 @@
 """Can a PDF be opened? One answer in Danish, shared by validation and the packet.
 
 A PDF is parsed once per process: `open_pdf` keeps the reader (or the problem) under the SHA-256 of the file's
-bytes, so validation's check, the packet's page count, its checks and its merge all use one `PdfReader` (the
+bytes, so validation's check, the packet's page count, its checks and its merge all use one `Pdf` (the
 packet used to open each bilag three times). The key is the content, not the name or the modification time, so
 a file changed on disk is read again; the cache holds at most CACHE_BYTES of files (least recently used first out).
+
+Whether a PDF can be used at all (`pdf_problem`, what validation asks) is also kept on disk by the same key
+(`files.checkcache`): a command that only checks an unchanged bilag neither parses it nor imports a PDF library.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import logging
+import re
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# pypdf (and the cryptography it loads, ~0.2 s) is imported by the functions, only when a PDF is checked: a meeting
-# without PDF bilag validates without it (issue 17, start-up).
+from .checkcache import remembered
+
+# pikepdf (qpdf's binding; pypdf until issue 28) is imported by the functions, only when a PDF is parsed: a meeting
+# without PDF bilag, or whose bilag were checked before (the check cache), validates without it.
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    from pikepdf import Pdf
 
 # Pages of one PDF bilag. The packet copies, cleans and stamps every page (about 1 ms each, and the stamps are
 # laid out by Typst): a file of 100,000 pages (600 kB when one page object is listed 100,000 times) ran for
@@ -27,34 +33,60 @@ MAX_PAGES = 5_000
 
 
 CACHE_BYTES = 256 * 1024 * 1024
-_opened: OrderedDict[bytes, tuple[PdfReader | None, str | None, int]] = OrderedDict()
+_opened: OrderedDict[bytes, tuple[Pdf | None, str | None, int]] = OrderedDict()
 
 
 def pdf_problem(path: Path) -> str | None:
-    """Why `path` cannot be used as a PDF, or None when it opens (encrypted with an empty password is fine)."""
-    return open_pdf(path)[1]
+    """Why `path` cannot be used as a PDF, or None when it opens (encrypted with an empty password is fine).
+
+    From the check cache when these bytes were checked before (see the module's docstring)."""
+    data, problem = _read(path)
+    if data is None:
+        return problem
+    key = hashlib.sha256(data).digest()
+    if key in _opened:
+        return _opened[key][1]
+    return _check(key, lambda: _remember(key, data)[1])
 
 
-def open_pdf(path: Path) -> tuple[PdfReader | None, str | None]:
-    """The file's reader (decrypted when it has an empty password) and None, or None and why it cannot be used.
+def _check(key: bytes, parse: Callable[[], str | None]) -> str | None:
+    found = remembered("pdf", key.hex(), f"{MAX_PAGES}", lambda: {"problem": parse()},
+                       lambda r: isinstance(r, dict) and (r.get("problem") is None or isinstance(r["problem"], str)))
+    problem: str | None = found["problem"]
+    return problem
 
-    The same bytes give the same reader object, parsed once (see the module's docstring); a caller that changes
-    the reader's objects must do so in a way that gives the same result when done again.
-    """
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+def _read(path: Path) -> tuple[bytes | None, str | None]:
     try:
         with path.open("rb") as fh:
             head = fh.read(1024)
             if b"%PDF-" not in head:
                 return None, "er ikke en PDF-fil (mangler PDF-hovedet)"
-            data = head + fh.read()
+            return head + fh.read(), None
     except OSError as exc:
         return None, f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
+
+
+def open_pdf(path: Path) -> tuple[Pdf | None, str | None]:
+    """The file's reader (decrypted when it has an empty password) and None, or None and why it cannot be used.
+
+    The same bytes give the same reader object, parsed once (see the module's docstring); a caller that changes
+    the reader's objects must do so in a way that gives the same result when done again.
+    """
+    data, problem = _read(path)
+    if data is None:
+        return None, problem
     key = hashlib.sha256(data).digest()
     found = _opened.get(key)
     if found is not None:
         _opened.move_to_end(key)
         return found[0], found[1]
+    reader, problem = _remember(key, data)
+    _check(key, lambda: problem)  # what validation asks next time, without parsing
+    return reader, problem
+
+
+def _remember(key: bytes, data: bytes) -> tuple[Pdf | None, str | None]:
     reader, problem = _parse(data)
     if len(data) <= CACHE_BYTES:
         _opened[key] = (reader, problem, len(data))
@@ -68,59 +100,85 @@ def clear_cache() -> None:
     _opened.clear()
 
 
-def _parse(data: bytes) -> tuple[PdfReader | None, str | None]:
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+_DESCRIPTION = re.compile(r"^stream <[^>]*>(?: \([^)]*\))?:\s*")
+
+
+def _parse(data: bytes) -> tuple[Pdf | None, str | None]:
+    import pikepdf
 
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    return None, "er krypteret med adgangskode; gem en version uden adgangskode"
-            except (FileNotDecryptedError, NotImplementedError):
-                return None, "er krypteret med adgangskode; gem en version uden adgangskode"
-        problem = _page_tree_problem(reader.root_object["/Pages"])
-        if problem:
-            return None, problem
-    except (PdfReadError, FileNotDecryptedError) as exc:
-        return None, f"er beskadiget og kan ikke åbnes ({exc})"
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on corrupt input
-        return None, f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
-    return reader, None
+        # the page tree is walked by `_page_tree_problem` first (bounded, cycles found); qpdf's own walk (when it
+        # pushes inherited attributes down to the pages) follows a /Kids entry listed 100,000 times
+        pdf = pikepdf.open(io.BytesIO(data), inherit_page_attributes=False)
+    except pikepdf.PasswordError:
+        return None, "er krypteret med adgangskode; gem en version uden adgangskode"
+    except Exception as exc:  # noqa: BLE001 - qpdf raises PdfError, and more kinds on hostile input
+        return None, f"er beskadiget og kan ikke åbnes ({_DESCRIPTION.sub('', str(exc)) or type(exc).__name__})"
+    try:
+        problem = _page_tree_problem(pdf.Root.get("/Pages"))
+    except Exception as exc:  # noqa: BLE001
+        problem = f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
+    if problem:
+        pdf.close()
+        return None, problem
+    try:
+        _inherit(pdf)
+    except Exception as exc:  # noqa: BLE001
+        pdf.close()
+        return None, f"er beskadiget og kan ikke åbnes ({_DESCRIPTION.sub('', str(exc)) or type(exc).__name__})"
+    return pdf, None
+
+
+INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+def _inherit(pdf: Pdf) -> None:
+    """Put on each page what it inherits from the nodes above it (resources, boxes, rotation), as qpdf does when
+    opening with `inherit_page_attributes` (which this module leaves off until the tree is known to be sound): a
+    page copied into the packet takes only its own keys along. A value shared by several pages is shared by
+    reference, so that drawing on one page (`packet.overlay`) never draws on another."""
+    import pikepdf
+
+    for page in pdf.pages:
+        obj = page.obj
+        missing = [key for key in INHERITED if key not in obj]
+        node = obj.get("/Parent")
+        for _ in range(64):
+            if not missing or not isinstance(node, pikepdf.Dictionary):
+                break
+            for key in [k for k in missing if k in node]:
+                value = node[key]
+                if isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
+                    value = node[key] = pdf.make_indirect(value)
+                obj[key] = value
+                missing.remove(key)
+            node = node.get("/Parent")
 
 
 def _page_tree_problem(root: object) -> str | None:
-    """Walk the page tree without pypdf's own flattening: count the pages up to MAX_PAGES and stop at a cycle
-    (a /Kids entry that leads back to a node above it), which pypdf only detects deep inside the packet."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    """Walk the page tree without qpdf's own flattening: count the pages up to MAX_PAGES and stop at a cycle
+    (a /Kids entry that leads back to a node above it), which qpdf reports only when it flattens the tree."""
+    import pikepdf
 
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()
     todo: list[object] = [root]
     pages = 0
     while todo:
         item = todo.pop()
-        if isinstance(item, IndirectObject):
-            if item.idnum in seen and not _leaf(item.get_object()):
-                return "er beskadiget og kan ikke åbnes (sidetræet henviser til sig selv)"
-            seen.add(item.idnum)
-            item = item.get_object()
-        if not isinstance(item, DictionaryObject):
+        if not isinstance(item, pikepdf.Dictionary):
             return "er beskadiget og kan ikke åbnes (sidetræet indeholder noget, der ikke er en side)"
-        if _leaf(item):
+        kids = item.get("/Kids")
+        if item.is_indirect:
+            if item.objgen in seen and kids is not None:
+                return "er beskadiget og kan ikke åbnes (sidetræet henviser til sig selv)"
+            seen.add(item.objgen)
+        if kids is None:
             pages += 1
             if pages > MAX_PAGES:
                 limit = f"{MAX_PAGES:_}".replace("_", ".")
                 return f"har over {limit} sider; grænsen er {limit} sider pr. bilag; vedlæg den del, der er relevant"
             continue
-        kids = item["/Kids"].get_object()
-        if not isinstance(kids, ArrayObject):
+        if not isinstance(kids, pikepdf.Array):
             return "er beskadiget og kan ikke åbnes (sidetræet indeholder noget, der ikke er en side)"
-        todo.extend(reversed(kids))
+        todo.extend(reversed(list(kids)))
     return None if pages else "har ingen sider"
-
-
-def _leaf(node: object) -> bool:
-    from pypdf.generic import DictionaryObject
-
-    return not (isinstance(node, DictionaryObject) and "/Kids" in node)

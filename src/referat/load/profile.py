@@ -24,52 +24,12 @@ from ..model.base import COMMITTEE_ID as _COMMITTEE_ID_PATTERN
 from ..model.profile import Committee
 from .messages import did_you_mean
 from .parse import parse_model
+from .templates import PROFILE_DIR, TEMPLATES_DIR, bundled_templates, inside, project_templates, template_dirs
 
-PROFILE_DIR = "udvalg"
-TEMPLATES_DIR = "templates"
 COMMITTEE_ID = re.compile(_COMMITTEE_ID_PATTERN)
-
-
-def bundled_templates() -> list[Path]:
-    """The templates that ship with the program (the wheel's copy, or the repository's in an editable install)."""
-    dirs: list[Path] = []
-    bundled = Path(__file__).resolve().parent.parent / "_templates"
-    if bundled.is_dir():
-        dirs.append(bundled)
-    repo = Path(__file__).resolve().parents[3] / TEMPLATES_DIR  # editable install: the repository's folder
-    if (repo / PROFILE_DIR).is_dir() and repo not in dirs:
-        dirs.append(repo)
-    return dirs
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
-def project_templates(meeting: Path | None = None, cwd: Path | None = None) -> Path | None:
-    """The project's templates/ folder (see the module docstring), or None."""
-    start = (cwd or Path.cwd()).resolve()
-    home = meeting.resolve() if meeting is not None else None
-    for parent in [start, *start.parents]:
-        candidate = parent / TEMPLATES_DIR
-        if not (candidate / PROFILE_DIR).is_dir():
-            continue
-        if home is not None and (_inside(parent, home) or parent == home.parent):
-            continue  # shipped with (or beside) the meeting: content, not configuration
-        return candidate
-    return None
-
-
-def template_dirs(meeting: Path | None = None, extra: list[Path] | None = None, cwd: Path | None = None) -> list[Path]:
-    """Where profiles and Word templates are looked up, in order: --skabeloner, the project, the bundled copy."""
-    dirs = [Path(d) for d in extra or []]
-    project = project_templates(meeting, cwd)
-    if project is not None and project not in dirs:
-        dirs.append(project)
-    for bundled in bundled_templates():
-        if bundled not in dirs:
-            dirs.append(bundled)
-    return dirs
+__all__ = ["COMMITTEE_ID", "PROFILE_DIR", "TEMPLATES_DIR", "available_profiles", "bundled_templates",
+           "ignored_templates", "load_profile", "missing_profile", "profile_path", "project_templates", "read_profile",
+           "template_dirs"]
 
 
 def ignored_templates(meeting: Path, dirs: list[Path]) -> list[tuple[Path, str]]:
@@ -165,7 +125,7 @@ def _check_inside(profile: Committee, key: tuple[str | int, ...], name: str, tem
         real, root = Path(os.path.realpath(target)), Path(os.path.realpath(templates))
     except (OSError, ValueError):
         return True
-    if not _inside(real, root):
+    if not inside(real, root):
         report.error(where, f"'{name}' peger (via et symbolsk link) ud af skabelonmappen {templates.name}/")
         return False
     return True

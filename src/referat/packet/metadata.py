@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
-from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, NameObject, TextStringObject
+from pikepdf import Array, Dictionary, Name, Pdf, StreamDecodeLevel, String
+
+
+def escape(text: str) -> str:
+    """Text as XML character data (xml.sax.saxutils.escape, which loads urllib, http and ssl with it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 _PDFAID = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']|>)\s*(\d)")
 
 
-def claims_pdfa(reader: PdfReader) -> bool:
+def claims_pdfa(pdf: Pdf) -> bool:
     """Whether a PDF says of itself that it is PDF/A (its XMP carries pdfaid:part)."""
     try:
-        meta = reader.root_object.get("/Metadata")
-        data = meta.get_object().get_data() if meta is not None else b""
+        meta = pdf.Root.get("/Metadata")
+        data = meta.read_bytes() if meta is not None else b""
     except Exception:  # noqa: BLE001 - a damaged metadata stream is simply no claim
         return False
     return bool(_PDFAID.search(data))
@@ -40,31 +45,47 @@ def _xmp(title: str, author: str, lang: str, when: dt.datetime, pdfa: bool) -> b
         f"<xmp:CreateDate>{stamp}</xmp:CreateDate><xmp:ModifyDate>{stamp}</xmp:ModifyDate>"
         "<xmp:CreatorTool>referat</xmp:CreatorTool></rdf:Description>"
         '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
-        "<pdf:Producer>referat (pypdf)</pdf:Producer></rdf:Description>"
+        "<pdf:Producer>referat (qpdf)</pdf:Producer></rdf:Description>"
         f"{pdfaid}</rdf:RDF></x:xmpmeta>"
         '<?xpacket end="w"?>'
     )
     return text.encode("utf-8")
 
 
-def set_metadata(writer: PdfWriter, title: str, author: str, subject: str, lang: str, when: dt.date,
-                 pdfa_from: PdfReader | None, fingerprint: bytes) -> None:
-    """Info dictionary, /Lang, XMP and a deterministic /ID; `pdfa_from` (the document) lends its output
-    intent when the packet may claim PDF/A, and is None when it may not."""
+def set_metadata(pdf: Pdf, title: str, author: str, subject: str, lang: str, when: dt.date,
+                 pdfa_from: Pdf | None) -> None:
+    """Info dictionary, /Lang and XMP; `pdfa_from` (the document) lends its output intent when the packet may
+    claim PDF/A, and is None when it may not. (The /ID is made from the content when the packet is written:
+    `save(deterministic_id=True)`.)"""
     stamp = dt.datetime(when.year, when.month, when.day, 12, 0)
     pdf_date = stamp.strftime("D:%Y%m%d%H%M%SZ")
-    writer.add_metadata({"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "referat",
-                         "/Producer": "referat (pypdf)", "/CreationDate": pdf_date, "/ModDate": pdf_date})
-    root = writer._root_object
-    root[NameObject("/Lang")] = TextStringObject(lang)
-    stream = DecodedStreamObject()
-    stream.set_data(_xmp(title, author, lang, stamp, pdfa_from is not None))
-    stream[NameObject("/Type")] = NameObject("/Metadata")
-    stream[NameObject("/Subtype")] = NameObject("/XML")
-    root[NameObject("/Metadata")] = writer._add_object(stream)
+    info = pdf.make_indirect(Dictionary())
+    for key, value in (("/Title", title), ("/Author", author), ("/Subject", subject), ("/Creator", "referat"),
+                       ("/Producer", "referat (qpdf)"), ("/CreationDate", pdf_date), ("/ModDate", pdf_date)):
+        info[Name(key)] = String(value)
+    pdf.trailer["/Info"] = info
+    root = pdf.Root
+    root["/Lang"] = String(lang)
+    root["/Metadata"] = pdf.make_stream(_xmp(title, author, lang, stamp, pdfa_from is not None),
+                                        Type=Name.Metadata, Subtype=Name.XML)
     if pdfa_from is not None:
-        intents = pdfa_from.root_object.get("/OutputIntents")
+        intents = pdfa_from.Root.get("/OutputIntents")
         if intents is not None:
-            root[NameObject("/OutputIntents")] = writer._add_object(intents.get_object().clone(writer))
-    digest = hashlib.sha256(fingerprint).digest()[:16]
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+            root["/OutputIntents"] = pdf.copy_foreign(pdfa_from.make_indirect(intents) if not intents.is_indirect
+                                                      else intents)
+
+
+def to_bytes(pdf: Pdf, parts: list[Pdf], fingerprint: bytes) -> bytes:
+    """The packet's bytes: the PDF version of its newest part, streams copied as they are (never decoded, compressed
+    or compressed again), the XMP as set, and a deterministic /ID (the same input gives the same bytes): its first
+    half from `fingerprint` (what the file is of), its second from the content as written."""
+    digest = String(hashlib.sha256(fingerprint).digest()[:16])
+    pdf.trailer["/ID"] = Array([digest, digest])
+    out = io.BytesIO()
+    version = max((part.pdf_version for part in parts), key=lambda v: tuple(int(n) for n in v.split(".")),
+                  default="1.7")
+    # compress_streams=False: qpdf would compress every stream written without a filter, and doing so changes the
+    # stream's dictionary in the bilag's own PDF, which the next packet of the command copies again
+    pdf.save(out, min_version=version, deterministic_id=True, fix_metadata_version=False, compress_streams=False,
+             stream_decode_level=StreamDecodeLevel.none)
+    return out.getvalue()

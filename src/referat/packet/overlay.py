@@ -11,53 +11,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject
+from pikepdf import Array, Dictionary, Name, Pdf, Stream
 
 
-def own_xobjects(page: Any) -> DictionaryObject:
+def _copy(value: Any) -> Dictionary:
+    """A new direct dictionary with the same entries (values that are references stay references)."""
+    if not isinstance(value, (Dictionary, Stream)):
+        return Dictionary()
+    keys: list[str] = [str(key) for key in value]
+    return Dictionary({key: value[key] for key in keys})
+
+
+def own_xobjects(page: Dictionary) -> Dictionary:
     """The page's `/XObject` dictionary, after giving the page its own `/Resources` and `/XObject` copies.
 
-    A dictionary held directly (not by reference) in a page of the writer belongs to that page alone (pypdf
-    clones direct objects per page), so it is used as is: a page with many fields is copied once, not per field.
+    A dictionary held directly (not by reference) in a page belongs to that page alone (qpdf copies direct objects
+    with the page that holds them), so it is used as is: a page with many fields is copied once, not per field.
     """
-    raw = page.raw_get("/Resources") if "/Resources" in page else None
-    if isinstance(raw, DictionaryObject):
-        resources = raw
-    else:
-        shared = raw.get_object() if raw is not None else None
-        resources = DictionaryObject(shared.items()) if isinstance(shared, DictionaryObject) else DictionaryObject()
-        page[NameObject("/Resources")] = resources
-    raw_xobjects = resources.raw_get("/XObject") if "/XObject" in resources else None
-    if isinstance(raw_xobjects, DictionaryObject) and raw is resources:
-        return raw_xobjects
-    xobjects = raw_xobjects.get_object() if raw_xobjects is not None else None
-    own = DictionaryObject(xobjects.items()) if isinstance(xobjects, DictionaryObject) else DictionaryObject()
-    resources[NameObject("/XObject")] = own
+    raw = page.get("/Resources")
+    if not (isinstance(raw, Dictionary) and not raw.is_indirect):
+        page["/Resources"] = _copy(raw)
+    resources: Any = page["/Resources"]
+    xobjects = resources.get("/XObject")
+    if not (isinstance(xobjects, Dictionary) and not xobjects.is_indirect and raw is not None
+            and not raw.is_indirect):
+        resources["/XObject"] = _copy(xobjects)
+    own: Dictionary = resources["/XObject"]
     return own
 
 
-def add_form(page: Any, form: IndirectObject, base: str) -> str:
+def add_form(page: Dictionary, form: Any, base: str) -> str:
     """Put `form` in the page's own XObject dictionary under a name not yet used there; the name."""
     xobjects = own_xobjects(page)
     name, n = f"/{base}", 1
     while name in xobjects:
         n += 1
         name = f"/{base}{n}"
-    xobjects[NameObject(name)] = form
+    xobjects[Name(name)] = form
     return name
 
 
-def draw_after(writer: PdfWriter, page: Any, operators: bytes) -> None:
+def draw_after(pdf: Pdf, page: Dictionary, operators: bytes) -> None:
     """Append `operators` to the page, drawn in default user space after the page's own content.
 
     The existing content streams stay as they are; they are bracketed by q … Q so that whatever graphics
     state they leave behind does not move what is drawn after them.
     """
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
-    after.set_data(b"\nQ\n" + operators + b"\n")
     contents = page.get("/Contents")
-    body = contents.get_object() if contents is not None else None
-    parts = [] if body is None else (list(body) if isinstance(body, ArrayObject) else [page.raw_get("/Contents")])
-    page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts, writer._add_object(after)])
+    parts = list(contents) if isinstance(contents, Array) else [] if contents is None else [contents]
+    page["/Contents"] = Array([pdf.make_stream(b"q\n"), *parts, pdf.make_stream(b"\nQ\n" + operators + b"\n")])

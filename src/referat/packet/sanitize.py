@@ -7,8 +7,11 @@ file attachments and embedded files, XFA, and rich media (video, sound, 3D). For
 are flattened: each widget's normal appearance is drawn into the page where it was shown, then the widget and
 the form are dropped, so a filled-in form prints as it looked and a signed bilag shows no broken signature.
 
-`clean_part` works on one bilag's pages in the packet's writer and says what it removed; `clean_packet` then
-clears the catalog and drops every object no longer reachable, so nothing removed is left in the file.
+`clean_source` cleans a bilag's own PDF (pikepdf) once, in place, before any of its pages are copied: every
+packet, and the web edition's bilag, then copy clean pages, and what was removed is said once per file. Its walk
+covers every object of the bilag (a page's annotations, resources, forms, their actions and private data);
+`clean_packet` then clears the catalog of the result (forms, scripts, open actions, names other than
+destinations). Objects no longer reachable are never written (qpdf writes what the catalog reaches).
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, Stream
 
 from .overlay import add_form, draw_after
 
@@ -26,27 +29,36 @@ MEDIA = {"/FileAttachment": "vedhæftet", "/RichMedia": "medie", "/Movie": "medi
 LINK_ACTIONS = {"/GoTo", "/URI", "/Named"}  # everything else (JavaScript, Launch, SubmitForm, GoToR, …) goes
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 HIDDEN = 2 | 32  # annotation flags Hidden and NoView: not shown, so not drawn
+_DONE = "_referat_removed"  # set on a Pdf that `clean_source` cleaned: what it removed
 
 
-def _actions(action: Any) -> list[DictionaryObject]:
+def _is_dict(value: Any) -> bool:
+    """A dictionary or a stream (a stream has a dictionary too)."""
+    return isinstance(value, (Dictionary, Stream))
+
+
+def _key(obj: Any) -> Any:
+    """What tells one PDF object from another (an indirect object by its number; a direct one by its text)."""
+    return obj.objgen if obj.is_indirect else bytes(obj.unparse())
+
+
+def _actions(action: Any) -> list[Any]:
     """An action and the actions it chains to with /Next (a dictionary or an array of them)."""
-    found: list[DictionaryObject] = []
+    found: list[Any] = []
     todo = [action]
     while todo and len(found) < 1000:
         item = todo.pop()
-        item = item.get_object() if item is not None else None
-        if isinstance(item, ArrayObject):
+        if isinstance(item, Array):
             todo.extend(item)
-        elif isinstance(item, DictionaryObject):
+        elif _is_dict(item):
             found.append(item)
             todo.append(item.get("/Next"))
     return found
 
 
-def _uri_ok(action: DictionaryObject) -> bool:
+def _uri_ok(action: Any) -> bool:
     uri = action.get("/URI")
-    uri = uri.get_object() if uri is not None else None
-    text = uri.decode("latin-1") if isinstance(uri, bytes) else str(uri or "")
+    text = bytes(uri).decode("latin-1") if isinstance(uri, pikepdf.String) else str(uri or "")
     return text.strip().lower().startswith(SAFE_SCHEMES)
 
 
@@ -57,14 +69,14 @@ def _safe_link_action(action: Any) -> bool:
         kind = step.get("/S")
         if kind is None:
             continue
-        if kind not in LINK_ACTIONS or (kind == "/URI" and not _uri_ok(step)):
+        if str(kind) not in LINK_ACTIONS or (kind == "/URI" and not _uri_ok(step)):
             return False
     return True
 
 
 def _kind(actions: Any) -> str:
     """What kind of active content a set of actions is, for the message."""
-    kinds = {step.get("/S") for step in _actions(actions)}
+    kinds = {str(step.get("/S")) for step in _actions(actions)}
     if "/JavaScript" in kinds:
         return "javascript"
     if "/Launch" in kinds:
@@ -73,49 +85,44 @@ def _kind(actions: Any) -> str:
 
 
 def _trigger_kinds(aa: Any) -> set[str]:
-    aa = aa.get_object() if aa is not None else None
-    if not isinstance(aa, DictionaryObject):
+    if not _is_dict(aa):
         return {"handling"}
-    return {_kind(value) for value in aa.values()} or {"handling"}
+    return {_kind(aa[key]) for key in aa} or {"handling"}
 
 
-def document_content(reader: PdfReader) -> Counter[str]:
+def document_content(pdf: Pdf) -> Counter[str]:
     """What the bilag carries at document level (none of it is ever copied into the packet)."""
     found: Counter[str] = Counter()
     try:
-        root = reader.root_object
-        names = root.get("/Names")
-        names = names.get_object() if names is not None else DictionaryObject()
+        root: Any = pdf.Root
+        names: Any = root.get("/Names")
+        names = names if _is_dict(names) else Dictionary()
         if "/JavaScript" in names:
             found["javascript"] += 1
         if "/EmbeddedFiles" in names:
-            tree: Any = names["/EmbeddedFiles"].get_object()
-            found["vedhæftet"] += max(1, len(tree.get("/Names", [])) // 2)
-        if "/OpenAction" in root and isinstance(root["/OpenAction"].get_object(), DictionaryObject):
-            kind = _kind(root["/OpenAction"])
-            if not _safe_link_action(root["/OpenAction"]):
-                found[kind] += 1
+            tree = names["/EmbeddedFiles"]
+            listed = tree.get("/Names") if _is_dict(tree) else None
+            found["vedhæftet"] += max(1, len(listed) // 2 if isinstance(listed, Array) else 0)
+        opening = root.get("/OpenAction")
+        if _is_dict(opening) and not _safe_link_action(opening):
+            found[_kind(opening)] += 1
         if "/AA" in root:
             found.update(_trigger_kinds(root["/AA"]))
         form = root.get("/AcroForm")
-        form = form.get_object() if form is not None else None
-        if isinstance(form, DictionaryObject) and "/XFA" in form:
+        if _is_dict(form) and "/XFA" in form:
             found["xfa"] += 1
     except Exception:  # noqa: BLE001, S110 - a damaged catalog has nothing we copy; the pages are cleaned anyway
         pass
     return found
 
 
-def _field(widget: DictionaryObject) -> tuple[DictionaryObject, str]:
+def _field(widget: Any) -> tuple[Any, str]:
     """The field a widget belongs to (itself when merged) and its type (/Tx, /Btn, /Ch, /Sig)."""
     node: Any = widget
     field = widget
     kind = ""
     for _ in range(64):  # a field tree is shallow; a cycle in a hostile file is not followed forever
-        if node is None:
-            break
-        node = node.get_object()
-        if not isinstance(node, DictionaryObject):
+        if not _is_dict(node):
             break
         if "/T" in node and field is widget and "/T" not in widget:
             field = node
@@ -125,37 +132,31 @@ def _field(widget: DictionaryObject) -> tuple[DictionaryObject, str]:
     return field, kind
 
 
-def _appearance(widget: DictionaryObject) -> StreamObject | None:
+def _appearance(widget: Any) -> Stream | None:
     ap = widget.get("/AP")
-    ap = ap.get_object() if ap is not None else None
-    normal = ap.get("/N") if isinstance(ap, DictionaryObject) else None
-    normal = normal.get_object() if normal is not None else None
-    if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
+    normal = ap.get("/N") if _is_dict(ap) else None
+    if isinstance(normal, Dictionary):
         state = widget.get("/AS")
-        normal = normal.get(state) if state is not None else None
-        normal = normal.get_object() if normal is not None else None
-    return normal if isinstance(normal, StreamObject) else None
+        normal = normal.get(str(state)) if isinstance(state, Name) else None
+    return normal if isinstance(normal, Stream) else None
 
 
 def _numbers(value: Any, count: int) -> list[float] | None:
-    value = value.get_object() if value is not None else None
-    if not isinstance(value, ArrayObject) or len(value) != count:
+    if not isinstance(value, Array) or len(value) != count:
         return None
     try:
-        return [float(v.get_object()) for v in value]
+        return [float(v) for v in value]
     except (TypeError, ValueError):
         return None
 
 
-def _flags(annot: DictionaryObject) -> int:
+def _flags(annot: Any) -> int:
     """An annotation's flags (/F); 0 when missing or not a number."""
     flags = annot.get("/F", 0)
-    flags = flags.get_object() if isinstance(flags, IndirectObject) else flags
-    return flags if isinstance(flags, int) else 0
+    return flags if isinstance(flags, int) and not isinstance(flags, bool) else 0
 
 
-def _flatten(writer: PdfWriter, page: Any, widget: DictionaryObject,
-             resources: DictionaryObject | None) -> bytes | None:
+def _flatten(pdf: Pdf, page: Any, widget: Any, resources: Any) -> bytes | None:
     """Operators that draw the widget's normal appearance where the widget was (PDF 32000-1, 12.5.5):
     empty when the widget is not shown (hidden, no area), None when it is shown but has no usable appearance."""
     flags = widget.get("/F", 0)
@@ -177,47 +178,45 @@ def _flatten(writer: PdfWriter, page: Any, widget: DictionaryObject,
     if x1 - x0 <= 0 or y1 - y0 <= 0:
         return None
     sx, sy = (rx1 - rx0) / (x1 - x0), (ry1 - ry0) / (y1 - y0)
-    form[NameObject("/Type")] = NameObject("/XObject")
-    form[NameObject("/Subtype")] = NameObject("/Form")
+    form["/Type"] = Name.XObject
+    form["/Subtype"] = Name.Form
     if "/Resources" not in form and resources is not None:  # old forms rely on the AcroForm's /DR
-        form[NameObject("/Resources")] = resources
-    ref = form.indirect_reference if form.indirect_reference is not None else writer._add_object(form)
-    name = add_form(page, ref, "ReferatFelt")
+        form["/Resources"] = resources
+    name = add_form(page, form, "ReferatFelt")
     return f"q {sx:.6f} 0 0 {sy:.6f} {rx0 - x0 * sx:.4f} {ry0 - y0 * sy:.4f} cm {name} Do Q\n".encode()
 
 
-def _has_value(field: DictionaryObject) -> bool:
+def _has_value(field: Any) -> bool:
     value = field.get("/V")
-    value = value.get_object() if value is not None else None
     return value is not None and str(value) not in ("", "/Off")
 
 
 class _Page:
     """One page's annotations, sorted into kept, flattened and removed."""
 
-    def __init__(self, writer: PdfWriter, resources: DictionaryObject | None, fields: set[int],
-                 removed: Counter[str]) -> None:
-        self.writer, self.resources, self.fields, self.removed = writer, resources, fields, removed
+    def __init__(self, pdf: Pdf, resources: Any, removed: Counter[str]) -> None:
+        self.pdf, self.resources, self.removed = pdf, resources, removed
+        self.fields: set[Any] = set()
 
-    def widget(self, page: Any, annot: DictionaryObject) -> bytes:
+    def widget(self, page: Any, annot: Any) -> bytes:
         field, kind = _field(annot)
-        if id(field) not in self.fields:
-            self.fields.add(id(field))
+        if _key(field) not in self.fields:
+            self.fields.add(_key(field))
             self.removed["signatur" if kind == "/Sig" else "felt"] += 1
             if "/AA" in field:
                 self.removed.update(_trigger_kinds(field["/AA"]))
-        if "/AA" in annot and annot is not field:
+        if "/AA" in annot and _key(annot) != _key(field):
             self.removed.update(_trigger_kinds(annot["/AA"]))
-        drawing = _flatten(self.writer, page, annot, self.resources)
+        drawing = _flatten(self.pdf, page, annot, self.resources)
         if drawing is None:
             if _has_value(field):
                 self.removed["utrykt"] += 1
             return b""
         return drawing
 
-    def keep(self, annot: DictionaryObject) -> bool:
+    def keep(self, annot: Any) -> bool:
         """Whether a non-widget annotation stays (cleaned of trigger and unsafe actions)."""
-        subtype = annot.get("/Subtype")
+        subtype = str(annot.get("/Subtype"))
         if subtype in MEDIA:
             self.removed[MEDIA[subtype]] += 1
             return False
@@ -241,121 +240,59 @@ class _Page:
             self.removed.update(_trigger_kinds(page["/AA"]))
             del page["/AA"]
         annots = page.get("/Annots")
-        annots = annots.get_object() if annots is not None else None
         if annots is None:
             return
-        keep = ArrayObject()
+        keep = []
         drawing = b""
-        for ref in annots if isinstance(annots, ArrayObject) else []:
+        for annot in annots if isinstance(annots, Array) else []:
             try:
-                annot = ref.get_object()
-                if not isinstance(annot, DictionaryObject):
+                if not _is_dict(annot):
                     continue
                 if annot.get("/Subtype") == "/Widget":
                     drawing += self.widget(page, annot)
                 elif self.keep(annot):
-                    keep.append(ref)
+                    keep.append(annot)
             except Exception:  # noqa: BLE001 - a damaged annotation is left out, and said so
                 self.removed["beskadiget"] += 1
         if drawing:
-            draw_after(self.writer, page, drawing)
+            draw_after(self.pdf, page, drawing)
         if keep:
-            page[NameObject("/Annots")] = keep
+            page["/Annots"] = Array(keep)
         else:
             del page["/Annots"]
 
 
-def prepare(reader: PdfReader) -> Counter[str]:
-    """Before the bilag is copied: drop from each page's /Annots what is not an annotation at all (numbers,
-    nulls, dangling references), which the copy itself would trip over."""
+def _prepare(pdf: Pdf) -> Counter[str]:
+    """Drop from each page's /Annots what is not an annotation at all (numbers, nulls, dangling references)."""
     removed: Counter[str] = Counter()
-    for page in reader.pages:
+    for page in pdf.pages:
+        obj = page.obj
         try:
-            annots = page.get("/Annots")
-            annots = annots.get_object() if annots is not None else None
+            annots = obj.get("/Annots")
         except Exception:  # noqa: BLE001 - an unreadable /Annots entry
             annots = None
             removed["beskadiget"] += 1
         if annots is None:
-            if "/Annots" in page:
-                del page["/Annots"]
+            if "/Annots" in obj:
+                del obj["/Annots"]
             continue
-        if not isinstance(annots, ArrayObject):
-            del page["/Annots"]
+        if not isinstance(annots, Array):
+            del obj["/Annots"]
             removed["beskadiget"] += 1
             continue
-        good = ArrayObject()
-        for ref in annots:
+        good = []
+        for annot in annots:
             try:
-                ok = isinstance(ref.get_object(), DictionaryObject)
+                ok = _is_dict(annot)
             except Exception:  # noqa: BLE001 - a reference that cannot be read
                 ok = False
             if ok:
-                good.append(ref)
+                good.append(annot)
             else:
                 removed["beskadiget"] += 1
         if len(good) != len(annots):
-            page[NameObject("/Annots")] = good
+            obj["/Annots"] = Array(good)
     return removed
-
-
-def clean_part(writer: PdfWriter, pages: list[Any], reader: PdfReader) -> Counter[str]:
-    """Remove active content from one bilag's pages (already in `writer`); what was removed, by kind."""
-    removed = document_content(reader)
-    resources: DictionaryObject | None = None
-    try:
-        form: Any = reader.root_object.get("/AcroForm")
-        form = form.get_object() if form is not None else None
-        dr = form.get("/DR") if isinstance(form, DictionaryObject) else None
-        if isinstance(dr, DictionaryObject):
-            resources = dr.clone(writer)
-    except Exception:  # noqa: BLE001 - without /DR, appearances that need it print without their font
-        resources = None
-    cleaner = _Page(writer, resources, set(), removed)
-    for page in pages:
-        cleaner.clean(page)
-    return removed
-
-
-def _refs(value: Any) -> list[IndirectObject]:
-    value = value.get_object() if value is not None else None
-    return [v for v in value if isinstance(v, IndirectObject)] if isinstance(value, ArrayObject) else []
-
-
-def layers(writer: PdfWriter, reader: PdfReader) -> tuple[list[IndirectObject], list[IndirectObject]]:
-    """The bilag's optional-content groups (layers) that its copied pages use, as objects of `writer`, and
-    those of them hidden by default; without them in the packet's catalog every hidden layer would show."""
-    try:
-        props = reader.root_object.get("/OCProperties")
-        props = props.get_object() if props is not None else None
-        if not isinstance(props, DictionaryObject):
-            return [], []
-        config = props.get("/D")
-        config = config.get_object() if config is not None else DictionaryObject()
-        if not isinstance(config, DictionaryObject):
-            config = DictionaryObject()
-        groups = _refs(props.get("/OCGs"))
-        shown = {r.idnum for r in _refs(config.get("/ON"))}
-        hidden = {r.idnum for r in _refs(config.get("/OFF"))}
-        if config.get("/BaseState") == "/OFF":
-            hidden |= {r.idnum for r in groups if r.idnum not in shown}
-        copied = writer._id_translated.get(id(reader), {})
-        mapped = [(r.idnum, IndirectObject(copied[r.idnum], 0, writer)) for r in groups if r.idnum in copied]
-    except Exception:  # noqa: BLE001 - damaged layer settings: the layers show, as in most readers
-        return [], []
-    return [ref for _, ref in mapped], [ref for idnum, ref in mapped if idnum in hidden]
-
-
-def set_layers(writer: PdfWriter, groups: list[IndirectObject], hidden: list[IndirectObject]) -> None:
-    """One catalog /OCProperties for the packet: every bilag's layers, hidden ones still hidden."""
-    if not groups:
-        return
-    writer._root_object[NameObject("/OCProperties")] = DictionaryObject({
-        NameObject("/OCGs"): ArrayObject(groups),
-        NameObject("/D"): DictionaryObject({NameObject("/BaseState"): NameObject("/ON"),
-                                            NameObject("/OFF"): ArrayObject(hidden),
-                                            NameObject("/Order"): ArrayObject(groups)}),
-    })
 
 
 ACTION_KEYS = ("/A", "/OpenAction", "/Next")
@@ -365,46 +302,78 @@ PRIVATE_KEYS = ("/JS", "/EmbeddedFiles", "/XFA", "/PieceInfo", "/Metadata", "/Th
 CATALOG_KEYS = ("/AcroForm", "/OpenAction", "/AA")
 
 
-def clean_packet(writer: PdfWriter) -> None:
-    """The catalog keeps no forms, scripts, open actions or embedded files; no trigger or unsafe action is
-    left on any reachable object; objects no longer reachable are not written."""
-    root = writer._root_object
+def _scrub(pdf: Pdf) -> None:
+    """No trigger or unsafe action, script, embedded file or private data on any object the bilag's pages reach
+    (the catalog's own XMP, which says whether the file is PDF/A, stays: it is never copied)."""
+    root = pdf.Root
+    seen: set[tuple[int, int]] = set()
+    todo: list[Any] = [page.obj for page in pdf.pages]
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, Array):
+            todo.extend(obj)
+            continue
+        if not _is_dict(obj):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if "/AA" in obj:
+            del obj["/AA"]
+        for key in ACTION_KEYS:
+            value = obj.get(key)
+            if isinstance(value, (Dictionary, Array)) and not _safe_link_action(value):
+                del obj[key]
+        for key in PRIVATE_KEYS:
+            if key in obj and not (obj.is_indirect and obj.objgen == root.objgen):
+                del obj[key]
+        todo.extend(obj[key] for key in obj if key != "/Parent" or obj.get("/Type") != "/Page")
+
+
+def clean_source(pdf: Pdf) -> Counter[str]:
+    """Clean a bilag's own PDF in place, once (see the module's docstring): what was removed, by kind. The same
+    Pdf asked again (the next packet of the command, or of a later command in the same process) answers from
+    the first time."""
+    done = getattr(pdf, _DONE, None)
+    if done is not None:
+        return Counter(done)
+    removed = _prepare(pdf)
+    removed.update(document_content(pdf))
+    resources = None
+    try:
+        form: Any = pdf.Root.get("/AcroForm")
+        dr = form.get("/DR") if _is_dict(form) else None
+        resources = dr if _is_dict(dr) else None
+    except Exception:  # noqa: BLE001 - without /DR, appearances that need it print without their font
+        resources = None
+    cleaner = _Page(pdf, resources, removed)
+    for page in pdf.pages:
+        cleaner.clean(page.obj)
+    _scrub(pdf)
+    for key in CATALOG_KEYS:
+        if key in pdf.Root:
+            del pdf.Root[key]
+    setattr(pdf, _DONE, Counter(removed))
+    return removed
+
+
+def copy_clean_pages(out: Pdf, source: Pdf) -> None:
+    """Append the pages of a bilag cleaned by `clean_source` to `out`, with the layers (optional-content groups)
+    they use, hidden ones still hidden: without them in the catalog every hidden layer would show."""
+    out.add_pages_from(source, forms="strip", layers="preserve", outlines="ignore")
+
+
+def clean_packet(pdf: Pdf) -> None:
+    """The catalog keeps no forms, scripts, open actions or embedded files: names other than destinations go."""
+    root = pdf.Root
     for key in CATALOG_KEYS:
         if key in root:
             del root[key]
-    names = root.get("/Names")
-    names = names.get_object() if names is not None else None
-    if isinstance(names, DictionaryObject):
+    names: Any = root.get("/Names")
+    if _is_dict(names):
         for key in [k for k in names if k != "/Dests"]:
             del names[key]
-    reachable: set[int] = set()
-    todo: list[Any] = [root.indirect_reference]
-    info = writer._info
-    if info is not None and info.indirect_reference is not None:
-        todo.append(info.indirect_reference)
-    while todo:
-        obj = todo.pop()
-        if isinstance(obj, IndirectObject):
-            if obj.pdf is not writer or obj.idnum in reachable:
-                continue
-            reachable.add(obj.idnum)
-            obj = obj.get_object()
-        if isinstance(obj, DictionaryObject):  # streams too
-            if "/AA" in obj:
-                del obj["/AA"]
-            for key in ACTION_KEYS:
-                value = obj.get(key)
-                if isinstance(value, (DictionaryObject, ArrayObject)) and not _safe_link_action(obj[key]):
-                    del obj[key]
-            for key in PRIVATE_KEYS:
-                if key in obj and obj is not root:
-                    del obj[key]
-            todo.extend(obj.raw_get(k) for k in obj)
-        elif isinstance(obj, ArrayObject):
-            todo.extend(obj)
-    for index in range(len(writer._objects)):
-        if index + 1 not in reachable:
-            writer._objects[index] = None  # type: ignore[call-overload]
 
 
 NOUNS = {

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
+import pikepdf
 
 from ..diagnostics import Location
 from ..errors import ConverterMissing, ImageUnreadable, InputError
@@ -40,11 +40,16 @@ def check_converters(paths: list[Path], where: Path) -> None:
                            f"{CONVERT_HINT}", Location(where))
 
 
-def minutes_reader(data: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(data))
+def pdf_of(data: bytes) -> pikepdf.Pdf:
+    """A PDF we made (or a converted or archived one) opened for copying."""
+    return pikepdf.open(io.BytesIO(data))
 
 
-def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None) -> PdfReader:
+def minutes_reader(data: bytes) -> pikepdf.Pdf:
+    return pdf_of(data)
+
+
+def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None) -> pikepdf.Pdf:
     """The bilag's pages, ready to append; a clear message naming the file when it cannot be used.
 
     A takstbilag (.yaml) is rendered as the annex; `approval` is its approval line, if the decision gave one.
@@ -56,19 +61,19 @@ def bilag_pdf(path: Path, title: str, when: dt.date, approval: str | None = None
     if suffix in (".yaml", ".yml"):
         from ..takster.annex import render_annex
 
-        return PdfReader(io.BytesIO(render_annex(path, ["pdf"], approval, when)["pdf"]))
+        return pdf_of(render_annex(path, ["pdf"], approval, when)["pdf"])
     if suffix == ".pdf":  # the reader validation opened (see pdfcheck): parsed once for checks, count and merge
         reader, problem = open_pdf(path)
         if reader is None:
             raise InputError(f"bilaget {problem}", Location(path))
         return reader
     if suffix in EXCEL:
-        return PdfReader(io.BytesIO(_sheet_pdf(path, title, when)))
+        return pdf_of(_sheet_pdf(path, title, when))
     if suffix in WORD:
         check_word_size(path)
-        return PdfReader(io.BytesIO(bilag_to_pdf(path, read_input(path, "Word-filen"))))
+        return pdf_of(bilag_to_pdf(path, read_input(path, "Word-filen")))
     if suffix in IMAGES:
-        return PdfReader(io.BytesIO(_image_pdf(path, title, when)))
+        return pdf_of(_image_pdf(path, title, when))
     raise InputError(f"filtypen '{suffix}' understøttes ikke som bilag", Location(path))
 
 

@@ -4,17 +4,14 @@ number only, so that no file name from the meeting folder reaches a published fo
 
 from __future__ import annotations
 
-import hashlib
-import io
-
-from pypdf import PdfWriter
+import pikepdf
 
 from ..diagnostics import Location
 from ..errors import InputError
 from ..model.meeting import Meeting
 from ..packet.earlier import Earlier
-from ..packet.metadata import set_metadata
-from ..packet.sanitize import clean_packet, clean_part, layers, prepare, set_layers
+from ..packet.metadata import set_metadata, to_bytes
+from ..packet.sanitize import clean_packet, clean_source, copy_clean_pages
 from ..packet.sources import bilag_pdf, minutes_reader
 from ..view.document import included_bilag
 from ..view.types import DocumentView
@@ -46,20 +43,13 @@ def published_bilag(meeting: Meeting, view: DocumentView, earlier: Earlier) -> d
         else:
             assert b.path is not None
             reader = minutes_reader(earlier.folder_minutes(b.path, public, where))
-        writer = PdfWriter()
-        prepare(reader)
+        pdf = pikepdf.new()
         try:
-            writer.append(reader, import_outline=False)
-        except Exception:  # noqa: BLE001 - a PDF pypdf cannot copy
+            clean_source(reader)
+            copy_clean_pages(pdf, reader)
+        except Exception:  # noqa: BLE001 - a PDF qpdf cannot copy
             raise InputError("bilaget kan ikke læses som PDF; gem det som PDF igen", where) from None
-        clean_part(writer, list(writer.pages), reader)
-        groups, hidden = layers(writer, reader)
-        set_layers(writer, groups, hidden)
-        clean_packet(writer)
-        buffer = io.BytesIO()
-        title = entry["name"]
-        fingerprint = hashlib.sha256(bid.encode() + title.encode()).digest()
-        set_metadata(writer, f"Bilag {bid} {title}", author, "", "da-DK", meeting.date, None, fingerprint)
-        writer.write(buffer)
-        out[bid] = (bilag_name(bid), buffer.getvalue())
+        clean_packet(pdf)
+        set_metadata(pdf, f"Bilag {bid} {entry['name']}", author, "", "da-DK", meeting.date, None)
+        out[bid] = (bilag_name(bid), to_bytes(pdf, [reader], f"{bid}\0{entry['name']}".encode()))
     return out

@@ -16,10 +16,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..model.meeting import Meeting
 from ..text.chars import printable
+from .entry import Entry
 
 TZID = "Europe/Copenhagen"
 # The zone as the EU has defined summer time since 1996 (last Sunday of March and of October, 01.00 UTC).
@@ -68,11 +67,6 @@ def _clock(date: dt.date, clock: str) -> str:
     return f"{date:%Y%m%d}T{clock.replace('.', '')}00"
 
 
-def changed_at(path: Path) -> dt.datetime:
-    """When a file was last changed (whole seconds, UTC)."""
-    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.UTC)
-
-
 @dataclass
 class Stamp:
     """What the site's calendar said about an event: its content lines, SEQUENCE and LAST-MODIFIED."""
@@ -112,28 +106,28 @@ def previous_events(data: bytes | None) -> dict[str, Stamp]:
     return out
 
 
-def _event(meeting: Meeting, before: dict[str, Stamp]) -> list[str] | None:
-    nxt = meeting.next_meeting
-    if nxt is None or nxt.date <= meeting.date:
+def _event(e: Entry, before: dict[str, Stamp]) -> list[str] | None:
+    nxt = e.next_date
+    if nxt is None or nxt <= e.date:
         return None
-    uid = f"{meeting.committee_id}-{nxt.date.isoformat()}@referat"
+    uid = f"{e.committee_id}-{nxt.isoformat()}@referat"
     content = [f"UID:{uid}"]
-    if nxt.start:
-        content.append(f"DTSTART;TZID={TZID}:{_clock(nxt.date, nxt.start)}")
-        if nxt.end:
-            content.append(f"DTEND;TZID={TZID}:{_clock(nxt.date, nxt.end)}")
+    if e.next_start:
+        content.append(f"DTSTART;TZID={TZID}:{_clock(nxt, e.next_start)}")
+        if e.next_end:
+            content.append(f"DTEND;TZID={TZID}:{_clock(nxt, e.next_end)}")
     else:
-        content += [f"DTSTART;VALUE=DATE:{nxt.date:%Y%m%d}",
-                    f"DTEND;VALUE=DATE:{nxt.date + dt.timedelta(days=1):%Y%m%d}"]
-    content.append("SUMMARY:" + text(f"Møde i {meeting.profile.short_name}"))
-    if nxt.place:
-        content.append("LOCATION:" + text(nxt.place))
+        content += [f"DTSTART;VALUE=DATE:{nxt:%Y%m%d}",
+                    f"DTEND;VALUE=DATE:{nxt + dt.timedelta(days=1):%Y%m%d}"]
+    content.append("SUMMARY:" + text(f"Møde i {e.committee}"))
+    if e.next_place:
+        content.append("LOCATION:" + text(e.next_place))
     old = before.get(uid)
     if old is not None and old.content == content:
         sequence, modified = old.sequence, old.modified
     else:
         sequence = old.sequence + 1 if old is not None else 0
-        modified = _utc(changed_at(meeting.source.path))
+        modified = _utc(e.settings_changed)
         if old is not None and _UTC_STAMP.fullmatch(old.modified) and modified <= old.modified:
             # changed, yet the file is no newer (restored from a backup): a second after the last change
             modified = _utc(dt.datetime.strptime(old.modified, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
@@ -142,11 +136,11 @@ def _event(meeting: Meeting, before: dict[str, Stamp]) -> list[str] | None:
             *content[1:], "END:VEVENT"]
 
 
-def calendar(meetings: Iterable[Meeting], previous: bytes | None = None) -> bytes:
-    """The calendar of each committee's next meeting, announced by its latest meeting among `meetings`;
+def calendar(entries: Iterable[Entry], previous: bytes | None = None) -> bytes:
+    """The calendar of each committee's next meeting, announced by its latest meeting among `entries`;
     `previous`: the calendar the site holds now, for SEQUENCE and LAST-MODIFIED."""
-    latest: dict[str, Meeting] = {}
-    for m in meetings:
+    latest: dict[str, Entry] = {}
+    for m in entries:
         if m.committee_id not in latest or m.date > latest[m.committee_id].date:
             latest[m.committee_id] = m
     before = previous_events(previous)

@@ -19,16 +19,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
-from ..model.meeting import Meeting
-from ..render.html import fill
 from ..text.danish import long_date, short_date
-from ..text.richtext import plain_text
-from ..view.types import DocumentView
 from .calendar import calendar
-from .feed import Entry, feed, link
+from .entry import Decision, Entry
+from .feed import feed, link
+
+if TYPE_CHECKING:  # the site's own pages are written from plain data (`Entry`): no model, no Markdown, no jinja2
+    from ..model.meeting import Meeting
+    from ..view.types import DocumentView
 
 STYLE = """body{font-family:"Liberation Sans",Arial,sans-serif;line-height:1.5;color:#1a1a1a;background:#fff;
 max-width:50rem;margin:0 auto;padding:1rem 1.25rem 3rem}a{color:#0b4f8a}h1{color:#1F4E79}
@@ -57,7 +59,7 @@ def _page(title: str, body: str, depth: int) -> bytes:
             f"{body}\n</main>\n</body>\n</html>\n").encode()
 
 
-def _meeting_page(pub: Published) -> bytes:
+def meeting_page(pub: Published) -> bytes:
     m = pub.meeting
     title = f"{m.profile.short_name} – mødet den {long_date(m.date)}"
     rows = []
@@ -79,26 +81,15 @@ def _meeting_page(pub: Published) -> bytes:
     return _page(title, body, 2)
 
 
-def _index(pubs: list[Published]) -> bytes:
-    groups: dict[str, dict[int, list[Published]]] = defaultdict(lambda: defaultdict(list))
-    for pub in pubs:
-        groups[pub.meeting.profile.short_name][pub.meeting.date.year].append(pub)
-    body = []
-    for committee in sorted(groups):
-        body.append(f"<h2>{escape(committee)}</h2>")
-        for year in sorted(groups[committee], reverse=True):
-            body.append(f"<h3>{year}</h3>\n<ul>")
-            for pub in sorted(groups[committee][year], key=lambda p: p.meeting.date, reverse=True):
-                body.append(f'<li><a href="{pub.path}/index.html">Mødet den {long_date(pub.meeting.date)}</a></li>')
-            body.append("</ul>")
-    return _page("Møder", "\n".join(body), 0)
+def entry_of(pub: Published) -> Entry:
+    """The site pages' data of a meeting's public edition."""
+    from ..render.html import fill
+    from ..text.richtext import plain_text
+    from .entry import changed_at, last_changed
 
-
-def _decisions(pubs: list[Published]) -> bytes:
-    rows = []
-    for pub in sorted(pubs, key=lambda p: (p.meeting.date, p.path)):
-        if "referat" not in pub.kinds:
-            continue
+    m = pub.meeting
+    decisions = []
+    if "referat" in pub.kinds:
         view = pub.views["referat"]
         anchor = view["labels"]["anchor"]  # the item's anchor in the web edition (render/html.py sets it)
         for item in view["items"]:
@@ -106,9 +97,35 @@ def _decisions(pubs: list[Published]) -> bytes:
                             if s["type"] == "blocks" and s["key"] == "beslutning")
             if item["notice"]:
                 text = (item["notice"] + " " + text).strip()
-            rows.append(f"<tr><td>{short_date(pub.meeting.date)}</td><td>{escape(pub.meeting.profile.short_name)}</td>"
-                        f'<td><a href="{pub.path}/referat-offentlig.html#{escape(fill(anchor, nummer=item["number"]))}">'
-                        f'{escape(item["bookmark"])}</a></td><td>{escape(text)}</td></tr>')
+            decisions.append(Decision(f"{pub.path}/referat-offentlig.html#{fill(anchor, nummer=item['number'])}",
+                                      item["bookmark"], text))
+    nxt = m.next_meeting
+    return Entry(pub.path, m.committee_id, m.profile.short_name, m.profile.secretariat or m.profile.name, m.date,
+                 tuple(pub.kinds), nxt.date if nxt else None, nxt.start if nxt else None, nxt.end if nxt else None,
+                 nxt.place if nxt else None, tuple(decisions), last_changed(m), changed_at(m.source.path))
+
+
+def _index(entries: list[Entry]) -> bytes:
+    groups: dict[str, dict[int, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        groups[entry.committee][entry.date.year].append(entry)
+    body = []
+    for committee in sorted(groups):
+        body.append(f"<h2>{escape(committee)}</h2>")
+        for year in sorted(groups[committee], reverse=True):
+            body.append(f"<h3>{year}</h3>\n<ul>")
+            for entry in sorted(groups[committee][year], key=lambda e: e.date, reverse=True):
+                body.append(f'<li><a href="{entry.path}/index.html">Mødet den {long_date(entry.date)}</a></li>')
+            body.append("</ul>")
+    return _page("Møder", "\n".join(body), 0)
+
+
+def _decisions(entries: list[Entry]) -> bytes:
+    rows = []
+    for entry in sorted(entries, key=lambda e: (e.date, e.path)):
+        for d in entry.decisions:
+            rows.append(f"<tr><td>{short_date(entry.date)}</td><td>{escape(entry.committee)}</td>"
+                        f'<td><a href="{escape(d.href)}">{escape(d.bookmark)}</a></td><td>{escape(d.text)}</td></tr>')
     body = ('<table>\n<caption>Beslutninger fra de offentlige referater</caption>\n<thead><tr><th scope="col">Dato</th>'
             '<th scope="col">Udvalg</th><th scope="col">Punkt</th><th scope="col">Beslutning</th></tr></thead>\n<tbody>'
             + "\n".join(rows) + "</tbody>\n</table>")
@@ -130,13 +147,22 @@ def _with_feed(name: str, data: bytes) -> bytes:
     return data.replace(b"</head>", link("../../").encode() + b"\n</head>", 1)
 
 
+def site_pages(site: Path, entries: list[Entry]) -> dict[Path, bytes]:
+    """The site's own pages: the index, the decision register, the calendar and the feed (from every meeting)."""
+    return {site / "index.html": _index(entries), site / "beslutninger.html": _decisions(entries),
+            site / "moeder.ics": calendar(entries, _previous(site / "moeder.ics")),
+            site / "feed.atom": feed(entries)}
+
+
+def meeting_files(site: Path, pub: Published) -> dict[Path, bytes]:
+    """A meeting's page and its files (its public editions and bilag)."""
+    base = site / pub.path
+    return {base / "index.html": meeting_page(pub), **{base / name: _with_feed(name, data) for name, data in sorted(pub.files.items())}}
+
+
 def site_files(site: Path, pubs: list[Published]) -> dict[Path, bytes]:
     """Every file of the site: the index pages, register, calendar and feed, and each meeting's page and files."""
-    out: dict[Path, bytes] = {site / "index.html": _index(pubs), site / "beslutninger.html": _decisions(pubs),
-                              site / "moeder.ics": calendar([p.meeting for p in pubs], _previous(site / "moeder.ics")),
-                              site / "feed.atom": feed([Entry(p.meeting, p.path, p.kinds) for p in pubs])}
+    out = site_pages(site, [entry_of(pub) for pub in pubs])
     for pub in pubs:
-        base = site / pub.path
-        out[base / "index.html"] = _meeting_page(pub)
-        out.update({base / name: _with_feed(name, data) for name, data in sorted(pub.files.items())})
+        out.update(meeting_files(site, pub))
     return out

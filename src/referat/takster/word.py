@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 from typing import Any
 
 from ..text.fonts import FONT_DIR
@@ -231,11 +230,9 @@ def docx(view: AnnexView, when: dt.date) -> bytes:
     props.author = "referat"
     stamp = dt.datetime(when.year, when.month, when.day, 12, 0)
     props.created = props.modified = stamp
-    out = io.BytesIO()
-    doc.save(out)
-    from ..render.word.writer import _normalise_zip
+    from ..render.word.writer import _save
 
-    return _normalise_zip(out.getvalue(), stamp)
+    return _save(doc, stamp)
 
 
 def _footnotes(doc: Any, view: AnnexView, footnotes: list[Any], available: float) -> None:

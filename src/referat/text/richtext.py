@@ -13,6 +13,7 @@ visible pictures (U+2400…), so nothing a user types can break an output format
 
 from __future__ import annotations
 
+import marshal
 import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
@@ -144,9 +145,27 @@ MAX_NESTING = 20
 
 
 def parse(text: str | None) -> list[Block]:
-    """The blocks of a Markdown field (empty list for None or blank)."""
+    """The blocks of a Markdown field (empty list for None or blank).
+
+    A command makes several views of the same items (the agenda and the minutes, internal and public): each text
+    is parsed once, and every caller gets its own copy of the blocks (they are plain dicts and lists)."""
     if text is None or not text.strip():
         return []
+    if len(text) > CACHED_CHARS:  # a very long field is parsed where it is needed, not kept
+        return _parse(text)
+    blocks: list[Block] = marshal.loads(_parsed(text))
+    return blocks
+
+
+CACHED_CHARS = 100_000
+
+
+@lru_cache(maxsize=2048)
+def _parsed(text: str) -> bytes:
+    return marshal.dumps(_parse(text))
+
+
+def _parse(text: str) -> list[Block]:
     try:
         md = _parser()
         md.reset()
@@ -391,8 +410,7 @@ def plain_text(blocks: list[Block], *, bullet: str = "-", numbers: bool = True, 
 # Redaction inside open items: `[[skjul: tekst]]` or `[[skjul: tekst | grund]]` (docs/publication.md). The
 # internal editions print the text; every public edition prints REDACTED instead, in every format.
 REDACTED = "[…]"
-SPAN = re.compile(r"\[\[\s*skjul\s*:(?P<text>[^|\]]*(?:\][^|\]]+)*)(?:\|(?P<reason>[^|\]]*))?\]\]", re.IGNORECASE)
-SPAN_START = re.compile(r"\[\[\s*skjul\s*:", re.IGNORECASE)
+from .spans import SPAN, SPAN_START
 
 
 def resolve_spans(text: str, public: bool) -> str:

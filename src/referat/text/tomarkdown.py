@@ -58,8 +58,8 @@ def _block(block: Block) -> str:
             return "\n".join("    " + line if line.strip() else "" for line in only["v"].split("\n"))
         # A paragraph of several lines whose lines hold pipes would read back as a table ("|" over "|"): its pipes
         # are escaped then; a paragraph of one line cannot be a table and keeps them as typed.
-        lines = any(node["type"] == "br" for node in block["inlines"])
-        return _inlines(block["inlines"], pipes=lines)
+        several = any(node["type"] == "br" for node in block["inlines"])
+        return _inlines(block["inlines"], pipes=several)
     if block["type"] == "heading":
         text = _inlines(block["inlines"], line_start=False).replace("  \n", " ")
         if text.endswith("#"):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..diagnostics import Location, ReferatError, Report
 from ..fileio import read_reason
+from ..files.checkcache import digest, file_digest, remembered
 from ..files.imagemeta import HEAD_BYTES, too_large
 from ..files.libreoffice import CONVERT_HINT, check_word_size, find_soffice, word_notes
 from ..files.pdfcheck import pdf_problem
@@ -146,10 +147,10 @@ def links_out(meeting: Meeting, report: Report) -> None:
 
 
 def _word(path: Path, name: str, where: Location, report: Report) -> None:
-    """A Word bilag within the bounds of a zip, and what of it the packet leaves out."""
+    """A Word bilag within the bounds of a zip, and what of it the packet leaves out (kept in the check cache)."""
     try:
         check_word_size(path)
-        notes = word_notes(path, path.read_bytes())
+        data = path.read_bytes()
     except ReferatError as exc:
         for diag in exc.report.errors:
             report.error(where, f"bilag/{name}: {diag.message}")
@@ -157,23 +158,49 @@ def _word(path: Path, name: str, where: Location, report: Report) -> None:
     except OSError as exc:
         report.error(where, f"bilag/{name} kan ikke læses ({read_reason(exc)})")
         return
-    for note in notes:
+
+    def check() -> dict[str, list[str]]:
+        try:
+            return {"errors": [], "notes": word_notes(path, data)}
+        except ReferatError as exc:
+            return {"errors": [diag.message for diag in exc.report.errors], "notes": []}
+
+    found = remembered("word", digest(data), "", check, _messages)
+    for message in found["errors"]:
+        report.error(where, f"bilag/{name}: {message}")
+    for note in found["notes"]:
         report.warning(where, f"bilag/{name} {note}")
 
 
 def _workbook(path: Path, name: str, where: Location, report: Report) -> None:
-    """An Excel bilag within the bounds the packet can print, and what of it is hidden (left out)."""
+    """An Excel bilag within the bounds the packet can print, and what of it is hidden (left out); kept in the
+    check cache."""
     try:
-        sheets = check_workbook(path, BILAG_CELLS, SHEET_ADVICE, UNREADABLE)
-    except ReferatError as exc:
-        for diag in exc.report.errors:
-            report.error(where, f"bilag/{name}: {diag.message}")
+        key = file_digest(path)
+    except OSError as exc:
+        report.error(where, f"bilag/{name} kan ikke læses ({read_reason(exc)})")
         return
-    if sheets and all(sheet.hidden for sheet in sheets):
-        report.error(where, f"bilag/{name}: alle ark er skjulte; der er intet at vise")
-        return
-    for note in hidden_notes(sheets):
+
+    def check() -> dict[str, list[str]]:
+        try:
+            sheets = check_workbook(path, BILAG_CELLS, SHEET_ADVICE, UNREADABLE)
+        except ReferatError as exc:
+            return {"errors": [diag.message for diag in exc.report.errors], "notes": []}
+        if sheets and all(sheet.hidden for sheet in sheets):
+            return {"errors": ["alle ark er skjulte; der er intet at vise"], "notes": []}
+        return {"errors": [], "notes": hidden_notes(sheets)}
+
+    found = remembered("excel", key, f"{BILAG_CELLS}", check, _messages)
+    for message in found["errors"]:
+        report.error(where, f"bilag/{name}: {message}")
+    for note in found["notes"]:
         report.warning(where, f"bilag/{name}: {note}")
+
+
+def _messages(kept: object) -> bool:
+    """A kept check result has the shape the checks above give."""
+    return (isinstance(kept, dict) and set(kept) == {"errors", "notes"}
+            and all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in kept.values()))
 
 
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),

@@ -8,7 +8,6 @@ walking its fields (`model.texts`): the place, guests, the next meeting, tasks a
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections.abc import Iterator
@@ -18,47 +17,18 @@ from ..diagnostics import Location, Report
 from ..model.meeting import Meeting
 from ..model.source import PathKey, SourceMap
 from ..model.texts import printed_texts, text_fields
-from ..text.richtext import SPAN, broken_spans, near_spans
+from ..text.cpr import CPR as _CPR
+from ..text.cpr import cpr_numbers
+from ..text.cpr import hidden_spans as _hidden
+from ..text.cpr import inside as _inside
+from ..text.richtext import broken_spans, near_spans
 
 HINT = "skriv [[skjul: … | grund]] om det, så det kun står i de interne udgaver"
 
-# ddmmåå-xxxx: the 6 and the 4 digits together or with up to three spaces (any kind: no-break, narrow, thin,
-# zero-width), hyphens or dashes between them, on one line; never inside a longer run of digits. The date part is
-# checked, which keeps false alarms down; the modulus-11 rule is not (CPR numbers issued since 2007 need not
-# satisfy it).
-DASHES = "\\-\u00ad\u2010-\u2015\u2212\ufe58\ufe63\uff0d"
-_CPR_GAP = rf"(?:[^\S\r\n\u2028\u2029\u0085\x0b\x0c]|[\u200b\u2060{DASHES}]){{0,3}}"
-_CPR = re.compile(rf"(?<![\d{DASHES}])(\d{{2}})(\d{{2}})(\d{{2}}){_CPR_GAP}(\d{{4}})(?![\d{DASHES}])")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # Danish numbers: eight digits, first 2-9, optionally +45/0045, written together or as 2-2-2-2 or 4-4
 _PHONE = re.compile(r"(?<![\w+.,/-])(?:(?:\+|00)45[ ]?)?(?:[2-9]\d(?: \d{2}){3}|[2-9]\d{3} \d{4}|[2-9]\d{7})"
                     r"(?![\w/-]|[.,]\d)")
-
-
-def _valid_date(dd: str, mm: str, yy: str) -> bool:
-    for century in (1900, 2000):
-        try:
-            dt.date(century + int(yy), int(mm), int(dd))
-            return True
-        except ValueError:
-            continue
-    return False
-
-
-def cpr_numbers(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, as written) of every CPR-like number outside redaction spans."""
-    hidden = _hidden(text)
-    for m in _CPR.finditer(text):
-        if _valid_date(m[1], m[2], m[3]) and not _inside(m.start(), hidden):
-            yield m.start(), m[0]
-
-
-def _hidden(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in SPAN.finditer(text)] if "[[" in text else []
-
-
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= offset < b for a, b in spans)
 
 
 def _contacts(text: str) -> Iterator[tuple[int, str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import signal
@@ -10,6 +11,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor, Twips
+from docx.text.run import Run
 from docxtpl import DocxTemplate, InlineImage, Listing
 from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError
@@ -62,14 +65,14 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
                            f"{_near(exc)} (Jinja: {exc.message})", Location(template)) from None
     except Exception as exc:  # noqa: BLE001 - a broken template is the secretariat's file: name it
         raise TemplateError(f"Word-skabelonen kan ikke bruges: {exc}", Location(template)) from None
-    buf = io.BytesIO()
-    tpl.save(buf)
-    buf.seek(0)
-    doc = Document(buf)
+    # docxtpl's rendered headers and footers reach the document's parts when it is written and read back; written
+    # here without compressing (`tpl.save` compressed 0.8 MB of the template's styles only to unpack them again)
+    stamp = dt.datetime(when.year, when.month, when.day, 12, 0)
+    doc = Document(io.BytesIO(_save(tpl.docx, stamp, zipfile.ZIP_STORED)))
     markers = {p.text.strip(): p for p in doc.paragraphs if p.text.strip() in (TOC_MARKER, ITEMS_MARKER)}
     if ITEMS_MARKER not in markers:
         raise TemplateError(f"Word-skabelonen mangler afsnittet {ITEMS_MARKER}", Location(template))
-    builder = _Builder(doc, markers[ITEMS_MARKER], view)
+    builder = _Builder(doc, markers[ITEMS_MARKER], view, _styles_of(template, doc))
     from ..pdf import item_pages
 
     # the page each item begins on, as the PDF edition lays it out: the table of contents is written with its
@@ -98,13 +101,10 @@ def write_docx(view: DocumentView, template: Path, when: dt.date, logo: Path | N
     props.last_modified_by = view["author"]
     props.language = view["lang"]
     props.keywords = f"{view['committee']['short']}, {view['kind_title']}"
-    stamp = dt.datetime(when.year, when.month, when.day, 12, 0)
     props.created = props.modified = stamp
     props.revision = 1
     _app_properties(doc, total)
-    out = io.BytesIO()
-    doc.save(out)
-    return _normalise_zip(out.getvalue(), stamp)
+    return _save(doc, stamp)
 
 
 def toc_entries(view: DocumentView, pages: list[int]) -> list[tuple[str, str, int, int]]:
@@ -268,19 +268,58 @@ def _context(view: DocumentView) -> dict[str, Any]:
     }
 
 
+_SPECIAL = re.compile(r"[\t\n\r]")
+
+
+def add_run(paragraph: Any, text: str) -> Any:
+    """`paragraph.add_run(text)`: the same run, without python-docx's walk of the text one character at a time (it
+    looks for tabs and line breaks, which only a text that holds them needs)."""
+    if _SPECIAL.search(text):
+        return paragraph.add_run(text)
+    r = paragraph._p.add_r()
+    r.add_t(text)  # as python-docx's writer of the text does: xml:space="preserve" where spaces lead or trail
+    return Run(r, paragraph)
+
+
+@dataclass
+class _Styles:
+    """The template's style names, and the ids of those looked up (python-docx searches every style on each lookup):
+    the same for every document of one template, so kept per template (`_styles_of`)."""
+
+    names: set[str]
+    ids: dict[str, str | None] = field(default_factory=dict)
+
+
+_TEMPLATE_STYLES: dict[str, _Styles] = {}
+
+
+def _styles_of(template: Path, doc: Any) -> _Styles:
+    """The styles of `template` (by its bytes: an edited template is read again), found in `doc`, made from it."""
+    try:
+        key = hashlib.sha256(template.read_bytes()).hexdigest()
+    except OSError:
+        return _Styles({s.name for s in doc.styles})
+    if key not in _TEMPLATE_STYLES:
+        if len(_TEMPLATE_STYLES) > 16:
+            _TEMPLATE_STYLES.clear()
+        _TEMPLATE_STYLES[key] = _Styles({s.name for s in doc.styles})
+    return _TEMPLATE_STYLES[key]
+
+
 class _Builder:
     """Inserts paragraphs and tables before the items marker, then removes the marker."""
 
-    def __init__(self, doc: Any, marker: Any, view: DocumentView) -> None:
+    def __init__(self, doc: Any, marker: Any, view: DocumentView, styles: _Styles | None = None) -> None:
         self.doc = doc
         self.marker = marker
         self.layout = view["layout"]
         self.header = view["header"]
         self.starts: list[Any] = []  # each item's first paragraph (where its page, and its section, begins)
         self.numbering = Numbering(doc)
-        self.styles = {s.name for s in doc.styles}
+        styles = styles or _Styles({s.name for s in doc.styles})
+        self.styles = styles.names
+        self._style_ids = styles.ids
         self.items = 0
-        self._style_ids: dict[str, str | None] = {}
 
     def _style(self, name: str, fallback: str = "Normal") -> str:
         return name if name in self.styles else fallback
@@ -297,7 +336,7 @@ class _Builder:
         cached."""
         paragraph = self.marker._insert_paragraph_before()
         if text:
-            paragraph.add_run(text)
+            add_run(paragraph, text)
         paragraph._p.style = self._style_id(self._style(style))
         return paragraph
 
@@ -324,8 +363,8 @@ class _Builder:
             for run in status.runs:
                 run.font.color.rgb = _CLOSED
         heading = self.para("", f"Heading {level}")
-        heading.add_run(item["label"]).add_break(WD_BREAK.LINE)
-        heading.add_run(item["title"])
+        add_run(heading, item["label"]).add_break(WD_BREAK.LINE)
+        add_run(heading, item["title"])
         bookmark(heading, _toc_bookmark(self.items), 1_000_000 + self.items)  # the contents link and count to it
         self.items += 1
         if item["case_number"]:
@@ -333,7 +372,7 @@ class _Builder:
         if item["time_slot"]:
             self.para(item["time_slot"], "Sagsnummer")
         if item["notice"]:
-            self.para("").add_run(item["notice"]).italic = True
+            add_run(self.para(""), item["notice"]).italic = True
         for section in item["sections"]:
             if section["heading"]:
                 self.para(section["heading"], f"Heading {level + 1}")
@@ -352,7 +391,7 @@ class _Builder:
                 num = self.numbering.new_list(ordered=False)
                 for b in section["bilag"]:
                     p = self.para("", "List Paragraph")
-                    run = p.add_run(b["title"])
+                    run = add_run(p, b["title"])
                     run.italic = bool(b["withheld"])
                     set_numbering(p, num, 0)
             else:
@@ -381,11 +420,11 @@ class _Builder:
     def inlines(self, paragraph: Any, nodes: list[Inline], bold: bool = False, italic: bool = False) -> None:
         for node in nodes:
             if node["type"] == "text":
-                run = paragraph.add_run(node["v"])
+                run = add_run(paragraph, node["v"])
                 run.bold = bold or None
                 run.italic = italic or None
             elif node["type"] == "code":
-                run = paragraph.add_run(node["v"])
+                run = add_run(paragraph, node["v"])
                 run.font.name = "Courier New"
             elif node["type"] == "br":
                 paragraph.add_run().add_break(WD_BREAK.LINE)
@@ -425,8 +464,44 @@ class _Builder:
         self.para("")
 
 
+class _FixedZip:
+    """python-docx's zip writer (`PhysPkgWriter`) with fixed timestamps and permissions: same content → same bytes."""
+
+    def __init__(self, out: io.BytesIO, stamp: dt.datetime, compression: int = zipfile.ZIP_DEFLATED) -> None:
+        self.zip = zipfile.ZipFile(out, "w", compression)
+        self.date_time = (stamp.year, stamp.month, stamp.day, 12, 0, 0)
+        self.compression = compression
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=self.date_time)
+        info.compress_type = self.compression
+        info.external_attr = 0o600 << 16
+        self.zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _save(doc: Any, stamp: dt.datetime, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """`doc.save` (`OpcPackage.save`: the parts in python-docx's order), written once with fixed timestamps. (Until
+    issue 28 the package was saved, then read and compressed again to fix them.)"""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    out = io.BytesIO()
+    writer: Any = _FixedZip(out, stamp, compression)  # what python-docx's PhysPkgWriter does, with fixed timestamps
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return out.getvalue()
+
+
 def _normalise_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Same content → same bytes: fixed member order and timestamps."""
+    """Same content → same bytes: fixed member order and timestamps (for a .docx or .xlsx already written)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
