@@ -274,6 +274,11 @@ def _render_one(checked: Checked, view: DocumentView, kind: str, public: bool, f
     files: dict[str, bytes] = {}
     stem = L.file_stem(kind, public)
     docx: bytes | None = None
+    typst_pdf: bytes | None = None
+    if "pdf" in formats and signed is None and engine != "libreoffice":
+        # before the Word edition: its contents list takes the items' pages from this compile (render.pdf keeps
+        # them), instead of laying the document out once more (Typst keeps what it laid out: twice the memory)
+        typst_pdf = pdfs.get((kind, public), view, meeting, logo)
     if "docx" in formats or ("pdf" in formats and engine == "libreoffice" and signed is None):
         if not template.is_file():
             raise TemplateError("Word-skabelonen findes ikke", Location(template))
@@ -291,7 +296,8 @@ def _render_one(checked: Checked, view: DocumentView, kind: str, public: bool, f
 
             files[f"{stem}.pdf"] = docx_to_pdf(docx, stem, meeting.folder)
         else:
-            files[f"{stem}.pdf"] = pdfs.get((kind, public), view, meeting, logo)
+            assert typst_pdf is not None
+            files[f"{stem}.pdf"] = typst_pdf
     if "txt" in formats:
         files[f"{stem}.txt"] = write_text(view).encode("utf-8")
     if "html" in formats:
