@@ -99,13 +99,14 @@ def keep(kind: str, key: str, salt: str, result: Any) -> None:
     """Keep `result` (JSON-ready) for `key`; a cache that cannot be written is not used."""
     entry = _entry(kind, key, salt)
     if entry is not None:
-        _store(entry, json.dumps({"sha256": key, "result": result}, ensure_ascii=False).encode("utf-8"))
+        store(entry, json.dumps({"sha256": key, "result": result}, ensure_ascii=False).encode("utf-8"))
 
 
-def _store(entry: Path, data: bytes) -> None:
+def store(entry: Path, data: bytes, suffix: str = ".json") -> None:
+    """Write a cache entry atomically; a cache that cannot be written is not an error (only slower)."""
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=entry.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=entry.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..diagnostics import Location
 from ..errors import ConversionError, ConverterMissing, InputError
+from .checkcache import store
 
 TIMEOUT = 180
 INSTALL_HINT = ("installér LibreOffice (Debian/Ubuntu: 'apt-get install libreoffice-writer'; Windows/macOS: "
@@ -229,27 +230,8 @@ def bilag_to_pdf(path: Path, data: bytes) -> bytes:
             pass
     source = accept_revisions(path, data) if path.suffix.lower() == ".docx" else data
     pdf = docx_to_pdf(source, "bilag", path, suffix=path.suffix.lower() or ".docx", hint=CONVERT_HINT)
-    _store(entry, pdf)
+    store(entry, pdf, ".pdf")
     return pdf
-
-
-def _store(entry: Path, pdf: bytes) -> None:
-    """Write a cache entry atomically; a cache that cannot be written is not an error (only slower)."""
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=entry.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pdf)
-            os.replace(tmp, entry)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    except OSError:
-        pass
 
 
 def docx_to_pdf(docx: bytes, name: str, where: Path, suffix: str = ".docx", hint: str = INSTALL_HINT) -> bytes:

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypedDict, TypeVar, cast
+from typing import Any, Literal, NoReturn, TypedDict, TypeVar, cast
 
 import typst
 
@@ -129,15 +129,20 @@ def compile_typst(template: str, data: Mapping[str, Any], when: dt.date, assets:
             pdf = comp.compile(format="pdf", pdf_standards=PDF_STANDARD, timestamp=_stamp(when))
         found = json.loads(comp.query(query, field="value", format="json")) if query else []
     except typst.TypstError as exc:
-        if assets and IMAGE_UNREADABLE in exc.message:  # the user's image (a logo, an image bilag), not our code
-            # the one place the engine's own words are read: what it says becomes a kind, which callers catch
-            raise ImageUnreadable(f"billedet kan ikke læses af PDF-motoren ({exc.message})",
-                                  Location(assets[0])) from None
-        # anything else is a bug of ours, not of the user's: say so plainly (exit 70, a report to attach)
-        raise InternalError(f"PDF-motoren fejlede i skabelonen {template}: {exc.message}. Det er en fejl i "
-                            "referat, ikke i dine filer; rapportér den til projektet") from exc
+        _engine_failed(exc, template, assets)
     assert isinstance(pdf, bytes)
     return pdf, found
+
+
+def _engine_failed(exc: typst.TypstError, template: str, assets: list[Path] | None) -> NoReturn:
+    """What a failed compile means: the user's image the engine cannot read, or a bug of ours."""
+    if assets and IMAGE_UNREADABLE in exc.message:  # the user's image (a logo, an image bilag), not our code
+        # the one place the engine's own words are read: what it says becomes a kind, which callers catch
+        raise ImageUnreadable(f"billedet kan ikke læses af PDF-motoren ({exc.message})",
+                              Location(assets[0])) from None
+    # anything else is a bug of ours, not of the user's: say so plainly (exit 70, a report to attach)
+    raise InternalError(f"PDF-motoren fejlede i skabelonen {template}: {exc.message}. Det er en fejl i "
+                        "referat, ikke i dine filer; rapportér den til projektet") from exc
 
 
 def query_typst(template: str, data: Mapping[str, Any], query: str, assets: list[Path] | None = None) -> list[Any]:
@@ -145,13 +150,7 @@ def query_typst(template: str, data: Mapping[str, Any], query: str, assets: list
     try:
         return list(json.loads(compiler(template, data, assets).query(query, field="value", format="json")))
     except typst.TypstError as exc:
-        if assets and IMAGE_UNREADABLE in exc.message:  # the user's image (a logo, an image bilag), not our code
-            # the one place the engine's own words are read: what it says becomes a kind, which callers catch
-            raise ImageUnreadable(f"billedet kan ikke læses af PDF-motoren ({exc.message})",
-                                  Location(assets[0])) from None
-        # anything else is a bug of ours, not of the user's: say so plainly (exit 70, a report to attach)
-        raise InternalError(f"PDF-motoren fejlede i skabelonen {template}: {exc.message}. Det er en fejl i "
-                            "referat, ikke i dine filer; rapportér den til projektet") from exc
+        _engine_failed(exc, template, assets)
 
 
 def with_asset(data: _Data, key: str, path: Path | None) -> tuple[_Data, list[Path]]:
