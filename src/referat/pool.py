@@ -16,28 +16,32 @@ How many: `--jobs N` where a command has it, else `REFERAT_JOBS`, else the numbe
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .progress import Progress
 
+if TYPE_CHECKING:  # the process pool's modules load only when work is shared out (`run`, `jobs` > 1)
+    from concurrent.futures import Future, ProcessPoolExecutor
+
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def jobs_setting() -> int | None:
+    """`REFERAT_JOBS` when it names a number of jobs (1 or more), else None."""
+    value = os.environ.get("REFERAT_JOBS", "").strip()
+    return int(value) if value.isdigit() and int(value) >= 1 else None
 
 
 def workers(requested: int | None = None) -> int:
     """`requested` (a command's `--jobs`), else `REFERAT_JOBS`, else the number of cores; at least 1."""
     if requested is not None and requested >= 1:
         return requested
-    value = os.environ.get("REFERAT_JOBS", "").strip()
-    if value.isdigit() and int(value) >= 1:
-        return int(value)
-    return max(1, os.cpu_count() or 1)
+    return jobs_setting() or max(1, os.cpu_count() or 1)
 
 
 def run(fn: Callable[[T], R], items: Iterable[T], jobs: int, shown: Progress | None = None,
@@ -51,6 +55,8 @@ def run(fn: Callable[[T], R], items: Iterable[T], jobs: int, shown: Progress | N
                 shown.step(describe(item))
             out.append(fn(item))
         return out
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=_context(), initializer=_start,
                                initargs=(dict(os.environ), os.getcwd()))
     futures: list[Future[R]] = []
@@ -71,6 +77,8 @@ def run(fn: Callable[[T], R], items: Iterable[T], jobs: int, shown: Progress | N
 
 
 def _context() -> Any:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods and sys.platform != "darwin"
                                        else "spawn")

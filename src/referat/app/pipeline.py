@@ -22,7 +22,7 @@ minutes of earlier meetings, made by this same pipeline, to the packet and the w
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,6 +33,7 @@ from ..diagnostics import Location, Report
 from ..errors import ArchiveError, InputError, SealedMinutes, TemplateError
 from ..model.meeting import Meeting
 from ..packet.earlier import Earlier
+from ..pool import jobs_setting
 from ..progress import progress
 from ..render.text import write_text
 from ..validate import BilagChecks, Context, order, validate_folder
@@ -209,9 +210,9 @@ def jobs() -> int:
     """How many things are made at once: `REFERAT_JOBS` (1 forces one at a time, 2 or more allows overlap), else 2
     when there are two cores or more and one of them is free (the load average below the cores less one): on a
     machine already busy the overlap only adds switching (measured: no gain with a load of 8 on 2 cores)."""
-    value = os.environ.get("REFERAT_JOBS", "").strip()
-    if value.isdigit() and int(value) >= 1:
-        return int(value)
+    setting = jobs_setting()
+    if setting is not None:
+        return setting
     cores = os.cpu_count() or 1
     try:
         load_now = os.getloadavg()[0]
@@ -476,5 +477,3 @@ def packet_control_reports(meeting: Meeting, kinds: list[str], files: dict[str, 
                                                 Location(meeting.folder))
     return out
 
-
-Loader = Callable[[Path, list[Path] | None], tuple[Meeting | None, Report]]

@@ -7,7 +7,7 @@ Every command asks this module what the meeting is, instead of deciding for itse
 - once signed minutes are archived, the folder's minutes are **sealed**: the documents of the minutes come from the
   archived version (its signed file for the internal PDF; its data for every other format, which the folder must
   still equal), and a folder that differs is an error naming each changed field and pointing to
-  `referat correction` (`sealed_minutes`);
+  `referat correction` (`seal_report`, which the pipeline's `Checked.seal` holds);
 - a correction is built from the archived version it corrects, never from the folder (`archive.correction`);
 - the note that the data differs from the sent agenda belongs to the agenda's time only (`sent_notice`).
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, ReferatError, Report
-from ..errors import ArchiveError, SealedMinutes
+from ..errors import ArchiveError
 from ..lifecycle.versions import SENT_DIR, SentVersion, State, current_state, sent_versions
 from ..model.meeting import Meeting
 
@@ -175,13 +175,6 @@ def seal_report(meeting: Meeting, state: MeetingState) -> Report:
             report.error(item.source.at(("bilag",)), f"bilaget {bilag.name} er {bilag.kind} {what}; "
                                                      f"{CORRECTION_HINT}")
     return report
-
-
-def sealed_minutes(meeting: Meeting, state: MeetingState) -> None:
-    """Raise a ReferatError naming each changed field when the minutes are archived and the folder differs."""
-    report = seal_report(meeting, state)
-    if report.has_errors:
-        raise SealedMinutes(report)
 
 
 # ---- the sent agenda ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from markupsafe import escape
 
 from ..text.danish import long_date, short_date
 from .calendar import calendar
-from .entry import Decision, Entry
+from .entry import Decision, Entry, changed_at, last_changed
 from .feed import feed, link
 
 if TYPE_CHECKING:  # the site's own pages are written from plain data (`Entry`): no model, no Markdown, no jinja2
@@ -85,7 +85,6 @@ def entry_of(pub: Published) -> Entry:
     """The site pages' data of a meeting's public edition."""
     from ..render.html import fill
     from ..text.richtext import plain_text
-    from .entry import changed_at, last_changed
 
     m = pub.meeting
     decisions = []
@@ -157,12 +156,5 @@ def site_pages(site: Path, entries: list[Entry]) -> dict[Path, bytes]:
 def meeting_files(site: Path, pub: Published) -> dict[Path, bytes]:
     """A meeting's page and its files (its public editions and bilag)."""
     base = site / pub.path
-    return {base / "index.html": meeting_page(pub), **{base / name: _with_feed(name, data) for name, data in sorted(pub.files.items())}}
-
-
-def site_files(site: Path, pubs: list[Published]) -> dict[Path, bytes]:
-    """Every file of the site: the index pages, register, calendar and feed, and each meeting's page and files."""
-    out = site_pages(site, [entry_of(pub) for pub in pubs])
-    for pub in pubs:
-        out.update(meeting_files(site, pub))
-    return out
+    return {base / "index.html": meeting_page(pub),
+            **{base / name: _with_feed(name, data) for name, data in sorted(pub.files.items())}}
