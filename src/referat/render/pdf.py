@@ -10,7 +10,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypedDict, TypeVar, cast
 
@@ -174,8 +173,12 @@ BILAG_LINK = "<bilaglink>"
 
 
 def write_pdf(view: DocumentView, when: dt.date, logo: Path | None = None) -> bytes:
-    """The document as PDF/A-2b, and PDF/UA-1 as well when Typst's accessibility checks pass (tagged either way)."""
-    return _shared(view, when, logo, for_pdf=True)[0]
+    """The document as PDF/A-2b, and PDF/UA-1 as well when Typst's accessibility checks pass (tagged either way).
+    Where its items begin is kept for the Word edition of the same view (`item_pages`)."""
+    data, assets = with_asset(view, "logo", logo)
+    pdf, found = compile_typst("document.typ", data, when, assets, query=ITEM_PAGE, accessible=True)
+    _remember(_key(view, when, logo), found)
+    return pdf
 
 
 def write_pdf_with_links(view: DocumentView, when: dt.date, logo: Path | None = None
@@ -189,83 +192,38 @@ def write_pdf_with_links(view: DocumentView, when: dt.date, logo: Path | None = 
 
 def item_pages(view: DocumentView, when: dt.date, logo: Path | None = None) -> tuple[list[int], int]:
     """The page each item begins on in the PDF edition, and its number of pages: what the Word edition's table
-    of contents and page count say (Word recounts when its fields are updated)."""
-    _, pages, total = _shared(view, when, logo, for_pdf=False)
-    return pages, total
+    of contents and page count say (Word recounts when its fields are updated). Taken from the PDF of the same view
+    when one was just made (a build makes the PDF before the Word file), else from a layout of it (Typst's query,
+    no PDF: a third of a compile)."""
+    key = _key(view, when, logo)
+    with _PAGES_LOCK:
+        kept = _PAGES.get(key)
+    if kept is not None:
+        return list(kept[0]), kept[1]
+    data, assets = with_asset(view, "logo", logo)
+    return _remember(key, query_typst("document.typ", data, ITEM_PAGE, assets))
 
 
-@dataclass
-class _Compiled:
-    """One compile of a view: where its items begin, and the PDF while a PDF writer waits for it."""
-
-    done: threading.Event = field(default_factory=threading.Event)
-    pdf: bytes | None = None
-    pdf_waiting: int = 0  # PDF writers waiting for this compile
-    makes_pdf: bool = False  # a PDF writer's compile (the Word writer's lays the document out only)
-    pages: list[int] = field(default_factory=list)
-    total: int = 0
-    error: BaseException | None = None
-
-
-_COMPILED: OrderedDict[str, _Compiled] = OrderedDict()
-_COMPILED_LOCK = threading.Lock()
+ITEM_PAGE = "<punktside>"
+_PAGES: OrderedDict[str, tuple[list[int], int]] = OrderedDict()  # view's key → where its items begin, its pages
+_PAGES_LOCK = threading.Lock()
 _KEEP = 8  # the views of one build: two documents, internal and public, with room to spare
 
 
-def _shared(view: DocumentView, when: dt.date, logo: Path | None, for_pdf: bool) -> tuple[bytes, list[int], int]:
-    """The PDF of `view` and where its items begin.
-
-    Where the items begin is kept (a few views): the Word writer asks after or while the PDF writer compiles
-    (app.pipeline._PdfsBeside's thread), and takes it from that compile; asking first, it only lays the document
-    out (Typst's query, no PDF). A PDF is never kept: the PDF writer gets a compile of its own, or one it waited
-    for while it ran — so a build twice compares two compiles."""
+def _key(view: DocumentView, when: dt.date, logo: Path | None) -> str:
     stamp = "" if logo is None else f"{logo.resolve()}:{_stat(logo)}"
-    key = hashlib.sha256(json.dumps([view, when.isoformat(), stamp], ensure_ascii=False, sort_keys=True,
-                                    default=str).encode("utf-8")).hexdigest()
-    with _COMPILED_LOCK:
-        entry = _COMPILED.get(key)
-        if entry is not None and for_pdf and (entry.done.is_set() or not entry.makes_pdf):
-            entry = None  # finished before this writer asked (its PDF is gone), or makes none: compile
-        mine = entry is None
-        if entry is None:
-            entry = _COMPILED[key] = _Compiled(makes_pdf=for_pdf)
-            while len(_COMPILED) > _KEEP:
-                _COMPILED.popitem(last=False)
-        elif for_pdf:
-            entry.pdf_waiting += 1
-        _COMPILED.move_to_end(key)
-    if mine:
-        try:
-            data, assets = with_asset(view, "logo", logo)
-            if for_pdf:
-                pdf, found = compile_typst("document.typ", data, when, assets, query="<punktside>", accessible=True)
-            else:  # the Word writer asked first: the layout only, no PDF (a third of the time)
-                pdf, found = b"", query_typst("document.typ", data, "<punktside>", assets)
-            entry.pages, entry.total = [int(f["page"]) for f in found], int(found[0]["total"]) if found else 0
-            with _COMPILED_LOCK:
-                entry.pdf = pdf if pdf and entry.pdf_waiting else None
-        except BaseException as exc:
-            entry.error = exc
-            with _COMPILED_LOCK:
-                if _COMPILED.get(key) is entry:
-                    del _COMPILED[key]
-            raise
-        finally:
-            entry.done.set()
-        return pdf, entry.pages, entry.total
-    entry.done.wait()
-    if entry.error is not None:
-        raise entry.error
-    if not for_pdf:
-        return b"", entry.pages, entry.total
-    with _COMPILED_LOCK:
-        entry.pdf_waiting -= 1
-        kept = entry.pdf
-        if not entry.pdf_waiting:
-            entry.pdf = None
-    if kept is None:
-        return _shared(view, when, logo, for_pdf)
-    return kept, entry.pages, entry.total
+    return hashlib.sha256(json.dumps([view, when.isoformat(), stamp], ensure_ascii=False, sort_keys=True,
+                                     default=str).encode("utf-8")).hexdigest()
+
+
+def _remember(key: str, found: list[Any]) -> tuple[list[int], int]:
+    pages, total = [int(f["page"]) for f in found], int(found[0]["total"]) if found else 0
+    with _PAGES_LOCK:
+        _PAGES[key] = (pages, total)
+        _PAGES.move_to_end(key)
+        while len(_PAGES) > _KEEP:
+            _PAGES.popitem(last=False)
+    return list(pages), total
 
 
 def _stat(path: Path) -> str:
