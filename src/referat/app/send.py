@@ -62,7 +62,7 @@ def _send(folder: Path, templates: list[Path] | None, today: dt.date | None) -> 
                      "tillæg": {"nye": changes.new, "ændrede": changes.changed, "fjernede": changes.removed,
                                 "tilføjet_efter_første": changes.added_since_first}})
     files.update(pipeline.write_view(meeting, agenda, "dagsorden"))
-    packets = write_packets(meeting, [agenda], pipeline.earlier(checked), checked.report)
+    packets = write_packets(meeting, [agenda], pipeline.earlier(checked), checked.report, documents=files)
     name = packet_name("dagsorden", False)
     files[name] = packets[name]
     version = write_version(folder, files, state, meta, today or dt.date.today())

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 
 from ..diagnostics import Location
 from ..errors import ConversionError, ConverterMissing, InputError
-from .checkcache import store
+from .checkcache import cache_base, store
 
 TIMEOUT = 180
 INSTALL_HINT = ("installér LibreOffice (Debian/Ubuntu: 'apt-get install libreoffice-writer'; Windows/macOS: "
@@ -46,13 +45,7 @@ def cache_dir() -> Path:
     """Where converted bilag are kept (see the module's docstring)."""
     if os.environ.get("REFERAT_CACHE"):
         return Path(os.environ["REFERAT_CACHE"])
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "referat" / "Cache"
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches" / "referat"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "referat"
-    return base / "konverteret"
+    return cache_base() / "konverteret"
 
 
 @functools.lru_cache(maxsize=4)
@@ -212,7 +205,7 @@ def _internal_only(part: bytes) -> bytes:
 def bilag_to_pdf(path: Path, data: bytes) -> bytes:
     """A Word bilag as PDF, its tracked changes accepted and comments left out: from the cache when this file
     was converted by this LibreOffice before."""
-    from .pdfcheck import pdf_problem
+    from .pdfcheck import bytes_problem
 
     soffice = find_soffice()
     if soffice is None:
@@ -223,11 +216,12 @@ def bilag_to_pdf(path: Path, data: bytes) -> bytes:
         entry = cache_dir() / f"{key}.pdf"
     except (RuntimeError, OSError, KeyError):  # no home folder to find: convert without a cache
         entry = Path(tempfile.gettempdir()) / "referat-ingen-cache" / f"{key}.pdf"
-    if entry.is_file() and pdf_problem(entry) is None:
-        try:
-            return entry.read_bytes()
-        except OSError:
-            pass
+    try:
+        kept = entry.read_bytes() if entry.is_file() else None
+    except OSError:
+        kept = None
+    if kept is not None and bytes_problem(kept) is None:
+        return kept
     source = accept_revisions(path, data) if path.suffix.lower() == ".docx" else data
     pdf = docx_to_pdf(source, "bilag", path, suffix=path.suffix.lower() or ".docx", hint=CONVERT_HINT)
     store(entry, pdf, ".pdf")

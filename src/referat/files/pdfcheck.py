@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +34,9 @@ MAX_PAGES = 5_000
 
 
 CACHE_BYTES = 256 * 1024 * 1024
+NOT_PDF = "er ikke en PDF-fil (mangler PDF-hovedet)"
 _opened: OrderedDict[bytes, tuple[Pdf | None, str | None, int]] = OrderedDict()
+_OPENED_LOCK = threading.Lock()  # the packet converts and checks Word bilag in threads (`Sources.ahead`)
 
 
 def pdf_problem(path: Path) -> str | None:
@@ -43,9 +46,18 @@ def pdf_problem(path: Path) -> str | None:
     data, problem = _read(path)
     if data is None:
         return problem
+    return bytes_problem(data)
+
+
+def bytes_problem(data: bytes) -> str | None:
+    """`pdf_problem` of bytes already read (a file's whole content)."""
+    if b"%PDF-" not in data[:1024]:
+        return NOT_PDF
     key = hashlib.sha256(data).digest()
-    if key in _opened:
-        return _opened[key][1]
+    with _OPENED_LOCK:
+        found = _opened.get(key)
+    if found is not None:
+        return found[1]
     return _check(key, lambda: _remember(key, data)[1])
 
 
@@ -61,7 +73,7 @@ def _read(path: Path) -> tuple[bytes | None, str | None]:
         with path.open("rb") as fh:
             head = fh.read(1024)
             if b"%PDF-" not in head:
-                return None, "er ikke en PDF-fil (mangler PDF-hovedet)"
+                return None, NOT_PDF
             return head + fh.read(), None
     except OSError as exc:
         return None, f"er beskadiget og kan ikke åbnes ({type(exc).__name__})"
@@ -77,9 +89,11 @@ def open_pdf(path: Path) -> tuple[Pdf | None, str | None]:
     if data is None:
         return None, problem
     key = hashlib.sha256(data).digest()
-    found = _opened.get(key)
+    with _OPENED_LOCK:
+        found = _opened.get(key)
+        if found is not None:
+            _opened.move_to_end(key)
     if found is not None:
-        _opened.move_to_end(key)
         return found[0], found[1]
     reader, problem = _remember(key, data)
     _check(key, lambda: problem)  # what validation asks next time, without parsing
@@ -89,15 +103,17 @@ def open_pdf(path: Path) -> tuple[Pdf | None, str | None]:
 def _remember(key: bytes, data: bytes) -> tuple[Pdf | None, str | None]:
     reader, problem = _parse(data)
     if len(data) <= CACHE_BYTES:
-        _opened[key] = (reader, problem, len(data))
-        while sum(size for _, _, size in _opened.values()) > CACHE_BYTES:
-            _opened.popitem(last=False)
+        with _OPENED_LOCK:
+            _opened[key] = (reader, problem, len(data))
+            while sum(size for _, _, size in _opened.values()) > CACHE_BYTES:
+                _opened.popitem(last=False)
     return reader, problem
 
 
 def clear_cache() -> None:
     """Let go of every reader kept (tests that count parses start from here)."""
-    _opened.clear()
+    with _OPENED_LOCK:
+        _opened.clear()
 
 
 _DESCRIPTION = re.compile(r"^stream <[^>]*>(?: \([^)]*\))?:\s*")

@@ -217,8 +217,8 @@ class _Compiled:
     links: list[BilagLink]
     starts: dict[str, int]
     total: int
-    covers: bytes | None
-    stamps: bytes
+    covers: bytes | None  # None without bilag (nothing to cover or stamp)
+    stamps: bytes | None
 
 
 def _plan(meeting: Meeting, view: DocumentView, sources: Sources, document_pages: int | None) -> _Plan:
@@ -246,9 +246,9 @@ def _compile(plan: _Plan) -> _Compiled:
         if (new_starts, new_total) == (starts, total):
             break
         starts, total = new_starts, new_total
-    # a meeting without bilag still gets its packet (the document alone); Typst has no cover to set then
+    # a meeting without bilag still gets its packet (the document alone); Typst has no cover or stamp to set then
     covers = _covers(meeting, view, parts, starts, total) if parts else None
-    stamps = _stamps(meeting.date, parts, plan.geometry, starts, total, view["labels"]["page"])
+    stamps = _stamps(meeting.date, parts, plan.geometry, starts, total, view["labels"]["page"]) if parts else None
     return _Compiled(doc_pdf, doc, links, starts, total, covers, stamps)
 
 
@@ -262,12 +262,12 @@ def _assemble(plan: _Plan, made: _Compiled, sources: Sources) -> Packet:
     out = pikepdf.new()
     out.pages.extend(doc.pages)
     covers = pdf_of(made.covers) if made.covers is not None else None
-    stamps = pdf_of(made.stamps)
+    stamps = pdf_of(made.stamps) if made.stamps is not None else None
     stamp_index = 0
     with progress("Pakke: bilag {n}/{total}: {detail}", len(parts)) as shown:
         for i, part in enumerate(parts):
             shown.step(f"{part.id} sættes ind ({count(part.pages, 'side', 'sider')})")
-            assert covers is not None
+            assert covers is not None and stamps is not None
             stamp_index = _insert(out, covers.pages[i], part, sources, meeting, stamps, plan.geometry, stamp_index)
     clean_packet(out)
     _bookmarks(out, doc, view, parts, kind)

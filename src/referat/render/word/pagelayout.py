@@ -115,6 +115,7 @@ def _item_sections(doc: Any, view: DocumentView, starts: list[Any]) -> None:
     for title_page in last.findall(qn("w:titlePg")):
         last.remove(title_page)
     sections = doc.sections
+    header_style = doc.styles["Header"] if _has_style(doc, "Header") else None  # looked up once, not per item
     for section, item in zip(list(sections)[1:], view["items"], strict=True):
         section.different_first_page_header_footer = False
         header = section.header
@@ -124,8 +125,8 @@ def _item_sections(doc: Any, view: DocumentView, starts: list[Any]) -> None:
             extra._p.getparent().remove(extra._p)
         paragraph = paragraphs[0]
         _clear(paragraph)
-        if _has_style(doc, "Header"):
-            paragraph.style = doc.styles["Header"]
+        if header_style is not None:
+            paragraph.style = header_style
         width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
         if width:
             paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
