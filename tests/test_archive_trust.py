@@ -664,3 +664,16 @@ def test_archive_list_prints_each_files_sha256(run: Run, archived: Path, signed:
     code, out, _ = run("archive", "list", "--arkiv", archived)
     assert code == 0
     assert f"    sha256 {hashlib.sha256(signed.read_bytes()).hexdigest()}\n" in out
+
+
+@pytest.mark.parametrize("args", [["archive", "list"], ["search", "Bifrost"], ["decisions"]], ids=" ".join)
+def test_reading_the_index_loads_no_pdf_or_signature_library(archived: Path, args: list[str]) -> None:
+    """`archive list`, `search` and `decisions` read manifests and the index, and check them against each other:
+    they need neither pypdf nor pyHanko (archive/layout.py keeps the manifest's text layout apart from the PDF
+    text check), ~0.15 s of start-up each."""
+    script = ("import sys\nfrom referat.cli import main\ncode = main(sys.argv[1:])\n"
+              "print(sorted(m for m in ('pypdf', 'pyhanko', 'pikepdf') if m in sys.modules))\nsys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", script, *args, "--arkiv", str(archived)], capture_output=True,
+                          text=True, timeout=300, check=False, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout

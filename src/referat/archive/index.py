@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..diagnostics import Location, OutputError, ReferatError
 from . import correction_index
 from . import manifest as mf
+from .layout import Layout
 from .matching import fold, fts_query, query_terms, snippet
 from .store import Version, generation, stored_folders, versions
 
@@ -275,8 +276,6 @@ def expected_rows(version: Version, manifest: mf.Manifest, manifest_bytes: bytes
         if isinstance(task, dict):
             tasks.setdefault(str(task.get("nummer")), []).append(
                 " ".join(str(task.get(k) or "") for k in ("opgave", "ansvarlig")))
-    from .text import Layout
-
     layout = Layout.from_json(manifest.get("tekstopdeling"))
     fixed = set(layout.headings) | {layout.decision} if layout is not None else set()
     items = []
