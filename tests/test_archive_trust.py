@@ -677,3 +677,21 @@ def test_reading_the_index_loads_no_pdf_or_signature_library(archived: Path, arg
                           text=True, timeout=300, check=False, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]", done.stdout
+
+
+@pytest.mark.parametrize(("subject", "name"), [
+    ("Common Name: Anne Hansen, Organization: DAS Social, Country: DK", "Anne Hansen, DAS Social"),
+    # asn1crypto puts "; " between the fields when a value holds a comma
+    ("Common Name: Henrik Aarup-Kristensen; Organization: Nordjysk Socialaftale, Aalborg; Country: DK",
+     "Henrik Aarup-Kristensen, Nordjysk Socialaftale, Aalborg"),
+    ("Common Name: Anne Hansen", "Anne Hansen"),
+], ids=["komma", "semikolon", "kun-navn"])
+def test_a_manifest_from_before_the_signer_was_recorded_names_the_certificate(subject: str, name: str) -> None:
+    """Manifests written before issue 25 have no `underskriver`: the name is read from the stored subject, and a
+    name typed at signing that is the certificate's is not shown as a claim."""
+    from referat.archive.signers import certificate_name, claimed_name, describe
+
+    entry = {"certifikat": {"emne": subject}, "navn": name.split(", ")[0], "tillid": "betroet"}
+    assert certificate_name(entry) == name
+    assert claimed_name(entry) is None
+    assert describe(entry) == f"{name}, betroet"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..signing.signatures import (
 )
 from . import manifest as mf
 from .recheck import IDENTICAL, MIN_TEXT, NOT_COMPARED, TEXT_MATCH
+from .signers import SUBJECT_FIELD, SUBJECT_FIELDS
 from .text import Layout, item_texts, pdf_text, printed_texts, text_difference
 
 
@@ -201,20 +201,11 @@ def _signatures(data: bytes, roots: list[x509.Certificate], options: Options, wh
     return signatures
 
 
-# asn1crypto's English names of a certificate's fields (Name.human_friendly), as a Danish message names them
-_FIELDS = {"Common Name": "navn", "Organization": "organisation", "Organizational Unit": "afdeling",
-           "Country": "land", "Email Address": "e-mail", "Locality": "by", "State/Province": "region",
-           "Street Address": "adresse", "Postal Code": "postnummer", "Serial Number": "serienummer",
-           "Title": "titel", "Given Name": "fornavn", "Surname": "efternavn", "Name": "navn",
-           "Telephone Number": "telefon", "Organization Identifier": "organisations-id"}
-_FIELD = re.compile(r"(^|, |; )(" + "|".join(sorted(map(re.escape, _FIELDS), key=len, reverse=True)) + r"): ")
-
-
 def danish_name(subject: str) -> str:
     """A certificate's subject or issuer as recorded ("Common Name: X, Organization: Y, Country: DK", the fields
     "; " apart when a value holds a comma) with the fields named in Danish ("navn: X, organisation: Y, land: DK");
     the manifest keeps the recorded form."""
-    return _FIELD.sub(lambda m: f"{m[1]}{_FIELDS[m[2]]}: ", subject)
+    return SUBJECT_FIELD.sub(lambda m: f"{m[1]}{SUBJECT_FIELDS[m[2]]}: ", subject)
 
 
 def _day(iso: str) -> str:

@@ -13,7 +13,22 @@ from . import manifest as mf
 
 CLAIMED = "oplyst"
 LEVEL_WORD = "PAdES"
-_SUBJECT_PART = re.compile(r"(Common Name|Organization): (.*?)(?=, [A-Z][A-Za-z ]+: |$)")
+# asn1crypto's English names of a certificate's fields (Name.human_friendly: "Common Name: X, Organization: Y",
+# the fields "; " apart when a value holds a comma), and how a Danish message names them
+SUBJECT_FIELDS = {"Common Name": "navn", "Organization": "organisation", "Organizational Unit": "afdeling",
+                  "Country": "land", "Email Address": "e-mail", "Locality": "by", "State/Province": "region",
+                  "Street Address": "adresse", "Postal Code": "postnummer", "Serial Number": "serienummer",
+                  "Title": "titel", "Given Name": "fornavn", "Surname": "efternavn", "Name": "navn",
+                  "Telephone Number": "telefon", "Organization Identifier": "organisations-id"}
+SUBJECT_FIELD = re.compile(r"(^|, |; )(" + "|".join(sorted(map(re.escape, SUBJECT_FIELDS), key=len, reverse=True))
+                           + r"): ")
+
+
+def subject_fields(subject: str) -> dict[str, str]:
+    """A recorded certificate subject's fields by asn1crypto's names: {"Common Name": "X", "Organization": "Y"}."""
+    found = list(SUBJECT_FIELD.finditer(subject))
+    return {m[2]: subject[m.end():nxt.start() if nxt is not None else len(subject)]
+            for m, nxt in zip(found, [*found[1:], None], strict=True)}
 
 
 def certificate_name(entry: dict[str, Any]) -> str | None:
@@ -26,7 +41,7 @@ def certificate_name(entry: dict[str, Any]) -> str | None:
     subject = cert.get("emne") if isinstance(cert, dict) else None
     if not isinstance(subject, str):
         return None
-    parts = dict(_SUBJECT_PART.findall(subject))
+    parts = subject_fields(subject)
     if "Common Name" not in parts:
         return subject
     return ", ".join(p for p in (parts["Common Name"], parts.get("Organization")) if p)
