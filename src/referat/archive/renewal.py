@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..diagnostics import Location, OutputError, ReferatError, Report
 from ..fileio import os_reason, read_reason
 from . import manifest as mf
-from .store import MANIFEST, STAGING, _fsync_dir, versions
+from .store import MANIFEST, STAGING, _fsync_dir, _write_new, versions
 
 if TYPE_CHECKING:
     from asn1crypto import x509
@@ -285,7 +285,8 @@ def _renew_one(root: Path, item: Renewable, url: str | None, before: dt.datetime
         done.skipped = exc.message or str(exc)
         return done
     after = prove(data, roots)
-    number = (renewals(item)[-1].number + 1) if renewals(item) else 1
+    earlier = renewals(item)
+    number = earlier[-1].number + 1 if earlier else 1
     record = {"format": FORMAT, "fornyelse": number, "fil": item.pdf_name, "grundlag_sha256": mf.sha256(chain.newest),
               "sha256": mf.sha256(data), "bytes": len(data),
               "fornyet": now().replace(microsecond=0).isoformat(), "tidsstempelserver": server,
@@ -312,12 +313,8 @@ def _store(root: Path, item: Renewable, number: int, data: bytes, record: dict[s
     inner = staging / target.name
     try:
         inner.mkdir(parents=True)
-        for name, content in ((item.pdf_name, data), (RECORD, _dumps(record))):
-            fd = os.open(inner / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o444)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-                fh.flush()
-                os.fsync(fh.fileno())
+        for name, content in ((item.pdf_name, data), (RECORD, mf.dumps(record))):
+            _write_new(inner / name, content)  # read-only, fsynced, never over a file
         _fsync_dir(inner)
         os.rename(inner, target)
         _fsync_dir(target.parent)
@@ -327,10 +324,6 @@ def _store(root: Path, item: Renewable, number: int, data: bytes, record: dict[s
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Renewal(target, number, item.pdf_name)
-
-
-def _dumps(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def newest_records(item: Renewable) -> Iterator[dict[str, Any]]:

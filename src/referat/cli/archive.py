@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Location, UsageError, count, print_report, say
 from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError, InputError
 from ..progress import progress
+from ..text.danish import short_iso_date
 
 if TYPE_CHECKING:
     import sqlite3
@@ -336,16 +337,6 @@ HEADER = ["udvalg", "dato", "sagsnummer", "punkt", "titel", "beslutning", "lukke
           "opgaver"]
 
 
-def _short(iso: str) -> str:
-    """2027-06-30 → 30.06.2027, as a register (a table) prints a date; anything else as it is."""
-    from ..text.danish import short_date
-
-    try:
-        return short_date(dt.date.fromisoformat(iso))
-    except ValueError:
-        return iso
-
-
 def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
     """The follow-up tasks each archived decision made (issue 14), as one line per item for the register."""
     from ..diagnostics import Report
@@ -354,7 +345,7 @@ def _tasks_by_item(root: Path) -> dict[tuple[str, str, str], str]:
     out: dict[tuple[str, str, str], list[str]] = {}
     for t in from_archive(root, Report()):
         out.setdefault((t.committee, t.meeting_date, t.item_number), []).append(
-            f"{t.task} ({t.responsible}, frist {_short(t.deadline)}, {t.status})")
+            f"{t.task} ({t.responsible}, frist {short_iso_date(t.deadline)}, {t.status})")
     return {key: "; ".join(tasks) for key, tasks in out.items()}
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..diagnostics import count, escape, print_report
 from ..errors import ArchiveError, InputError
+from ..text.danish import short_iso_date
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -170,20 +171,10 @@ def cmd_followup(args: argparse.Namespace) -> int:
         return 0
     for t in found:
         late = "OVERSKREDET " if t.overdue(today) else ""
-        print(printable(f"{late}frist {_short(t.deadline)}: {t.task} – ansvarlig: {t.responsible} "
-                        f"(møde {_short(t.meeting_date)}, punkt {t.item_number}: {t.item_title})").replace("\n", " "))
+        print(printable(f"{late}frist {short_iso_date(t.deadline)}: {t.task} – ansvarlig: {t.responsible} "
+                        f"(møde {short_iso_date(t.meeting_date)}, punkt {t.item_number}: {t.item_title})").replace("\n", " "))
     print(count(len(found), "åben opgave", "åbne opgaver"))
     return 0
-
-
-def _short(iso: str) -> str:
-    """2026-06-30 → 30.06.2026, as a list of tasks prints a date; anything else as it is."""
-    from ..text.danish import short_date
-
-    try:
-        return short_date(dt.date.fromisoformat(iso))
-    except ValueError:
-        return iso
 
 
 def _archive_root(args: argparse.Namespace) -> Path:

@@ -30,6 +30,14 @@ def short_date(date: dt.date) -> str:
     return f"{date:%d.%m.%Y}"
 
 
+def short_iso_date(iso: str) -> str:
+    """An ISO date as a table or list prints it (2026-06-30 → 30.06.2026); anything else as it is."""
+    try:
+        return short_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
 def time_span(start: str | None, end: str | None) -> str:
     """kl. 12.00 - 16.00"""
     if start and end:
