@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import Field, PrivateAttr, field_validator
@@ -229,6 +230,13 @@ class StandardItem(Model):
     position: Placement = Field(Placement.START, alias="placering", description="start (før sagerne) eller slut.")
 
 
+def _known_sections(value: Iterable[str]) -> None:
+    """A profile's mapping by section key names only sections there are."""
+    unknown = set(value) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
+
+
 class Committee(Model):
     """The profile of one committee (templates/udvalg/ID.yaml)."""
 
@@ -306,9 +314,7 @@ class Committee(Model):
     @field_validator("headings")
     @classmethod
     def _complete_headings(cls, value: dict[str, str | SectionHeading]) -> dict[str, str | SectionHeading]:
-        unknown = set(value) - set(SECTIONS)
-        if unknown:
-            raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
+        _known_sections(value)
         return {**DEFAULT_HEADINGS, **value}
 
     def heading(self, key: str, kind: str = "referat") -> str:
@@ -334,9 +340,7 @@ class Committee(Model):
     @field_validator("heading_words")
     @classmethod
     def _heading_word_keys(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = set(value) - set(SECTIONS)
-        if unknown:
-            raise ValueError(f"ukendte afsnit: {', '.join(sorted(unknown))}; kendte er {', '.join(SECTIONS)}")
+        _known_sections(value)
         return {**{k: list(v) for k, v in DEFAULT_HEADING_WORDS.items()}, **value}
 
     def section_words(self) -> dict[str, list[str]]:

@@ -24,7 +24,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from ..diagnostics import Location
 from ..errors import SignatureError
 from .appearance import appearance
-from .certificate import chain, same_person
+from .certificate import chain, common_name, same_person
 from .longterm import B_B, B_LT, B_LTA, add_document_timestamp, collecting_context, collecting_error
 from .placement import stamp_box
 from .structure import tag_field
@@ -63,7 +63,7 @@ def sign_pdf(pdf: bytes, signer: SimpleSigner, name: str, role: str | None = Non
         raise SignatureError("PDF-filen er krypteret; et referat skal underskrives uden adgangskode", where)
     cert = signer.signing_cert
     assert cert is not None
-    cert_name = str(cert.subject.native.get("common_name") or cert.subject.human_friendly)
+    cert_name = common_name(signer)
     claimed = None if same_person(name, cert) else name
     existing = [str(found[0]) for found in enumerate_sig_fields(writer.prev)]
     field = next(f"{FIELD_PREFIX} {n}" for n in range(1, len(existing) + 2) if f"{FIELD_PREFIX} {n}" not in existing)
@@ -74,8 +74,9 @@ def sign_pdf(pdf: bytes, signer: SimpleSigner, name: str, role: str | None = Non
         readable_field_name=description(cert_name, claimed, role, dt.datetime.now().astimezone())))
     field_ref = next(ref for found, _, ref in enumerate_sig_fields(writer) if found == field)
     tagged = tag_field(writer, field_ref, writer.find_page_for_modification(page)[0])
-    context = collecting_context([*(roots or []), *(c for c in chain(signer) if c.self_signed != "no")],
-                                 chain(signer)) if level in (B_LT, B_LTA) else None
+    carried = chain(signer)
+    context = collecting_context([*(roots or []), *(c for c in carried if c.self_signed != "no")],
+                                 carried) if level in (B_LT, B_LTA) else None
     meta = PdfSignatureMetadata(
         field_name=field, reason=REASON, name=name, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
         cades_signed_attr_spec=CAdESSignedAttrSpec(signer_attributes=SignerAttrSpec(
