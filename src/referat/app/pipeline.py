@@ -22,7 +22,7 @@ minutes of earlier meetings, made by this same pipeline, to the packet and the w
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -173,11 +173,12 @@ def documents(checked: Checked, views: dict[tuple[str, bool], DocumentView], for
     signed = {key: pdf for key in views if (pdf := _signed_pdf(checked, *key)) is not None}
     pdfs = _PdfsBeside(meeting, {k: v for k, v in views.items() if k not in signed}, logo, formats, engine)
     shown = progress("Dokumenter {n}/{total}: {detail}", len(views))
+    earlier_minutes = earlier_minutes or earlier(checked)  # one for all the views: each earlier minutes made once
     with shown, pdfs:
         for (kind, public), view in views.items():
             shown.step(f"{L.file_stem(kind, public)} ({', '.join(formats)})")
             files.update(_render_one(checked, view, kind, public, formats, engine, template, logo, files, pdfs,
-                                     signed.get((kind, public)), earlier_minutes or earlier(checked)))
+                                     signed.get((kind, public)), earlier_minutes))
     return files
 
 
@@ -348,12 +349,23 @@ class EarlierMinutes(Earlier):
 
 def earlier(checked: Checked) -> EarlierMinutes:
     """How this meeting's bilag that are the minutes of other meetings become PDF pages: through this pipeline,
-    so that the other meeting's state (its signed, archived minutes) and the public filter apply to them too."""
+    so that the other meeting's state (its signed, archived minutes) and the public filter apply to them too.
+    Each is made once for all the documents of a command (a meeting's agenda and minutes, internal and public, may
+    all carry the same earlier minutes)."""
     templates = list(checked.templates)
+    kept: dict[tuple[object, ...], bytes] = {}
+
+    def once(key: tuple[object, ...], make: Callable[[], bytes]) -> bytes:
+        if key not in kept:
+            kept[key] = make()
+        return kept[key]
+
     made = EarlierMinutes(
-        folder_minutes=lambda folder, public, where: _folder_minutes(folder, public, templates, made),
-        archived_minutes=lambda folder, ref, public, where: _archived_minutes(folder, ref, public, where, templates,
-                                                                                made))
+        folder_minutes=lambda folder, public, where: once(
+            ("referat", folder.resolve(), public), lambda: _folder_minutes(folder, public, templates, made)),
+        archived_minutes=lambda folder, ref, public, where: once(
+            ("arkiv", folder.resolve(), ref, public),
+            lambda: _archived_minutes(folder, ref, public, where, templates, made)))
     return made
 
 
