@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..files.checkcache import file_digest
 
 MEETING_FILE = "møde.yaml"
 
@@ -44,8 +45,7 @@ def _files(folder: Path) -> list[tuple[str, str]]:
         for name in sorted(names):
             path = here / name
             try:
-                with path.open("rb") as fh:
-                    digest = hashlib.file_digest(fh, "sha256").hexdigest()
+                digest = file_digest(path)
             except OSError:
                 digest = "ulæselig"
             out.append((path.relative_to(folder).as_posix(), digest))

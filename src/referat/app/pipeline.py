@@ -115,12 +115,18 @@ def load(folder: Path, templates: list[Path] | None = None, public: bool = False
     return settle(meeting, report, templates, public, archive)
 
 
+def public_checks(meeting: Meeting, report: Report) -> None:
+    """The checks of a public edition (CPR numbers, contact details, closed items' reasons) added to `report`, in
+    the order the meeting's messages are printed."""
+    check_public(meeting, report)
+    report.items.sort(key=order(meeting))
+
+
 def settle(meeting: Meeting | None, report: Report, templates: list[Path] | None = None, public: bool = False,
            archive: Path | None = None) -> Checked:
     """`load` for a command that looked at `check_folder`'s answer first (e.g. to refuse a phase)."""
     if meeting is not None and public and not report.has_errors:
-        check_public(meeting, report)
-        report.items.sort(key=order(meeting))
+        public_checks(meeting, report)
     if meeting is None or report.has_errors:
         raise InputError(report)
     return Checked(meeting, report, meeting_state(meeting, archive), tuple(templates or ()))

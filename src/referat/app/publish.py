@@ -183,6 +183,7 @@ def publish_site(site: Path, folders: list[Path], archive: Path | None = None, f
     with progress("Publicering: møde {n}/{total}: {detail}", len(todo)) as shown:
         made = run(partial(_work, folders, archive, site), todo, workers(jobs), shown,
                    lambda task: folders[task[0]].name)
+    kept_before = set(kept)
     kept.update(zip((n for n, _ in todo), made, strict=True))
     dones: list[_Done] = []
     seen: dict[str, Path] = {}
@@ -193,7 +194,7 @@ def publish_site(site: Path, folders: list[Path], archive: Path | None = None, f
         seen[done.path] = folder
         dones.append(done)
         found = fingerprints[n]
-        if found is not None:
+        if found is not None and n not in kept_before:  # what was read back from the cache stays as it is
             keep(CACHE_KIND, found[0], "", {"entry": done.entry.to_json(), "hidden": done.hidden.to_json()})
     out = site_pages(site, [d.entry for d in dones])
     checked = dict(out)  # the leak check: the site's own pages and every meeting's page, in the site's order (a

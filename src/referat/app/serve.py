@@ -14,7 +14,6 @@ from typing import Any, TextIO
 from ..diagnostics import ReferatError, Report
 from ..live.state import Load, Pipeline
 from ..validate import order
-from ..validate.privacy import check_public
 from ..view import labels as L
 from . import pipeline
 
@@ -47,8 +46,7 @@ def live_pipeline(archive: Path | None = None) -> Pipeline:
     def public_report(handle: Any) -> Report:
         checked: pipeline.Checked = handle
         report = Report(list(checked.report.items))
-        check_public(checked.meeting, report)
-        report.items.sort(key=order(checked.meeting))
+        pipeline.public_checks(checked.meeting, report)
         return report
 
     return Pipeline(load, render, public_report)

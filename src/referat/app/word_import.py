@@ -331,12 +331,6 @@ def _comment(text: str) -> str:
 
 
 def insert_items(text: str, path: Path, names: list[str], position: int) -> str:
-    """møde.yaml's text with `names` in `punkter:` at `position` (0 = first), every other byte kept (a byte-order
-    mark and Windows line breaks too)."""
-    return yamledit.insert_entries(text, path, (ITEM_LIST,), min(position, _length(text, path)), list(names))
-
-
-def _length(text: str, path: Path) -> int:
-    data = yamledit.load(text.removeprefix("\ufeff").replace("\r\n", "\n"), path)
-    listed = data.get(ITEM_LIST) if isinstance(data, dict) else None
-    return len(listed) if isinstance(listed, list) else 0
+    """møde.yaml's text with `names` in `punkter:` at `position` (0 = first, at most the list's length: the caller
+    checked `--efter` against it), every other byte kept (a byte-order mark and Windows line breaks too)."""
+    return yamledit.insert_entries(text, path, (ITEM_LIST,), position, list(names))

@@ -191,15 +191,11 @@ def _meeting_folder(text: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..app.pipeline import check_folder
+    from ..app.pipeline import check_folder, public_checks
 
     meeting, report = check_folder(_meeting_folder(args.mappe), _templates(args))
     if meeting is not None and args.offentlig and not report.has_errors:
-        from ..validate import order
-        from ..validate.privacy import check_public
-
-        check_public(meeting, report)
-        report.items.sort(key=order(meeting))
+        public_checks(meeting, report)
     print_report(report)
     if not report.has_errors:
         print(f"{escape(args.mappe)}: gyldig" + (" (med advarsler)" if report.items else ""))
