@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from ruamel.yaml import YAML
 
@@ -233,3 +234,18 @@ def test_an_ambiguous_comma_nothing_settles_is_named_at_import_and_kept_as_writt
     (tmp_path / "t.yaml").write_text(result.text.replace("kommune: null", "kommune: 3.1"), "utf-8")
     assert any("'2,249' i Takst kan læses som 2,249 (komma som decimaltegn) eller 2.249" in line
                for line in check_file(tmp_path / "t.yaml")[2].lines())
+
+
+@pytest.mark.parametrize("typed", [
+    "1. Taksten er hævet.\n2) Pladser ændret",
+    "Belægning < 95 % ~ ca. {note}",
+    "*fed* og _kursiv_ [x](y) # ikke en overskrift | ikke en tabel",
+    "- ikke en liste\n+ heller ikke\n> intet citat",
+], ids=["tal", "tegn", "markup", "linjestart"])
+def test_a_note_from_a_workbook_prints_as_typed(typed: str) -> None:
+    """A note's text is Markdown in the takstbilag: the import escapes what Markdown would read as markup, and
+    nothing else (a backslash before '<', '~' or a digit printed)."""
+    from referat.takster.importer import markdown_literal
+    from referat.text.richtext import parse, plain_text
+
+    assert plain_text(parse(markdown_literal(typed))) == " ".join(typed.split("\n"))

@@ -29,6 +29,7 @@ from ..files.xlsxcheck import IMPORT_CELLS, check_workbook
 from ..progress import Progress
 from ..text.danish import join_or
 from ..text.richtext import printable
+from ..text.tomarkdown import escape
 from .columns import HEADER_LOOKUP, KIND, LABELS, META, ROLES, fold
 from .convention import Convention, SectionReading, Written, agrees, ambiguous, decide, reading
 from .model import DASHES, LIMIT, Status, Unit
@@ -309,14 +310,13 @@ def _continue(note: dict[str, str], text: str) -> None:
     note["tekst"] = (note["tekst"] + "\n\n" if note["tekst"] else "") + markdown_literal(printable(text))
 
 
-_MD_CHARS = re.compile(r"([\\`*_\[\]#<>!|{}~])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])(\s)", re.MULTILINE)
 
 
 def markdown_literal(text: str) -> str:
-    """Text from a workbook as Markdown that prints exactly as typed: every character Markdown could read as
-    markup escaped (a note's text is Markdown in the takstbilag)."""
-    return _MD_LINE_START.sub(lambda m: m[1] + "\\" + m[2] + m[3], _MD_CHARS.sub(r"\\\1", text))
+    """Text from a workbook as Markdown that prints exactly as typed, line by line (a note's text is Markdown in
+    the takstbilag): `text.tomarkdown.escape`, which escapes only what Markdown reads as markup — a backslash
+    before '<', '~' or a digit would print."""
+    return "\n".join(escape(line, pipes=True) for line in text.split("\n"))
 
 
 def _notes_above(ws: Worksheet, header_row: int) -> list[dict[str, str]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import count
 from ..text.danish import number
 from ..text.richtext import printable
+from ..text.tomarkdown import escape
 from .model import Takstbilag
 from .rules import CATEGORIES, Finding, effective_change, is_tariff, offer_name
 
@@ -81,9 +82,8 @@ def table(summary: list[OwnerSummary]) -> list[list[str]]:
 
 
 def _md(text: str) -> str:
-    """Text prints literally in Markdown: every character Markdown could read as markup is escaped."""
-    text = " ".join(printable(text).split())
-    return "".join("\\" + c if c in "\\`*_[]<>#|~!{}" else c for c in text)
+    """Text prints literally in a Markdown table's cell (`text.tomarkdown.escape`, pipes too)."""
+    return escape(" ".join(printable(text).split()), line_start=False, pipes=True)
 
 
 def markdown(tb: Takstbilag, findings: list[Finding]) -> str:
