@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Location
+from ..diagnostics import Location, count
 from ..errors import ConversionError, ConverterMissing, InputError
 from .checkcache import cache_base, store
 
@@ -122,7 +122,7 @@ def word_notes(path: Path, data: bytes) -> list[str]:
             comments += sum(1 for _ in root.iter(f"{_W}commentReference"))
     notes = []
     if changes:
-        notes.append(f"har {changes} sporede ændring{'er' if changes > 1 else ''}; pakken viser dokumentet med "
+        notes.append(f"har {count(changes, 'sporet ændring', 'sporede ændringer')}; pakken viser dokumentet med "
                      "ændringerne accepteret (slettet tekst kommer ikke med)")
     if comments:
         notes.append(f"har {comments} kommentar{'er' if comments > 1 else ''}, som ikke kommer med i pakken")

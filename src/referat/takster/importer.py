@@ -199,7 +199,7 @@ def _read_submission(submission: _Submission, report: Report) -> SectionReading:
         danish, english = reading(cell.text, Convention.DANISH), reading(cell.text, Convention.ENGLISH)
         sep = "," if "," in cell.text else "."
         decimal, thousands = (danish, english) if sep == "," else (english, danish)
-        report.warning(where, f"{_label(cell.key)}: '{cell.text}' kan læses som {number_text(decimal)} "
+        report.warning(where, f"{LABELS[cell.key]}: '{cell.text}' kan læses som {number_text(decimal)} "
                               f"({'komma' if sep == ',' else 'punktum'} som decimaltegn) eller {number_text(thousands)} "
                               f"({'komma' if sep == ',' else 'punktum'} som tusindtalsseparator), og intet andet tal i "
                               "skemaet afgør det; det står i takstbilaget som skrevet. Skriv tallet entydigt")
@@ -384,7 +384,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
             try:
                 value = _value(key, cell, where, report)
             except CellError as exc:
-                report.error(where, f"{_label(key)}: {exc}")
+                report.error(where, f"{LABELS[key]}: {exc}")
                 if key != "tilbud":
                     _import_error(record, key, f"{path.name}!{ws.title}!{cell.coordinate}: {exc}")
                 continue
@@ -415,7 +415,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
                                                 "ændring_pct", "overhead_pct", "pladser_sidste_år"))
         for key in REQUIRED:  # a heading ('Hovedydelse') has no unit; the rules say what a row lacks
             if key not in record and key in columns.values() and has_numbers and key == "ydelse":
-                report.warning(here, f"{_label(key)} mangler; rækken er taget med uden")
+                report.warning(here, f"{LABELS[key]} mangler; rækken er taget med uden")
         owner = _owner(owners, owner_name, meta)
         record["_kilde"] = f"{path.name}!{ws.title}!{first}"
         above = owner.offers.setdefault(offer, [])
@@ -440,7 +440,7 @@ def _fractions_of_change(ws: Worksheet, path: Path, columns: dict[int, str], hea
             r["ændring_pct"] = int(value) if float(value).is_integer() else value
     column = next(c for c, k in columns.items() if k == "ændring_pct")
     where = Location(path, where=f"{ws.title}!{ws.cell(row=header_row, column=column).coordinate}")
-    report.warning(where, f"{_label('ændring_pct')}: alle {len(values)} tal i kolonnen er under 1 og står i "
+    report.warning(where, f"{LABELS['ændring_pct']}: alle {len(values)} tal i kolonnen er under 1 og står i "
                           f"celleformatet Standard; de er læst som brøker, fx {number_text(values[0])} som "
                           f"{number_text(values[0] * 100)} %. Skriv procenten, eller formatér cellerne som procent")
 
@@ -451,12 +451,6 @@ def _owner(owners: dict[str, _Owner], name: str, meta: dict[str, Any]) -> _Owner
     if meta.get("overhead") is not None:
         owner.overhead = meta["overhead"]
     return owner
-
-
-def _label(key: str) -> str:
-    from .columns import COLUMNS
-
-    return next(header for k, header, _, _ in COLUMNS if k == key)
 
 
 def _percent(cell: Any, value: float, where: Location, label: str, report: Report) -> float:
@@ -491,7 +485,7 @@ def _value(key: str, cell: Any, where: Location | None = None, report: Report | 
         value = parse_number(raw)
         if value is not None and kind == "percent" and where is not None and report is not None \
                 and key in FRACTION_PERCENT:
-            value = _percent(cell, value, where, _label(key), report)
+            value = _percent(cell, value, where, LABELS[key], report)
         elif value is not None and kind == "percent" and _is_percent_cell(cell):
             value *= 100
         if value is not None and key in _NOT_NEGATIVE and value < 0:
@@ -540,12 +534,12 @@ def _data(owners: dict[str, _Owner], year: int, notes: list[dict[str, str]] | No
         "driftsherrer": [
             {"navn": o.name, "type": o.type, "overhead_pct": o.overhead,
              "tilbud": [{"navn": name, "rækker": rows} for name, rows in o.offers.items() if rows],
-             **({"noter": _whole(o.notes)} if _whole(o.notes) else {})}
+             **({"noter": whole} if (whole := _whole(o.notes)) else {})}
             for o in owners.values() if any(o.offers.values())  # a sheet of notes only is no driftsherre
         ],
     }
-    if notes and _whole(notes):
-        data["noter"] = _whole(notes)
+    if notes and (whole := _whole(notes)):
+        data["noter"] = whole
     return data
 
 

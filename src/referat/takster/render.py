@@ -16,11 +16,11 @@ from typing import Any
 from ..csvcell import FORMULA_START
 from ..csvcell import csv_text as _csv_text
 from ..render.pdf import compile_typst
+from .row import DASHES  # a dash alone is no formula: printed as written, without the guard's apostrophe
 from .types import AnnexCell, AnnexSection, AnnexView
 from .view import BLUE, ORANGE, YELLOW
 
 BOLD_KINDS = ("overskrift", "blokhoved", "sum")
-DASHES = ("-", "–", "—")  # a dash alone is no formula: printed as written, without the guard's apostrophe
 
 
 def pdf(view: AnnexView, when: dt.date) -> bytes:

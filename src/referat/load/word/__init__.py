@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...diagnostics import Location, Report
+from ...diagnostics import Location, Report, count
 from ...errors import InputError
 from .changes import comment_authors, tracked_changes
 from .contribution import Contribution, Options, contributions, heading_key
@@ -44,7 +44,7 @@ def read_word(path: Path, data: bytes, options: Options, accept_changes: bool = 
     changes = tracked_changes(package)
     if changes and not accept_changes:
         report = Report()
-        report.error(Location(path), f"dokumentet har {len(changes)} sporede ændring{'er' if len(changes) > 1 else ''}, "
+        report.error(Location(path), f"dokumentet har {count(len(changes), 'sporet ændring', 'sporede ændringer')}, "
                                      "som ikke er godkendt; acceptér eller afvis dem i Word (Gennemse › Accepter), "
                                      "eller importér med --accepter-ændringer, som accepterer dem alle")
         shown = changes[:20]
@@ -55,12 +55,12 @@ def read_word(path: Path, data: bytes, options: Options, accept_changes: bool = 
         raise InputError(report)
     if changes:
         authors = sorted({c.author for c in changes})
-        warnings.append(f"{len(changes)} sporede ændring{'er' if len(changes) > 1 else ''} "
+        warnings.append(f"{count(len(changes), 'sporet ændring', 'sporede ændringer')} "
                         f"(af {', '.join(authors)}) er accepteret")
     commented = comment_authors(package)
     if commented is not None:
-        count, names = commented
-        warnings.append(f"{count} kommentar{'er' if count > 1 else ''} (af {', '.join(names) or 'ukendt'}) er "
+        comments, names = commented
+        warnings.append(f"{count(comments, 'kommentar', 'kommentarer')} (af {', '.join(names) or 'ukendt'}) er "
                         "udeladt")
     walker = Walker(package)
     records = walker.body()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...diagnostics import count
 from ...fold import loose_fold
 from ...model.item import FreeSection
 from ...text.nodes import Block, Inline
@@ -236,10 +237,10 @@ def _item(records: list[Record], title_property: str, path: Path, options: Optio
             merged.setdefault(key, []).append({"type": "par", "inlines": [{"type": "text", "v": f"[{n}] "},
                                                                          *inlines]})
     if merged_tables:
-        result.warnings.append(f"{_count(merged_tables, 'tabel', 'tabeller')} har flettede celler; de er delt op, og "
+        result.warnings.append(f"{count(merged_tables, 'tabel', 'tabeller')} har flettede celler; de er delt op, og "
                                "teksten står i den første af de flettede celler")
     if nested_tables:
-        result.warnings.append(f"{_count(nested_tables, 'tabel', 'tabeller')} i en tabelcelle er gjort til tekst i "
+        result.warnings.append(f"{count(nested_tables, 'tabel', 'tabeller')} i en tabelcelle er gjort til tekst i "
                                "cellen")
     for key in ("resumé", "baggrund", "sagsfremstilling", "beslutning"):
         blocks = merged.get(key)
@@ -419,10 +420,6 @@ def _pictures(records: list[Record]) -> list[tuple[Picture, str]]:
         title = f"Billede {n}" + (f": {alt}" if alt else "")
         out.append((rec, title))
     return out
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 __all__ = ["Contribution", "Options", "Table", "contributions", "heading_key"]

@@ -25,7 +25,6 @@ from .styles import Level, Numbering, RunLook, Styles, on, run_look
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-_PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
 _V = "{urn:schemas-microsoft-com:vml}"
 _O = "{urn:schemas-microsoft-com:office:office}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -34,9 +33,6 @@ _WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
 _CHART_URIS = ("/chart", "/chartex", "/diagram")
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+"([^"]+)"', re.IGNORECASE)
 _TRANSPARENT = {f"{W}{tag}" for tag in ("ins", "moveTo", "smartTag", "customXml", "dir", "bdo")}
-_SKIPPED = {f"{W}{tag}" for tag in ("del", "moveFrom", "commentRangeStart", "commentRangeEnd", "bookmarkStart",
-                                     "bookmarkEnd", "proofErr", "permStart", "permEnd", "pPr", "rPr",
-                                     "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd")}
 IMAGE_TYPES = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
 EMBED_TYPES = {".xlsx": "xlsx", ".docx": "docx", ".pdf": "pdf"}
 
