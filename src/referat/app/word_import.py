@@ -319,15 +319,11 @@ def item_yaml(item: dict[str, Any], missing: list[str], source: str, path: Path,
     """A new item file's text: the modeline, a line naming the source, Markdown fields as literal blocks (`|`),
     every value written so that it loads back as given (the writer checks the file); Bilag lines that found no
     file as comments at the end."""
-    head = modeline_text + f"# Importeret fra {_comment(source)} med 'referat import'\n"
+    head = modeline_text + f"# Importeret fra {yamledit.comment_text(source)} med 'referat import'\n"
     note = ("Bilag, som dokumentet nævner, men hvis fil ikke blev fundet (læg filen i bilag/, og skriv den under "
             "bilag:):")
     tail = [note, *(f"  - {name}" for name in missing)] if missing else []
     return yamledit.new_document(item, path, head=head, tail=tail)
-
-
-def _comment(text: str) -> str:
-    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def insert_items(text: str, path: Path, names: list[str], position: int) -> str:

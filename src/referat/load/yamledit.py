@@ -483,12 +483,18 @@ def remove_entry(text: str, path: Path, keys: tuple[Key, ...], index: int) -> st
     return new
 
 
+def comment_text(text: str) -> str:
+    """`text` as it can stand in a YAML comment line: every character that is not printable (a line break too) a
+    space."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
 def new_document(data: dict[str, Any], path: Path, comments: dict[str, str] | None = None, head: str = "",
                  tail: list[str] | None = None) -> str:
     """The text of a new file holding `data` (see `yamlemit.document`), with `tail` as comment lines at its end,
     checked like every edit: it must load back as exactly `data`."""
     text = document(data, comments, head)
-    text += "".join("# " + "".join(c if c.isprintable() else " " for c in line) + "\n" for line in tail or [])
+    text += "".join("# " + comment_text(line) + "\n" for line in tail or [])
     if not _same_data(load(text, path), plain_data(data)):  # pragma: no cover - the emitter writes only what loads back
         raise AssertionError(f"{path}: the new file would not load back as written")
     return text

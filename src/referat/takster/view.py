@@ -96,14 +96,7 @@ def _number_cell(row: Row, key: str) -> AnnexCell:
     value = getattr(row, ATTR[key])
     if value is None:
         return _cell("-" if key in row.dashes else "")
-    places = row.decimals(key)
-    text = danish_number(value, places)
-    percent = key in PERCENT_KEYS
-    cell = _cell(f"{text} %" if percent else text)
-    cell["number"], cell["decimals"] = float(value), places
-    if percent:
-        cell["percent"] = True
-    return cell
+    return _float_cell(value, row.decimals(key), key in PERCENT_KEYS)
 
 
 def _cell(text: str) -> AnnexCell:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from .spans import SPAN
+from .spans import hidden_spans, inside
 
 # ddmmåå-xxxx: the 6 and the 4 digits together or with up to three spaces (any kind: no-break, narrow, thin,
 # zero-width), hyphens or dashes between them, on one line; never inside a longer run of digits. The date part is
@@ -34,11 +34,3 @@ def cpr_numbers(text: str) -> Iterator[tuple[int, str]]:
     for m in CPR.finditer(text):
         if _valid_date(m[1], m[2], m[3]) and not inside(m.start(), hidden):
             yield m.start(), m[0]
-
-
-def hidden_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in SPAN.finditer(text)] if "[[" in text else []
-
-
-def inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= offset < b for a, b in spans)

@@ -410,7 +410,7 @@ def plain_text(blocks: list[Block], *, bullet: str = "-", numbers: bool = True, 
 # Redaction inside open items: `[[skjul: tekst]]` or `[[skjul: tekst | grund]]` (docs/publication.md). The
 # internal editions print the text; every public edition prints REDACTED instead, in every format.
 REDACTED = "[…]"
-from .spans import SPAN, SPAN_START
+from .spans import SPAN, SPAN_START, hidden_spans, inside
 
 
 def resolve_spans(text: str, public: bool) -> str:
@@ -440,17 +440,17 @@ def near_spans(text: str) -> list[tuple[int, str]]:
     (`broken_spans`) and anything inside a complete span are not counted."""
     if "skjul" not in text.casefold():
         return []
-    spans = [m.span() for m in SPAN.finditer(text)]
+    spans = hidden_spans(text)
     starts = {m.start() for m in SPAN_START.finditer(text)}
     found: dict[int, str] = {}
     for m in _NEAR_OPEN.finditer(text):
         # where the brackets begin, after spaces between them ("[ [skjul")
-        if m.start() in starts or any(a <= m.start() < b for a, b in spans):
+        if m.start() in starts or inside(m.start(), spans):
             continue
         found[m.start()] = _written(text, m.start())
     for m in _NEAR_CLOSE.finditer(text):
         before = text[:m.start()].rstrip()
-        if any(a <= m.start() < b for a, b in spans) or (before and before[-1] in "[{(<"):
+        if inside(m.start(), spans) or (before and before[-1] in "[{(<"):
             continue
         found.setdefault(m.start(), _written(text, m.start()))
     return sorted(found.items())

@@ -19,9 +19,9 @@ from ..model.source import PathKey, SourceMap
 from ..model.texts import printed_texts, text_fields
 from ..text.cpr import CPR as _CPR
 from ..text.cpr import cpr_numbers
-from ..text.cpr import hidden_spans as _hidden
-from ..text.cpr import inside as _inside
 from ..text.richtext import broken_spans, near_spans
+from ..text.spans import hidden_spans as _hidden
+from ..text.spans import inside as _inside
 
 HINT = "skriv [[skjul: … | grund]] om det, så det kun står i de interne udgaver"
 
