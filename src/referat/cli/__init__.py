@@ -38,13 +38,34 @@ __all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "EXIT
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised wherever the program is, so that every cleanup Ctrl+C runs (temporary files removed, earlier
-    outputs left as they were) runs for it too."""
+    """SIGTERM, raised as Ctrl+C is (see `_terminate_as_interrupt`), so that every cleanup Ctrl+C runs runs for it
+    too."""
+
+
+def _importing(frame: Any) -> bool:
+    """Whether Python's import system is on the stack: a module is being loaded (a native one may be running
+    its initialisation, calling back into Python)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+_RETRY = 0.05  # seconds before a signal that arrived during an import is delivered again
 
 
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
-    """While the command runs, SIGTERM (a service manager stopping it, `kill`) ends it like Ctrl+C."""
+    """While the command runs, SIGTERM (a service manager stopping it, `kill`) ends it like Ctrl+C, and neither
+    interrupts an import.
+
+    The exception is raised where the program is, so that every cleanup Ctrl+C runs (temporary files removed,
+    earlier outputs left as they were) runs for SIGTERM too — except inside the import system: raised while a
+    native module initialises (pikepdf's enums are made by Python code that its C++ calls), it cannot be
+    unwound and the process aborts with no cleanup at all, leaving the meeting's send lock behind. A signal that
+    arrives there is sent again a moment later, until it lands outside an import.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -52,19 +73,31 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
     def handler(signum: int, frame: Any) -> None:
         nonlocal stopping
-        if not stopping:  # a second signal while the first one's cleanup runs is not allowed to cut it short
-            stopping = True
-            raise Terminated
+        if stopping and signum == signal.SIGTERM:  # a second SIGTERM may not cut the first one's cleanup short
+            return  # (a second Ctrl+C may: the user insists)
+        if _importing(frame):
+            again = threading.Timer(_RETRY, signal.raise_signal, (signum,))
+            again.daemon = True
+            again.start()
+            return
+        stopping = True
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
+    previous: dict[int, Any] = {}
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, handler)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where Ctrl+C is ignored (nohup)
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, handler)
     except (ValueError, OSError, AttributeError):  # pragma: no cover - no SIGTERM on this platform
+        for signum, old in previous.items():
+            signal.signal(signum, old)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
 
 
 # argparse's own words, in Danish. argparse looks them up through gettext at the moment it uses them; the parser
