@@ -905,6 +905,31 @@ def test_control_characters_pass(make_meeting):
     assert apply(content.control_characters, folder).items == []
 
 
+TASK = "opfølgning:\n  - {{opgave: \"{task}\", ansvarlig: Sekretariatet, frist: 2026-03-01}}\n"
+
+
+def test_content_rules_read_every_text_of_the_model_not_a_hand_made_list(make_meeting):
+    """The rules read the texts a hand-made list named (sections, recommendation, bilag titles; of møde.yaml the
+    place, members and guests): a text-reversing character in a presenter's name or a task, a placeholder in a
+    task or the meeting's place, and a character the fonts lack in the next meeting's place passed without a
+    word, and all of them print. The rules now walk the model, as the privacy checks do."""
+    item = ("titel: T\nfremlæggere: [\"Anne \u202eAndersen\"]\nbeslutning: Godkendt.\n"
+            + TASK.format(task="Notat sendes [indsæt dato] \\u202e"))
+    meeting = edited(base(), ("form: fysisk}", "form: fysisk, sted: \"Mødelokale \u6F22\"}"),
+                     ("sted: Mødelokale 1, Aalborg", "sted: \"[indsæt lokale], Aalborg\""))
+    folder = make_meeting({"a.yaml": item}, meeting=meeting)
+    item_file, meeting_file = folder / "punkter" / "a.yaml", folder / "møde.yaml"
+    report = apply(content.control_characters, folder)
+    reversing = [d for d in report.items if "U+202E" in d.message]
+    assert [(d.severity, d.location.line) for d in reversing] == [("fejl", 2), ("fejl", 5)], report.lines()
+    assert reversing[0].location.path == reversing[1].location.path == item_file
+    placeholders = apply(content.placeholders, folder)
+    found = [only(placeholders, "pladsholder '[indsæt dato]'"), only(placeholders, "pladsholder '[indsæt lokale]'"),
+             only(apply(content.unprintable_in_pdf, folder), "'漢' (U+6F22) findes ikke i PDF-skrifttyperne")]
+    assert [(d.location.path, d.location.line) for d in found] == [(item_file, 5), (meeting_file, 6),
+                                                                   (meeting_file, 16)]
+
+
 def test_character_missing_from_the_pdf_fonts(make_meeting):
     folder = make_meeting({"a.yaml": "titel: T\nsagsfremstilling: |\n  Dansk tekst.\n  Ordet 漢字 og 🦜.\n"})
     d = only(apply(content.unprintable_in_pdf, folder), "findes ikke i PDF-skrifttyperne og vises som '\ufffd' i PDF'en")

@@ -184,24 +184,3 @@ class Item(Model):
         return {"resumé": self.summary, "baggrund": self.background,
                 "sagsfremstilling": self.case, "beslutning": self.decision}.get(key)
 
-    def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
-        """Every piece of free text with its path in the file, for content checks."""
-        out: list[tuple[tuple[str | int, ...], str]] = [(("titel",), self.title)]
-        for key in ("resumé", "baggrund", "sagsfremstilling", "beslutning"):
-            text = self.section_text(key)
-            if text:
-                out.append(((key,), text))
-        out.extend(((key,), text) for key, text in (("lukket_grundlag", self.closed_reason),
-                                                     ("offentlig_beslutning", self.public_decision)) if text)
-        if self.lead_in:
-            out.append((("indstilling_indledning",), self.lead_in))
-        for i, point in enumerate(self.recommendation or []):
-            out.append((("indstilling", i, "tekst"), point.text))
-            out.extend((("indstilling", i, "underpunkter", j), sub) for j, sub in enumerate(point.subpoints))
-        out.extend((("bilag", i, "titel"), b.title) for i, b in enumerate(self.bilag))
-        for i, free in enumerate(self.free_sections):
-            if free.heading:
-                out.append((("afsnit", i, "overskrift"), free.heading))
-            out.append((("afsnit", i, "tekst"), free.text))
-        return out
-

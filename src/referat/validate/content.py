@@ -1,4 +1,8 @@
-"""Content checks taken from real defects in published DAS Social documents (DOMAIN.md §2)."""
+"""Content checks taken from real defects in published DAS Social documents (DOMAIN.md §2).
+
+The texts a rule reads are found by walking the model (`model.texts`), not listed by hand: a presenter, a task,
+a guest or a field added later is checked as the sections are.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ from typing import Any
 
 from ..diagnostics import Report
 from ..fold import loose_fold
+from ..model.item import Item
 from ..model.meeting import Meeting
+from ..model.source import PathKey, SourceMap
+from ..model.texts import text_fields
 from ..text.chars import picture
 from ..text.fonts import REPLACEMENT, uncovered
 
@@ -41,6 +48,23 @@ _ATTACHED = re.compile(
 _LEAD_IN = re.compile(r"\bdet indstilles,?\s+at\s+(?:den\s+)?([A-ZÆØÅa-zæøå][\w\- ]{1,60})", re.IGNORECASE)
 _BILAG_NO = re.compile(r"^\s*(\w{4,6})\s*(\d+)\s*[.:]", re.IGNORECASE)
 TEXT_KEYS = ("resumé", "baggrund", "sagsfremstilling", "indstilling", "indstilling_indledning", "afsnit")
+
+
+def _item_texts(item: Item) -> list[tuple[PathKey, str]]:
+    """Every text of an item with its path in the file, found by walking the model (`model.texts`): the title, the
+    sections, presenters, tasks, bilag titles and any field added later."""
+    return [(path, text) for path, text in text_fields(item) if text]
+
+
+def _meeting_texts(meeting: Meeting) -> list[tuple[PathKey, str]]:
+    """Every text of møde.yaml with its path: place, other information, members, guests, the next meeting, …"""
+    return [(path, text) for path, text in text_fields(meeting) if text]
+
+
+def _every_text(meeting: Meeting) -> list[tuple[SourceMap, PathKey, str]]:
+    """The texts of møde.yaml, then of each item, with the source map that locates them."""
+    return ([(meeting.source, path, text) for path, text in _meeting_texts(meeting)]
+            + [(item.source, path, text) for item in meeting.items for path, text in _item_texts(item)])
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
@@ -84,7 +108,7 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
 def back_references(meeting: Meeting, report: Report) -> None:
     """'… godkendte den 17. november 2026 …' in a February 2026 item cannot be a past event (002 L646)."""
     for item in meeting.items:
-        for path, text in item.texts():
+        for path, text in _item_texts(item):
             if path[0] == "beslutning":
                 continue
             for start, sentence in _sentences(text):
@@ -101,29 +125,25 @@ def back_references(meeting: Meeting, report: Report) -> None:
 
 def impossible_dates(meeting: Meeting, report: Report) -> None:
     """A date in the text that does not exist (31. april) is a typo."""
-    for item in meeting.items:
-        for path, text in item.texts():
-            for offset, date, written in _dates(text):
-                if date is None:
-                    report.warning(item.source.in_text(path, offset, text), f"datoen '{written}' findes ikke")
+    for source, path, text in _every_text(meeting):
+        for offset, date, written in _dates(text):
+            if date is None:
+                report.warning(source.in_text(path, offset, text), f"datoen '{written}' findes ikke")
 
 
 def placeholders(meeting: Meeting, report: Report) -> None:
     """Placeholders left in a published packet ('[Skriv]', 003 L267; 'XX')."""
-    for item in meeting.items:
-        for path, text in item.texts():
-            for pattern, what in _PLACEHOLDERS:
-                for m in pattern.finditer(text):
-                    report.warning(item.source.in_text(path, m.start(), text),
-                                   f"{what} '{_flat(m[0])}' står stadig i teksten")
+    for source, path, text in _every_text(meeting):
+        for pattern, what in _PLACEHOLDERS:
+            for m in pattern.finditer(text):
+                report.warning(source.in_text(path, m.start(), text), f"{what} '{_flat(m[0])}' står stadig i teksten")
 
 
 def internal_notes(meeting: Meeting, report: Report) -> None:
     """An internal note such as '(Aftalt med Helene)' (003 L238) must not reach the members."""
-    for item in meeting.items:
-        for path, text in item.texts():
-            for m in _INTERNAL.finditer(text):
-                report.warning(item.source.in_text(path, m.start(), text), f"intern note '{_flat(m[0])}' står i teksten")
+    for source, path, text in _every_text(meeting):
+        for m in _INTERNAL.finditer(text):
+            report.warning(source.in_text(path, m.start(), text), f"intern note '{_flat(m[0])}' står i teksten")
 
 
 def attached_without_bilag(meeting: Meeting, report: Report) -> None:
@@ -131,7 +151,7 @@ def attached_without_bilag(meeting: Meeting, report: Report) -> None:
     for item in meeting.items:
         if item.bilag:
             continue
-        for path, text in item.texts():
+        for path, text in _item_texts(item):
             if path[0] not in TEXT_KEYS:
                 continue
             m = _ATTACHED.search(text)
@@ -155,7 +175,7 @@ def recommendation_addressee(meeting: Meeting, report: Report) -> None:
                 if head.startswith(key + " "):
                     report.warning(item.source.at(("indstilling", i, "tekst")),
                                    f"indstillingspunktet er rettet til '{name}', men punktet behandles i {meeting.profile.name}")
-        for path, text in item.texts():
+        for path, text in _item_texts(item):
             for m in _LEAD_IN.finditer(text):
                 body = loose_fold(m[1])
                 if any(body.startswith(o.removeprefix("den ")) for o in own):
@@ -208,30 +228,8 @@ def control_characters(meeting: Meeting, report: Report) -> None:
     that reorder text (U+202E) are errors; other invisible format characters (U+200B, U+2060, U+FEFF, a soft
     hyphen) are warnings: they cannot be seen, but change search, copying and line breaks. Items and the texts of
     møde.yaml that are printed (place, other information, names) alike."""
-    for item in meeting.items:
-        for path, text in item.texts():
-            _scan(item.source, path, text, report)
-    for path, text in _meeting_texts(meeting):
-        _scan(meeting.source, path, text, report)
-
-
-def _meeting_texts(meeting: Meeting) -> list[tuple[tuple[str | int, ...], str]]:
-    out: list[tuple[tuple[str | int, ...], str]] = []
-    for key, value in (("sted",), meeting.place), (("øvrige_oplysninger",), meeting.other_information):
-        if value:
-            out.append((key, value))
-    if meeting.next_meeting is not None and meeting.next_meeting.place:
-        out.append((("næste_møde", "sted"), meeting.next_meeting.place))
-    for i, member in enumerate(meeting.members or []):
-        out += [(("medlemmer", i, key), value) for key, value in
-                (("navn", member.name), ("titel", member.title), ("organisation", member.organisation)) if value]
-    att = meeting.attendance
-    out += [(("fremmøde", "til_stede", i), name) for i, name in enumerate(att.present)]
-    out += [(("fremmøde", "fraværende", i), name) for i, name in enumerate(att.absent)]
-    for i, guest in enumerate(att.others):
-        out += [(("fremmøde", "øvrige", i, key), value) for key, value in
-                (("navn", guest.name), ("titel", guest.title), ("organisation", guest.organisation)) if value]
-    return out
+    for source, path, text in _every_text(meeting):
+        _scan(source, path, text, report)
 
 
 # Format characters (category Cf) as code-point ranges, per Unicode version of `unicodedata` (Python 3.11: 14.0,
@@ -313,13 +311,12 @@ def _joins_emoji(text: str, offset: int) -> bool:
 
 def unprintable_in_pdf(meeting: Meeting, report: Report) -> None:
     """A character no bundled font has (some scripts, new emoji) prints as '�' in the PDF: say so."""
-    for item in meeting.items:
-        for path, text in item.texts():
-            missing = uncovered(text)
-            if missing:
-                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
-                report.warning(item.source.in_text(path, text.index(missing[0]), text),
-                               f"{shown} findes ikke i PDF-skrifttyperne og vises som '{REPLACEMENT}' i PDF'en")
+    for source, path, text in _every_text(meeting):
+        missing = uncovered(text)
+        if missing:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+            report.warning(source.in_text(path, text.index(missing[0]), text),
+                           f"{shown} findes ikke i PDF-skrifttyperne og vises som '{REPLACEMENT}' i PDF'en")
 
 
 RULES = [back_references, impossible_dates, placeholders, internal_notes, attached_without_bilag,
