@@ -8,6 +8,7 @@ from ..diagnostics import Location, Report
 from ..model.item import Item
 from ..model.meeting import Meeting
 from .confine import inside as _inside
+from .confine import outside_message
 from .parse import Placeholders, parse_model
 from .profile import ignored_templates, load_profile, template_dirs
 
@@ -29,8 +30,7 @@ def load_meeting(folder: Path, templates: list[Path] | None = None) -> tuple[Mee
         report.error(Location(folder), f"mappen har ingen {MEETING_FILE}; opret en med 'referat new {folder}'")
         return None, report
     if not _inside(path, folder):
-        report.error(Location(path), f"{MEETING_FILE} peger (via et symbolsk link) ud af mødemappen; læg selve filen "
-                                     "i mappen")
+        report.error(Location(path), outside_message(MEETING_FILE))
         return None, report
     meeting = parse_model(path, Meeting, report, placeholders=MEETING_PLACEHOLDERS)
     dirs = template_dirs(folder, templates)
@@ -96,8 +96,7 @@ def _load_items(meeting: Meeting, report: Report) -> list[Item]:
             report.error(where, f"punktfilen {ITEMS_DIR}/{name} findes ikke")
             continue
         if not _inside(path, meeting.folder):
-            report.error(where, f"punktfilen {ITEMS_DIR}/{name} peger (via et symbolsk link) ud af mødemappen; "
-                                "læg selve filen i punkter/")
+            report.error(where, outside_message(f"punktfilen {ITEMS_DIR}/{name}"))
             continue
         item = parse_model(path, Item, report, placeholders=ITEM_PLACEHOLDERS)
         if item is None:

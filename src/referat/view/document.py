@@ -196,14 +196,14 @@ def _items(meeting: Meeting, kind: Kind, public: bool) -> list[ItemView]:
             else:
                 group = {"number": str(ordinal), "label": "", "title": title, "bookmark": title}
             view["group"] = group
-            view["opens_group"] = item.group != previous
         previous = item.group
         out.append(view)
-    return out
+    return regroup(out)
 
 
 def regroup(items: list[ItemView]) -> list[ItemView]:
-    """`items` (some of a view's, in order) with the group heading before the first of each group's items shown."""
+    """`items` (a view's, or some of them, in order) with the group heading before the first of each group's items
+    shown: the one rule for where a heading stands, for the documents and for the tillægsdagsorden's subset."""
     out: list[ItemView] = []
     for n, item in enumerate(items):
         group = item["group"]
