@@ -220,6 +220,21 @@ def test_an_ambiguous_comma_in_a_cell_is_read_as_the_formula_says_at_import(tmp_
                                "takstformlen (1)")]
 
 
+def test_the_import_reads_a_takst_two_ways_with_the_annex_checks_own_formula(tmp_path: Path) -> None:
+    """The import settled a takst written two ways with a formula of its own that left out the basistakst of a
+    two-part model, which the annex's check adds: 2.000 + 1.000.000 / (10 × 0,98 × 365) = 2.279,55, so '2,280'
+    beside it was named as undecidable (the level budget's 279,55 alone fits neither 2.280 nor 2,28). One formula
+    now (`row.formula_tariff`)."""
+    skema = _sheet(tmp_path / "skema.xlsx", [
+        {"tilbud": "Botilbud Skovly", "ydelse": "Skovly", "lovgrundlag": "ABL § 105", "antal_pladser": 10,
+         "takstenhed": "Døgn", "belægning_pct": 98, "budget": 1000000, "basistakst": 2000, "takst": "2,280"}])
+    result = import_workbooks([skema])
+    assert result.report.items == []
+    assert result.text is not None and "takst: 2280\n" in result.text
+    assert result.readings == [("skema.xlsx (Aalborg Kommune): engelsk (1,234,567.5) — tvetydige tal afgjort af "
+                               "takstformlen (1)")]
+
+
 def test_an_ambiguous_comma_nothing_settles_is_named_at_import_and_kept_as_written(tmp_path: Path) -> None:
     skema = _sheet(tmp_path / "skema.xlsx", [
         {"tilbud": "Botilbud Sonjavej", "ydelse": "Sonjavej A-C Huse", "lovgrundlag": "ABL § 105",

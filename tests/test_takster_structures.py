@@ -83,6 +83,22 @@ def test_sub_rows_inherit_places_occupancy_overhead_and_law_from_their_header(tm
     assert (sub.places, sub.budget) == (None, None)  # printed as submitted, not filled in
 
 
+def test_sub_rows_are_checked_on_their_headers_payment_days(tmp_path: Path) -> None:
+    """A dagtilbud's header says 250 payment days; its takstgrupper, which do not repeat it, were checked on 365:
+    a takst a third too low for 250 days passed, one right for them was put down to fewer opening days."""
+    header = {"ydelse": "Dagtilbud", "lovgrundlag": "SEL § 104", "antal_pladser": 8, "takstenhed": "Dag",
+              "belægning_pct": 98, "budget": 2000000, "betalingsdage": 250}
+    groups = [{"ydelse": f"Gruppe {g}", "antal_pladser": 4, "budget": 1000000, "takst": 1020.41} for g in "AB"]
+    assert lines(annex(tmp_path, {"Dagtilbud": [header, *groups]})) == []
+    tb = check_file(annex(tmp_path, {"Dagtilbud": [header, *groups]}))[0]
+    assert tb is not None and [r.days for r in tb.owners[0].offers[0].rows] == [250, 250, 250]
+    on_365 = [{**g, "takst": 698.93} for g in groups]  # 1.000.000 / (4 × 0,98 × 365)
+    found = lines(annex(tmp_path, {"Dagtilbud": [header, *on_365]}))
+    assert [f.split(": advarsel: ", 1)[1] for f in found] == [
+        f"Aalborg Kommune › Dagtilbud › Gruppe {g}: taksten 698,93 kr. passer ikke med budget/(pladser × belægning × "
+        "250 dage) = 1.020,41 kr. (afvigelse 31,50 %; tolerance 2 %)" for g in "AB"]
+
+
 def test_a_low_occupancy_on_the_header_is_flagged_once_not_per_sub_row(tmp_path: Path) -> None:
     path = annex(tmp_path, {"Botilbud Attruphøj": [{**HEADER, "belægning_pct": 90}, *SUBS]})
     assert one(lines(path), "belægningsprocenten 90 % er under 95 % uden begrundelse")

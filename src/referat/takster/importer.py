@@ -34,6 +34,7 @@ from .columns import HEADER_LOOKUP, KIND, LABELS, META, ROLES, fold
 from .convention import Convention, SectionReading, Written, agrees, ambiguous, decide, reading
 from .model import DASHES, LIMIT, Status, Unit
 from .numbers import EMPTY, CellError, is_excel_error, parse_number
+from .row import formula_tariff
 from .rules import conflict_message
 
 HEADER_SCAN_ROWS = 30
@@ -169,14 +170,22 @@ _SHARED = ("takstenhed", "belægning_pct", "betalingsdage")  # what a takstgrupp
 
 
 def _expected(record: dict[str, Any], inherited: dict[str, Any]) -> float | None:
-    """The takst the record's own budget and pladser give with its (or its offer's) belægning, Døgn and Dag rows."""
-    values = [record.get("budget"), record.get("antal_pladser"), record.get("belægning_pct", inherited.get("belægning_pct"))]
+    """The takst the record's own budget gives with its (or its offer's) belægning, Døgn and Dag rows and payment
+    days (`row.formula_tariff`, the annex check's formula); None where a number in it is not read yet."""
     unit = record.get("takstenhed", inherited.get("takstenhed"))
-    if unit not in ("Døgn", "Dag") or not all(isinstance(v, (int, float)) and v for v in values):
+    occupancy = record.get("belægning_pct", inherited.get("belægning_pct"))
+    budget = record.get("budget")
+    places, regulation, base = (None if record.get(k) == "-" else record.get(k)
+                                for k in ("antal_pladser", "regulering_kr", "basistakst"))
+    if unit not in ("Døgn", "Dag") or not (_number(budget) and budget) or not (_number(occupancy) and occupancy) \
+            or not all(v is None or _number(v) for v in (places, regulation, base)):
         return None
-    budget, places, occupancy = (float(v) for v in values)  # type: ignore[arg-type]
     days = 250 if record.get("betalingsdage", inherited.get("betalingsdage")) == 250 else 365
-    return budget / (places * occupancy / 100 * days)
+    return formula_tariff(budget, places, occupancy, days, regulation, base)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _read_submission(submission: _Submission, report: Report) -> SectionReading:

@@ -179,7 +179,7 @@ class Row(Model):
     tariff_last_year: NonNeg = Field(None, alias="takst_sidste_år", description="Sidste års takst, kr.")
     change_pct: Num = Field(None, alias="ændring_pct", description="Ændring i pct. i forhold til forrige år.")
     explanation: str | None = Field(None, alias="forklaring", description="Forklaring på ændringer i pladser eller takst.")
-    payment_days: int = Field(365, alias="betalingsdage", description="365 (standard) eller 250 (5 dage × 50 uger).")
+    payment_days: int | None = Field(None, alias="betalingsdage", description="365 (standard) eller 250 (5 dage × 50 uger); en takstgruppe uden betalingsdage har sin bloks.")
     status: Status | None = Field(None, alias="status", description="udgår eller udskudt.")
     structure_change: DanishBool = Field(False, alias="strukturændring", description="Ny takstmodel/enhed: ændringen er ikke en prisstigning.")
     base_tariff: Num = Field(None, alias="basistakst", description="Basistakst i en todelt model: takst = basistakst + niveaubudget/(pladser × belægning × dage).")
@@ -277,7 +277,7 @@ class Row(Model):
 
     @model_validator(mode="after")
     def _days(self) -> Row:
-        if self.payment_days not in (365, 250):
+        if self.payment_days is not None and self.payment_days not in (365, 250):
             raise ValueError("betalingsdage skal være 365 eller 250")
         return self
 
@@ -334,11 +334,27 @@ class Row(Model):
         occupancy = self.shared("occupancy_pct")
         if self.budget is None or not occupancy or self.shared("unit") not in (Unit.DAG, Unit.DOEGN):
             return None
-        places = self.places if self.places else (1.0 if self.base_tariff is not None else None)
-        if not places:
+        return formula_tariff(self.budget, self.places, occupancy, self.days, self.regulation, self.base_tariff)
+
+    @property
+    def days(self) -> int:
+        """The payment days the takst is budgeted on: the row's own, else its block's (a takstgruppe under a header
+        that says 250), else 365."""
+        return self.shared("payment_days") or 365
+
+
+def formula_tariff(budget: float, places: float | None, occupancy_pct: float, days: int,
+                   regulation: float | None = None, base_tariff: float | None = None) -> float | None:
+    """The takst a budget gives: budget / (pladser × belægning × betalingsdage) + regulering, or basistakst + the
+    level budget's share (a two-part model, budgeted per place: pladser 1 where none are given). The one formula,
+    for the annex's check and for the import's reading of a takst written two ways."""
+    if not places:
+        if base_tariff is None:
             return None
-        value = self.budget / (places * occupancy / 100 * self.payment_days)
-        return value + (self.regulation or 0) + (self.base_tariff or 0)
+        places = 1.0
+    if not occupancy_pct or not days:
+        return None
+    return budget / (places * occupancy_pct / 100 * days) + (regulation or 0) + (base_tariff or 0)
 
 
 _CLOSED = re.compile(r"\b(lukke[dt]|lukker|nedlagt|nedlægges|ophørt|ophører|udgår|udgået)\b", re.IGNORECASE)

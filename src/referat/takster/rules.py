@@ -255,7 +255,7 @@ def arithmetic(tb: Takstbilag, profile_pct: float | None = None) -> Iterator[Fin
         off_pct = abs(off) / expected * 100 if expected else 0.0
         if off_pct <= limit_pct and (limit_kr is None or abs(off) <= limit_kr):
             continue
-        formula = (f"budget/(pladser × belægning × {row.payment_days} dage)"
+        formula = (f"budget/(pladser × belægning × {row.days} dage)"
                    f"{' + regulering' if row.regulation else ''}{' + basistakst' if row.base_tariff else ''}")
         message = (f"taksten {written(row, 'takst', ' kr.')} passer ikke med {formula} = {kr(round(expected, 2))} "
                    f"(afvigelse {pct(off_pct)}; tolerance {short(limit_pct)} %"
@@ -275,7 +275,7 @@ def _formula_reason(row: Row, expected: float) -> str | None:
         return "indregnet regulering af et tidligere års under- eller overskud"
     if row.tariff < expected and _REGULATION.search(text):
         return "indregnet regulering af et tidligere års overskud"
-    if row.shared("unit") is Unit.DAG and row.payment_days == 365 and row.tariff > expected:
+    if row.shared("unit") is Unit.DAG and row.days == 365 and row.tariff > expected:
         days = expected * 365 / row.tariff
         if 180 <= days <= 300:
             return f"dagtakst budgetteret på ca. {number(round(days))} åbningsdage"
@@ -443,7 +443,7 @@ def import_problems(tb: Takstbilag) -> Iterator[Finding]:
 def _row_key(owner: Owner, offer: Offer, row: Row) -> tuple[object, ...]:
     basis = (row.inherited("legal_basis") or offer.legal_basis or "").strip().lower()
     return (owner.name, offer_name(offer, row), (row.service or "").strip().lower(), row.shared("unit"), basis,
-            row.tariff, row.places, row.budget, row.occupancy_pct, row.payment_days, id(row.parent))
+            row.tariff, row.places, row.budget, row.occupancy_pct, row.days, id(row.parent))
 
 
 def duplicates(tb: Takstbilag) -> Iterator[Finding]:
