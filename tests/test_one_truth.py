@@ -102,6 +102,56 @@ def test_a_changed_title_a_new_item_and_a_replaced_bilag_are_named_too(run: Run,
     assert "fejl: bilaget 04-forslag-til-ny-takstskabelon.pdf er udskiftet efter at referatet blev underskrevet" in err
 
 
+def test_every_field_of_an_item_and_a_bilags_public_flag_are_sealed(run: Run, sealed: Path, tmp_path: Path) -> None:
+    """The seal compared a fixed list of fields: a free section, a group, a closed item's public decision and
+    reason, and a bilag made non-public after signing went into the public minutes and the site without a word.
+    It compares every field of the model now (`lifecycle.diff.FIELDS`, made from the model)."""
+    item, closed = sealed / "punkter" / ITEM, sealed / "punkter" / CLOSED
+    replace_in(item, "    fil: 04-forslag-til-ny-takstskabelon.pdf\n",
+               "    fil: 04-forslag-til-ny-takstskabelon.pdf\n    offentlig: false\n")
+    item.write_text(item.read_text("utf-8") + "afsnit: [{overskrift: Tilføjet, tekst: Ny tekst.}]\n"
+                    "gruppe: Sager til beslutning\n", "utf-8")
+    replace_in(closed, "lukket_grundlag: Offentlighedslovens § 30, nr. 1",
+               "lukket_grundlag: Offentlighedslovens § 30, nr. 2\noffentlig_beslutning: Noget nyt.")
+    for command in (["build", sealed, "--dokument", "referat", "--format", "txt", "--offentlig", "--out",
+                     tmp_path / "ud"], ["validate", sealed]):
+        code, _, err = run(*command)
+        assert code == 1, (command, err)
+        for file, key in ((item, "afsnit"), (item, "gruppe"), (closed, "lukket_grundlag"),
+                          (closed, "offentlig_beslutning")):
+            assert f"{file}:" in err and f"fejl: '{key}' er ændret efter at referatet blev underskrevet" in err, \
+                (command, key, err)
+        assert ("fejl: bilaget 04-forslag-til-ny-takstskabelon.pdf er ikke længere offentligt efter at referatet "
+                "blev underskrevet") in err, err
+    assert not (tmp_path / "ud").exists()
+
+
+def test_a_sealed_folder_set_back_to_the_agenda_phase_is_still_sealed(run: Run, sealed: Path, tmp_path: Path) -> None:
+    """'fase: dagsorden' in an archived meeting's folder lifted the seal: `send` sent a new agenda after the
+    minutes were signed, and `publish --site` published the agenda alone (the signed minutes gone from the site)."""
+    replace_in(sealed / "møde.yaml", "fase: referat", "fase: dagsorden")
+    sent_before = tree(sealed / "udsendt") if (sealed / "udsendt").exists() else None
+    for command in (["send", sealed], ["publish", "--site", tmp_path / "site", sealed],
+                    ["build", sealed, "--format", "txt", "--out", tmp_path / "ud"], ["validate", sealed]):
+        code, _, err = run(*command)
+        assert code == 1, (command, err)
+        assert f"{sealed / 'møde.yaml'}:" in err and "fejl: 'fase' er ændret efter at referatet blev underskrevet " \
+            "og arkiveret (das-social/2026-02-23/udgave-1)" in err, (command, err)
+    assert not (tmp_path / "site").exists() and not (tmp_path / "ud").exists()
+    assert (tree(sealed / "udsendt") if (sealed / "udsendt").exists() else None) == sent_before  # nothing sent
+
+
+def test_no_item_is_imported_into_sealed_minutes(run: Run, sealed: Path) -> None:
+    """`import --til` wrote a new item and a new møde.yaml into an archived meeting (exit 0)."""
+    before = tree(sealed)
+    document = Path(__file__).parent / "fixtures" / "word" / "kommune-skabelon.docx"
+    code, _, err = run("import", document, "--til", sealed)
+    assert code == 1, err
+    assert f"{sealed / 'møde.yaml'}: fejl: mødets referat er underskrevet og arkiveret " \
+        "(das-social/2026-02-23/udgave-1); der sættes ingen punkter ind" in err, err
+    assert tree(sealed) == before
+
+
 def test_follow_up_tasks_may_change_after_archiving(run: Run, sealed: Path, tmp_path: Path) -> None:
     """The decisions' tasks are kept up to date in the folder after the meeting; they are not in the signed text."""
     path = sealed / "punkter" / ITEM

@@ -146,8 +146,9 @@ def kinds_for(meeting: Meeting, requested: str | None) -> list[str]:
 
 def view_of(checked: Checked, kind: str, public: bool) -> DocumentView:
     """The typed view of one document in one edition. The minutes of an archived meeting are checked against the
-    archived data first (a ReferatError naming each changed field when the folder differs)."""
-    if kind == "referat" and checked.seal.has_errors:
+    archived data first (a ReferatError naming each changed field when the folder differs); so is its agenda when
+    the folder's phase was set back to 'dagsorden' (then the folder is not the meeting's minutes any more)."""
+    if checked.seal.has_errors and (kind == "referat" or not checked.meeting.is_minutes):
         raise SealedMinutes(checked.seal)
     return document_view(checked.edition(public), kind, public)
 

@@ -41,6 +41,12 @@ def _send(folder: Path, templates: list[Path] | None, today: dt.date | None) -> 
         raise InputError("mødet står i fasen 'referat'; dagsordenen udsendes før mødet, og en udsendt udgave "
                            "ændres aldrig", found.source.at(("fase",)))
     checked = pipeline.settle(found, report, templates)
+    if checked.state.sealed:  # a sealed folder whose phase was set back to 'dagsorden' sends nothing
+        from ..errors import SealedMinutes
+
+        raise SealedMinutes(checked.seal if checked.seal.has_errors else "mødets referat er underskrevet og "
+                            f"arkiveret ({checked.state.describe()}); der udsendes ingen dagsorden",
+                            checked.meeting.source.at(("fase",)))
     meeting = checked.meeting
     state = current_state(folder, list(meeting.item_files))
     versions = list(checked.state.sent)

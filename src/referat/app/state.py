@@ -88,7 +88,8 @@ def meeting_state(meeting: Meeting, archive: Path | None = None) -> MeetingState
     version is read (and its file and data checked against the manifest) only when it exists."""
     sent = tuple(sent_versions(meeting.folder))
     root = archive_of(meeting.folder, archive)
-    archived = _archived(root, meeting) if root is not None and meeting.is_minutes else None
+    # looked up in the agenda phase too: a sealed meeting's folder put back to 'fase: dagsorden' is still sealed
+    archived = _archived(root, meeting) if root is not None else None
     if archived is not None:
         fixes = _corrections(root, meeting) if root is not None else 0
         return MeetingState(Phase.CORRECTED if fixes else Phase.ARCHIVED, sent, root, archived, fixes)
@@ -97,19 +98,26 @@ def meeting_state(meeting: Meeting, archive: Path | None = None) -> MeetingState
     return MeetingState(Phase.AGENDA_SENT if sent else Phase.AGENDA_DRAFT, sent, root, None)
 
 
-def _archived(root: Path, meeting: Meeting) -> Archived | None:
-    from ..archive import manifest as mf
-    from ..archive.snapshot import read_snapshot
+def archived_version(root: Path, committee_id: str, date: str) -> Any:
+    """The newest archived version (`archive.store.Version`) of a committee's minutes of a date, or None: found
+    by its folder and manifest, nothing read."""
     from ..archive.store import VERSION_DIR, Version
 
-    day = root / meeting.committee_id / meeting.date.isoformat()
+    day = root / committee_id / date
     if not day.is_dir():
         return None
     numbers = sorted(int(m[1]) for p in day.iterdir() if (m := VERSION_DIR.match(p.name)) and (p / "manifest.json"
                                                                                                  ).is_file())
-    if not numbers:
+    return Version(root, committee_id, date, numbers[-1]) if numbers else None
+
+
+def _archived(root: Path, meeting: Meeting) -> Archived | None:
+    from ..archive import manifest as mf
+    from ..archive.snapshot import read_snapshot
+
+    version = archived_version(root, meeting.committee_id, meeting.date.isoformat())
+    if version is None:
         return None
-    version = Version(root, meeting.committee_id, meeting.date.isoformat(), numbers[-1])
     where = Location(version.folder)
     if any(p.is_symlink() for p in (version.folder, version.manifest, version.pdf)):
         raise ArchiveError("den arkiverede udgave indeholder en symbolsk henvisning; den følges ikke", where)

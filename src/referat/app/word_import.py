@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Location, Report
-from ..errors import InputError
+from ..errors import InputError, SealedMinutes
 from ..fileio import read_input, write_all
 from ..files.libreoffice import check_word_size
 from ..fold import loose_fold
@@ -56,6 +56,7 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
     if not isinstance(data, dict) or not isinstance(data.get(ITEM_LIST, []), list):
         raise InputError(f"møde.yaml har ingen liste '{ITEM_LIST}:', som de nye punkter kan sættes ind i",
                            Location(meeting_file))
+    _refuse_sealed(folder, data, meeting_file)
     order: list[str] = [str(name) for name in data.get(ITEM_LIST) or []]
     if after is not None and not 0 <= after <= len(order):
         raise InputError(f"--efter {after}: mødet har {len(order)} punkter; brug et tal fra 0 til {len(order)}",
@@ -117,6 +118,20 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
     where = "sidst" if after is None or after == len(order) else f"efter punkt {after}"
     result.lines.append(f"møde.yaml: {len(new_names)} punkt{'er' if len(new_names) > 1 else ''} sat ind {where}")
     return result
+
+
+def _refuse_sealed(folder: Path, data: dict[str, Any], meeting_file: Path) -> None:
+    """No item is put into a meeting whose signed minutes are archived (as `build` refuses a changed folder)."""
+    from .state import CORRECTION_HINT, archive_of, archived_version
+
+    root = archive_of(folder)
+    committee, date = data.get(key(Meeting, "committee_id")), data.get(key(Meeting, "date"))
+    if root is None or not isinstance(committee, str) or date is None:
+        return
+    version = archived_version(root, committee, str(date))
+    if version is not None:
+        raise SealedMinutes(f"mødets referat er underskrevet og arkiveret ({version.relative}); der sættes ingen "
+                            f"punkter ind; {CORRECTION_HINT}", Location(meeting_file))
 
 
 def _short(text: str, n: int = 70) -> str:

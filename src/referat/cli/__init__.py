@@ -225,8 +225,11 @@ def _meeting_folder(text: str) -> Path:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..app.pipeline import check_folder, public_checks
+    from ..app.state import meeting_state, seal_report
 
     meeting, report = check_folder(_meeting_folder(args.mappe), _templates(args))
+    if meeting is not None and not report.has_errors:  # what `build` refuses, validate names: sealed minutes changed
+        report.extend(seal_report(meeting, meeting_state(meeting)))
     if meeting is not None and args.offentlig and not report.has_errors:
         public_checks(meeting, report)
     print_report(report)

@@ -14,19 +14,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from ..model.base import BOOL_WORDS, Model
+from ..model.item import Item
+from ..model.meeting import Meeting
 from ..text.richtext import printable
 from ..view.document import retitle
 from ..view.types import DocumentView
 from .identity import match_items
 from .versions import State, safe_load
 
-FIELDS = [("titel", "Titel"), ("adgang", "Adgang"), ("type", "Type"), ("sagsnummer", "Sagsnummer"),
-          ("tidspunkt", "Tidspunkt"), ("fremlæggere", "Fremlæggere"), ("resumé", "Resumé"),
-          ("baggrund", "Baggrund"), ("sagsfremstilling", "Sagsfremstilling"), ("indstilling", "Indstilling"),
-          ("beslutning", "Beslutning"), ("opfølgning", "Opfølgning")]
-MEETING_FIELDS = [("dato", "Dato"), ("start", "Start"), ("slut", "Slut"), ("sted", "Sted"), ("online", "Online"),
-                  ("sagsnummer", "Sagsnummer"), ("fremmøde", "Fremmøde"), ("medlemmer", "Medlemmer"),
-                  ("øvrige_oplysninger", "Øvrige oplysninger"), ("næste_møde", "Næste møde"), ("fase", "Fase")]
+_ITEM_HEADINGS = {"titel": "Titel", "adgang": "Adgang", "type": "Type", "sagsnummer": "Sagsnummer",
+                  "tidspunkt": "Tidspunkt", "fremlæggere": "Fremlæggere", "resumé": "Resumé", "baggrund": "Baggrund",
+                  "sagsfremstilling": "Sagsfremstilling", "indstilling": "Indstilling",
+                  "indstilling_indledning": "Indstillingens indledning", "afsnit": "Afsnit", "gruppe": "Gruppe",
+                  "beslutning": "Beslutning", "opfølgning": "Opfølgning", "lukket_grundlag": "Lukket grundlag",
+                  "offentlig_beslutning": "Offentlig beslutning"}
+_MEETING_HEADINGS = {"dato": "Dato", "start": "Start", "slut": "Slut", "sted": "Sted", "online": "Online",
+                     "sagsnummer": "Sagsnummer", "fremmøde": "Fremmøde", "medlemmer": "Medlemmer",
+                     "øvrige_oplysninger": "Øvrige oplysninger", "næste_møde": "Næste møde", "fase": "Fase",
+                     "udvalg": "Udvalg"}
+
+
+def _compared(model: type[Model], headings: dict[str, str], apart: set[str]) -> list[tuple[str, str]]:
+    """(YAML key, heading) of every field of `model` but those compared `apart`: those `headings` names in its
+    order, then any other in the model's. A field added to the model later is compared too (the seal of signed
+    minutes is built on this list)."""
+    keys = [info.alias or name for name, info in model.model_fields.items()]
+    order = [key for key in headings if key in keys] + [key for key in keys if key not in headings]
+    return [(key, headings.get(key) or key.replace("_", " ").capitalize()) for key in order if key not in apart]
+
+
+FIELDS = _compared(Item, _ITEM_HEADINGS, {"id", "bilag"})  # an item's identity and its bilag: compared apart
+MEETING_FIELDS = _compared(Meeting, _MEETING_HEADINGS, {"punkter"})  # the item order: compared apart
 CONTEXT = 4  # words shown either side of a change
 
 
@@ -133,26 +152,30 @@ def _fields(old: dict[str, Any], new: dict[str, Any], fields: list[tuple[str, st
 
 def _bilag(old: dict[str, Any], new: dict[str, Any], old_hashes: dict[str, str],
            new_hashes: dict[str, str]) -> list[BilagChange]:
-    def entries(data: dict[str, Any]) -> dict[str, str]:
+    def entries(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
         out = {}
         for b in data.get("bilag") or []:
             if isinstance(b, dict):
                 name = b.get("fil") or b.get("referat") or b.get("arkiv")
                 if isinstance(name, str):
-                    out[name] = _text(b.get("titel"))
+                    out[name] = (_text(b.get("titel")), _text(b.get("offentlig", True)).strip().lower())
         return out
 
     a, b = entries(old), entries(new)
     changes = []
-    for name, title in b.items():
+    for name, (title, public) in b.items():
         if name not in a:
             changes.append(BilagChange("tilføjet", name, title))
         elif old_hashes.get(name) != new_hashes.get(name):
             changes.append(BilagChange("udskiftet", name, title))
-        elif a[name] != title:
+        elif a[name][0] != title:
             changes.append(BilagChange("ny titel", name, title))
-    changes.extend(BilagChange("fjernet", name, title) for name, title in a.items() if name not in b)
+        if name in a and BOOL_WORDS.get(a[name][1]) != BOOL_WORDS.get(public):
+            changes.append(BilagChange("gjort offentligt" if BOOL_WORDS.get(public, True) else "ikke længere offentligt",
+                                       name, title))
+    changes.extend(BilagChange("fjernet", name, title) for name, (title, _) in a.items() if name not in b)
     return changes
+
 
 
 def _load(state: State, name: str | None = None) -> dict[str, Any]:

@@ -127,6 +127,8 @@ TimeSlot = Annotated[str, AfterValidator(_slot), WithJsonSchema(
     {"type": "string", "pattern": rf"^\s*{_CLOCK_TEXT}\s*[-–]\s*{_CLOCK_TEXT}\s*$"}), NOT_TEXT]
 
 _YES = {"ja": True, "nej": False, "sand": True, "falsk": False, "true": True, "false": False}
+BOOL_WORDS = _YES
+"""The words a DanishBool is written with (lower case), and what each means."""
 
 
 def _ci_pattern(words: list[str]) -> str:
