@@ -33,7 +33,7 @@ from ..text.tomarkdown import escape
 from .columns import HEADER_LOOKUP, KIND, LABELS, META, ROLES, fold
 from .convention import Convention, SectionReading, Written, agrees, ambiguous, decide, reading
 from .model import DASHES, LIMIT, Status, Unit
-from .numbers import EMPTY, CellError, is_excel_error, parse_number
+from .numbers import EMPTY, CellError, NumberFormat, is_excel_error, parse_number
 from .row import formula_tariff
 from .rules import conflict_message
 
@@ -280,7 +280,11 @@ def _meta(ws: Worksheet, header_row: int, path: Path, report: Report) -> dict[st
 
 
 def _is_percent_cell(cell: Any) -> bool:
-    return isinstance(cell.value, (int, float)) and "%" in (cell.number_format or "")
+    """A number that Excel shows × 100: its format's section for it has an unquoted, unescaped '%' (`0.0%`, not
+    `0.0" %"` or `0.0\\ \\%`, which show the number as it is with a '%' after it)."""
+    value = cell.value
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and NumberFormat(cell.number_format, value).percent
 
 
 def _texts(row: tuple[Any, ...]) -> list[Any]:

@@ -60,3 +60,83 @@ def _parse(value: object) -> float | None:
     if _DECIMAL_POINT.match(cleaned) or _INTEGER.match(cleaned):
         return float(cleaned)
     raise CellError(f"'{text}' er ikke et tal")
+
+
+class NumberFormat:
+    """What an Excel number format (ECMA-376 §18.8.31) does to the number it shows, read as Excel reads it: the
+    section that shows the value (positive;negative;zero;text), and in it only the unquoted, unescaped characters
+    — text in quotes ("…"), a character after a backslash (\\%), after '_' (a space as wide as it) or '*' (a fill)
+    and anything in brackets ([Red], [$kr-406], [>100]) is shown as it stands and does nothing to the number.
+    openpyxl reads no more of a format than whether it shows a date (`is_date_format`), so the rest is read here.
+    """
+
+    def __init__(self, code: str | None, value: float) -> None:
+        sections = _sections(code or "General")
+        if value < 0 and len(sections) >= 2:
+            bare = sections[1]
+        elif value == 0 and len(sections) >= 3:
+            bare = sections[2]
+        else:
+            bare = sections[0]
+        self.bare = bare
+
+    @property
+    def percent(self) -> bool:
+        """An unquoted, unescaped '%': Excel shows the value × 100 (0.98 as 98 %)."""
+        return "%" in self.bare
+
+    def decimals(self, value: float) -> int | None:
+        """How many decimals Excel shows of `value` (already × 100 in a percent format): the digit placeholders
+        after the decimal point ('0' always shows, '#' and '?' only a significant digit); None where the format
+        shows no fixed decimals (General, scientific, a fraction, a date or text)."""
+        from openpyxl.styles.numbers import is_date_format
+
+        bare = self.bare.lower()
+        if not bare or "general" in bare or "e+" in bare or "e-" in bare or "/" in bare or "@" in bare \
+                or is_date_format(self.bare) or not any(c in bare for c in "0#?"):
+            return None
+        point = bare.find(".")
+        if point < 0:
+            return 0
+        places = "".join(c for c in bare[point + 1:] if c in "0#?")
+        fixed = len(places.rstrip("#?"))  # '0.0#' shows one decimal always and a second where it is not 0
+        shown = shown_value(value, len(places))
+        text = format(shown, "f").rstrip("0") if "." in format(shown, "f") else ""
+        significant = len(text.partition(".")[2])
+        return max(fixed, min(significant, len(places)))
+
+
+def _sections(code: str) -> list[str]:
+    """The format's sections, each with only the characters that act on the number (see NumberFormat)."""
+    sections: list[str] = []
+    out: list[str] = []
+    i, n = 0, len(code)
+    while i < n:
+        c = code[i]
+        if c == '"':
+            end = code.find('"', i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if c in "\\_*":
+            i += 2
+            continue
+        if c == "[":
+            end = code.find("]", i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if c == ";":
+            sections.append("".join(out))
+            out = []
+        else:
+            out.append(c)
+        i += 1
+    sections.append("".join(out))
+    return sections
+
+
+def shown_value(value: float, places: int) -> float:
+    """`value` rounded as Excel rounds what it shows: to 15 significant digits, then half away from zero."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    exact = Decimal(f"{value:.15g}")
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
