@@ -39,15 +39,20 @@ def _row(path: Path) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     return owner, owner["tilbud"][0]["rækker"][0], result.report.lines()
 
 
-@pytest.mark.parametrize("code", ['0.0" %"', '0" %"', '0.0\\ \\%', '#,##0.0 "%"', '[$%-406]0.0', '0.0"%";-0.0"%"'])
-def test_a_quoted_or_escaped_percent_sign_is_no_percent_format(tmp_path: Path, code: str) -> None:
-    """Excel shows 5.5 in '0.0" %"' as '5,5 %' (the quoted % does not scale); it was read as 550."""
+@pytest.mark.parametrize(("code", "shown"), [('0.0" %"', (6.5, 98, 5.5, 3.1)), ('0" %"', (7, 98, 6, 3)),
+                                             ('0.0\\ \\%', (6.5, 98, 5.5, 3.1)), ('#,##0.0 "%"', (6.5, 98, 5.5, 3.1)),
+                                             ('[$%-406]0.0', (6.5, 98, 5.5, 3.1)),
+                                             ('0.0"%";-0.0"%"', (6.5, 98, 5.5, 3.1))])
+def test_a_quoted_or_escaped_percent_sign_is_no_percent_format(tmp_path: Path, code: str,
+                                                               shown: tuple[float, ...]) -> None:
+    """Excel shows 5.5 in '0.0" %"' as '5,5 %' (the quoted % does not scale); it was read as 550. In '0" %"' it
+    shows '6 %' (the number as its format shows it)."""
     path = _formatted(tmp_path / "skema.xlsx", {"belægning_pct": (98, code), "overhead_pct": (5.5, code),
                                                 "ændring_pct": (3.1, code), "takst": (2249, "#,##0")},
                       overhead=(6.5, code))
     owner, row, lines = _row(path)
     assert lines == []
-    assert (owner["overhead_pct"], row["belægning_pct"], row["overhead_pct"], row["ændring_pct"]) == (6.5, 98, 5.5, 3.1)
+    assert (owner["overhead_pct"], row["belægning_pct"], row["overhead_pct"], row["ændring_pct"]) == shown
 
 
 @pytest.mark.parametrize("code", ["0.0%", '0.0%" "', '"ca. "0.0%', "0.0%;-0.0%"])
@@ -63,3 +68,57 @@ def test_the_section_for_negative_numbers_decides_for_a_negative_change(tmp_path
     """'0.0%;-0.0" %"': a fall is shown as typed (−2,5 %), a rise × 100."""
     path = _formatted(tmp_path / "skema.xlsx", {"ændring_pct": (-2.5, '0.0%;-0.0" %"')})
     assert _row(path)[1]["ændring_pct"] == -2.5
+
+
+def _annex(tmp_path: Path, skema: Path, run: Any) -> tuple[str, list[str]]:
+    """Import the skema, render the annex as CSV; the YAML written and the CSV's lines."""
+    out = tmp_path / "takster.yaml"
+    code, _, err = run("tariffs", "import", skema, "--out", out)
+    assert code == 0, err
+    code, _, err = run("tariffs", "render", out, "--format", "csv", "--out", tmp_path)
+    assert code == 0, err
+    return out.read_text("utf-8"), (tmp_path / "takster.csv").read_text("utf-8-sig").splitlines()
+
+
+def test_a_number_is_read_as_its_number_format_shows_it(tmp_path: Path, run: Any) -> None:
+    """A formula's result 3240.247792453 in a '#,##0' cell shows '3.240' in Excel (what the driftsherre saw and
+    submitted); the annex printed '3.240,247792'. A '0.00' cell shows 98 as '98,00'."""
+    path = _formatted(tmp_path / "skema.xlsx", {"takst": (3240.247792453, "#,##0"), "budget": (25497719.4, "#,##0"),
+                                                "belægning_pct": (98, "0.00"), "overhead_pct": (0.0525, "0.0%"),
+                                                "ændring_pct": (13.2999, "0.0#")})
+    yaml, csv = _annex(tmp_path, path, run)
+    assert "takst: 3240\n" in yaml and "budget: 25497719\n" in yaml and "belægning_pct: 98.00\n" in yaml
+    assert "overhead_pct: 5.3\n" in yaml and "ændring_pct: 13.3\n" in yaml  # 5,25 % in '0.0%' shows 5,3 %
+    row = next(line for line in csv if "Sonjavej A-C Huse" in line).split(";")
+    assert row[2:12] == ["Botilbud Sonjavej", "Sonjavej A-C Huse", "ABL § 105", "22", "Døgn", "98,00", "25497719",
+                         "5,3", "3240", "13,3"], row
+
+
+def test_a_number_typed_as_text_keeps_its_written_decimals(tmp_path: Path, run: Any) -> None:
+    """'3.249,50' and '11.622.360,50' printed as '3.249,5' and '11.622.360,5'."""
+    path = _formatted(tmp_path / "skema.xlsx", {"takst": ("3.249,50", "@"), "budget": ("11.622.360,50", "@"),
+                                                "belægning_pct": ("98,0 %", "@")})
+    yaml, csv = _annex(tmp_path, path, run)
+    assert "takst: 3249.50\n" in yaml and "budget: 11622360.50\n" in yaml and "belægning_pct: 98.0\n" in yaml
+    row = next(line for line in csv if "Sonjavej A-C Huse" in line).split(";")
+    assert (row[7], row[8], row[10]) == ("98,0", "11622360,50", "3249,50"), row
+    from referat.takster.annex import check_file
+
+    tb = check_file(tmp_path / "takster.yaml")[0]
+    assert tb is not None
+    from referat.takster.view import table_view
+
+    cells = table_view(tb, [])["sections"][0]["rows"][0]["cells"]
+    assert [c["text"] for c in cells[5:9]] == ["98,0 %", "11.622.360,50", "", "3.249,50"]
+
+
+def test_a_yaml_number_keeps_its_trailing_zeros() -> None:
+    """The loader keeps the decimals a YAML number was written with, which a float drops (`98.00`)."""
+    from referat.takster.row import Row
+
+    row = Row.model_validate({"takst": 3249.5, "budget": 1.0})
+    assert (row.decimals("takst"), row.decimals("budget")) == (1, 0)
+    from referat.load.nodes import FixedFloat
+
+    row = Row.model_validate({"takst": FixedFloat(3249.5, 2), "belægning_pct": FixedFloat(98, 1)})
+    assert (row.decimals("takst"), row.decimals("belægning_pct"), row.tariff) == (2, 1, 3249.5)

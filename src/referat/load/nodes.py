@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, Self
 
 from ruamel.yaml import YAML
 from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
@@ -20,6 +20,24 @@ from ..model.source import PathKey, SourceMap
 
 T = "tag:yaml.org,2002:"
 MAX_NODES = 500_000
+
+
+class FixedFloat(float):
+    """A number written with trailing zeros in its decimals (`98.0`, `3249.50`), which a float does not keep: the
+    decimals as written ride along, so that a number prints as it was written (the takstbilag, issue 23)."""
+
+    places: int
+
+    def __new__(cls, value: float, places: int) -> Self:
+        number = super().__new__(cls, value)
+        number.places = places
+        return number
+
+    def __getnewargs__(self) -> tuple[float, int]:  # type: ignore[override]  # copies and pickles keep the places
+        return float(self), self.places
+
+
+_TRAILING_ZERO = re.compile(r"^[-+]?\d*\.\d*0$")
 
 
 class NodeError(Exception):
@@ -156,7 +174,10 @@ def _scalar(node: ScalarNode) -> Any:
                 return -math.inf
             if lowered == ".nan":
                 return math.nan
-            return float(value.replace("_", ""))
+            text = value.replace("_", "")
+            if _TRAILING_ZERO.match(text):
+                return FixedFloat(float(text), len(text.partition(".")[2]))
+            return float(text)
     except ValueError:
         raise NodeError(f"værdien passer ikke til typen {_short(tag)}; slet '{_short(tag)}'", node.start_mark) from None
     if tag.startswith((T, "!")):

@@ -26,15 +26,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..diagnostics import Location, ReferatError, Report
 from ..fileio import read_reason
 from ..files.xlsxcheck import IMPORT_CELLS, check_workbook
+from ..load.nodes import FixedFloat
 from ..progress import Progress
 from ..text.danish import join_or
 from ..text.richtext import printable
 from ..text.tomarkdown import escape
 from .columns import HEADER_LOOKUP, KIND, LABELS, META, ROLES, fold
 from .convention import Convention, SectionReading, Written, agrees, ambiguous, decide, reading
+from .convention import decimals as written_decimals
 from .model import DASHES, LIMIT, Status, Unit
-from .numbers import EMPTY, CellError, NumberFormat, is_excel_error, parse_number
-from .row import formula_tariff
+from .numbers import EMPTY, CellError, NumberFormat, is_excel_error, parse_number, shown_value
+from .row import MAX_DECIMALS, float_decimals, formula_tariff
 from .rules import conflict_message
 
 HEADER_SCAN_ROWS = 30
@@ -203,7 +205,7 @@ def _read_submission(submission: _Submission, report: Report) -> SectionReading:
         record, where = submission.pending[cell]
         if decision.convention is not None:
             value = reading(cell.text, decision.convention)
-            record[cell.key] = int(value) if value.is_integer() else round(value, 6)
+            record[cell.key] = fixed(value, written_decimals(cell.text, decision.convention))
             continue
         danish, english = reading(cell.text, Convention.DANISH), reading(cell.text, Convention.ENGLISH)
         sep = "," if "," in cell.text else "."
@@ -269,7 +271,8 @@ def _meta(ws: Worksheet, header_row: int, path: Path, report: Report) -> dict[st
                             continue
                         target = ws.cell(row=cell.row, column=cell.column + 1)
                         if number is not None and key == "overhead":
-                            number = _percent(target, number, where, "Generel overheadprocent", report)
+                            number = as_shown(target, _percent(target, number, where, "Generel overheadprocent",
+                                                               report))
                         meta[key] = number
                     elif value not in (None, ""):
                         meta[key] = str(value).strip()
@@ -487,6 +490,30 @@ def number_text(value: float) -> str:
     return number(target, decimals)
 
 
+def as_shown(cell: Any, value: float) -> int | float:
+    """A cell's number as the driftsherre saw it in the skema: a number typed as text with the decimals it was
+    typed with ('3.249,50' keeps both); a number (typed, or a formula's result) as its number format shows it —
+    3240.247792453 in '#,##0' is 3.240, 98 in '0.00' is 98,00 — and as it is (to six decimals) in General."""
+    raw = cell.value
+    places: int | None = None
+    if isinstance(raw, str):
+        places = written_decimals(raw)
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        places = NumberFormat(cell.number_format, raw).decimals(value)
+    return fixed(value if places is None else shown_value(value, places), places)
+
+
+def fixed(value: float, places: int | None) -> int | float:
+    """A number for the YAML: an int where it is whole and shown without decimals; a float with its decimals kept
+    where they end in zeros (`FixedFloat`, written `98.00`); else the float to six decimals."""
+    value = round(value, MAX_DECIMALS if places is None else min(places, MAX_DECIMALS))
+    if float(value).is_integer() and not places:
+        return int(value)
+    if places and float_decimals(value) < min(places, MAX_DECIMALS):
+        return FixedFloat(value, min(places, MAX_DECIMALS))
+    return value
+
+
 def _value(key: str, cell: Any, where: Location | None = None, report: Report | None = None) -> Any:
     raw = cell.value
     kind = KIND.get(key, "text")
@@ -509,7 +536,7 @@ def _value(key: str, cell: Any, where: Location | None = None, report: Report | 
             raise CellError(f"{number_text(value)} betalingsdage: skriv 365 eller 250 (5 dage × 50 uger)")
         if value is not None and isinstance(raw, str) and ambiguous(raw):
             return printable(raw.strip())  # '2,406': read in the convention its workbook shows (_read_submission)
-        return None if value is None else (int(value) if float(value).is_integer() else round(value, 6))
+        return None if value is None else as_shown(cell, value)
     if raw is None:
         return None
     text = str(raw).strip()
@@ -566,6 +593,8 @@ def _scalar(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, FixedFloat):
+        return f"{value:.{value.places}f}"  # 98.00: the decimals as written, which the loader keeps
     if isinstance(value, (int, float)):
         return repr(value)
     return json.dumps(value, ensure_ascii=False)  # JSON is YAML: a string, or importfejl's flow mapping

@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..load.nodes import FixedFloat
 from ..model.base import DanishBool, Model
 from .convention import Convention, reading
 from .convention import decimals as written_decimals
@@ -135,7 +136,10 @@ def meaningful(text: str | None) -> bool:
 
 
 def float_decimals(value: float) -> int:
-    """The decimals of a number as YAML or Excel gave it: 98 → 0, 3.77 → 2, 98.0 → 1 (at most six)."""
+    """The decimals of a number as YAML or Excel gave it: 98 → 0, 3.77 → 2, YAML's `98.0` → 1 (its decimals as
+    written, `load.nodes.FixedFloat`), a computed 98.0 → 0 (at most six)."""
+    if isinstance(value, FixedFloat):
+        return min(value.places, MAX_DECIMALS)
     text = repr(float(value))
     if "e" in text or "E" in text:
         return 0 if float(value).is_integer() else MAX_DECIMALS
