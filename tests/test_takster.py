@@ -435,7 +435,8 @@ def test_csv_has_danish_numbers_and_the_flags(rendered: tuple[Path, int]) -> Non
     out, _flagged = rendered
     rows = list(csv.reader(io.StringIO((out / "t.csv").read_text("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Driftsherre", "Rækketype", "Tilbud", "Ydelse"]
-    table_rows = [row for row in rows[1:] if row[1] != "note"]  # the notes follow each driftsherre's rows
+    table_rows = [row for row in rows[1:] if row[1] not in ("note", "generel")]  # notes; the general overhead
+    assert len([row for row in rows[1:] if row[1] == "generel"]) == len(sample_owners())  # each states one
     assert len(table_rows) == sum(len(r) for o in sample_owners() for r in o["tilbud"].values()) == 584
     # Issue 23: numbers as numbers — no thousands separator, a decimal comma — in every number column
     header = rows[0]

@@ -122,3 +122,58 @@ def test_a_yaml_number_keeps_its_trailing_zeros() -> None:
 
     row = Row.model_validate({"takst": FixedFloat(3249.5, 2), "belægning_pct": FixedFloat(98, 1)})
     assert (row.decimals("takst"), row.decimals("belægning_pct"), row.tariff) == (2, 1, 3249.5)
+
+
+GENERAL = """\
+år: 2027
+pl_indeks: {kommune: 3.1, region: 2.46}
+driftsherrer:
+  - navn: Nordby Kommune
+    type: kommune
+    overhead_pct: "5,50"
+    tilbud:
+      - navn: Botilbud Lærkereden
+        lovgrundlag: SEL § 107
+        rækker:
+          - {ydelse: Døgnophold, antal_pladser: 10, takstenhed: Døgn, belægning_pct: 98, budget: 3650000, takst: 1020}
+  - navn: Sydby Kommune
+    type: kommune
+    tilbud:
+      - navn: Bostedet Vest
+        lovgrundlag: SEL § 107
+        rækker:
+          - {ydelse: Døgnophold, antal_pladser: 10, takstenhed: Døgn, belægning_pct: 98, budget: 3650000, takst: 1020,
+             overhead_pct: 6}
+"""
+
+
+def test_the_general_overhead_is_in_every_format(tmp_path: Path, run: Any) -> None:
+    """A row relying on its driftsherre's general overhead had none in CSV and Excel: the section's line 'Generel
+    overheadprocent: 5,50 %' was in the PDF and Word only. Now CSV and Excel have it as a row of its own before the
+    driftsherre's rows (Rækketype 'generel'), its number under Overhead pct."""
+    import csv
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    path = tmp_path / "takster.yaml"
+    path.write_text(GENERAL, "utf-8")
+    code, _, err = run("tariffs", "render", path, "--format", "pdf,docx,csv,xlsx", "--out", tmp_path)
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO((tmp_path / "takster.csv").read_text("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    general = [r for r in rows if r[1] == "generel"]
+    assert [(r[0], r[header.index("Ydelse")], r[header.index("Overhead pct.")]) for r in general] == [
+        ("Nordby Kommune", "Generel overheadprocent", "5,50")]  # Sydby Kommune stated none
+    assert rows.index(general[0]) == 1  # before Nordby's rows
+    ws = load_workbook(tmp_path / "takster.xlsx").worksheets[0]
+    xlsx_header = [c.value for c in ws[1]]
+    line = ws[2]
+    overhead = line[xlsx_header.index("Overhead pct.")]
+    assert (line[0].value, line[xlsx_header.index("Ydelse")].value) == ("Nordby Kommune", "Generel overheadprocent")
+    assert overhead.value == pytest.approx(0.055) and overhead.number_format == "0.00%"
+    assert ws[3][xlsx_header.index("Ydelse")].value == "Døgnophold"
+    pdf = " ".join(page.extract_text() for page in PdfReader(tmp_path / "takster.pdf").pages)
+    assert "Generel overheadprocent: 5,50 %" in pdf
+    assert any(p.text == "Generel overheadprocent: 5,50 %" for p in Document(str(tmp_path / "takster.docx")).paragraphs)

@@ -90,7 +90,7 @@ def test_csv_keeps_kinds_dashes_marks_and_notes(out: Path) -> None:
     sub = next(r for r in rows if r[col["Ydelse"]] == "Boniveau 4")
     assert (sub[col["Rækketype"]], sub[col["Budget"]], sub[col["Takst"]]) == ("underrække", "-", "2823")  # a number
     kinds = {r[col["Rækketype"]] for r in rows[1:]}
-    assert kinds == {"overskrift", "blokhoved", "underrække", "sum", "takst", "note"}
+    assert kinds == {"overskrift", "blokhoved", "underrække", "sum", "takst", "note", "generel"}
     sonjavej = next(r for r in rows if r[col["Ydelse"]] == "Sonjavej A-C Huse")
     assert sonjavej[col["Markeringer"]].startswith("Uforklaret: Botilbud Sonjavej › Sonjavej A-C Huse: taksten 2.193 kr.")
     day = next(r for r in rows if r[col["Ydelse"]] == "Dagtilbud")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, ModelWrapValidatorHandler, PrivateAttr, model_validator
 
 from ..model.base import Model
 from .convention import SectionReading
+from .convention import decimals as written_decimals
 from .roles import resolve_roles
 from .row import (
     DASHES,
@@ -22,6 +23,7 @@ from .row import (
     Row,
     Status,
     Unit,
+    float_decimals,
     meaningful,
 )
 
@@ -109,6 +111,29 @@ class Owner(Model):
                               description="Driftsherrens noter (fx \"#Note til …\"), trykt før eller efter dens tabel.")
 
     _reading: SectionReading | None = PrivateAttr(None)
+    _overhead_places: int = PrivateAttr(0)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_written(cls, data: Any, handler: ModelWrapValidatorHandler[Owner]) -> Owner:
+        """The decimals the general overhead was written with ('5,50', a YAML 5.50), which its float drops."""
+        value = data.get("overhead_pct") if isinstance(data, dict) else None
+        owner = handler(data)
+        if isinstance(value, str) and value.strip() not in DASHES:
+            owner.note_overhead_places(written_decimals(value))
+        elif isinstance(value, float):
+            owner.note_overhead_places(float_decimals(value))
+        elif owner.overhead_pct is not None:
+            owner.note_overhead_places(float_decimals(owner.overhead_pct))
+        return owner
+
+    def note_overhead_places(self, places: int) -> None:
+        self._overhead_places = places
+
+    @property
+    def overhead_places(self) -> int:
+        """How many decimals the general overhead was written with (`5` 0, `5,50` 2)."""
+        return self._overhead_places
 
     def read_numbers(self, reading: SectionReading) -> None:
         """How the section's numbers were read (see takster.reading)."""

@@ -3,7 +3,8 @@ in `word.py`.
 
 CSV and Excel carry numbers as numbers (issue 23): CSV in the Danish way a spreadsheet reads it (semicolons, a
 decimal comma, no thousands separator), Excel as numeric cells with a number format that shows the decimals the
-driftsherre wrote (`#,##0`, `#,##0.00`, percentages as fractions with `0%` / `0.00%`); text stays text.
+driftsherre wrote (`#,##0`, `#,##0.00`, percentages as fractions with `0%` / `0.00%`); text stays text. A driftsherre's
+general overhead, a line above its table in the PDF and Word, is a row of its own before its rows (kind `generel`).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def csv_bytes(view: AnnexView) -> bytes:
     for s in view["sections"]:
         for note in s["notes_before"]:
             writer.writerow([_csv_text(s["owner"]), "note", _csv_text(note["title"] or ""), _csv_text(note["text"])])
-        for row in s["rows"]:
+        for row in ([s["overhead"]] if s["overhead"] else []) + s["rows"]:  # the general overhead first, as in the PDF
             marks = "; ".join(flag_text(s, cell) for cell in row["cells"] if cell["flag"])
             cells = [csv_number(cell) if "number" in cell else cell["text"] if cell["text"] in DASHES
                      else _csv_text(cell["text"]) for cell in row["cells"]]
@@ -102,7 +103,7 @@ def xlsx(view: AnnexView, when: dt.date) -> bytes:
     ydelse = 2 + next(i for i, c in enumerate(view["columns"]) if c["key"] == "ydelse")
     explanation = 2 + next(i for i, c in enumerate(view["columns"]) if c["key"] == "forklaring")
     for s in view["sections"]:
-        for row in s["rows"]:
+        for row in ([s["overhead"]] if s["overhead"] else []) + s["rows"]:  # the general overhead first, as in the PDF
             ws.append([s["owner"], *(c["number"] / 100 if c.get("percent") else c["number"] if "number" in c
                                      else c["text"] for c in row["cells"])])
             line = ws.max_row

@@ -15,7 +15,8 @@ from ..view.types import Block
 
 __all__ = ["AnnexCell", "AnnexColumn", "AnnexNote", "AnnexRow", "AnnexSection", "AnnexView", "Footnote", "LegendEntry"]
 
-RowKind = Literal["overskrift", "blokhoved", "underrække", "sum", "takst"]
+# "generel": the driftsherre's general overhead as a row of its own (CSV and Excel, which have no section line)
+RowKind = Literal["overskrift", "blokhoved", "underrække", "sum", "takst", "generel"]
 
 
 class LegendEntry(TypedDict):
@@ -66,6 +67,7 @@ class AnnexNote(TypedDict):
 class AnnexSection(TypedDict):
     owner: str
     info: str | None  # "Generel overheadprocent: 5 %" where the driftsherre stated one
+    overhead: AnnexRow | None  # the same as a row for CSV and Excel: the words under Ydelse, the number under Overhead
     rows: list[AnnexRow]
     footnotes: list[Footnote]
     notes_before: list[AnnexNote]

@@ -76,6 +76,7 @@ EARLIER_COLUMNS = [("tidl_takst", "Tidl. indmeldt takst", "right"), ("tidl_ændr
                    ("procentpoint", "Ændring i procent­point", "right")]
 LAST_COLUMN = ("forklaring", "Forklaring", "left")
 PERCENT_KEYS = ("belægning_pct", "overhead_pct", "ændring_pct")
+OVERHEAD_LABEL = "Generel overheadprocent"
 # Columns whose findings have no column of their own in the table: marked where a reader looks for them.
 _SHOWN_IN = {"pladser_sidste_år": "antal_pladser", "takst_sidste_år": "ændring_pct", "basistakst": "takst",
              "regulering_kr": "takst", "betalingsdage": "takst", "status": "ydelse", "strukturændring": "ændring_pct",
@@ -185,12 +186,19 @@ def _section(tb: Takstbilag, owner: Owner, columns: list[tuple[str, str, str]], 
                 out.append(cell)
             kind: RowKind = row.kind.value  # type: ignore[assignment]
             rows.append({"kind": kind, "ref": ref, "cells": out})
+    overhead: AnnexRow | None = None
+    if owner.overhead_pct is not None:
+        general = {key: _cell("") for key, _, _ in columns} | {
+            "ydelse": _cell(OVERHEAD_LABEL), "overhead_pct": _float_cell(owner.overhead_pct, owner.overhead_places, True)}
+        overhead = {"kind": "generel", "ref": printable(f"{owner.name} › {OVERHEAD_LABEL}"),
+                    "cells": [general[key] for key, _, _ in columns]}
     before = [n for n in owner.notes if n.placement.value == "før"]
     after = [n for n in owner.notes if n.placement.value != "før"]
     return {
         "owner": printable(owner.name),
-        "info": printable(f"Generel overheadprocent: {number(owner.overhead_pct, _places(owner.overhead_pct))} %")
+        "info": printable(f"{OVERHEAD_LABEL}: {number(owner.overhead_pct, owner.overhead_places)} %")
         if owner.overhead_pct is not None else None,
+        "overhead": overhead,
         "rows": rows, "footnotes": footnotes, "notes_before": _notes(before), "notes_after": _notes(after),
     }
 
