@@ -177,3 +177,55 @@ def test_the_general_overhead_is_in_every_format(tmp_path: Path, run: Any) -> No
     pdf = " ".join(page.extract_text() for page in PdfReader(tmp_path / "takster.pdf").pages)
     assert "Generel overheadprocent: 5,50 %" in pdf
     assert any(p.text == "Generel overheadprocent: 5,50 %" for p in Document(str(tmp_path / "takster.docx")).paragraphs)
+
+
+UNSTATED = """\
+år: 2027
+pl_indeks: {kommune: 3.1, region: 2.46}
+driftsherrer:
+  - navn: Nordby Kommune
+    type: kommune
+    overhead_pct: 5
+    tilbud:
+      - navn: Botilbud Lærkereden
+        lovgrundlag: SEL § 107
+        rækker:
+          - {ydelse: Døgnophold, takstenhed: Døgn, takst: 1130, takst_sidste_år: 1000, forklaring: Ny normering}
+          - {ydelse: Aflastning, takstenhed: Døgn, takst: 1031, takst_sidste_år: 1000, ændring_pct: 3.1}
+"""
+
+
+def test_the_overview_says_a_change_it_computed_is_computed(tmp_path: Path, run: Any) -> None:
+    """The overview's largest rises listed '+13,00 %' for a row whose submission stated no change (computed from
+    takst and last year's takst), while the table's Ændring cell is blank. It now says '(beregnet)', with a sentence
+    saying what that means; the table still prints no computed change."""
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    path = tmp_path / "takster.yaml"
+    path.write_text(UNSTATED, "utf-8")
+    summary = tmp_path / "oversigt.md"
+    code, _, err = run("tariffs", "summary", path, "--out", summary)
+    assert code == 0, err
+    md = summary.read_text("utf-8")
+    row = next(line for line in md.splitlines() if line.startswith("| Nordby Kommune"))
+    assert "Botilbud Lærkereden, Døgnophold: +13,00 % (beregnet); Botilbud Lærkereden, Aflastning: +3,1 % |" in row
+    assert "En ændring i oversigten mærket (beregnet) har driftsherren ikke angivet" in md
+    code, _, err = run("tariffs", "render", path, "--format", "pdf,csv", "--out", tmp_path)
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO((tmp_path / "takster.csv").read_text("utf-8-sig")), delimiter=";"))
+    day = next(r for r in rows if "Døgnophold" in r)
+    assert day[rows[0].index("Ændring i pct. ift. forrige år")] == ""  # the table states no computed change
+    pdf = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(tmp_path / "takster.pdf").pages)
+    assert "+13,00 % (beregnet)" in pdf and "mærket (beregnet) har driftsherren ikke angivet" in pdf
+
+
+def test_an_overview_of_stated_changes_has_no_computed_note(tmp_path: Path, run: Any) -> None:
+    path = tmp_path / "takster.yaml"
+    path.write_text(UNSTATED.replace("forklaring: Ny normering", "ændring_pct: 13, forklaring: Ny normering"), "utf-8")
+    summary = tmp_path / "oversigt.md"
+    assert run("tariffs", "summary", path, "--out", summary)[0] == 0
+    md = summary.read_text("utf-8")
+    assert "+13 %;" in md and "beregnet" not in md

@@ -14,6 +14,11 @@ from .model import Takstbilag
 from .rules import CATEGORIES, Finding, effective_change, is_tariff, offer_name
 
 LARGEST = 3
+# A change the driftsherre did not state, computed from its takst and last year's: the overview says so (issue 23:
+# nothing printed as submitted that the submission did not state; the annex's table leaves such a change blank).
+COMPUTED = " (beregnet)"
+COMPUTED_NOTE = ("En ændring i oversigten mærket (beregnet) har driftsherren ikke angivet; den er beregnet ud fra "
+                 "taksten og sidste års takst.")
 
 
 @dataclass
@@ -24,6 +29,7 @@ class OwnerSummary:
     other: int = 0  # the other marked cells: takst mangler, overhead, sums, lovgrundlag, import, ambiguous numbers …
     rises: list[str] = field(default_factory=list)  # the largest rises, largest first
     falls: list[str] = field(default_factory=list)  # the largest falls, largest first
+    computed: bool = False  # a rise or fall listed is computed, not stated (marked COMPUTED)
 
 
 def summarise(tb: Takstbilag, findings: list[Finding]) -> list[OwnerSummary]:
@@ -37,12 +43,16 @@ def summarise(tb: Takstbilag, findings: list[Finding]) -> list[OwnerSummary]:
                     s.tariffs += 1
                     change = effective_change(row)
                     if change is not None and not row.structure_change:
-                        places = row.decimals("ændring_pct") if row.change_pct is not None else 2
-                        changes.append((change, f"{offer_name(offer, row)}, {row.name}", places))
-        rises = sorted((c for c in changes if c[0] > 0), key=lambda c: (-c[0], c[1]))
-        falls = sorted((c for c in changes if c[0] < 0), key=lambda c: (c[0], c[1]))
-        s.rises = [f"{name}: +{number(change, places)} %" for change, name, places in rises[:LARGEST]]
-        s.falls = [f"{name}: {number(change, places)} %" for change, name, places in falls[:LARGEST]]
+                        stated = row.change_pct is not None
+                        places = row.decimals("ændring_pct") if stated else 2
+                        changes.append((change, f"{offer_name(offer, row)}, {row.name}", places, not stated))
+        rises = sorted((c for c in changes if c[0] > 0), key=lambda c: (-c[0], c[1]))[:LARGEST]
+        falls = sorted((c for c in changes if c[0] < 0), key=lambda c: (c[0], c[1]))[:LARGEST]
+        s.rises = [f"{name}: +{number(change, places)} %{COMPUTED if computed else ''}"
+                   for change, name, places, computed in rises]
+        s.falls = [f"{name}: {number(change, places)} %{COMPUTED if computed else ''}"
+                   for change, name, places, computed in falls]
+        s.computed = any(c[3] for c in rises + falls)
         out.append(s)
     by_name = {s.name: s for s in out}
     for f in findings:
@@ -88,12 +98,15 @@ def _md(text: str) -> str:
 
 def markdown(tb: Takstbilag, findings: list[Finding]) -> str:
     """The overview as a Markdown table to paste into the takst item."""
-    rows = table(summarise(tb, findings))
+    summary = summarise(tb, findings)
+    rows = table(summary)
     lines = [f"Oversigt over {tb.display_title}:", "", "| " + " | ".join(HEADER) + " |",
              "|" + "|".join(["---"] + ["---:"] + ["---"] * (len(HEADER) - 2)) + "|"]
     lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
     lines += ["", ("Forklaret: driftsherren har forklaret afvigelsen; den skal godkendes. "
                   "Uforklaret: forklaringen mangler.")]
+    if any(s.computed for s in summary):
+        lines.append(COMPUTED_NOTE)
     return "\n".join(lines) + "\n"
 
 

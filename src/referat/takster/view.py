@@ -3,7 +3,7 @@
 Decided once here; the PDF (Typst), Word, CSV and Excel writers only lay it out (`types.AnnexView`). Every number
 prints as the driftsherre wrote it — in Danish notation, with the decimals it was submitted with (a submitted
 `100` is `100 %`, an English `456,789` read as thousands `456.789`) — and nothing prints that the submission did
-not state: no computed change, no "ikke oplyst" line (what a rule needs to say about a missing value it says
+not state: no computed change in the table (the overview marks one it lists "(beregnet)"), no "ikke oplyst" line (what a rule needs to say about a missing value it says
 once, in the reading guide).
 """
 
@@ -18,8 +18,8 @@ from ..view import labels as L
 from .model import Note, Offer, Owner, Role, Row, Status, Takstbilag
 from .row import ATTR, float_decimals
 from .rules import AMBIGUOUS, MISSING_TARIFF, OVERHEAD, Finding, offer_name
+from .summary import COMPUTED_NOTE, summarise
 from .summary import HEADER as SUMMARY_HEADER
-from .summary import summarise
 from .summary import table as summary_table
 from .types import (
     AnnexCell,
@@ -203,7 +203,7 @@ def _section(tb: Takstbilag, owner: Owner, columns: list[tuple[str, str, str]], 
     }
 
 
-def _guide_facts(tb: Takstbilag, findings: list[Finding], ambiguous: bool) -> list[Block]:
+def _guide_facts(tb: Takstbilag, findings: list[Finding], ambiguous: bool, computed: bool = False) -> list[Block]:
     """What the reading guide says once about this annex: the year's P/L index, the driftsherrer a rule missed
     a general overhead for, and the blue marker where one is used."""
     facts: list[str] = []
@@ -220,6 +220,8 @@ def _guide_facts(tb: Takstbilag, findings: list[Finding], ambiguous: bool) -> li
     if overhead:
         facts.append(f"Generel overheadprocent er ikke oplyst for {', '.join(overhead)}; de takster, der heller ikke "
                      "selv angiver en, er markeret.")
+    if computed:  # the overview lists a change the submission did not state
+        facts.append(COMPUTED_NOTE)
     blocks: list[Block] = [{"type": "par", "inlines": [{"type": "text", "v": printable(f)}]} for f in facts]
     if ambiguous:
         blocks += parse(AMBIGUOUS_GUIDE)
@@ -238,7 +240,8 @@ def table_view(tb: Takstbilag, findings: list[Finding], approval: str | None = N
             flagged.setdefault((f.row_id, column), []).append(f)
     sections = [_section(tb, owner, columns, revised, flagged) for owner in tb.owners]
     ambiguous = any(fn["ambiguous"] for s in sections for fn in s["footnotes"])
-    summary = summary_table(summarise(tb, findings))
+    summaries = summarise(tb, findings)
+    summary = summary_table(summaries)
     aligns: list[Literal["left", "right"]] = ["right" if align == "right" else "left" for _, _, align in columns]
     column_views: list[AnnexColumn] = [{"key": k, "label": label, "align": "right" if align == "right" else "left"}
                                        for k, label, align in columns]
@@ -246,7 +249,8 @@ def table_view(tb: Takstbilag, findings: list[Finding], approval: str | None = N
         "title": printable(tb.display_title), "year": tb.year, "approval": printable(approval) if approval else None,
         "lang": "da-DK", "page_label": L.PAGE,
         "guide_title": "Læsevejledning",
-        "guide": parse(tb.reading_guide or READING_GUIDE) + _guide_facts(tb, findings, ambiguous),
+        "guide": parse(tb.reading_guide or READING_GUIDE) + _guide_facts(tb, findings, ambiguous,
+                                                                          any(s.computed for s in summaries)),
         "summary_title": "Oversigt pr. driftsherre", "summary_header": SUMMARY_HEADER,
         "summary": [[printable(c) for c in row] for row in summary],
         "colours": LEGEND + ([AMBIGUOUS_LEGEND] if ambiguous else []),
