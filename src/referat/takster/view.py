@@ -3,8 +3,8 @@
 Decided once here; the PDF (Typst), Word, CSV and Excel writers only lay it out (`types.AnnexView`). Every number
 prints as the driftsherre wrote it — in Danish notation, with the decimals it was submitted with (a submitted
 `100` is `100 %`, an English `456,789` read as thousands `456.789`) — and nothing prints that the submission did
-not state: no computed change in the table (the overview marks one it lists "(beregnet)"), no "ikke oplyst" line (what a rule needs to say about a missing value it says
-once, in the reading guide).
+not state: no computed change in the table (the overview marks one it lists "(beregnet)"), no "ikke oplyst" line
+(what a rule needs to say about a missing value it says once, in the reading guide).
 """
 
 from __future__ import annotations
