@@ -497,8 +497,8 @@ def as_shown(cell: Any, value: float) -> int | float:
     raw = cell.value
     places: int | None = None
     if isinstance(raw, str):
-        places = written_decimals(raw)
-    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        places = written_decimals(raw) if "," in raw or "." in raw else 0
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and cell.number_format != "General":
         places = NumberFormat(cell.number_format, raw).decimals(value)
     return fixed(value if places is None else shown_value(value, places), places)
 

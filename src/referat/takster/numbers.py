@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -70,6 +71,8 @@ class NumberFormat:
     openpyxl reads no more of a format than whether it shows a date (`is_date_format`), so the rest is read here.
     """
 
+    __slots__ = ("bare",)
+
     def __init__(self, code: str | None, value: float) -> None:
         sections = _sections(code or "General")
         if value < 0 and len(sections) >= 2:
@@ -106,7 +109,8 @@ class NumberFormat:
         return max(fixed, min(significant, len(places)))
 
 
-def _sections(code: str) -> list[str]:
+@functools.lru_cache(maxsize=256)  # a workbook has a handful of formats and thousands of cells
+def _sections(code: str) -> tuple[str, ...]:
     """The format's sections, each with only the characters that act on the number (see NumberFormat)."""
     sections: list[str] = []
     out: list[str] = []
@@ -131,11 +135,13 @@ def _sections(code: str) -> list[str]:
             out.append(c)
         i += 1
     sections.append("".join(out))
-    return sections
+    return tuple(sections)
 
 
 def shown_value(value: float, places: int) -> float:
     """`value` rounded as Excel rounds what it shows: to 15 significant digits, then half away from zero."""
+    if float(value).is_integer():  # most cells: a whole number shows as it is
+        return float(value)
     from decimal import ROUND_HALF_UP, Decimal
 
     exact = Decimal(f"{value:.15g}")
