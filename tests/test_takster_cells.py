@@ -229,3 +229,11 @@ def test_an_overview_of_stated_changes_has_no_computed_note(tmp_path: Path, run:
     assert run("tariffs", "summary", path, "--out", summary)[0] == 0
     md = summary.read_text("utf-8")
     assert "+13 %;" in md and "beregnet" not in md
+
+
+def test_an_ambiguous_number_decided_by_its_workbook_keeps_its_written_decimals(tmp_path: Path) -> None:
+    """'5,250' beside a Danish '96,5' in a column of the same kind is 5,250 %, written '5.250' (was 5.25)."""
+    path = _formatted(tmp_path / "skema.xlsx", {"belægning_pct": ("96,5", "@"), "overhead_pct": ("5,250", "@"),
+                                                "takst": (2249, "#,##0")})
+    result = import_workbooks([path])
+    assert result.text is not None and "overhead_pct: 5.250\n" in result.text, result.report.lines()
