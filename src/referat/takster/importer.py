@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Location, ReferatError, Report
@@ -134,14 +135,17 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
             if ws.sheet_state != "visible":  # a hidden draft is no driftsherre: never imported
                 report.warning(Location(path, where=ws.title), f"arket '{ws.title}' er skjult og importeres ikke")
                 continue
-            header_row, columns = _header(ws)
+            hidden = _hidden(ws)
+            header_row, columns = _header(ws, hidden)
+            _warn_hidden(ws, path, hidden, header_row, report)
             if header_row is None:
                 continue
+            _same_meaning(ws, path, header_row, columns, report)
             found = True
             meta = _meta(ws, header_row, path, report)
             if meta.get("år"):
                 years.add(int(meta["år"]))
-            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes, submissions)
+            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes, submissions, hidden)
         for name, submission in submissions.items():
             section = _read_submission(submission, report)
             if section.read_any:
@@ -239,10 +243,88 @@ def _unreadable(path: Path) -> str | None:
     return None
 
 
-def _header(ws: Worksheet) -> tuple[int | None, dict[int, str]]:
+@dataclass(frozen=True)
+class _Hidden:
+    """A sheet's hidden rows and columns (hidden, or shrunk to height or width 0; a filter or a collapsed outline
+    hides rows the same way): never read, as `files.xlsxcheck` counts them for bilag."""
+
+    rows: frozenset[int] = frozenset()
+    cols: frozenset[int] = frozenset()
+
+    def visible(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(c for c in row if c.column not in self.cols) if self.cols else row
+
+
+def _hidden(ws: Worksheet) -> _Hidden:
+    rows = frozenset(r for r, d in ws.row_dimensions.items()
+                     if r <= ws.max_row and (d.hidden or (d.ht is not None and d.ht == 0)))
+    cols: set[int] = set()
+    for key, d in ws.column_dimensions.items():
+        if d.hidden or (d.width is not None and d.width == 0):
+            low = d.min or column_index_from_string(key)
+            cols.update(range(low, min(d.max or low, ws.max_column) + 1))
+    return _Hidden(rows, frozenset(cols))
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _spans(numbers: list[int]) -> str:
+    """10, 12–14: row numbers as ranges."""
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def _warn_hidden(ws: Worksheet, path: Path, hidden: _Hidden, header_row: int | None, report: Report) -> None:
+    """One warning naming the hidden rows and columns that hold something (an empty hidden row hides nothing),
+    as a hidden sheet is named: they are not imported, so nothing hidden reaches the annex."""
+    rows = [r for r in sorted(hidden.rows) if any(_filled(c.value) for c in ws[r] if c.column not in hidden.cols)]
+    cols = [c for c in sorted(hidden.cols)
+            if any(_filled(cell.value) for (cell,) in ws.iter_rows(min_col=c, max_col=c))]
+    if not rows and not cols:
+        return
+    parts = []
+    if rows:
+        parts.append(f"skjult{'e' if len(rows) > 1 else ''} række{'r' if len(rows) > 1 else ''} {_spans(rows)}")
+    if cols:
+        def name(c: int) -> str:
+            head = ws.cell(row=header_row, column=c).value if header_row is not None else None
+            return get_column_letter(c) + (f" ('{printable(str(head).strip())}')" if _filled(head) else "")
+        parts.append(f"skjult{'e' if len(cols) > 1 else ''} kolonne{'r' if len(cols) > 1 else ''} "
+                     f"{', '.join(name(c) for c in cols)}")
+    report.warning(Location(path, where=ws.title), f"arket '{ws.title}' har {' og '.join(parts)}, som ikke importeres; "
+                                                   "vis dem i skemaet, hvis de skal med i takstbilaget")
+
+
+def _same_meaning(ws: Worksheet, path: Path, header_row: int, columns: dict[int, str], report: Report) -> None:
+    """Two columns that mean the same ('Forklaring' and 'Bemærkning', two 'Takst'): the first (leftmost) is read,
+    the other left out with a warning at its header naming both, so that neither overwrites the other unseen."""
+    first: dict[str, int] = {}
+    for column, key in sorted(columns.items()):
+        if key not in first:
+            first[key] = column
+            continue
+        del columns[column]
+        kept, other = ws.cell(row=header_row, column=first[key]), ws.cell(row=header_row, column=column)
+        report.warning(Location(path, where=f"{ws.title}!{other.coordinate}"),
+                       f"kolonnen '{printable(str(other.value).strip())}' ({other.coordinate}) betyder det samme som "
+                       f"'{printable(str(kept.value).strip())}' ({kept.coordinate}): {LABELS[key]}; kun den første "
+                       f"({kept.column_letter}) er importeret, og kolonne {other.column_letter} importeres ikke. "
+                       "Slet eller omdøb den ene kolonne")
+
+
+def _header(ws: Worksheet, hidden: _Hidden = _Hidden()) -> tuple[int | None, dict[int, str]]:
     for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS):
+        if row and row[0].row in hidden.rows:
+            continue
         columns = {}
-        for cell in row:
+        for cell in hidden.visible(row):
             if isinstance(cell.value, str) and fold(cell.value) in HEADER_LOOKUP:
                 columns[cell.column] = HEADER_LOOKUP[fold(cell.value)]
         if {"ydelse", "takstenhed"} <= set(columns.values()) and len(columns) >= 4:
@@ -328,11 +410,14 @@ def markdown_literal(text: str) -> str:
     return "\n".join(escape(line, pipes=True) for line in text.split("\n"))
 
 
-def _notes_above(ws: Worksheet, header_row: int) -> list[dict[str, str]]:
+def _notes_above(ws: Worksheet, header_row: int, hidden: _Hidden = _Hidden()) -> list[dict[str, str]]:
     """Notes a driftsherre wrote above its table (printed before it): note rows and their paragraphs."""
     notes: list[dict[str, str]] = []
     current: dict[str, str] | None = None
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
+        if row and row[0].row in hidden.rows:
+            continue
+        row = hidden.visible(row)
         note = _note(row)
         if note is not None:
             current = {**note, "placering": "før"}
@@ -354,17 +439,22 @@ def _import_error(record: dict[str, Any], key: str, message: str) -> None:
 
 def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, str], meta: dict[str, Any],
                owners: dict[str, _Owner], report: Report, annex_notes: list[dict[str, str]],
-               submissions: dict[str, _Submission]) -> int:
+               submissions: dict[str, _Submission], hidden: _Hidden = _Hidden()) -> int:
     count = 0
     last_offer: str | None = None
     last_note: dict[str, str] | None = None  # the note whose paragraphs may follow
     plain_changes: list[dict[str, Any]] = []  # records whose change was a General-format number
     owner_column = next((c for c, k in columns.items() if k == "driftsherre"), None)
-    above = _notes_above(ws, header_row)
+    above = _notes_above(ws, header_row, hidden)
     if above:
         name = meta.get("driftsherre") or ws.title
         _owner(owners, name, meta).notes.extend(above)
     for row in ws.iter_rows(min_row=header_row + 1):
+        if not row or row[0].row in hidden.rows:
+            continue
+        row = hidden.visible(row)
+        if not row:
+            continue
         values = {columns[c.column]: c for c in row if c.column in columns}
         if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in values.values()) \
                 and all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in row):
