@@ -432,8 +432,11 @@ def _notes_above(ws: Worksheet, header_row: int, hidden: _Hidden = _Hidden()) ->
 
 
 def _import_error(record: dict[str, Any], key: str, message: str) -> None:
-    """A cell that could not be read: null in the YAML, its message under `importfejl` (the annex marks it)."""
-    record[key] = None
+    """A cell that could not be read: null in the YAML, its message under `importfejl` (the annex marks it). A
+    yes/no cell (Strukturændring) is left out instead: the takstbilag holds no null for it (validate refused the
+    whole file with "'None' skal være true eller false"), and the row reads as nej, marked."""
+    if KIND.get(key) != "bool":
+        record[key] = None
     record.setdefault("importfejl", {})[key] = message
 
 
