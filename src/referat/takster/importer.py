@@ -88,6 +88,8 @@ class _Owner:
     overhead: float | None = None
     offers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: list[dict[str, str]] = field(default_factory=list)
+    at: dict[str, Location] = field(default_factory=dict)  # "type"/"overhead" → the cell its value came from
+    told: set[tuple[str, str]] = field(default_factory=set)  # the disagreements already warned about
 
 
 @dataclass
@@ -355,6 +357,7 @@ def _meta(ws: Worksheet, header_row: int, path: Path, report: Report) -> dict[st
                         meta[key] = number
                     elif value not in (None, ""):
                         meta[key] = str(value).strip()
+                    meta.setdefault("_at", {})[key] = where  # the cell it came from, for `_owner`'s messages
     if "type" in meta and meta["type"].lower() not in ("kommune", "region"):
         report.error(Location(path, where=ws.title), f"driftsherretypen '{meta['type']}' skal være kommune eller region")
         meta.pop("type")
@@ -451,7 +454,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
     above = _notes_above(ws, header_row, hidden)
     if above:
         name = meta.get("driftsherre") or ws.title
-        _owner(owners, name, meta).notes.extend(above)
+        _owner(owners, name, meta, report).notes.extend(above)
     for row in ws.iter_rows(min_row=header_row + 1):
         if not row or row[0].row in hidden.rows:
             continue
@@ -471,7 +474,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
             if _ANNEX_NOTE.match(next(str(c.value) for c in row if c.value is not None)):
                 annex_notes.append(note)
             else:
-                _owner(owners, owner_name, meta).notes.append(note)
+                _owner(owners, owner_name, meta, report).notes.append(note)
             last_note = note
             continue
         paragraph = _paragraph(row) if last_note is not None else None
@@ -518,7 +521,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         for key in REQUIRED:  # a heading ('Hovedydelse') has no unit; the rules say what a row lacks
             if key not in record and key in columns.values() and has_numbers and key == "ydelse":
                 report.warning(here, f"{LABELS[key]} mangler; rækken er taget med uden")
-        owner = _owner(owners, owner_name, meta)
+        owner = _owner(owners, owner_name, meta, report)
         record["_kilde"] = f"{path.name}!{ws.title}!{first}"
         above = owner.offers.setdefault(offer, [])
         submission.inherited[id(record)] = {k: next((r[k] for r in reversed(above) if isinstance(r.get(k), (int, float, str))), None)
@@ -547,11 +550,32 @@ def _fractions_of_change(ws: Worksheet, path: Path, columns: dict[int, str], hea
                           f"{number_text(values[0] * 100)} %. Skriv procenten, eller formatér cellerne som procent")
 
 
-def _owner(owners: dict[str, _Owner], name: str, meta: dict[str, Any]) -> _Owner:
+def _owner(owners: dict[str, _Owner], name: str, meta: dict[str, Any], report: Report | None = None) -> _Owner:
+    """The driftsherre `name`, with the type and general overhead of the sheet's labelled cells. Two sheets or
+    workbooks that disagree on them: the first value read is kept, and the later cell is warned about, naming
+    both (the takstbilag holds one type and one overhead per driftsherre)."""
     owner = owners.setdefault(name, _Owner(name))
-    owner.type = meta.get("type", owner.type).lower()
-    if meta.get("overhead") is not None:
-        owner.overhead = meta["overhead"]
+    at: dict[str, Location] = meta.get("_at", {})
+    for key, label in (("type", "Driftsherretype"), ("overhead", "Generel overheadprocent")):
+        value = meta.get(key)
+        if value is None:
+            continue
+        value = value.lower() if isinstance(value, str) else value
+        if key not in owner.at:
+            if key == "type":
+                owner.type = value
+            else:
+                owner.overhead = value
+            owner.at[key] = at.get(key, Location(Path(name)))
+            continue
+        kept = owner.type if key == "type" else owner.overhead
+        if value != kept and report is not None and (key, str(value)) not in owner.told:
+            owner.told.add((key, str(value)))
+            show = (lambda v: v) if key == "type" else (lambda v: f"{number_text(v)} %")
+            first = owner.at[key]
+            report.warning(at.get(key, first), f"{label} for {name} er {show(value)} her, men {show(kept)} i "
+                                               f"{first.path.name}{'!' + first.where if first.where else ''}; "
+                                               f"{show(kept)} (den første) er brugt. Ret den ene, så de er ens")
     return owner
 
 
