@@ -88,6 +88,7 @@ class _Owner:
     overhead: float | None = None
     offers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: list[dict[str, str]] = field(default_factory=list)
+    laws: dict[str, str] = field(default_factory=dict)  # offer → the Lovgrundlag typed on its name line
     at: dict[str, Location] = field(default_factory=dict)  # "type"/"overhead" → the cell its value came from
     told: set[tuple[str, str]] = field(default_factory=set)  # the disagreements already warned about
 
@@ -507,6 +508,11 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         offer = record.pop("tilbud", None)
         if offer is not None and set(record) <= {"lovgrundlag"}:  # the offer's name on a line of its own
             last_offer = offer
+            if "lovgrundlag" in record:  # typed beside the name: the offer's, for all its rows without their own
+                laws = _owner(owners, owner_name, meta, report).laws
+                if laws.setdefault(offer, record["lovgrundlag"]) != record["lovgrundlag"]:
+                    report.warning(here, f"{LABELS['lovgrundlag']} for {offer} er '{record['lovgrundlag']}' her, men "
+                                         f"'{laws[offer]}' længere oppe; '{laws[offer]}' (den første) er brugt")
             continue
         if offer is not None and last_offer is not None and offer != last_offer and record.get("rolle") == "underrække":
             record["tilbud"] = offer  # a takstgruppe with its own name under its block's total (issue 23)
@@ -659,7 +665,8 @@ def _data(owners: dict[str, _Owner], year: int, notes: list[dict[str, str]] | No
         "pl_indeks": {"kommune": None, "region": None},
         "driftsherrer": [
             {"navn": o.name, "type": o.type, "overhead_pct": o.overhead,
-             "tilbud": [{"navn": name, "rækker": rows} for name, rows in o.offers.items() if rows],
+             "tilbud": [{"navn": name, **({"lovgrundlag": o.laws[name]} if name in o.laws else {}), "rækker": rows}
+                        for name, rows in o.offers.items() if rows],
              **({"noter": whole} if (whole := _whole(o.notes)) else {})}
             for o in owners.values() if any(o.offers.values())  # a sheet of notes only is no driftsherre
         ],
@@ -701,7 +708,10 @@ def to_yaml(data: dict[str, Any]) -> str:
         lines += _notes_yaml(owner.get("noter", []), "    ")
         lines.append("    tilbud:")
         for offer in owner["tilbud"]:
-            lines += [f"      - navn: {_scalar(offer['navn'])}", "        rækker:"]
+            lines.append(f"      - navn: {_scalar(offer['navn'])}")
+            if "lovgrundlag" in offer:
+                lines.append(f"        lovgrundlag: {_scalar(offer['lovgrundlag'])}")
+            lines.append("        rækker:")
             for row in offer["rækker"]:
                 keys = [k for k in _ORDER if k in row]
                 for n, key in enumerate(keys):
