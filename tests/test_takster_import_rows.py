@@ -140,8 +140,9 @@ def test_a_bad_strukturaendring_cell_is_marked_and_the_annex_still_renders(tmp_p
 def test_a_formula_without_a_computed_value_is_named(tmp_path: Path) -> None:
     # openpyxl, like any program that does not compute, saves a formula with no cached value
     rows: list[dict[str, Any] | str] = [{"tilbud": "Skovly"}, {**ROW, "takst": "=H9/(D9*G9/100*365)"}]
-    result = import_workbooks([_skema(tmp_path / "skema.xlsx", rows)])
+    result = import_workbooks([_skema(tmp_path / "skema.xlsx", rows, overhead="=2+3")])
     lines = result.report.lines()
+    assert any("skema.xlsx!Takstskema!B5: advarsel" in line and "ingen beregnet værdi" in line for line in lines), lines
     assert any("skema.xlsx!Takstskema!J9: advarsel" in line and "formel" in line and "ingen beregnet værdi" in line
                for line in lines), lines
 

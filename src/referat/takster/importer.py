@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -26,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Location, ReferatError, Report
 from ..fileio import read_reason
-from ..files.xlsxcheck import IMPORT_CELLS, check_workbook
+from ..files.xlsxcheck import IMPORT_CELLS, ZIP_ERRORS, SheetFacts, check_workbook
 from ..progress import Progress
 from ..text.danish import join_or
 from ..text.richtext import printable
@@ -128,6 +130,7 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
             report.error(Location(path), f"filen kan ikke læses som Excel (.xlsx) ({type(exc).__name__})")
             continue
         found = False
+        uncomputed = _uncomputed(path, facts)
         submissions: dict[str, _Submission] = {}
         rows = {f.name: f.rows for f in facts}
         if shown is not None:
@@ -146,9 +149,14 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
             _same_meaning(ws, path, header_row, columns, report)
             found = True
             meta = _meta(ws, header_row, path, report)
+            blank = uncomputed.get(ws.title, frozenset())
+            for key, at in meta.get("_at", {}).items():
+                if meta.get(key) is None and at.where and at.where.rpartition("!")[2] in blank:
+                    report.warning(at, f"{_UNCOMPUTED}; den er læst som tom. {_RECOMPUTE}")
             if meta.get("år"):
                 years.add(int(meta["år"]))
-            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes, submissions, hidden)
+            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes, submissions, hidden,
+                                blank)
         for name, submission in submissions.items():
             section = _read_submission(submission, report)
             if section.read_any:
@@ -322,6 +330,41 @@ def _same_meaning(ws: Worksheet, path: Path, header_row: int, columns: dict[int,
                        "Slet eller omdøb den ene kolonne")
 
 
+_UNCOMPUTED = ("cellen har en formel, men ingen beregnet værdi (skemaet er gemt af et program, der ikke regner "
+               "formler ud)")
+_RECOMPUTE = "Åbn skemaet i Excel eller LibreOffice, og gem det igen"
+
+
+def _uncomputed(path: Path, facts: list[SheetFacts]) -> dict[str, frozenset[str]]:
+    """Per sheet, the cells holding a formula with no value saved beside it: `load_workbook(data_only=True)` reads
+    them as empty, as a workbook written by a program that does not compute formulas has them. The sheets' XML
+    is within `check_workbook`'s bounds already; a part that cannot be read here is left to openpyxl."""
+    found: dict[str, frozenset[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for sheet in facts:
+                if sheet.part is None or sheet.hidden:
+                    continue
+                cells: set[str] = set()
+                with archive.open(sheet.part) as stream:
+                    for _, element in ElementTree.iterparse(stream):  # expat ≥ 2.4 refuses entity bombs
+                        tag = element.tag.rpartition("}")[2]
+                        if tag == "row":
+                            element.clear()  # its cells are read: memory stays one row's
+                        if tag != "c":
+                            continue
+                        children = {child.tag.rpartition("}")[2]: child for child in element}
+                        value = children.get("v")
+                        if "f" in children and (value is None or (not value.text and element.get("t") != "str")):
+                            cells.add(element.get("r", ""))
+                        element.clear()
+                if cells:
+                    found[sheet.name] = frozenset(cells)
+    except (*ZIP_ERRORS, KeyError, ElementTree.ParseError):
+        return found
+    return found
+
+
 def _header(ws: Worksheet, hidden: _Hidden = _Hidden()) -> tuple[int | None, dict[int, str]]:
     for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS):
         if row and row[0].row in hidden.rows:
@@ -446,7 +489,8 @@ def _import_error(record: dict[str, Any], key: str, message: str) -> None:
 
 def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, str], meta: dict[str, Any],
                owners: dict[str, _Owner], report: Report, annex_notes: list[dict[str, str]],
-               submissions: dict[str, _Submission], hidden: _Hidden = _Hidden()) -> int:
+               submissions: dict[str, _Submission], hidden: _Hidden = _Hidden(),
+               uncomputed: frozenset[str] = frozenset()) -> int:
     count = 0
     last_offer: str | None = None
     last_note: dict[str, str] | None = None  # the note whose paragraphs may follow
@@ -487,6 +531,8 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         record: dict[str, Any] = {}
         for key, cell in values.items():
             where = Location(path, where=f"{ws.title}!{cell.coordinate}")
+            if cell.value is None and cell.coordinate in uncomputed:
+                report.warning(where, f"{LABELS[key]}: {_UNCOMPUTED}; den er læst som tom. {_RECOMPUTE}")
             try:
                 value = _value(key, cell, where, report)
             except CellError as exc:
