@@ -496,6 +496,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
     last_note: dict[str, str] | None = None  # the note whose paragraphs may follow
     plain_changes: list[dict[str, Any]] = []  # records whose change was a General-format number
     owner_column = next((c for c, k in columns.items() if k == "driftsherre"), None)
+    spread = _merged_down(ws, header_row, columns, hidden)
     above = _notes_above(ws, header_row, hidden)
     if above:
         name = meta.get("driftsherre") or ws.title
@@ -529,6 +530,9 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         last_note = None
         submission = submissions.setdefault(owner_name, _Submission())
         record: dict[str, Any] = {}
+        for key, cell in list(values.items()):
+            if cell.value is None and (cell.row, cell.column) in spread:
+                values[key] = spread[(cell.row, cell.column)]
         for key, cell in values.items():
             where = Location(path, where=f"{ws.title}!{cell.coordinate}")
             if cell.value is None and cell.coordinate in uncomputed:
@@ -582,6 +586,26 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         count += 1
     _fractions_of_change(ws, path, columns, header_row, plain_changes, report)
     return count
+
+
+_MERGED_TEXT = ("forklaring", "lovgrundlag")  # a text a merged cell gives every row it covers
+
+
+def _merged_down(ws: Worksheet, header_row: int, columns: dict[int, str],
+                 hidden: _Hidden) -> dict[tuple[int, int], Any]:
+    """(row, column) → the cell whose text a merged Forklaring or Lovgrundlag (J6:J8) shows on that row too: in
+    Excel the one text stands beside every row the merge covers, so each of them has it (openpyxl gives only the
+    first row the value). Numbers merged down are not spread: a budget merged over a block is the block's. A
+    merge from the header down, or from a hidden row, gives nothing."""
+    spread: dict[tuple[int, int], Any] = {}
+    for merged in ws.merged_cells.ranges:
+        if columns.get(merged.min_col) not in _MERGED_TEXT or merged.min_row <= header_row \
+                or merged.min_row in hidden.rows:
+            continue
+        anchor = ws.cell(row=merged.min_row, column=merged.min_col)
+        for row in range(merged.min_row + 1, merged.max_row + 1):
+            spread[(row, merged.min_col)] = anchor
+    return spread
 
 
 def _fractions_of_change(ws: Worksheet, path: Path, columns: dict[int, str], header_row: int,
