@@ -478,6 +478,21 @@ def _notes_above(ws: Worksheet, header_row: int, hidden: _Hidden = _Hidden()) ->
     return [n for n in notes if n["tekst"] or n.get("titel")]
 
 
+def _names_offer(row: tuple[Any, ...], following: list[tuple[Any, ...]], columns: dict[int, str]) -> bool:
+    """A line of one text in the Tilbud column that the table's rows follow (the next line that is not blank has
+    cells of the table and no offer of its own): the name of the offer they belong to, even where it reads as a
+    sentence ('Bofællesskabet Engly (SEL § 108)') right after a note — not a paragraph of the note."""
+    if not any(columns.get(c.column) == "tilbud" and _filled(c.value) for c in row):
+        return False
+    for line in following:
+        cells = [c for c in line if _filled(c.value)]
+        if not cells:
+            continue
+        keys = {columns.get(c.column) for c in cells}
+        return "tilbud" not in keys and bool(keys - {None}) and _note(line) is None
+    return False
+
+
 def _import_error(record: dict[str, Any], key: str, message: str) -> None:
     """A cell that could not be read: null in the YAML, its message under `importfejl` (the annex marks it). A
     yes/no cell (Strukturændring) is left out instead: the takstbilag holds no null for it (validate refused the
@@ -501,12 +516,9 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
     if above:
         name = meta.get("driftsherre") or ws.title
         _owner(owners, name, meta, report).notes.extend(above)
-    for row in ws.iter_rows(min_row=header_row + 1):
-        if not row or row[0].row in hidden.rows:
-            continue
-        row = hidden.visible(row)
-        if not row:
-            continue
+    lines = [visible for row in ws.iter_rows(min_row=header_row + 1)
+             if row and row[0].row not in hidden.rows and (visible := hidden.visible(row))]
+    for n, row in enumerate(lines):
         values = {columns[c.column]: c for c in row if c.column in columns}
         if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in values.values()) \
                 and all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in row):
@@ -524,7 +536,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
             last_note = note
             continue
         paragraph = _paragraph(row) if last_note is not None else None
-        if paragraph is not None and last_note is not None:
+        if paragraph is not None and last_note is not None and not _names_offer(row, lines[n + 1:], columns):
             _continue(last_note, paragraph)
             continue
         last_note = None
