@@ -124,7 +124,7 @@ def test_a_bad_strukturaendring_cell_is_marked_and_the_annex_still_renders(tmp_p
     skema = _skema(tmp_path / "skema.xlsx", rows)
     out = tmp_path / "takster.yaml"
     code, _, err = run("tariffs", "import", skema, "--out", out)
-    assert "'ja, ny model' skal være ja eller nej" in err, err
+    assert code == 1 and "'ja, ny model' skal være ja eller nej" in err, err
     assert "None" not in err
     text = out.read_text("utf-8")
     assert "strukturændring: null" not in text and text.count("importfejl") == 2, text
@@ -132,7 +132,7 @@ def test_a_bad_strukturaendring_cell_is_marked_and_the_annex_still_renders(tmp_p
     assert not any("None" in m for m in messages), messages
     assert any("cellen kunne ikke læses ved importen" in m and "ja, ny model" in m for m in messages), messages
     code, _, err = run("tariffs", "render", out, "--format", "csv", "--out", tmp_path)
-    assert "None" not in err
+    assert code == 0 and "None" not in err, err
     csv = (tmp_path / "takster.csv").read_text("utf-8-sig")
     assert "Døgnophold" in csv and "Aflastning" in csv, err
 
@@ -160,11 +160,16 @@ def test_a_merged_forklaring_explains_every_row_it_covers(tmp_path: Path) -> Non
 def test_two_workbooks_disagreeing_on_a_driftsherres_overhead_are_named(tmp_path: Path) -> None:
     one = _skema(tmp_path / "a.xlsx", [{"tilbud": "Skovly"}, ROW], overhead=5)
     two = _skema(tmp_path / "b.xlsx", [{"tilbud": "Engly"}, ROW], overhead=6)
-    result = import_workbooks([one, two])
-    assert result.data is not None and result.data["driftsherrer"][0]["overhead_pct"] == 5
+    three = _skema(tmp_path / "c.xlsx", [{"tilbud": "Solly"}, ROW], change=lambda ws: ws.__setitem__("B3", "Region"))
+    result = import_workbooks([one, two, three])
+    assert result.data is not None
+    assert [(d["type"], d["overhead_pct"]) for d in result.data["driftsherrer"]] == [("kommune", 5)]
     lines = result.report.lines()
-    assert any("b.xlsx!Takstskema!B5: advarsel" in line and "a.xlsx" in line and "5" in line and "6" in line
-               for line in lines), lines
+    assert any("b.xlsx!Takstskema!B5: advarsel: Generel overheadprocent for Aalborg Kommune er 6 % her, men 5 % i "
+               "a.xlsx!Takstskema!B5" in line for line in lines), lines
+    assert any("c.xlsx!Takstskema!B3: advarsel: Driftsherretype for Aalborg Kommune er region her, men kommune i "
+               "a.xlsx!Takstskema!B3" in line for line in lines), lines
+    assert len(lines) == 2, lines  # once per cell, not once per row
 
 
 def test_a_lovgrundlag_on_the_offers_name_line_is_the_offers(tmp_path: Path) -> None:

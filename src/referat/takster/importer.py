@@ -645,13 +645,13 @@ def _owner(owners: dict[str, _Owner], name: str, meta: dict[str, Any], report: R
     owner = owners.setdefault(name, _Owner(name))
     at: dict[str, Location] = meta.get("_at", {})
     for key, label in (("type", "Driftsherretype"), ("overhead", "Generel overheadprocent")):
-        value = meta.get(key)
+        value: Any = meta.get(key)
         if value is None:
             continue
         value = value.lower() if isinstance(value, str) else value
         if key not in owner.at:
             if key == "type":
-                owner.type = value
+                owner.type = str(value)
             else:
                 owner.overhead = value
             owner.at[key] = at.get(key, Location(Path(name)))
