@@ -12,6 +12,7 @@ import docx
 from pypdf import PdfReader
 
 from conftest import MEETING, dedent, tiny_pdf
+from referat.diagnostics import Location
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -345,6 +346,11 @@ def test_diff_and_send_name_the_file_they_cannot_read(make_meeting: Callable[...
     item.write_text("titel: [ikke lukket\n", encoding="utf-8")
     code, out, err = run("diff", folder)
     assert code == 1 and "02-botilbud.yaml" in err and "YAML" in err and "Traceback" not in err + out
+    # the loader's own located Danish line, as validate prints it (diff said '02-botilbud.yaml: fejl: filen kan
+    # ikke læses som YAML (ScannerError)': no folder, no line, a Python class name)
+    _, _, said = run("validate", folder)
+    [line] = [x for x in said.splitlines() if ": fejl: " in x]
+    assert line in err.splitlines() and f"{Location(item).format()}:2:1: fejl: YAML-syntaksfejl" in line, (line, err)
     code, _, err = run("send", folder)
     assert code == 1 and "02-botilbud.yaml" in err
     [v1] = versions(folder)

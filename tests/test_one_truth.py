@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from conftest import EXAMPLE, Run, absolute_run, archived_into, build_minutes, replace_in, sign_as_chair, tree
 from pki import Pki
 from referat.app.serve import create_app
+from referat.diagnostics import Location
 
 
 @pytest.fixture
@@ -150,6 +151,35 @@ def test_no_item_is_imported_into_sealed_minutes(run: Run, sealed: Path) -> None
     assert f"{sealed / 'møde.yaml'}: fejl: mødets referat er underskrevet og arkiveret " \
         "(das-social/2026-02-23/udgave-1); der sættes ingen punkter ind" in err, err
     assert tree(sealed) == before
+
+
+def test_archive_add_stores_where_the_meeting_folder_looks(run: Run, pki: Pki, cert_password: None, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`archive add` wrote to arkiv/ in the working directory, while build, publish and serve look for the first
+    arkiv/ in or above the meeting folder: added from another folder, the minutes were never sealed, without a
+    word. Without --arkiv it stores in the archive the meeting finds; an archive the meeting will not find is
+    named in a warning."""
+    project = tmp_path / "projekt"
+    folder = project / "moeder" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    (project / "arkiv").mkdir()
+    signed = sign_as_chair(build_minutes(folder, tmp_path / "ud"), pki, tmp_path / "underskrevet.pdf")
+    elsewhere = tmp_path / "hjemme"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, _, err = run("archive", "add", folder, signed, "--rodcertifikat", pki.root_pem)
+    assert code == 0, err
+    assert (project / "arkiv" / "das-social" / "2026-02-23" / "udgave-1" / "referat-signeret.pdf").is_file()
+    assert not (elsewhere / "arkiv").exists() and "finder ikke arkivet" not in err
+    path, _ = edit_decision(folder)
+    code, _, err = run("build", folder, "--dokument", "referat", "--format", "txt", "--out", tmp_path / "ud2")
+    assert code == 1 and f"{Location(path).format()}:" in err, err
+    assert "'beslutning' er ændret efter at referatet blev underskrevet" in err
+    replace_in(path, "indledte punktet kort", "indledte punktet med baggrund")  # the folder as signed again
+    other = tmp_path / "andet-arkiv"
+    code, _, err = run("archive", "add", folder, signed, "--arkiv", other, "--rodcertifikat", pki.root_pem)
+    assert f"{Location(folder).format()}: advarsel: mødets mappe finder ikke arkivet {other} (den finder {project / 'arkiv'}), så " \
+        "build, publish og serve ser ikke referatet som underskrevet og arkiveret" in err, err
 
 
 def test_follow_up_tasks_may_change_after_archiving(run: Run, sealed: Path, tmp_path: Path) -> None:

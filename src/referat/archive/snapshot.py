@@ -106,7 +106,8 @@ def read_snapshot(version: Version, manifest: mf.Manifest) -> State | None:
 
     items = {name: found[f"{DATA_DIR}/{ITEMS_DIR}/{name}"] for name in entry["punkter"]}
     bilag = {k: v for k, v in entry["bilag"].items() if isinstance(k, str) and isinstance(v, str)}
-    return State(found[f"{DATA_DIR}/{MEETING_FILE}"], items, bilag, f"det arkiverede referat ({version.relative})")
+    return State(found[f"{DATA_DIR}/{MEETING_FILE}"], items, bilag, f"det arkiverede referat ({version.relative})",
+                 version.folder / DATA_DIR)
 
 
 def archived_meeting(version: Version, manifest: mf.Manifest, templates: list[Path] | None,

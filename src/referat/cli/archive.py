@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Location, UsageError, count, print_report, say
+from ..diagnostics import Location, Report, UsageError, count, escape, print_report, say
 from ..errors import EXIT_INVALID, EXIT_OK, ArchiveError, InputError
 from ..progress import progress
 from ..text.danish import short_iso_date
@@ -133,13 +133,24 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..app.archive import add
     from ..archive.checks import Options
     from ..archive.signers import describe
+    from ..archive.store import find_root
 
-    root = _root(args)
+    folder = Path(args.mappe)
+    # the archive the meeting folder finds (as build, publish and serve look for it), unless one is named
+    root = Path(args.arkiv) if args.arkiv is not None else (find_root(folder) or Path("arkiv"))
     options = Options([Path(p) for p in args.rodcertifikat or []], args.tillad_selvsigneret, args.scannet,
                       [Path(p) for p in args.skabeloner or []], args.tidsstempel)
-    added = add(Path(args.mappe), Path(args.pdf), options, root)
+    added = add(folder, Path(args.pdf), options, root)
     version, examined = added.version, added.examined
     print_report(examined.warnings, summary=False)
+    found = find_root(folder)
+    if found is None or found.resolve() != root.resolve():
+        report = Report()
+        report.warning(Location(folder), f"mødets mappe finder ikke arkivet {escape(root)} (den finder "
+                       f"{escape(found) if found else 'intet arkiv/ i eller over sig'}), så build, publish og serve "
+                       "ser ikke referatet som underskrevet og arkiveret; læg arkiv/-mappen i eller over mødets "
+                       "mappe, eller giv dem samme --arkiv")
+        print_report(report, summary=False)
     manifest = examined.manifest
     say(f"arkiverede {version.pdf} ({manifest['status']}, {manifest['sammenligning']}, "
           f"{count(len(manifest['punkter']), 'punkt', 'punkter')})")
@@ -509,7 +520,8 @@ def register(command: Command) -> None:
     p.add_argument("--tidsstempel", metavar="URL", help="tidsstempelserver (RFC 3161): en fil under PAdES B-LTA "
                    "får valideringsdata og et dokumenttidsstempel, før den gemmes")
     p.add_argument("--skabeloner", action="append", metavar="MAPPE", help="ekstra mappe med templates/udvalg/")
-    _arkiv(p)
+    p.add_argument("--arkiv", metavar="MAPPE", help="arkivets mappe (standard: den arkiv/-mappe, mødets mappe "
+                   "ligger i eller under, som build og publish bruger; ellers arkiv/ her)")
     p = sub.add_parser("list", help="vis de arkiverede referater", description="Vis de arkiverede referater.")
     p.set_defaults(archive_func=cmd_list)
     _arkiv(p)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 
 from ..model.base import BOOL_WORDS, Model
@@ -179,7 +178,7 @@ def _bilag(old: dict[str, Any], new: dict[str, Any], old_hashes: dict[str, str],
 
 
 def _load(state: State, name: str | None = None) -> dict[str, Any]:
-    data = safe_load(state.items[name] if name else state.meeting, Path(name or "møde.yaml"))
+    data = safe_load(state.items[name] if name else state.meeting, state.path(name))
     return data if isinstance(data, dict) else {}
 
 

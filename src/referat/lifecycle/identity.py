@@ -85,7 +85,7 @@ def write_missing_ids(meeting: Meeting, report: Report) -> list[Path]:
 
 def item_data(state: State, name: str) -> dict[str, Any]:
     """An item file of a state as data ({} when it is not a mapping); an unreadable one is a Danish error."""
-    data = safe_load(state.items[name], Path(name))
+    data = safe_load(state.items[name], state.path(name))
     return data if isinstance(data, dict) else {}
 
 

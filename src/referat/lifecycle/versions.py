@@ -46,6 +46,12 @@ class State:
     items: dict[str, bytes]  # file name in punkter/ → bytes, in the folder's order (møde.yaml's `punkter`)
     bilag: dict[str, str]  # file name in bilag/ → sha256
     label: str  # how the state is named to the user: "udgave 2 (2026-02-16)" or "mappen nu"
+    root: Path | None = None  # the folder its møde.yaml and punkter/ were read from (for messages)
+
+    def path(self, item: str | None = None) -> Path:
+        """Where the state's møde.yaml, or item file `item`, was read from (as the user would look for it)."""
+        relative = Path(MEETING_FILE) if item is None else Path(ITEMS_DIR) / item
+        return self.root / relative if self.root is not None else relative
 
     def data_hash(self) -> str:
         """One hash over everything that makes up the data (order-independent for bilag, exact for the YAML)."""
@@ -122,7 +128,8 @@ class SentVersion:
         if not isinstance(bilag, dict) or not all(isinstance(v, str) for v in bilag.values()):
             raise InputError("den udsendte udgaves manifest har ingen gyldig liste over bilag ('bilag')",
                              Location(path))
-        state = State(data[MEETING_FILE], {n: data[f"{ITEMS_DIR}/{n}"] for n in names}, dict(bilag), self.label)
+        state = State(data[MEETING_FILE], {n: data[f"{ITEMS_DIR}/{n}"] for n in names}, dict(bilag), self.label,
+                      self.folder / DATA_DIR)
         if manifest.get("data_sha256") != state.data_hash():
             raise InputError("manifestets 'data_sha256' stemmer ikke med udgavens data og bilag; manifestet er "
                              "ændret efter udsendelsen, og referat bruger ikke udgaven", Location(path))
@@ -183,7 +190,7 @@ def current_state(folder: Path, item_files: list[str]) -> State:
             confine.refuse_outside(path, folder)
             items[name] = _read(path)
     bilag = {entry.name: sha256(_read(entry)) for entry in confine.files_in(folder / BILAG_DIR, folder)}
-    return State(meeting, items, bilag, "mappen nu")
+    return State(meeting, items, bilag, "mappen nu", folder)
 
 
 def folder_state(folder: Path) -> State:
@@ -200,13 +207,11 @@ def item_order(state_meeting: bytes, where: Path) -> list[str]:
 
 
 def safe_load(data: bytes, where: Path) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    """The data of a YAML file's bytes (read from `where`), read as the loader reads the meeting's files: an
+    unreadable one is the loader's located Danish message, line and column."""
+    from ..load.yamlfile import parse_yaml
 
-    try:
-        return YAML(typ="safe", pure=True).load(data.decode("utf-8-sig"))
-    except (YAMLError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"filen kan ikke læses som YAML ({type(exc).__name__})", Location(where)) from None
+    return parse_yaml(data, where)[0]
 
 
 def write_version(folder: Path, files: dict[str, bytes], state: State, meta: dict[str, Any],

@@ -21,7 +21,13 @@ MAX_BYTES = 20 * 1024 * 1024
 
 def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     """Parse `path`; raise InputError with a located Danish message if it cannot be read."""
-    text = _read_text(path)
+    return parse_yaml(_read_bytes(path), path)
+
+
+def parse_yaml(raw: bytes, path: Path) -> tuple[Any, SourceMap]:
+    """Parse the bytes of a YAML file (`path`: where they were read, for the messages) as `read_yaml` does: a
+    sent version's or an archived meeting's data gets the same located Danish messages as the folder's files."""
+    text = _decode(raw, path)
     try:
         node = _compose(text)
     except NodeError as exc:  # nested too deeply to compose
@@ -53,7 +59,7 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         raise InputError("filen er for dybt indlejret til at kunne læses", Location(path)) from None
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise InputError("filen findes ikke", Location(path))
     if path.is_dir():
@@ -70,6 +76,13 @@ def _read_text(path: Path) -> str:
         raise InputError("ingen adgang til at læse filen", Location(path)) from None
     except OSError as exc:
         raise InputError(f"filen kan ikke læses ({read_reason(exc)})", Location(path)) from None
+    return raw
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"filen er {len(raw) // (1024 * 1024)} MB; en YAML-fil må højst fylde "
+                         f"{MAX_BYTES // (1024 * 1024)} MB", Location(path))
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise InputError("filen er gemt som UTF-16/UTF-32; gem den som UTF-8", Location(path, 1, 1))
     if _looks_utf16(raw):
