@@ -77,6 +77,15 @@ def test_hidden_rows_and_columns_are_left_out_and_named(tmp_path: Path) -> None:
                and "skjult kolonne T ('Bemærkninger')" in line and "som ikke importeres" in line for line in lines), lines
 
 
+def test_a_hidden_labelled_cell_above_the_header_is_not_read(tmp_path: Path) -> None:
+    def hide(ws: Worksheet) -> None:
+        ws.row_dimensions[5].hidden = True  # Generel overheadprocent
+
+    result = import_workbooks([_skema(tmp_path / "skema.xlsx", [{"tilbud": "Skovly"}, ROW], overhead=17, change=hide)])
+    assert result.data is not None and result.data["driftsherrer"][0]["overhead_pct"] is None
+    assert any("skjult række 5," in line for line in result.report.lines()), result.report.lines()
+
+
 def test_a_row_of_height_zero_and_a_column_of_width_zero_are_hidden_too(tmp_path: Path) -> None:
     """Excel hides them as surely as 'hidden' (openpyxl cannot write them: the saved sheet's XML is edited)."""
     rows: list[dict[str, Any] | str] = [{"tilbud": "Skovly"}, ROW, {**ROW, "ydelse": "Kladde"},

@@ -148,7 +148,7 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
                 continue
             _same_meaning(ws, path, header_row, columns, report)
             found = True
-            meta = _meta(ws, header_row, path, report)
+            meta = _meta(ws, header_row, path, report, hidden)
             blank = uncomputed.get(ws.title, frozenset())
             for key, at in meta.get("_at", {}).items():
                 if meta.get(key) is None and at.where and at.where.rpartition("!")[2] in blank:
@@ -378,11 +378,13 @@ def _header(ws: Worksheet, hidden: _Hidden = _Hidden()) -> tuple[int | None, dic
     return None, {}
 
 
-def _meta(ws: Worksheet, header_row: int, path: Path, report: Report) -> dict[str, Any]:
+def _meta(ws: Worksheet, header_row: int, path: Path, report: Report, hidden: _Hidden = _Hidden()) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
-        for cell in row:
-            if not isinstance(cell.value, str):
+        if row and row[0].row in hidden.rows:  # a hidden label or value is not read (`_warn_hidden` names it)
+            continue
+        for cell in hidden.visible(row):
+            if not isinstance(cell.value, str) or cell.column + 1 in hidden.cols:
                 continue
             label = fold(cell.value)
             for key, names in META.items():
