@@ -182,6 +182,30 @@ def test_archive_add_stores_where_the_meeting_folder_looks(run: Run, pki: Pki, c
         "build, publish og serve ser ikke referatet som underskrevet og arkiveret" in err, err
 
 
+def test_a_new_date_does_not_lift_the_seal(run: Run, pki: Pki, sealed: Path, tmp_path: Path) -> None:
+    """The archive is found by committee and date: a sealed folder given another date was not sealed any more —
+    build made the changed minutes, and archive add stored them as a second meeting that contradicts the first.
+    A folder named by a date (as `referat new` names it) is looked up under that date too."""
+    assert sealed.name.startswith("2026-02-23-")
+    replace_in(sealed / "møde.yaml", "dato: 2026-02-23", "dato: 2026-02-24")
+    path, _ = edit_decision(sealed)
+    for command in (["build", sealed, "--dokument", "referat", "--format", "pdf", "--out", tmp_path / "ud"],
+                    ["validate", sealed]):
+        code, _, err = run(*command)
+        assert code == 1, (command, err)
+        assert f"{sealed / 'møde.yaml'}:8:7: fejl: 'dato' er ændret efter at referatet blev underskrevet og " \
+            "arkiveret (das-social/2026-02-23/udgave-1)" in err, (command, err)
+        assert "Er mappen en kopi til et nyt møde, så giv kopien det nye mødes dato i navnet" in err
+        assert f"{path}:" in err and "'beslutning' er ændret" in err
+    archive = sealed.parent.parent / "arkiv"
+    before = tree(archive)
+    signed = tmp_path / "underskrevet-2.pdf"
+    shutil.copyfile(sealed.parent.parent / "underskrevet.pdf", signed)
+    code, _, err = run("archive", "add", sealed, signed, "--rodcertifikat", pki.root_pem)
+    assert code == 1 and "'dato' er ændret" in err, err
+    assert tree(archive) == before and not (archive / "das-social" / "2026-02-24").exists()
+
+
 def test_follow_up_tasks_may_change_after_archiving(run: Run, sealed: Path, tmp_path: Path) -> None:
     """The decisions' tasks are kept up to date in the folder after the meeting; they are not in the signed text."""
     path = sealed / "punkter" / ITEM

@@ -17,6 +17,8 @@ one a command names with `--arkiv`.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -51,6 +53,8 @@ class Archived:
     manifest: dict[str, Any]
     pdf: bytes
     data: State | None  # the meeting data archived with it; None for a version archived before referat kept it
+    committee_id: str = ""
+    date: str = ""  # the archived minutes' committee and date (the folder's, unless changed since)
 
 
 @dataclass(frozen=True)
@@ -83,15 +87,36 @@ def archive_of(folder: Path, archive: Path | None = None) -> Path | None:
     return find_root(folder)
 
 
+_DATED = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:\D|$)")
+
+
+def _named_date(folder: Path) -> str | None:
+    """The date a meeting folder is named by ("2026-02-23-das-social" → "2026-02-23"), if any."""
+    found = _DATED.match(folder.name)
+    if found is None:
+        return None
+    try:
+        return dt.date(int(found[1]), int(found[2]), int(found[3])).isoformat()
+    except ValueError:
+        return None
+
+
 def meeting_state(meeting: Meeting, archive: Path | None = None) -> MeetingState:
     """The meeting's state now. Reading the archive costs nothing for a meeting that has none; an archived
     version is read (and its file and data checked against the manifest) only when it exists."""
     sent = tuple(sent_versions(meeting.folder))
     root = archive_of(meeting.folder, archive)
-    # looked up in the agenda phase too: a sealed meeting's folder put back to 'fase: dagsorden' is still sealed
-    archived = _archived(root, meeting) if root is not None else None
+    # looked up in the agenda phase too: a sealed meeting's folder put back to 'fase: dagsorden' is still sealed;
+    # and under the committee and date the folder was archived with, when they were changed since (its marker)
+    archived = None
+    if root is not None:
+        archived = _archived(root, meeting.committee_id, meeting.date.isoformat())
+        named = _named_date(meeting.folder)
+        if archived is None and named is not None and named != meeting.date.isoformat():
+            # the folder is named by the date its minutes were archived under, and `dato` was changed since
+            archived = _archived(root, meeting.committee_id, named)
     if archived is not None:
-        fixes = _corrections(root, meeting) if root is not None else 0
+        fixes = _corrections(root, archived) if root is not None else 0
         return MeetingState(Phase.CORRECTED if fixes else Phase.ARCHIVED, sent, root, archived, fixes)
     if meeting.is_minutes:
         return MeetingState(Phase.MINUTES_DRAFT, sent, root, None)
@@ -111,11 +136,11 @@ def archived_version(root: Path, committee_id: str, date: str) -> Any:
     return Version(root, committee_id, date, numbers[-1]) if numbers else None
 
 
-def _archived(root: Path, meeting: Meeting) -> Archived | None:
+def _archived(root: Path, committee_id: str, date: str) -> Archived | None:
     from ..archive import manifest as mf
     from ..archive.snapshot import read_snapshot
 
-    version = archived_version(root, meeting.committee_id, meeting.date.isoformat())
+    version = archived_version(root, committee_id, date)
     if version is None:
         return None
     where = Location(version.folder)
@@ -130,13 +155,14 @@ def _archived(root: Path, meeting: Meeting) -> Archived | None:
     if mf.sha256(pdf) != manifest.get("sha256"):
         raise ArchiveError(f"den arkiverede fil {version.pdf_name} er ændret siden arkiveringen; kør 'referat "
                            "archive verify'", Location(version.pdf))
-    return Archived(version.relative, version.folder, manifest, pdf, read_snapshot(version, manifest))
+    return Archived(version.relative, version.folder, manifest, pdf, read_snapshot(version, manifest), committee_id,
+                    date)
 
 
-def _corrections(root: Path, meeting: Meeting) -> int:
+def _corrections(root: Path, archived: Archived) -> int:
     from ..archive.correction_index import corrections
 
-    return len(corrections(root, meeting.committee_id, meeting.date.isoformat()))
+    return len(corrections(root, archived.committee_id, archived.date))
 
 
 # ---- sealed minutes ---------------------------------------------------------------------------------------------
@@ -161,7 +187,11 @@ def seal_report(meeting: Meeting, state: MeetingState) -> Report:
     diff = diff_states(archived.data, now)
     what = f"efter at referatet blev underskrevet og arkiveret ({archived.relative})"
     for change in diff.meeting:
-        if change.key not in UNSEALED_FIELDS:
+        if change.key == "dato":  # found by the folder's name: perhaps a copy for a new meeting
+            report.error(meeting.source.at((change.key,)), f"'{change.key}' er ændret {what}; {CORRECTION_HINT}. Er "
+                         "mappen en kopi til et nyt møde, så giv kopien det nye mødes dato i navnet og slet dens "
+                         "udsendt/ (et nyt møde laves med 'referat new --fra')")
+        elif change.key not in UNSEALED_FIELDS:
             report.error(meeting.source.at((change.key,)), f"'{change.key}' er ændret {what}; {CORRECTION_HINT}")
     files = {item.file.name: item for item in meeting.items if item.file is not None}
     for item_change in diff.items:
