@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Location, ReferatError, Report
 from ..fileio import read_reason
-from ..files.xlsxcheck import IMPORT_CELLS, check_workbook
+from ..files.xlsxcheck import IMPORT_CELLS, ZIP_ERRORS, SheetFacts, check_workbook
 from ..load.nodes import FixedFloat
 from ..progress import Progress
 from ..text.danish import join_or
@@ -89,6 +92,9 @@ class _Owner:
     overhead: float | None = None
     offers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: list[dict[str, str]] = field(default_factory=list)
+    laws: dict[str, str] = field(default_factory=dict)  # offer → the Lovgrundlag typed on its name line
+    at: dict[str, Location] = field(default_factory=dict)  # "type"/"overhead" → the cell its value came from
+    told: set[tuple[str, str]] = field(default_factory=set)  # the disagreements already warned about
 
 
 @dataclass
@@ -126,6 +132,7 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
             report.error(Location(path), f"filen kan ikke læses som Excel (.xlsx) ({type(exc).__name__})")
             continue
         found = False
+        uncomputed = _uncomputed(path, facts)
         submissions: dict[str, _Submission] = {}
         rows = {f.name: f.rows for f in facts}
         if shown is not None:
@@ -136,14 +143,22 @@ def import_workbooks(paths: list[Path], year: int | None = None, shown: Progress
             if ws.sheet_state != "visible":  # a hidden draft is no driftsherre: never imported
                 report.warning(Location(path, where=ws.title), f"arket '{ws.title}' er skjult og importeres ikke")
                 continue
-            header_row, columns = _header(ws)
+            hidden = _hidden(ws)
+            header_row, columns = _header(ws, hidden)
+            _warn_hidden(ws, path, hidden, header_row, report)
             if header_row is None:
                 continue
+            _same_meaning(ws, path, header_row, columns, report)
             found = True
-            meta = _meta(ws, header_row, path, report)
+            meta = _meta(ws, header_row, path, report, hidden)
+            blank = uncomputed.get(ws.title, frozenset())
+            for key, at in meta.get("_at", {}).items():
+                if meta.get(key) is None and at.where and at.where.rpartition("!")[2] in blank:
+                    report.warning(at, f"{_UNCOMPUTED}; den er læst som tom. {_RECOMPUTE}")
             if meta.get("år"):
                 years.add(int(meta["år"]))
-            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes, submissions)
+            count += _read_rows(ws, path, header_row, columns, meta, owners, report, annex_notes, submissions, hidden,
+                                blank)
         for name, submission in submissions.items():
             section = _read_submission(submission, report)
             if section.read_any:
@@ -241,10 +256,123 @@ def _unreadable(path: Path) -> str | None:
     return None
 
 
-def _header(ws: Worksheet) -> tuple[int | None, dict[int, str]]:
+@dataclass(frozen=True)
+class _Hidden:
+    """A sheet's hidden rows and columns (hidden, or shrunk to height or width 0; a filter or a collapsed outline
+    hides rows the same way): never read, as `files.xlsxcheck` counts them for bilag."""
+
+    rows: frozenset[int] = frozenset()
+    cols: frozenset[int] = frozenset()
+
+    def visible(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(c for c in row if c.column not in self.cols) if self.cols else row
+
+
+def _hidden(ws: Worksheet) -> _Hidden:
+    rows = frozenset(r for r, d in ws.row_dimensions.items()
+                     if r <= ws.max_row and (d.hidden or (d.ht is not None and d.ht == 0)))
+    cols: set[int] = set()
+    for key, d in ws.column_dimensions.items():
+        if d.hidden or (d.width is not None and d.width == 0):
+            low = d.min or column_index_from_string(key)
+            cols.update(range(low, min(d.max or low, ws.max_column) + 1))
+    return _Hidden(rows, frozenset(cols))
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _spans(numbers: list[int]) -> str:
+    """10, 12–14: row numbers as ranges."""
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def _warn_hidden(ws: Worksheet, path: Path, hidden: _Hidden, header_row: int | None, report: Report) -> None:
+    """One warning naming the hidden rows and columns that hold something (an empty hidden row hides nothing),
+    as a hidden sheet is named: they are not imported, so nothing hidden reaches the annex."""
+    rows = [r for r in sorted(hidden.rows) if any(_filled(c.value) for c in ws[r] if c.column not in hidden.cols)]
+    cols = [c for c in sorted(hidden.cols)
+            if any(_filled(cell.value) for (cell,) in ws.iter_rows(min_col=c, max_col=c))]
+    if not rows and not cols:
+        return
+    parts = []
+    if rows:
+        parts.append(f"skjult{'e' if len(rows) > 1 else ''} række{'r' if len(rows) > 1 else ''} {_spans(rows)}")
+    if cols:
+        def name(c: int) -> str:
+            head = ws.cell(row=header_row, column=c).value if header_row is not None else None
+            return get_column_letter(c) + (f" ('{printable(str(head).strip())}')" if _filled(head) else "")
+        parts.append(f"skjult{'e' if len(cols) > 1 else ''} kolonne{'r' if len(cols) > 1 else ''} "
+                     f"{', '.join(name(c) for c in cols)}")
+    report.warning(Location(path, where=ws.title), f"arket '{ws.title}' har {' og '.join(parts)}, som ikke importeres; "
+                                                   "vis dem i skemaet, hvis de skal med i takstbilaget")
+
+
+def _same_meaning(ws: Worksheet, path: Path, header_row: int, columns: dict[int, str], report: Report) -> None:
+    """Two columns that mean the same ('Forklaring' and 'Bemærkning', two 'Takst'): the first (leftmost) is read,
+    the other left out with a warning at its header naming both, so that neither overwrites the other unseen."""
+    first: dict[str, int] = {}
+    for column, key in sorted(columns.items()):
+        if key not in first:
+            first[key] = column
+            continue
+        del columns[column]
+        kept, other = ws.cell(row=header_row, column=first[key]), ws.cell(row=header_row, column=column)
+        report.warning(Location(path, where=f"{ws.title}!{other.coordinate}"),
+                       f"kolonnen '{printable(str(other.value).strip())}' ({other.coordinate}) betyder det samme som "
+                       f"'{printable(str(kept.value).strip())}' ({kept.coordinate}): {LABELS[key]}; kun den første "
+                       f"({kept.column_letter}) er importeret, og kolonne {other.column_letter} importeres ikke. "
+                       "Slet eller omdøb den ene kolonne")
+
+
+_UNCOMPUTED = ("cellen har en formel, men ingen beregnet værdi (skemaet er gemt af et program, der ikke regner "
+               "formler ud)")
+_RECOMPUTE = "Åbn skemaet i Excel eller LibreOffice, og gem det igen"
+
+
+def _uncomputed(path: Path, facts: list[SheetFacts]) -> dict[str, frozenset[str]]:
+    """Per sheet, the cells holding a formula with no value saved beside it: `load_workbook(data_only=True)` reads
+    them as empty, as a workbook written by a program that does not compute formulas has them. The sheets' XML
+    is within `check_workbook`'s bounds already; a part that cannot be read here is left to openpyxl."""
+    found: dict[str, frozenset[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for sheet in facts:
+                if sheet.part is None or sheet.hidden:
+                    continue
+                cells: set[str] = set()
+                with archive.open(sheet.part) as stream:
+                    for _, element in ElementTree.iterparse(stream):  # expat ≥ 2.4 refuses entity bombs
+                        tag = element.tag.rpartition("}")[2]
+                        if tag == "row":
+                            element.clear()  # its cells are read: memory stays one row's
+                        if tag != "c":
+                            continue
+                        children = {child.tag.rpartition("}")[2]: child for child in element}
+                        value = children.get("v")
+                        if "f" in children and (value is None or (not value.text and element.get("t") != "str")):
+                            cells.add(element.get("r", ""))
+                        element.clear()
+                if cells:
+                    found[sheet.name] = frozenset(cells)
+    except (*ZIP_ERRORS, KeyError, ElementTree.ParseError):
+        return found
+    return found
+
+
+def _header(ws: Worksheet, hidden: _Hidden = _Hidden()) -> tuple[int | None, dict[int, str]]:
     for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS):
+        if row and row[0].row in hidden.rows:
+            continue
         columns = {}
-        for cell in row:
+        for cell in hidden.visible(row):
             if isinstance(cell.value, str) and fold(cell.value) in HEADER_LOOKUP:
                 columns[cell.column] = HEADER_LOOKUP[fold(cell.value)]
         if {"ydelse", "takstenhed"} <= set(columns.values()) and len(columns) >= 4:
@@ -252,11 +380,13 @@ def _header(ws: Worksheet) -> tuple[int | None, dict[int, str]]:
     return None, {}
 
 
-def _meta(ws: Worksheet, header_row: int, path: Path, report: Report) -> dict[str, Any]:
+def _meta(ws: Worksheet, header_row: int, path: Path, report: Report, hidden: _Hidden = _Hidden()) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
-        for cell in row:
-            if not isinstance(cell.value, str):
+        if row and row[0].row in hidden.rows:  # a hidden label or value is not read (`_warn_hidden` names it)
+            continue
+        for cell in hidden.visible(row):
+            if not isinstance(cell.value, str) or cell.column + 1 in hidden.cols:
                 continue
             label = fold(cell.value)
             for key, names in META.items():
@@ -276,6 +406,7 @@ def _meta(ws: Worksheet, header_row: int, path: Path, report: Report) -> dict[st
                         meta[key] = number
                     elif value not in (None, ""):
                         meta[key] = str(value).strip()
+                    meta.setdefault("_at", {})[key] = where  # the cell it came from, for `_owner`'s messages
     if "type" in meta and meta["type"].lower() not in ("kommune", "region"):
         report.error(Location(path, where=ws.title), f"driftsherretypen '{meta['type']}' skal være kommune eller region")
         meta.pop("type")
@@ -335,11 +466,14 @@ def markdown_literal(text: str) -> str:
     return "\n".join(escape(line, pipes=True) for line in text.split("\n"))
 
 
-def _notes_above(ws: Worksheet, header_row: int) -> list[dict[str, str]]:
+def _notes_above(ws: Worksheet, header_row: int, hidden: _Hidden = _Hidden()) -> list[dict[str, str]]:
     """Notes a driftsherre wrote above its table (printed before it): note rows and their paragraphs."""
     notes: list[dict[str, str]] = []
     current: dict[str, str] | None = None
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
+        if row and row[0].row in hidden.rows:
+            continue
+        row = hidden.visible(row)
         note = _note(row)
         if note is not None:
             current = {**note, "placering": "før"}
@@ -353,25 +487,47 @@ def _notes_above(ws: Worksheet, header_row: int) -> list[dict[str, str]]:
     return [n for n in notes if n["tekst"] or n.get("titel")]
 
 
+def _names_offer(row: tuple[Any, ...], following: list[tuple[Any, ...]], columns: dict[int, str]) -> bool:
+    """A line of one text in the Tilbud column that the table's rows follow (the next line that is not blank has
+    cells of the table and no offer of its own): the name of the offer they belong to, even where it reads as a
+    sentence ('Bofællesskabet Engly (SEL § 108)') right after a note — not a paragraph of the note."""
+    if not any(columns.get(c.column) == "tilbud" and _filled(c.value) for c in row):
+        return False
+    for line in following:
+        cells = [c for c in line if _filled(c.value)]
+        if not cells:
+            continue
+        keys = {columns.get(c.column) for c in cells}
+        return "tilbud" not in keys and bool(keys - {None}) and _note(line) is None
+    return False
+
+
 def _import_error(record: dict[str, Any], key: str, message: str) -> None:
-    """A cell that could not be read: null in the YAML, its message under `importfejl` (the annex marks it)."""
-    record[key] = None
+    """A cell that could not be read: null in the YAML, its message under `importfejl` (the annex marks it). A
+    yes/no cell (Strukturændring) is left out instead: the takstbilag holds no null for it (validate refused the
+    whole file with "'None' skal være true eller false"), and the row reads as nej, marked."""
+    if KIND.get(key) != "bool":
+        record[key] = None
     record.setdefault("importfejl", {})[key] = message
 
 
 def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, str], meta: dict[str, Any],
                owners: dict[str, _Owner], report: Report, annex_notes: list[dict[str, str]],
-               submissions: dict[str, _Submission]) -> int:
+               submissions: dict[str, _Submission], hidden: _Hidden = _Hidden(),
+               uncomputed: frozenset[str] = frozenset()) -> int:
     count = 0
     last_offer: str | None = None
     last_note: dict[str, str] | None = None  # the note whose paragraphs may follow
     plain_changes: list[dict[str, Any]] = []  # records whose change was a General-format number
     owner_column = next((c for c, k in columns.items() if k == "driftsherre"), None)
-    above = _notes_above(ws, header_row)
+    spread = _merged_down(ws, header_row, columns, hidden)
+    above = _notes_above(ws, header_row, hidden)
     if above:
         name = meta.get("driftsherre") or ws.title
-        _owner(owners, name, meta).notes.extend(above)
-    for row in ws.iter_rows(min_row=header_row + 1):
+        _owner(owners, name, meta, report).notes.extend(above)
+    lines = [visible for row in ws.iter_rows(min_row=header_row + 1)
+             if row and row[0].row not in hidden.rows and (visible := hidden.visible(row))]
+    for n, row in enumerate(lines):
         values = {columns[c.column]: c for c in row if c.column in columns}
         if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in values.values()) \
                 and all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in row):
@@ -385,18 +541,23 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
             if _ANNEX_NOTE.match(next(str(c.value) for c in row if c.value is not None)):
                 annex_notes.append(note)
             else:
-                _owner(owners, owner_name, meta).notes.append(note)
+                _owner(owners, owner_name, meta, report).notes.append(note)
             last_note = note
             continue
         paragraph = _paragraph(row) if last_note is not None else None
-        if paragraph is not None and last_note is not None:
+        if paragraph is not None and last_note is not None and not _names_offer(row, lines[n + 1:], columns):
             _continue(last_note, paragraph)
             continue
         last_note = None
         submission = submissions.setdefault(owner_name, _Submission())
         record: dict[str, Any] = {}
+        for key, cell in list(values.items()):
+            if cell.value is None and (cell.row, cell.column) in spread:
+                values[key] = spread[(cell.row, cell.column)]
         for key, cell in values.items():
             where = Location(path, where=f"{ws.title}!{cell.coordinate}")
+            if cell.value is None and cell.coordinate in uncomputed:
+                report.warning(where, f"{LABELS[key]}: {_UNCOMPUTED}; den er læst som tom. {_RECOMPUTE}")
             try:
                 value = _value(key, cell, where, report)
             except CellError as exc:
@@ -418,6 +579,11 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         offer = record.pop("tilbud", None)
         if offer is not None and set(record) <= {"lovgrundlag"}:  # the offer's name on a line of its own
             last_offer = offer
+            if "lovgrundlag" in record:  # typed beside the name: the offer's, for all its rows without their own
+                laws = _owner(owners, owner_name, meta, report).laws
+                if laws.setdefault(offer, record["lovgrundlag"]) != record["lovgrundlag"]:
+                    report.warning(here, f"{LABELS['lovgrundlag']} for {offer} er '{record['lovgrundlag']}' her, men "
+                                         f"'{laws[offer]}' længere oppe; '{laws[offer]}' (den første) er brugt")
             continue
         if offer is not None and last_offer is not None and offer != last_offer and record.get("rolle") == "underrække":
             record["tilbud"] = offer  # a takstgruppe with its own name under its block's total (issue 23)
@@ -432,7 +598,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         for key in REQUIRED:  # a heading ('Hovedydelse') has no unit; the rules say what a row lacks
             if key not in record and key in columns.values() and has_numbers and key == "ydelse":
                 report.warning(here, f"{LABELS[key]} mangler; rækken er taget med uden")
-        owner = _owner(owners, owner_name, meta)
+        owner = _owner(owners, owner_name, meta, report)
         record["_kilde"] = f"{path.name}!{ws.title}!{first}"
         above = owner.offers.setdefault(offer, [])
         submission.inherited[id(record)] = {k: next((r[k] for r in reversed(above) if isinstance(r.get(k), (int, float, str))), None)
@@ -441,6 +607,26 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         count += 1
     _fractions_of_change(ws, path, columns, header_row, plain_changes, report)
     return count
+
+
+_MERGED_TEXT = ("forklaring", "lovgrundlag")  # a text a merged cell gives every row it covers
+
+
+def _merged_down(ws: Worksheet, header_row: int, columns: dict[int, str],
+                 hidden: _Hidden) -> dict[tuple[int, int], Any]:
+    """(row, column) → the cell whose text a merged Forklaring or Lovgrundlag (J6:J8) shows on that row too: in
+    Excel the one text stands beside every row the merge covers, so each of them has it (openpyxl gives only the
+    first row the value). Numbers merged down are not spread: a budget merged over a block is the block's. A
+    merge from the header down, or from a hidden row, gives nothing."""
+    spread: dict[tuple[int, int], Any] = {}
+    for merged in ws.merged_cells.ranges:
+        if columns.get(merged.min_col) not in _MERGED_TEXT or merged.min_row <= header_row \
+                or merged.min_row in hidden.rows:
+            continue
+        anchor = ws.cell(row=merged.min_row, column=merged.min_col)
+        for row in range(merged.min_row + 1, merged.max_row + 1):
+            spread[(row, merged.min_col)] = anchor
+    return spread
 
 
 def _fractions_of_change(ws: Worksheet, path: Path, columns: dict[int, str], header_row: int,
@@ -461,11 +647,32 @@ def _fractions_of_change(ws: Worksheet, path: Path, columns: dict[int, str], hea
                           f"{number_text(values[0] * 100)} %. Skriv procenten, eller formatér cellerne som procent")
 
 
-def _owner(owners: dict[str, _Owner], name: str, meta: dict[str, Any]) -> _Owner:
+def _owner(owners: dict[str, _Owner], name: str, meta: dict[str, Any], report: Report | None = None) -> _Owner:
+    """The driftsherre `name`, with the type and general overhead of the sheet's labelled cells. Two sheets or
+    workbooks that disagree on them: the first value read is kept, and the later cell is warned about, naming
+    both (the takstbilag holds one type and one overhead per driftsherre)."""
     owner = owners.setdefault(name, _Owner(name))
-    owner.type = meta.get("type", owner.type).lower()
-    if meta.get("overhead") is not None:
-        owner.overhead = meta["overhead"]
+    at: dict[str, Location] = meta.get("_at", {})
+    for key, label in (("type", "Driftsherretype"), ("overhead", "Generel overheadprocent")):
+        value: Any = meta.get(key)
+        if value is None:
+            continue
+        value = value.lower() if isinstance(value, str) else value
+        if key not in owner.at:
+            if key == "type":
+                owner.type = str(value)
+            else:
+                owner.overhead = value
+            owner.at[key] = at.get(key, Location(Path(name)))
+            continue
+        kept = owner.type if key == "type" else owner.overhead
+        if value != kept and report is not None and (key, str(value)) not in owner.told:
+            owner.told.add((key, str(value)))
+            show = (lambda v: v) if key == "type" else (lambda v: f"{number_text(v)} %")
+            first = owner.at[key]
+            report.warning(at.get(key, first), f"{label} for {name} er {show(value)} her, men {show(kept)} i "
+                                               f"{first.path.name}{'!' + first.where if first.where else ''}; "
+                                               f"{show(kept)} (den første) er brugt. Ret den ene, så de er ens")
     return owner
 
 
@@ -573,7 +780,8 @@ def _data(owners: dict[str, _Owner], year: int, notes: list[dict[str, str]] | No
         "pl_indeks": {"kommune": None, "region": None},
         "driftsherrer": [
             {"navn": o.name, "type": o.type, "overhead_pct": o.overhead,
-             "tilbud": [{"navn": name, "rækker": rows} for name, rows in o.offers.items() if rows],
+             "tilbud": [{"navn": name, **({"lovgrundlag": o.laws[name]} if name in o.laws else {}), "rækker": rows}
+                        for name, rows in o.offers.items() if rows],
              **({"noter": whole} if (whole := _whole(o.notes)) else {})}
             for o in owners.values() if any(o.offers.values())  # a sheet of notes only is no driftsherre
         ],
@@ -617,7 +825,10 @@ def to_yaml(data: dict[str, Any]) -> str:
         lines += _notes_yaml(owner.get("noter", []), "    ")
         lines.append("    tilbud:")
         for offer in owner["tilbud"]:
-            lines += [f"      - navn: {_scalar(offer['navn'])}", "        rækker:"]
+            lines.append(f"      - navn: {_scalar(offer['navn'])}")
+            if "lovgrundlag" in offer:
+                lines.append(f"        lovgrundlag: {_scalar(offer['lovgrundlag'])}")
+            lines.append("        rækker:")
             for row in offer["rækker"]:
                 keys = [k for k in _ORDER if k in row]
                 for n, key in enumerate(keys):
