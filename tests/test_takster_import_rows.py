@@ -203,3 +203,20 @@ def test_an_offers_name_right_after_a_note_starts_the_offer(tmp_path: Path) -> N
     assert [r["ydelse"] for r in offers["Skovly"]["rækker"]] == ["Døgnophold"]
     assert [r["ydelse"] for r in offers["Bofællesskabet Engly (SEL § 108)"]["rækker"]] == ["Aflastning"]
     assert "Engly" not in YAML(typ="safe").load(result.text)["driftsherrer"][0]["noter"][0]["tekst"]
+
+
+def test_a_row_with_text_only_in_a_column_not_imported_is_named(tmp_path: Path) -> None:
+    """A row whose only text stands in a column the takstskema does not have ('Intern' in T) was counted as a row
+    and written as an empty record (the annex showed a row of nothing), without a word."""
+    def intern(ws: Worksheet) -> None:
+        ws["T7"] = "Intern"
+        ws["T10"] = "spørg økonomi om budgettet"
+
+    rows: list[dict[str, Any] | str] = [{"tilbud": "Skovly"}, {**ROW, "ændring_pct": 2.1}, {},
+                                        {**ROW, "ydelse": "Aflastning", "ændring_pct": 1.5}]
+    result = import_workbooks([_skema(tmp_path / "skema.xlsx", rows, change=intern)])
+    assert [r.get("ydelse") for r in _offers(result)["Skovly"]["rækker"]] == ["Døgnophold", "Aflastning"]
+    assert "spørg økonomi" not in (result.text or "")
+    assert [line.split("/")[-1] for line in result.report.lines() if "T10" in line] == [
+        ("skema.xlsx!Takstskema!A10: advarsel: rækken har kun indhold i kolonner, som ikke importeres "
+         "(T10 ('Intern')); den er ikke taget med i takstbilaget")]

@@ -549,6 +549,13 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
             _continue(last_note, paragraph)
             continue
         last_note = None
+        if all(_blank(c.value) for c in values.values()) and not any((c.row, c.column) in spread for c in row):
+            # text only in columns the takstskema does not have (or a second column of one meaning): not a row
+            cells = ", ".join(f"{c.coordinate}" + (f" ('{printable(str(head).strip())}')" if not _blank(head := ws.cell(
+                row=header_row, column=c.column).value) else "") for c in row if not _blank(c.value))
+            report.warning(here, f"rækken har kun indhold i kolonner, som ikke importeres ({cells}); den er ikke taget "
+                                 "med i takstbilaget")
+            continue
         submission = submissions.setdefault(owner_name, _Submission())
         record: dict[str, Any] = {}
         for key, cell in list(values.items()):
@@ -607,6 +614,10 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         count += 1
     _fractions_of_change(ws, path, columns, header_row, plain_changes, report)
     return count
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 _MERGED_TEXT = ("forklaring", "lovgrundlag")  # a text a merged cell gives every row it covers
