@@ -407,3 +407,12 @@ def test_the_unit_as_secretariats_write_it(tmp_path: Path, written: str, unit: s
     assert tb is not None
     got = tb.owners[0].offers[0].rows[0].unit
     assert (got.value if got else None) == unit
+
+
+def test_a_pl_flag_on_a_change_nobody_stated_says_it_is_computed(tmp_path: Path) -> None:
+    """The P/L warning named a change the submission never stated ('ændringen 13,00 % er mere end …') as if the
+    driftsherre had written it; the overview marks such a change '(beregnet)', and so does the warning now."""
+    row = {k: v for k, v in SONJAVEJ.items() if k != "ændring_pct"} | {"takst": 2249, "takst_sidste_år": 1990}
+    found = one(lines(annex(tmp_path, {"Botilbud Sonjavej": [row]})), "er mere end 2 procentpoint over P/L")
+    assert "ændringen 13,02 % (beregnet ud fra taksten og sidste års takst; ingen ændring er angivet) er mere end" \
+        in found, found

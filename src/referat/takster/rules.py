@@ -148,7 +148,8 @@ def pl_change(tb: Takstbilag) -> Iterator[Finding]:
             continue
         what = "over" if up else "under"
         limit = pl + margin if up else pl - margin
-        stated = written(row, "ændring_pct", " %") if row.change_pct is not None else pct(change)
+        stated = (written(row, "ændring_pct", " %") if row.change_pct is not None
+                  else f"{pct(change)} (beregnet ud fra taksten og sidste års takst; ingen ændring er angivet)")
         message = (f"ændringen {stated} er mere end {short(margin)} procentpoint {what} P/L ({short(pl)} %); "
                    f"grænse {short(limit)} %")
         if explanation(row):
