@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import errno
 import importlib
@@ -52,11 +53,28 @@ def _importing(frame: Any) -> bool:
     return False
 
 
+def _in_command(frame: Any) -> bool:
+    """Whether the command is running (`_run` is on the stack), so that an exception raised here is its to handle."""
+    while frame is not None:
+        if frame.f_code is _run.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
 _RETRY = 0.05  # seconds before a signal that arrived during an import is delivered again
 
 
+@dataclasses.dataclass
+class _Stop:
+    """A stop that arrived during an import and is still to be delivered (`pending`: its signal number)."""
+
+    pending: int | None = None
+    timer: threading.Timer | None = None
+
+
 @contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def _terminate_as_interrupt() -> Iterator[_Stop]:
     """While the command runs, SIGTERM (a service manager stopping it, `kill`) ends it like Ctrl+C, and neither
     interrupts an import.
 
@@ -64,10 +82,12 @@ def _terminate_as_interrupt() -> Iterator[None]:
     earlier outputs left as they were) runs for SIGTERM too — except inside the import system: raised while a
     native module initialises (pikepdf's enums are made by Python code that its C++ calls), it cannot be
     unwound and the process aborts with no cleanup at all, leaving the meeting's send lock behind. A signal that
-    arrives there is sent again a moment later, until it lands outside an import.
+    arrives there is sent again a moment later, until it lands outside an import; one still pending when the
+    command has finished is the caller's to report (`_Stop.pending`), never lost.
     """
+    stop = _Stop()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield stop
         return
     stopping = False
 
@@ -75,12 +95,17 @@ def _terminate_as_interrupt() -> Iterator[None]:
         nonlocal stopping
         if stopping and signum == signal.SIGTERM:  # a second SIGTERM may not cut the first one's cleanup short
             return  # (a second Ctrl+C may: the user insists)
-        if _importing(frame):
-            again = threading.Timer(_RETRY, signal.raise_signal, (signum,))
-            again.daemon = True
-            again.start()
+        if not _in_command(frame):  # before the command began or after it ended: the caller reports it
+            stop.pending = signum
             return
-        stopping = True
+        if _importing(frame):
+            stop.pending = signum
+            if stop.timer is None or not stop.timer.is_alive():
+                stop.timer = threading.Timer(_RETRY, signal.raise_signal, (signum,))
+                stop.timer.daemon = True
+                stop.timer.start()
+            return
+        stop.pending, stopping = None, True
         raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
     previous: dict[int, Any] = {}
@@ -91,11 +116,13 @@ def _terminate_as_interrupt() -> Iterator[None]:
     except (ValueError, OSError, AttributeError):  # pragma: no cover - no SIGTERM on this platform
         for signum, old in previous.items():
             signal.signal(signum, old)
-        yield
+        yield stop
         return
     try:
-        yield
+        yield stop
     finally:
+        if stop.timer is not None:  # the retry must not reach the previous handler (it would kill the process)
+            stop.timer.cancel()
         for signum, old in previous.items():
             signal.signal(signum, old)
 
@@ -458,8 +485,13 @@ _COMMAND_MODULES = (".archive", ".tariffs", ".lifecycle", ".publish", ".live", "
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    with _terminate_as_interrupt():
-        return _run(argv)
+    with _terminate_as_interrupt() as stop:
+        code = _run(argv)
+        if stop.pending is not None:  # a stop that came as the command ended (or in its last import): it finished
+            print(f"referat: {'stoppet (SIGTERM)' if stop.pending == signal.SIGTERM else 'afbrudt'}, da kommandoen "
+                  "var ved at slutte; den nåede at blive færdig", file=sys.stderr)
+            return EXIT_TERMINATED if stop.pending == signal.SIGTERM else EXIT_INTERRUPTED
+        return code
 
 
 def _run(argv: Sequence[str] | None) -> int:
