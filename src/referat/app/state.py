@@ -18,16 +18,19 @@ one a command names with `--arkiv`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Location, ReferatError, Report
 from ..errors import ArchiveError
 from ..lifecycle.versions import SENT_DIR, SentVersion, State, current_state, sent_versions
 from ..model.meeting import Meeting
+from ..validate.structure import named_date
+
+if TYPE_CHECKING:
+    from ..archive.store import Version
 
 CORRECTION_HINT = ("et underskrevet, arkiveret referat ændres ikke; ret det med 'referat correction build' og "
                    "'referat correction archive' (docs/lifecycle.md), og læg mappen tilbage, som den var")
@@ -48,13 +51,19 @@ class Phase(StrEnum):
 class Archived:
     """The newest archived version of the meeting's signed minutes, checked against its manifest."""
 
-    relative: str  # "das-social/2026-02-23/udgave-1"
-    folder: Path
+    version: Version  # its committee and date: the folder's, unless the folder's `dato` was changed since
     manifest: dict[str, Any]
     pdf: bytes
     data: State | None  # the meeting data archived with it; None for a version archived before referat kept it
-    committee_id: str = ""
-    date: str = ""  # the archived minutes' committee and date (the folder's, unless changed since)
+
+    @property
+    def relative(self) -> str:
+        """The version's place in the archive: das-social/2026-02-23/udgave-1."""
+        return self.version.relative
+
+    @property
+    def folder(self) -> Path:
+        return self.version.folder
 
 
 @dataclass(frozen=True)
@@ -87,34 +96,14 @@ def archive_of(folder: Path, archive: Path | None = None) -> Path | None:
     return find_root(folder)
 
 
-_DATED = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:\D|$)")
-
-
-def _named_date(folder: Path) -> str | None:
-    """The date a meeting folder is named by ("2026-02-23-das-social" → "2026-02-23"), if any."""
-    found = _DATED.match(folder.name)
-    if found is None:
-        return None
-    try:
-        return dt.date(int(found[1]), int(found[2]), int(found[3])).isoformat()
-    except ValueError:
-        return None
-
-
 def meeting_state(meeting: Meeting, archive: Path | None = None) -> MeetingState:
     """The meeting's state now. Reading the archive costs nothing for a meeting that has none; an archived
     version is read (and its file and data checked against the manifest) only when it exists."""
     sent = tuple(sent_versions(meeting.folder))
     root = archive_of(meeting.folder, archive)
-    # looked up in the agenda phase too: a sealed meeting's folder put back to 'fase: dagsorden' is still sealed;
-    # and under the committee and date the folder was archived with, when they were changed since (its marker)
-    archived = None
-    if root is not None:
-        archived = _archived(root, meeting.committee_id, meeting.date.isoformat())
-        named = _named_date(meeting.folder)
-        if archived is None and named is not None and named != meeting.date.isoformat():
-            # the folder is named by the date its minutes were archived under, and `dato` was changed since
-            archived = _archived(root, meeting.committee_id, named)
+    # looked up in the agenda phase too: a sealed meeting's folder put back to 'fase: dagsorden' is still sealed
+    version = sealed_version(root, meeting.folder, meeting.committee_id, meeting.date) if root is not None else None
+    archived = _archived(version) if version is not None else None
     if archived is not None:
         fixes = _corrections(root, archived) if root is not None else 0
         return MeetingState(Phase.CORRECTED if fixes else Phase.ARCHIVED, sent, root, archived, fixes)
@@ -123,9 +112,18 @@ def meeting_state(meeting: Meeting, archive: Path | None = None) -> MeetingState
     return MeetingState(Phase.AGENDA_SENT if sent else Phase.AGENDA_DRAFT, sent, root, None)
 
 
-def archived_version(root: Path, committee_id: str, date: str) -> Any:
-    """The newest archived version (`archive.store.Version`) of a committee's minutes of a date, or None: found
-    by its folder and manifest, nothing read."""
+def sealed_version(root: Path, folder: Path, committee_id: str, date: dt.date | str) -> Version | None:
+    """The newest archived version of the minutes the meeting folder is, or None (found by its folder and
+    manifest, nothing read): the committee's of the meeting's date, else of the date the folder is named by
+    ("2026-02-23-das-social") when `dato` was changed since. The one lookup for every command that asks."""
+    version = _newest(root, committee_id, str(date))
+    named = named_date(folder)
+    if version is None and named is not None and named.isoformat() != str(date):
+        version = _newest(root, committee_id, named.isoformat())
+    return version
+
+
+def _newest(root: Path, committee_id: str, date: str) -> Version | None:
     from ..archive.store import VERSION_DIR, Version
 
     day = root / committee_id / date
@@ -136,13 +134,10 @@ def archived_version(root: Path, committee_id: str, date: str) -> Any:
     return Version(root, committee_id, date, numbers[-1]) if numbers else None
 
 
-def _archived(root: Path, committee_id: str, date: str) -> Archived | None:
+def _archived(version: Version) -> Archived:
     from ..archive import manifest as mf
     from ..archive.snapshot import read_snapshot
 
-    version = archived_version(root, committee_id, date)
-    if version is None:
-        return None
     where = Location(version.folder)
     if any(p.is_symlink() for p in (version.folder, version.manifest, version.pdf)):
         raise ArchiveError("den arkiverede udgave indeholder en symbolsk henvisning; den følges ikke", where)
@@ -155,14 +150,13 @@ def _archived(root: Path, committee_id: str, date: str) -> Archived | None:
     if mf.sha256(pdf) != manifest.get("sha256"):
         raise ArchiveError(f"den arkiverede fil {version.pdf_name} er ændret siden arkiveringen; kør 'referat "
                            "archive verify'", Location(version.pdf))
-    return Archived(version.relative, version.folder, manifest, pdf, read_snapshot(version, manifest), committee_id,
-                    date)
+    return Archived(version, manifest, pdf, read_snapshot(version, manifest))
 
 
 def _corrections(root: Path, archived: Archived) -> int:
     from ..archive.correction_index import corrections
 
-    return len(corrections(root, archived.committee_id, archived.date))
+    return len(corrections(root, archived.version.committee, archived.version.date))
 
 
 # ---- sealed minutes ---------------------------------------------------------------------------------------------
@@ -187,12 +181,11 @@ def seal_report(meeting: Meeting, state: MeetingState) -> Report:
     diff = diff_states(archived.data, now)
     what = f"efter at referatet blev underskrevet og arkiveret ({archived.relative})"
     for change in diff.meeting:
-        if change.key == "dato":  # found by the folder's name: perhaps a copy for a new meeting
-            report.error(meeting.source.at((change.key,)), f"'{change.key}' er ændret {what}; {CORRECTION_HINT}. Er "
-                         "mappen en kopi til et nyt møde, så giv kopien det nye mødes dato i navnet og slet dens "
-                         "udsendt/ (et nyt møde laves med 'referat new --fra')")
-        elif change.key not in UNSEALED_FIELDS:
-            report.error(meeting.source.at((change.key,)), f"'{change.key}' er ændret {what}; {CORRECTION_HINT}")
+        if change.key in UNSEALED_FIELDS:
+            continue
+        copied = (". Er mappen en kopi til et nyt møde, så giv kopien det nye mødes dato i navnet og slet dens "
+                  "udsendt/ (et nyt møde laves med 'referat new --fra')") if change.key == "dato" else ""
+        report.error(meeting.source.at((change.key,)), f"'{change.key}' er ændret {what}; {CORRECTION_HINT}{copied}")
     files = {item.file.name: item for item in meeting.items if item.file is not None}
     for item_change in diff.items:
         item = files.get(item_change.file)

@@ -122,13 +122,13 @@ def import_word(documents: list[Path], folder: Path, after: int | None = None, b
 
 def _refuse_sealed(folder: Path, data: dict[str, Any], meeting_file: Path) -> None:
     """No item is put into a meeting whose signed minutes are archived (as `build` refuses a changed folder)."""
-    from .state import CORRECTION_HINT, archive_of, archived_version
+    from .state import CORRECTION_HINT, archive_of, sealed_version
 
     root = archive_of(folder)
     committee, date = data.get(key(Meeting, "committee_id")), data.get(key(Meeting, "date"))
     if root is None or not isinstance(committee, str) or date is None:
         return
-    version = archived_version(root, committee, str(date))
+    version = sealed_version(root, folder, committee, str(date))
     if version is not None:
         raise SealedMinutes(f"mødets referat er underskrevet og arkiveret ({version.relative}); der sættes ingen "
                             f"punkter ind; {CORRECTION_HINT}", Location(meeting_file))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from ..diagnostics import Report
 from ..model.item import Item, ItemType
@@ -76,17 +77,22 @@ def item_types(meeting: Meeting, report: Report) -> None:
 _DATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
+def named_date(folder: Path) -> dt.date | None:
+    """The date a meeting folder is named by ("2026-02-23-das-social" → 2026-02-23), if any."""
+    found = _DATED.search(folder.name)
+    if found is None:
+        return None
+    try:
+        return dt.date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
+
+
 def folder_date(meeting: Meeting, report: Report) -> None:
     """A folder named by a date ("2026-02-23-das-social") whose date is not `dato`: the folder or møde.yaml was
     copied from another meeting and one of them not changed (a slip met in use, issue 24)."""
-    found = _DATED.search(meeting.folder.name)
-    if found is None:
-        return
-    try:
-        named = dt.date(int(found[1]), int(found[2]), int(found[3]))
-    except ValueError:
-        return
-    if named != meeting.date:
+    named = named_date(meeting.folder)
+    if named is not None and named != meeting.date:
         report.warning(meeting.source.at(("dato",)),
                        f"mødet er den {meeting.date:%d.%m.%Y}, men mappen '{meeting.folder.name}' er navngivet efter "
                        f"den {named:%d.%m.%Y}; er den ene kopieret fra et andet møde?")
