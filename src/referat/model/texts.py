@@ -18,9 +18,10 @@ from pydantic.fields import FieldInfo
 
 from .base import Model, NotText
 from .item import Item
-from .source import PathKey
+from .meeting import Meeting
+from .source import PathKey, SourceMap
 
-__all__ = ["ONLY_WHEN_CLOSED", "PUBLIC_WHEN_CLOSED", "M", "is_text_field", "printed_texts", "text_fields",
+__all__ = ["ONLY_WHEN_CLOSED", "PUBLIC_WHEN_CLOSED", "M", "all_texts", "is_text_field", "printed_texts", "text_fields",
            "with_texts", "withheld_texts"]
 
 M = TypeVar("M", bound=Model)
@@ -65,6 +66,15 @@ def text_fields(model: Model, path: PathKey = (), fields: Callable[[str], bool] 
         if fields is not None and not fields(name):
             continue
         yield from _texts_in(getattr(model, name), path + (key,))
+
+
+def all_texts(meeting: Meeting) -> Iterator[tuple[SourceMap, PathKey, str]]:
+    """(source map, path, text) of every text of the meeting and its items, public or not: møde.yaml's first."""
+    for path, text in text_fields(meeting):
+        yield meeting.source, path, text
+    for item in meeting.items:
+        for path, text in text_fields(item):
+            yield item.source, path, text
 
 
 def printed_texts(item: Item) -> Iterator[tuple[PathKey, str]]:

@@ -18,7 +18,7 @@ from ..fold import loose_fold
 from ..model.item import Item
 from ..model.meeting import Meeting
 from ..model.source import PathKey, SourceMap
-from ..model.texts import text_fields
+from ..model.texts import all_texts, text_fields
 from ..text.chars import picture
 from ..text.fonts import REPLACEMENT, uncovered
 
@@ -56,15 +56,9 @@ def _item_texts(item: Item) -> list[tuple[PathKey, str]]:
     return [(path, text) for path, text in text_fields(item) if text]
 
 
-def _meeting_texts(meeting: Meeting) -> list[tuple[PathKey, str]]:
-    """Every text of møde.yaml with its path: place, other information, members, guests, the next meeting, …"""
-    return [(path, text) for path, text in text_fields(meeting) if text]
-
-
 def _every_text(meeting: Meeting) -> list[tuple[SourceMap, PathKey, str]]:
-    """The texts of møde.yaml, then of each item, with the source map that locates them."""
-    return ([(meeting.source, path, text) for path, text in _meeting_texts(meeting)]
-            + [(item.source, path, text) for item in meeting.items for path, text in _item_texts(item)])
+    """The texts of møde.yaml, then of each item, with the source map that locates them (`model.texts.all_texts`)."""
+    return [(source, path, text) for source, path, text in all_texts(meeting) if text]
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:

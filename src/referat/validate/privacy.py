@@ -16,7 +16,7 @@ from pathlib import Path
 from ..diagnostics import Location, Report
 from ..model.meeting import Meeting
 from ..model.source import PathKey, SourceMap
-from ..model.texts import printed_texts, text_fields
+from ..model.texts import all_texts, printed_texts, text_fields
 from ..text.cpr import CPR as _CPR
 from ..text.cpr import cpr_numbers
 from ..text.richtext import broken_spans, near_spans
@@ -53,15 +53,6 @@ def public_texts(meeting: Meeting) -> Iterator[tuple[SourceMap, PathKey, str]]:
         for path, text in printed_texts(item):
             if text:
                 yield item.source, path, text
-
-
-def all_texts(meeting: Meeting) -> Iterator[tuple[SourceMap, PathKey, str]]:
-    """(source map, path, text) of every text of the meeting and its items, public or not."""
-    for path, text in text_fields(meeting):
-        yield meeting.source, path, text
-    for item in meeting.items:
-        for path, text in text_fields(item):
-            yield item.source, path, text
 
 
 @functools.lru_cache(maxsize=64)
