@@ -43,23 +43,24 @@ class Terminated(KeyboardInterrupt):
     too."""
 
 
-def _importing(frame: Any) -> bool:
-    """Whether Python's import system is on the stack: a module is being loaded (a native one may be running
-    its initialisation, calling back into Python)."""
+def _on_stack(frame: Any, found: Callable[[Any], bool]) -> bool:
+    """Whether a frame from `frame` outwards is one `found` recognises."""
     while frame is not None:
-        if frame.f_code.co_filename.startswith("<frozen importlib"):
+        if found(frame.f_code):
             return True
         frame = frame.f_back
     return False
+
+
+def _importing(frame: Any) -> bool:
+    """Whether Python's import system is on the stack: a module is being loaded (a native one may be running
+    its initialisation, calling back into Python)."""
+    return _on_stack(frame, lambda code: code.co_filename.startswith("<frozen importlib"))
 
 
 def _in_command(frame: Any) -> bool:
     """Whether the command is running (`_run` is on the stack), so that an exception raised here is its to handle."""
-    while frame is not None:
-        if frame.f_code is _run.__code__:
-            return True
-        frame = frame.f_back
-    return False
+    return _on_stack(frame, lambda code: code is _run.__code__)
 
 
 _RETRY = 0.05  # seconds before a signal that arrived during an import is delivered again
