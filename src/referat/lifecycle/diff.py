@@ -176,7 +176,6 @@ def _bilag(old: dict[str, Any], new: dict[str, Any], old_hashes: dict[str, str],
     return changes
 
 
-
 def _load(state: State, name: str | None = None) -> dict[str, Any]:
     data = safe_load(state.items[name] if name else state.meeting, state.path(name))
     return data if isinstance(data, dict) else {}

@@ -126,8 +126,7 @@ def _slot(value: str) -> str:
 TimeSlot = Annotated[str, AfterValidator(_slot), WithJsonSchema(
     {"type": "string", "pattern": rf"^\s*{_CLOCK_TEXT}\s*[-–]\s*{_CLOCK_TEXT}\s*$"}), NOT_TEXT]
 
-_YES = {"ja": True, "nej": False, "sand": True, "falsk": False, "true": True, "false": False}
-BOOL_WORDS = _YES
+BOOL_WORDS = {"ja": True, "nej": False, "sand": True, "falsk": False, "true": True, "false": False}
 """The words a DanishBool is written with (lower case), and what each means."""
 
 
@@ -142,14 +141,14 @@ def _ci_pattern(words: list[str]) -> str:
 def _danish_bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in _YES:
-        return _YES[value.strip().lower()]
+    if isinstance(value, str) and value.strip().lower() in BOOL_WORDS:
+        return BOOL_WORDS[value.strip().lower()]
     raise PydanticCustomError("sandhedsvaerdi", "'{value}' skal være true eller false (ja/nej)",
                               {"value": value})
 
 
 DanishBool = Annotated[bool, BeforeValidator(_danish_bool), Field(json_schema_extra={
-    "type": ["boolean", "string"], "pattern": _ci_pattern(list(_YES)),
+    "type": ["boolean", "string"], "pattern": _ci_pattern(list(BOOL_WORDS)),
 })]
 """true/false, also written ja/nej (any case); nothing else (not 1, not "yes")."""
 

@@ -279,8 +279,9 @@ def _hidden(ws: Worksheet) -> _Hidden:
     return _Hidden(rows, frozenset(cols))
 
 
-def _filled(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
+def _blank(value: Any) -> bool:
+    """An empty cell: nothing, or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _spans(numbers: list[int]) -> str:
@@ -294,23 +295,26 @@ def _spans(numbers: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
+def _headed(ws: Worksheet, header_row: int | None, column: int) -> str:
+    """A column's header as a message names it beside the column's letter: " ('Bemærkninger')"; "" without one."""
+    head = ws.cell(row=header_row, column=column).value if header_row is not None else None
+    return "" if _blank(head) else f" ('{printable(str(head).strip())}')"
+
+
 def _warn_hidden(ws: Worksheet, path: Path, hidden: _Hidden, header_row: int | None, report: Report) -> None:
     """One warning naming the hidden rows and columns that hold something (an empty hidden row hides nothing),
     as a hidden sheet is named: they are not imported, so nothing hidden reaches the annex."""
-    rows = [r for r in sorted(hidden.rows) if any(_filled(c.value) for c in ws[r] if c.column not in hidden.cols)]
+    rows = [r for r in sorted(hidden.rows) if any(not _blank(c.value) for c in ws[r] if c.column not in hidden.cols)]
     cols = [c for c in sorted(hidden.cols)
-            if any(_filled(cell.value) for (cell,) in ws.iter_rows(min_col=c, max_col=c))]
+            if any(not _blank(cell.value) for (cell,) in ws.iter_rows(min_col=c, max_col=c))]
     if not rows and not cols:
         return
     parts = []
     if rows:
         parts.append(f"skjult{'e' if len(rows) > 1 else ''} række{'r' if len(rows) > 1 else ''} {_spans(rows)}")
     if cols:
-        def name(c: int) -> str:
-            head = ws.cell(row=header_row, column=c).value if header_row is not None else None
-            return get_column_letter(c) + (f" ('{printable(str(head).strip())}')" if _filled(head) else "")
         parts.append(f"skjult{'e' if len(cols) > 1 else ''} kolonne{'r' if len(cols) > 1 else ''} "
-                     f"{', '.join(name(c) for c in cols)}")
+                     f"{', '.join(get_column_letter(c) + _headed(ws, header_row, c) for c in cols)}")
     report.warning(Location(path, where=ws.title), f"arket '{ws.title}' har {' og '.join(parts)}, som ikke importeres; "
                                                    "vis dem i skemaet, hvis de skal med i takstbilaget")
 
@@ -491,10 +495,10 @@ def _names_offer(row: tuple[Any, ...], following: list[tuple[Any, ...]], columns
     """A line of one text in the Tilbud column that the table's rows follow (the next line that is not blank has
     cells of the table and no offer of its own): the name of the offer they belong to, even where it reads as a
     sentence ('Bofællesskabet Engly (SEL § 108)') right after a note — not a paragraph of the note."""
-    if not any(columns.get(c.column) == "tilbud" and _filled(c.value) for c in row):
+    if not any(columns.get(c.column) == "tilbud" and not _blank(c.value) for c in row):
         return False
     for line in following:
-        cells = [c for c in line if _filled(c.value)]
+        cells = [c for c in line if not _blank(c.value)]
         if not cells:
             continue
         keys = {columns.get(c.column) for c in cells}
@@ -529,8 +533,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
              if row and row[0].row not in hidden.rows and (visible := hidden.visible(row))]
     for n, row in enumerate(lines):
         values = {columns[c.column]: c for c in row if c.column in columns}
-        if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in values.values()) \
-                and all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in row):
+        if all(_blank(c.value) for c in row):  # (the cells of `values` are cells of the row)
             continue
         first = row[0].row
         here = Location(path, where=f"{ws.title}!A{first}")
@@ -551,8 +554,7 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         last_note = None
         if all(_blank(c.value) for c in values.values()) and not any((c.row, c.column) in spread for c in row):
             # text only in columns the takstskema does not have (or a second column of one meaning): not a row
-            cells = ", ".join(f"{c.coordinate}" + (f" ('{printable(str(head).strip())}')" if not _blank(head := ws.cell(
-                row=header_row, column=c.column).value) else "") for c in row if not _blank(c.value))
+            cells = ", ".join(c.coordinate + _headed(ws, header_row, c.column) for c in row if not _blank(c.value))
             report.warning(here, f"rækken har kun indhold i kolonner, som ikke importeres ({cells}); den er ikke taget "
                                  "med i takstbilaget")
             continue
@@ -614,10 +616,6 @@ def _read_rows(ws: Worksheet, path: Path, header_row: int, columns: dict[int, st
         count += 1
     _fractions_of_change(ws, path, columns, header_row, plain_changes, report)
     return count
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 _MERGED_TEXT = ("forklaring", "lovgrundlag")  # a text a merged cell gives every row it covers

@@ -18,7 +18,7 @@ from ..csvcell import FORMULA_START
 from ..csvcell import csv_text as _csv_text
 from ..render.pdf import compile_typst
 from .row import DASHES  # a dash alone is no formula: printed as written, without the guard's apostrophe
-from .types import AnnexCell, AnnexSection, AnnexView
+from .types import AnnexCell, AnnexRow, AnnexSection, AnnexView
 from .view import BLUE, ORANGE, YELLOW
 
 BOLD_KINDS = ("overskrift", "blokhoved", "sum")
@@ -44,6 +44,11 @@ def csv_number(cell: AnnexCell) -> str:
     return f"{cell['number']:.{places}f}".replace(".", ",")
 
 
+def _table_rows(section: AnnexSection) -> list[AnnexRow]:
+    """A section's rows as the table editions list them: the general overhead first, as in the PDF, then its rows."""
+    return ([section["overhead"]] if section["overhead"] else []) + section["rows"]
+
+
 def csv_bytes(view: AnnexView) -> bytes:
     """One line per row with the driftsherre first; semicolons and decimal commas, as Danish Excel reads CSV.
     Numbers are written as numbers (no thousands separator), text guarded against formula injection."""
@@ -54,7 +59,7 @@ def csv_bytes(view: AnnexView) -> bytes:
     for s in view["sections"]:
         for note in s["notes_before"]:
             writer.writerow([_csv_text(s["owner"]), "note", _csv_text(note["title"] or ""), _csv_text(note["text"])])
-        for row in ([s["overhead"]] if s["overhead"] else []) + s["rows"]:  # the general overhead first, as in the PDF
+        for row in _table_rows(s):
             marks = "; ".join(flag_text(s, cell) for cell in row["cells"] if cell["flag"])
             cells = [csv_number(cell) if "number" in cell else cell["text"] if cell["text"] in DASHES
                      else _csv_text(cell["text"]) for cell in row["cells"]]
@@ -103,7 +108,7 @@ def xlsx(view: AnnexView, when: dt.date) -> bytes:
     ydelse = 2 + next(i for i, c in enumerate(view["columns"]) if c["key"] == "ydelse")
     explanation = 2 + next(i for i, c in enumerate(view["columns"]) if c["key"] == "forklaring")
     for s in view["sections"]:
-        for row in ([s["overhead"]] if s["overhead"] else []) + s["rows"]:  # the general overhead first, as in the PDF
+        for row in _table_rows(s):
             ws.append([s["owner"], *(c["number"] / 100 if c.get("percent") else c["number"] if "number" in c
                                      else c["text"] for c in row["cells"])])
             line = ws.max_row
